@@ -1,0 +1,4 @@
+export * from './field-builders';
+export { DeputyDirectory } from './services/deputy-directory';
+export { PluginDeputiesServer } from './plugin';
+export { default } from './plugin';

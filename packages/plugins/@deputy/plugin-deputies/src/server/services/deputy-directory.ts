@@ -1,0 +1,31 @@
+import type { Database, Transactionable } from '@nocobase/database';
+
+/**
+ * Read service other plugins call instead of querying this plugin's tables themselves
+ * (design.md: "no plugin reaches into another's tables").
+ */
+export class DeputyDirectory {
+  constructor(private db: Database) {}
+
+  /** The deputy record linked to a NocoBase user, or null. */
+  async deputyOfUser(userId: number | string, options: Transactionable = {}) {
+    return this.db.getRepository('deputies').findOne({ filter: { userId }, transaction: options.transaction });
+  }
+
+  /** The station a deputy belongs to, or null. */
+  async stationOf(deputyId: number | string, options: Transactionable = {}) {
+    const deputy = await this.db
+      .getRepository('deputies')
+      .findOne({ filterByTk: deputyId, appends: ['station'], transaction: options.transaction });
+    return deputy?.get('station') ?? null;
+  }
+
+  /** Active deputies of a station, by name. */
+  async deputiesOfStation(stationId: number | string, options: Transactionable = {}) {
+    return this.db.getRepository('deputies').find({
+      filter: { stationId, status: 'active' },
+      sort: ['name'],
+      transaction: options.transaction,
+    });
+  }
+}
