@@ -40,11 +40,13 @@ async function main() {
 
   let embedded;
   const stopDatabase = async () => embedded && (await embedded.stop());
+  // The NocoBase CLI reads `.env` itself; give it the same values we resolved (file + environment).
   const childEnv = {
-    ...process.env,
+    ...env,
     // The NocoBase CLI calls `yarn` (from node_modules/.bin) and would try the commercial package host.
     PATH: `${path.join(ROOT, 'node_modules/.bin')}${path.delimiter}${process.env.PATH}`,
     DISABLE_PKG_DOWNLOAD: 'true',
+    APP_ENV_PATH: envFile,
     INIT_APP_LANG: require('../packages/app/src').lang,
     STORAGE_PATH: storageRoot,
     APP_PORT: String(port),

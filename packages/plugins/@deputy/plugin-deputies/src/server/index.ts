@@ -1,4 +1,5 @@
 export * from './field-builders';
+export { protectFromDeletion, registerInCollectionManager } from './services/collection-registration';
 export { DeputyDirectory } from './services/deputy-directory';
-export { PluginDeputiesServer } from './plugin';
+export { DEPUTY_COLLECTIONS, PluginDeputiesServer } from './plugin';
 export { default } from './plugin';

@@ -63,7 +63,7 @@ function StationOverview({ api }: { api: any }) {
             {
               title: t('Reception days'),
               dataIndex: 'receptionDays',
-              render: (days: number[] = []) => days.map((d) => <Tag key={d}>{d}</Tag>),
+              render: (days: number[] = []) => [...days].sort((a, b) => a - b).map((d) => <Tag key={d}>{d}</Tag>),
             },
           ]}
         />

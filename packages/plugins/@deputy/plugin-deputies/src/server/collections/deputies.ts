@@ -30,7 +30,6 @@ export const DEPUTY_DUTIES = [
 export default defineCollection({
   name: 'deputies',
   title: tt('Deputies'),
-  uiManageable: true,
   dumpRules: 'required',
   createdBy: true,
   updatedBy: true,

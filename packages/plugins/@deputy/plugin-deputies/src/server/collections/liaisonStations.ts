@@ -15,7 +15,6 @@ const DAYS = Array.from({ length: 31 }, (_, i) => ({ value: i + 1, label: String
 export default defineCollection({
   name: 'liaisonStations',
   title: tt('Liaison stations'),
-  uiManageable: true,
   dumpRules: 'required',
   createdBy: true,
   updatedBy: true,

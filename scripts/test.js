@@ -1,0 +1,243 @@
+#!/usr/bin/env node
+/**
+ * `npm test`: every test of the suite, ending with one line `N passed, M failed`.
+ *
+ *  1. server tests (vitest + @nocobase/test createMockServer, ACL on) on SQLite in memory;
+ *  2. the same tests on PostgreSQL — TEST_PG_HOST/PORT/USER/PASSWORD (default: the server on
+ *     127.0.0.1:5432 as user postgres when it answers, else an embedded PostgreSQL under storage/test-pg);
+ *  3. browser tests: starts the built app with `npm start` machinery in storage/e2e (its own embedded
+ *     PostgreSQL and port), drives it with playwright-core in Debian's Chromium (installed when missing).
+ *
+ * Options: --server-only, --browser-only, --sqlite-only, --pg-only, or a path filter passed to vitest.
+ */
+'use strict';
+
+const fs = require('fs');
+const path = require('path');
+const { spawn, spawnSync } = require('child_process');
+const { ensureDependencies } = require('./lib/dependencies');
+
+const ROOT = path.resolve(__dirname, '..');
+const args = process.argv.slice(2);
+const flag = (f) => args.includes(f);
+const filters = args.filter((a) => !a.startsWith('--'));
+const log = (msg) => console.log(`[test] ${msg}`);
+const totals = [];
+
+function run(cmd, cmdArgs, env, { quiet = false } = {}) {
+  return new Promise((resolve) => {
+    const child = spawn(cmd, cmdArgs, { cwd: ROOT, env: { ...process.env, ...env }, stdio: quiet ? 'ignore' : 'inherit' });
+    child.on('exit', (code) => resolve(code));
+  });
+}
+
+/** Runs vitest and reads its JSON report; a run that reports nothing counts as one failure. */
+async function vitest(label, configArgs, env) {
+  const report = path.join(ROOT, 'storage', 'test-reports', `${label}.json`);
+  fs.mkdirSync(path.dirname(report), { recursive: true });
+  fs.rmSync(report, { force: true });
+  const bin = require.resolve('vitest/vitest.mjs', { paths: [ROOT] });
+  log(`── ${label} ──`);
+  const code = await run(process.execPath, [bin, '--run', ...filters, ...configArgs, '--reporter=default', '--reporter=json', `--outputFile.json=${report}`], env);
+  let passed = 0;
+  let failed = 0;
+  if (fs.existsSync(report)) {
+    const r = JSON.parse(fs.readFileSync(report, 'utf8'));
+    passed = r.numPassedTests;
+    failed = r.numFailedTests + (r.numRuntimeErrorTestSuites || 0);
+    // A suite that failed to load has no failed tests but failed all the same.
+    for (const suite of r.testResults || []) if (suite.status === 'failed' && suite.assertionResults.length === 0) failed += 1;
+  }
+  if (code !== 0 && failed === 0) failed = 1;
+  if (passed + failed === 0 && filters.length === 0) failed = 1;
+  log(`${label}: ${passed} passed, ${failed} failed`);
+  totals.push({ label, passed, failed });
+}
+
+const serverEnv = { TEST_ENV: 'server-side', NODE_ENV: 'test', APP_ENV_PATH: '.env.test', LOGGER_LEVEL: 'error' };
+
+async function serverTestsOnSqlite() {
+  await vitest('server tests on SQLite', [], { ...serverEnv, DB_DIALECT: 'sqlite', DB_STORAGE: ':memory:' });
+}
+
+async function pgReachable(settings) {
+  const { Client } = require('pg');
+  const client = new Client({ ...settings, database: 'postgres', connectionTimeoutMillis: 3000 });
+  try {
+    await client.connect();
+    await client.end();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function serverTestsOnPostgres() {
+  const settings = {
+    host: process.env.TEST_PG_HOST || '127.0.0.1',
+    port: Number(process.env.TEST_PG_PORT || 5432),
+    user: process.env.TEST_PG_USER || 'postgres',
+    password: process.env.TEST_PG_PASSWORD || '',
+  };
+  let embedded;
+  if (!(await pgReachable(settings))) {
+    const db = require('./lib/database');
+    log(`no PostgreSQL at ${settings.host}:${settings.port}; starting an embedded one for the tests`);
+    embedded = await db.startEmbeddedPostgres(
+      { EMBEDDED_DB_PORT: process.env.TEST_EMBEDDED_PG_PORT || '15433', EMBEDDED_DB_PASSWORD: 'test', EMBEDDED_DB_DATABASE: 'postgres' },
+      path.join(ROOT, 'storage', 'test-pg'),
+      log,
+    );
+    Object.assign(settings, { host: '127.0.0.1', port: Number(embedded.settings.DB_PORT), user: embedded.settings.DB_USER, password: 'test' });
+  }
+  const database = process.env.TEST_PG_DATABASE || 'deputy_test';
+  const { Client } = require('pg');
+  const admin = new Client({ ...settings, database: 'postgres' });
+  await admin.connect();
+  await admin.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
+  await admin.query(`CREATE DATABASE "${database}"`);
+  await admin.end();
+  try {
+    await vitest('server tests on PostgreSQL', [], {
+      ...serverEnv,
+      DB_DIALECT: 'postgres',
+      DB_HOST: settings.host,
+      DB_PORT: String(settings.port),
+      DB_USER: settings.user,
+      DB_PASSWORD: settings.password,
+      DB_DATABASE: database,
+      DB_STORAGE: '',
+    });
+  } finally {
+    if (embedded) await embedded.stop();
+  }
+}
+
+function ensureChromium() {
+  const exe = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+  const haveFonts = fs.existsSync('/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc');
+  if (fs.existsSync(exe) && haveFonts) return exe;
+  if (process.getuid && process.getuid() !== 0) {
+    throw new Error(`Chromium is missing at ${exe}: install the Debian packages chromium and fonts-noto-cjk (as root) or set CHROMIUM_PATH`);
+  }
+  log('installing Debian packages chromium and fonts-noto-cjk ...');
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  for (const cmd of [['apt-get', ['update', '-qq']], ['apt-get', ['install', '-y', '-qq', 'chromium', 'fonts-noto-cjk']]]) {
+    const r = spawnSync(cmd[0], cmd[1], { stdio: 'inherit', env });
+    if (r.status !== 0) throw new Error(`${cmd[0]} ${cmd[1].join(' ')} failed (exit ${r.status})`);
+  }
+  return exe;
+}
+
+async function waitForApp(url, child, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`the app exited (code ${child.exitCode}) before it answered`);
+    try {
+      const res = await fetch(`${url}/api/app:getInfo`);
+      if (res.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+  throw new Error(`the app did not answer at ${url} within ${timeoutMs / 1000} s`);
+}
+
+async function browserTests() {
+  let chromium;
+  try {
+    chromium = ensureChromium();
+  } catch (e) {
+    log(`browser tests cannot run: ${e.message}`);
+    totals.push({ label: 'browser tests', passed: 0, failed: 1 });
+    return;
+  }
+  // A fresh, isolated instance: own storage, own embedded PostgreSQL, own port, own .env.
+  const storage = path.join(ROOT, 'storage', 'e2e');
+  fs.rmSync(storage, { recursive: true, force: true });
+  fs.mkdirSync(storage, { recursive: true });
+  const port = process.env.E2E_APP_PORT || '13100';
+  const appEnv = {
+    DEPUTY_ENV_FILE: path.join(storage, '.env'),
+    STORAGE_PATH: storage,
+    APP_PORT: port,
+    DB_DIALECT: '',
+    EMBEDDED_DB_PORT: process.env.E2E_DB_PORT || '15434',
+    LOGGER_LEVEL: 'warn',
+  };
+  log(`starting the app for the browser tests on port ${port} (log: storage/e2e/app.log) ...`);
+  const out = fs.openSync(path.join(storage, 'app.log'), 'a');
+  const app = spawn(process.execPath, [path.join(__dirname, 'start.js')], {
+    cwd: ROOT,
+    env: { ...process.env, ...appEnv },
+    stdio: ['ignore', out, out],
+    detached: true,
+  });
+  const baseURL = `http://127.0.0.1:${port}`;
+  try {
+    await waitForApp(baseURL, app, 10 * 60 * 1000);
+    const { parse } = require('./lib/dotenv-file');
+    const env = parse(fs.readFileSync(appEnv.DEPUTY_ENV_FILE, 'utf8'));
+    await vitest('browser tests', ['--config', 'packages/app/e2e/vitest.config.mts'], {
+      E2E_BASE_URL: baseURL,
+      E2E_ADMIN_ACCOUNT: env.INIT_ROOT_USERNAME,
+      E2E_ADMIN_PASSWORD: env.INIT_ROOT_PASSWORD,
+      E2E_SCREENSHOTS: path.join(storage, 'screenshots'),
+      CHROMIUM_PATH: chromium,
+    });
+    log(`screenshots: ${path.relative(ROOT, path.join(storage, 'screenshots'))}/`);
+  } catch (e) {
+    log(`browser tests could not run: ${e.message}`);
+    totals.push({ label: 'browser tests', passed: 0, failed: 1 });
+  } finally {
+    // Ctrl-C equivalent for the whole start process group: the app, then its embedded PostgreSQL.
+    try {
+      process.kill(-app.pid, 'SIGINT');
+    } catch {
+      // already gone
+    }
+    await new Promise((resolve) => {
+      if (app.exitCode !== null) return resolve();
+      const timer = setTimeout(() => {
+        try {
+          process.kill(-app.pid, 'SIGKILL');
+        } catch {
+          // already gone
+        }
+        resolve();
+      }, 30000);
+      app.on('exit', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+}
+
+async function main() {
+  ensureDependencies(ROOT, log);
+  const { buildAll } = require('./build-plugins');
+  await buildAll({ quiet: true });
+  const serverOnly = flag('--server-only');
+  const browserOnly = flag('--browser-only');
+  if (!browserOnly) {
+    if (!flag('--pg-only')) await serverTestsOnSqlite();
+    if (!flag('--sqlite-only')) await serverTestsOnPostgres();
+  }
+  if (!serverOnly && !flag('--sqlite-only') && !flag('--pg-only')) await browserTests();
+}
+
+main()
+  .catch((e) => {
+    console.error(`[test] ${e.stack || e.message}`);
+    totals.push({ label: 'test runner', passed: 0, failed: 1 });
+  })
+  .finally(() => {
+    const passed = totals.reduce((n, t) => n + t.passed, 0);
+    const failed = totals.reduce((n, t) => n + t.failed, 0);
+    console.log('');
+    for (const t of totals) console.log(`  ${t.label}: ${t.passed} passed, ${t.failed} failed`);
+    console.log(`${passed} passed, ${failed} failed`);
+    process.exit(failed > 0 ? 1 : 0);
+  });

@@ -1,0 +1,26 @@
+import { createRequire } from 'module';
+import path from 'path';
+import { mergeConfig } from 'vitest/config';
+import { defineConfig } from '@nocobase/test/vitest.mjs';
+
+const require = createRequire(import.meta.url);
+
+// @nocobase/test 2.0.0 against a 2.2.15 app (setup-facts.md): its setup imports initEnv from
+// @nocobase/cli, which 2.2 moved to @nocobase/cli-v1; and its ESM entry is not usable, the CommonJS one is.
+export default mergeConfig(defineConfig(), {
+  test: {
+    alias: [
+      { find: /^@nocobase\/test$/, replacement: require.resolve('@nocobase/test') },
+      { find: /^@nocobase\/cli$/, replacement: path.resolve('node_modules/@nocobase/cli-v1/src/util.js') },
+    ],
+    // Failures must show, not be retried away on CI.
+    retry: 0,
+    // NocoBase imports plugins, collections/ and migrations/ with Node's own import(). In tests that must
+    // reach src/ (TypeScript, via the tsx loader), which each plugin's package.json exposes under the
+    // `deputy-source` export condition; without the condition a plugin resolves to its built dist/.
+    pool: 'forks',
+    poolOptions: { forks: { execArgv: ['--import', 'tsx', '--conditions=deputy-source'] } },
+    // Each test file boots a whole app on one shared database: run files one after another.
+    fileParallelism: false,
+  },
+});
