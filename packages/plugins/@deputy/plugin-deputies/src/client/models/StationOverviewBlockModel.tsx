@@ -1,5 +1,5 @@
 import { BlockModel } from '@nocobase/client';
-import { Alert, Card, Empty, Space, Statistic, Table, Tag } from 'antd';
+import { Alert, Empty, Space, Spin, Statistic, Table, Tag } from 'antd';
 import React, { useEffect, useState } from 'react';
 import { tExpr, useT } from '../locale';
 
@@ -43,7 +43,9 @@ function StationOverview({ api }: { api: any }) {
   if (error) return <Alert type="error" showIcon message={t('Failed to load stations')} description={error} />;
   const deputies = stations.reduce((sum, s) => sum + s.deputyCount, 0);
   return (
-    <Card loading={loading} data-testid="deputy-station-overview">
+    // The block frame (card, title, settings) comes from BlockModel; this is only its content.
+    <Spin spinning={loading}>
+      <div data-testid="deputy-station-overview">
       <Space size="large" style={{ marginBottom: 16 }}>
         <Statistic title={t('Stations')} value={stations.length} />
         <Statistic title={t('Active deputies')} value={deputies} />
@@ -68,7 +70,8 @@ function StationOverview({ api }: { api: any }) {
           ]}
         />
       )}
-    </Card>
+      </div>
+    </Spin>
   );
 }
 
