@@ -93,8 +93,15 @@ async function main() {
       return;
     }
     printBanner(env, port);
+    let stopRequested = false;
+    const onStop = () => (stopRequested = true);
+    process.once('SIGINT', onStop).once('SIGTERM', onStop);
     const code = await nocobase(['start', '--launch-mode', 'direct'], childEnv, { forwardSignals: true });
-    log(code === 0 || code === null ? 'stopped' : `the app exited with code ${code}`);
+    if (stopRequested) log('stopped');
+    else {
+      log(`the app exited with code ${code}; see the messages above`);
+      process.exitCode = code || 1;
+    }
   } finally {
     await stopDatabase();
     if (embedded) log('embedded PostgreSQL stopped');

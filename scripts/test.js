@@ -72,13 +72,13 @@ async function pgReachable(settings) {
   }
 }
 
-async function serverTestsOnPostgres() {
-  const settings = {
+async function serverTestsOnPostgres(settings) {
+  Object.assign(settings, {
     host: process.env.TEST_PG_HOST || '127.0.0.1',
     port: Number(process.env.TEST_PG_PORT || 5432),
     user: process.env.TEST_PG_USER || 'postgres',
     password: process.env.TEST_PG_PASSWORD || '',
-  };
+  });
   let embedded;
   if (!(await pgReachable(settings))) {
     const db = require('./lib/database');
@@ -144,6 +144,58 @@ async function waitForApp(url, child, timeoutMs) {
   throw new Error(`the app did not answer at ${url} within ${timeoutMs / 1000} s`);
 }
 
+/** Starts scripts/start.js in its own process group, as `npm start` would run it; resolves once it answers. */
+async function startApp(appEnv, logFile) {
+  const out = fs.openSync(logFile, 'a');
+  const app = spawn(process.execPath, [path.join(__dirname, 'start.js')], {
+    cwd: ROOT,
+    env: { ...process.env, ...appEnv },
+    stdio: ['ignore', out, out],
+    detached: true,
+  });
+  app.exited = new Promise((resolve) => app.on('exit', (code, signal) => resolve({ code, signal })));
+  await waitForApp(`http://127.0.0.1:${appEnv.APP_PORT}`, app, 10 * 60 * 1000);
+  return app;
+}
+
+/** Ctrl-C for the whole start process group (the app, then its embedded PostgreSQL); kills after 60 s. */
+async function stopApp(app) {
+  if (app.exitCode !== null) return { code: app.exitCode };
+  try {
+    process.kill(-app.pid, 'SIGINT');
+  } catch {
+    // already gone
+  }
+  const timer = setTimeout(() => {
+    try {
+      process.kill(-app.pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }, 60000);
+  const result = await app.exited;
+  clearTimeout(timer);
+  return result;
+}
+
+/** One named check outside vitest, counted like a test. */
+async function check(group, name, fn) {
+  let entry = totals.find((t) => t.label === group);
+  if (!entry) totals.push((entry = { label: group, passed: 0, failed: 0 }));
+  try {
+    await fn();
+    entry.passed += 1;
+    log(`  ✓ ${name}`);
+  } catch (e) {
+    entry.failed += 1;
+    log(`  × ${name}: ${e.message}`);
+  }
+}
+
+function assert(condition, message) {
+  if (!condition) throw new Error(message);
+}
+
 async function browserTests() {
   let chromium;
   try {
@@ -157,62 +209,71 @@ async function browserTests() {
   const storage = path.join(ROOT, 'storage', 'e2e');
   fs.rmSync(storage, { recursive: true, force: true });
   fs.mkdirSync(storage, { recursive: true });
-  const port = process.env.E2E_APP_PORT || '13100';
   const appEnv = {
     DEPUTY_ENV_FILE: path.join(storage, '.env'),
     STORAGE_PATH: storage,
-    APP_PORT: port,
+    APP_PORT: process.env.E2E_APP_PORT || '13100',
     DB_DIALECT: '',
     EMBEDDED_DB_PORT: process.env.E2E_DB_PORT || '15434',
     LOGGER_LEVEL: 'warn',
   };
-  log(`starting the app for the browser tests on port ${port} (log: storage/e2e/app.log) ...`);
-  const out = fs.openSync(path.join(storage, 'app.log'), 'a');
-  const app = spawn(process.execPath, [path.join(__dirname, 'start.js')], {
-    cwd: ROOT,
-    env: { ...process.env, ...appEnv },
-    stdio: ['ignore', out, out],
-    detached: true,
-  });
-  const baseURL = `http://127.0.0.1:${port}`;
+  const baseURL = `http://127.0.0.1:${appEnv.APP_PORT}`;
+  const logFile = path.join(storage, 'app.log');
+  log(`starting the app for the browser tests on port ${appEnv.APP_PORT} (log: ${path.relative(ROOT, logFile)}) ...`);
+  let app;
   try {
-    await waitForApp(baseURL, app, 10 * 60 * 1000);
-    const { parse } = require('./lib/dotenv-file');
-    const env = parse(fs.readFileSync(appEnv.DEPUTY_ENV_FILE, 'utf8'));
+    app = await startApp(appEnv, logFile);
+  } catch (e) {
+    log(`the app did not start: ${e.message}`);
+    totals.push({ label: 'browser tests', passed: 0, failed: 1 });
+    if (app) await stopApp(app);
+    return;
+  }
+  const { parse } = require('./lib/dotenv-file');
+  const env = parse(fs.readFileSync(appEnv.DEPUTY_ENV_FILE, 'utf8'));
+  try {
     await vitest('browser tests', ['--config', 'packages/app/e2e/vitest.config.mts'], {
       E2E_BASE_URL: baseURL,
       E2E_ADMIN_ACCOUNT: env.INIT_ROOT_USERNAME,
       E2E_ADMIN_PASSWORD: env.INIT_ROOT_PASSWORD,
       E2E_SCREENSHOTS: path.join(storage, 'screenshots'),
+      // The app's embedded PostgreSQL (a superuser), for tests that need a scratch database.
+      E2E_PG_HOST: '127.0.0.1',
+      E2E_PG_PORT: appEnv.EMBEDDED_DB_PORT,
+      E2E_PG_USER: 'nocobase',
+      E2E_PG_PASSWORD: env.EMBEDDED_DB_PASSWORD,
       CHROMIUM_PATH: chromium,
     });
     log(`screenshots: ${path.relative(ROOT, path.join(storage, 'screenshots'))}/`);
-  } catch (e) {
-    log(`browser tests could not run: ${e.message}`);
-    totals.push({ label: 'browser tests', passed: 0, failed: 1 });
   } finally {
-    // Ctrl-C equivalent for the whole start process group: the app, then its embedded PostgreSQL.
-    try {
-      process.kill(-app.pid, 'SIGINT');
-    } catch {
-      // already gone
-    }
-    await new Promise((resolve) => {
-      if (app.exitCode !== null) return resolve();
-      const timer = setTimeout(() => {
-        try {
-          process.kill(-app.pid, 'SIGKILL');
-        } catch {
-          // already gone
-        }
-        resolve();
-      }, 30000);
-      app.on('exit', () => {
-        clearTimeout(timer);
-        resolve();
-      });
+    const stopped = await stopApp(app);
+    await check('start/stop lifecycle', 'Ctrl-C stops the app and the embedded PostgreSQL cleanly', async () => {
+      assert(stopped.code === 0, `start.js exited with ${JSON.stringify(stopped)}`);
+      assert(!fs.existsSync(path.join(storage, 'db/postgres/postmaster.pid')), 'postmaster.pid is still there');
+      assert(/embedded PostgreSQL stopped/.test(fs.readFileSync(logFile, 'utf8')), 'no "embedded PostgreSQL stopped" in the log');
     });
   }
+  await check('start/stop lifecycle', 'a second start reuses the installed database and its data', async () => {
+    const before = fs.readFileSync(logFile, 'utf8').length;
+    const again = await startApp(appEnv, logFile);
+    try {
+      const text = fs.readFileSync(logFile, 'utf8').slice(before);
+      assert(/NocoBase installed/.test(text), 'the second start did not find NocoBase installed');
+      assert(!/installing NocoBase/.test(text), 'the second start installed again');
+      const signIn = await fetch(`${baseURL}/api/auth:signIn`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', 'X-Authenticator': 'basic' },
+        body: JSON.stringify({ account: env.INIT_ROOT_USERNAME, password: env.INIT_ROOT_PASSWORD }),
+      });
+      const token = (await signIn.json()).data.token;
+      const list = await fetch(`${baseURL}/api/liaisonStations:list`, { headers: { Authorization: `Bearer ${token}` } });
+      const stations = (await list.json()).data;
+      assert(stations.length >= 1, 'the station created by the browser tests is gone');
+    } finally {
+      const stopped = await stopApp(again);
+      assert(stopped.code === 0, `the second start exited with ${JSON.stringify(stopped)}`);
+    }
+  });
 }
 
 async function main() {
@@ -223,7 +284,7 @@ async function main() {
   const browserOnly = flag('--browser-only');
   if (!browserOnly) {
     if (!flag('--pg-only')) await serverTestsOnSqlite();
-    if (!flag('--sqlite-only')) await serverTestsOnPostgres();
+    if (!flag('--sqlite-only')) await serverTestsOnPostgres({});
   }
   if (!serverOnly && !flag('--sqlite-only') && !flag('--pg-only')) await browserTests();
 }

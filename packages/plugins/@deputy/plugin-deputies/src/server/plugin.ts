@@ -1,27 +1,41 @@
+import crypto from 'crypto';
 import { Plugin } from '@nocobase/server';
 import enUS from '../locale/en-US.json';
 import zhCN from '../locale/zh-CN.json';
-import { protectFromDeletion, registerInCollectionManager } from './services/collection-registration';
-import { DeputyDirectory } from './services/deputy-directory';
+import { registerDeputyActions } from './actions/deputy-actions';
 import { NS } from './field-builders';
+import { protectFromDeletion, registerInCollectionManager } from './services/collection-registration';
 import { applyDeploymentDefaults } from './services/deployment-defaults';
+import { DeputyDirectory } from './services/deputy-directory';
+import { registerDeputyWriteGuard } from './services/deputy-write-guard';
+import { enforceGridAreaLimit } from './services/grid-area-limit';
+import { installRoleDefaults } from './services/role-defaults';
+import { refuseOutOfScopeWrites } from './services/scope-guard';
 
 /** The collections this plugin defines in ./collections (auto-loaded by package name). */
-export const DEPUTY_COLLECTIONS = ['liaisonStations', 'deputies'];
+export const DEPUTY_COLLECTIONS = ['deputyTerms', 'liaisonStations', 'gridAreas', 'deputies', 'deputyGroups', 'deputySettings'];
 
-/**
- * Deputies, liaison stations and grid areas: the records every other plugin of the suite refers to.
- */
+/** Deputies, liaison stations, grid areas, terms and groups: the records every other plugin refers to. */
 export class PluginDeputiesServer extends Plugin {
   directory: DeputyDirectory;
 
   async load() {
     this.directory = new DeputyDirectory(this.db);
     protectFromDeletion(this.app, this.db, DEPUTY_COLLECTIONS, NS);
+    refuseOutOfScopeWrites(this.app, DEPUTY_COLLECTIONS, NS);
+    enforceGridAreaLimit(this.db, NS);
+    registerDeputyWriteGuard(this.app, NS);
+    registerDeputyActions(this.app, NS);
+    // Unguessable tokens for the public QR codes (码上找代表); never derived from ids.
+    for (const name of ['deputies', 'liaisonStations']) {
+      this.db.on(`${name}.beforeCreate`, (model: any) => {
+        if (!model.get('qrToken')) model.set('qrToken', crypto.randomBytes(12).toString('base64url'));
+      });
+    }
   }
 
   async install() {
-    await registerInCollectionManager(this.db, DEPUTY_COLLECTIONS);
+    await this.ensureDefaults();
     await applyDeploymentDefaults(this.db, {
       'zh-CN': zhCN['Deputy duty performance'],
       'en-US': enUS['Deputy duty performance'],
@@ -29,7 +43,15 @@ export class PluginDeputiesServer extends Plugin {
   }
 
   async upgrade() {
+    await this.ensureDefaults();
+  }
+
+  /** Idempotent: registers collections, the settings row and the suite's roles when missing. */
+  private async ensureDefaults() {
     await registerInCollectionManager(this.db, DEPUTY_COLLECTIONS);
+    const settings = this.db.getRepository('deputySettings');
+    if (!(await settings.count())) await settings.create({ values: { maxGridAreasPerDeputy: 1 } });
+    await installRoleDefaults(this.db);
   }
 }
 

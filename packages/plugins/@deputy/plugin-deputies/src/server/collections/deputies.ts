@@ -1,6 +1,7 @@
 import { defineCollection } from '@nocobase/database';
 import {
   belongsToField,
+  belongsToManyField,
   dateField,
   multipleSelectField,
   phoneField,
@@ -34,6 +35,8 @@ export default defineCollection({
   createdBy: true,
   updatedBy: true,
   sortable: true,
+  // One deputy record per user account.
+  indexes: [{ fields: ['userId'], unique: true }],
   fields: [
     stringField('name', 'Name', { allowNull: false, uiSchema: { required: true } }),
     selectField('gender', 'Gender', [
@@ -42,7 +45,10 @@ export default defineCollection({
     ]),
     selectField('level', 'Deputy level', DEPUTY_LEVELS, { defaultValue: 'town' }),
     stringField('constituency', 'Constituency'),
+    belongsToField('term', 'Congress term', 'deputyTerms', 'name'),
     belongsToField('station', 'Liaison station', 'liaisonStations', 'name'),
+    belongsToManyField('gridAreas', 'Grid areas', 'gridAreas', 'deputiesGridAreas', 'deputyId', 'gridAreaId', 'name'),
+    belongsToManyField('groups', 'Deputy groups', 'deputyGroups', 'deputyGroupMembers', 'deputyId', 'groupId', 'name'),
     belongsToField('user', 'User account', 'users', 'nickname', { onDelete: 'SET NULL' }),
     phoneField('phone', 'Phone', { unique: true }),
     stringField('occupation', 'Occupation'),

@@ -1,6 +1,7 @@
 import { defineCollection } from '@nocobase/database';
 import {
   belongsToField,
+  belongsToManyField,
   hasManyField,
   multipleSelectField,
   phoneField,
@@ -35,9 +36,11 @@ export default defineCollection({
       defaultValue: [6, 16, 26],
     },
     belongsToField('head', 'Station head', 'users', 'nickname', { onDelete: 'SET NULL' }),
+    belongsToManyField('staff', 'Station staff', 'users', 'liaisonStationsStaff', 'stationId', 'userId', 'nickname'),
     phoneField('phone', 'Phone'),
     stringField('qrToken', 'QR code token', { unique: true, uiSchema: { 'x-read-pretty': true } }),
     textField('description', 'Description'),
     hasManyField('deputies', 'Deputies', 'deputies', 'stationId', 'name'),
+    hasManyField('gridAreas', 'Grid areas', 'gridAreas', 'stationId', 'name'),
   ],
 });

@@ -20,6 +20,18 @@ export class DeputyDirectory {
     return deputy?.get('station') ?? null;
   }
 
+  /** The user who reviews a deputy's records: its station's head, or null when none is set. */
+  async reviewerOf(deputyId: number | string, options: Transactionable = {}) {
+    const station: any = await this.stationOf(deputyId, options);
+    if (!station?.get('headId')) return null;
+    return this.db.getRepository('users').findOne({ filterByTk: station.get('headId'), transaction: options.transaction });
+  }
+
+  /** The grid areas a deputy keeps in touch with. */
+  async gridAreasOf(deputyId: number | string, options: Transactionable = {}) {
+    return this.db.getRepository('deputies.gridAreas', deputyId).find({ transaction: options.transaction });
+  }
+
   /** Active deputies of a station, by name. */
   async deputiesOfStation(stationId: number | string, options: Transactionable = {}) {
     return this.db.getRepository('deputies').find({

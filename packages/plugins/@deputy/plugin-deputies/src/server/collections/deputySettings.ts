@@ -1,0 +1,17 @@
+import { defineCollection } from '@nocobase/database';
+import { integerField, tt } from '../field-builders';
+
+/** Settings of the deputy registry, one row, edited by administrators in the UI (系统设置). */
+export default defineCollection({
+  name: 'deputySettings',
+  title: tt('Deputy registry settings'),
+  dumpRules: 'required',
+  updatedBy: true,
+  fields: [
+    integerField('maxGridAreasPerDeputy', 'Grid areas per deputy at most', {
+      defaultValue: 1,
+      allowNull: false,
+      uiSchema: { 'x-component-props': { min: 1, step: '1' } },
+    }),
+  ],
+});

@@ -1,0 +1,38 @@
+import type { Application } from '@nocobase/server';
+
+/** Actions that only read, or that a user needs to sign in, out, and change the initial password. */
+const ALWAYS_ALLOWED = new Set(['auth:check', 'auth:signIn', 'auth:signOut', 'auth:changePassword', 'auth:syncCookies']);
+const READ_ACTIONS = new Set(['list', 'get', 'me', 'listMeta', 'getLang', 'getInfo', 'listEnabled', 'listMine', 'listAccessible', 'check', 'count', 'query']);
+
+/**
+ * Refuses writes, with a localized 403, from
+ * - a user whose account was created with an initial password not yet changed, and
+ * - a deputy who has left office (its history stays; it can still sign in and read).
+ * Reads stay open so the UI still loads and shows why.
+ */
+export function registerDeputyWriteGuard(app: Application, ns: string) {
+  app.resourceManager.use(
+    async function deputyWriteGuard(ctx: any, next: () => Promise<any>) {
+      const user = ctx.state.currentUser;
+      const { resourceName, actionName } = ctx.action ?? {};
+      const key = `${resourceName}:${actionName}`;
+      const isRead = READ_ACTIONS.has(actionName) || ctx.method === 'GET';
+      if (!user || ALWAYS_ALLOWED.has(key) || isRead) {
+        await next();
+        if (key === 'auth:changePassword' && user && ctx.status < 400) {
+          await ctx.db.getRepository('users').update({ filterByTk: user.id, values: { mustChangePassword: false } });
+        }
+        return;
+      }
+      if (user.mustChangePassword) {
+        return ctx.throw(403, ctx.t('Change your initial password before making changes', { ns }));
+      }
+      const deputy = await ctx.db.getRepository('deputies').findOne({ filter: { userId: user.id }, fields: ['id', 'status'] });
+      if (deputy?.get('status') === 'left') {
+        return ctx.throw(403, ctx.t('A deputy who has left office can no longer make changes', { ns }));
+      }
+      await next();
+    },
+    { tag: 'deputy-write-guard', after: 'auth', before: 'acl' },
+  );
+}
