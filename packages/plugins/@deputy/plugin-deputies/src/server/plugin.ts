@@ -27,10 +27,13 @@ export class PluginDeputiesServer extends Plugin {
     registerDeputyWriteGuard(this.app, NS);
     registerDeputyActions(this.app, NS);
     // Unguessable tokens for the public QR codes (码上找代表); never derived from ids.
+    const giveToken = (model: any) => {
+      if (!model.get('qrToken')) model.set('qrToken', crypto.randomBytes(12).toString('base64url'));
+    };
     for (const name of ['deputies', 'liaisonStations']) {
-      this.db.on(`${name}.beforeCreate`, (model: any) => {
-        if (!model.get('qrToken')) model.set('qrToken', crypto.randomBytes(12).toString('base64url'));
-      });
+      this.db.on(`${name}.beforeCreate`, giveToken);
+      // Excel import creates rows in bulk.
+      this.db.on(`${name}.beforeBulkCreate`, (models: any[]) => models.forEach(giveToken));
     }
   }
 
