@@ -19,8 +19,9 @@ export default mergeConfig(defineConfig(), {
     // reach src/ (TypeScript, via the tsx loader), which each plugin's package.json exposes under the
     // `deputy-source` export condition; without the condition a plugin resolves to its built dist/.
     pool: 'forks',
-    poolOptions: { forks: { execArgv: ['--import', 'tsx', '--conditions=deputy-source'] } },
-    // Each test file boots a whole app on one shared database: run files one after another.
-    fileParallelism: false,
+    // Each test file boots a whole app. In-memory SQLite gives every worker its own database, so files run
+    // side by side; on a server database they share one, so they run one after another.
+    fileParallelism: process.env.DB_DIALECT === 'sqlite' && process.env.DB_STORAGE === ':memory:',
+    poolOptions: { forks: { execArgv: ['--import', 'tsx', '--conditions=deputy-source'], maxForks: 2, minForks: 1 } },
   },
 });

@@ -13,6 +13,8 @@ export const BASE_PLUGINS = [
   'acl',
   'data-source-main',
   'data-source-manager',
+  // file-manager before system-settings: the latter stores its logo as a file on install.
+  'file-manager',
   'system-settings',
   'ui-schema-storage',
 ];

@@ -1,7 +1,7 @@
 /**
  * Field builders for the suite's code-defined collections. Each returns a field with an `interface` and
  * `uiSchema`, so the collection manager, block settings and role permission tables can show and edit it.
- * Titles are `{{t(...)}}` templates compiled in the browser with this plugin's locale namespace.
+ * Titles are `{{t(...)}}` templates compiled in the browser with the plugin's locale namespace.
  */
 export const NS = '@deputy/plugin-deputies';
 
@@ -9,167 +9,87 @@ export const tt = (text: string, ns = NS) => `{{t(${JSON.stringify(text)}, { ns:
 
 type Option = { value: string | number; label: string; color?: string };
 
-/** Builder-only options: `ns` (locale namespace of the titles), `rawLabels` (option labels not translated). */
+/**
+ * Options of a field, plus builder-only ones: `ns` (locale namespace of the titles, default this plugin's),
+ * `rawLabels` (option labels shown as they are), `uiSchema` (merged into the generated one).
+ */
 export type FieldExtra = { ns?: string; rawLabels?: boolean; uiSchema?: Record<string, any>; [key: string]: any };
 
-function split(extra: FieldExtra) {
+/** How one kind of field is stored and edited. */
+type Kind = { type: string; interface: string; uiType?: string; component: string; componentProps?: Record<string, any>; defaults?: Record<string, any> };
+
+function build(kind: Kind, name: string, title: string, extra: FieldExtra, more: Record<string, any> = {}, ui: Record<string, any> = {}) {
   const { ns, rawLabels, uiSchema = {}, ...options } = extra;
-  const t = (text: string) => tt(text, ns);
-  const label = (text: string) => (rawLabels ? text : t(text));
-  return { t, label, uiSchema, options };
-}
-
-export function stringField(name: string, title: string, extra: FieldExtra = {}) {
-  const { t, uiSchema, options } = split(extra);
   return {
-    type: 'string',
+    type: kind.type,
     name,
-    interface: 'input',
-    ...options,
-    uiSchema: { type: 'string', title: t(title), 'x-component': 'Input', ...uiSchema },
-  };
-}
-
-export function phoneField(name: string, title: string, extra: FieldExtra = {}) {
-  const { t, uiSchema, options } = split(extra);
-  return {
-    type: 'string',
-    name,
-    interface: 'phone',
+    interface: kind.interface,
+    ...kind.defaults,
+    ...more,
     ...options,
     uiSchema: {
-      type: 'string',
-      title: t(title),
-      'x-component': 'Input',
-      'x-component-props': { type: 'tel' },
+      ...(kind.uiType ? { type: kind.uiType } : {}),
+      title: tt(title, ns),
+      'x-component': kind.component,
+      ...(kind.componentProps ? { 'x-component-props': kind.componentProps } : {}),
+      ...ui,
       ...uiSchema,
     },
   };
 }
 
-export function textField(name: string, title: string, extra: FieldExtra = {}) {
-  const { t, uiSchema, options } = split(extra);
-  return {
-    type: 'text',
-    name,
-    interface: 'textarea',
-    ...options,
-    uiSchema: { type: 'string', title: t(title), 'x-component': 'Input.TextArea', ...uiSchema },
-  };
-}
+const optionsOf = (choices: Option[], extra: FieldExtra) =>
+  choices.map((o) => ({ ...o, label: extra.rawLabels ? o.label : tt(o.label, extra.ns) }));
 
-export function dateField(name: string, title: string, extra: FieldExtra = {}) {
-  const { t, uiSchema, options } = split(extra);
-  return {
-    type: 'dateOnly',
-    name,
-    interface: 'date',
-    ...options,
-    uiSchema: {
-      type: 'string',
-      title: t(title),
-      'x-component': 'DatePicker',
-      'x-component-props': { dateOnly: true },
-      ...uiSchema,
-    },
-  };
-}
+const simple = (kind: Kind) => (name: string, title: string, extra: FieldExtra = {}) => build(kind, name, title, extra);
 
-export function integerField(name: string, title: string, extra: FieldExtra = {}) {
-  const { t, uiSchema, options } = split(extra);
-  return {
-    type: 'integer',
+export const stringField = simple({ type: 'string', interface: 'input', uiType: 'string', component: 'Input' });
+export const phoneField = simple({ type: 'string', interface: 'phone', uiType: 'string', component: 'Input', componentProps: { type: 'tel' } });
+export const textField = simple({ type: 'text', interface: 'textarea', uiType: 'string', component: 'Input.TextArea' });
+export const dateField = simple({ type: 'dateOnly', interface: 'date', uiType: 'string', component: 'DatePicker', componentProps: { dateOnly: true } });
+export const integerField = (name: string, title: string, extra: FieldExtra = {}) =>
+  build(
+    { type: 'integer', interface: 'integer', uiType: 'number', component: 'InputNumber', componentProps: { stringMode: true, step: '1' } },
     name,
-    interface: 'integer',
-    ...options,
-    uiSchema: {
-      type: 'number',
-      title: t(title),
-      'x-component': 'InputNumber',
-      'x-component-props': { stringMode: true, step: '1' },
-      'x-validator': 'integer',
-      ...uiSchema,
-    },
-  };
-}
+    title,
+    extra,
+    {},
+    { 'x-validator': 'integer' },
+  );
+export const checkboxField = simple({ type: 'boolean', interface: 'checkbox', uiType: 'boolean', component: 'Checkbox', defaults: { defaultValue: false } });
 
-export function selectField(name: string, title: string, choices: Option[], extra: FieldExtra = {}) {
-  const { t, label, uiSchema, options } = split(extra);
-  return {
-    type: 'string',
-    name,
-    interface: 'select',
-    ...options,
-    uiSchema: {
-      type: 'string',
-      title: t(title),
-      'x-component': 'Select',
-      enum: choices.map((o) => ({ ...o, label: label(o.label) })),
-      ...uiSchema,
-    },
-  };
-}
+export const selectField = (name: string, title: string, choices: Option[], extra: FieldExtra = {}) =>
+  build({ type: 'string', interface: 'select', uiType: 'string', component: 'Select' }, name, title, extra, {}, { enum: optionsOf(choices, extra) });
 
-export function multipleSelectField(name: string, title: string, choices: Option[], extra: FieldExtra = {}) {
-  const { t, label, uiSchema, options } = split(extra);
-  return {
-    type: 'array',
+export const multipleSelectField = (name: string, title: string, choices: Option[], extra: FieldExtra = {}) =>
+  build(
+    { type: 'array', interface: 'multipleSelect', uiType: 'array', component: 'Select', componentProps: { mode: 'multiple' }, defaults: { defaultValue: [] } },
     name,
-    interface: 'multipleSelect',
-    defaultValue: [],
-    ...options,
-    uiSchema: {
-      type: 'array',
-      title: t(title),
-      'x-component': 'Select',
-      'x-component-props': { mode: 'multiple' },
-      enum: choices.map((o) => ({ ...o, label: label(o.label) })),
-      ...uiSchema,
-    },
-  };
-}
+    title,
+    extra,
+    {},
+    { enum: optionsOf(choices, extra) },
+  );
 
-export function belongsToField(name: string, title: string, target: string, labelField: string, extra: FieldExtra = {}) {
-  const { t, uiSchema, options } = split(extra);
-  return {
-    type: 'belongsTo',
-    name,
+const association = (iface: string, multiple: boolean, labelField: string) => ({
+  type: '',
+  interface: iface,
+  component: 'AssociationField',
+  componentProps: { multiple, fieldNames: { label: labelField, value: 'id' } },
+});
+
+export const belongsToField = (name: string, title: string, target: string, labelField: string, extra: FieldExtra = {}) =>
+  build({ ...association('m2o', false, labelField), type: 'belongsTo' }, name, title, extra, {
     target,
     foreignKey: `${name}Id`,
     targetKey: 'id',
-    interface: 'm2o',
     onDelete: 'RESTRICT',
-    ...options,
-    uiSchema: {
-      title: t(title),
-      'x-component': 'AssociationField',
-      'x-component-props': { multiple: false, fieldNames: { label: labelField, value: 'id' } },
-      ...uiSchema,
-    },
-  };
-}
+  });
 
-export function hasManyField(name: string, title: string, target: string, foreignKey: string, labelField: string, extra: FieldExtra = {}) {
-  const { t, uiSchema, options } = split(extra);
-  return {
-    type: 'hasMany',
-    name,
-    target,
-    foreignKey,
-    sourceKey: 'id',
-    targetKey: 'id',
-    interface: 'o2m',
-    ...options,
-    uiSchema: {
-      title: t(title),
-      'x-component': 'AssociationField',
-      'x-component-props': { multiple: true, fieldNames: { label: labelField, value: 'id' } },
-      ...uiSchema,
-    },
-  };
-}
+export const hasManyField = (name: string, title: string, target: string, foreignKey: string, labelField: string, extra: FieldExtra = {}) =>
+  build({ ...association('o2m', true, labelField), type: 'hasMany' }, name, title, extra, { target, foreignKey, sourceKey: 'id', targetKey: 'id' });
 
-export function belongsToManyField(
+export const belongsToManyField = (
   name: string,
   title: string,
   target: string,
@@ -178,24 +98,36 @@ export function belongsToManyField(
   otherKey: string,
   labelField: string,
   extra: FieldExtra = {},
-) {
-  const { t, uiSchema, options } = split(extra);
-  return {
-    type: 'belongsToMany',
-    name,
+) =>
+  build({ ...association('m2m', true, labelField), type: 'belongsToMany' }, name, title, extra, {
     target,
     through,
     foreignKey,
     otherKey,
     sourceKey: 'id',
     targetKey: 'id',
-    interface: 'm2m',
-    ...options,
-    uiSchema: {
-      title: t(title),
-      'x-component': 'AssociationField',
-      'x-component-props': { multiple: true, fieldNames: { label: labelField, value: 'id' } },
-      ...uiSchema,
-    },
+  });
+
+/** The same builders with titles translated in another plugin's namespace. */
+export function buildersFor(ns: string) {
+  const withNs = <A extends any[]>(fn: (...args: A) => any, extraAt: number) => (...args: A) => {
+    const copy = [...args] as any[];
+    copy[extraAt] = { ns, ...(copy[extraAt] ?? {}) };
+    return fn(...(copy as A));
+  };
+  return {
+    NS: ns,
+    tt: (text: string) => tt(text, ns),
+    stringField: withNs(stringField, 2),
+    phoneField: withNs(phoneField, 2),
+    textField: withNs(textField, 2),
+    dateField: withNs(dateField, 2),
+    integerField: withNs(integerField, 2),
+    checkboxField: withNs(checkboxField, 2),
+    selectField: withNs(selectField, 3),
+    multipleSelectField: withNs(multipleSelectField, 3),
+    belongsToField: withNs(belongsToField, 4),
+    hasManyField: withNs(hasManyField, 5),
+    belongsToManyField: withNs(belongsToManyField, 7),
   };
 }

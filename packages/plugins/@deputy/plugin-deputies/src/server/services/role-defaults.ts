@@ -8,7 +8,7 @@ import { tt } from '../field-builders';
 
 // "{{$user.id}}" is resolved by NocoBase's ACL to the signed-in user.
 const OWN_STATION = { station: { staff: { id: { $eq: '{{$user.id}}' } } } };
-export const SCOPES = [
+export const SCOPES: ScopeSpec[] = [
   { key: 'deputy-own-station-deputies', name: tt('Deputies of my station'), resourceName: 'deputies', scope: OWN_STATION },
   { key: 'deputy-self', name: tt('My own deputy record'), resourceName: 'deputies', scope: { userId: { $eq: '{{$user.id}}' } } },
   { key: 'deputy-own-stations', name: tt('My stations'), resourceName: 'liaisonStations', scope: { staff: { id: { $eq: '{{$user.id}}' } } } },
@@ -22,8 +22,16 @@ export const DEPUTY_PUBLIC_FIELDS = ['id', 'name', 'gender', 'level', 'constitue
 export const DEPUTY_SELF_EDITABLE = ['phone', 'occupation', 'party', 'duties'];
 const STATION_PUBLIC_FIELDS = ['id', 'name', 'town', 'address', 'parent', 'parentId', 'receptionDays', 'phone', 'description'];
 
-type Action = { name: string; scope?: string; fields?: string[] };
+export type Action = { name: string; scope?: string; fields?: string[] };
 const resource = (name: string, actions: Action[]) => ({ name, actions });
+
+/** Roles that work with data only: no UI designer, no plugin manager, nothing beyond their listed resources. */
+const WORKING_ROLE = {
+  allowConfigure: false,
+  allowNewMenu: false,
+  snippets: ['!ui.*', '!pm', '!pm.*'],
+  strategy: { actions: [] },
+};
 
 export const ROLES = [
   {
@@ -40,10 +48,7 @@ export const ROLES = [
     name: 'station-staff',
     title: tt('Station staff'),
     description: tt('Station staff: its own station, its deputies, grid areas and groups'),
-    allowConfigure: false,
-    allowNewMenu: false,
-    snippets: ['!ui.*', '!pm', '!pm.*'],
-    strategy: { actions: [] },
+    ...WORKING_ROLE,
     resources: [
       resource('deputies', [
         { name: 'view', scope: 'deputy-own-station-deputies' },
@@ -75,10 +80,7 @@ export const ROLES = [
     name: 'deputy',
     title: tt('Deputy'),
     description: tt('Deputy: its own profile and records; other deputies’ public fields'),
-    allowConfigure: false,
-    allowNewMenu: false,
-    snippets: ['!ui.*', '!pm', '!pm.*'],
-    strategy: { actions: [] },
+    ...WORKING_ROLE,
     resources: [
       resource('deputies', [
         { name: 'view', fields: DEPUTY_PUBLIC_FIELDS },
@@ -92,38 +94,62 @@ export const ROLES = [
   },
 ];
 
-/**
- * Creates the suite's scopes and roles that do not exist yet; never touches existing ones. Permissions are
- * stored where NocoBase 2.x keeps them (the main data source's `dataSourcesRolesResources*`), so they show
- * in 角色和权限 and are written to the ACL by NocoBase's own hooks.
- */
-export async function installRoleDefaults(db: Database) {
-  const scopes = db.getRepository('dataSourcesRolesResourcesScopes');
-  const scopeIds: Record<string, number> = {};
-  for (const s of SCOPES) {
-    const existing = await scopes.findOne({ filter: { key: s.key } });
-    scopeIds[s.key] = (existing ?? (await scopes.create({ values: { ...s, dataSourceKey: 'main' } }))).get('id') as number;
+export type ScopeSpec = { key: string; name: string; resourceName: string; scope: Record<string, any> };
+export type ResourceSpec = { name: string; actions: Action[] };
+
+/** Every field of a collection, with the foreign keys of its belongs-to fields (e.g. deputyId). */
+function allFieldsOf(db: Database, collection: string) {
+  const names = new Set<string>();
+  for (const [name, field] of db.getCollection(collection).fields) {
+    names.add(name);
+    if (field.type === 'belongsTo' && field.options.foreignKey) names.add(field.options.foreignKey);
   }
-  const roles = db.getRepository('roles');
+  return [...names];
+}
+
+/** Creates the data scopes that do not exist yet (by key); returns key → id. */
+export async function ensureScopes(db: Database, specs: ScopeSpec[]) {
+  const scopes = db.getRepository('dataSourcesRolesResourcesScopes');
+  const ids: Record<string, number> = {};
+  for (const s of specs) {
+    const existing = await scopes.findOne({ filter: { key: s.key } });
+    ids[s.key] = (existing ?? (await scopes.create({ values: { ...s, dataSourceKey: 'main' } }))).get('id') as number;
+  }
+  return ids;
+}
+
+/**
+ * Grants a role its permissions on resources it has no configuration for yet; an administrator's later
+ * changes are never overwritten. Permissions are stored where NocoBase 2.x keeps them (the main data
+ * source's `dataSourcesRolesResources*`), so they show in 角色和权限 and NocoBase's hooks write them to the ACL.
+ */
+export async function grantResources(db: Database, roleName: string, specs: ResourceSpec[], scopeIds: Record<string, number>) {
   const resources = db.getRepository('dataSourcesRolesResources');
-  for (const { resources: permissions, ...role } of ROLES) {
-    if (await roles.findOne({ filter: { name: role.name } })) continue;
-    await roles.create({ values: role });
-    for (const r of permissions) {
-      await resources.create({
-        values: {
-          roleName: role.name,
-          dataSourceKey: 'main',
-          name: r.name,
-          usingActionsConfig: true,
-          actions: r.actions.map((a) => ({
-            name: a.name,
-            // NocoBase reads an empty field list as "no fields": list them all, as the permissions UI does.
-            fields: a.fields ?? [...db.getCollection(r.name).fields.keys()],
-            ...(a.scope ? { scopeId: scopeIds[a.scope] } : {}),
-          })),
-        },
-      });
-    }
+  for (const r of specs) {
+    if (await resources.findOne({ filter: { roleName, dataSourceKey: 'main', name: r.name } })) continue;
+    await resources.create({
+      values: {
+        roleName,
+        dataSourceKey: 'main',
+        name: r.name,
+        usingActionsConfig: true,
+        actions: r.actions.map((a) => ({
+          name: a.name,
+          // NocoBase reads an empty field list as "no fields": list them all, as the permissions UI does.
+          fields: a.fields ?? allFieldsOf(db, r.name),
+          ...(a.scope ? { scopeId: scopeIds[a.scope] } : {}),
+        })),
+      },
+    });
+  }
+}
+
+/** Creates the suite's scopes and roles that do not exist yet; never touches existing ones. */
+export async function installRoleDefaults(db: Database) {
+  const scopeIds = await ensureScopes(db, SCOPES);
+  const roles = db.getRepository('roles');
+  for (const { resources, ...role } of ROLES) {
+    if (!(await roles.findOne({ filter: { name: role.name } }))) await roles.create({ values: role });
+    await grantResources(db, role.name, resources, scopeIds);
   }
 }

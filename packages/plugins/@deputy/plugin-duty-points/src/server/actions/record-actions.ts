@@ -1,0 +1,94 @@
+import type { DeputyDirectory } from '@deputy/plugin-deputies';
+import type { Application } from '@nocobase/server';
+import { NS } from '../fields';
+import { DutyError } from '../services/errors';
+
+const ADMIN_ROLES = ['root', 'admin', 'npc-admin'];
+
+/**
+ * dutyRecords:submit — sends a draft (or a returned record) to review: checks evidence, sets the reviewer
+ *                      (the station head) and flags a possible duplicate; the review workflow takes over.
+ * dutyRecords:revoke — revokes an approved record with a reason; the ledger posts the reversal.
+ * Both are ACL actions an administrator can grant per role, with data scopes.
+ */
+export function registerRecordActions(app: Application, directory: () => DeputyDirectory) {
+  const fail = (ctx: any, e: unknown) => {
+    if (e instanceof DutyError) return ctx.throw(e.status, e.message);
+    throw e;
+  };
+
+  app.resourceManager.registerActionHandlers({
+    'dutyRecords:submit': async (ctx: any, next) => {
+      const t = (key: string) => ctx.t(key, { ns: NS });
+      const { filterByTk, filter } = ctx.action.params;
+      const repo = ctx.db.getRepository('dutyRecords');
+      const record = await repo.findOne({ filterByTk, filter, appends: ['item', 'evidence'] });
+      if (!record) return ctx.throw(404, t('The duty record does not exist or is outside your permissions'));
+      if (record.get('item')?.get('evidenceRequired') && !(record.get('evidence') || []).length) {
+        return ctx.throw(400, t('This duty item needs evidence: upload a photo or document before submitting'));
+      }
+      const reviewer: any = await directory().reviewerOf(record.get('deputyId'));
+      const deputy: any = await ctx.db.getRepository('deputies').findOne({ filterByTk: record.get('deputyId') });
+      if (!reviewer || reviewer.get('id') === deputy?.get('userId')) {
+        return ctx.throw(400, t('The deputy’s station has no reviewer: an administrator must set its station head'));
+      }
+      const duplicates = await repo.count({
+        filter: {
+          id: { $ne: record.get('id') },
+          deputyId: record.get('deputyId'),
+          itemId: record.get('itemId'),
+          date: String(record.get('date')).slice(0, 10),
+          status: { $in: ['submitted', 'approved'] },
+        },
+      });
+      try {
+        ctx.body = await repo.update({
+          filterByTk: record.get('id'),
+          values: { status: 'submitted', reviewerId: reviewer.get('id'), possibleDuplicate: duplicates > 0 },
+          context: ctx,
+        });
+      } catch (e) {
+        return fail(ctx, e);
+      }
+      await next();
+    },
+    'dutyRecords:revoke': async (ctx: any, next) => {
+      const t = (key: string) => ctx.t(key, { ns: NS });
+      const { filterByTk, filter, values = {} } = ctx.action.params;
+      const repo = ctx.db.getRepository('dutyRecords');
+      const record = await repo.findOne({ filterByTk, filter });
+      if (!record) return ctx.throw(404, t('The duty record does not exist or is outside your permissions'));
+      try {
+        ctx.body = await repo.update({ filterByTk, values: { status: 'revoked', revokeReason: values.reason }, context: ctx });
+      } catch (e) {
+        return fail(ctx, e);
+      }
+      await next();
+    },
+  });
+  for (const action of ['submit', 'revoke']) {
+    app.acl.setAvailableAction(action, { displayName: `{{t("${action === 'submit' ? 'Submit for review' : 'Revoke'}", { ns: "${NS}" })}}`, type: 'old-data' });
+  }
+
+  // A deputy files records for itself only; station staff for the deputies of their station.
+  app.resourceManager.registerPreActionHandler('dutyRecords:create', async (ctx: any, next) => {
+    const roles: string[] = ctx.state.currentRoles ?? [];
+    const values = (ctx.action.params.values ??= {});
+    if (!roles.some((r) => ADMIN_ROLES.includes(r)) && ctx.state.currentUser) {
+      const userId = ctx.state.currentUser.id;
+      const own = await ctx.db.getRepository('deputies').findOne({ filter: { userId } });
+      const requested = values.deputyId ?? values.deputy?.id ?? values.deputy;
+      if (roles.includes('station-staff') && requested !== undefined && String(requested) !== String(own?.get('id'))) {
+        const station: any = await directory().stationOf(requested);
+        const staff = station ? await ctx.db.getRepository('liaisonStations.staff', station.get('id')).count({ filter: { id: userId } }) : 0;
+        if (!staff) return ctx.throw(403, ctx.t('You can record duties only for the deputies of your station', { ns: NS }));
+      } else {
+        if (!own) return ctx.throw(403, ctx.t('Your account is not linked to a deputy', { ns: NS }));
+        values.deputyId = own.get('id');
+        delete values.deputy;
+      }
+    }
+    delete values.status;
+    await next();
+  });
+}

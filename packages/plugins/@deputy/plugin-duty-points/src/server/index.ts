@@ -1,0 +1,3 @@
+export { Ledger } from './services/ledger';
+export { DUTY_COLLECTIONS, PluginDutyPointsServer } from './plugin';
+export { default } from './plugin';

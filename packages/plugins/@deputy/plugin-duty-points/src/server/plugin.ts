@@ -1,0 +1,57 @@
+import type { PluginDeputiesServer } from '@deputy/plugin-deputies';
+import { protectFromDeletion, refuseOutOfScopeWrites, registerInCollectionManager } from '@deputy/plugin-deputies';
+import { Plugin } from '@nocobase/server';
+import zhCN from '../locale/zh-CN.json';
+import { registerRecordActions } from './actions/record-actions';
+import { NS } from './fields';
+import gradeBandSeeds from './seeds/grade-bands.json';
+import dutyItemSeeds from './seeds/duty-items.json';
+import { Ledger } from './services/ledger';
+import { enforceRecordLifecycle } from './services/record-lifecycle';
+import { installReviewWorkflow } from './services/review-workflow';
+import { grantDutyPermissions } from './services/role-grants';
+
+export const DUTY_COLLECTIONS = ['dutyItems', 'gradeBands', 'dutyRecords', 'pointEntries'];
+
+/** 代表积分制: the 26-item catalogue, duty records and their review, the points ledger and grades. */
+export class PluginDutyPointsServer extends Plugin {
+  ledger: Ledger;
+
+  async load() {
+    this.ledger = new Ledger(this.db);
+    const deputies = () => (this.pm.get('@deputy/plugin-deputies') as PluginDeputiesServer).directory;
+    enforceRecordLifecycle(this.db, this.ledger);
+    registerRecordActions(this.app, deputies);
+    protectFromDeletion(this.app, this.db, DUTY_COLLECTIONS, NS);
+    refuseOutOfScopeWrites(this.app, ['dutyRecords'], NS);
+  }
+
+  async install() {
+    await this.ensureDefaults();
+  }
+
+  async upgrade() {
+    await this.ensureDefaults();
+  }
+
+  /** Idempotent: collections in the collection manager, seeded catalogue and grades, roles, review workflow. */
+  private async ensureDefaults() {
+    await registerInCollectionManager(this.db, DUTY_COLLECTIONS);
+    const items = this.db.getRepository('dutyItems');
+    if (!(await items.count())) await items.createMany({ records: dutyItemSeeds });
+    const grades = this.db.getRepository('gradeBands');
+    if (!(await grades.count())) await grades.createMany({ records: gradeBandSeeds });
+    await grantDutyPermissions(this.db);
+    if (this.db.hasCollection('workflows')) {
+      await installReviewWorkflow(this.db, {
+        workflow: zhCN['Duty record review'],
+        review: zhCN['Review'],
+        update: zhCN['Record the decision'],
+        approve: zhCN['Approve'],
+        reject: zhCN['Return'],
+      });
+    }
+  }
+}
+
+export default PluginDutyPointsServer;

@@ -1,0 +1,15 @@
+import { NS } from '../fields';
+
+/** A refusal with an HTTP status; thrown inside the transaction, so nothing of the change is kept. */
+export class DutyError extends Error {
+  constructor(message: string, public status = 400) {
+    super(message);
+  }
+}
+
+/** Translates with the caller's language when the change comes from a request, else in zh-CN. */
+export function translate(options: any, key: string, vars: Record<string, any> = {}) {
+  const t = options?.context?.t;
+  if (t) return t(key, { ns: NS, ...vars });
+  return Object.entries(vars).reduce((text, [k, v]) => text.replace(`{{${k}}}`, String(v)), key);
+}

@@ -1,0 +1,101 @@
+import type { Database } from '@nocobase/database';
+import { DutyError, translate } from './errors';
+import { Ledger } from './ledger';
+
+/** Allowed status changes of a duty record. */
+export const TRANSITIONS: Record<string, string[]> = {
+  draft: ['submitted'],
+  submitted: ['approved', 'rejected', 'draft'],
+  rejected: ['draft', 'submitted'],
+  approved: ['revoked'],
+  revoked: [],
+};
+
+/** Fields that may change once a record has left the deputy's hands. */
+const REVIEW_FIELDS = ['status', 'reviewerId', 'reviewComment', 'revokeReason', 'possibleDuplicate', 'awardedPoints', 'updatedAt', 'updatedById'];
+
+const today = () => new Date(Date.now() + 8 * 3600 * 1000).toISOString().slice(0, 10); // Asia/Shanghai
+
+/**
+ * The rules every change of a duty record obeys, whoever makes it (a form, the API, the review workflow or
+ * an import): valid input, allowed status changes, no edits after submission, evidence when the item asks
+ * for it, and the ledger posting of approvals and revocations in the same transaction.
+ */
+export function enforceRecordLifecycle(db: Database, ledger: Ledger) {
+  const items = () => db.getRepository('dutyItems');
+
+  db.on('dutyRecords.beforeSave', async (record: any, options: any) => {
+    const t = (key: string, vars?: any) => translate(options, key, vars);
+    const quantity = Number(record.get('quantity') ?? 1);
+    if (!Number.isInteger(quantity) || quantity < 1 || quantity > 100) throw new DutyError(t('Quantity must be a whole number from 1 to 100'));
+    const date = record.get('date') ? String(record.get('date')).slice(0, 10) : '';
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) throw new DutyError(t('Give the date of the duty'));
+    if (date > today()) throw new DutyError(t('The date of a duty cannot be in the future'));
+    if (date < '2000-01-01') throw new DutyError(t('The date of a duty is too far in the past'));
+    if (!record.get('deputyId')) throw new DutyError(t('Choose the deputy'));
+    const item = record.get('itemId') ? await items().findOne({ filterByTk: record.get('itemId'), transaction: options.transaction }) : null;
+    if (!item) throw new DutyError(t('Choose an existing duty item'));
+    if (record.isNewRecord && !item.get('active')) throw new DutyError(t('This duty item is no longer in use'));
+    const deputy = await db.getRepository('deputies').findOne({ filterByTk: record.get('deputyId'), transaction: options.transaction });
+    if (!deputy) throw new DutyError(t('Choose the deputy'));
+  });
+
+  db.on('dutyRecords.beforeCreate', async (record: any, options: any) => {
+    if (record.get('status') && record.get('status') !== 'draft') {
+      throw new DutyError(translate(options, 'A new duty record starts as a draft'));
+    }
+  });
+
+  db.on('dutyRecords.beforeUpdate', async (record: any, options: any) => {
+    const t = (key: string, vars?: any) => translate(options, key, vars);
+    const from = record.previous('status') ?? record.get('status');
+    const to = record.get('status');
+    if (from !== to && !TRANSITIONS[from]?.includes(to)) {
+      throw new DutyError(t('A duty record cannot go from {{from}} to {{to}}', { from: t(from), to: t(to) }));
+    }
+    if (!['draft', 'rejected'].includes(from)) {
+      const edited = (record.changed() || []).filter((k: string) => !REVIEW_FIELDS.includes(k));
+      if (edited.length) throw new DutyError(t('A submitted or approved duty record cannot be edited; revoke it and file it again'));
+    }
+    if (to === 'revoked' && from !== to && !String(record.get('revokeReason') || '').trim()) {
+      throw new DutyError(t('Give the reason for revoking'));
+    }
+    if (to === 'approved' && from !== to) {
+      const userId = options.context?.state?.currentUser?.id;
+      const deputy = await db.getRepository('deputies').findOne({ filterByTk: record.get('deputyId'), transaction: options.transaction });
+      if (userId && deputy?.get('userId') === userId) throw new DutyError(t('A deputy cannot approve its own duty record'), 403);
+    }
+  });
+
+  db.on('dutyRecords.afterUpdate', async (record: any, options: any) => {
+    const from = record.previous('status');
+    const to = record.get('status');
+    if (from === to) return;
+    if (to === 'approved') {
+      const item = await items().findOne({ filterByTk: record.get('itemId'), transaction: options.transaction });
+      const points = await ledger.award(record, item, options.transaction);
+      await record.update({ awardedPoints: points }, { transaction: options.transaction, hooks: false });
+    }
+    if (to === 'revoked') await ledger.reverse(record, record.get('revokeReason'), options.transaction);
+  });
+
+  db.on('dutyRecords.beforeDestroy', async (record: any, options: any) => {
+    if (!['draft', 'rejected'].includes(record.get('status'))) {
+      throw new DutyError(translate(options, 'Only drafts and rejected duty records can be deleted; revoke approved ones'));
+    }
+  });
+
+  // The ledger is append-only: nothing changes or removes an entry, whoever asks.
+  const appendOnly = async (_: any, options: any) => {
+    throw new DutyError(translate(options, 'Ledger entries cannot be changed or deleted; revoke the duty record instead'), 403);
+  };
+  db.on('pointEntries.beforeUpdate', appendOnly);
+  db.on('pointEntries.beforeDestroy', appendOnly);
+  db.on('pointEntries.beforeBulkUpdate', appendOnly);
+  db.on('pointEntries.beforeBulkDestroy', appendOnly);
+
+  // Points and caps apply to records approved after a change; the version marks which rules an entry used.
+  db.on('dutyItems.beforeUpdate', async (item: any) => {
+    if (item.changed('points') || item.changed('yearlyCap')) item.set('version', Number(item.previous('version') || 1) + 1);
+  });
+}

@@ -1,0 +1,65 @@
+import type { Database } from '@nocobase/database';
+import { ensureScopes, grantResources, ResourceSpec, ScopeSpec } from '@deputy/plugin-deputies';
+import { tt } from '../fields';
+
+const MINE = { deputy: { userId: { $eq: '{{$user.id}}' } } };
+const MY_STATION = { deputy: { station: { staff: { id: { $eq: '{{$user.id}}' } } } } };
+
+export const SCOPES: ScopeSpec[] = [
+  { key: 'duty-own-records', name: tt('My duty records'), resourceName: 'dutyRecords', scope: MINE },
+  { key: 'duty-own-editable-records', name: tt('My drafts and returned records'), resourceName: 'dutyRecords', scope: { ...MINE, status: { $in: ['draft', 'rejected'] } } },
+  { key: 'duty-station-records', name: tt('Duty records of my station'), resourceName: 'dutyRecords', scope: MY_STATION },
+  { key: 'duty-own-points', name: tt('My points'), resourceName: 'pointEntries', scope: MINE },
+  { key: 'duty-station-points', name: tt('Points of my station'), resourceName: 'pointEntries', scope: MY_STATION },
+];
+
+const RECORD_INPUT = ['deputy', 'deputyId', 'item', 'itemId', 'date', 'quantity', 'description', 'evidence'];
+
+const GRANTS: Record<string, ResourceSpec[]> = {
+  deputy: [
+    { name: 'dutyItems', actions: [{ name: 'view' }] },
+    { name: 'gradeBands', actions: [{ name: 'view' }] },
+    {
+      name: 'dutyRecords',
+      actions: [
+        { name: 'view', scope: 'duty-own-records' },
+        { name: 'create', fields: RECORD_INPUT },
+        { name: 'update', scope: 'duty-own-editable-records', fields: RECORD_INPUT.filter((f) => !f.startsWith('deputy')) },
+        { name: 'destroy', scope: 'duty-own-editable-records' },
+        { name: 'submit', scope: 'duty-own-editable-records' },
+      ],
+    },
+    { name: 'pointEntries', actions: [{ name: 'view', scope: 'duty-own-points' }] },
+  ],
+  'station-staff': [
+    { name: 'dutyItems', actions: [{ name: 'view' }] },
+    { name: 'gradeBands', actions: [{ name: 'view' }] },
+    {
+      name: 'dutyRecords',
+      actions: [
+        { name: 'view', scope: 'duty-station-records' },
+        { name: 'create', fields: RECORD_INPUT },
+        { name: 'update', scope: 'duty-station-records', fields: RECORD_INPUT.filter((f) => !f.startsWith('deputy')) },
+        { name: 'submit', scope: 'duty-station-records' },
+      ],
+    },
+    { name: 'pointEntries', actions: [{ name: 'view', scope: 'duty-station-points' }] },
+  ],
+};
+
+/** Grants the suite's roles their default permissions on this plugin's collections (only where none exist). */
+export async function grantDutyPermissions(db: Database) {
+  const scopeIds = await ensureScopes(db, SCOPES);
+  for (const [role, specs] of Object.entries(GRANTS)) {
+    if (await db.getRepository('roles').findOne({ filter: { name: role } })) await grantResources(db, role, specs, scopeIds);
+  }
+  // The 人大 administrator works through its general strategy: add this plugin's actions to it.
+  const admin: any = await db.getRepository('roles').findOne({ filter: { name: 'npc-admin' } });
+  if (admin) {
+    const actions: string[] = admin.get('strategy')?.actions ?? [];
+    const wanted = [...new Set([...actions, 'submit', 'revoke'])];
+    if (wanted.length !== actions.length) {
+      await db.getRepository('roles').update({ filterByTk: 'npc-admin', values: { strategy: { ...admin.get('strategy'), actions: wanted } } });
+    }
+  }
+}
