@@ -3,6 +3,8 @@
  * to load, none of our bundles logs an error, and a page shows a block from our client plugin.
  */
 import type { Browser } from 'playwright-core';
+// eslint-disable-next-line @typescript-eslint/no-var-requires
+const suite = require('../src/index.js');
 import { ADMIN, apiAs, BASE_URL, launchBrowser, screenshot, signInThroughUI, watchProblems } from './support';
 
 let browser: Browser;
@@ -20,7 +22,8 @@ describe('foundation', () => {
     const api = await apiAs(ADMIN.account, ADMIN.password);
     const enabled: any[] = await api('pm:listEnabled');
     const ours = enabled.filter((p) => p.packageName?.startsWith('@deputy/'));
-    expect(ours.map((p) => p.packageName)).toContain('@deputy/plugin-deputies');
+    // Every plugin of the distribution is enabled and served.
+    expect(ours.map((p) => p.packageName)).toEqual(expect.arrayContaining(suite.suitePlugins));
     for (const plugin of ours) {
       const res = await fetch(`${BASE_URL}${plugin.url}`);
       expect(res.status).toBe(200);

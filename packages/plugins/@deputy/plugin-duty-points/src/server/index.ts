@@ -1,3 +1,4 @@
 export { Ledger } from './services/ledger';
+export { periodRange, Scores } from './services/scores';
 export { DUTY_COLLECTIONS, PluginDutyPointsServer } from './plugin';
 export { default } from './plugin';

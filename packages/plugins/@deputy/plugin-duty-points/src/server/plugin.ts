@@ -3,6 +3,7 @@ import { protectFromDeletion, refuseOutOfScopeWrites, registerInCollectionManage
 import { Plugin } from '@nocobase/server';
 import zhCN from '../locale/zh-CN.json';
 import { registerRecordActions } from './actions/record-actions';
+import { registerScoreActions } from './actions/score-actions';
 import { NS } from './fields';
 import gradeBandSeeds from './seeds/grade-bands.json';
 import dutyItemSeeds from './seeds/duty-items.json';
@@ -10,18 +11,22 @@ import { Ledger } from './services/ledger';
 import { enforceRecordLifecycle } from './services/record-lifecycle';
 import { installReviewWorkflow } from './services/review-workflow';
 import { grantDutyPermissions } from './services/role-grants';
+import { Scores } from './services/scores';
 
 export const DUTY_COLLECTIONS = ['dutyItems', 'gradeBands', 'dutyRecords', 'pointEntries'];
 
 /** 代表积分制: the 26-item catalogue, duty records and their review, the points ledger and grades. */
 export class PluginDutyPointsServer extends Plugin {
   ledger: Ledger;
+  scores: Scores;
 
   async load() {
     this.ledger = new Ledger(this.db);
+    this.scores = new Scores(this.db);
     const deputies = () => (this.pm.get('@deputy/plugin-deputies') as PluginDeputiesServer).directory;
     enforceRecordLifecycle(this.db, this.ledger);
     registerRecordActions(this.app, deputies);
+    registerScoreActions(this.app, this.scores);
     protectFromDeletion(this.app, this.db, DUTY_COLLECTIONS, NS);
     refuseOutOfScopeWrites(this.app, ['dutyRecords'], NS);
   }

@@ -40,6 +40,7 @@ export default defineCollection({
     f.multipleSelectField('evidenceCodes', 'Evidence', EVIDENCE_CODES),
     f.checkboxField('evidenceRequired', 'Evidence required'),
     f.checkboxField('isDeduction', 'Deduction'),
+    f.integerField('failsGradeAfter', 'Fails the grade after this many in a period'),
     f.checkboxField('active', 'Active', { defaultValue: true }),
     f.integerField('version', 'Version', { defaultValue: 1, uiSchema: { 'x-read-pretty': true } }),
   ],

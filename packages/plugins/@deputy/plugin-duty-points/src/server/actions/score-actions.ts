@@ -1,0 +1,41 @@
+import type { Application } from '@nocobase/server';
+import { NS } from '../fields';
+import { periodRange, Scores } from '../services/scores';
+
+const RANKING_ROLES = ['root', 'admin', 'npc-admin', 'station-staff'];
+
+/**
+ * dutyScores:mine    — the signed-in deputy's year: total, rank, grade, points and cap left per item.
+ * dutyScores:ranking — live ranking of a period (`2026` or `2026-Q3`), optionally of one station;
+ *                      administrators see all, station staff their own stations. Published boards come from
+ *                      frozen snapshots, not from here.
+ */
+export function registerScoreActions(app: Application, scores: Scores) {
+  app.resourceManager.define({
+    name: 'dutyScores',
+    actions: {
+      mine: async (ctx: any, next) => {
+        const deputy = await ctx.db.getRepository('deputies').findOne({ filter: { userId: ctx.state.currentUser.id } });
+        if (!deputy) return ctx.throw(404, ctx.t('Your account is not linked to a deputy', { ns: NS }));
+        const year = Number(ctx.action.params.year) || new Date().getFullYear();
+        ctx.body = await scores.summary(deputy.get('id'), year);
+        await next();
+      },
+      ranking: async (ctx: any, next) => {
+        const period = String(ctx.action.params.period ?? new Date().getFullYear());
+        if (!periodRange(period)) return ctx.throw(400, ctx.t('Give the period as a year (2026) or a quarter (2026-Q3)', { ns: NS }));
+        const roles: string[] = ctx.state.currentRoles ?? [];
+        let rows = await scores.ranking(period, { stationId: ctx.action.params.stationId ? Number(ctx.action.params.stationId) : undefined });
+        if (!roles.some((r) => ['root', 'admin', 'npc-admin'].includes(r))) {
+          const mine = await ctx.db.getRepository('liaisonStations').find({ filter: { 'staff.id': ctx.state.currentUser.id }, fields: ['id'] });
+          const allowed = new Set(mine.map((s: any) => s.get('id')));
+          rows = rows.filter((r) => allowed.has(r.stationId));
+        }
+        ctx.body = rows;
+        await next();
+      },
+    },
+  });
+  app.acl.allow('dutyScores', 'mine', 'loggedIn');
+  app.acl.allow('dutyScores', 'ranking', (ctx: any) => (ctx.state.currentRoles ?? []).some((r: string) => RANKING_ROLES.includes(r)));
+}
