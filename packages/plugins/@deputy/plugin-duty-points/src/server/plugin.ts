@@ -3,32 +3,37 @@ import { protectFromDeletion, refuseOutOfScopeWrites, registerInCollectionManage
 import { Plugin } from '@nocobase/server';
 import zhCN from '../locale/zh-CN.json';
 import { registerRecordActions } from './actions/record-actions';
+import { registerPublicationActions } from './actions/publication-actions';
 import { registerScoreActions } from './actions/score-actions';
 import { NS } from './fields';
 import gradeBandSeeds from './seeds/grade-bands.json';
 import dutyItemSeeds from './seeds/duty-items.json';
 import { Ledger } from './services/ledger';
+import { Publication } from './services/publication';
 import { enforceRecordLifecycle } from './services/record-lifecycle';
 import { installReviewWorkflow } from './services/review-workflow';
 import { grantDutyPermissions } from './services/role-grants';
 import { Scores } from './services/scores';
 
-export const DUTY_COLLECTIONS = ['dutyItems', 'gradeBands', 'dutyRecords', 'pointEntries'];
+export const DUTY_COLLECTIONS = ['dutyItems', 'gradeBands', 'dutyPointsSettings', 'dutyRecords', 'pointEntries', 'scorePeriods', 'scoreSnapshots', 'pointAppeals'];
 
 /** 代表积分制: the 26-item catalogue, duty records and their review, the points ledger and grades. */
 export class PluginDutyPointsServer extends Plugin {
   ledger: Ledger;
   scores: Scores;
+  publication: Publication;
 
   async load() {
     this.ledger = new Ledger(this.db);
     this.scores = new Scores(this.db);
+    this.publication = new Publication(this.db, this.scores);
     const deputies = () => (this.pm.get('@deputy/plugin-deputies') as PluginDeputiesServer).directory;
     enforceRecordLifecycle(this.db, this.ledger);
     registerRecordActions(this.app, deputies);
     registerScoreActions(this.app, this.scores);
+    registerPublicationActions(this.app, this.publication);
     protectFromDeletion(this.app, this.db, DUTY_COLLECTIONS, NS);
-    refuseOutOfScopeWrites(this.app, ['dutyRecords'], NS);
+    refuseOutOfScopeWrites(this.app, ['dutyRecords', 'pointAppeals'], NS);
   }
 
   async install() {
@@ -46,6 +51,8 @@ export class PluginDutyPointsServer extends Plugin {
     if (!(await items.count())) await items.createMany({ records: dutyItemSeeds });
     const grades = this.db.getRepository('gradeBands');
     if (!(await grades.count())) await grades.createMany({ records: gradeBandSeeds });
+    const settings = this.db.getRepository('dutyPointsSettings');
+    if (!(await settings.count())) await settings.create({ values: { boardColumns: ['total', 'grade'] } });
     await grantDutyPermissions(this.db);
     if (this.db.hasCollection('workflows')) {
       await installReviewWorkflow(this.db, {

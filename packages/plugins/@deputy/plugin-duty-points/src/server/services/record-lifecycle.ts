@@ -85,17 +85,19 @@ export function enforceRecordLifecycle(db: Database, ledger: Ledger) {
     }
   });
 
-  // The ledger is append-only: nothing changes or removes an entry, whoever asks.
-  const appendOnly = async (_: any, options: any) => {
-    throw new DutyError(translate(options, 'Ledger entries cannot be changed or deleted; revoke the duty record instead'), 403);
-  };
-  db.on('pointEntries.beforeUpdate', appendOnly);
-  db.on('pointEntries.beforeDestroy', appendOnly);
-  db.on('pointEntries.beforeBulkUpdate', appendOnly);
-  db.on('pointEntries.beforeBulkDestroy', appendOnly);
+  makeAppendOnly(db, 'pointEntries', 'Ledger entries cannot be changed or deleted; revoke the duty record instead');
+  makeAppendOnly(db, 'scoreSnapshots', 'Published scores cannot be changed; publish the period again to issue a new version');
 
   // Points and caps apply to records approved after a change; the version marks which rules an entry used.
   db.on('dutyItems.beforeUpdate', async (item: any) => {
     if (item.changed('points') || item.changed('yearlyCap')) item.set('version', Number(item.previous('version') || 1) + 1);
   });
+}
+
+/** Nothing changes or removes a row of an append-only collection, whoever asks. */
+export function makeAppendOnly(db: Database, collection: string, messageKey: string) {
+  const refuse = async (_: any, options: any) => {
+    throw new DutyError(translate(options, messageKey), 403);
+  };
+  for (const event of ['beforeUpdate', 'beforeDestroy', 'beforeBulkUpdate', 'beforeBulkDestroy']) db.on(`${collection}.${event}`, refuse);
 }

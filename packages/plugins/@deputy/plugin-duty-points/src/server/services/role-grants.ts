@@ -11,6 +11,8 @@ export const SCOPES: ScopeSpec[] = [
   { key: 'duty-station-records', name: tt('Duty records of my station'), resourceName: 'dutyRecords', scope: MY_STATION },
   { key: 'duty-own-points', name: tt('My points'), resourceName: 'pointEntries', scope: MINE },
   { key: 'duty-station-points', name: tt('Points of my station'), resourceName: 'pointEntries', scope: MY_STATION },
+  { key: 'duty-own-appeals', name: tt('My appeals'), resourceName: 'pointAppeals', scope: MINE },
+  { key: 'duty-station-appeals', name: tt('Appeals of my station'), resourceName: 'pointAppeals', scope: MY_STATION },
 ];
 
 const RECORD_INPUT = ['deputy', 'deputyId', 'item', 'itemId', 'date', 'quantity', 'description', 'evidence'];
@@ -30,6 +32,14 @@ const GRANTS: Record<string, ResourceSpec[]> = {
       ],
     },
     { name: 'pointEntries', actions: [{ name: 'view', scope: 'duty-own-points' }] },
+    { name: 'scorePeriods', actions: [{ name: 'view' }] },
+    {
+      name: 'pointAppeals',
+      actions: [
+        { name: 'view', scope: 'duty-own-appeals' },
+        { name: 'create', fields: ['period', 'periodId', 'record', 'recordId', 'kind', 'description'] },
+      ],
+    },
   ],
   'station-staff': [
     { name: 'dutyItems', actions: [{ name: 'view' }] },
@@ -44,6 +54,9 @@ const GRANTS: Record<string, ResourceSpec[]> = {
       ],
     },
     { name: 'pointEntries', actions: [{ name: 'view', scope: 'duty-station-points' }] },
+    { name: 'scorePeriods', actions: [{ name: 'view' }] },
+    { name: 'scoreSnapshots', actions: [{ name: 'view' }] },
+    { name: 'pointAppeals', actions: [{ name: 'view', scope: 'duty-station-appeals' }] },
   ],
 };
 
@@ -57,7 +70,7 @@ export async function grantDutyPermissions(db: Database) {
   const admin: any = await db.getRepository('roles').findOne({ filter: { name: 'npc-admin' } });
   if (admin) {
     const actions: string[] = admin.get('strategy')?.actions ?? [];
-    const wanted = [...new Set([...actions, 'submit', 'revoke'])];
+    const wanted = [...new Set([...actions, 'submit', 'revoke', 'publish', 'decide'])];
     if (wanted.length !== actions.length) {
       await db.getRepository('roles').update({ filterByTk: 'npc-admin', values: { strategy: { ...admin.get('strategy'), actions: wanted } } });
     }

@@ -1,0 +1,111 @@
+import { MockServer } from '@nocobase/test';
+import { dutyPointsWorld, lastYear, pendingTaskFor, waitForStatus } from './setup';
+
+describe('plugin-duty-points: publication (阳光栏) and appeals (错重漏)', () => {
+  let w: Awaited<ReturnType<typeof dutyPointsWorld>>;
+  let app: MockServer;
+  const year = new Date().getFullYear() - 1;
+  let period: any;
+  let recordId: number;
+
+  beforeAll(async () => {
+    w = await dutyPointsWorld();
+    app = w.app;
+    const item = await w.item('D01');
+    const created = (await w.d1.agent.resource('dutyRecords').create({ values: { itemId: item.id, date: lastYear(2) } })).body.data;
+    await w.d1.agent.post(`/dutyRecords:submit?filterByTk=${created.id}`).send({});
+    const task = await pendingTaskFor(app, w.head.agent, created.id);
+    await w.head.agent.post(`/workflowManualTasks:submit?filterByTk=${task.id}`).send({ result: { review: {}, _: 'approve' } });
+    await waitForStatus(app, created.id, 'approved');
+    recordId = created.id;
+    await w.admin.agent.resource('deputies').update({ filterByTk: w.deputy2.id, values: { phone: '13912345678' } });
+    period = (await w.admin.agent.resource('scorePeriods').create({ values: { key: `${year}-Q1`, title: `${year}年第一季度积分公示` } })).body.data;
+  });
+
+  afterAll(async () => {
+    await app?.destroy();
+  });
+
+  it('shows nothing on the public board before publication', async () => {
+    const board = await app.agent().get('/scoreBoard:list');
+    expect(board.status).toBe(200);
+    expect(board.body.data).toEqual([]);
+  });
+
+  it('refuses to publish a period that has not ended, and lets only administrators publish', async () => {
+    const current = (await w.admin.agent.resource('scorePeriods').create({ values: { key: String(new Date().getFullYear()) } })).body.data;
+    const early = await w.admin.agent.set('X-Locale', 'zh-CN').post(`/scorePeriods:publish?filterByTk=${current.id}`).send({});
+    expect(early.status).toBe(400);
+    expect(early.body.errors[0].message).toBe('周期结束后才能公示');
+    expect(await app.db.getRepository('scoreSnapshots').count()).toBe(0);
+    expect((await w.d1.agent.post(`/scorePeriods:publish?filterByTk=${period.id}`).send({})).status).toBe(403);
+    expect((await w.head.agent.post(`/scorePeriods:publish?filterByTk=${period.id}`).send({})).status).toBe(403);
+  });
+
+  it('publishes a frozen snapshot that the public board shows without sign-in, with no personal data', async () => {
+    const res = await w.admin.agent.post(`/scorePeriods:publish?filterByTk=${period.id}`).send({});
+    expect(res.status).toBe(200);
+    expect(res.body.data).toMatchObject({ version: 1, deputies: 2 });
+    const stored = await app.db.getRepository('scorePeriods').findOne({ filterByTk: period.id });
+    expect(stored.get('status')).toBe('published');
+    expect(stored.get('appealDeadline') > stored.get('publishedOn')).toBe(true);
+
+    const board = await app.agent().get(`/scoreBoard:list?period=${year}-Q1`);
+    expect(board.status).toBe(200);
+    expect(board.body.data).toHaveLength(1);
+    expect(board.body.data[0].rows).toEqual([
+      { name: '代表一', station: '高沙镇联络站', total: 5, grade: null },
+      { name: '代表二', station: '高沙镇联络站', total: 0, grade: null },
+    ]);
+    expect(JSON.stringify(board.body)).not.toContain('13912345678');
+
+    // The snapshot is frozen: later approvals do not change it, and nobody can edit it.
+    const snapshot = await app.db.getRepository('scoreSnapshots').findOne();
+    const edit = await w.admin.agent.resource('scoreSnapshots').update({ filterByTk: snapshot.get('id'), values: { total: 99 } });
+    expect(edit.status).toBe(403);
+  });
+
+  it('shows only the columns the settings allow', async () => {
+    const settings = (await w.admin.agent.resource('dutyPointsSettings').list()).body.data[0];
+    await w.admin.agent.resource('dutyPointsSettings').update({ filterByTk: settings.id, values: { boardColumns: ['rank'] } });
+    const board = await app.agent().get(`/scoreBoard:list?period=${year}-Q1`);
+    expect(board.body.data[0].rows[0]).toEqual({ name: '代表一', station: '高沙镇联络站', rank: 1 });
+    await w.admin.agent.resource('dutyPointsSettings').update({ filterByTk: settings.id, values: { boardColumns: ['total', 'grade'] } });
+  });
+
+  it('takes a deputy’s appeal within the window, for its own records only, and records the decision', async () => {
+    const other = await w.d2.agent.set('X-Locale', 'zh-CN').resource('pointAppeals').create({
+      values: { periodId: period.id, recordId, kind: 'wrong', description: '不是我的记录' },
+    });
+    expect(other.status).toBe(400);
+    expect(other.body.errors[0].message).toBe('只能对本人的履职记录提出申诉');
+    const appeal = await w.d2.agent.resource('pointAppeals').create({
+      values: { periodId: period.id, kind: 'missing', description: '3月16日接待未计分', status: 'accepted' },
+    });
+    expect(appeal.status).toBe(200);
+    expect(appeal.body.data).toMatchObject({ deputyId: w.deputy2.id, status: 'pending' });
+    const noReason = await w.admin.agent.post(`/pointAppeals:decide?filterByTk=${appeal.body.data.id}`).send({ decision: 'accepted' });
+    expect(noReason.status).toBe(400);
+    const decided = await w.admin.agent
+      .post(`/pointAppeals:decide?filterByTk=${appeal.body.data.id}`)
+      .send({ decision: 'accepted', reason: '补录接待记录后重新公示' });
+    expect(decided.status).toBe(200);
+    const again = await w.admin.agent.post(`/pointAppeals:decide?filterByTk=${appeal.body.data.id}`).send({ decision: 'rejected', reason: 'x' });
+    expect(again.status).toBe(400);
+    expect((await app.db.getRepository('pointAppeals').findOne({ filterByTk: appeal.body.data.id })).get('status')).toBe('accepted');
+  });
+
+  it('re-publishes as a new version after a correction, keeping the earlier version', async () => {
+    const item = await w.item('D04');
+    const created = (await w.admin.agent.resource('dutyRecords').create({ values: { deputyId: w.deputy2.id, itemId: item.id, date: lastYear(16) } })).body.data;
+    await w.admin.agent.post(`/dutyRecords:submit?filterByTk=${created.id}`).send({});
+    await pendingTaskFor(app, w.head.agent, created.id);
+    await w.admin.agent.resource('dutyRecords').update({ filterByTk: created.id, values: { status: 'approved' } });
+    const res = await w.admin.agent.post(`/scorePeriods:publish?filterByTk=${period.id}`).send({});
+    expect(res.body.data.version).toBe(2);
+    const board = await app.agent().get(`/scoreBoard:list?period=${year}-Q1`);
+    expect(board.body.data[0]).toMatchObject({ version: 2 });
+    expect(board.body.data[0].rows.map((r: any) => [r.name, r.total])).toEqual([['代表一', 5], ['代表二', 3]]);
+    expect(await app.db.getRepository('scoreSnapshots').count({ filter: { periodId: period.id } })).toBe(4);
+  });
+});

@@ -1,0 +1,82 @@
+import type { Application } from '@nocobase/server';
+import { NS } from '../fields';
+import { DutyError } from '../services/errors';
+import { Publication, shanghaiToday } from '../services/publication';
+
+/**
+ * scorePeriods:publish   — freeze and publish a period (a permission administrators hold).
+ * scoreBoard:list        — the public 阳光栏 board, without sign-in: published periods only, names and the
+ *                          columns the settings allow, never phone numbers or unpublished figures.
+ * pointAppeals:create    — a deputy appeals, for itself, within the window of a published period.
+ * pointAppeals:decide    — an administrator accepts or rejects, with a reason.
+ */
+export function registerPublicationActions(app: Application, publication: Publication) {
+  const fail = (ctx: any, e: unknown) => {
+    if (e instanceof DutyError) return ctx.throw(e.status, e.message);
+    throw e;
+  };
+  app.resourceManager.registerActionHandlers({
+    'scorePeriods:publish': async (ctx: any, next) => {
+      try {
+        ctx.body = await publication.publish(ctx.action.params.filterByTk, ctx.state.currentUser?.id, (k) => ctx.t(k, { ns: NS }));
+      } catch (e) {
+        return fail(ctx, e);
+      }
+      await next();
+    },
+    'pointAppeals:decide': async (ctx: any, next) => {
+      const { filterByTk, values = {} } = ctx.action.params;
+      const t = (k: string) => ctx.t(k, { ns: NS });
+      if (!['accepted', 'rejected'].includes(values.decision)) return ctx.throw(400, t('Decide with accepted or rejected'));
+      if (!String(values.reason || '').trim()) return ctx.throw(400, t('Give the reason of the decision'));
+      const repo = ctx.db.getRepository('pointAppeals');
+      const appeal = await repo.findOne({ filterByTk });
+      if (!appeal) return ctx.throw(404, t('The appeal does not exist'));
+      if (appeal.get('status') !== 'pending') return ctx.throw(400, t('This appeal has already been decided'));
+      ctx.body = await repo.update({ filterByTk, values: { status: values.decision, decisionReason: values.reason }, context: ctx });
+      await next();
+    },
+  });
+  app.resourceManager.define({
+    name: 'scoreBoard',
+    actions: {
+      list: async (ctx: any, next) => {
+        const { period, stationId } = ctx.action.params;
+        ctx.body = await publication.board({ periodKey: period ? String(period) : undefined, stationId: stationId ? Number(stationId) : undefined });
+        await next();
+      },
+    },
+  });
+  app.acl.allow('scoreBoard', 'list', 'public');
+  for (const action of ['publish', 'decide']) {
+    app.acl.setAvailableAction(action, { displayName: `{{t("${action === 'publish' ? 'Publish' : 'Decide'}", { ns: "${NS}" })}}`, type: 'old-data' });
+  }
+
+  // Appeals: the deputy's own, against a published period, inside its window; nothing else.
+  app.resourceManager.registerPreActionHandler('pointAppeals:create', async (ctx: any, next) => {
+    const t = (k: string) => ctx.t(k, { ns: NS });
+    const values = (ctx.action.params.values ??= {});
+    const deputy = await ctx.db.getRepository('deputies').findOne({ filter: { userId: ctx.state.currentUser?.id } });
+    const roles: string[] = ctx.state.currentRoles ?? [];
+    const isAdmin = roles.some((r) => ['root', 'admin', 'npc-admin'].includes(r));
+    if (!isAdmin) {
+      if (!deputy) return ctx.throw(403, t('Your account is not linked to a deputy'));
+      values.deputyId = deputy.get('id');
+      delete values.deputy;
+      // The role's field whitelist is about what the caller may choose; the deputy is set here.
+      const whitelist = ctx.action.params.whitelist;
+      if (Array.isArray(whitelist) && !whitelist.includes('deputyId')) whitelist.push('deputyId');
+    }
+    const period = await ctx.db.getRepository('scorePeriods').findOne({ filterByTk: values.periodId ?? values.period?.id ?? values.period });
+    if (!period || period.get('status') !== 'published') return ctx.throw(400, t('Appeals are possible only against a published period'));
+    if (!isAdmin && shanghaiToday() > String(period.get('appealDeadline'))) return ctx.throw(400, t('The appeal window of this period has closed'));
+    const recordId = values.recordId ?? values.record?.id ?? values.record;
+    if (recordId) {
+      const record = await ctx.db.getRepository('dutyRecords').findOne({ filterByTk: recordId });
+      if (!record || String(record.get('deputyId')) !== String(values.deputyId)) return ctx.throw(400, t('Appeal against your own duty records only'));
+    }
+    values.status = 'pending';
+    delete values.decisionReason;
+    await next();
+  });
+}

@@ -1,0 +1,26 @@
+import { defineCollection } from '@nocobase/database';
+import { f, tt } from '../fields';
+
+/**
+ * 积分周期: a quarter (`2026-Q1`) or a year (`2026`). Publishing freezes a snapshot of scores (a new version
+ * each time it is re-issued after appeals), opens the appeal window and puts it on the public board.
+ */
+export default defineCollection({
+  name: 'scorePeriods',
+  title: tt('Score periods'),
+  dumpRules: 'required',
+  createdBy: true,
+  updatedBy: true,
+  fields: [
+    f.stringField('key', 'Period', { allowNull: false, unique: true, uiSchema: { required: true, description: '2026 / 2026-Q1' } }),
+    f.stringField('title', 'Title'),
+    f.selectField('status', 'Status', [
+      { value: 'open', label: 'Open', color: 'blue' },
+      { value: 'published', label: 'Published', color: 'green' },
+    ], { defaultValue: 'open' }),
+    f.integerField('version', 'Published version', { defaultValue: 0, uiSchema: { 'x-read-pretty': true } }),
+    f.integerField('appealWorkingDays', 'Appeal window (working days)', { defaultValue: 5 }),
+    f.dateField('publishedOn', 'Published on', { uiSchema: { 'x-read-pretty': true } }),
+    f.dateField('appealDeadline', 'Appeals until', { uiSchema: { 'x-read-pretty': true } }),
+  ],
+});

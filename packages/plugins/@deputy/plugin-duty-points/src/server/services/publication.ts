@@ -1,0 +1,101 @@
+import type { Database } from '@nocobase/database';
+import { DutyError } from './errors';
+import { periodRange, Scores } from './scores';
+
+/** Today in Asia/Shanghai as YYYY-MM-DD. */
+export const shanghaiToday = () => new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10);
+
+/** The date `days` working days (Monday–Friday) after `from`. */
+export function addWorkingDays(from: string, days: number) {
+  const d = new Date(`${from}T00:00:00Z`);
+  let left = days;
+  while (left > 0) {
+    d.setUTCDate(d.getUTCDate() + 1);
+    if (d.getUTCDay() !== 0 && d.getUTCDay() !== 6) left -= 1;
+  }
+  return d.toISOString().slice(0, 10);
+}
+
+/**
+ * 评分—公示: publishing a period freezes every active deputy's score as a new snapshot version, opens the
+ * appeal window and shows it on the public board. Re-publishing after appeals issues the next version;
+ * earlier versions stay, so nothing published is ever lost.
+ */
+export class Publication {
+  constructor(private db: Database, private scores: Scores) {}
+
+  async publish(periodId: number | string, userId: number | undefined, t: (key: string) => string) {
+    return this.db.sequelize.transaction(async (transaction) => {
+      const periods = this.db.getRepository('scorePeriods');
+      const period: any = await periods.findOne({ filterByTk: periodId, transaction });
+      if (!period) throw new DutyError(t('The period does not exist'), 404);
+      const range = periodRange(period.get('key'));
+      if (!range) throw new DutyError(t('Give the period as a year (2026) or a quarter (2026-Q3)'));
+      if (range.to >= shanghaiToday()) throw new DutyError(t('A period can be published only after it has ended'));
+      const version = Number(period.get('version') || 0) + 1;
+      const ranking = await this.scores.ranking(period.get('key'));
+      const stations = new Map(
+        (await this.db.getRepository('liaisonStations').find({ fields: ['id', 'name'], transaction })).map((s: any) => [s.get('id'), s.get('name')]),
+      );
+      await this.db.getRepository('scoreSnapshots').createMany({
+        records: ranking.map((s) => ({
+          periodId: period.get('id'),
+          version,
+          deputyId: s.deputyId,
+          deputyName: s.name,
+          stationId: s.stationId,
+          stationName: stations.get(s.stationId) ?? null,
+          total: s.total,
+          rank: s.rank,
+          stationRank: s.stationRank,
+          grade: s.grade,
+          createdById: userId,
+        })),
+        transaction,
+      });
+      const today = shanghaiToday();
+      await periods.update({
+        filterByTk: period.get('id'),
+        values: {
+          status: 'published',
+          version,
+          publishedOn: today,
+          appealDeadline: addWorkingDays(today, Number(period.get('appealWorkingDays') ?? 5)),
+        },
+        transaction,
+      });
+      return { periodId: period.get('id'), version, deputies: ranking.length };
+    });
+  }
+
+  /** The public board: latest version of each published period, only the columns the settings allow. */
+  async board(filter: { periodKey?: string; stationId?: number }) {
+    const periods = await this.db.getRepository('scorePeriods').find({
+      filter: { status: 'published', ...(filter.periodKey ? { key: filter.periodKey } : {}) },
+      sort: ['-key'],
+    });
+    const settings = await this.db.getRepository('dutyPointsSettings').findOne();
+    const columns: string[] = settings?.get('boardColumns') ?? ['total', 'grade'];
+    const result = [];
+    for (const period of periods) {
+      const rows = await this.db.getRepository('scoreSnapshots').find({
+        filter: { periodId: period.get('id'), version: period.get('version'), ...(filter.stationId ? { stationId: filter.stationId } : {}) },
+        sort: ['rank', 'deputyName'],
+      });
+      result.push({
+        period: period.get('key'),
+        title: period.get('title') || period.get('key'),
+        publishedOn: period.get('publishedOn'),
+        version: period.get('version'),
+        rows: rows.map((r: any) => ({
+          name: r.get('deputyName'),
+          station: r.get('stationName'),
+          ...(columns.includes('total') ? { total: r.get('total') } : {}),
+          ...(columns.includes('grade') ? { grade: r.get('grade') } : {}),
+          ...(columns.includes('rank') ? { rank: r.get('rank') } : {}),
+        })),
+      });
+    }
+    return result;
+  }
+}
