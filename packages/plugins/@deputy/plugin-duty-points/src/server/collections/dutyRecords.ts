@@ -22,8 +22,9 @@ export default defineCollection({
   fields: [
     f.belongsToField('deputy', 'Deputy', 'deputies', 'name', { uiSchema: { required: true } }),
     f.belongsToField('item', 'Duty item', 'dutyItems', 'name', { uiSchema: { required: true } }),
-    f.dateField('date', 'Date', { allowNull: false, uiSchema: { required: true } }),
-    f.integerField('quantity', 'Quantity', { defaultValue: 1, allowNull: false }),
+    // Presence and range are checked by the record lifecycle, with a clear message.
+    f.dateField('date', 'Date', { uiSchema: { required: true } }),
+    f.integerField('quantity', 'Quantity', { defaultValue: 1 }),
     f.textField('description', 'Description'),
     {
       type: 'belongsToMany',
