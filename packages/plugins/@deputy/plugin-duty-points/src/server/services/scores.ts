@@ -33,25 +33,49 @@ export class Scores {
 
   /** One deputy's year: total, ranks, grade, and per item what it earned and how much of the cap is left. */
   async summary(deputyId: number, year: number) {
-    const score = (await this.ranking(String(year))).find((s) => s.deputyId === deputyId) ?? null;
+    const range = periodRange(String(year));
     const { sequelize } = this.db;
     const rows: any[] = await this.db.getCollection('pointEntries').model.findAll({
       attributes: ['itemId', [sequelize.fn('SUM', sequelize.col('points')), 'posted']],
-      where: { deputyId, year },
+      where: { deputyId, date: { [Op.between]: [range.from, range.to] } },
       group: ['itemId'],
       raw: true,
     });
     const posted = new Map(rows.map((r) => [Number(r.itemId), Number(r.posted) || 0]));
+    const deputy: any = await this.db.getRepository('deputies').findOne({ filterByTk: deputyId, fields: ['id', 'name', 'stationId'] });
+    const total = [...posted.values()].reduce((a, b) => a + b, 0);
+    const rank = 1 + (await this.countAhead(total, range.from, range.to));
+    const stationRank = 1 + (await this.countAhead(total, range.from, range.to, deputy?.get('stationId')));
+    const grade = this.gradeOf(total, await this.bands(), (await this.failingDeputies(range.from, range.to)).has(deputyId));
     const items = await this.db.getRepository('dutyItems').find({ filter: { active: true }, sort: ['sort'] });
     return {
       year,
-      score,
+      score: deputy
+        ? { deputyId, name: deputy.get('name'), stationId: deputy.get('stationId'), total, rank, stationRank, grade: grade?.name ?? null, passing: grade?.passing ?? false }
+        : null,
       items: items.map((i: any) => {
         const got = posted.get(i.get('id')) ?? 0;
         const cap = i.get('yearlyCap');
         return { itemId: i.get('id'), code: i.get('code'), name: i.get('name'), points: i.get('points'), yearlyCap: cap, posted: got, capLeft: cap === null || cap === undefined ? null : Math.max(0, cap - got) };
       }),
     };
+  }
+
+  /** How many active deputies (of a station, when given) scored more than `total` in the range: one SQL aggregate. */
+  private async countAhead(total: number, from: string, to: string, stationId?: number) {
+    const entries = this.db.getCollection('pointEntries').model;
+    const deputies = this.db.getCollection('deputies').model;
+    const qi = this.db.sequelize.getQueryInterface();
+    const col = (model: any, attr: string) => qi.quoteIdentifier(model.rawAttributes[attr].field);
+    const table = (model: any) => (qi as any).queryGenerator.quoteTable(model.getTableName());
+    const sql = `SELECT COUNT(*) AS n FROM (
+        SELECT d.${col(deputies, 'id')} AS id, COALESCE(SUM(p.${col(entries, 'points')}), 0) AS total
+        FROM ${table(deputies)} d LEFT JOIN ${table(entries)} p
+          ON p.${col(entries, 'deputyId')} = d.${col(deputies, 'id')} AND p.${col(entries, 'date')} BETWEEN :from AND :to
+        WHERE d.${col(deputies, 'status')} = 'active' ${stationId ? `AND d.${col(deputies, 'stationId')} = :stationId` : ''}
+        GROUP BY d.${col(deputies, 'id')}) t WHERE t.total > :total`;
+    const [row]: any = await this.db.sequelize.query(sql, { replacements: { from, to, total, stationId }, plain: false, type: 'SELECT' as any });
+    return Number(row?.n ?? 0);
   }
 
   gradeOf(total: number, bands: GradeBand[], failed: boolean) {
