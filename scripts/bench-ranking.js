@@ -53,6 +53,9 @@ async function main() {
 
   const { Database } = require('@nocobase/database');
   const db = new Database({ dialect: 'postgres', ...PG, username: PG.user, database: DATABASE, logging: false });
+  // The suite's collections are sortable, a field type the field-sort plugin brings.
+  const { SortField } = require('@nocobase/plugin-field-sort/dist/server/sort-field.js');
+  db.registerFieldTypes({ sort: SortField });
   for (const plugin of ['plugin-deputies', 'plugin-duty-points']) {
     await db.import({ directory: path.join(ROOT, `packages/plugins/@deputy/${plugin}/dist/server/collections`) });
   }
@@ -87,9 +90,17 @@ async function main() {
               RANK() OVER (PARTITION BY d."stationId" ORDER BY COALESCE(SUM(p.points), 0) DESC) AS station_rank
        FROM deputies d LEFT JOIN "pointEntries" p ON p."deputyId" = d.id AND p.date BETWEEN '${YEAR}-01-01' AND '${YEAR}-12-31'
        WHERE d.status = 'active' GROUP BY d.id ORDER BY rank`);
-  const rawSummary = (deputyId) =>
-    q(`SELECT "itemId", SUM(points) FROM "pointEntries" WHERE "deputyId" = ${deputyId} AND year = ${YEAR} GROUP BY "itemId"`);
-
+  // The same answer as the suite's summary: points per item, then the ranks in the jurisdiction and station.
+  const rawSummary = async (deputyId) => {
+    const [items] = await q(`SELECT "itemId", SUM(points) AS posted FROM "pointEntries"
+      WHERE "deputyId" = ${deputyId} AND date BETWEEN '${YEAR}-01-01' AND '${YEAR}-12-31' GROUP BY "itemId"`);
+    const total = items.reduce((s, r) => s + Number(r.posted), 0);
+    const ahead = (station) => q(`SELECT COUNT(*) AS n FROM (SELECT d.id, COALESCE(SUM(p.points), 0) AS t FROM deputies d
+      LEFT JOIN "pointEntries" p ON p."deputyId" = d.id AND p.date BETWEEN '${YEAR}-01-01' AND '${YEAR}-12-31'
+      WHERE d.status = 'active' ${station ? `AND d."stationId" = (SELECT "stationId" FROM deputies WHERE id = ${deputyId})` : ''}
+      GROUP BY d.id) x WHERE x.t > ${total}`);
+    return [items, await ahead(false), await ahead(true)];
+  };
   const raw = await time(rawRanking);
   const suite = await time(() => scores.ranking(String(YEAR)));
   const rawOne = await time(() => rawSummary(4242));
