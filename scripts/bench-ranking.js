@@ -88,15 +88,15 @@ async function main() {
     q(`SELECT d.id, d.name, d."stationId", COALESCE(SUM(p.points), 0) AS total,
               RANK() OVER (ORDER BY COALESCE(SUM(p.points), 0) DESC) AS rank,
               RANK() OVER (PARTITION BY d."stationId" ORDER BY COALESCE(SUM(p.points), 0) DESC) AS station_rank
-       FROM deputies d LEFT JOIN "pointEntries" p ON p."deputyId" = d.id AND p.date BETWEEN '${YEAR}-01-01' AND '${YEAR}-12-31'
+       FROM deputies d LEFT JOIN "pointEntries" p ON p."deputyId" = d.id AND p.year = ${YEAR}
        WHERE d.status = 'active' GROUP BY d.id ORDER BY rank`);
   // The same answer as the suite's summary: points per item, then the ranks in the jurisdiction and station.
   const rawSummary = async (deputyId) => {
     const [items] = await q(`SELECT "itemId", SUM(points) AS posted FROM "pointEntries"
-      WHERE "deputyId" = ${deputyId} AND date BETWEEN '${YEAR}-01-01' AND '${YEAR}-12-31' GROUP BY "itemId"`);
+      WHERE "deputyId" = ${deputyId} AND year = ${YEAR} GROUP BY "itemId"`);
     const total = items.reduce((s, r) => s + Number(r.posted), 0);
     const ahead = (station) => q(`SELECT COUNT(*) AS n FROM (SELECT d.id, COALESCE(SUM(p.points), 0) AS t FROM deputies d
-      LEFT JOIN "pointEntries" p ON p."deputyId" = d.id AND p.date BETWEEN '${YEAR}-01-01' AND '${YEAR}-12-31'
+      LEFT JOIN "pointEntries" p ON p."deputyId" = d.id AND p.year = ${YEAR}
       WHERE d.status = 'active' ${station ? `AND d."stationId" = (SELECT "stationId" FROM deputies WHERE id = ${deputyId})` : ''}
       GROUP BY d.id) x WHERE x.t > ${total}`);
     return [items, await ahead(false), await ahead(true)];

@@ -15,6 +15,8 @@ export default defineCollection({
   indexes: [
     { fields: ['recordId', 'kind'], unique: true },
     { fields: ['deputyId', 'year'] },
+    // Covers the yearly ranking: an index-only scan sums points per deputy.
+    { fields: ['year', 'deputyId', 'points'] },
   ],
   fields: [
     f.belongsToField('deputy', 'Deputy', 'deputies', 'name'),

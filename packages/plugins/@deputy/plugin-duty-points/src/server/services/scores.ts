@@ -37,15 +37,15 @@ export class Scores {
     const { sequelize } = this.db;
     const rows: any[] = await this.db.getCollection('pointEntries').model.findAll({
       attributes: ['itemId', [sequelize.fn('SUM', sequelize.col('points')), 'posted']],
-      where: { deputyId, date: { [Op.between]: [range.from, range.to] } },
+      where: { deputyId, ...periodWhere(range) },
       group: ['itemId'],
       raw: true,
     });
     const posted = new Map(rows.map((r) => [Number(r.itemId), Number(r.posted) || 0]));
     const deputy: any = await this.db.getRepository('deputies').findOne({ filterByTk: deputyId, fields: ['id', 'name', 'stationId'] });
     const total = [...posted.values()].reduce((a, b) => a + b, 0);
-    const rank = 1 + (await this.countAhead(total, range.from, range.to));
-    const stationRank = 1 + (await this.countAhead(total, range.from, range.to, deputy?.get('stationId')));
+    const rank = 1 + (await this.countAhead(total, range.year));
+    const stationRank = 1 + (await this.countAhead(total, range.year, deputy?.get('stationId')));
     const grade = this.gradeOf(total, await this.bands(), (await this.failingDeputies(range.from, range.to)).has(deputyId));
     const items = await this.db.getRepository('dutyItems').find({ filter: { active: true }, sort: ['sort'] });
     return {
@@ -62,7 +62,7 @@ export class Scores {
   }
 
   /** How many active deputies (of a station, when given) scored more than `total` in the range: one SQL aggregate. */
-  private async countAhead(total: number, from: string, to: string, stationId?: number) {
+  private async countAhead(total: number, year: number, stationId?: number) {
     const entries = this.db.getCollection('pointEntries').model;
     const deputies = this.db.getCollection('deputies').model;
     const qi = this.db.sequelize.getQueryInterface();
@@ -71,10 +71,10 @@ export class Scores {
     const sql = `SELECT COUNT(*) AS n FROM (
         SELECT d.${col(deputies, 'id')} AS id, COALESCE(SUM(p.${col(entries, 'points')}), 0) AS total
         FROM ${table(deputies)} d LEFT JOIN ${table(entries)} p
-          ON p.${col(entries, 'deputyId')} = d.${col(deputies, 'id')} AND p.${col(entries, 'date')} BETWEEN :from AND :to
+          ON p.${col(entries, 'deputyId')} = d.${col(deputies, 'id')} AND p.${col(entries, 'year')} = :year
         WHERE d.${col(deputies, 'status')} = 'active' ${stationId ? `AND d.${col(deputies, 'stationId')} = :stationId` : ''}
         GROUP BY d.${col(deputies, 'id')}) t WHERE t.total > :total`;
-    const [row]: any = await this.db.sequelize.query(sql, { replacements: { from, to, total, stationId }, plain: false, type: 'SELECT' as any });
+    const [row]: any = await this.db.sequelize.query(sql, { replacements: { year, total, stationId }, plain: false, type: 'SELECT' as any });
     return Number(row?.n ?? 0);
   }
 
@@ -87,11 +87,16 @@ export class Scores {
   async ranking(periodKey: string, options: { stationId?: number } = {}): Promise<Score[]> {
     const range = periodRange(periodKey);
     if (!range) return [];
-    const deputies = await this.db.getRepository('deputies').find({ filter: { status: 'active' }, fields: ['id', 'name', 'stationId'] });
+    // Plain rows: a county has thousands of deputies and no model instances are needed here.
+    const deputies: any[] = await this.db.getCollection('deputies').model.findAll({
+      attributes: ['id', 'name', 'stationId'],
+      where: { status: 'active' },
+      raw: true,
+    });
     const { sequelize } = this.db;
     const rows: any[] = await this.db.getCollection('pointEntries').model.findAll({
       attributes: ['deputyId', [sequelize.fn('SUM', sequelize.col('points')), 'total']],
-      where: { date: { [Op.between]: [range.from, range.to] } },
+      where: periodWhere(range),
       group: ['deputyId'],
       raw: true,
     });
@@ -99,10 +104,10 @@ export class Scores {
     const failing = await this.failingDeputies(range.from, range.to);
     const bands = await this.bands();
     const scores = deputies.map((d: any) => {
-      const total = totals.get(d.get('id')) ?? 0;
+      const total = totals.get(d.id) ?? 0;
       // Grade bands are yearly thresholds: a quarter is ranked, not graded.
-      const grade = range.isYear ? this.gradeOf(total, bands, failing.has(d.get('id'))) : null;
-      return { deputyId: d.get('id'), name: d.get('name'), stationId: d.get('stationId'), total, rank: 0, stationRank: 0, grade: grade?.name ?? null, passing: grade?.passing ?? false };
+      const grade = range.isYear ? this.gradeOf(total, bands, failing.has(d.id)) : null;
+      return { deputyId: d.id, name: d.name, stationId: d.stationId, total, rank: 0, stationRank: 0, grade: grade?.name ?? null, passing: grade?.passing ?? false };
     });
     rankBy(scores, () => 'all', 'rank');
     rankBy(scores, (s) => String(s.stationId), 'stationRank');
@@ -126,6 +131,11 @@ export class Scores {
     }
     return failing;
   }
+}
+
+/** A year is matched on the ledger's year column (covered by an index), a quarter on its dates. */
+function periodWhere(range: { year: number; isYear: boolean; from: string; to: string }) {
+  return range.isYear ? { year: range.year } : { date: { [Op.between]: [range.from, range.to] } };
 }
 
 /** Competition ranking ("1, 2, 2, 4") within groups. */
