@@ -1,5 +1,5 @@
 import { MockServer } from '@nocobase/test';
-import { dutyPointsWorld, lastYear, pendingTaskFor, waitForStatus } from './setup';
+import { adminApproves, dutyPointsWorld, lastYear, pendingTaskFor, waitForStatus } from './setup';
 
 describe('plugin-duty-points: publication (阳光栏) and appeals (错重漏)', () => {
   let w: Awaited<ReturnType<typeof dutyPointsWorld>>;
@@ -96,11 +96,7 @@ describe('plugin-duty-points: publication (阳光栏) and appeals (错重漏)', 
   });
 
   it('re-publishes as a new version after a correction, keeping the earlier version', async () => {
-    const item = await w.item('D04');
-    const created = (await w.admin.agent.resource('dutyRecords').create({ values: { deputyId: w.deputy2.id, itemId: item.id, date: lastYear(16) } })).body.data;
-    await w.admin.agent.post(`/dutyRecords:submit?filterByTk=${created.id}`).send({});
-    await pendingTaskFor(app, w.head.agent, created.id);
-    await w.admin.agent.resource('dutyRecords').update({ filterByTk: created.id, values: { status: 'approved' } });
+    await adminApproves(w, w.deputy2.id, 'D04', lastYear(16));
     const res = await w.admin.agent.post(`/scorePeriods:publish?filterByTk=${period.id}`).send({});
     expect(res.body.data.version).toBe(2);
     const board = await app.agent().get(`/scoreBoard:list?period=${year}-Q1`);

@@ -1,5 +1,5 @@
 import { MockServer } from '@nocobase/test';
-import { dutyPointsWorld, lastYear, pendingTaskFor, waitForStatus } from './setup';
+import { adminApproves, dutyPointsWorld, lastYear, pendingTaskFor, waitForStatus } from './setup';
 
 describe('plugin-duty-points: scores, ranks and grades from the ledger', () => {
   let w: Awaited<ReturnType<typeof dutyPointsWorld>>;
@@ -60,11 +60,7 @@ describe('plugin-duty-points: scores, ranks and grades from the ledger', () => {
   });
 
   it('fails a deputy with a standing 弄虚作假 finding whatever its total, and lifts it when revoked', async () => {
-    const d26 = await w.item('D26');
-    const created = (await w.admin.agent.resource('dutyRecords').create({ values: { deputyId: w.deputy1.id, itemId: d26.id, date: lastYear(20) } })).body.data;
-    await w.admin.agent.post(`/dutyRecords:submit?filterByTk=${created.id}`).send({});
-    await pendingTaskFor(app, w.head.agent, created.id);
-    await w.admin.agent.resource('dutyRecords').update({ filterByTk: created.id, values: { status: 'approved' } });
+    const created = { id: await adminApproves(w, w.deputy1.id, 'D26', lastYear(20)) };
     let row = (await w.admin.agent.get(`/dutyScores:ranking?period=${year}`)).body.data.find((r: any) => r.deputyId === w.deputy1.id);
     expect(row).toMatchObject({ total: 1, grade: '不合格', passing: false });
     await w.admin.agent.post(`/dutyRecords:revoke?filterByTk=${created.id}`).send({ reason: '复核后认定不属实' });

@@ -45,3 +45,28 @@ export async function pendingTaskFor(app: MockServer, agent: any, recordId: numb
 export const yearOf = (date: string) => Number(date.slice(0, 4));
 /** The n-th day of March last year: in the past and in one calendar year, whatever today is. */
 export const lastYear = (n: number) => `${new Date().getFullYear() - 1}-03-${String(n).padStart(2, '0')}`;
+
+export type World = Awaited<ReturnType<typeof dutyPointsWorld>>;
+
+/** Boots the world before the file's tests and destroys it after; read `ctx.w` / `ctx.app` inside tests. */
+export function useDutyPointsWorld() {
+  const ctx = {} as { w: World; app: MockServer };
+  beforeAll(async () => {
+    ctx.w = await dutyPointsWorld();
+    ctx.app = ctx.w.app;
+  });
+  afterAll(async () => {
+    await ctx.app?.destroy();
+  });
+  return ctx;
+}
+
+/** An administrator records a duty for a deputy, submits it, waits for the review task and approves it directly. */
+export async function adminApproves(w: World, deputyId: number, code: string, date: string) {
+  const item = await w.item(code);
+  const created = (await w.admin.agent.resource('dutyRecords').create({ values: { deputyId, itemId: item.id, date } })).body.data;
+  await w.admin.agent.post(`/dutyRecords:submit?filterByTk=${created.id}`).send({});
+  await pendingTaskFor(w.app, w.head.agent, created.id);
+  await w.admin.agent.resource('dutyRecords').update({ filterByTk: created.id, values: { status: 'approved' } });
+  return created.id as number;
+}
