@@ -128,6 +128,24 @@ describe('plugin-duty-points: catalogue, review workflow and ledger', () => {
     expect(points.body.data.every((e: any) => e.deputyId === w.deputy2.id)).toBe(true);
   });
 
+  it('applies a re-pointed item to later approvals only, keeping posted entries and their item version', async () => {
+    const d16 = await w.item('D16'); // 提交代表建议: 3 points, cap 15
+    const first = await file(w.d2.agent, 'D16', lastYear(20));
+    await w.admin.agent.resource('dutyRecords').update({ filterByTk: first.id, values: { status: 'approved' } });
+    const changed = await w.admin.agent.resource('dutyItems').update({ filterByTk: d16.id, values: { points: 4 } });
+    expect(changed.status).toBe(200);
+    expect((await w.item('D16')).version).toBe(2);
+    const second = await file(w.d2.agent, 'D16', lastYear(21));
+    await w.admin.agent.resource('dutyRecords').update({ filterByTk: second.id, values: { status: 'approved' } });
+    const entries = await app.db.getRepository('pointEntries').find({ filter: { itemId: d16.id }, sort: ['id'] });
+    expect(entries.map((e: any) => [e.get('points'), e.get('itemVersion')])).toEqual([[3, 1], [4, 2]]);
+    const retired = await w.admin.agent.resource('dutyItems').update({ filterByTk: d16.id, values: { active: false } });
+    expect(retired.status).toBe(200);
+    const late = await w.d2.agent.set('X-Locale', 'zh-CN').resource('dutyRecords').create({ values: { itemId: d16.id, date: lastYear(22) } });
+    expect(late.status).toBe(400);
+    expect(late.body.errors[0].message).toBe('该积分项目已停用');
+  });
+
   it('does not let a deputy approve its own record', async () => {
     const rec = await file(w.d1.agent, 'D04', lastYear(25));
     const res = await w.d1.agent.resource('dutyRecords').update({ filterByTk: rec.id, values: { status: 'approved' } });
