@@ -1,14 +1,18 @@
 import type { Application } from '@nocobase/server';
 
-/** Actions that only read, or that a user needs to sign in, out, and change the initial password. */
-const ALWAYS_ALLOWED = new Set(['auth:check', 'auth:signIn', 'auth:signOut', 'auth:changePassword', 'auth:syncCookies']);
-const READ_ACTIONS = new Set(['list', 'get', 'me', 'listMeta', 'getLang', 'getInfo', 'listEnabled', 'listMine', 'listAccessible', 'check', 'count', 'query']);
+/** Actions that change data (NocoBase's own and the suite's); everything else reads, and stays open. */
+const WRITE_ACTIONS = new Set([
+  'create', 'update', 'destroy', 'add', 'set', 'remove', 'toggle', 'move', 'firstOrCreate', 'updateOrCreate',
+  'importXlsx', 'upload', 'submit', 'revoke', 'publish', 'decide', 'createAccount',
+]);
+/** What a user needs to sign in and out and to change the initial password. */
+const ALWAYS_ALLOWED = new Set(['auth:signIn', 'auth:signOut', 'auth:changePassword']);
 
 /**
  * Refuses writes, with a localized 403, from
  * - a user whose account was created with an initial password not yet changed, and
  * - a deputy who has left office (its history stays; it can still sign in and read).
- * Reads stay open so the UI still loads and shows why.
+ * Reads stay open (including reads sent as POST) so the UI still loads and shows why.
  */
 export function registerDeputyWriteGuard(app: Application, ns: string) {
   app.resourceManager.use(
@@ -16,8 +20,7 @@ export function registerDeputyWriteGuard(app: Application, ns: string) {
       const user = ctx.state.currentUser;
       const { resourceName, actionName } = ctx.action ?? {};
       const key = `${resourceName}:${actionName}`;
-      const isRead = READ_ACTIONS.has(actionName) || ctx.method === 'GET';
-      if (!user || ALWAYS_ALLOWED.has(key) || isRead) {
+      if (!user || ALWAYS_ALLOWED.has(key) || !WRITE_ACTIONS.has(actionName)) {
         await next();
         if (key === 'auth:changePassword' && user && ctx.status < 400) {
           await ctx.db.getRepository('users').update({ filterByTk: user.id, values: { mustChangePassword: false } });

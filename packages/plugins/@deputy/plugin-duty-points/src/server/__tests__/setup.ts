@@ -20,7 +20,7 @@ export async function dutyPointsWorld() {
 }
 
 /** Waits until the record reaches the status (the review workflow runs asynchronously). */
-export async function waitForStatus(app: MockServer, id: number, status: string, ms = 15000) {
+export async function waitForStatus(app: MockServer, id: number, status: string, ms = 60000) {
   const deadline = Date.now() + ms;
   while (Date.now() < deadline) {
     const r = await app.db.getRepository('dutyRecords').findOne({ filterByTk: id });
@@ -31,7 +31,7 @@ export async function waitForStatus(app: MockServer, id: number, status: string,
 }
 
 /** The reviewer's pending manual task for a record, as the task centre lists it. */
-export async function pendingTaskFor(app: MockServer, agent: any, recordId: number, ms = 15000) {
+export async function pendingTaskFor(app: MockServer, agent: any, recordId: number, ms = 60000) {
   const deadline = Date.now() + ms;
   while (Date.now() < deadline) {
     const res = await agent.resource('workflowManualTasks').listMine({ filter: { status: 0 }, appends: ['execution'] });
@@ -40,6 +40,18 @@ export async function pendingTaskFor(app: MockServer, agent: any, recordId: numb
     await sleep(200);
   }
   throw new Error(`no pending review task for record ${recordId}`);
+}
+
+/**
+ * Waits until no workflow execution is running. On SQLite (one writer) a test that writes while an
+ * execution is still finishing can make the workflow dispatcher miss the next trigger.
+ */
+export async function workflowsSettled(app: MockServer, ms = 60000) {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    if ((await app.db.getRepository('executions').count({ filter: { status: 0, 'jobs.status': { $ne: 0 } } })) === 0) return;
+    await sleep(200);
+  }
 }
 
 export const yearOf = (date: string) => Number(date.slice(0, 4));

@@ -1,5 +1,5 @@
 import { MockServer } from '@nocobase/test';
-import { dutyPointsWorld, lastYear, pendingTaskFor, waitForStatus } from './setup';
+import { dutyPointsWorld, lastYear, pendingTaskFor, waitForStatus, workflowsSettled } from './setup';
 
 /**
  * An administrator adds a second review level (乡镇人大主席团) to the installed workflow through the
@@ -59,6 +59,7 @@ describe('plugin-duty-points: a two-level review made by an administrator', () =
     await presidium.agent.post(`/workflowManualTasks:submit?filterByTk=${second.id}`).send({ result: { review: { comment: '同意' }, _: 'approve' } });
     const approved = await waitForStatus(app, record.id, 'approved');
     expect(approved.get('awardedPoints')).toBe(3);
+    await workflowsSettled(app);
   });
 
   it('returns the record when the presidium rejects it, posting nothing', async () => {
