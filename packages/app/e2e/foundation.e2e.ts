@@ -3,9 +3,11 @@
  * to load, none of our bundles logs an error, and a page shows a block from our client plugin.
  */
 import type { Browser } from 'playwright-core';
+import { ADMIN, apiAs, BASE_URL, launchBrowser, screenshot, signInThroughUI, watchProblems } from './support';
+
+// The distribution's plugin list (CommonJS, shared with scripts/start.js).
 // eslint-disable-next-line @typescript-eslint/no-var-requires
 const suite = require('../src/index.js');
-import { ADMIN, apiAs, BASE_URL, launchBrowser, screenshot, signInThroughUI, watchProblems } from './support';
 
 let browser: Browser;
 
