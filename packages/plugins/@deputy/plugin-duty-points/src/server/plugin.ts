@@ -8,6 +8,7 @@ import { registerScoreActions } from './actions/score-actions';
 import { NS } from './fields';
 import gradeBandSeeds from './seeds/grade-bands.json';
 import dutyItemSeeds from './seeds/duty-items.json';
+import { newSignInCode } from './services/activity-sign-in';
 import { Ledger } from './services/ledger';
 import { Publication } from './services/publication';
 import { enforceRecordLifecycle } from './services/record-lifecycle';
@@ -15,7 +16,18 @@ import { installReviewWorkflow } from './services/review-workflow';
 import { grantDutyPermissions } from './services/role-grants';
 import { Scores } from './services/scores';
 
-export const DUTY_COLLECTIONS = ['dutyItems', 'gradeBands', 'dutyPointsSettings', 'dutyRecords', 'pointEntries', 'scorePeriods', 'scoreSnapshots', 'pointAppeals'];
+export const DUTY_COLLECTIONS = [
+  'dutyItems',
+  'gradeBands',
+  'dutyPointsSettings',
+  'dutyActivities',
+  'activityAttendances',
+  'dutyRecords',
+  'pointEntries',
+  'scorePeriods',
+  'scoreSnapshots',
+  'pointAppeals',
+];
 
 /** 代表积分制: the 26-item catalogue, duty records and their review, the points ledger and grades. */
 export class PluginDutyPointsServer extends Plugin {
@@ -33,7 +45,10 @@ export class PluginDutyPointsServer extends Plugin {
     registerScoreActions(this.app, this.scores);
     registerPublicationActions(this.app, this.publication);
     protectFromDeletion(this.app, this.db, DUTY_COLLECTIONS, NS);
-    refuseOutOfScopeWrites(this.app, ['dutyRecords', 'pointAppeals'], NS);
+    refuseOutOfScopeWrites(this.app, ['dutyRecords', 'pointAppeals', 'dutyActivities'], NS);
+    this.db.on('dutyActivities.beforeCreate', (activity: any) => {
+      if (!activity.get('signInCode')) activity.set('signInCode', newSignInCode());
+    });
   }
 
   async install() {

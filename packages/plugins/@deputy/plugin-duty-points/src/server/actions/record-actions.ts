@@ -1,6 +1,7 @@
 import type { DeputyDirectory } from '@deputy/plugin-deputies';
 import type { Application } from '@nocobase/server';
 import { NS } from '../fields';
+import { signIn } from '../services/activity-sign-in';
 import { DutyError } from '../services/errors';
 
 const ADMIN_ROLES = ['root', 'admin', 'npc-admin'];
@@ -66,6 +67,19 @@ export function registerRecordActions(app: Application, directory: () => DeputyD
       await next();
     },
   });
+  // dutyActivities:signIn — a signed-in deputy enters the activity's code (or scans its QR code).
+  app.resourceManager.registerActionHandlers({
+    'dutyActivities:signIn': async (ctx: any, next) => {
+      try {
+        ctx.body = await signIn(ctx.db, ctx.state.currentUser.id, ctx.action.params.values?.code, (k) => ctx.t(k, { ns: NS }));
+      } catch (e) {
+        return fail(ctx, e);
+      }
+      await next();
+    },
+  });
+  app.acl.allow('dutyActivities', 'signIn', 'loggedIn');
+
   for (const action of ['submit', 'revoke']) {
     app.acl.setAvailableAction(action, { displayName: `{{t("${action === 'submit' ? 'Submit for review' : 'Revoke'}", { ns: "${NS}" })}}`, type: 'old-data' });
   }

@@ -50,7 +50,8 @@ export function enforceRecordLifecycle(db: Database, ledger: Ledger) {
     const t = (key: string, vars?: any) => translate(options, key, vars);
     const from = record.previous('status') ?? record.get('status');
     const to = record.get('status');
-    if (from !== to && !TRANSITIONS[from]?.includes(to)) {
+    const signInApproval = options.signInApproval && from === 'draft' && to === 'approved';
+    if (from !== to && !signInApproval && !TRANSITIONS[from]?.includes(to)) {
       throw new DutyError(t('A duty record cannot go from {{from}} to {{to}}', { from: t(from), to: t(to) }));
     }
     if (!['draft', 'rejected'].includes(from)) {

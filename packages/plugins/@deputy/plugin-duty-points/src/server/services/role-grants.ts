@@ -11,6 +11,7 @@ export const SCOPES: ScopeSpec[] = [
   { key: 'duty-station-records', name: tt('Duty records of my station'), resourceName: 'dutyRecords', scope: MY_STATION },
   { key: 'duty-own-points', name: tt('My points'), resourceName: 'pointEntries', scope: MINE },
   { key: 'duty-station-points', name: tt('Points of my station'), resourceName: 'pointEntries', scope: MY_STATION },
+  { key: 'duty-station-activities', name: tt('Activities of my station'), resourceName: 'dutyActivities', scope: { station: { staff: { id: { $eq: '{{$user.id}}' } } } } },
   { key: 'duty-own-appeals', name: tt('My appeals'), resourceName: 'pointAppeals', scope: MINE },
   { key: 'duty-station-appeals', name: tt('Appeals of my station'), resourceName: 'pointAppeals', scope: MY_STATION },
 ];
@@ -33,6 +34,7 @@ const GRANTS: Record<string, ResourceSpec[]> = {
     },
     { name: 'pointEntries', actions: [{ name: 'view', scope: 'duty-own-points' }] },
     { name: 'scorePeriods', actions: [{ name: 'view' }] },
+    { name: 'dutyActivities', actions: [{ name: 'view' }] },
     {
       name: 'pointAppeals',
       actions: [
@@ -56,6 +58,15 @@ const GRANTS: Record<string, ResourceSpec[]> = {
     { name: 'pointEntries', actions: [{ name: 'view', scope: 'duty-station-points' }] },
     { name: 'scorePeriods', actions: [{ name: 'view' }] },
     { name: 'scoreSnapshots', actions: [{ name: 'view' }] },
+    {
+      name: 'dutyActivities',
+      actions: [
+        { name: 'view', scope: 'duty-station-activities' },
+        { name: 'create' },
+        { name: 'update', scope: 'duty-station-activities', fields: ['title', 'item', 'itemId', 'date', 'place', 'status', 'description'] },
+      ],
+    },
+    { name: 'activityAttendances', actions: [{ name: 'view' }] },
     { name: 'pointAppeals', actions: [{ name: 'view', scope: 'duty-station-appeals' }] },
   ],
 };

@@ -1,0 +1,48 @@
+import crypto from 'crypto';
+import type { Database } from '@nocobase/database';
+import { DutyError } from './errors';
+import { shanghaiToday } from './publication';
+
+/** An 8-character code without look-alike characters, printed on the notice or shown as a QR code. */
+export function newSignInCode() {
+  const alphabet = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
+  return Array.from(crypto.randomBytes(8), (b) => alphabet[b % alphabet.length]).join('');
+}
+
+/**
+ * Signing in to an approved activity on its day: records the attendance and the deputy's duty record,
+ * approved at once (the station approved the activity; the sign-in is the evidence), which posts the points.
+ */
+export async function signIn(db: Database, userId: number, code: string, t: (key: string) => string) {
+  return db.sequelize.transaction(async (transaction) => {
+    const deputy: any = await db.getRepository('deputies').findOne({ filter: { userId, status: 'active' }, transaction });
+    if (!deputy) throw new DutyError(t('Your account is not linked to a deputy'), 403);
+    const activity: any = await db.getRepository('dutyActivities').findOne({ filter: { signInCode: String(code || '').trim().toUpperCase() }, transaction });
+    if (!activity) throw new DutyError(t('No activity has this sign-in code'), 404);
+    if (activity.get('status') !== 'approved') throw new DutyError(t('This activity is not open for sign-in'));
+    if (String(activity.get('date')).slice(0, 10) !== shanghaiToday()) throw new DutyError(t('Sign-in is open on the day of the activity only'));
+    const attendances = db.getRepository('activityAttendances');
+    if (await attendances.count({ filter: { activityId: activity.get('id'), deputyId: deputy.get('id') }, transaction })) {
+      throw new DutyError(t('You have already signed in to this activity'));
+    }
+    const record: any = await db.getRepository('dutyRecords').create({
+      values: {
+        deputyId: deputy.get('id'),
+        itemId: activity.get('itemId'),
+        date: String(activity.get('date')).slice(0, 10),
+        quantity: 1,
+        description: activity.get('title'),
+      },
+      transaction,
+    });
+    // Straight to approved, through the model: the lifecycle allows it for sign-ins only, and the review
+    // workflow (which listens to submissions) is not involved.
+    await record.update({ status: 'approved' }, { transaction, signInApproval: true } as any);
+    const attendance = await attendances.create({
+      values: { activityId: activity.get('id'), deputyId: deputy.get('id'), recordId: record.get('id') },
+      transaction,
+    });
+    await record.reload({ transaction });
+    return { attendanceId: attendance.get('id'), recordId: record.get('id'), points: record.get('awardedPoints') };
+  });
+}
