@@ -1,4 +1,5 @@
 export * from './field-builders';
+export { ADMIN_ROLES, isAdministrator } from './services/administrators';
 export { protectFromDeletion, registerInCollectionManager } from './services/collection-registration';
 export { DeputyDirectory } from './services/deputy-directory';
 export { refuseOutOfScopeWrites } from './services/scope-guard';

@@ -1,8 +1,6 @@
 import type { Application } from '@nocobase/server';
+import { isAdministrator } from '../services/administrators';
 import { AccountError, createDeputyAccount } from '../services/deputy-accounts';
-
-/** Roles allowed to move a deputy between stations. */
-export const STATION_MANAGER_ROLES = ['root', 'admin', 'npc-admin'];
 
 /**
  * deputies:me            — the signed-in user's own deputy record, all fields (others see public ones only).
@@ -34,8 +32,7 @@ export function registerDeputyActions(app: Application, ns: string) {
   app.resourceManager.registerPreActionHandler('deputies:update', async (ctx: any, next) => {
     const values = ctx.action.params.values ?? {};
     const requested = values.stationId ?? values.station?.id ?? values.station;
-    const roles: string[] = ctx.state.currentRoles ?? [];
-    if (requested !== undefined && !roles.some((r) => STATION_MANAGER_ROLES.includes(r))) {
+    if (requested !== undefined && !isAdministrator(ctx)) {
       const current = await ctx.db.getRepository('deputies').findOne({ filterByTk: ctx.action.params.filterByTk, fields: ['id', 'stationId'] });
       if (!current || String(current.get('stationId')) !== String(requested)) {
         return ctx.throw(403, ctx.t('Only an NPC administrator can change the station of a deputy', { ns }));

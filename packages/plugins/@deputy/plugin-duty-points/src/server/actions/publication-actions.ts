@@ -1,7 +1,10 @@
 import type { Application } from '@nocobase/server';
 import { NS } from '../fields';
 import { DutyError } from '../services/errors';
-import { Publication, shanghaiToday } from '../services/publication';
+import { isAdministrator } from '@deputy/plugin-deputies';
+import { shanghaiToday } from '../services/calendar';
+import { Publication } from '../services/publication';
+import { assignOwnDeputy } from './own-deputy';
 
 /**
  * scorePeriods:publish   — freeze and publish a period (a permission administrators hold).
@@ -56,17 +59,8 @@ export function registerPublicationActions(app: Application, publication: Public
   app.resourceManager.registerPreActionHandler('pointAppeals:create', async (ctx: any, next) => {
     const t = (k: string) => ctx.t(k, { ns: NS });
     const values = (ctx.action.params.values ??= {});
-    const deputy = await ctx.db.getRepository('deputies').findOne({ filter: { userId: ctx.state.currentUser?.id } });
-    const roles: string[] = ctx.state.currentRoles ?? [];
-    const isAdmin = roles.some((r) => ['root', 'admin', 'npc-admin'].includes(r));
-    if (!isAdmin) {
-      if (!deputy) return ctx.throw(403, t('Your account is not linked to a deputy'));
-      values.deputyId = deputy.get('id');
-      delete values.deputy;
-      // The role's field whitelist is about what the caller may choose; the deputy is set here.
-      const whitelist = ctx.action.params.whitelist;
-      if (Array.isArray(whitelist) && !whitelist.includes('deputyId')) whitelist.push('deputyId');
-    }
+    const isAdmin = isAdministrator(ctx);
+    if (!isAdmin) await assignOwnDeputy(ctx, values);
     const period = await ctx.db.getRepository('scorePeriods').findOne({ filterByTk: values.periodId ?? values.period?.id ?? values.period });
     if (!period || period.get('status') !== 'published') return ctx.throw(400, t('Appeals are possible only against a published period'));
     if (!isAdmin && shanghaiToday() > String(period.get('appealDeadline'))) return ctx.throw(400, t('The appeal window of this period has closed'));

@@ -1,10 +1,10 @@
 import type { DeputyDirectory } from '@deputy/plugin-deputies';
+import { isAdministrator } from '@deputy/plugin-deputies';
 import type { Application } from '@nocobase/server';
 import { NS } from '../fields';
 import { signIn } from '../services/activity-sign-in';
+import { assignOwnDeputy } from './own-deputy';
 import { DutyError } from '../services/errors';
-
-const ADMIN_ROLES = ['root', 'admin', 'npc-admin'];
 
 /**
  * dutyRecords:submit — sends a draft (or a returned record) to review: checks evidence, sets the reviewer
@@ -86,20 +86,18 @@ export function registerRecordActions(app: Application, directory: () => DeputyD
 
   // A deputy files records for itself only; station staff for the deputies of their station.
   app.resourceManager.registerPreActionHandler('dutyRecords:create', async (ctx: any, next) => {
-    const roles: string[] = ctx.state.currentRoles ?? [];
     const values = (ctx.action.params.values ??= {});
-    if (!roles.some((r) => ADMIN_ROLES.includes(r)) && ctx.state.currentUser) {
+    if (!isAdministrator(ctx) && ctx.state.currentUser) {
       const userId = ctx.state.currentUser.id;
-      const own = await ctx.db.getRepository('deputies').findOne({ filter: { userId } });
       const requested = values.deputyId ?? values.deputy?.id ?? values.deputy;
-      if (roles.includes('station-staff') && requested !== undefined && String(requested) !== String(own?.get('id'))) {
+      const own = await ctx.db.getRepository('deputies').findOne({ filter: { userId } });
+      const forOther = requested !== undefined && String(requested) !== String(own?.get('id'));
+      if ((ctx.state.currentRoles ?? []).includes('station-staff') && forOther) {
         const station: any = await directory().stationOf(requested);
         const staff = station ? await ctx.db.getRepository('liaisonStations.staff', station.get('id')).count({ filter: { id: userId } }) : 0;
         if (!staff) return ctx.throw(403, ctx.t('You can record duties only for the deputies of your station', { ns: NS }));
       } else {
-        if (!own) return ctx.throw(403, ctx.t('Your account is not linked to a deputy', { ns: NS }));
-        values.deputyId = own.get('id');
-        delete values.deputy;
+        await assignOwnDeputy(ctx, values);
       }
     }
     delete values.status;

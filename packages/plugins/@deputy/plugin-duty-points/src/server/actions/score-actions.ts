@@ -1,8 +1,9 @@
+import { ADMIN_ROLES, isAdministrator } from '@deputy/plugin-deputies';
 import type { Application } from '@nocobase/server';
 import { NS } from '../fields';
 import { periodRange, Scores } from '../services/scores';
 
-const RANKING_ROLES = ['root', 'admin', 'npc-admin', 'station-staff'];
+const RANKING_ROLES = [...ADMIN_ROLES, 'station-staff'];
 
 /**
  * dutyScores:mine    — the signed-in deputy's year: total, rank, grade, points and cap left per item.
@@ -24,9 +25,8 @@ export function registerScoreActions(app: Application, scores: Scores) {
       ranking: async (ctx: any, next) => {
         const period = String(ctx.action.params.period ?? new Date().getFullYear());
         if (!periodRange(period)) return ctx.throw(400, ctx.t('Give the period as a year (2026) or a quarter (2026-Q3)', { ns: NS }));
-        const roles: string[] = ctx.state.currentRoles ?? [];
         let rows = await scores.ranking(period, { stationId: ctx.action.params.stationId ? Number(ctx.action.params.stationId) : undefined });
-        if (!roles.some((r) => ['root', 'admin', 'npc-admin'].includes(r))) {
+        if (!isAdministrator(ctx)) {
           const mine = await ctx.db.getRepository('liaisonStations').find({ filter: { 'staff.id': ctx.state.currentUser.id }, fields: ['id'] });
           const allowed = new Set(mine.map((s: any) => s.get('id')));
           rows = rows.filter((r) => allowed.has(r.stationId));

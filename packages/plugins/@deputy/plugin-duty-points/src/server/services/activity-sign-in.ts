@@ -1,7 +1,7 @@
 import crypto from 'crypto';
 import type { Database } from '@nocobase/database';
 import { DutyError } from './errors';
-import { shanghaiToday } from './publication';
+import { shanghaiToday } from './calendar';
 
 /** An 8-character code without look-alike characters, printed on the notice or shown as a QR code. */
 export function newSignInCode() {

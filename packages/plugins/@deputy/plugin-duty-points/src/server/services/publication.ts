@@ -1,20 +1,7 @@
 import type { Database } from '@nocobase/database';
+import { addWorkingDays, shanghaiToday } from './calendar';
 import { DutyError } from './errors';
 import { periodRange, Scores } from './scores';
-
-/** Today in Asia/Shanghai as YYYY-MM-DD. */
-export const shanghaiToday = () => new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10);
-
-/** The date `days` working days (Monday–Friday) after `from`. */
-export function addWorkingDays(from: string, days: number) {
-  const d = new Date(`${from}T00:00:00Z`);
-  let left = days;
-  while (left > 0) {
-    d.setUTCDate(d.getUTCDate() + 1);
-    if (d.getUTCDay() !== 0 && d.getUTCDay() !== 6) left -= 1;
-  }
-  return d.toISOString().slice(0, 10);
-}
 
 /**
  * 评分—公示: publishing a period freezes every active deputy's score as a new snapshot version, opens the

@@ -1,4 +1,5 @@
 import type { Database } from '@nocobase/database';
+import { shanghaiToday } from './calendar';
 import { DutyError, translate } from './errors';
 import { Ledger } from './ledger';
 
@@ -14,7 +15,6 @@ export const TRANSITIONS: Record<string, string[]> = {
 /** Fields that may change once a record has left the deputy's hands. */
 const REVIEW_FIELDS = ['status', 'reviewerId', 'reviewComment', 'revokeReason', 'possibleDuplicate', 'awardedPoints', 'updatedAt', 'updatedById'];
 
-const today = () => new Date(Date.now() + 8 * 3600 * 1000).toISOString().slice(0, 10); // Asia/Shanghai
 
 /**
  * The rules every change of a duty record obeys, whoever makes it (a form, the API, the review workflow or
@@ -30,7 +30,7 @@ export function enforceRecordLifecycle(db: Database, ledger: Ledger) {
     if (!Number.isInteger(quantity) || quantity < 1 || quantity > 100) throw new DutyError(t('Quantity must be a whole number from 1 to 100'));
     const date = record.get('date') ? String(record.get('date')).slice(0, 10) : '';
     if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) throw new DutyError(t('Give the date of the duty'));
-    if (date > today()) throw new DutyError(t('The date of a duty cannot be in the future'));
+    if (date > shanghaiToday()) throw new DutyError(t('The date of a duty cannot be in the future'));
     if (date < '2000-01-01') throw new DutyError(t('The date of a duty is too far in the past'));
     if (!record.get('deputyId')) throw new DutyError(t('Choose the deputy'));
     const item = record.get('itemId') ? await items().findOne({ filterByTk: record.get('itemId'), transaction: options.transaction }) : null;
