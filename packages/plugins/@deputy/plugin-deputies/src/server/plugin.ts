@@ -21,8 +21,8 @@ export class PluginDeputiesServer extends Plugin {
 
   async load() {
     this.directory = new DeputyDirectory(this.db);
-    protectFromDeletion(this.app, this.db, DEPUTY_COLLECTIONS, NS);
-    refuseOutOfScopeWrites(this.app, DEPUTY_COLLECTIONS, NS);
+    protectFromDeletion(this.app, this.db, DEPUTY_COLLECTIONS);
+    refuseOutOfScopeWrites(this.app, DEPUTY_COLLECTIONS);
     enforceGridAreaLimit(this.db, NS);
     registerDeputyWriteGuard(this.app, NS);
     registerDeputyActions(this.app, NS);

@@ -5,7 +5,6 @@ import zhCN from '../locale/zh-CN.json';
 import { registerRecordActions } from './actions/record-actions';
 import { registerPublicationActions } from './actions/publication-actions';
 import { registerScoreActions } from './actions/score-actions';
-import { NS } from './fields';
 import gradeBandSeeds from './seeds/grade-bands.json';
 import dutyItemSeeds from './seeds/duty-items.json';
 import { newSignInCode } from './services/activity-sign-in';
@@ -44,8 +43,8 @@ export class PluginDutyPointsServer extends Plugin {
     registerRecordActions(this.app, deputies);
     registerScoreActions(this.app, this.scores);
     registerPublicationActions(this.app, this.publication);
-    protectFromDeletion(this.app, this.db, DUTY_COLLECTIONS, NS);
-    refuseOutOfScopeWrites(this.app, ['dutyRecords', 'pointAppeals', 'dutyActivities'], NS);
+    protectFromDeletion(this.app, this.db, DUTY_COLLECTIONS);
+    refuseOutOfScopeWrites(this.app, ['dutyRecords', 'pointAppeals', 'dutyActivities']);
     this.db.on('dutyActivities.beforeCreate', (activity: any) => {
       if (!activity.get('signInCode')) activity.set('signInCode', newSignInCode());
     });

@@ -1,5 +1,6 @@
 import type { Database, Transactionable } from '@nocobase/database';
 import type { Application } from '@nocobase/server';
+import { NS } from '../field-builders';
 
 /**
  * Copies code-defined collections into NocoBase's collection manager (`collections`/`fields` tables) so
@@ -23,12 +24,13 @@ export async function registerInCollectionManager(db: Database, names: string[],
 /**
  * Refuses, with a 400 and a localized message, to delete the suite's collections, or the fields the suite's
  * code relies on, through the collection manager. Fields administrators added themselves stay deletable.
+ * The message is this shared service's own (its locale lives in plugin-deputies), whichever plugin calls it.
  * Checked before the action runs: NocoBase's own destroy hooks drop the in-memory collection before any
  * later hook could refuse.
  */
-export function protectFromDeletion(app: Application, db: Database, names: string[], ns: string) {
+export function protectFromDeletion(app: Application, db: Database, names: string[]) {
   const refuse = (ctx: any) =>
-    ctx.throw(400, ctx.t('Collections and fields of the deputy suite cannot be deleted', { ns }));
+    ctx.throw(400, ctx.t('Collections and fields of the deputy suite cannot be deleted', { ns: NS }));
   const targets = (value: unknown) => (Array.isArray(value) ? value : [value]).map(String);
 
   app.resourceManager.registerPreActionHandler('collections:destroy', async (ctx: any, next) => {

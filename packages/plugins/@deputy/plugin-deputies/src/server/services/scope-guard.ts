@@ -1,18 +1,19 @@
 import type { Application } from '@nocobase/server';
+import { NS } from '../field-builders';
 
 /**
  * NocoBase applies a role's data scope to update and destroy as an extra filter, so a write to a record
  * outside the scope silently changes nothing and still answers 200. For the suite's collections this
  * answers 404 with a clear message instead. Runs after the ACL has merged the scope into the params.
  */
-export function refuseOutOfScopeWrites(app: Application, collections: string[], ns: string) {
+export function refuseOutOfScopeWrites(app: Application, collections: string[]) {
   for (const name of collections) {
     for (const action of ['update', 'destroy']) {
       app.resourceManager.registerPreActionHandler(`${name}:${action}`, async (ctx: any, next) => {
         const { filterByTk, filter } = ctx.action.params;
         if (filterByTk !== undefined && filter && Object.keys(filter).length) {
           const visible = await ctx.db.getRepository(name).count({ filterByTk, filter });
-          if (!visible) return ctx.throw(404, ctx.t('The record does not exist or is outside your permissions', { ns }));
+          if (!visible) return ctx.throw(404, ctx.t('The record does not exist or is outside your permissions', { ns: NS }));
         }
         await next();
       });

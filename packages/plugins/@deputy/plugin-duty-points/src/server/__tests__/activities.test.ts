@@ -61,8 +61,13 @@ describe('plugin-duty-points: station activities and sign-in', () => {
     const other = (await w.admin.agent.resource('liaisonStations').create({ values: { name: '别站' } })).body.data;
     const item = await w.item('D05');
     const foreign = (await w.admin.agent.resource('dutyActivities').create({ values: { title: '别站视察', itemId: item.id, stationId: other.id, date: today() } })).body.data;
-    const edit = await w.head.agent.resource('dutyActivities').update({ filterByTk: foreign.id, values: { status: 'approved' } });
+    const edit = await w.head.agent.set('X-Locale', 'zh-CN').resource('dutyActivities').update({ filterByTk: foreign.id, values: { status: 'approved' } });
     expect(edit.status).toBe(404);
+    expect(edit.body.errors[0].message).toBe('记录不存在或超出您的权限范围');
+    // The suite's shared guards answer in the caller's language whichever plugin uses them.
+    const drop = await w.admin.agent.set('X-Locale', 'zh-CN').resource('collections').destroy({ filterByTk: 'dutyActivities' });
+    expect(drop.status).toBe(400);
+    expect(drop.body.errors[0].message).toBe('代表履职套件的数据表和字段不能删除');
     const list = await w.head.agent.resource('dutyActivities').list({ pageSize: 100 });
     expect(list.body.data.every((a: any) => a.stationId === w.station.id)).toBe(true);
   });
