@@ -11,16 +11,19 @@ import { registerDeputyWriteGuard } from './services/deputy-write-guard';
 import { enforceGridAreaLimit } from './services/grid-area-limit';
 import { installRoleDefaults } from './services/role-defaults';
 import { refuseOutOfScopeWrites } from './services/scope-guard';
+import { shanghaiToday, WorkCalendar } from './services/work-calendar';
 
 /** The collections this plugin defines in ./collections (auto-loaded by package name). */
-export const DEPUTY_COLLECTIONS = ['deputyTerms', 'liaisonStations', 'gridAreas', 'deputies', 'deputyGroups', 'deputySettings'];
+export const DEPUTY_COLLECTIONS = ['deputyTerms', 'liaisonStations', 'gridAreas', 'deputies', 'deputyGroups', 'deputySettings', 'workCalendarDays'];
 
 /** Deputies, liaison stations, grid areas, terms and groups: the records every other plugin refers to. */
 export class PluginDeputiesServer extends Plugin {
   directory: DeputyDirectory;
+  calendar: WorkCalendar;
 
   async load() {
     this.directory = new DeputyDirectory(this.db);
+    this.calendar = new WorkCalendar(this.db);
     protectFromDeletion(this.app, this.db, DEPUTY_COLLECTIONS);
     refuseOutOfScopeWrites(this.app, DEPUTY_COLLECTIONS);
     enforceGridAreaLimit(this.db, NS);
@@ -55,6 +58,9 @@ export class PluginDeputiesServer extends Plugin {
     const settings = this.db.getRepository('deputySettings');
     if (!(await settings.count())) await settings.create({ values: { maxGridAreasPerDeputy: 1 } });
     await installRoleDefaults(this.db);
+    // This year's and next year's statutory holidays, where published; never overwrites an administrator's days.
+    const year = Number(shanghaiToday().slice(0, 4));
+    await this.calendar.seedStatutory([year - 1, year, year + 1]);
   }
 }
 

@@ -1,3 +1,5 @@
+export { DutyFiling } from './services/filing';
+export type { FilingValues } from './services/filing';
 export { Ledger } from './services/ledger';
 export { periodRange, Scores } from './services/scores';
 export { DUTY_COLLECTIONS, PluginDutyPointsServer } from './plugin';

@@ -8,6 +8,7 @@ import { registerScoreActions } from './actions/score-actions';
 import gradeBandSeeds from './seeds/grade-bands.json';
 import dutyItemSeeds from './seeds/duty-items.json';
 import { newSignInCode } from './services/activity-sign-in';
+import { DutyFiling } from './services/filing';
 import { Ledger } from './services/ledger';
 import { Publication } from './services/publication';
 import { enforceRecordLifecycle } from './services/record-lifecycle';
@@ -33,14 +34,17 @@ export class PluginDutyPointsServer extends Plugin {
   ledger: Ledger;
   scores: Scores;
   publication: Publication;
+  filing: DutyFiling;
 
   async load() {
     this.ledger = new Ledger(this.db);
     this.scores = new Scores(this.db);
-    this.publication = new Publication(this.db, this.scores);
-    const deputies = () => (this.pm.get('@deputy/plugin-deputies') as PluginDeputiesServer).directory;
+    const deputiesPlugin = () => this.pm.get('@deputy/plugin-deputies') as PluginDeputiesServer;
+    this.publication = new Publication(this.db, this.scores, deputiesPlugin().calendar);
+    const deputies = () => deputiesPlugin().directory;
     enforceRecordLifecycle(this.db, this.ledger);
-    registerRecordActions(this.app, deputies);
+    this.filing = new DutyFiling(this.db, deputies);
+    registerRecordActions(this.app, () => this.filing, deputies);
     registerScoreActions(this.app, this.scores);
     registerPublicationActions(this.app, this.publication);
     protectFromDeletion(this.app, this.db, DUTY_COLLECTIONS);

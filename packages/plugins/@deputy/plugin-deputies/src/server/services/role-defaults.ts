@@ -74,6 +74,7 @@ export const ROLES = [
         { name: 'update', scope: 'deputy-own-station-groups', fields: ['name', 'leader', 'members'] },
       ]),
       resource('deputyTerms', [{ name: 'view' }]),
+      resource('workCalendarDays', [{ name: 'view' }]),
     ],
   },
   {
@@ -90,6 +91,7 @@ export const ROLES = [
       resource('gridAreas', [{ name: 'view' }]),
       resource('deputyGroups', [{ name: 'view' }]),
       resource('deputyTerms', [{ name: 'view' }]),
+      resource('workCalendarDays', [{ name: 'view' }]),
     ],
   },
 ];

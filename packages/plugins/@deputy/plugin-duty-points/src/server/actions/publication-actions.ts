@@ -2,7 +2,7 @@ import type { Application } from '@nocobase/server';
 import { NS } from '../fields';
 import { DutyError } from '../services/errors';
 import { isAdministrator } from '@deputy/plugin-deputies';
-import { shanghaiToday } from '../services/calendar';
+import { shanghaiToday } from '@deputy/plugin-deputies';
 import { Publication } from '../services/publication';
 import { assignOwnDeputy } from './own-deputy';
 

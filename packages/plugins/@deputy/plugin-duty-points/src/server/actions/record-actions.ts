@@ -5,6 +5,7 @@ import { NS } from '../fields';
 import { signIn } from '../services/activity-sign-in';
 import { assignOwnDeputy } from './own-deputy';
 import { DutyError } from '../services/errors';
+import type { DutyFiling } from '../services/filing';
 
 /**
  * dutyRecords:submit — sends a draft (or a returned record) to review: checks evidence, sets the reviewer
@@ -12,7 +13,7 @@ import { DutyError } from '../services/errors';
  * dutyRecords:revoke — revokes an approved record with a reason; the ledger posts the reversal.
  * Both are ACL actions an administrator can grant per role, with data scopes.
  */
-export function registerRecordActions(app: Application, directory: () => DeputyDirectory) {
+export function registerRecordActions(app: Application, filing: () => DutyFiling, directory: () => DeputyDirectory) {
   const fail = (ctx: any, e: unknown) => {
     if (e instanceof DutyError) return ctx.throw(e.status, e.message);
     throw e;
@@ -22,32 +23,11 @@ export function registerRecordActions(app: Application, directory: () => DeputyD
     'dutyRecords:submit': async (ctx: any, next) => {
       const t = (key: string) => ctx.t(key, { ns: NS });
       const { filterByTk, filter } = ctx.action.params;
-      const repo = ctx.db.getRepository('dutyRecords');
-      const record = await repo.findOne({ filterByTk, filter, appends: ['item', 'evidence'] });
+      // Within the caller's data scope (ACL merges it into filter); the filing service does the rest.
+      const record = await ctx.db.getRepository('dutyRecords').findOne({ filterByTk, filter });
       if (!record) return ctx.throw(404, t('The duty record does not exist or is outside your permissions'));
-      if (record.get('item')?.get('evidenceRequired') && !(record.get('evidence') || []).length) {
-        return ctx.throw(400, t('This duty item needs evidence: upload a photo or document before submitting'));
-      }
-      const reviewer: any = await directory().reviewerOf(record.get('deputyId'));
-      const deputy: any = await ctx.db.getRepository('deputies').findOne({ filterByTk: record.get('deputyId') });
-      if (!reviewer || reviewer.get('id') === deputy?.get('userId')) {
-        return ctx.throw(400, t('The deputy’s station has no reviewer: an administrator must set its station head'));
-      }
-      const duplicates = await repo.count({
-        filter: {
-          id: { $ne: record.get('id') },
-          deputyId: record.get('deputyId'),
-          itemId: record.get('itemId'),
-          date: String(record.get('date')).slice(0, 10),
-          status: { $in: ['submitted', 'approved'] },
-        },
-      });
       try {
-        ctx.body = await repo.update({
-          filterByTk: record.get('id'),
-          values: { status: 'submitted', reviewerId: reviewer.get('id'), possibleDuplicate: duplicates > 0 },
-          context: ctx,
-        });
+        ctx.body = await filing().submit(record.get('id'), { context: ctx });
       } catch (e) {
         return fail(ctx, e);
       }

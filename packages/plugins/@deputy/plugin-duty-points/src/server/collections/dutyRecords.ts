@@ -47,5 +47,7 @@ export default defineCollection({
     f.textField('revokeReason', 'Reason for revocation'),
     f.checkboxField('possibleDuplicate', 'Possible duplicate', { uiSchema: { 'x-read-pretty': true } }),
     f.integerField('awardedPoints', 'Points awarded', { uiSchema: { 'x-read-pretty': true } }),
+    // Set when another part of the suite filed the record (e.g. aid-visit:12); never twice for one source.
+    f.stringField('source', 'Filed by', { uiSchema: { 'x-read-pretty': true } }),
   ],
 });

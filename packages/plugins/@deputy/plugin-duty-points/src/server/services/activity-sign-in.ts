@@ -1,7 +1,7 @@
 import crypto from 'crypto';
 import type { Database } from '@nocobase/database';
 import { DutyError } from './errors';
-import { shanghaiToday } from './calendar';
+import { shanghaiToday } from '@deputy/plugin-deputies';
 
 /** An 8-character code without look-alike characters, printed on the notice or shown as a QR code. */
 export function newSignInCode() {
@@ -37,7 +37,7 @@ export async function signIn(db: Database, userId: number, code: string, t: (key
     });
     // Straight to approved, through the model: the lifecycle allows it for sign-ins only, and the review
     // workflow (which listens to submissions) is not involved.
-    await record.update({ status: 'approved' }, { transaction, signInApproval: true } as any);
+    await record.update({ status: 'approved' }, { transaction, directApproval: true } as any);
     const attendance = await attendances.create({
       values: { activityId: activity.get('id'), deputyId: deputy.get('id'), recordId: record.get('id') },
       transaction,

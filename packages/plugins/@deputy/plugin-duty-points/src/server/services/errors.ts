@@ -1,3 +1,4 @@
+import zhCN from '../../locale/zh-CN.json';
 import { NS } from '../fields';
 
 /** A refusal with an HTTP status; thrown inside the transaction, so nothing of the change is kept. */
@@ -11,5 +12,6 @@ export class DutyError extends Error {
 export function translate(options: any, key: string, vars: Record<string, any> = {}) {
   const t = options?.context?.t;
   if (t) return t(key, { ns: NS, ...vars });
-  return Object.entries(vars).reduce((text, [k, v]) => text.replace(`{{${k}}}`, String(v)), key);
+  const text = (zhCN as Record<string, string>)[key] ?? key;
+  return Object.entries(vars).reduce((out, [k, v]) => out.replace(`{{${k}}}`, String(v)), text);
 }

@@ -1,5 +1,5 @@
 import type { Database } from '@nocobase/database';
-import { addWorkingDays, shanghaiToday } from './calendar';
+import { shanghaiToday, WorkCalendar } from '@deputy/plugin-deputies';
 import { DutyError } from './errors';
 import { periodRange, Scores } from './scores';
 
@@ -9,7 +9,7 @@ import { periodRange, Scores } from './scores';
  * earlier versions stay, so nothing published is ever lost.
  */
 export class Publication {
-  constructor(private db: Database, private scores: Scores) {}
+  constructor(private db: Database, private scores: Scores, private calendar: WorkCalendar) {}
 
   async publish(periodId: number | string, userId: number | undefined, t: (key: string) => string) {
     return this.db.sequelize.transaction(async (transaction) => {
@@ -47,7 +47,7 @@ export class Publication {
           status: 'published',
           version,
           publishedOn: today,
-          appealDeadline: addWorkingDays(today, Number(period.get('appealWorkingDays') ?? 5)),
+          appealDeadline: await this.calendar.addWorkingDays(today, Number(period.get('appealWorkingDays') ?? 5)),
         },
         transaction,
       });

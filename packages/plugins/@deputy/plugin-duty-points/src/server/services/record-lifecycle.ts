@@ -1,5 +1,5 @@
 import type { Database } from '@nocobase/database';
-import { shanghaiToday } from './calendar';
+import { shanghaiToday } from '@deputy/plugin-deputies';
 import { DutyError, translate } from './errors';
 import { Ledger } from './ledger';
 
@@ -50,8 +50,9 @@ export function enforceRecordLifecycle(db: Database, ledger: Ledger) {
     const t = (key: string, vars?: any) => translate(options, key, vars);
     const from = record.previous('status') ?? record.get('status');
     const to = record.get('status');
-    const signInApproval = options.signInApproval && from === 'draft' && to === 'approved';
-    if (from !== to && !signInApproval && !TRANSITIONS[from]?.includes(to)) {
+    // Sign-ins and system deductions (filing service) are approved directly: the station already approved the activity.
+    const directApproval = options.directApproval && from === 'draft' && to === 'approved';
+    if (from !== to && !directApproval && !TRANSITIONS[from]?.includes(to)) {
       throw new DutyError(t('A duty record cannot go from {{from}} to {{to}}', { from: t(from), to: t(to) }));
     }
     if (!['draft', 'rejected'].includes(from)) {

@@ -1,0 +1,114 @@
+import type { DeputyDirectory } from '@deputy/plugin-deputies';
+import type { Database, Transaction } from '@nocobase/database';
+import { DutyError, translate } from './errors';
+
+export type FilingValues = {
+  deputyId: number;
+  /** dutyItems.code, e.g. '20' (帮扶走访) or 'D25' — other plugins keep the code in their own settings. */
+  itemCode: string;
+  date: string;
+  quantity?: number;
+  description?: string;
+  /** Attachment ids to attach as evidence (e.g. the photos of a visit). */
+  evidenceIds?: number[];
+  /** What produced the record, e.g. 'aid-visit:12': the same source never files twice. */
+  source: string;
+};
+
+type Options = { transaction?: Transaction; context?: any };
+
+/**
+ * Filing duty records: a deputy's own submission (dutyRecords:submit) and the records other plugins of the
+ * suite produce (a 1+N visit, a reception no-show deduction). Other plugins call this service rather than
+ * writing dutyRecords themselves, so the lifecycle, the review workflow and the ledger apply to them too.
+ */
+export class DutyFiling {
+  constructor(private db: Database, private directory: () => DeputyDirectory) {}
+
+  /**
+   * Sends a draft (or returned) record to review: evidence when the item needs it, the reviewer (the
+   * station head) and the duplicate flag (错重漏 "重"). The review workflow listens to this change.
+   */
+  async submit(recordId: number | string, options: Options = {}) {
+    const { transaction, context } = options;
+    const t = (key: string) => translate({ context }, key);
+    const repo = this.db.getRepository('dutyRecords');
+    const record: any = await repo.findOne({ filterByTk: recordId, appends: ['item', 'evidence'], transaction });
+    if (!record) throw new DutyError(t('The duty record does not exist or is outside your permissions'), 404);
+    if (record.get('item')?.get('evidenceRequired') && !(record.get('evidence') || []).length) {
+      throw new DutyError(t('This duty item needs evidence: upload a photo or document before submitting'));
+    }
+    const reviewer: any = await this.directory().reviewerOf(record.get('deputyId'), { transaction });
+    const deputy: any = await this.db.getRepository('deputies').findOne({ filterByTk: record.get('deputyId'), transaction });
+    if (!reviewer || reviewer.get('id') === deputy?.get('userId')) {
+      throw new DutyError(t('The deputy’s station has no reviewer: an administrator must set its station head'));
+    }
+    const duplicates = await repo.count({
+      filter: {
+        id: { $ne: record.get('id') },
+        deputyId: record.get('deputyId'),
+        itemId: record.get('itemId'),
+        date: String(record.get('date')).slice(0, 10),
+        status: { $in: ['submitted', 'approved'] },
+      },
+      transaction,
+    });
+    return repo.update({
+      filterByTk: record.get('id'),
+      values: { status: 'submitted', reviewerId: reviewer.get('id'), possibleDuplicate: duplicates > 0 },
+      context,
+      transaction,
+    });
+  }
+
+  /**
+   * Files a record for another plugin: submitted into the normal review, or — `approve: true`, for what the
+   * system itself establishes (a reception no-show deduction) — approved at once, which posts the points.
+   * Idempotent: when a live record (not rejected or revoked) already has this source, that record is returned.
+   */
+  async file(values: FilingValues, options: Options & { approve?: boolean } = {}) {
+    // All or nothing: a record that cannot be submitted (e.g. evidence missing) is not left behind as a draft.
+    if (!options.transaction) return this.db.sequelize.transaction((transaction) => this.file(values, { ...options, transaction }));
+    const { transaction, context } = options;
+    const t = (key: string, vars?: any) => translate({ context }, key, vars);
+    if (!values.source) throw new DutyError(t('A filed duty record needs its source'));
+    const repo = this.db.getRepository('dutyRecords');
+    const existing: any = await repo.findOne({
+      filter: { source: values.source, status: { $notIn: ['rejected', 'revoked'] } },
+      transaction,
+    });
+    if (existing) return existing;
+    const item: any = await this.db.getRepository('dutyItems').findOne({ filter: { code: String(values.itemCode) }, transaction });
+    if (!item) throw new DutyError(t('No duty item has the code {{code}}', { code: values.itemCode }));
+    const record: any = await repo.create({
+      values: {
+        deputyId: values.deputyId,
+        itemId: item.get('id'),
+        date: values.date,
+        quantity: values.quantity ?? 1,
+        description: values.description,
+        evidence: values.evidenceIds ?? [],
+        source: values.source,
+      },
+      transaction,
+      context,
+    });
+    if (options.approve) {
+      await record.update({ status: 'approved' }, { transaction, context, directApproval: true } as any);
+      await record.reload({ transaction });
+      return record;
+    }
+    await this.submit(record.get('id'), { transaction, context });
+    return repo.findOne({ filterByTk: record.get('id'), transaction });
+  }
+
+  /** Withdraws what a source filed: an approved record is revoked (with the reason), a pending one returned to draft. */
+  async withdraw(source: string, reason: string, options: Options = {}) {
+    const { transaction, context } = options;
+    const repo = this.db.getRepository('dutyRecords');
+    const record: any = await repo.findOne({ filter: { source, status: { $in: ['submitted', 'approved'] } }, transaction });
+    if (!record) return null;
+    const values = record.get('status') === 'approved' ? { status: 'revoked', revokeReason: reason } : { status: 'draft' };
+    return repo.update({ filterByTk: record.get('id'), values, transaction, context });
+  }
+}
