@@ -15,6 +15,7 @@ import { enforceRecordLifecycle } from './services/record-lifecycle';
 import { installReviewWorkflow } from './services/review-workflow';
 import { grantDutyPermissions } from './services/role-grants';
 import { Scores } from './services/scores';
+import { YearClose } from './services/year-close';
 
 export const DUTY_COLLECTIONS = [
   'dutyItems',
@@ -27,6 +28,7 @@ export const DUTY_COLLECTIONS = [
   'scorePeriods',
   'scoreSnapshots',
   'pointAppeals',
+  'deputyYearGrades',
 ];
 
 /** 代表积分制: the 26-item catalogue, duty records and their review, the points ledger and grades. */
@@ -35,6 +37,7 @@ export class PluginDutyPointsServer extends Plugin {
   scores: Scores;
   publication: Publication;
   filing: DutyFiling;
+  yearClose: YearClose;
 
   async load() {
     this.ledger = new Ledger(this.db);
@@ -45,8 +48,9 @@ export class PluginDutyPointsServer extends Plugin {
     enforceRecordLifecycle(this.db, this.ledger);
     this.filing = new DutyFiling(this.db, deputies);
     registerRecordActions(this.app, () => this.filing, deputies);
-    registerScoreActions(this.app, this.scores);
-    registerPublicationActions(this.app, this.publication);
+    this.yearClose = new YearClose(this.db);
+    registerPublicationActions(this.app, this.publication, this.yearClose);
+    registerScoreActions(this.app, this.scores, this.yearClose);
     protectFromDeletion(this.app, this.db, DUTY_COLLECTIONS);
     refuseOutOfScopeWrites(this.app, ['dutyRecords', 'pointAppeals', 'dutyActivities']);
     this.db.on('dutyActivities.beforeCreate', (activity: any) => {

@@ -4,6 +4,7 @@ import { DutyError } from '../services/errors';
 import { isAdministrator } from '@deputy/plugin-deputies';
 import { shanghaiToday } from '@deputy/plugin-deputies';
 import { Publication } from '../services/publication';
+import type { YearClose } from '../services/year-close';
 import { assignOwnDeputy } from './own-deputy';
 
 /**
@@ -13,7 +14,7 @@ import { assignOwnDeputy } from './own-deputy';
  * pointAppeals:create    — a deputy appeals, for itself, within the window of a published period.
  * pointAppeals:decide    — an administrator accepts or rejects, with a reason.
  */
-export function registerPublicationActions(app: Application, publication: Publication) {
+export function registerPublicationActions(app: Application, publication: Publication, yearClose: YearClose) {
   const fail = (ctx: any, e: unknown) => {
     if (e instanceof DutyError) return ctx.throw(e.status, e.message);
     throw e;
@@ -22,6 +23,15 @@ export function registerPublicationActions(app: Application, publication: Public
     'scorePeriods:publish': async (ctx: any, next) => {
       try {
         ctx.body = await publication.publish(ctx.action.params.filterByTk, ctx.state.currentUser?.id, (k) => ctx.t(k, { ns: NS }));
+      } catch (e) {
+        return fail(ctx, e);
+      }
+      await next();
+    },
+    // Closing a year writes each deputy's grade into its duty file, for 连任推荐.
+    'scorePeriods:closeYear': async (ctx: any, next) => {
+      try {
+        ctx.body = await yearClose.close(ctx.action.params.filterByTk, ctx.state.currentUser?.id, (k) => ctx.t(k, { ns: NS }));
       } catch (e) {
         return fail(ctx, e);
       }
@@ -51,8 +61,9 @@ export function registerPublicationActions(app: Application, publication: Public
     },
   });
   app.acl.allow('scoreBoard', 'list', 'public');
-  for (const action of ['publish', 'decide']) {
-    app.acl.setAvailableAction(action, { displayName: `{{t("${action === 'publish' ? 'Publish' : 'Decide'}", { ns: "${NS}" })}}`, type: 'old-data' });
+  const labels = { publish: 'Publish', decide: 'Decide', closeYear: 'Close the year' };
+  for (const [action, label] of Object.entries(labels)) {
+    app.acl.setAvailableAction(action, { displayName: `{{t("${label}", { ns: "${NS}" })}}`, type: 'old-data' });
   }
 
   // Appeals: the deputy's own, against a published period, inside its window; nothing else.

@@ -2,6 +2,7 @@ import { ADMIN_ROLES, isAdministrator } from '@deputy/plugin-deputies';
 import type { Application } from '@nocobase/server';
 import { NS } from '../fields';
 import { periodRange, Scores } from '../services/scores';
+import type { YearClose } from '../services/year-close';
 
 const RANKING_ROLES = [...ADMIN_ROLES, 'station-staff'];
 
@@ -11,7 +12,7 @@ const RANKING_ROLES = [...ADMIN_ROLES, 'station-staff'];
  *                      administrators see all, station staff their own stations. Published boards come from
  *                      frozen snapshots, not from here.
  */
-export function registerScoreActions(app: Application, scores: Scores) {
+export function registerScoreActions(app: Application, scores: Scores, yearClose: YearClose) {
   app.resourceManager.define({
     name: 'dutyScores',
     actions: {
@@ -20,6 +21,13 @@ export function registerScoreActions(app: Application, scores: Scores) {
         if (!deputy) return ctx.throw(404, ctx.t('Your account is not linked to a deputy', { ns: NS }));
         const year = Number(ctx.action.params.year) || new Date().getFullYear();
         ctx.body = await scores.summary(deputy.get('id'), year);
+        await next();
+      },
+      // 连任推荐: the term's yearly grades of its deputies and who is eligible (administrators).
+      reelection: async (ctx: any, next) => {
+        const result = await yearClose.reelection(ctx.action.params.termId);
+        if (!result) return ctx.throw(404, ctx.t('The term does not exist', { ns: NS }));
+        ctx.body = result;
         await next();
       },
       ranking: async (ctx: any, next) => {
@@ -37,5 +45,6 @@ export function registerScoreActions(app: Application, scores: Scores) {
     },
   });
   app.acl.allow('dutyScores', 'mine', 'loggedIn');
+  app.acl.allow('dutyScores', 'reelection', (ctx: any) => isAdministrator(ctx));
   app.acl.allow('dutyScores', 'ranking', (ctx: any) => (ctx.state.currentRoles ?? []).some((r: string) => RANKING_ROLES.includes(r)));
 }

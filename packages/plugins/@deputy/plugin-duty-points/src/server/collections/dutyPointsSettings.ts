@@ -13,5 +13,11 @@ export default defineCollection({
       { value: 'grade', label: 'Grade' },
       { value: 'rank', label: 'Rank' },
     ], { defaultValue: ['total', 'grade'] }),
+    // 连任推荐: a deputy is eligible when its term's closed years are all passing grades (by the grade bands'
+    // "counts as passing"), allowing this many exceptions.
+    f.integerField('reelectionAllowedFailures', 'Non-passing years allowed for re-election', {
+      defaultValue: 0,
+      uiSchema: { 'x-component-props': { min: 0, step: '1' } },
+    }),
   ],
 });

@@ -17,6 +17,7 @@ export default defineCollection({
     f.selectField('status', 'Status', [
       { value: 'open', label: 'Open', color: 'blue' },
       { value: 'published', label: 'Published', color: 'green' },
+      { value: 'closed', label: 'Closed', color: 'default' },
     ], { defaultValue: 'open' }),
     f.integerField('version', 'Published version', { defaultValue: 0, uiSchema: { 'x-read-pretty': true } }),
     f.integerField('appealWorkingDays', 'Appeal window (working days)', { defaultValue: 5 }),

@@ -16,6 +16,7 @@ export class Publication {
       const periods = this.db.getRepository('scorePeriods');
       const period: any = await periods.findOne({ filterByTk: periodId, transaction });
       if (!period) throw new DutyError(t('The period does not exist'), 404);
+      if (period.get('status') === 'closed') throw new DutyError(t('This year is already closed'));
       const range = periodRange(period.get('key'));
       if (!range) throw new DutyError(t('Give the period as a year (2026) or a quarter (2026-Q3)'));
       if (range.to >= shanghaiToday()) throw new DutyError(t('A period can be published only after it has ended'));
@@ -58,7 +59,8 @@ export class Publication {
   /** The public board: latest version of each published period, only the columns the settings allow. */
   async board(filter: { periodKey?: string; stationId?: number }) {
     const periods = await this.db.getRepository('scorePeriods').find({
-      filter: { status: 'published', ...(filter.periodKey ? { key: filter.periodKey } : {}) },
+      // A closed year stays on the board.
+      filter: { status: { $in: ['published', 'closed'] }, ...(filter.periodKey ? { key: filter.periodKey } : {}) },
       sort: ['-key'],
     });
     const settings = await this.db.getRepository('dutyPointsSettings').findOne();

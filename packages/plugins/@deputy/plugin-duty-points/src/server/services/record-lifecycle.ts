@@ -89,6 +89,7 @@ export function enforceRecordLifecycle(db: Database, ledger: Ledger) {
 
   makeAppendOnly(db, 'pointEntries', 'Ledger entries cannot be changed or deleted; revoke the duty record instead');
   makeAppendOnly(db, 'scoreSnapshots', 'Published scores cannot be changed; publish the period again to issue a new version');
+  makeAppendOnly(db, 'deputyYearGrades', 'The grades of a closed year cannot be changed');
 
   // Points and caps apply to records approved after a change; the version marks which rules an entry used.
   db.on('dutyItems.beforeUpdate', async (item: any) => {

@@ -14,6 +14,8 @@ export const SCOPES: ScopeSpec[] = [
   { key: 'duty-station-activities', name: tt('Activities of my station'), resourceName: 'dutyActivities', scope: { station: { staff: { id: { $eq: '{{$user.id}}' } } } } },
   { key: 'duty-own-appeals', name: tt('My appeals'), resourceName: 'pointAppeals', scope: MINE },
   { key: 'duty-station-appeals', name: tt('Appeals of my station'), resourceName: 'pointAppeals', scope: MY_STATION },
+  { key: 'duty-own-year-grades', name: tt('My yearly grades'), resourceName: 'deputyYearGrades', scope: MINE },
+  { key: 'duty-station-year-grades', name: tt('Yearly grades of my station'), resourceName: 'deputyYearGrades', scope: MY_STATION },
 ];
 
 const RECORD_INPUT = ['deputy', 'deputyId', 'item', 'itemId', 'date', 'quantity', 'description', 'evidence'];
@@ -42,6 +44,7 @@ const GRANTS: Record<string, ResourceSpec[]> = {
         { name: 'create', fields: ['period', 'periodId', 'record', 'recordId', 'kind', 'description'] },
       ],
     },
+    { name: 'deputyYearGrades', actions: [{ name: 'view', scope: 'duty-own-year-grades' }] },
   ],
   'station-staff': [
     { name: 'dutyItems', actions: [{ name: 'view' }] },
@@ -68,6 +71,7 @@ const GRANTS: Record<string, ResourceSpec[]> = {
     },
     { name: 'activityAttendances', actions: [{ name: 'view' }] },
     { name: 'pointAppeals', actions: [{ name: 'view', scope: 'duty-station-appeals' }] },
+    { name: 'deputyYearGrades', actions: [{ name: 'view', scope: 'duty-station-year-grades' }] },
   ],
 };
 
@@ -81,7 +85,7 @@ export async function grantDutyPermissions(db: Database) {
   const admin: any = await db.getRepository('roles').findOne({ filter: { name: 'npc-admin' } });
   if (admin) {
     const actions: string[] = admin.get('strategy')?.actions ?? [];
-    const wanted = [...new Set([...actions, 'submit', 'revoke', 'publish', 'decide'])];
+    const wanted = [...new Set([...actions, 'submit', 'revoke', 'publish', 'decide', 'closeYear'])];
     if (wanted.length !== actions.length) {
       await db.getRepository('roles').update({ filterByTk: 'npc-admin', values: { strategy: { ...admin.get('strategy'), actions: wanted } } });
     }
