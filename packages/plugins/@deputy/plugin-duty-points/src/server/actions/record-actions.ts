@@ -4,6 +4,7 @@ import type { Application } from '@nocobase/server';
 import { NS } from '../fields';
 import { signIn } from '../services/activity-sign-in';
 import { assignOwnDeputy } from './own-deputy';
+import { reviewInBatch } from '../services/batch-review';
 import { DutyError } from '../services/errors';
 import type { DutyFiling } from '../services/filing';
 
@@ -33,6 +34,17 @@ export function registerRecordActions(app: Application, filing: () => DutyFiling
       }
       await next();
     },
+    // Several records at once from the reviewer's list: { ids, decision: approve | reject, comment }.
+    'dutyRecords:reviewBatch': async (ctx: any, next) => {
+      const { ids, decision, comment } = ctx.action.params.values ?? {};
+      const t = (key: string) => ctx.t(key, { ns: NS });
+      if (!Array.isArray(ids) || !ids.length || ids.length > 200 || ids.some((id: any) => !Number.isInteger(Number(id)))) {
+        return ctx.throw(400, t('Choose from 1 to 200 duty records'));
+      }
+      if (!['approve', 'reject'].includes(decision)) return ctx.throw(400, t('Decide with approve or reject'));
+      ctx.body = await reviewInBatch(ctx, ids, decision, String(comment ?? ''));
+      await next();
+    },
     'dutyRecords:revoke': async (ctx: any, next) => {
       const t = (key: string) => ctx.t(key, { ns: NS });
       const { filterByTk, filter, values = {} } = ctx.action.params;
@@ -59,6 +71,8 @@ export function registerRecordActions(app: Application, filing: () => DutyFiling
     },
   });
   app.acl.allow('dutyActivities', 'signIn', 'loggedIn');
+  // Only the caller's own review tasks are touched, whoever calls.
+  app.acl.allow('dutyRecords', 'reviewBatch', 'loggedIn');
 
   for (const action of ['submit', 'revoke']) {
     app.acl.setAvailableAction(action, { displayName: `{{t("${action === 'submit' ? 'Submit for review' : 'Revoke'}", { ns: "${NS}" })}}`, type: 'old-data' });
