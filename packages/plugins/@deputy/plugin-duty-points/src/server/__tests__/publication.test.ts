@@ -65,6 +65,25 @@ describe('plugin-duty-points: publication (阳光栏) and appeals (错重漏)', 
     expect(edit.status).toBe(403);
   });
 
+  it('prints the board as an A4 page without sign-in, escaped, with nothing personal', async () => {
+    // A name that tries to inject a script is shown as text.
+    await app.db.getRepository('scoreSnapshots').model.update({ deputyName: '<script>alert(1)</script>代表一' }, { where: { deputyName: '代表一' }, hooks: false });
+    const page = await app.agent().set('X-Locale', 'zh-CN').get(`/scoreBoard:print?period=${year}-Q1&stationId=${w.station.id}`);
+    expect(page.status).toBe(200);
+    expect(page.headers['content-type']).toMatch(/text\/html/);
+    expect(page.text).toContain('@page { size: A4 portrait');
+    expect(page.text).toContain('人大代表履职积分公示（阳光栏）');
+    expect(page.text).toContain('高沙镇联络站');
+    expect(page.text).toContain('&lt;script&gt;alert(1)&lt;/script&gt;代表一');
+    expect(page.text).not.toContain('<script>alert(1)');
+    expect(page.text).not.toContain('13912345678');
+    const english = await app.agent().set('X-Locale', 'en-US').get(`/scoreBoard:print?period=${year}-Q1`);
+    expect(english.text).toContain('Deputies’ duty points (public board)');
+    const unknown = await app.agent().set('X-Locale', 'zh-CN').get('/scoreBoard:print?stationId=99999');
+    expect(unknown.status).toBe(404);
+    await app.db.getRepository('scoreSnapshots').model.update({ deputyName: '代表一' }, { where: { deputyName: '<script>alert(1)</script>代表一' }, hooks: false });
+  });
+
   it('shows only the columns the settings allow', async () => {
     const settings = (await w.admin.agent.resource('dutyPointsSettings').list()).body.data[0];
     await w.admin.agent.resource('dutyPointsSettings').update({ filterByTk: settings.id, values: { boardColumns: ['rank'] } });

@@ -3,6 +3,7 @@ import { NS } from '../fields';
 import { DutyError } from '../services/errors';
 import { isAdministrator } from '@deputy/plugin-deputies';
 import { shanghaiToday } from '@deputy/plugin-deputies';
+import { boardPage } from '../services/board-print';
 import { Publication } from '../services/publication';
 import type { YearClose } from '../services/year-close';
 import { assignOwnDeputy } from './own-deputy';
@@ -58,9 +59,21 @@ export function registerPublicationActions(app: Application, publication: Public
         ctx.body = await publication.board({ periodKey: period ? String(period) : undefined, stationId: stationId ? Number(stationId) : undefined });
         await next();
       },
+      // The same board as a printable A4 page (阳光栏 on the station's wall), without sign-in.
+      print: async (ctx: any, next) => {
+        const { period, stationId } = ctx.action.params;
+        const t = (k: string) => ctx.t(k, { ns: NS });
+        const station = stationId ? await ctx.db.getRepository('liaisonStations').findOne({ filterByTk: Number(stationId) || 0 }) : null;
+        if (stationId && !station) return ctx.throw(404, t('The liaison station does not exist'));
+        const board = await publication.board({ periodKey: period ? String(period) : undefined, stationId: station?.get('id') });
+        ctx.withoutDataWrapping = true;
+        ctx.type = 'text/html';
+        ctx.body = boardPage(board, { heading: t('Deputies’ duty points (public board)'), station: station?.get('name'), lang: ctx.getCurrentLocale?.() ?? 'zh-CN', t });
+        await next();
+      },
     },
   });
-  app.acl.allow('scoreBoard', 'list', 'public');
+  app.acl.allow('scoreBoard', ['list', 'print'], 'public');
   const labels = { publish: 'Publish', decide: 'Decide', closeYear: 'Close the year' };
   for (const [action, label] of Object.entries(labels)) {
     app.acl.setAvailableAction(action, { displayName: `{{t("${label}", { ns: "${NS}" })}}`, type: 'old-data' });
