@@ -1,1 +1,11 @@
+export { AidCrediting } from './services/crediting';
+export type { CreditedCollection } from './services/crediting';
+export { AidKpi, periodRange } from './services/kpi';
+export type { Range } from './services/kpi';
+export { fenToYuan, yuanToFen } from './services/money';
+export { maskIdNumber, isValidIdNumber } from './services/id-number';
+export { readSettings } from './services/settings';
+export type { AidSettingsValues } from './services/settings';
+export { AidError } from './services/errors';
+export { AID_COLLECTIONS, PluginPairingAidServer } from './plugin';
 export { default } from './plugin';

@@ -1,5 +1,64 @@
+import { protectFromDeletion, refuseOutOfScopeWrites, registerInCollectionManager } from '@deputy/plugin-deputies';
 import { Plugin } from '@nocobase/server';
+import { guardCreates } from './actions/access';
+import { registerKpiActions } from './actions/kpi-actions';
+import { registerPairingActions } from './actions/pairing-actions';
+import assistanceTypeSeeds from './seeds/assistance-types.json';
+import categorySeeds from './seeds/categories.json';
+import { AidCrediting } from './services/crediting';
+import { AidKpi } from './services/kpi';
+import { enforceAidRules } from './services/lifecycle';
+import { grantAidPermissions } from './services/role-grants';
 
-export class PluginServer extends Plugin {}
+export const AID_COLLECTIONS = ['aidSettings', 'aidCategories', 'aidAssistanceTypes', 'aidHouseholds', 'aidPairings', 'aidPlans', 'aidVisits', 'aidRecords'];
 
-export default PluginServer;
+/** "1+N" 结对帮扶: households, pairings with the N limit, versioned plans, visits, outcomes and their KPIs. */
+export class PluginPairingAidServer extends Plugin {
+  kpi: AidKpi;
+  crediting: AidCrediting;
+
+  async load() {
+    this.kpi = new AidKpi(this.db);
+    this.crediting = new AidCrediting(this.app, this.db);
+    enforceAidRules(this.db);
+    guardCreates(this.app);
+    registerPairingActions(this.app);
+    registerKpiActions(this.app, this.kpi, this.crediting);
+    protectFromDeletion(this.app, this.db, AID_COLLECTIONS);
+    refuseOutOfScopeWrites(this.app, ['aidHouseholds', 'aidPairings', 'aidPlans', 'aidVisits', 'aidRecords']);
+    // A confirmed visit or outcome is credited to the deputy's duty record once it is committed.
+    for (const name of ['aidVisits', 'aidRecords']) {
+      for (const action of ['create', 'update']) {
+        this.app.resourceManager.registerPreActionHandler(`${name}:${action}`, async (ctx: any, next) => {
+          await next();
+          if (ctx.status >= 400 || !this.crediting.dutyPoints()) return;
+          await this.crediting.creditPending();
+          const body = Array.isArray(ctx.body) ? ctx.body : [ctx.body];
+          for (const row of body) if (row?.reload && row.get('id')) await row.reload();
+        });
+      }
+    }
+  }
+
+  async install() {
+    await this.ensureDefaults();
+  }
+
+  async upgrade() {
+    await this.ensureDefaults();
+  }
+
+  /** Idempotent: collections in the collection manager, the seeded lists and settings, role permissions. */
+  private async ensureDefaults() {
+    await registerInCollectionManager(this.db, AID_COLLECTIONS);
+    const settings = this.db.getRepository('aidSettings');
+    if (!(await settings.count())) await settings.create({ values: { maxPairingsPerDeputy: 3, visitItemCode: 'D20', outcomeItemCode: 'D21', defaultVisitIntervalDays: 90 } });
+    const categories = this.db.getRepository('aidCategories');
+    if (!(await categories.count())) await categories.createMany({ records: categorySeeds });
+    const types = this.db.getRepository('aidAssistanceTypes');
+    if (!(await types.count())) await types.createMany({ records: assistanceTypeSeeds });
+    await grantAidPermissions(this.db);
+  }
+}
+
+export default PluginPairingAidServer;

@@ -1,0 +1,76 @@
+import { isAdministrator } from '@deputy/plugin-deputies';
+import type { Application } from '@nocobase/server';
+import { NS } from '../fields';
+
+const isStaff = (ctx: any) => (ctx.state.currentRoles ?? []).includes('station-staff');
+const idOf = (v: any) => (v && typeof v === 'object' ? v.id : v);
+
+/** The ids of the stations the signed-in user works at. */
+export async function myStationIds(ctx: any): Promise<number[]> {
+  const rows = await ctx.db.getRepository('liaisonStations').find({ filter: { 'staff.id': ctx.state.currentUser.id }, fields: ['id'] });
+  return rows.map((s: any) => s.get('id'));
+}
+
+/** The signed-in user's own deputy record, or null. */
+export async function myDeputy(ctx: any) {
+  return ctx.db.getRepository('deputies').findOne({ filter: { userId: ctx.state.currentUser?.id } });
+}
+
+/** Whether the signed-in user may record for a deputy: administrators always; staff for their stations' deputies; a deputy for itself. */
+export async function mayActFor(ctx: any, deputyId: number | string | undefined) {
+  if (isAdministrator(ctx)) return true;
+  if (deputyId === undefined || deputyId === null) return false;
+  const deputy: any = await ctx.db.getRepository('deputies').findOne({ filterByTk: deputyId });
+  if (!deputy) return true; // the lifecycle answers "choose an existing …"
+  if (deputy.get('userId') && deputy.get('userId') === ctx.state.currentUser?.id) return true;
+  return isStaff(ctx) && (await myStationIds(ctx)).includes(deputy.get('stationId'));
+}
+
+/**
+ * Creates are bound to what the caller may work on (data scopes only filter reads, updates and deletes):
+ * station staff register households at their own station and pair their own deputies; a deputy records
+ * plans, visits and outcomes of its own pairings only.
+ */
+export function guardCreates(app: Application) {
+  const t = (ctx: any, key: string) => ctx.t(key, { ns: NS });
+
+  app.resourceManager.registerPreActionHandler('aidHouseholds:create', async (ctx: any, next) => {
+    const values = (ctx.action.params.values ??= {});
+    if (!isAdministrator(ctx)) {
+      const mine = await myStationIds(ctx);
+      const requested = idOf(values.stationId ?? values.station);
+      if (requested === undefined || requested === null) {
+        if (mine.length) values.stationId = mine[0];
+      } else if (!mine.includes(Number(requested))) {
+        return ctx.throw(403, t(ctx, 'You can register households only at your own station'));
+      }
+      delete values.station;
+      const whitelist = ctx.action.params.whitelist;
+      if (Array.isArray(whitelist) && !whitelist.includes('stationId')) whitelist.push('stationId');
+    }
+    await next();
+  });
+
+  app.resourceManager.registerPreActionHandler('aidPairings:create', async (ctx: any, next) => {
+    const values = (ctx.action.params.values ??= {});
+    delete values.status;
+    delete values.previousPairingId;
+    if (!(await mayActFor(ctx, idOf(values.deputyId ?? values.deputy)))) {
+      return ctx.throw(403, t(ctx, 'You can pair only the deputies of your station'));
+    }
+    await next();
+  });
+
+  for (const name of ['aidPlans', 'aidVisits', 'aidRecords']) {
+    app.resourceManager.registerPreActionHandler(`${name}:create`, async (ctx: any, next) => {
+      const values = (ctx.action.params.values ??= {});
+      for (const key of ['deputyId', 'deputy', 'householdId', 'household', 'amountFen', 'creditStatus', 'dutyRecordId', 'creditError', 'version', 'current']) delete values[key];
+      const pairingId = idOf(values.pairingId ?? values.pairing);
+      const pairing: any = pairingId ? await ctx.db.getRepository('aidPairings').findOne({ filterByTk: pairingId }) : null;
+      if (pairing && !(await mayActFor(ctx, pairing.get('deputyId')))) {
+        return ctx.throw(403, t(ctx, 'You can record only for your own pairings or those of your station'));
+      }
+      await next();
+    });
+  }
+}

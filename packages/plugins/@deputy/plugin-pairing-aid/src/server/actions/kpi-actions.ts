@@ -1,0 +1,111 @@
+import { isAdministrator, shanghaiToday } from '@deputy/plugin-deputies';
+import type { Application } from '@nocobase/server';
+import { NS } from '../fields';
+import type { AidCrediting, CreditedCollection } from '../services/crediting';
+import { AidKpi, periodRange, Range } from '../services/kpi';
+import { myDeputy, myStationIds } from './access';
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/**
+ * aidKpi:summary — figures for a deputy (deputyId), a station (stationId) or the whole jurisdiction, over a
+ *                  period (`2026`, `2026-Q3`, `2026-05`, or from/to); administrators see all, station staff
+ *                  their stations, a deputy itself.
+ * aidKpi:overdue — active pairings whose visit is overdue (asOf, default today), in the same scopes.
+ * aidKpi:public  — jurisdiction totals only, no names: what the public board (阳光栏) may show.
+ * aidVisits:credit / aidRecords:credit — files a confirmed row whose crediting failed again.
+ */
+export function registerKpiActions(app: Application, kpi: AidKpi, crediting: AidCrediting) {
+  const t = (ctx: any, key: string) => ctx.t(key, { ns: NS });
+
+  /** The deputies the request is about, or null for the whole jurisdiction; throws 403 outside the caller's reach. */
+  async function deputiesInScope(ctx: any): Promise<number[] | null> {
+    const { deputyId, stationId } = ctx.action.params;
+    const deputies = ctx.db.getRepository('deputies');
+    const ofStations = async (ids: number[]) => (await deputies.find({ filter: { stationId: { $in: ids } }, fields: ['id'] })).map((d: any) => d.get('id'));
+    if (isAdministrator(ctx)) {
+      if (deputyId) return [Number(deputyId)];
+      if (stationId) return ofStations([Number(stationId)]);
+      return null;
+    }
+    const stations = (ctx.state.currentRoles ?? []).includes('station-staff') ? await myStationIds(ctx) : [];
+    const own: any = await myDeputy(ctx);
+    if (deputyId) {
+      if (own && String(own.get('id')) === String(deputyId)) return [own.get('id')];
+      const deputy: any = await deputies.findOne({ filterByTk: deputyId });
+      if (deputy && stations.includes(deputy.get('stationId'))) return [deputy.get('id')];
+      return ctx.throw(403, t(ctx, 'These figures are outside your permissions'));
+    }
+    if (stationId) {
+      if (stations.includes(Number(stationId))) return ofStations([Number(stationId)]);
+      return ctx.throw(403, t(ctx, 'These figures are outside your permissions'));
+    }
+    if (stations.length) return ofStations(stations);
+    if (own) return [own.get('id')];
+    return ctx.throw(403, t(ctx, 'These figures are outside your permissions'));
+  }
+
+  function rangeOf(ctx: any): Range {
+    const { period, from, to } = ctx.action.params;
+    if (from || to) {
+      if (!DATE.test(String(from)) || !DATE.test(String(to)) || from > to) {
+        return ctx.throw(400, t(ctx, 'Give the period as a year (2026), a quarter (2026-Q3), a month (2026-05) or from and to dates'));
+      }
+      return { from, to };
+    }
+    const range = periodRange(String(period ?? new Date().getFullYear()));
+    if (!range) return ctx.throw(400, t(ctx, 'Give the period as a year (2026), a quarter (2026-Q3), a month (2026-05) or from and to dates'));
+    return range;
+  }
+
+  app.resourceManager.define({
+    name: 'aidKpi',
+    actions: {
+      summary: async (ctx: any, next) => {
+        const range = rangeOf(ctx);
+        ctx.body = await kpi.summary(range, await deputiesInScope(ctx));
+        await next();
+      },
+      overdue: async (ctx: any, next) => {
+        const asOf = ctx.action.params.asOf ?? shanghaiToday();
+        if (!DATE.test(String(asOf))) return ctx.throw(400, t(ctx, 'Give dates as YYYY-MM-DD'));
+        ctx.body = await kpi.overdue(asOf, await deputiesInScope(ctx));
+        await next();
+      },
+      public: async (ctx: any, next) => {
+        const s = await kpi.summary(rangeOf(ctx), null);
+        ctx.body = {
+          period: s.period,
+          households: s.households.total,
+          pairings: s.pairings.total,
+          visits: s.visits.count,
+          personTimes: s.visits.personTimes,
+          legalAidCases: s.outcomes.legalAidCases,
+          reliefYuan: s.outcomes.reliefYuan,
+          donationYuan: s.outcomes.donationYuan,
+          flats: s.outcomes.flats,
+          jobs: s.outcomes.jobs,
+          medicalReferrals: s.outcomes.medicalReferrals,
+          schoolReferrals: s.outcomes.schoolReferrals,
+        };
+        await next();
+      },
+    },
+  });
+  app.acl.allow('aidKpi', ['summary', 'overdue'], 'loggedIn');
+  app.acl.allow('aidKpi', 'public', 'public');
+
+  for (const collection of ['aidVisits', 'aidRecords'] as CreditedCollection[]) {
+    app.resourceManager.registerActionHandlers({
+      [`${collection}:credit`]: async (ctx: any, next) => {
+        const { filterByTk, filter } = ctx.action.params;
+        const row: any = filterByTk !== undefined ? await ctx.db.getRepository(collection).findOne({ filterByTk, filter }) : null;
+        if (!row) return ctx.throw(404, t(ctx, 'The record does not exist or is outside your permissions'));
+        if (!crediting.dutyPoints()) return ctx.throw(400, t(ctx, 'Duty points are not enabled'));
+        await crediting.creditPending([{ collection, id: row.get('id') }]);
+        ctx.body = await ctx.db.getRepository(collection).findOne({ filterByTk: row.get('id') });
+        await next();
+      },
+    });
+  }
+}

@@ -1,0 +1,78 @@
+import type { Database } from '@nocobase/database';
+import type { Application } from '@nocobase/server';
+import { readSettings } from './settings';
+
+const SOURCES = {
+  aidVisits: { flag: 'householdConfirmed', prefix: 'aid-visit', evidence: 'photos', setting: 'visitItemCode' as const },
+  aidRecords: { flag: 'confirmed', prefix: 'aid-outcome', evidence: 'proof', setting: 'outcomeItemCode' as const },
+};
+export type CreditedCollection = keyof typeof SOURCES;
+
+/**
+ * Credits confirmed visits and outcomes to the deputy's duty record through plugin-duty-points' filing
+ * service (normal review, once per source), when that plugin is enabled. Runs after the visit or outcome is
+ * committed, one at a time in this process; the result is kept on the row: filed (with the duty record's
+ * number) or failed (with the reason, e.g. no reviewer at the station), which an administrator can retry.
+ */
+export class AidCrediting {
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(private app: Application, private db: Database) {}
+
+  /** plugin-duty-points when it is enabled, else null: pairing assistance works without it. */
+  dutyPoints(): any {
+    try {
+      const dp: any = this.app.pm.get('@deputy/plugin-duty-points');
+      return dp?.enabled && dp.filing ? dp : null;
+    } catch {
+      return null;
+    }
+  }
+
+  /** Files every confirmed row still waiting (and, with `retry`, the given failed ones again). */
+  creditPending(retry: { collection: CreditedCollection; id: number }[] = []) {
+    const run = this.queue.then(() => this.sweep(retry));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async sweep(retry: { collection: CreditedCollection; id: number }[]) {
+    const dp = this.dutyPoints();
+    if (!dp) return;
+    const settings = await readSettings(this.db);
+    for (const [collection, spec] of Object.entries(SOURCES) as [CreditedCollection, (typeof SOURCES)[CreditedCollection]][]) {
+      const ids = retry.filter((r) => r.collection === collection).map((r) => r.id);
+      const rows = await this.db.getRepository(collection).find({
+        filter: {
+          [spec.flag]: true,
+          $or: [{ creditStatus: 'pending' }, { creditStatus: null }, ...(ids.length ? [{ id: { $in: ids }, creditStatus: 'failed' }] : [])],
+        },
+        appends: [spec.evidence, ...(collection === 'aidRecords' ? ['type'] : [])],
+        sort: ['id'],
+      });
+      for (const row of rows as any[]) {
+        const model = this.db.getCollection(collection).model;
+        try {
+          const record = await dp.filing.file({
+            deputyId: row.get('deputyId'),
+            itemCode: settings[spec.setting],
+            date: String(row.get('date')).slice(0, 10),
+            quantity: 1,
+            description: description(collection, row),
+            evidenceIds: (row.get(spec.evidence) || []).map((a: any) => a.get('id')),
+            source: `${spec.prefix}:${row.get('id')}`,
+          });
+          await model.update({ creditStatus: 'filed', dutyRecordId: record.get('id'), creditError: null }, { where: { id: row.get('id') }, hooks: false });
+        } catch (e: any) {
+          await model.update({ creditStatus: 'failed', creditError: String(e?.message ?? e) }, { where: { id: row.get('id') }, hooks: false });
+        }
+      }
+    }
+  }
+}
+
+function description(collection: CreditedCollection, row: any) {
+  if (collection === 'aidVisits') return `1+N 结对走访 #${row.get('id')}${row.get('findings') ? `：${row.get('findings')}` : ''}`;
+  const type = row.get('type')?.get('name') ?? '';
+  return `帮扶成效 #${row.get('id')} ${type}${row.get('description') ? `：${row.get('description')}` : ''}`;
+}

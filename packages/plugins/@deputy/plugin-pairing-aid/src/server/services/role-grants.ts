@@ -1,0 +1,112 @@
+import type { Database } from '@nocobase/database';
+import { ensureScopes, grantResources, ResourceSpec, ScopeSpec } from '@deputy/plugin-deputies';
+import { tt } from '../fields';
+
+const ME = { $eq: '{{$user.id}}' };
+const MINE = { deputy: { userId: ME } };
+const MY_STATION = { deputy: { station: { staff: { id: ME } } } };
+
+/**
+ * Household records are seen by the deputy it is actively paired with, that deputy's station staff (and the
+ * staff of the station the household is registered at) and administrators — nobody else.
+ */
+export const SCOPES: ScopeSpec[] = [
+  { key: 'aid-own-households', name: tt('Households paired with me'), resourceName: 'aidHouseholds', scope: { pairings: { status: 'active', ...MINE } } },
+  {
+    key: 'aid-station-households',
+    name: tt('Households of my station'),
+    resourceName: 'aidHouseholds',
+    scope: { $or: [{ station: { staff: { id: ME } } }, { pairings: { status: 'active', ...MY_STATION } }] },
+  },
+  ...['aidPairings', 'aidPlans', 'aidVisits', 'aidRecords'].flatMap((resourceName) => [
+    { key: `aid-own-${resourceName}`, name: tt('My pairings and their records'), resourceName, scope: MINE },
+    { key: `aid-station-${resourceName}`, name: tt('Pairings of my station and their records'), resourceName, scope: MY_STATION },
+  ]),
+];
+
+/** What anyone allowed may see of a household: never the ID number nor its hash. */
+export const HOUSEHOLD_VIEW_FIELDS = [
+  'id', 'headName', 'idNumberMasked', 'address', 'gridArea', 'gridAreaId', 'station', 'stationId', 'memberCount', 'members',
+  'category', 'categoryId', 'monthlyIncome', 'needs', 'riskLevel', 'consent', 'source', 'pairings', 'createdAt', 'updatedAt',
+];
+const HOUSEHOLD_INPUT = ['headName', 'idNumber', 'address', 'gridArea', 'gridAreaId', 'station', 'stationId', 'memberCount', 'members', 'category', 'categoryId', 'monthlyIncome', 'needs', 'riskLevel', 'consent', 'source'];
+const DEPUTY_HOUSEHOLD_INPUT = ['address', 'memberCount', 'members', 'monthlyIncome', 'needs', 'riskLevel'];
+const PLAN_INPUT = ['pairing', 'pairingId', 'goals', 'measures', 'responsibleParty', 'dueDate', 'reviewDate', 'changeNote'];
+const VISIT_INPUT = ['pairing', 'pairingId', 'date', 'mode', 'personCount', 'findings', 'photos', 'householdConfirmed', 'followUps'];
+const RECORD_INPUT = ['pairing', 'pairingId', 'type', 'typeId', 'date', 'amount', 'units', 'counterpartAgency', 'description', 'proof', 'confirmed'];
+
+const lists = (): ResourceSpec[] => ['aidSettings', 'aidCategories', 'aidAssistanceTypes'].map((name) => ({ name, actions: [{ name: 'view' }] }));
+
+const work = (who: 'own' | 'station', extra: ResourceSpec['actions'] = []): ResourceSpec[] =>
+  (
+    [
+      ['aidPlans', PLAN_INPUT],
+      ['aidVisits', VISIT_INPUT],
+      ['aidRecords', RECORD_INPUT],
+    ] as const
+  ).map(([name, input]) => ({
+    name,
+    actions: [
+      { name: 'view', scope: `aid-${who}-${name}` },
+      { name: 'create', fields: [...input] },
+      { name: 'update', scope: `aid-${who}-${name}`, fields: input.filter((f) => !f.startsWith('pairing')) },
+      ...(name === 'aidPlans' ? [] : [{ name: 'destroy', scope: `aid-${who}-${name}` }]),
+      ...(name === 'aidPlans' || who === 'own' ? [] : extra),
+    ],
+  }));
+
+const GRANTS: Record<string, ResourceSpec[]> = {
+  deputy: [
+    ...lists(),
+    {
+      name: 'aidHouseholds',
+      actions: [
+        { name: 'view', scope: 'aid-own-households', fields: HOUSEHOLD_VIEW_FIELDS },
+        { name: 'update', scope: 'aid-own-households', fields: DEPUTY_HOUSEHOLD_INPUT },
+      ],
+    },
+    { name: 'aidPairings', actions: [{ name: 'view', scope: 'aid-own-aidPairings' }] },
+    ...work('own'),
+  ],
+  'station-staff': [
+    ...lists(),
+    {
+      name: 'aidHouseholds',
+      actions: [
+        { name: 'view', scope: 'aid-station-households', fields: HOUSEHOLD_VIEW_FIELDS },
+        { name: 'create', fields: HOUSEHOLD_INPUT },
+        { name: 'update', scope: 'aid-station-households', fields: HOUSEHOLD_INPUT },
+        { name: 'export', scope: 'aid-station-households', fields: HOUSEHOLD_VIEW_FIELDS },
+      ],
+    },
+    {
+      name: 'aidPairings',
+      actions: [
+        { name: 'view', scope: 'aid-station-aidPairings' },
+        { name: 'create', fields: ['deputy', 'deputyId', 'household', 'householdId', 'startDate'] },
+        { name: 'update', scope: 'aid-station-aidPairings', fields: ['startDate', 'endNote'] },
+        { name: 'close', scope: 'aid-station-aidPairings' },
+        { name: 'transfer', scope: 'aid-station-aidPairings' },
+      ],
+    },
+    ...work('station', [{ name: 'credit', scope: 'aid-station-aidVisits' }]),
+  ],
+};
+
+/** Grants the suite's roles their default permissions on this plugin's collections (only where none exist). */
+export async function grantAidPermissions(db: Database) {
+  const scopeIds = await ensureScopes(db, SCOPES);
+  for (const [role, specs] of Object.entries(GRANTS)) {
+    // A station's credit retry uses its own resource's scope.
+    const fixed = specs.map((s) => ({ ...s, actions: s.actions.map((a) => (a.name === 'credit' ? { ...a, scope: `aid-station-${s.name}` } : a)) }));
+    if (await db.getRepository('roles').findOne({ filter: { name: role } })) await grantResources(db, role, fixed, scopeIds);
+  }
+  const admin: any = await db.getRepository('roles').findOne({ filter: { name: 'npc-admin' } });
+  if (admin) {
+    const actions: string[] = admin.get('strategy')?.actions ?? [];
+    const wanted = [...new Set([...actions, 'close', 'transfer', 'credit'])];
+    if (wanted.length !== actions.length) {
+      await db.getRepository('roles').update({ filterByTk: 'npc-admin', values: { strategy: { ...admin.get('strategy'), actions: wanted } } });
+    }
+  }
+}

@@ -1,0 +1,22 @@
+import type { Database, Transactionable } from '@nocobase/database';
+
+export type AidSettingsValues = {
+  maxPairingsPerDeputy: number;
+  visitItemCode: string;
+  outcomeItemCode: string;
+  defaultVisitIntervalDays: number;
+};
+
+const DEFAULTS: AidSettingsValues = { maxPairingsPerDeputy: 3, visitItemCode: 'D20', outcomeItemCode: 'D21', defaultVisitIntervalDays: 90 };
+
+/** The settings row (aidSettings), with the defaults for anything missing. */
+export async function readSettings(db: Database, options: Transactionable = {}): Promise<AidSettingsValues> {
+  const row: any = await db.getRepository('aidSettings').findOne({ sort: ['id'], transaction: options.transaction });
+  const v = row?.toJSON() ?? {};
+  return {
+    maxPairingsPerDeputy: Number(v.maxPairingsPerDeputy) || DEFAULTS.maxPairingsPerDeputy,
+    visitItemCode: v.visitItemCode || DEFAULTS.visitItemCode,
+    outcomeItemCode: v.outcomeItemCode || DEFAULTS.outcomeItemCode,
+    defaultVisitIntervalDays: Number(v.defaultVisitIntervalDays) || DEFAULTS.defaultVisitIntervalDays,
+  };
+}
