@@ -2,6 +2,8 @@ export * from './field-builders';
 export { ADMIN_ROLES, isAdministrator } from './services/administrators';
 export { protectFromDeletion, registerInCollectionManager } from './services/collection-registration';
 export { DeputyDirectory } from './services/deputy-directory';
+export { auditChanges } from './services/audit-trail';
+export type { AuditOptions } from './services/audit-trail';
 export { addDays, shanghaiToday, statutoryDays, WorkCalendar } from './services/work-calendar';
 export { refuseOutOfScopeWrites } from './services/scope-guard';
 export { ensureScopes, grantResources } from './services/role-defaults';

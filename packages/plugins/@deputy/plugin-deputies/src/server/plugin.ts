@@ -5,6 +5,7 @@ import zhCN from '../locale/zh-CN.json';
 import { registerDeputyActions } from './actions/deputy-actions';
 import { NS } from './field-builders';
 import { protectFromDeletion, registerInCollectionManager } from './services/collection-registration';
+import { auditChanges } from './services/audit-trail';
 import { applyDeploymentDefaults } from './services/deployment-defaults';
 import { DeputyDirectory } from './services/deputy-directory';
 import { registerDeputyWriteGuard } from './services/deputy-write-guard';
@@ -14,7 +15,7 @@ import { refuseOutOfScopeWrites } from './services/scope-guard';
 import { shanghaiToday, WorkCalendar } from './services/work-calendar';
 
 /** The collections this plugin defines in ./collections (auto-loaded by package name). */
-export const DEPUTY_COLLECTIONS = ['deputyTerms', 'liaisonStations', 'gridAreas', 'deputies', 'deputyGroups', 'deputySettings', 'workCalendarDays'];
+export const DEPUTY_COLLECTIONS = ['deputyTerms', 'liaisonStations', 'gridAreas', 'deputies', 'deputyGroups', 'deputySettings', 'workCalendarDays', 'auditTrail'];
 
 /** Deputies, liaison stations, grid areas, terms and groups: the records every other plugin refers to. */
 export class PluginDeputiesServer extends Plugin {
@@ -29,6 +30,7 @@ export class PluginDeputiesServer extends Plugin {
     enforceGridAreaLimit(this.db, NS);
     registerDeputyWriteGuard(this.app, NS);
     registerDeputyActions(this.app, NS);
+    auditChanges(this.db, { deputies: {}, liaisonStations: {}, gridAreas: {}, deputyTerms: {}, deputySettings: {}, workCalendarDays: {} });
     // Unguessable tokens for the public QR codes (码上找代表); never derived from ids.
     const giveToken = (model: any) => {
       if (!model.get('qrToken')) model.set('qrToken', crypto.randomBytes(12).toString('base64url'));

@@ -1,5 +1,5 @@
 import type { PluginDeputiesServer } from '@deputy/plugin-deputies';
-import { protectFromDeletion, refuseOutOfScopeWrites, registerInCollectionManager } from '@deputy/plugin-deputies';
+import { auditChanges, protectFromDeletion, refuseOutOfScopeWrites, registerInCollectionManager } from '@deputy/plugin-deputies';
 import { Plugin } from '@nocobase/server';
 import zhCN from '../locale/zh-CN.json';
 import { registerRecordActions } from './actions/record-actions';
@@ -51,6 +51,15 @@ export class PluginDutyPointsServer extends Plugin {
     this.yearClose = new YearClose(this.db);
     registerPublicationActions(this.app, this.publication, this.yearClose);
     registerScoreActions(this.app, this.scores, this.yearClose);
+    // Catalogue and rule edits, publications, appeal decisions and every status change of a record leave a trail.
+    auditChanges(this.db, {
+      dutyItems: {},
+      gradeBands: {},
+      dutyPointsSettings: {},
+      scorePeriods: {},
+      pointAppeals: {},
+      dutyRecords: { create: false },
+    });
     protectFromDeletion(this.app, this.db, DUTY_COLLECTIONS);
     refuseOutOfScopeWrites(this.app, ['dutyRecords', 'pointAppeals', 'dutyActivities']);
     this.db.on('dutyActivities.beforeCreate', (activity: any) => {
