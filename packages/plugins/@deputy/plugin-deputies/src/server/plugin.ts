@@ -12,6 +12,7 @@ import { registerDeputyWriteGuard } from './services/deputy-write-guard';
 import { enforceGridAreaLimit } from './services/grid-area-limit';
 import { installRoleDefaults } from './services/role-defaults';
 import { refuseOutOfScopeWrites } from './services/scope-guard';
+import { protectSignIn } from './services/sign-in-protection';
 import { shanghaiToday, WorkCalendar } from './services/work-calendar';
 
 /** The collections this plugin defines in ./collections (auto-loaded by package name). */
@@ -30,6 +31,7 @@ export class PluginDeputiesServer extends Plugin {
     enforceGridAreaLimit(this.db, NS);
     registerDeputyWriteGuard(this.app, NS);
     registerDeputyActions(this.app, NS);
+    protectSignIn(this.app, NS);
     auditChanges(this.db, { deputies: {}, liaisonStations: {}, gridAreas: {}, deputyTerms: {}, deputySettings: {}, workCalendarDays: {} });
     // Unguessable tokens for the public QR codes (码上找代表); never derived from ids.
     const giveToken = (model: any) => {

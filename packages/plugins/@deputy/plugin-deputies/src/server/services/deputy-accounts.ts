@@ -6,8 +6,11 @@ export const DEPUTY_ROLE = 'deputy';
 /** A readable initial password: 12 characters from an alphabet without look-alikes. */
 export function initialPassword() {
   const alphabet = 'ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789';
-  const bytes = crypto.randomBytes(12);
-  return Array.from(bytes, (b) => alphabet[b % alphabet.length]).join('');
+  // Drawn again until it has letters and digits (the password policy of sign-in-protection.ts).
+  for (;;) {
+    const password = Array.from(crypto.randomBytes(12), (b) => alphabet[b % alphabet.length]).join('');
+    if (/[A-Za-z]/.test(password) && /\d/.test(password)) return password;
+  }
 }
 
 export class AccountError extends Error {
