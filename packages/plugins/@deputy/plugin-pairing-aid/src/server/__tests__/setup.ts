@@ -57,11 +57,13 @@ export async function aidWorld(withDutyPoints = false) {
 
 export type AidWorld = Awaited<ReturnType<typeof aidWorld>>;
 
-export function useAidWorld(withDutyPoints = false) {
+/** Boots the world before the file's tests (then runs `prepare`, vitest runs beforeAll hooks in parallel) and destroys it after. */
+export function useAidWorld(withDutyPoints = false, prepare?: (w: AidWorld) => Promise<void>) {
   const ctx = {} as { w: AidWorld; app: MockServer };
   beforeAll(async () => {
     ctx.w = await aidWorld(withDutyPoints);
     ctx.app = ctx.w.app;
+    if (prepare) await prepare(ctx.w);
   });
   afterAll(async () => {
     await ctx.app?.destroy();
