@@ -102,7 +102,7 @@ export class AidKpi {
       .filter((t) => t.records > 0);
     const group = (g: string) => byType.filter((t) => t.kpiGroup === g);
     const count = (g: string) => group(g).reduce((s, t) => s + t.records, 0);
-    const fen = (...gs: string[]) => gs.flatMap(group).reduce((s, t) => s + BigInt(t.amountFen), 0n);
+    const fen = (...gs: string[]) => gs.flatMap(group).reduce((s, t) => s + BigInt(t.amountFen), BigInt(0));
     const units = (g: string) => group(g).reduce((s, t) => s + t.units, 0);
     const reliefFen = fen('relief');
     const donationFen = fen('school', 'goods');

@@ -18,7 +18,8 @@ export function yuanToFen(value: unknown): { fen: number } | { problem: MoneyPro
 /** "135000.00" for 13500000 fen. */
 export function fenToYuan(fen: number | string | bigint | null | undefined) {
   const n = BigInt(fen ?? 0);
-  const sign = n < 0n ? '-' : '';
-  const abs = n < 0n ? -n : n;
-  return `${sign}${abs / 100n}.${String(abs % 100n).padStart(2, '0')}`;
+  const zero = BigInt(0);
+  const hundred = BigInt(100);
+  const abs = n < zero ? -n : n;
+  return `${n < zero ? '-' : ''}${abs / hundred}.${String(abs % hundred).padStart(2, '0')}`;
 }
