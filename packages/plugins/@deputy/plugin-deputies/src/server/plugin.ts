@@ -11,8 +11,9 @@ import { DeputyDirectory } from './services/deputy-directory';
 import { registerDeputyWriteGuard } from './services/deputy-write-guard';
 import { enforceGridAreaLimit } from './services/grid-area-limit';
 import { installRoleDefaults } from './services/role-defaults';
-import { refuseOutOfScopeWrites } from './services/scope-guard';
+import { refuseCreatesForOtherStations, refuseOutOfScopeWrites } from './services/scope-guard';
 import { protectSignIn } from './services/sign-in-protection';
+import { keepSingleRow, refuseDirectCreates } from './services/system-data-guard';
 import { shanghaiToday, WorkCalendar } from './services/work-calendar';
 
 /** The collections this plugin defines in ./collections (auto-loaded by package name). */
@@ -32,6 +33,9 @@ export class PluginDeputiesServer extends Plugin {
     registerDeputyWriteGuard(this.app, NS);
     registerDeputyActions(this.app, NS);
     protectSignIn(this.app, NS);
+    refuseDirectCreates(this.app, ['auditTrail'], NS);
+    keepSingleRow(this.app, ['deputySettings'], NS);
+    refuseCreatesForOtherStations(this.app, { gridAreas: 'station', deputyGroups: 'station' });
     auditChanges(this.db, { deputies: {}, liaisonStations: {}, gridAreas: {}, deputyTerms: {}, deputySettings: {}, workCalendarDays: {} });
     // Unguessable tokens for the public QR codes (码上找代表); never derived from ids.
     const giveToken = (model: any) => {

@@ -1,5 +1,13 @@
 import type { PluginDeputiesServer } from '@deputy/plugin-deputies';
-import { auditChanges, protectFromDeletion, refuseOutOfScopeWrites, registerInCollectionManager } from '@deputy/plugin-deputies';
+import {
+  auditChanges,
+  keepSingleRow,
+  protectFromDeletion,
+  refuseCreatesForOtherStations,
+  refuseDirectCreates,
+  refuseOutOfScopeWrites,
+  registerInCollectionManager,
+} from '@deputy/plugin-deputies';
 import { Plugin } from '@nocobase/server';
 import zhCN from '../locale/zh-CN.json';
 import { registerRecordActions } from './actions/record-actions';
@@ -61,6 +69,9 @@ export class PluginDutyPointsServer extends Plugin {
       dutyRecords: { create: false },
     });
     protectFromDeletion(this.app, this.db, DUTY_COLLECTIONS);
+    refuseDirectCreates(this.app, ['pointEntries', 'scoreSnapshots', 'deputyYearGrades', 'activityAttendances'], '@deputy/plugin-deputies');
+    keepSingleRow(this.app, ['dutyPointsSettings'], '@deputy/plugin-deputies');
+    refuseCreatesForOtherStations(this.app, { dutyActivities: 'station' });
     refuseOutOfScopeWrites(this.app, ['dutyRecords', 'pointAppeals', 'dutyActivities']);
     this.db.on('dutyActivities.beforeCreate', (activity: any) => {
       if (!activity.get('signInCode')) activity.set('signInCode', newSignInCode());

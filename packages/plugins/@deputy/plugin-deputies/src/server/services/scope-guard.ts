@@ -20,3 +20,24 @@ export function refuseOutOfScopeWrites(app: Application, collections: string[]) 
     }
   }
 }
+
+/**
+ * Station staff create rows (activities, grid areas, groups) for their own stations only; NocoBase's data
+ * scopes do not apply to create. Administrators are not limited.
+ */
+export function refuseCreatesForOtherStations(app: Application, resources: Record<string, string>) {
+  for (const [resource, stationField] of Object.entries(resources)) {
+    app.resourceManager.registerPreActionHandler(`${resource}:create`, async (ctx: any, next) => {
+      const roles: string[] = ctx.state.currentRoles ?? [];
+      const values = ctx.action.params.values ?? {};
+      if (roles.includes('station-staff') && !roles.some((r) => ['root', 'admin', 'npc-admin'].includes(r))) {
+        const stationId = values[`${stationField}Id`] ?? values[stationField]?.id ?? values[stationField];
+        const own = stationId
+          ? await ctx.db.getRepository('liaisonStations').count({ filter: { id: stationId, 'staff.id': ctx.state.currentUser.id } })
+          : 0;
+        if (!own) return ctx.throw(403, ctx.t('Station staff can create this only for their own station', { ns: NS }));
+      }
+      await next();
+    });
+  }
+}

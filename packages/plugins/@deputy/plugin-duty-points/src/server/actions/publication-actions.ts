@@ -47,7 +47,7 @@ export function registerPublicationActions(app: Application, publication: Public
       const appeal = await repo.findOne({ filterByTk });
       if (!appeal) return ctx.throw(404, t('The appeal does not exist'));
       if (appeal.get('status') !== 'pending') return ctx.throw(400, t('This appeal has already been decided'));
-      ctx.body = await repo.update({ filterByTk, values: { status: values.decision, decisionReason: values.reason }, context: ctx });
+      ctx.body = await repo.update({ filterByTk, values: { status: values.decision, decisionReason: values.reason }, context: ctx, appealDecision: true } as any);
       await next();
     },
   });
@@ -85,6 +85,8 @@ export function registerPublicationActions(app: Application, publication: Public
     const values = (ctx.action.params.values ??= {});
     const isAdmin = isAdministrator(ctx);
     if (!isAdmin) await assignOwnDeputy(ctx, values);
+    // An administrator may enter a deputy's appeal (made on paper), naming the deputy.
+    if (!(values.deputyId ?? values.deputy?.id ?? values.deputy)) return ctx.throw(400, t('Choose the deputy'));
     const period = await ctx.db.getRepository('scorePeriods').findOne({ filterByTk: values.periodId ?? values.period?.id ?? values.period });
     if (!period || period.get('status') !== 'published') return ctx.throw(400, t('Appeals are possible only against a published period'));
     if (!isAdmin && shanghaiToday() > String(period.get('appealDeadline'))) return ctx.throw(400, t('The appeal window of this period has closed'));

@@ -31,6 +31,10 @@ export type BatchResult = { done: number[]; failed: { id: number; message: strin
  * administrator has given the review node, the action with the decision's key (approve / reject) is used.
  */
 export async function reviewInBatch(ctx: Context, recordIds: number[], decision: 'approve' | 'reject', comment = ''): Promise<BatchResult> {
+  if (!ctx.db.hasCollection('workflowManualTasks')) {
+    const message = ctx.t('No pending review task of yours for this record', { ns: '@deputy/plugin-duty-points' });
+    return { done: [], failed: recordIds.map((id) => ({ id: Number(id), message })) };
+  }
   const tasks = await ctx.db.getRepository('workflowManualTasks').find({
     filter: { userId: ctx.state.currentUser.id, status: PENDING, 'workflow.key': REVIEW_WORKFLOW_KEY },
     appends: ['execution', 'node'],

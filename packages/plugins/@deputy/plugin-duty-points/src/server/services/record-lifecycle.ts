@@ -89,7 +89,27 @@ export function enforceRecordLifecycle(db: Database, ledger: Ledger) {
 
   makeAppendOnly(db, 'pointEntries', 'Ledger entries cannot be changed or deleted; revoke the duty record instead');
   makeAppendOnly(db, 'scoreSnapshots', 'Published scores cannot be changed; publish the period again to issue a new version');
+  makeAppendOnly(db, 'activityAttendances', 'Attendances are evidence and cannot be changed; revoke the duty record instead');
   makeAppendOnly(db, 'deputyYearGrades', 'The grades of a closed year cannot be changed');
+
+  // An item or a period that records refer to is kept: items are retired (active off), periods stay published.
+  db.on('dutyItems.beforeDestroy', async (item: any, options: any) => {
+    const used = await db.getRepository('dutyRecords').count({ filter: { itemId: item.get('id') }, transaction: options.transaction });
+    if (used) throw new DutyError(translate(options, 'This duty item is used by duty records: turn "Active" off to retire it'));
+  });
+  // An appeal is decided through pointAppeals:decide only, and a decided appeal is final.
+  db.on('pointAppeals.beforeUpdate', async (appeal: any, options: any) => {
+    if (appeal.previous('status') !== 'pending') throw new DutyError(translate(options, 'A decided appeal cannot be changed'));
+    if ((appeal.changed('status') || appeal.changed('decisionReason')) && !options.appealDecision) {
+      throw new DutyError(translate(options, 'Decide an appeal with the Decide action'));
+    }
+  });
+  db.on('pointAppeals.beforeDestroy', async (appeal: any, options: any) => {
+    if (appeal.get('status') !== 'pending') throw new DutyError(translate(options, 'A decided appeal cannot be changed'));
+  });
+  db.on('scorePeriods.beforeDestroy', async (period: any, options: any) => {
+    if (period.get('status') !== 'open') throw new DutyError(translate(options, 'A published period cannot be deleted'));
+  });
 
   // Points and caps apply to records approved after a change; the version marks which rules an entry used.
   db.on('dutyItems.beforeUpdate', async (item: any) => {

@@ -14,6 +14,8 @@ export const SCOPES: ScopeSpec[] = [
   { key: 'duty-station-activities', name: tt('Activities of my station'), resourceName: 'dutyActivities', scope: { station: { staff: { id: { $eq: '{{$user.id}}' } } } } },
   { key: 'duty-own-appeals', name: tt('My appeals'), resourceName: 'pointAppeals', scope: MINE },
   { key: 'duty-station-appeals', name: tt('Appeals of my station'), resourceName: 'pointAppeals', scope: MY_STATION },
+  { key: 'duty-own-attendances', name: tt('My attendances'), resourceName: 'activityAttendances', scope: MINE },
+  { key: 'duty-station-attendances', name: tt('Attendances at my station'), resourceName: 'activityAttendances', scope: { activity: { station: { staff: { id: { $eq: '{{$user.id}}' } } } } } },
   { key: 'duty-own-year-grades', name: tt('My yearly grades'), resourceName: 'deputyYearGrades', scope: MINE },
   { key: 'duty-station-year-grades', name: tt('Yearly grades of my station'), resourceName: 'deputyYearGrades', scope: MY_STATION },
 ];
@@ -45,6 +47,7 @@ const GRANTS: Record<string, ResourceSpec[]> = {
       ],
     },
     { name: 'deputyYearGrades', actions: [{ name: 'view', scope: 'duty-own-year-grades' }] },
+    { name: 'activityAttendances', actions: [{ name: 'view', scope: 'duty-own-attendances' }] },
   ],
   'station-staff': [
     { name: 'dutyItems', actions: [{ name: 'view' }] },
@@ -69,7 +72,7 @@ const GRANTS: Record<string, ResourceSpec[]> = {
         { name: 'update', scope: 'duty-station-activities', fields: ['title', 'item', 'itemId', 'date', 'place', 'status', 'description'] },
       ],
     },
-    { name: 'activityAttendances', actions: [{ name: 'view' }] },
+    { name: 'activityAttendances', actions: [{ name: 'view', scope: 'duty-station-attendances' }] },
     { name: 'pointAppeals', actions: [{ name: 'view', scope: 'duty-station-appeals' }] },
     { name: 'deputyYearGrades', actions: [{ name: 'view', scope: 'duty-station-year-grades' }] },
   ],

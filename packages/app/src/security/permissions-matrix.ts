@@ -1,0 +1,361 @@
+/**
+ * The permissions matrix of the suite (issue #8): every role × every resource and action of the suite,
+ * called through the HTTP API, each outcome compared with the expected matrix in expected-permissions.json.
+ *
+ * "allow" means the call did what it asks for, checked afterwards as an administrator: a list shows
+ * station A's fixture, a get returns it, an update changed it, a destroy removed it, a create stored a row,
+ * a custom action answered 2xx. Anything else — 401, 403, 404, 400, or a 200 that changed nothing — is "deny".
+ * The same runner serves the server test (createMockServer) and the browser-stage run on the started app.
+ */
+export type Http = (method: 'GET' | 'POST', url: string, body?: unknown, token?: string) => Promise<{ status: number; body: any }>;
+
+export const ROLES = ['anonymous', 'deputyA', 'deputyB', 'staffA', 'staffB', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+export type Outcome = 'allow' | 'deny';
+export type Matrix = Record<string, Partial<Record<Role, Outcome>>>;
+
+type World = {
+  tokens: Record<Role, string | undefined>;
+  ids: Record<string, number>;
+  admin: (method: 'GET' | 'POST', url: string, body?: unknown) => Promise<any>;
+};
+
+type Case = {
+  key: string;
+  /** Performs the call as the role, and says whether it took effect. */
+  run: (http: Http, w: World, role: Role) => Promise<Outcome>;
+};
+
+const ok = (status: number) => status >= 200 && status < 300;
+let serial = 0;
+const unique = (prefix: string) => `${prefix}-${Date.now() % 1e7}-${++serial}`;
+/** A past quarter unique in this run (score period keys are unique): 2002-Q1 … 2024-Q4. */
+let quarters = 0;
+const uniqueQuarter = () => {
+  const n = quarters++;
+  return `${2002 + Math.floor(n / 4)}-Q${(n % 4) + 1}`;
+};
+/** A past day unique per call (workCalendarDays.date is unique). */
+const uniqueDay = () => {
+  const d = new Date(Date.UTC(2001, 0, 1) + (++serial + (Date.now() % 3000)) * 86400e3);
+  return d.toISOString().slice(0, 10);
+};
+
+/** Fixtures, made by the administrator: two stations with their heads and a deputy each. */
+export async function buildWorld(http: Http, adminAccount: string, adminPassword: string): Promise<World> {
+  const signIn = async (account: string, password: string) => {
+    const res = await http('POST', '/auth:signIn', { account, password });
+    if (!ok(res.status)) throw new Error(`sign-in of ${account} failed: ${res.status} ${JSON.stringify(res.body)}`);
+    return res.body.data.token as string;
+  };
+  const adminToken = await signIn(adminAccount, adminPassword);
+  const admin = async (method: 'GET' | 'POST', url: string, body?: unknown) => {
+    const res = await http(method, url, body, adminToken);
+    if (!ok(res.status)) throw new Error(`${url}: ${res.status} ${JSON.stringify(res.body)}`);
+    return res.body.data;
+  };
+  const tag = unique('m');
+  const password = `Matrix-${tag}-9`;
+  const user = async (name: string, roles: string[]) => admin('POST', '/users:create', { username: `${name}${tag}`.replace(/-/g, ''), nickname: name, password, roles });
+  const staffA = await user('staffA', ['station-staff']);
+  const staffB = await user('staffB', ['station-staff']);
+  const stationA = await admin('POST', '/liaisonStations:create', { name: `甲站-${tag}`, headId: staffA.id, staff: [staffA.id] });
+  const stationB = await admin('POST', '/liaisonStations:create', { name: `乙站-${tag}`, headId: staffB.id, staff: [staffB.id] });
+  const term = await admin('POST', '/deputyTerms:create', { name: `届-${tag}`, startsOn: '2021-01-01', endsOn: '2026-12-31' });
+  const deputy = async (name: string, stationId: number, phone: string) => {
+    const d = await admin('POST', '/deputies:create', { name, stationId, termId: term.id, phone });
+    const account = await admin('POST', `/deputies:createAccount?filterByTk=${d.id}`, {});
+    // First sign-in: the initial password must be changed before any write.
+    const first = await signIn(account.username, account.initialPassword);
+    const changed = await http('POST', '/auth:changePassword', { oldPassword: account.initialPassword, newPassword: password, confirmPassword: password }, first);
+    if (!ok(changed.status)) throw new Error(`password change failed: ${changed.status} ${JSON.stringify(changed.body)}`);
+    return { ...d, username: account.username };
+  };
+  const phone = (n: number) => `15${String((Date.now() + n) % 1e9).padStart(9, '0')}`;
+  const deputyA = await deputy('甲代表', stationA.id, phone(1));
+  const deputyB = await deputy('乙代表', stationB.id, phone(2));
+  // A token issued in the same second as a password change is refused by NocoBase ("password changed").
+  await new Promise((r) => setTimeout(r, 1100));
+  const tokens: Record<Role, string | undefined> = {
+    anonymous: undefined,
+    deputyA: await signIn(deputyA.username, password),
+    deputyB: await signIn(deputyB.username, password),
+    staffA: await signIn(staffA.username, password),
+    staffB: await signIn(staffB.username, password),
+    admin: adminToken,
+  };
+  const grid = await admin('POST', '/gridAreas:create', { name: `片区-${tag}`, stationId: stationA.id, deputies: [deputyA.id] });
+  const group = await admin('POST', '/deputyGroups:create', { name: `小组-${tag}`, stationId: stationA.id, members: [deputyA.id] });
+  const [item] = await admin('GET', `/dutyItems:list?filter=${encodeURIComponent(JSON.stringify({ code: 'D04' }))}`);
+  const record = await http('POST', '/dutyRecords:create', { itemId: item.id, date: '2025-03-02' }, tokens.deputyA).then((r) => r.body.data);
+  const activity = await admin('POST', '/dutyActivities:create', { title: `学习-${tag}`, itemId: item.id, stationId: stationA.id, date: '2025-03-03' });
+  // An approved record of deputy A (a ledger entry), a published year with deputy A's appeal, and a closed
+  // year (grades in the duty file): every collection has a row for the matrix to aim at.
+  const approved = await admin('POST', '/dutyRecords:create', { deputyId: deputyA.id, itemId: item.id, date: '2000-06-01' });
+  await admin('POST', `/dutyRecords:submit?filterByTk=${approved.id}`, {});
+  await admin('POST', `/dutyRecords:update?filterByTk=${approved.id}`, { status: 'approved' });
+  const period = await admin('POST', '/scorePeriods:create', { key: uniqueQuarter() });
+  const published = await admin('POST', '/scorePeriods:create', { key: '2000' });
+  await admin('POST', `/scorePeriods:publish?filterByTk=${published.id}`, {});
+  const appeal = await http('POST', '/pointAppeals:create', { periodId: published.id, kind: 'missing', description: '漏记一次接待' }, tokens.deputyA).then((r) => r.body.data);
+  const closed = await admin('POST', '/scorePeriods:create', { key: '2001' });
+  await admin('POST', `/scorePeriods:publish?filterByTk=${closed.id}`, {});
+  await admin('POST', `/scorePeriods:update?filterByTk=${closed.id}`, { appealDeadline: '2002-01-10' });
+  await admin('POST', `/scorePeriods:closeYear?filterByTk=${closed.id}`, {});
+  // Deputy A signs in to an approved activity of today (an attendance row).
+  const today = new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10);
+  const meeting = await admin('POST', '/dutyActivities:create', { title: `会议-${tag}`, itemId: item.id, stationId: stationA.id, date: today });
+  await admin('POST', `/dutyActivities:update?filterByTk=${meeting.id}`, { status: 'approved' });
+  const { signInCode } = await admin('GET', `/dutyActivities:get?filterByTk=${meeting.id}`);
+  await http('POST', '/dutyActivities:signIn', { code: signInCode }, tokens.deputyA);
+  const [settings] = await admin('GET', '/deputySettings:list');
+  const [pointsSettings] = await admin('GET', '/dutyPointsSettings:list');
+  const [band] = await admin('GET', '/gradeBands:list');
+  const day = await admin('POST', '/workCalendarDays:create', { date: uniqueDay(), kind: 'holiday', name: '测试' });
+  const [trail] = await admin('GET', '/auditTrail:list?sort=-id&pageSize=1');
+  return {
+    tokens,
+    admin,
+    ids: {
+      stationA: stationA.id,
+      stationB: stationB.id,
+      term: term.id,
+      deputyA: deputyA.id,
+      deputyB: deputyB.id,
+      grid: grid.id,
+      group: group.id,
+      item: item.id,
+      record: record.id,
+      activity: activity.id,
+      period: period.id,
+      published: published.id,
+      appeal: appeal.id,
+      settings: settings.id,
+      pointsSettings: pointsSettings.id,
+      band: band.id,
+      day: day.id,
+      trail: trail.id,
+    },
+  };
+}
+
+type CollectionSpec = {
+  resource: string;
+  /** The fixture the list/get/update calls aim at; none: the administrator's first row. */
+  fixture?: string;
+  /** A harmless change for update: field and a value builder. */
+  update?: [string, () => unknown];
+  /** Values of a new row; a fresh row (made by the administrator) is destroyed in the destroy case. */
+  create?: (w: World) => Record<string, unknown>;
+};
+
+const COLLECTIONS: CollectionSpec[] = [
+  { resource: 'deputyTerms', fixture: 'term', update: ['name', () => unique('届')], create: () => ({ name: unique('届') }) },
+  { resource: 'liaisonStations', fixture: 'stationA', update: ['description', () => unique('说明')], create: () => ({ name: unique('站') }) },
+  { resource: 'gridAreas', fixture: 'grid', update: ['description', () => unique('说明')], create: (w) => ({ name: unique('片区'), stationId: w.ids.stationA }) },
+  { resource: 'deputies', fixture: 'deputyA', update: ['occupation', () => unique('职业')], create: (w) => ({ name: unique('代表'), stationId: w.ids.stationA }) },
+  { resource: 'deputyGroups', fixture: 'group', update: ['name', () => unique('小组')], create: (w) => ({ name: unique('小组'), stationId: w.ids.stationA }) },
+  { resource: 'deputySettings', fixture: 'settings', update: ['maxGridAreasPerDeputy', () => 1 + (serial++ % 2)] },
+  { resource: 'workCalendarDays', fixture: 'day', update: ['name', () => unique('节')], create: () => ({ date: uniqueDay(), kind: 'holiday', name: unique('节') }) },
+  { resource: 'auditTrail', fixture: 'trail', update: ['via', () => unique('x')], create: () => ({ collectionName: 'deputies', action: 'update' }) },
+  { resource: 'dutyItems', fixture: 'item', update: ['nameEn', () => unique('item')], create: () => ({ code: unique('X'), category: 'A', name: unique('事项'), points: 1 }) },
+  { resource: 'gradeBands', fixture: 'band', update: ['nameEn', () => unique('band')], create: () => ({ name: unique('等次'), minPoints: 999 }) },
+  { resource: 'dutyPointsSettings', fixture: 'pointsSettings', update: ['reelectionAllowedFailures', () => serial++ % 2] },
+  { resource: 'dutyActivities', fixture: 'activity', update: ['place', () => unique('地点')], create: (w) => ({ title: unique('活动'), itemId: w.ids.item, stationId: w.ids.stationA, date: '2025-03-04' }) },
+  { resource: 'dutyRecords', fixture: 'record', update: ['description', () => unique('说明')], create: (w) => ({ deputyId: w.ids.deputyA, itemId: w.ids.item, date: '2025-03-05' }) },
+  { resource: 'scorePeriods', fixture: 'period', update: ['title', () => unique('周期')], create: () => ({ key: uniqueQuarter() }) },
+  { resource: 'pointEntries', update: ['points', () => 999], create: (w) => ({ deputyId: w.ids.deputyA, points: 100, year: 2025 }) },
+  { resource: 'scoreSnapshots', update: ['total', () => 999], create: (w) => ({ periodId: w.ids.period, deputyId: w.ids.deputyA, total: 999 }) },
+  { resource: 'deputyYearGrades', update: ['grade', () => '优秀'], create: (w) => ({ deputyId: w.ids.deputyA, year: 1799, grade: '优秀' }) },
+  { resource: 'activityAttendances', create: (w) => ({ activityId: w.ids.activity, deputyId: w.ids.deputyB }) },
+  { resource: 'pointAppeals', fixture: 'appeal', update: ['description', () => unique('申诉')], create: (w) => ({ periodId: w.ids.published, deputyId: w.ids.deputyA, kind: 'missing', description: unique('申诉') }) },
+];
+
+async function countOf(w: World, resource: string, filter: Record<string, unknown> = {}) {
+  const res = await w.admin('GET', `/${resource}:list?paginate=false&filter=${encodeURIComponent(JSON.stringify(filter))}`);
+  return (res as any[]).length;
+}
+
+/** The row a case aims at: the named fixture, or the first row the administrator sees (null: none yet). */
+async function targetOf(w: World, spec: CollectionSpec): Promise<number | null> {
+  if (spec.fixture) return w.ids[spec.fixture];
+  const rows = await w.admin('GET', `/${spec.resource}:list?pageSize=1&sort=id`);
+  return rows?.[0]?.id ?? null;
+}
+
+function collectionCases(spec: CollectionSpec): Case[] {
+  const { resource } = spec;
+  const cases: Case[] = [
+    {
+      key: `${resource}:list`,
+      run: async (http, w, role) => {
+        const id = await targetOf(w, spec);
+        if (id === null) return 'deny';
+        const res = await http('GET', `/${resource}:list?filter=${encodeURIComponent(JSON.stringify({ id }))}`, undefined, w.tokens[role]);
+        return ok(res.status) && (res.body?.data ?? []).some((r: any) => r.id === id) ? 'allow' : 'deny';
+      },
+    },
+    {
+      key: `${resource}:get`,
+      run: async (http, w, role) => {
+        const id = await targetOf(w, spec);
+        if (id === null) return 'deny';
+        const res = await http('GET', `/${resource}:get?filterByTk=${id}`, undefined, w.tokens[role]);
+        return ok(res.status) && res.body?.data?.id === id ? 'allow' : 'deny';
+      },
+    },
+  ];
+  if (spec.update) {
+    const [field, value] = spec.update;
+    cases.push({
+      key: `${resource}:update`,
+      run: async (http, w, role) => {
+        const id = await targetOf(w, spec);
+        if (id === null) return 'deny';
+        const wanted = value();
+        const res = await http('POST', `/${resource}:update?filterByTk=${id}`, { [field]: wanted }, w.tokens[role]);
+        const after = await w.admin('GET', `/${resource}:get?filterByTk=${id}`);
+        return ok(res.status) && after?.[field] === wanted ? 'allow' : 'deny';
+      },
+    });
+  }
+  if (spec.create) {
+    cases.push({
+      key: `${resource}:create`,
+      run: async (http, w, role) => {
+        const before = await countOf(w, resource);
+        const res = await http('POST', `/${resource}:create`, spec.create(w), w.tokens[role]);
+        return ok(res.status) && (await countOf(w, resource)) > before ? 'allow' : 'deny';
+      },
+    });
+  }
+  cases.push({
+    key: `${resource}:destroy`,
+    run: async (http, w, role) => {
+      // A fresh copy made by the administrator where it can make one, so the shared fixtures stay.
+      const copy = spec.create ? await w.admin('POST', `/${resource}:create`, spec.create(w)).catch(() => null) : null;
+      const id = copy?.id ?? (await targetOf(w, spec));
+      if (id === null) return 'deny';
+      const before = await countOf(w, resource);
+      const res = await http('POST', `/${resource}:destroy?filterByTk=${id}`, {}, w.tokens[role]);
+      const gone = (await countOf(w, resource)) < before;
+      return ok(res.status) && gone ? 'allow' : 'deny';
+    },
+  });
+  return cases;
+}
+
+/** Custom actions of the suite, each called the way its users call it. */
+const CUSTOM: Case[] = [
+  { key: 'deputies:me', run: async (http, w, role) => (ok((await http('GET', '/deputies:me', undefined, w.tokens[role])).status) ? 'allow' : 'deny') },
+  {
+    key: 'deputies:createAccount',
+    run: async (http, w, role) => {
+      const d = await w.admin('POST', '/deputies:create', { name: unique('新代表'), stationId: w.ids.stationA, phone: `16${String(Date.now() % 1e9).padStart(9, '0')}` });
+      return ok((await http('POST', `/deputies:createAccount?filterByTk=${d.id}`, {}, w.tokens[role])).status) ? 'allow' : 'deny';
+    },
+  },
+  {
+    key: 'dutyRecords:submit',
+    run: async (http, w, role) => {
+      // A fresh draft of deputy A each time; "allow" means it left the draft state.
+      const r = await w.admin('POST', '/dutyRecords:create', { deputyId: w.ids.deputyA, itemId: w.ids.item, date: `2025-04-${String(1 + (serial++ % 27)).padStart(2, '0')}` });
+      await http('POST', `/dutyRecords:submit?filterByTk=${r.id}`, {}, w.tokens[role]);
+      return (await w.admin('GET', `/dutyRecords:get?filterByTk=${r.id}`)).status === 'submitted' ? 'allow' : 'deny';
+    },
+  },
+  {
+    key: 'dutyRecords:revoke',
+    run: async (http, w, role) => {
+      const r = await w.admin('POST', '/dutyRecords:create', { deputyId: w.ids.deputyA, itemId: w.ids.item, date: `2025-05-${String(1 + (serial++ % 27)).padStart(2, '0')}` });
+      await w.admin('POST', `/dutyRecords:submit?filterByTk=${r.id}`, {});
+      await w.admin('POST', `/dutyRecords:update?filterByTk=${r.id}`, { status: 'approved' });
+      await http('POST', `/dutyRecords:revoke?filterByTk=${r.id}`, { reason: '测试' }, w.tokens[role]);
+      return (await w.admin('GET', `/dutyRecords:get?filterByTk=${r.id}`)).status === 'revoked' ? 'allow' : 'deny';
+    },
+  },
+  {
+    key: 'dutyRecords:reviewBatch',
+    run: async (http, w, role) => {
+      // Nobody but the assigned reviewer has a task: the call answers, and decides nothing.
+      const res = await http('POST', '/dutyRecords:reviewBatch', { ids: [w.ids.record], decision: 'approve' }, w.tokens[role]);
+      return ok(res.status) && (res.body?.data?.done ?? []).length > 0 ? 'allow' : 'deny';
+    },
+  },
+  { key: 'dutyScores:mine', run: async (http, w, role) => (ok((await http('GET', '/dutyScores:mine', undefined, w.tokens[role])).status) ? 'allow' : 'deny') },
+  {
+    key: 'dutyScores:ranking',
+    run: async (http, w, role) => {
+      const res = await http('GET', '/dutyScores:ranking?period=2025', undefined, w.tokens[role]);
+      return ok(res.status) && (res.body?.data ?? []).some((r: any) => r.deputyId === w.ids.deputyA) ? 'allow' : 'deny';
+    },
+  },
+  { key: 'dutyScores:reelection', run: async (http, w, role) => (ok((await http('GET', `/dutyScores:reelection?termId=${w.ids.term}`, undefined, w.tokens[role])).status) ? 'allow' : 'deny') },
+  {
+    key: 'scorePeriods:publish',
+    run: async (http, w, role) => {
+      const p = await w.admin('POST', '/scorePeriods:create', { key: uniqueQuarter() });
+      await http('POST', `/scorePeriods:publish?filterByTk=${p.id}`, {}, w.tokens[role]);
+      return (await w.admin('GET', `/scorePeriods:get?filterByTk=${p.id}`)).status === 'published' ? 'allow' : 'deny';
+    },
+  },
+  {
+    key: 'scorePeriods:closeYear',
+    run: async (http, w, role) => {
+      const res = await http('POST', `/scorePeriods:closeYear?filterByTk=${w.ids.period}`, {}, w.tokens[role]);
+      // The fixture period is a quarter: an administrator gets a 400 for that, everyone else a 403.
+      return res.status === 400 ? 'allow' : ok(res.status) ? 'allow' : 'deny';
+    },
+  },
+  { key: 'scoreBoard:list', run: async (http, w, role) => (ok((await http('GET', '/scoreBoard:list', undefined, w.tokens[role])).status) ? 'allow' : 'deny') },
+  { key: 'scoreBoard:print', run: async (http, w, role) => (ok((await http('GET', '/scoreBoard:print', undefined, w.tokens[role])).status) ? 'allow' : 'deny') },
+  {
+    key: 'pointAppeals:decide',
+    run: async (http, w, role) => {
+      const res = await http('POST', '/pointAppeals:decide?filterByTk=999999', { decision: 'accepted', reason: 'x' }, w.tokens[role]);
+      // A permitted caller reaches the action (404: no such appeal); others are stopped before it.
+      return res.status === 404 ? 'allow' : 'deny';
+    },
+  },
+  {
+    key: 'dutyActivities:signIn',
+    run: async (http, w, role) => {
+      const res = await http('POST', '/dutyActivities:signIn', { code: 'NOSUCHCODE' }, w.tokens[role]);
+      // Signed-in users reach the action (it answers "no activity has this code" or "not a deputy").
+      return [403, 404].includes(res.status) && res.body?.errors?.[0]?.message && !/No permissions|权限/.test(res.body.errors[0].message) ? 'allow' : 'deny';
+    },
+  },
+];
+
+export function allCases(): Case[] {
+  return [...COLLECTIONS.flatMap(collectionCases), ...CUSTOM];
+}
+
+export type MatrixResult = {
+  calls: number;
+  allowed: number;
+  refused: number;
+  unexpectedAllows: string[];
+  unexpectedRefusals: string[];
+  missing: string[];
+  actual: Matrix;
+};
+
+/** Runs every case for every role and compares with the expected matrix. */
+export async function runMatrix(http: Http, world: World, expected: Matrix): Promise<MatrixResult> {
+  const actual: Matrix = {};
+  const result: MatrixResult = { calls: 0, allowed: 0, refused: 0, unexpectedAllows: [], unexpectedRefusals: [], missing: [], actual };
+  for (const c of allCases()) {
+    actual[c.key] = {};
+    for (const role of ROLES) {
+      const outcome = await c.run(http, world, role);
+      actual[c.key][role] = outcome;
+      result.calls += 1;
+      result[outcome === 'allow' ? 'allowed' : 'refused'] += 1;
+      const want = expected[c.key]?.[role];
+      if (!want) result.missing.push(`${c.key} ${role}`);
+      else if (want !== outcome) (outcome === 'allow' ? result.unexpectedAllows : result.unexpectedRefusals).push(`${c.key} ${role}`);
+    }
+  }
+  return result;
+}
