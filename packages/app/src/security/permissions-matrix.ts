@@ -29,12 +29,18 @@ type Case = {
 const ok = (status: number) => status >= 200 && status < 300;
 let serial = 0;
 const unique = (prefix: string) => `${prefix}-${Date.now() % 1e7}-${++serial}`;
-/** A past quarter unique in this run (score period keys are unique): 2002-Q1 … 2024-Q4. */
-let quarters = 0;
-const uniqueQuarter = () => {
-  const n = quarters++;
-  return `${2002 + Math.floor(n / 4)}-Q${(n % 4) + 1}`;
+/** Period keys already taken in the database (they are unique); filled by buildWorld. */
+const takenKeys = new Set<string>();
+const freeKey = (candidates: string[]) => {
+  const key = candidates.find((k) => !takenKeys.has(k));
+  if (!key) throw new Error('no free score period key left for the matrix');
+  takenKeys.add(key);
+  return key;
 };
+const QUARTERS = Array.from({ length: 23 * 4 }, (_, n) => `${2002 + Math.floor(n / 4)}-Q${(n % 4) + 1}`);
+const YEARS = Array.from({ length: 60 }, (_, n) => String(2001 - n));
+/** A past quarter not yet used: 2002-Q1 … 2024-Q4. */
+const uniqueQuarter = () => freeKey(QUARTERS);
 /** A past day unique per call (workCalendarDays.date is unique). */
 const uniqueDay = () => {
   const d = new Date(Date.UTC(2001, 0, 1) + (++serial + (Date.now() % 3000)) * 86400e3);
@@ -55,6 +61,7 @@ export async function buildWorld(http: Http, adminAccount: string, adminPassword
     return res.body.data;
   };
   const tag = unique('m');
+  for (const p of await admin('GET', '/scorePeriods:list?paginate=false&fields=key')) takenKeys.add(p.key);
   const password = `Matrix-${tag}-9`;
   const user = async (name: string, roles: string[]) => admin('POST', '/users:create', { username: `${name}${tag}`.replace(/-/g, ''), nickname: name, password, roles });
   const staffA = await user('staffA', ['station-staff']);
@@ -95,12 +102,12 @@ export async function buildWorld(http: Http, adminAccount: string, adminPassword
   await admin('POST', `/dutyRecords:submit?filterByTk=${approved.id}`, {});
   await admin('POST', `/dutyRecords:update?filterByTk=${approved.id}`, { status: 'approved' });
   const period = await admin('POST', '/scorePeriods:create', { key: uniqueQuarter() });
-  const published = await admin('POST', '/scorePeriods:create', { key: '2000' });
+  const published = await admin('POST', '/scorePeriods:create', { key: freeKey(YEARS) });
   await admin('POST', `/scorePeriods:publish?filterByTk=${published.id}`, {});
   const appeal = await http('POST', '/pointAppeals:create', { periodId: published.id, kind: 'missing', description: '漏记一次接待' }, tokens.deputyA).then((r) => r.body.data);
-  const closed = await admin('POST', '/scorePeriods:create', { key: '2001' });
+  const closed = await admin('POST', '/scorePeriods:create', { key: freeKey(YEARS) });
   await admin('POST', `/scorePeriods:publish?filterByTk=${closed.id}`, {});
-  await admin('POST', `/scorePeriods:update?filterByTk=${closed.id}`, { appealDeadline: '2002-01-10' });
+  await admin('POST', `/scorePeriods:update?filterByTk=${closed.id}`, { appealDeadline: `${Number(closed.key) + 1}-01-10` });
   await admin('POST', `/scorePeriods:closeYear?filterByTk=${closed.id}`, {});
   // Deputy A signs in to an approved activity of today (an attendance row).
   const today = new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10);
@@ -141,7 +148,7 @@ export async function buildWorld(http: Http, adminAccount: string, adminPassword
 
 type CollectionSpec = {
   resource: string;
-  /** The fixture the list/get/update calls aim at; none: the administrator's first row. */
+  /** The fixture the list/get/update calls aim at; none: the first row of deputy A the administrator sees. */
   fixture?: string;
   /** A harmless change for update: field and a value builder. */
   update?: [string, () => unknown];
@@ -179,7 +186,9 @@ async function countOf(w: World, resource: string, filter: Record<string, unknow
 /** The row a case aims at: the named fixture, or the first row the administrator sees (null: none yet). */
 async function targetOf(w: World, spec: CollectionSpec): Promise<number | null> {
   if (spec.fixture) return w.ids[spec.fixture];
-  const rows = await w.admin('GET', `/${spec.resource}:list?pageSize=1&sort=id`);
+  // Other tests share the started app: aim at deputy A's own row, not whichever came first.
+  const filter = encodeURIComponent(JSON.stringify({ deputyId: w.ids.deputyA }));
+  const rows = await w.admin('GET', `/${spec.resource}:list?pageSize=1&sort=id&filter=${filter}`);
   return rows?.[0]?.id ?? null;
 }
 

@@ -9,6 +9,7 @@ import { auditChanges } from './services/audit-trail';
 import { applyDeploymentDefaults } from './services/deployment-defaults';
 import { DeputyDirectory } from './services/deputy-directory';
 import { registerDeputyWriteGuard } from './services/deputy-write-guard';
+import { translateFieldErrors } from './services/field-error-messages';
 import { enforceGridAreaLimit } from './services/grid-area-limit';
 import { installRoleDefaults } from './services/role-defaults';
 import { refuseCreatesForOtherStations, refuseOutOfScopeWrites } from './services/scope-guard';
@@ -33,6 +34,7 @@ export class PluginDeputiesServer extends Plugin {
     registerDeputyWriteGuard(this.app, NS);
     registerDeputyActions(this.app, NS);
     protectSignIn(this.app, NS);
+    translateFieldErrors(this.app);
     refuseDirectCreates(this.app, ['auditTrail'], NS);
     keepSingleRow(this.app, ['deputySettings'], NS);
     refuseCreatesForOtherStations(this.app, { gridAreas: 'station', deputyGroups: 'station' });

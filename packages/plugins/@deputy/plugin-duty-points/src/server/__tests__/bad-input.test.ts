@@ -83,3 +83,23 @@ describe('plugin-duty-points: bad input is refused with a clear message and stor
     expect((await world.app.db.getRepository('dutyRecords').findOne({ filterByTk: a.id })).get('possibleDuplicate')).toBe(false);
   });
 });
+
+describe('plugin-duty-points: field errors name the field in the caller’s language', () => {
+  const world = useDutyPointsWorld();
+
+  it('says which field is duplicated or missing, not a template or a database message', async () => {
+    const { admin } = world.w;
+    await admin.agent.resource('scorePeriods').create({ values: { key: '2011' } });
+    const twice = await admin.agent.set('X-Locale', 'zh-CN').resource('scorePeriods').create({ values: { key: '2011' } });
+    expect(twice.status).toBe(400);
+    expect(twice.body.errors[0].message).toBe('周期 字段值已存在');
+    const english = await admin.agent.set('X-Locale', 'en-US').resource('scorePeriods').create({ values: { key: '2011' } });
+    expect(english.body.errors[0].message).toContain('Period');
+    expect(english.body.errors[0].message).not.toContain('{{');
+    const noCategory = await admin.agent.set('X-Locale', 'zh-CN').resource('dutyItems').create({ values: { code: 'X01', name: '新事项', points: 1 } });
+    expect(noCategory.status).toBe(400);
+    expect(noCategory.body.errors[0].message).toContain('类别');
+    expect(noCategory.body.errors[0].message).not.toMatch(/notNull|dutyItems\./);
+    expect(await world.app.db.getRepository('dutyItems').count({ filter: { code: 'X01' } })).toBe(0);
+  });
+});

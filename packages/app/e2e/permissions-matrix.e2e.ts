@@ -1,0 +1,49 @@
+/**
+ * The permissions matrix on the started app (PostgreSQL, workflows on, as installed): every role × every
+ * resource and action of the suite through the HTTP API, compared with the expected matrix.
+ */
+import fs from 'fs';
+import path from 'path';
+import { buildWorld, Http, Matrix, runMatrix } from '../src/security/permissions-matrix';
+import { ADMIN, BASE_URL } from './support';
+
+const EXPECTED = path.join(__dirname, '../src/security/expected-permissions.json');
+
+it('allows exactly what the expected matrix allows on the started app', async () => {
+  const http: Http = async (method, url, body, token) => {
+    const res = await fetch(`${BASE_URL}/api${url}`, {
+      method,
+      headers: {
+        'Content-Type': 'application/json',
+        'X-Authenticator': 'basic',
+        'X-Locale': 'zh-CN',
+        ...(token ? { Authorization: `Bearer ${token}` } : {}),
+      },
+      body: method === 'POST' ? JSON.stringify(body ?? {}) : undefined,
+    });
+    const text = await res.text();
+    let parsed: any = text;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      // HTML pages (the printable board) are not JSON.
+    }
+    return { status: res.status, body: parsed };
+  };
+  // The suite's administrator role, as a county office would give it to its staff.
+  const password = `Matrix-${Date.now() % 1e6}-Admin1`;
+  const admin = await http('POST', '/auth:signIn', { account: ADMIN.account, password: ADMIN.password });
+  const username = `npcadmin${Date.now() % 1e6}`;
+  const created = await http('POST', '/users:create', { username, nickname: '人大管理员', password, roles: ['npc-admin'] }, admin.body.data.token);
+  expect(created.status).toBe(200);
+  const expected: Matrix = JSON.parse(fs.readFileSync(EXPECTED, 'utf8'));
+  const world = await buildWorld(http, username, password);
+  const result = await runMatrix(http, world, expected);
+  console.log(
+    `permissions matrix on the started app: ${result.calls} calls, ${result.allowed} allowed, ${result.refused} refused, ` +
+      `${result.unexpectedAllows.length} unexpected allows, ${result.unexpectedRefusals.length} unexpected refusals`,
+  );
+  expect(result.missing).toEqual([]);
+  expect(result.unexpectedAllows).toEqual([]);
+  expect(result.unexpectedRefusals).toEqual([]);
+});
