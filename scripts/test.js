@@ -15,6 +15,7 @@
 const fs = require('fs');
 const path = require('path');
 const { spawn, spawnSync } = require('child_process');
+const { startApp, stopApp } = require('./lib/app-process');
 const { ensureDependencies } = require('./lib/dependencies');
 
 const ROOT = path.resolve(__dirname, '..');
@@ -127,55 +128,6 @@ function ensureChromium() {
     if (r.status !== 0) throw new Error(`${cmd[0]} ${cmd[1].join(' ')} failed (exit ${r.status})`);
   }
   return exe;
-}
-
-async function waitForApp(url, child, timeoutMs) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`the app exited (code ${child.exitCode}) before it answered`);
-    try {
-      const res = await fetch(`${url}/api/app:getInfo`);
-      if (res.ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 1000));
-  }
-  throw new Error(`the app did not answer at ${url} within ${timeoutMs / 1000} s`);
-}
-
-/** Starts scripts/start.js in its own process group, as `npm start` would run it; resolves once it answers. */
-async function startApp(appEnv, logFile) {
-  const out = fs.openSync(logFile, 'a');
-  const app = spawn(process.execPath, [path.join(__dirname, 'start.js')], {
-    cwd: ROOT,
-    env: { ...process.env, ...appEnv },
-    stdio: ['ignore', out, out],
-    detached: true,
-  });
-  app.exited = new Promise((resolve) => app.on('exit', (code, signal) => resolve({ code, signal })));
-  await waitForApp(`http://127.0.0.1:${appEnv.APP_PORT}`, app, 10 * 60 * 1000);
-  return app;
-}
-
-/** Ctrl-C for the whole start process group (the app, then its embedded PostgreSQL); kills after 60 s. */
-async function stopApp(app) {
-  if (app.exitCode !== null) return { code: app.exitCode };
-  try {
-    process.kill(-app.pid, 'SIGINT');
-  } catch {
-    // already gone
-  }
-  const timer = setTimeout(() => {
-    try {
-      process.kill(-app.pid, 'SIGKILL');
-    } catch {
-      // already gone
-    }
-  }, 60000);
-  const result = await app.exited;
-  clearTimeout(timer);
-  return result;
 }
 
 /** One named check outside vitest, counted like a test. */
