@@ -42,13 +42,22 @@ async function startEmbeddedPostgres(env, storageRoot, log) {
     log(`initialising the embedded PostgreSQL in ${path.relative(process.cwd(), databaseDir)} ...`);
     await pg.initialise();
   }
-  try {
-    await pg.start();
-  } catch (e) {
-    throw new StartError(
-      `the embedded PostgreSQL in ${databaseDir} did not start (${e.message || e}); ` +
-        `if a previous run still holds it, stop that process (see ${path.join(databaseDir, 'postmaster.pid')})`,
-    );
+  // After a crash or power cut PostgreSQL recovers by itself, but a postmaster started while the killed
+  // one's processes are still going away exits at once: try again a few times before giving up.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await pg.start();
+      break;
+    } catch (e) {
+      if (attempt >= 5) {
+        throw new StartError(
+          `the embedded PostgreSQL in ${databaseDir} did not start (${(e && e.message) || 'it exited at once'}); ` +
+            `if a previous run still holds it, stop that process (see ${path.join(databaseDir, 'postmaster.pid')})`,
+        );
+      }
+      log(`the embedded PostgreSQL did not start (attempt ${attempt} of 5); trying again in 3 s ...`);
+      await new Promise((r) => setTimeout(r, 3000));
+    }
   }
   const client = pg.getPgClient('postgres', '127.0.0.1');
   await client.connect();
