@@ -156,7 +156,8 @@ async function main() {
   const same = JSON.stringify(before) === JSON.stringify(after);
   console.log(
     `RESULT backup and restore: ledger ${before.ledger.entries} entries / ${before.ledger.sum} points before, ${after.ledger.entries} / ${after.ledger.sum} after; ` +
-      `ranking of ${before.ranking.length} deputies, ${before.snapshots.length} published snapshot rows, 1+N KPIs — ${same ? 'identical' : 'DIFFERENT'}`,
+      `ranking of ${before.ranking.length} deputies, ${before.snapshots.length} published snapshot rows, ` +
+      `1+N KPIs (${before.kpi?.outcomes ? `${before.kpi.outcomes.legalAidCases} legal-aid cases, relief ¥${before.kpi.outcomes.reliefYuan}` : 'not available: ' + before.kpi?.error}) — ${same ? 'identical' : 'DIFFERENT'}`,
   );
   if (!same) {
     console.log(JSON.stringify({ before, after }, null, 2));
