@@ -3,6 +3,8 @@ export { ADMIN_ROLES, isAdministrator } from './services/administrators';
 export { protectFromDeletion, registerInCollectionManager } from './services/collection-registration';
 export { DeputyDirectory } from './services/deputy-directory';
 export { auditChanges } from './services/audit-trail';
+export { daysOfMonth, FieldError, phoneNumber, validateFields } from './services/field-validation';
+export type { FieldRule } from './services/field-validation';
 export type { AuditOptions } from './services/audit-trail';
 export { addDays, shanghaiToday, statutoryDays, WorkCalendar } from './services/work-calendar';
 export { keepSingleRow, refuseDirectCreates } from './services/system-data-guard';

@@ -10,6 +10,7 @@ import { applyDeploymentDefaults } from './services/deployment-defaults';
 import { DeputyDirectory } from './services/deputy-directory';
 import { registerDeputyWriteGuard } from './services/deputy-write-guard';
 import { translateFieldErrors } from './services/field-error-messages';
+import { daysOfMonth, validateFields } from './services/field-validation';
 import { enforceGridAreaLimit } from './services/grid-area-limit';
 import { installRoleDefaults } from './services/role-defaults';
 import { refuseCreatesForOtherStations, refuseOutOfScopeWrites } from './services/scope-guard';
@@ -35,6 +36,7 @@ export class PluginDeputiesServer extends Plugin {
     registerDeputyActions(this.app, NS);
     protectSignIn(this.app, NS);
     translateFieldErrors(this.app);
+    validateFields(this.app, this.db, DEPUTY_COLLECTIONS.filter((n) => n !== 'auditTrail'), { 'liaisonStations.receptionDays': daysOfMonth });
     refuseDirectCreates(this.app, ['auditTrail'], NS);
     keepSingleRow(this.app, ['deputySettings'], NS);
     refuseCreatesForOtherStations(this.app, { gridAreas: 'station', deputyGroups: 'station' });

@@ -1,6 +1,7 @@
 import type { PluginDeputiesServer } from '@deputy/plugin-deputies';
 import {
   auditChanges,
+  validateFields,
   keepSingleRow,
   protectFromDeletion,
   refuseCreatesForOtherStations,
@@ -10,6 +11,7 @@ import {
 } from '@deputy/plugin-deputies';
 import { Plugin } from '@nocobase/server';
 import zhCN from '../locale/zh-CN.json';
+import { NS } from './fields';
 import { registerRecordActions } from './actions/record-actions';
 import { registerPublicationActions } from './actions/publication-actions';
 import { registerScoreActions } from './actions/score-actions';
@@ -22,8 +24,11 @@ import { Publication } from './services/publication';
 import { enforceRecordLifecycle } from './services/record-lifecycle';
 import { installReviewWorkflow } from './services/review-workflow';
 import { grantDutyPermissions } from './services/role-grants';
-import { Scores } from './services/scores';
+import { periodRange, Scores } from './services/scores';
 import { YearClose } from './services/year-close';
+
+/** Written by the suite's services only (never through the API); not re-checked on every posting. */
+const SYSTEM_WRITTEN = ['pointEntries', 'scoreSnapshots', 'deputyYearGrades', 'activityAttendances'];
 
 export const DUTY_COLLECTIONS = [
   'dutyItems',
@@ -54,6 +59,14 @@ export class PluginDutyPointsServer extends Plugin {
     this.publication = new Publication(this.db, this.scores, deputiesPlugin().calendar);
     const deputies = () => deputiesPlugin().directory;
     enforceRecordLifecycle(this.db, this.ledger);
+    // After the lifecycle's own, more specific checks: types, choices, dates, references, lengths of every field.
+    validateFields(
+      this.app,
+      this.db,
+      DUTY_COLLECTIONS.filter((n) => !SYSTEM_WRITTEN.includes(n)),
+      { 'scorePeriods.key': (key) => (periodRange(String(key)) ? null : 'Give the period as a year (2026) or a quarter (2026-Q3)') },
+      NS,
+    );
     this.filing = new DutyFiling(this.db, deputies);
     registerRecordActions(this.app, () => this.filing, deputies);
     this.yearClose = new YearClose(this.db);
@@ -69,7 +82,7 @@ export class PluginDutyPointsServer extends Plugin {
       dutyRecords: { create: false },
     });
     protectFromDeletion(this.app, this.db, DUTY_COLLECTIONS);
-    refuseDirectCreates(this.app, ['pointEntries', 'scoreSnapshots', 'deputyYearGrades', 'activityAttendances'], '@deputy/plugin-deputies');
+    refuseDirectCreates(this.app, SYSTEM_WRITTEN, '@deputy/plugin-deputies');
     keepSingleRow(this.app, ['dutyPointsSettings'], '@deputy/plugin-deputies');
     refuseCreatesForOtherStations(this.app, { dutyActivities: 'station' });
     refuseOutOfScopeWrites(this.app, ['dutyRecords', 'pointAppeals', 'dutyActivities']);

@@ -1,4 +1,4 @@
-import { protectFromDeletion, refuseOutOfScopeWrites, registerInCollectionManager } from '@deputy/plugin-deputies';
+import { protectFromDeletion, refuseOutOfScopeWrites, registerInCollectionManager, validateFields } from '@deputy/plugin-deputies';
 import { Plugin } from '@nocobase/server';
 import { guardCreates } from './actions/access';
 import { registerKpiActions } from './actions/kpi-actions';
@@ -21,6 +21,8 @@ export class PluginPairingAidServer extends Plugin {
     this.kpi = new AidKpi(this.db);
     this.crediting = new AidCrediting(this.app, this.db);
     enforceAidRules(this.db);
+    // After this plugin's own, more specific rules: the suite's checks of every field (types, choices, dates, references, lengths).
+    validateFields(this.app, this.db, AID_COLLECTIONS);
     guardCreates(this.app);
     registerPairingActions(this.app);
     registerKpiActions(this.app, this.kpi, this.crediting);

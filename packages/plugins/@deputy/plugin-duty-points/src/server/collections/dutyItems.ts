@@ -36,7 +36,7 @@ export default defineCollection({
     f.stringField('name', 'Item name', { allowNull: false, uiSchema: { required: true } }),
     f.stringField('nameEn', 'Item name (English)'),
     f.integerField('points', 'Points per occurrence', { allowNull: false, uiSchema: { required: true } }),
-    f.integerField('yearlyCap', 'Yearly cap per deputy'),
+    f.integerField('yearlyCap', 'Yearly cap per deputy', { uiSchema: { 'x-component-props': { min: 0, step: '1' } } }),
     f.multipleSelectField('evidenceCodes', 'Evidence', EVIDENCE_CODES),
     f.checkboxField('evidenceRequired', 'Evidence required'),
     f.checkboxField('isDeduction', 'Deduction'),

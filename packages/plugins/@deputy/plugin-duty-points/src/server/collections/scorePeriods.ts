@@ -20,7 +20,7 @@ export default defineCollection({
       { value: 'closed', label: 'Closed', color: 'default' },
     ], { defaultValue: 'open' }),
     f.integerField('version', 'Published version', { defaultValue: 0, uiSchema: { 'x-read-pretty': true } }),
-    f.integerField('appealWorkingDays', 'Appeal window (working days)', { defaultValue: 5 }),
+    f.integerField('appealWorkingDays', 'Appeal window (working days)', { defaultValue: 5, uiSchema: { 'x-component-props': { min: 0, step: '1' } } }),
     f.dateField('publishedOn', 'Published on', { uiSchema: { 'x-read-pretty': true } }),
     f.dateField('appealDeadline', 'Appeals until', { uiSchema: { 'x-read-pretty': true } }),
   ],
