@@ -1,5 +1,149 @@
+import {
+  auditChanges,
+  keepSingleRow,
+  protectFromDeletion,
+  refuseCreatesForOtherStations,
+  refuseDirectCreates,
+  refuseOutOfScopeWrites,
+  registerInCollectionManager,
+  shanghaiToday,
+  validateFields,
+} from '@deputy/plugin-deputies';
 import { Plugin } from '@nocobase/server';
+import { registerComplianceActions } from './actions/compliance-actions';
+import { registerReceptionActions } from './actions/reception-actions';
+import ledgerSectionSeeds from './seeds/ledger-sections.json';
+import ruleSeeds from './seeds/rules.json';
+import { Compliance } from './services/compliance';
+import { addDays, monthOf } from './services/periods';
+import { ReceptionSchedule } from './services/reception';
+import { Reminders } from './services/reminders';
+import { grantSixOnesPermissions } from './services/role-grants';
 
-export class PluginServer extends Plugin {}
+export const SIX_COLLECTIONS = ['dutyRules', 'ruleResults', 'deputyLeaves', 'receptionSessions', 'sixOnesSettings', 'ledgerSections', 'ledgerEntries', 'ruleReminders'];
 
-export default PluginServer;
+const asDate = (v: unknown) => String(v ?? '').slice(0, 10);
+
+/** "六个一": rules as data, compliance computed and shown, the 逢6 reception schedule and reminders. */
+export class PluginSixOnesServer extends Plugin {
+  compliance: Compliance;
+  reception: ReceptionSchedule;
+  reminders: Reminders;
+
+  async load() {
+    this.compliance = new Compliance(this.db);
+    this.reception = new ReceptionSchedule(this.app);
+    this.reminders = new Reminders(this.app);
+    validateFields(this.app, this.db, SIX_COLLECTIONS.filter((n) => !['ruleResults', 'ruleReminders'].includes(n)));
+    protectFromDeletion(this.app, this.db, SIX_COLLECTIONS);
+    refuseOutOfScopeWrites(this.app, ['deputyLeaves', 'receptionSessions', 'ledgerEntries']);
+    refuseCreatesForOtherStations(this.app, { ledgerEntries: 'station', receptionSessions: 'station' });
+    refuseDirectCreates(this.app, ['ruleResults', 'ruleReminders'], '@deputy/plugin-deputies');
+    keepSingleRow(this.app, ['sixOnesSettings'], '@deputy/plugin-deputies');
+    auditChanges(this.db, { dutyRules: {}, ledgerSections: {}, sixOnesSettings: {}, deputyLeaves: {} });
+    registerComplianceActions(this.app, this.compliance);
+    registerReceptionActions(this.app, this.reception);
+    this.recomputeOnChange();
+    this.app.on('afterStart', () => this.scheduleNightlyJob());
+  }
+
+  /** Incremental compliance: each change recomputes, in its own transaction, the slices it affects. */
+  private recomputeOnChange() {
+    const c = this.compliance;
+    this.db.on('dutyRecords.afterSave', async (record: any, options: any) => {
+      const was = record.previous('status');
+      const now = record.get('status');
+      if (was === now || (was !== 'approved' && now !== 'approved')) return;
+      await c.recomputeFor(['records'], asDate(record.get('date')), { deputyIds: [record.get('deputyId')] }, options.transaction, record.get('itemId'));
+    });
+    this.db.on('dutyActivities.afterSave', async (activity: any, options: any) => {
+      if (!activity.get('stationId')) return;
+      const scope = { stationIds: [activity.get('stationId')] };
+      await c.recomputeFor(['activities'], asDate(activity.get('date')), scope, options.transaction, activity.get('itemId'));
+      await c.recomputeFor(['ledgerSections'], asDate(activity.get('date')), scope, options.transaction);
+    });
+    this.db.on('receptionSessions.afterSave', async (session: any, options: any) => {
+      await c.recomputeFor(['receptionSessions', 'ledgerSections'], asDate(session.get('date')), { stationIds: [session.get('stationId')] }, options.transaction);
+    });
+    for (const event of ['afterSave', 'afterDestroy']) {
+      this.db.on(`ledgerEntries.${event}`, async (entry: any, options: any) => {
+        await c.recomputeFor(['ledgerSections'], `${entry.get('month')}-01`, { stationIds: [entry.get('stationId')] }, options.transaction);
+      });
+    }
+    this.db.on('deputyLeaves.afterSave', async (leave: any, options: any) => {
+      // Every month the leave touches (at most two years of them).
+      let month = monthOf(asDate(leave.get('from')));
+      for (let i = 0; i < 24 && month.from <= asDate(leave.get('to')); i++) {
+        await c.recomputeFor(['records', 'gridAreas'], month.from, { deputyIds: [leave.get('deputyId')] }, options.transaction);
+        month = monthOf(addDays(month.to, 1));
+      }
+    });
+    this.db.on('dutyRules.afterSave', async (rule: any, options: any) => {
+      // An edited rule: its results of this year follow at once.
+      await this.db.getModel('ruleResults').destroy({ where: { ruleId: rule.get('id') }, transaction: options.transaction });
+      if (!rule.get('active')) return;
+      const [fresh] = await c.rules({ id: rule.get('id') }, options.transaction);
+      if (!fresh) return;
+      const year = Number(shanghaiToday().slice(0, 4));
+      for (const period of await c.periodsOf(fresh, year, options.transaction)) {
+        if (period.from <= shanghaiToday()) await c.compute(fresh, period, {}, options.transaction);
+      }
+    });
+  }
+
+  /** Every night at 00:30 (Asia/Shanghai): next month's sessions, settle past ones, recompute this year, remind. */
+  private scheduleNightlyJob() {
+    const manager: any = (this.app as any).cronJobManager;
+    if (!manager?.addJob) return;
+    manager.addJob({
+      cronTime: '0 30 0 * * *',
+      timeZone: 'Asia/Shanghai',
+      onTick: () => this.nightly().catch((e) => this.log.error('六个一 nightly job failed', { error: e?.message })),
+    });
+  }
+
+  async nightly(today = shanghaiToday()) {
+    const thisMonth = today.slice(0, 7);
+    const nextMonth = monthOf(addDays(monthOf(today).to, 1)).key;
+    await this.reception.generateMonth(thisMonth);
+    await this.reception.generateMonth(nextMonth);
+    const closed = await this.reception.closeDue(today);
+    // The year that yesterday belonged to (so the last day of December is settled on 1 January).
+    const year = Number(addDays(today, -1).slice(0, 4));
+    const slices = await this.compliance.recomputeYear(year);
+    const reminders = await this.reminders.send(today);
+    return { closed, slices, reminders };
+  }
+
+  async install() {
+    await this.ensureDefaults();
+  }
+
+  async upgrade() {
+    await this.ensureDefaults();
+  }
+
+  /** Idempotent: collections in the collection manager, seeded rules, ledger sections, settings, permissions. */
+  private async ensureDefaults() {
+    await registerInCollectionManager(this.db, SIX_COLLECTIONS);
+    const rules = this.db.getRepository('dutyRules');
+    if (!(await rules.count())) {
+      for (const { itemCodes, ...rule } of ruleSeeds) {
+        const items = await this.db.getRepository('dutyItems').find({ filter: { code: { $in: itemCodes } }, fields: ['id'] });
+        await rules.create({ values: { ...rule, items: items.map((i: any) => i.get('id')) }, hooks: false });
+      }
+    }
+    const sections = this.db.getRepository('ledgerSections');
+    if (!(await sections.count())) await sections.createMany({ records: ledgerSectionSeeds });
+    const settings = this.db.getRepository('sixOnesSettings');
+    if (!(await settings.count())) await settings.create({ values: {} });
+    if (this.db.hasCollection('notificationChannels') && !(await this.db.getRepository('notificationChannels').count({ filter: { name: 'deputy-reminders' } }))) {
+      await this.db.getRepository('notificationChannels').create({
+        values: { name: 'deputy-reminders', title: '代表履职提醒', notificationType: 'in-app-message', options: {}, description: '六个一 and reception reminders' },
+      });
+    }
+    await grantSixOnesPermissions(this.db);
+  }
+}
+
+export default PluginSixOnesServer;

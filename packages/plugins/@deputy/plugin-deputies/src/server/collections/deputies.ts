@@ -63,6 +63,8 @@ export default defineCollection({
       ],
       { defaultValue: 'active', allowNull: false },
     ),
+    // Rules of a period a deputy joined or left in the middle of do not apply to it (六个一 exemptions).
+    dateField('electedOn', 'Elected on'),
     dateField('leftOn', 'Left on'),
     stringField('qrToken', 'QR code token', { unique: true, uiSchema: { 'x-read-pretty': true } }),
   ],

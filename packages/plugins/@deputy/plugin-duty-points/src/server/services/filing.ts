@@ -102,6 +102,21 @@ export class DutyFiling {
     return repo.findOne({ filterByTk: record.get('id'), transaction });
   }
 
+  /**
+   * Schedules an approved station activity (e.g. a reception session of the 六个一 plugin): deputies sign in
+   * to it with its code on its day, which files their approved duty records.
+   */
+  async scheduleActivity(values: { title: string; itemCode: string; stationId: number; date: string; place?: string }, options: Options = {}) {
+    const { transaction, context } = options;
+    const item: any = await this.db.getRepository('dutyItems').findOne({ filter: { code: String(values.itemCode) }, transaction });
+    if (!item) throw new DutyError(translate({ context }, 'No duty item has the code {{code}}', { code: values.itemCode }));
+    return this.db.getRepository('dutyActivities').create({
+      values: { title: values.title, itemId: item.get('id'), stationId: values.stationId, date: values.date, place: values.place, status: 'approved' },
+      transaction,
+      context,
+    });
+  }
+
   /** Withdraws what a source filed: an approved record is revoked (with the reason), a pending one returned to draft. */
   async withdraw(source: string, reason: string, options: Options = {}) {
     const { transaction, context } = options;

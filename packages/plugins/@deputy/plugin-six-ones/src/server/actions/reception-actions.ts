@@ -1,0 +1,35 @@
+import { shanghaiToday } from '@deputy/plugin-deputies';
+import type { Application } from '@nocobase/server';
+import { NS } from '../fields';
+import type { ReceptionSchedule } from '../services/reception';
+
+/**
+ * receptionSessions:generate — create a month's sessions now (the nightly job creates next month's).
+ * receptionSessions:closeDue — settle past sessions now (held or not, no-show deductions).
+ * receptionSessions:upcoming — public: a station's announced sessions and the names of the deputies on duty.
+ */
+export function registerReceptionActions(app: Application, schedule: ReceptionSchedule) {
+  app.resourceManager.registerActionHandlers({
+    'receptionSessions:generate': async (ctx: any, next) => {
+      const month = String(ctx.action.params.values?.month ?? ctx.action.params.month ?? '');
+      if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(month)) return ctx.throw(400, ctx.t('Give the month as 2026-03', { ns: NS }));
+      ctx.body = { month, created: await schedule.generateMonth(month) };
+      await next();
+    },
+    'receptionSessions:closeDue': async (ctx: any, next) => {
+      ctx.body = await schedule.closeDue();
+      await next();
+    },
+    'receptionSessions:upcoming': async (ctx: any, next) => {
+      const stationId = Number(ctx.action.params.stationId);
+      if (!Number.isInteger(stationId) || stationId < 1) return ctx.throw(400, ctx.t('Choose an existing station', { ns: NS }));
+      const result = await schedule.upcoming(stationId, shanghaiToday());
+      if (!result) return ctx.throw(404, ctx.t('Choose an existing station', { ns: NS }));
+      ctx.body = result;
+      await next();
+    },
+  });
+  app.acl.allow('receptionSessions', 'upcoming', 'public');
+  app.acl.setAvailableAction('generate', { displayName: `{{t("Generate sessions", { ns: "${NS}" })}}`, type: 'new-data' });
+  app.acl.setAvailableAction('closeDue', { displayName: `{{t("Settle past sessions", { ns: "${NS}" })}}`, type: 'new-data' });
+}
