@@ -94,8 +94,22 @@ export class Compliance {
       for (const stationId of stations) rows.push(this.row({ ...rule, requiredCount: required }, period, today, tally.get(stationId) ?? { n: 0, ids: [] }, { deputyId: null, stationId }, null));
       await results.destroy({ where: { ruleId: rule.id, periodKey: period.key, deputyId: null, ...(scope.stationIds ? { stationId: { [Op.in]: scope.stationIds } } : {}) }, transaction });
     }
-    // Computed rows: written in bulk, without per-row hooks.
-    for (let i = 0; i < rows.length; i += 1000) await results.bulkCreate(rows.slice(i, i + 1000), { transaction, hooks: false });
+    await this.insert(rows, transaction);
+  }
+
+  /** Computed rows, written as plain multi-row INSERTs (no model instances, no hooks): the bulk of a full run. */
+  private async insert(rows: any[], transaction?: Transaction) {
+    if (!rows.length) return;
+    const model: any = this.db.getModel('ruleResults');
+    const column = (attribute: string) => model.rawAttributes[attribute]?.field ?? attribute;
+    const now = new Date();
+    const plain = rows.map((r) =>
+      Object.fromEntries(
+        Object.entries({ ...r, sourceIds: JSON.stringify(r.sourceIds), createdAt: now, updatedAt: now }).map(([k, v]) => [column(k), v]),
+      ),
+    );
+    const qi = this.db.sequelize.getQueryInterface();
+    for (let i = 0; i < plain.length; i += 2000) await qi.bulkInsert(model.getTableName(), plain.slice(i, i + 2000), { transaction });
   }
 
   private row(rule: Rule, period: Period, today: string, t: { n: number; ids: number[] }, who: { deputyId: number | null; stationId: number | null }, exemptReason: string | null) {
