@@ -19,6 +19,7 @@ export function registerComplianceActions(app: Application, compliance: Complian
       const stationId = ctx.action.params.stationId ? Number(ctx.action.params.stationId) : undefined;
       if (ctx.action.params.stationId && !Number.isInteger(stationId)) return ctx.throw(400, t('Choose an existing station'));
       const keys = [monthOf(date).key, quarterOf(date).key, yearOf(date).key, 'standing'];
+      await compliance.fillMissing(date);
       const filter: any = { $or: [{ periodKey: { $in: keys } }, { periodKey: { $like: 'term-%' } }] };
       if (stationId) filter.stationId = stationId;
       // What the caller may see: everything (administrators), its stations (staff), its own row (deputies).

@@ -61,6 +61,24 @@ export class Compliance {
     return periodsOfYear(rule.period, year);
   }
 
+  /**
+   * Computes the slices of the periods containing `date` that have no rows yet (a rule just added, a fresh
+   * install, a month the nightly job has not reached), so the matrix never shows a gap for them.
+   */
+  async fillMissing(date: string) {
+    for (const rule of await this.rules()) {
+      const periods = rule.period === 'term' || rule.period === 'standing'
+        ? (await this.periodsOf(rule, Number(date.slice(0, 4)))).filter((p) => rule.period === 'standing' || (p.from <= date && date <= p.to))
+        : [periodOf(rule.period, date)];
+      for (const period of periods) {
+        if (!period || period.from > shanghaiToday()) continue;
+        const where: any = { ruleId: rule.id, periodKey: period.key };
+        if (rule.subject === 'station') where.deputyId = null;
+        if (!(await this.db.getModel('ruleResults').count({ where }))) await this.compute(rule, period, {});
+      }
+    }
+  }
+
   /** Recomputes what a change on `date` affects: the rules counting `measure`, narrowed to `scope`. */
   async recomputeFor(measures: string[], date: string, scope: Scope, transaction?: Transaction, itemId?: number) {
     const rules = (await this.rules({}, transaction)).filter((r) => measures.includes(r.measure) && (itemId === undefined || r.itemIds.includes(itemId)));

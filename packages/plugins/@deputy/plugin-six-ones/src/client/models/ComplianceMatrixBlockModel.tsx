@@ -1,0 +1,74 @@
+import { BlockModel } from '@nocobase/client';
+import { Alert, DatePicker, Space, Spin, Table, Tag, Tooltip } from 'antd';
+import dayjs from 'dayjs';
+import React, { useEffect, useState } from 'react';
+import { tExpr, useT } from '../locale';
+
+type Cell = { status: string; count: number; required: number; periodKey: string; exemptReason: string | null };
+type Row = { deputyId?: number; stationId?: number; name: string; station?: string | null; cells: Record<number, Cell> };
+type Matrix = { period: string; rules: { id: number; code: string; name: string; nameEn?: string; subject: string }[]; deputies: Row[]; stations: Row[] };
+
+const COLORS: Record<string, string> = { met: 'green', missed: 'red', 'in-progress': 'blue', exempt: 'default' };
+const LABELS: Record<string, string> = { met: 'Met', missed: 'Missed', 'in-progress': 'In progress', exempt: 'Exempt' };
+
+/** One coloured cell: status, count / required, the period it is about, and why exempt. */
+function StatusCell({ cell }: { cell?: Cell }) {
+  const t = useT();
+  if (!cell) return <span>-</span>;
+  return (
+    <Tooltip title={`${cell.periodKey}${cell.exemptReason ? ` · ${t(cell.exemptReason === 'leave' ? 'On approved leave' : cell.exemptReason === 'joined' ? 'Elected during the period' : 'Left office during the period')}` : ''}`}>
+      <Tag color={COLORS[cell.status]} data-status={cell.status}>
+        {t(LABELS[cell.status] ?? cell.status)} {cell.status === 'exempt' ? '' : `${cell.count}/${cell.required}`}
+      </Tag>
+    </Tooltip>
+  );
+}
+
+function ComplianceMatrix({ api }: { api: any }) {
+  const t = useT();
+  const [month, setMonth] = useState(dayjs().format('YYYY-MM'));
+  const [state, setState] = useState<{ loading: boolean; data?: Matrix; error?: string }>({ loading: true });
+  useEffect(() => {
+    let cancelled = false;
+    setState((s) => ({ ...s, loading: true }));
+    api
+      .request({ url: 'ruleResults:matrix', params: { period: month }, skipNotify: true })
+      .then((res: any) => !cancelled && setState({ loading: false, data: res.data?.data }))
+      .catch((e: any) => !cancelled && setState({ loading: false, error: e?.response?.data?.errors?.[0]?.message ?? e?.message }));
+    return () => {
+      cancelled = true;
+    };
+  }, [api, month]);
+  const rules = state.data?.rules ?? [];
+  const columns = (subject: string) => [
+    { title: subject === 'deputy' ? t('Deputy') : t('Liaison station'), dataIndex: 'name', fixed: 'left' as const },
+    ...(subject === 'deputy' ? [{ title: t('Liaison station'), dataIndex: 'station' }] : []),
+    ...rules
+      .filter((r) => r.subject === subject)
+      .map((r) => ({ title: <Tooltip title={r.name}>{r.code}</Tooltip>, key: String(r.id), render: (_: unknown, row: Row) => <StatusCell cell={row.cells[r.id]} /> })),
+  ];
+  return (
+    <div data-testid="deputy-compliance-matrix">
+      <Space style={{ marginBottom: 12 }} wrap>
+        <span>{t('Month')}</span>
+        <DatePicker picker="month" allowClear={false} value={dayjs(`${month}-01`)} onChange={(v) => v && setMonth(v.format('YYYY-MM'))} />
+      </Space>
+      {state.error && <Alert type="error" showIcon message={state.error} />}
+      <Spin spinning={state.loading}>
+        <Table size="small" rowKey="deputyId" pagination={{ pageSize: 50 }} scroll={{ x: true }} columns={columns('deputy')} dataSource={state.data?.deputies ?? []} />
+        {(state.data?.stations ?? []).length > 0 && (
+          <Table size="small" rowKey="stationId" pagination={false} scroll={{ x: true }} columns={columns('station')} dataSource={state.data?.stations ?? []} style={{ marginTop: 16 }} />
+        )}
+      </Spin>
+    </div>
+  );
+}
+
+/** 六个一达标矩阵: deputies × rules for a month (with its quarter, year, term and standing rules), and the station view. */
+export class ComplianceMatrixBlockModel extends BlockModel {
+  renderComponent() {
+    return <ComplianceMatrix api={this.context.api} />;
+  }
+}
+
+ComplianceMatrixBlockModel.define({ label: tExpr('Compliance matrix') });
