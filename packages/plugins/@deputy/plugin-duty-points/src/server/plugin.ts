@@ -116,6 +116,7 @@ export class PluginDutyPointsServer extends Plugin {
         update: zhCN['Record the decision'],
         approve: zhCN['Approve'],
         reject: zhCN['Return'],
+        comment: zhCN['Review comment'],
       });
     }
   }
