@@ -9,6 +9,7 @@ import { auditChanges } from './services/audit-trail';
 import { applyDeploymentDefaults } from './services/deployment-defaults';
 import { DeputyDirectory } from './services/deputy-directory';
 import { registerDeputyWriteGuard } from './services/deputy-write-guard';
+import { Notifier } from './services/notifier';
 import { translateFieldErrors } from './services/field-error-messages';
 import { daysOfMonth, validateFields } from './services/field-validation';
 import { enforceGridAreaLimit } from './services/grid-area-limit';
@@ -19,16 +20,18 @@ import { keepSingleRow, refuseDirectCreates } from './services/system-data-guard
 import { shanghaiToday, WorkCalendar } from './services/work-calendar';
 
 /** The collections this plugin defines in ./collections (auto-loaded by package name). */
-export const DEPUTY_COLLECTIONS = ['deputyTerms', 'liaisonStations', 'gridAreas', 'deputies', 'deputyGroups', 'deputySettings', 'workCalendarDays', 'auditTrail'];
+export const DEPUTY_COLLECTIONS = ['deputyTerms', 'liaisonStations', 'gridAreas', 'deputies', 'deputyGroups', 'deputySettings', 'workCalendarDays', 'auditTrail', 'reminderLog'];
 
 /** Deputies, liaison stations, grid areas, terms and groups: the records every other plugin refers to. */
 export class PluginDeputiesServer extends Plugin {
   directory: DeputyDirectory;
   calendar: WorkCalendar;
+  notifier: Notifier;
 
   async load() {
     this.directory = new DeputyDirectory(this.db);
     this.calendar = new WorkCalendar(this.db);
+    this.notifier = new Notifier(this.app);
     protectFromDeletion(this.app, this.db, DEPUTY_COLLECTIONS);
     refuseOutOfScopeWrites(this.app, DEPUTY_COLLECTIONS);
     enforceGridAreaLimit(this.db, NS);
@@ -36,8 +39,8 @@ export class PluginDeputiesServer extends Plugin {
     registerDeputyActions(this.app, NS);
     protectSignIn(this.app, NS);
     translateFieldErrors(this.app);
-    validateFields(this.app, this.db, DEPUTY_COLLECTIONS.filter((n) => n !== 'auditTrail'), { 'liaisonStations.receptionDays': daysOfMonth });
-    refuseDirectCreates(this.app, ['auditTrail'], NS);
+    validateFields(this.app, this.db, DEPUTY_COLLECTIONS.filter((n) => !['auditTrail', 'reminderLog'].includes(n)), { 'liaisonStations.receptionDays': daysOfMonth });
+    refuseDirectCreates(this.app, ['auditTrail', 'reminderLog'], NS);
     keepSingleRow(this.app, ['deputySettings'], NS);
     refuseCreatesForOtherStations(this.app, { gridAreas: 'station', deputyGroups: 'station' });
     auditChanges(this.db, { deputies: {}, liaisonStations: {}, gridAreas: {}, deputyTerms: {}, deputySettings: {}, workCalendarDays: {} });
@@ -73,6 +76,7 @@ export class PluginDeputiesServer extends Plugin {
     // This year's and next year's statutory holidays, where published; never overwrites an administrator's days.
     const year = Number(shanghaiToday().slice(0, 4));
     await this.calendar.seedStatutory([year - 1, year, year + 1]);
+    await this.notifier.ensureChannel();
   }
 }
 

@@ -7,6 +7,7 @@ import assistanceTypeSeeds from './seeds/assistance-types.json';
 import categorySeeds from './seeds/categories.json';
 import { AidCrediting } from './services/crediting';
 import { AidKpi } from './services/kpi';
+import { VisitReminders } from './services/visit-reminders';
 import { enforceAidRules } from './services/lifecycle';
 import { grantAidPermissions } from './services/role-grants';
 
@@ -16,10 +17,21 @@ export const AID_COLLECTIONS = ['aidSettings', 'aidCategories', 'aidAssistanceTy
 export class PluginPairingAidServer extends Plugin {
   kpi: AidKpi;
   crediting: AidCrediting;
+  visitReminders: VisitReminders;
 
   async load() {
     this.kpi = new AidKpi(this.db);
     this.crediting = new AidCrediting(this.app, this.db);
+    this.visitReminders = new VisitReminders(this.app, this.kpi);
+    // Every morning at 07:00 (Asia/Shanghai): remind overdue visits.
+    this.app.on('afterStart', () => {
+      const cron: any = (this.app as any).cronJobManager;
+      cron?.addJob?.({
+        cronTime: '0 0 7 * * *',
+        timeZone: 'Asia/Shanghai',
+        onTick: () => this.visitReminders.send().catch((e) => this.log.error('1+N visit reminders failed', { error: e?.message })),
+      });
+    });
     enforceAidRules(this.db);
     // After this plugin's own, more specific rules: the suite's checks of every field (types, choices, dates, references, lengths).
     validateFields(this.app, this.db, AID_COLLECTIONS);

@@ -20,7 +20,7 @@ import { ReceptionSchedule } from './services/reception';
 import { Reminders } from './services/reminders';
 import { grantSixOnesPermissions } from './services/role-grants';
 
-export const SIX_COLLECTIONS = ['dutyRules', 'ruleResults', 'deputyLeaves', 'receptionSessions', 'sixOnesSettings', 'ledgerSections', 'ledgerEntries', 'ruleReminders'];
+export const SIX_COLLECTIONS = ['dutyRules', 'ruleResults', 'deputyLeaves', 'receptionSessions', 'sixOnesSettings', 'ledgerSections', 'ledgerEntries'];
 
 const asDate = (v: unknown) => String(v ?? '').slice(0, 10);
 
@@ -34,11 +34,11 @@ export class PluginSixOnesServer extends Plugin {
     this.compliance = new Compliance(this.db);
     this.reception = new ReceptionSchedule(this.app);
     this.reminders = new Reminders(this.app);
-    validateFields(this.app, this.db, SIX_COLLECTIONS.filter((n) => !['ruleResults', 'ruleReminders'].includes(n)));
+    validateFields(this.app, this.db, SIX_COLLECTIONS.filter((n) => n !== 'ruleResults'));
     protectFromDeletion(this.app, this.db, SIX_COLLECTIONS);
     refuseOutOfScopeWrites(this.app, ['deputyLeaves', 'receptionSessions', 'ledgerEntries']);
     refuseCreatesForOtherStations(this.app, { ledgerEntries: 'station', receptionSessions: 'station' });
-    refuseDirectCreates(this.app, ['ruleResults', 'ruleReminders'], '@deputy/plugin-deputies');
+    refuseDirectCreates(this.app, ['ruleResults'], '@deputy/plugin-deputies');
     keepSingleRow(this.app, ['sixOnesSettings'], '@deputy/plugin-deputies');
     auditChanges(this.db, { dutyRules: {}, ledgerSections: {}, sixOnesSettings: {}, deputyLeaves: {} });
     registerComplianceActions(this.app, this.compliance);
@@ -137,11 +137,6 @@ export class PluginSixOnesServer extends Plugin {
     if (!(await sections.count())) await sections.createMany({ records: ledgerSectionSeeds });
     const settings = this.db.getRepository('sixOnesSettings');
     if (!(await settings.count())) await settings.create({ values: {} });
-    if (this.db.hasCollection('notificationChannels') && !(await this.db.getRepository('notificationChannels').count({ filter: { name: 'deputy-reminders' } }))) {
-      await this.db.getRepository('notificationChannels').create({
-        values: { name: 'deputy-reminders', title: '代表履职提醒', notificationType: 'in-app-message', options: {}, description: '六个一 and reception reminders' },
-      });
-    }
     await grantSixOnesPermissions(this.db);
   }
 }

@@ -117,6 +117,18 @@ describe('plugin-pairing-aid: plans, visits, outcomes and the KPIs', () => {
     await ctx.w.admin.agent.resource('aidCategories').update({ filterByTk: cat.id, values: { visitIntervalDays: 90 } });
   });
 
+  it('reminds the paired deputy and its station staff of an overdue visit, once a day', async () => {
+    const { app, dA1, staffA } = ctx.w;
+    const plugin: any = app.pm.get('@deputy/plugin-pairing-aid');
+    const first = await plugin.visitReminders.send(lastYear(31));
+    expect(first.sent).toBeGreaterThanOrEqual(2);
+    const toDeputy = await app.db.getRepository('reminderLog').findOne({ filter: { userId: dA1.user.id } });
+    expect(toDeputy.get('content')).toContain('留守老人）已逾期 8 天未走访');
+    expect(toDeputy.get('content')).not.toMatch(/430621/);
+    expect(await app.db.getRepository('reminderLog').count({ filter: { userId: staffA.user.id } })).toBe(1);
+    expect((await plugin.visitReminders.send(lastYear(31))).sent).toBe(0);
+  });
+
   it('counts a household with a current plan once its plan exists and is not past review', async () => {
     const { dA1 } = ctx.w;
     const today = new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10);

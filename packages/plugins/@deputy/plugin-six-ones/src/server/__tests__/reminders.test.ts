@@ -33,9 +33,9 @@ describe('plugin-six-ones: reminders', () => {
     expect(early).toEqual({ users: 0, sent: 0 });
     const first = await plugin.reminders.send(fiveDaysBefore);
     expect(first.sent).toBe(2);
-    const toDeputy = await app.db.getRepository('ruleReminders').findOne({ filter: { userId: deputyUser.id } });
+    const toDeputy = await app.db.getRepository('reminderLog').findOne({ filter: { userId: deputyUser.id } });
     expect(toDeputy.get('content')).toContain('每月参加一次学习');
-    const toHead = await app.db.getRepository('ruleReminders').findOne({ filter: { userId: headUser.id } });
+    const toHead = await app.db.getRepository('reminderLog').findOne({ filter: { userId: headUser.id } });
     expect(toHead.get('content')).toContain('逢6接待');
     // The in-app message reaches the deputy through NocoBase's notification manager.
     let messages = 0;

@@ -1,3 +1,4 @@
+import type { PluginDeputiesServer } from '@deputy/plugin-deputies';
 import { shanghaiToday } from '@deputy/plugin-deputies';
 import type { Application } from '@nocobase/server';
 import { addDays } from './periods';
@@ -5,7 +6,7 @@ import { addDays } from './periods';
 /**
  * Reminders N days before a period ends: each deputy whose rule is still in progress, and the staff of a
  * station whose station rule is. In-app messages through NocoBase's notification manager when its in-app
- * channel `deputy-reminders` exists (created on install when the plugin is enabled); each reminder is sent once.
+ * channel exists (plugin-deputies' Notifier); each reminder is sent once.
  */
 export class Reminders {
   constructor(private app: Application) {}
@@ -24,23 +25,10 @@ export class Reminders {
       const users: number[] = r.get('deputyId') ? [r.get('deputy')?.get('userId')].filter(Boolean) : (r.get('station')?.get('staff') ?? []).map((u: any) => u.get('id'));
       for (const userId of users) byUser.set(userId, [...(byUser.get(userId) ?? []), line]);
     }
-    const manager: any = this.app.pm.get('notification-manager' as any);
-    const channel = db.hasCollection('notificationChannels') ? await db.getRepository('notificationChannels').findOne({ filter: { name: 'deputy-reminders' } }) : null;
+    const notifier = (this.app.pm.get('@deputy/plugin-deputies') as PluginDeputiesServer).notifier;
     let sent = 0;
     for (const [userId, lines] of byUser) {
-      const key = `${today}:${userId}`;
-      const repo = db.getRepository('ruleReminders');
-      if (await repo.count({ filter: { key } })) continue;
-      await repo.create({ values: { key, userId, content: lines.join('\n') } });
-      if (manager?.send && channel) {
-        await manager.send({
-          channelName: 'deputy-reminders',
-          message: { title: '六个一履职提醒', content: lines.join('\n') },
-          receivers: { type: 'userId', value: [userId] },
-          triggerFrom: '@deputy/plugin-six-ones',
-        });
-      }
-      sent += 1;
+      if (await notifier.remind(userId, `six-ones:${today}:${userId}`, '六个一履职提醒', lines.join('\n'))) sent += 1;
     }
     return { users: byUser.size, sent };
   }
