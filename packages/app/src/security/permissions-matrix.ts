@@ -119,6 +119,23 @@ export async function buildWorld(http: Http, adminAccount: string, adminPassword
   const [pointsSettings] = await admin('GET', '/dutyPointsSettings:list');
   const [band] = await admin('GET', '/gradeBands:list');
   const day = await admin('POST', '/workCalendarDays:create', { date: uniqueDay(), kind: 'holiday', name: '测试' });
+  // 六个一: results exist once the matrix has been read; a leave, a reception session, a ledger entry.
+  await admin('GET', `/ruleResults:matrix?period=${today.slice(0, 7)}`);
+  const [rule] = await admin('GET', `/dutyRules:list?filter=${encodeURIComponent(JSON.stringify({ code: 'R1' }))}`);
+  const [section] = await admin('GET', '/ledgerSections:list?sort=sort&pageSize=1');
+  const [sixSettings] = await admin('GET', '/sixOnesSettings:list');
+  const leave = await admin('POST', '/deputyLeaves:create', { deputyId: deputyA.id, from: '2025-04-01', to: '2025-04-03', reason: '出差' });
+  const session = await admin('POST', '/receptionSessions:create', { stationId: stationA.id, scheduledOn: `2025-0${1 + (serial % 9)}-06`, date: '2025-01-06', noticeOn: '2025-01-03', roster: [deputyA.id] });
+  const ledgerEntry = await admin('POST', '/ledgerEntries:create', { stationId: stationA.id, sectionId: section.id, month: '2025-01', note: '制度上墙' });
+  // 1+N: a household of station A paired with deputy A, with a plan, a visit and an outcome.
+  const [category] = await admin('GET', '/aidCategories:list?sort=id&pageSize=1');
+  const [assistanceType] = await admin('GET', '/aidAssistanceTypes:list?sort=id&pageSize=1');
+  const [aidSettings] = await admin('GET', '/aidSettings:list');
+  const household = await admin('POST', '/aidHouseholds:create', { headName: `户主-${tag}`, categoryId: category.id, stationId: stationA.id, consent: true });
+  const pairing = await admin('POST', '/aidPairings:create', { deputyId: deputyA.id, householdId: household.id, startDate: '2025-01-01' });
+  const plan = await admin('POST', '/aidPlans:create', { pairingId: pairing.id, goals: '稳定就医' });
+  const visit = await admin('POST', '/aidVisits:create', { pairingId: pairing.id, date: '2025-02-01', mode: 'home' });
+  const outcome = await admin('POST', '/aidRecords:create', { pairingId: pairing.id, typeId: assistanceType.id, date: '2025-02-02', amount: '100.00' });
   const [trail] = await admin('GET', '/auditTrail:list?sort=-id&pageSize=1');
   return {
     tokens,
@@ -142,6 +159,20 @@ export async function buildWorld(http: Http, adminAccount: string, adminPassword
       band: band.id,
       day: day.id,
       trail: trail.id,
+      rule: rule.id,
+      section: section.id,
+      sixSettings: sixSettings.id,
+      leave: leave.id,
+      session: session.id,
+      ledgerEntry: ledgerEntry.id,
+      category: category.id,
+      assistanceType: assistanceType.id,
+      aidSettings: aidSettings.id,
+      household: household.id,
+      pairing: pairing.id,
+      plan: plan.id,
+      visit: visit.id,
+      outcome: outcome.id,
     },
   };
 }
@@ -175,6 +206,21 @@ const COLLECTIONS: CollectionSpec[] = [
   { resource: 'scoreSnapshots', update: ['total', () => 999], create: (w) => ({ periodId: w.ids.period, deputyId: w.ids.deputyA, total: 999 }) },
   { resource: 'deputyYearGrades', update: ['grade', () => '优秀'], create: (w) => ({ deputyId: w.ids.deputyA, year: 1799, grade: '优秀' }) },
   { resource: 'activityAttendances', create: (w) => ({ activityId: w.ids.activity, deputyId: w.ids.deputyB }) },
+  { resource: 'dutyRules', fixture: 'rule', update: ['description', () => unique('说明')], create: () => ({ code: unique('R'), name: unique('规则'), subject: 'deputy', period: 'year', measure: 'records', requiredCount: 1 }) },
+  { resource: 'ruleResults', update: ['count', () => 99], create: (w) => ({ ruleId: w.ids.rule, deputyId: w.ids.deputyA, periodKey: '2025', status: 'met' }) },
+  { resource: 'deputyLeaves', fixture: 'leave', update: ['reason', () => unique('事由')], create: (w) => ({ deputyId: w.ids.deputyA, from: '2025-05-01', to: '2025-05-02' }) },
+  { resource: 'receptionSessions', fixture: 'session', update: ['noticeOn', () => `2024-12-${String(10 + (serial++ % 18)).padStart(2, '0')}`], create: (w) => ({ stationId: w.ids.stationA, scheduledOn: `2024-${String(1 + (serial++ % 12)).padStart(2, '0')}-${String(1 + (serial % 28)).padStart(2, '0')}`, date: '2024-06-06' }) },
+  { resource: 'ledgerSections', fixture: 'section', update: ['nameEn', () => unique('section')], create: () => ({ name: unique('栏目'), source: 'entry' }) },
+  { resource: 'ledgerEntries', fixture: 'ledgerEntry', update: ['note', () => unique('备注')], create: (w) => ({ stationId: w.ids.stationA, sectionId: w.ids.section, month: '2025-02' }) },
+  { resource: 'sixOnesSettings', fixture: 'sixSettings', update: ['noticeDaysBefore', () => 1 + (serial++ % 5)] },
+  { resource: 'aidSettings', fixture: 'aidSettings', update: ['defaultVisitIntervalDays', () => 60 + (serial++ % 30)] },
+  { resource: 'aidCategories', fixture: 'category', update: ['visitIntervalDays', () => 80 + (serial++ % 20)], create: () => ({ code: unique('cat'), name: unique('类别'), visitIntervalDays: 90 }) },
+  { resource: 'aidAssistanceTypes', fixture: 'assistanceType', update: ['name', () => unique('类型')], create: () => ({ code: unique('type'), name: unique('类型') }) },
+  { resource: 'aidHouseholds', fixture: 'household', update: ['needs', () => unique('需求')], create: (w) => ({ headName: unique('户主'), categoryId: w.ids.category, stationId: w.ids.stationA, consent: true }) },
+  { resource: 'aidPairings', fixture: 'pairing', update: ['endNote', () => unique('备注')] },
+  { resource: 'aidPlans', fixture: 'plan', update: ['responsibleParty', () => unique('责任人')], create: (w) => ({ pairingId: w.ids.pairing, goals: unique('目标') }) },
+  { resource: 'aidVisits', fixture: 'visit', update: ['findings', () => unique('情况')], create: (w) => ({ pairingId: w.ids.pairing, date: '2025-02-03', mode: 'phone' }) },
+  { resource: 'aidRecords', fixture: 'outcome', update: ['description', () => unique('说明')], create: (w) => ({ pairingId: w.ids.pairing, typeId: w.ids.assistanceType, date: '2025-02-04', amount: '50.00' }) },
   { resource: 'pointAppeals', fixture: 'appeal', update: ['description', () => unique('申诉')], create: (w) => ({ periodId: w.ids.published, deputyId: w.ids.deputyA, kind: 'missing', description: unique('申诉') }) },
 ];
 
@@ -324,6 +370,44 @@ const CUSTOM: Case[] = [
       const res = await http('POST', '/pointAppeals:decide?filterByTk=999999', { decision: 'accepted', reason: 'x' }, w.tokens[role]);
       // A permitted caller reaches the action (404: no such appeal); others are stopped before it.
       return res.status === 404 ? 'allow' : 'deny';
+    },
+  },
+  { key: 'ruleResults:matrix', run: async (http, w, role) => (ok((await http('GET', '/ruleResults:matrix?period=2025-04', undefined, w.tokens[role])).status) ? 'allow' : 'deny') },
+  { key: 'ruleResults:recompute', run: async (http, w, role) => (ok((await http('POST', '/ruleResults:recompute', { year: 2019 }, w.tokens[role])).status) ? 'allow' : 'deny') },
+  { key: 'receptionSessions:generate', run: async (http, w, role) => (ok((await http('POST', '/receptionSessions:generate', { month: '2019-01' }, w.tokens[role])).status) ? 'allow' : 'deny') },
+  { key: 'receptionSessions:closeDue', run: async (http, w, role) => (ok((await http('POST', '/receptionSessions:closeDue', {}, w.tokens[role])).status) ? 'allow' : 'deny') },
+  { key: 'receptionSessions:upcoming', run: async (http, w, role) => (ok((await http('GET', `/receptionSessions:upcoming?stationId=${w.ids.stationA}`, undefined, w.tokens[role])).status) ? 'allow' : 'deny') },
+  {
+    key: 'aidKpi:summary',
+    run: async (http, w, role) => {
+      // Figures of station A: its staff and administrators only.
+      const res = await http('GET', `/aidKpi:summary?period=2025&stationId=${w.ids.stationA}`, undefined, w.tokens[role]);
+      return ok(res.status) ? 'allow' : 'deny';
+    },
+  },
+  { key: 'aidKpi:overdue', run: async (http, w, role) => (ok((await http('GET', '/aidKpi:overdue', undefined, w.tokens[role])).status) ? 'allow' : 'deny') },
+  { key: 'aidKpi:public', run: async (http, w, role) => (ok((await http('GET', '/aidKpi:public?period=2025', undefined, w.tokens[role])).status) ? 'allow' : 'deny') },
+  {
+    key: 'aidPairings:create',
+    run: async (http, w, role) => {
+      // A fresh household of station A for deputy A; a pairing made is closed again (N stays free).
+      const household = await w.admin('POST', '/aidHouseholds:create', { headName: unique('户主'), categoryId: w.ids.category, stationId: w.ids.stationA, consent: true });
+      const res = await http('POST', '/aidPairings:create', { deputyId: w.ids.deputyA, householdId: household.id, startDate: '2025-03-01' }, w.tokens[role]);
+      const made = await w.admin('GET', `/aidPairings:list?filter=${encodeURIComponent(JSON.stringify({ householdId: household.id }))}`);
+      for (const p of made) await w.admin('POST', `/aidPairings:close?filterByTk=${p.id}`, { reason: 'other', date: '2025-06-01' });
+      return ok(res.status) && made.length === 1 ? 'allow' : 'deny';
+    },
+  },
+  {
+    key: 'aidPairings:close',
+    run: async (http, w, role) => {
+      // A fresh pairing of deputy A each time; "allow" means it was closed.
+      const household = await w.admin('POST', '/aidHouseholds:create', { headName: unique('户主'), categoryId: w.ids.category, stationId: w.ids.stationA, consent: true });
+      const pairing = await w.admin('POST', '/aidPairings:create', { deputyId: w.ids.deputyA, householdId: household.id, startDate: '2025-01-01' });
+      await http('POST', `/aidPairings:close?filterByTk=${pairing.id}`, { reason: 'movedAway', date: '2025-06-01' }, w.tokens[role]);
+      const after = await w.admin('GET', `/aidPairings:get?filterByTk=${pairing.id}`);
+      if (after.status === 'active') await w.admin('POST', `/aidPairings:close?filterByTk=${pairing.id}`, { reason: 'movedAway', date: '2025-06-01' });
+      return after.status === 'closed' ? 'allow' : 'deny';
     },
   },
   {

@@ -8,7 +8,7 @@ export { daysOfMonth, FieldError, phoneNumber, validateFields } from './services
 export type { FieldRule } from './services/field-validation';
 export type { AuditOptions } from './services/audit-trail';
 export { addDays, shanghaiToday, statutoryDays, WorkCalendar } from './services/work-calendar';
-export { keepSingleRow, refuseDirectCreates } from './services/system-data-guard';
+export { keepComputed, keepSingleRow, refuseDirectCreates } from './services/system-data-guard';
 export { refuseCreatesForOtherStations, refuseOutOfScopeWrites } from './services/scope-guard';
 export { ensureScopes, grantResources } from './services/role-defaults';
 export type { ResourceSpec, ScopeSpec } from './services/role-defaults';

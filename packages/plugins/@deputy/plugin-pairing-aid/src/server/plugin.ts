@@ -1,4 +1,4 @@
-import { protectFromDeletion, refuseOutOfScopeWrites, registerInCollectionManager, validateFields } from '@deputy/plugin-deputies';
+import { keepSingleRow, protectFromDeletion, refuseOutOfScopeWrites, registerInCollectionManager, validateFields } from '@deputy/plugin-deputies';
 import { Plugin } from '@nocobase/server';
 import { guardCreates } from './actions/access';
 import { registerKpiActions } from './actions/kpi-actions';
@@ -39,6 +39,7 @@ export class PluginPairingAidServer extends Plugin {
     registerPairingActions(this.app);
     registerKpiActions(this.app, this.kpi, this.crediting);
     protectFromDeletion(this.app, this.db, AID_COLLECTIONS);
+    keepSingleRow(this.app, ['aidSettings'], '@deputy/plugin-deputies');
     refuseOutOfScopeWrites(this.app, ['aidHouseholds', 'aidPairings', 'aidPlans', 'aidVisits', 'aidRecords']);
     // A confirmed visit or outcome is credited to the deputy's duty record once it is committed.
     for (const name of ['aidVisits', 'aidRecords']) {

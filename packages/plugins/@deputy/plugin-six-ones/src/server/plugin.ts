@@ -1,9 +1,10 @@
 import {
   auditChanges,
+  isAdministrator,
+  keepComputed,
   keepSingleRow,
   protectFromDeletion,
   refuseCreatesForOtherStations,
-  refuseDirectCreates,
   refuseOutOfScopeWrites,
   registerInCollectionManager,
   shanghaiToday,
@@ -14,6 +15,7 @@ import { registerComplianceActions } from './actions/compliance-actions';
 import { registerReceptionActions } from './actions/reception-actions';
 import ledgerSectionSeeds from './seeds/ledger-sections.json';
 import ruleSeeds from './seeds/rules.json';
+import { NS } from './fields';
 import { Compliance } from './services/compliance';
 import { addDays, monthOf } from './services/periods';
 import { ReceptionSchedule } from './services/reception';
@@ -38,11 +40,34 @@ export class PluginSixOnesServer extends Plugin {
     protectFromDeletion(this.app, this.db, SIX_COLLECTIONS);
     refuseOutOfScopeWrites(this.app, ['deputyLeaves', 'receptionSessions', 'ledgerEntries']);
     refuseCreatesForOtherStations(this.app, { ledgerEntries: 'station', receptionSessions: 'station' });
-    refuseDirectCreates(this.app, ['ruleResults'], '@deputy/plugin-deputies');
+    keepComputed(this.app, ['ruleResults'], '@deputy/plugin-deputies');
     keepSingleRow(this.app, ['sixOnesSettings'], '@deputy/plugin-deputies');
     auditChanges(this.db, { dutyRules: {}, ledgerSections: {}, sixOnesSettings: {}, deputyLeaves: {} });
     registerComplianceActions(this.app, this.compliance);
     registerReceptionActions(this.app, this.reception);
+    // Leave is requested by the deputy for itself (or by station staff for their deputies), and starts pending.
+    this.app.resourceManager.registerPreActionHandler('deputyLeaves:create', async (ctx: any, next) => {
+      const values = (ctx.action.params.values ??= {});
+      if (!isAdministrator(ctx)) {
+        const userId = ctx.state.currentUser?.id;
+        const roles: string[] = ctx.state.currentRoles ?? [];
+        const own = await ctx.db.getRepository('deputies').findOne({ filter: { userId } });
+        const requested = values.deputyId ?? values.deputy?.id ?? values.deputy;
+        const forOther = requested !== undefined && String(requested) !== String(own?.get('id'));
+        if (roles.includes('station-staff') && forOther) {
+          const ofMine = await ctx.db.getRepository('deputies').count({ filter: { id: requested, 'station.staff.id': userId } });
+          if (!ofMine) return ctx.throw(403, ctx.t('You can request leave only for yourself or the deputies of your station', { ns: NS }));
+        } else {
+          if (!own) return ctx.throw(403, ctx.t('Your account is not linked to a deputy', { ns: NS }));
+          values.deputyId = own.get('id');
+          delete values.deputy;
+          const whitelist = ctx.action.params.whitelist;
+          if (Array.isArray(whitelist) && !whitelist.includes('deputyId')) whitelist.push('deputyId');
+        }
+        values.status = 'pending';
+      }
+      await next();
+    });
     this.recomputeOnChange();
     this.app.on('afterStart', () => this.scheduleNightlyJob());
   }

@@ -7,9 +7,9 @@ const CREATING = ['create', 'firstOrCreate', 'updateOrCreate', 'importXlsx'];
  * through the API). Through the API nobody — administrators included — creates their rows, so points,
  * published scores and the audit trail cannot be forged.
  */
-export function refuseDirectCreates(app: Application, resources: string[], ns: string) {
+export function refuseDirectCreates(app: Application, resources: string[], ns: string, actions: string[] = CREATING) {
   for (const resource of resources) {
-    for (const action of CREATING) {
+    for (const action of actions) {
       app.resourceManager.registerPreActionHandler(`${resource}:${action}`, async (ctx: any) => {
         ctx.throw(403, ctx.t('These rows are written by the system and cannot be entered directly', { ns }));
       });
@@ -31,4 +31,9 @@ export function keepSingleRow(app: Application, resources: string[], ns: string)
       await next();
     });
   }
+}
+
+/** Computed tables (e.g. compliance results): neither created, edited nor deleted through the API. */
+export function keepComputed(app: Application, resources: string[], ns: string) {
+  refuseDirectCreates(app, resources, ns, [...CREATING, 'update', 'destroy']);
 }

@@ -24,7 +24,7 @@ const GRANTS: Record<string, ResourceSpec[]> = {
   'station-staff': [
     { name: 'dutyRules', actions: [{ name: 'view' }] },
     { name: 'ruleResults', actions: [{ name: 'view', scope: 'six-station-results' }] },
-    { name: 'deputyLeaves', actions: [{ name: 'view', scope: 'six-station-leaves' }, { name: 'update', scope: 'six-station-leaves', fields: ['status'] }] },
+    { name: 'deputyLeaves', actions: [{ name: 'view', scope: 'six-station-leaves' }, { name: 'create', fields: ['deputy', 'deputyId', 'from', 'to', 'reason'] }, { name: 'update', scope: 'six-station-leaves', fields: ['status'] }] },
     { name: 'receptionSessions', actions: [{ name: 'view', scope: 'six-station-sessions' }, { name: 'update', scope: 'six-station-sessions', fields: ['date', 'noticeOn', 'roster'] }] },
     { name: 'ledgerSections', actions: [{ name: 'view' }] },
     { name: 'ledgerEntries', actions: [{ name: 'view', scope: 'six-station-ledger' }, { name: 'create' }, { name: 'update', scope: 'six-station-ledger', fields: ['note', 'files'] }] },
