@@ -146,11 +146,18 @@ async function main() {
       log(`probe ${fmt(r)}`);
       if (r.p95 < 500 && r.errors === 0 && (!best || r.perSecond > best.perSecond)) best = r;
     }
-    const level = best?.concurrency ?? LEVELS[0];
+    // Sustained: from the best probe level down, the first level that holds p95 < 500 ms for the whole run
+    // (review workflows queue up over a minute, so a short probe can be optimistic).
+    const candidates = LEVELS.filter((l) => l <= (best?.concurrency ?? LEVELS[0])).sort((x, y) => y - x);
+    let sustained;
+    let level = candidates[0];
+    for (level of candidates) {
+      sustained = await drive(level, SECONDS, submission);
+      log(`sustained ${SECONDS} s of submissions (create + submit): ${fmt(sustained)}`);
+      if (sustained.p95 < 500 && sustained.errors === 0) break;
+    }
     const baseline = await drive(level, Math.min(20, SECONDS), list);
     log(`baseline (plain NocoBase list, dutyItems:list): ${fmt(baseline)}`);
-    const sustained = await drive(level, SECONDS, submission);
-    log(`sustained ${SECONDS} s of submissions (create + submit): ${fmt(sustained)}`);
     const rss = rssOfPort(port);
     log(`rss after: ${rss} MB`);
     const verdict = sustained.p95 < 500 && sustained.errors === 0;
