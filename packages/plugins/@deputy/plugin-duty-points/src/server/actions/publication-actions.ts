@@ -44,10 +44,14 @@ export function registerPublicationActions(app: Application, publication: Public
       if (!['accepted', 'rejected'].includes(values.decision)) return ctx.throw(400, t('Decide with accepted or rejected'));
       if (!String(values.reason || '').trim()) return ctx.throw(400, t('Give the reason of the decision'));
       const repo = ctx.db.getRepository('pointAppeals');
-      const appeal = await repo.findOne({ filterByTk });
-      if (!appeal) return ctx.throw(404, t('The appeal does not exist'));
-      if (appeal.get('status') !== 'pending') return ctx.throw(400, t('This appeal has already been decided'));
-      ctx.body = await repo.update({ filterByTk, values: { status: values.decision, decisionReason: values.reason }, context: ctx, appealDecision: true } as any);
+      // The appeal row is locked while deciding: of two decisions at the same moment, one stands.
+      const decided = await ctx.db.sequelize.transaction(async (transaction: any) => {
+        const appeal = await repo.findOne({ filterByTk, transaction, lock: transaction.LOCK.UPDATE });
+        if (!appeal) return ctx.throw(404, t('The appeal does not exist'));
+        if (appeal.get('status') !== 'pending') return ctx.throw(400, t('This appeal has already been decided'));
+        return repo.update({ filterByTk, values: { status: values.decision, decisionReason: values.reason }, context: ctx, transaction, appealDecision: true } as any);
+      });
+      ctx.body = decided;
       await next();
     },
   });
