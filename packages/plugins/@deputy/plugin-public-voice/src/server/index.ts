@@ -1,1 +1,13 @@
+export { OpinionFlow, TRANSITIONS, ACCEPTED_STATUSES } from './services/opinion-flow';
+export type { OpinionAction } from './services/opinion-flow';
+export { PublicIntake } from './services/public-intake';
+export { Mediation } from './services/mediation';
+export { OpinionStats, closureRate, periodRange } from './services/stats';
+export type { Range, Scope } from './services/stats';
+export { OpinionCrediting } from './services/crediting';
+export { RateLimiter } from './services/rate-limiter';
+export { readSettings } from './services/settings';
+export type { VoiceSettings } from './services/settings';
+export { VoiceError } from './services/errors';
+export { VOICE_COLLECTIONS, PluginPublicVoiceServer } from './plugin';
 export { default } from './plugin';

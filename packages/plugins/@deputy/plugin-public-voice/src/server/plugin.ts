@@ -1,5 +1,98 @@
+import {
+  auditChanges,
+  keepSingleRow,
+  protectFromDeletion,
+  refuseDirectCreates,
+  refuseOutOfScopeWrites,
+  registerInCollectionManager,
+  validateFields,
+} from '@deputy/plugin-deputies';
 import { Plugin } from '@nocobase/server';
+import { registerMediationActions } from './actions/mediation-actions';
+import { registerOpinionActions } from './actions/opinion-actions';
+import { registerPublicActions } from './actions/public-actions';
+import { registerStatsActions } from './actions/stats-actions';
+import classSeeds from './seeds/opinion-classes.json';
+import { OpinionCrediting } from './services/crediting';
+import { Mediation } from './services/mediation';
+import { OpinionFlow } from './services/opinion-flow';
+import { PublicIntake } from './services/public-intake';
+import { grantVoicePermissions } from './services/role-grants';
+import { enforceVoiceRules } from './services/rules';
+import { DEFAULT_SETTINGS } from './services/settings';
+import { OpinionStats } from './services/stats';
 
-export class PluginServer extends Plugin {}
+export const VOICE_COLLECTIONS = ['publicVoiceSettings', 'opinionClasses', 'opinions', 'opinionMilestones', 'mediationCases'];
 
-export default PluginServer;
+/** 码上找代表 and the closed loop of 群众意见建议: public QR form, classification on a clock, escalation, 一三六九 mediation, dashboards. */
+export class PluginPublicVoiceServer extends Plugin {
+  flow: OpinionFlow;
+  intake: PublicIntake;
+  mediation: Mediation;
+  stats: OpinionStats;
+  crediting: OpinionCrediting;
+
+  async load() {
+    this.flow = new OpinionFlow(this.app);
+    this.intake = new PublicIntake(this.app, this.flow);
+    this.mediation = new Mediation(this.app);
+    this.stats = new OpinionStats(this.db);
+    this.crediting = new OpinionCrediting(this.app);
+    enforceVoiceRules(this.db, this.mediation);
+    // After this plugin's own rules: the suite's checks of every field (types, choices, dates, references, lengths).
+    validateFields(this.app, this.db, VOICE_COLLECTIONS.filter((n) => n !== 'opinionMilestones'));
+    registerPublicActions(this.app, this.intake);
+    registerOpinionActions(this.app, this.flow, this.intake, this.crediting);
+    registerMediationActions(this.app, this.mediation);
+    registerStatsActions(this.app, this.stats);
+    protectFromDeletion(this.app, this.db, VOICE_COLLECTIONS);
+    refuseDirectCreates(this.app, ['opinionMilestones'], '@deputy/plugin-deputies');
+    keepSingleRow(this.app, ['publicVoiceSettings'], '@deputy/plugin-deputies');
+    refuseOutOfScopeWrites(this.app, ['opinions', 'mediationCases']);
+    auditChanges(this.db, { opinionClasses: {}, publicVoiceSettings: {} });
+    this.app.on('afterStart', () => this.scheduleDailyJob());
+  }
+
+  /** Every day at 00:20 (Asia/Shanghai): escalate overdue opinions, flag overdue mediation milestones. */
+  private scheduleDailyJob() {
+    const manager: any = (this.app as any).cronJobManager;
+    if (!manager?.addJob) return;
+    manager.addJob({
+      cronTime: '0 20 0 * * *',
+      timeZone: 'Asia/Shanghai',
+      onTick: () => this.daily().catch((e) => this.log.error('public-voice daily job failed', { error: e?.message })),
+    });
+  }
+
+  /** The daily job, with the clock passed in (tests pass a fake "now"). */
+  async daily(now = new Date()) {
+    const opinions = await this.flow.escalateOverdue(now);
+    const mediation = await this.mediation.checkOverdue(now);
+    return { opinions, mediation };
+  }
+
+  /** Shorthand of the daily job's first half: escalates every opinion whose next step is overdue at `now`. */
+  escalateOverdue(now = new Date()) {
+    return this.flow.escalateOverdue(now);
+  }
+
+  async install() {
+    await this.ensureDefaults();
+  }
+
+  async upgrade() {
+    await this.ensureDefaults();
+  }
+
+  /** Idempotent: collections in the collection manager, the seeded classes and settings, role permissions. */
+  private async ensureDefaults() {
+    await registerInCollectionManager(this.db, VOICE_COLLECTIONS);
+    const settings = this.db.getRepository('publicVoiceSettings');
+    if (!(await settings.count())) await settings.create({ values: { ...DEFAULT_SETTINGS } });
+    const classes = this.db.getRepository('opinionClasses');
+    if (!(await classes.count())) await classes.createMany({ records: classSeeds });
+    await grantVoicePermissions(this.db);
+  }
+}
+
+export default PluginPublicVoiceServer;

@@ -1,0 +1,60 @@
+import type { Application } from '@nocobase/server';
+import { NS } from '../fields';
+import { answer } from '../services/errors';
+import type { Mediation } from '../services/mediation';
+import { MEDIATION_SYSTEM_FIELDS } from '../services/mediation';
+import { idOf, isAdministrator, isStaff, myStationIds } from './access';
+
+/**
+ * mediationCases:create    — staff open a case at their own station (administrators anywhere); the clock starts.
+ * mediationCases:milestone — respond / intervene / mediate / solution reached now (with a note), in order.
+ * mediationCases:close     — agreed (needs the mediation milestone and the signed agreement attached) or failed.
+ */
+export function registerMediationActions(app: Application, mediation: Mediation) {
+  const t = (ctx: any, key: string) => ctx.t(key, { ns: NS });
+  const visible = async (ctx: any) => {
+    const { filterByTk, filter } = ctx.action.params;
+    if (filterByTk === undefined || !/^\d{1,15}$/.test(String(filterByTk))) return ctx.throw(404, t(ctx, 'The record does not exist or is outside your permissions'));
+    const row: any = await ctx.db.getRepository('mediationCases').findOne({ filterByTk, filter });
+    if (!row) return ctx.throw(404, t(ctx, 'The record does not exist or is outside your permissions'));
+    return row;
+  };
+
+  app.resourceManager.registerPreActionHandler('mediationCases:create', async (ctx: any, next) => {
+    const values = (ctx.action.params.values ??= {});
+    for (const key of MEDIATION_SYSTEM_FIELDS) delete values[key];
+    if (!isAdministrator(ctx)) {
+      const mine = isStaff(ctx) ? await myStationIds(ctx) : [];
+      const stationId = idOf(values.stationId ?? values.station) ?? mine[0];
+      if (!mine.includes(Number(stationId))) return ctx.throw(403, t(ctx, 'You can open mediation cases only at your own station'));
+      values.stationId = stationId;
+      delete values.station;
+      const whitelist = ctx.action.params.whitelist;
+      if (Array.isArray(whitelist) && !whitelist.includes('stationId')) whitelist.push('stationId');
+    }
+    await next();
+  });
+
+  app.resourceManager.registerActionHandlers({
+    'mediationCases:milestone': async (ctx: any, next) => {
+      const row = await visible(ctx);
+      const values = ctx.action.params.values ?? {};
+      try {
+        ctx.body = await mediation.reach(row.get('id'), String(values.stage ?? ''), { note: values.note }, { context: ctx });
+      } catch (e) {
+        return answer(ctx, e);
+      }
+      await next();
+    },
+    'mediationCases:close': async (ctx: any, next) => {
+      const row = await visible(ctx);
+      const values = ctx.action.params.values ?? {};
+      try {
+        ctx.body = await mediation.close(row.get('id'), { result: values.result, outcome: values.outcome }, { context: ctx });
+      } catch (e) {
+        return answer(ctx, e);
+      }
+      await next();
+    },
+  });
+}

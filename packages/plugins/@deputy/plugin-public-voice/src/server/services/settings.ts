@@ -1,0 +1,42 @@
+import type { Database, Transactionable } from '@nocobase/database';
+
+export type VoiceSettings = {
+  submissionsPerIp: number;
+  submissionsPerCode: number;
+  lookupsPerIp: number;
+  windowMinutes: number;
+  maxPhotos: number;
+  maxPhotoKb: number;
+  classifyWithinDays: number;
+  creditItemCode: string;
+};
+
+export const DEFAULT_SETTINGS: VoiceSettings = {
+  submissionsPerIp: 5,
+  submissionsPerCode: 30,
+  lookupsPerIp: 60,
+  windowMinutes: 10,
+  maxPhotos: 3,
+  maxPhotoKb: 2048,
+  classifyWithinDays: 1,
+  creditItemCode: 'D14',
+};
+
+const num = (v: unknown, fallback: number) => (v === null || v === undefined || v === '' || !Number.isFinite(Number(v)) ? fallback : Number(v));
+
+/** The settings row (publicVoiceSettings), with the defaults for anything missing. */
+export async function readSettings(db: Database, options: Transactionable = {}): Promise<VoiceSettings> {
+  const row: any = await db.getRepository('publicVoiceSettings').findOne({ sort: ['id'], transaction: options.transaction });
+  const v = row?.toJSON() ?? {};
+  const d = DEFAULT_SETTINGS;
+  return {
+    submissionsPerIp: num(v.submissionsPerIp, d.submissionsPerIp),
+    submissionsPerCode: num(v.submissionsPerCode, d.submissionsPerCode),
+    lookupsPerIp: num(v.lookupsPerIp, d.lookupsPerIp),
+    windowMinutes: num(v.windowMinutes, d.windowMinutes),
+    maxPhotos: num(v.maxPhotos, d.maxPhotos),
+    maxPhotoKb: num(v.maxPhotoKb, d.maxPhotoKb),
+    classifyWithinDays: num(v.classifyWithinDays, d.classifyWithinDays),
+    creditItemCode: v.creditItemCode || d.creditItemCode,
+  };
+}
