@@ -69,7 +69,7 @@ export class PluginSixOnesServer extends Plugin {
       await next();
     });
     this.recomputeOnChange();
-    this.app.on('afterStart', () => this.scheduleNightlyJob());
+    this.scheduleNightlyJob();
   }
 
   /** Incremental compliance: each change recomputes, in its own transaction, the slices it affects. */
@@ -103,7 +103,30 @@ export class PluginSixOnesServer extends Plugin {
         month = monthOf(addDays(month.to, 1));
       }
     });
-    this.db.on('dutyRules.afterSave', async (rule: any, options: any) => {
+    // A deputy just added: the periods of today. Elected, leaving or moving: every period of the years concerned.
+    this.db.on('deputies.afterCreate', async (deputy: any, options: any) => {
+      await c.recomputeDeputy(deputy.get('id'), [], options.transaction, shanghaiToday());
+    });
+    this.db.on('deputies.afterUpdate', async (deputy: any, options: any) => {
+      const id = deputy.get('id');
+      const fields = ['electedOn', 'leftOn', 'status', 'stationId', 'termId'];
+      if (!fields.some((name) => deputy.changed(name))) return;
+      const thisYear = Number(shanghaiToday().slice(0, 4));
+      const years = new Set<number>([thisYear]);
+      for (const name of ['electedOn', 'leftOn']) {
+        for (const v of [deputy.get(name), deputy.previous(name)]) {
+          const y = Number(asDate(v).slice(0, 4));
+          if (y && y <= thisYear && y >= thisYear - 1) years.add(y);
+        }
+      }
+      await c.recomputeDeputy(id, [...years], options.transaction);
+    });
+    // Grid areas are set with the deputy (its associations): the standing rule follows.
+    this.db.on('deputies.afterSaveWithAssociations', async (deputy: any, options: any) => {
+      await c.recomputeFor(['gridAreas'], shanghaiToday(), { deputyIds: [deputy.get('id')] }, options.transaction);
+    });
+    // After the associations are saved, so that a rule's new duty items count at once.
+    this.db.on('dutyRules.afterSaveWithAssociations', async (rule: any, options: any) => {
       // An edited rule: its results of this year follow at once.
       await this.db.getModel('ruleResults').destroy({ where: { ruleId: rule.get('id') }, transaction: options.transaction });
       if (!rule.get('active')) return;
@@ -116,11 +139,18 @@ export class PluginSixOnesServer extends Plugin {
     });
   }
 
-  /** Every night at 00:30 (Asia/Shanghai): next month's sessions, settle past ones, recompute this year, remind. */
+  /**
+   * Every night at 00:30 (Asia/Shanghai): next month's sessions, settle past ones, recompute this year, remind.
+   * Added in load() — NocoBase's CronJobManager starts its jobs on afterStart, so a job added in an afterStart
+   * listener of our own would never run — and replaced, not doubled, when the app reloads.
+   */
+  nightlyJob: any;
+
   private scheduleNightlyJob() {
     const manager: any = (this.app as any).cronJobManager;
     if (!manager?.addJob) return;
-    manager.addJob({
+    if (this.nightlyJob) manager.removeJob(this.nightlyJob);
+    this.nightlyJob = manager.addJob({
       cronTime: '0 30 0 * * *',
       timeZone: 'Asia/Shanghai',
       onTick: () => this.nightly().catch((e) => this.log.error('六个一 nightly job failed', { error: e?.message })),

@@ -191,7 +191,9 @@ describe('plugin-six-ones: the 六个一 rules, compliance and the 逢6 schedule
     expect(staff.body.data.deputies.map((d: any) => d.deputyId).sort()).toEqual([w.deputy1.id, w.deputy2.id]);
     expect(staff.body.data.stations.map((s: any) => s.stationId)).toEqual([w.station.id]);
     const otherStaff = await w.otherHead.agent.get(`/ruleResults:matrix?period=${Y}-06`);
-    expect(otherStaff.body.data.deputies).toEqual([]);
+    // Only its own station's deputies (代表三, with the standing grid-area rule), never 高沙镇's.
+    expect(otherStaff.body.data.deputies.map((d: any) => d.station)).not.toContain('高沙镇联络站');
+    expect(otherStaff.body.data.deputies.map((d: any) => d.deputyId)).not.toContain(w.deputy1.id);
     const list = await w.d1.agent.resource('ruleResults').list({ paginate: false });
     expect(new Set(list.body.data.map((r: any) => r.deputyId))).toEqual(new Set([w.deputy1.id]));
     expect((await w.admin.agent.resource('ruleResults').create({ values: { status: 'met' } })).status).toBe(403);

@@ -67,10 +67,7 @@ export class Compliance {
    */
   async fillMissing(date: string) {
     for (const rule of await this.rules()) {
-      const periods = rule.period === 'term' || rule.period === 'standing'
-        ? (await this.periodsOf(rule, Number(date.slice(0, 4)))).filter((p) => rule.period === 'standing' || (p.from <= date && date <= p.to))
-        : [periodOf(rule.period, date)];
-      for (const period of periods) {
+      for (const period of await this.periodsAt(rule, date)) {
         if (!period || period.from > shanghaiToday()) continue;
         const where: any = { ruleId: rule.id, periodKey: period.key };
         if (rule.subject === 'station') where.deputyId = null;
@@ -79,12 +76,37 @@ export class Compliance {
     }
   }
 
+  /** The periods of a rule that contain `date` (a month, a quarter, a year, the terms around it, or "standing"). */
+  async periodsAt(rule: Rule, date: string, transaction?: Transaction): Promise<Period[]> {
+    if (rule.period === 'term' || rule.period === 'standing') {
+      return (await this.periodsOf(rule, Number(date.slice(0, 4)), transaction)).filter((p) => rule.period === 'standing' || (p.from <= date && date <= p.to));
+    }
+    const period = periodOf(rule.period, date);
+    return period ? [period] : [];
+  }
+
   /** Recomputes what a change on `date` affects: the rules counting `measure`, narrowed to `scope`. */
   async recomputeFor(measures: string[], date: string, scope: Scope, transaction?: Transaction, itemId?: number) {
     const rules = (await this.rules({}, transaction)).filter((r) => measures.includes(r.measure) && (itemId === undefined || r.itemIds.includes(itemId)));
     for (const rule of rules) {
-      const periods = rule.period === 'term' ? (await this.periodsOf(rule, Number(date.slice(0, 4)), transaction)).filter((p) => p.from <= date && date <= p.to) : [periodOf(rule.period, date)];
-      for (const period of periods) if (period) await this.compute(rule, period, scope, transaction);
+      for (const period of await this.periodsAt(rule, date, transaction)) await this.compute(rule, period, scope, transaction);
+    }
+  }
+
+  /**
+   * One deputy's rows of the deputy rules, for every begun period of the given years (a deputy elected, leaving
+   * or moving station), or — with `only` — just the periods containing that date (a deputy just added).
+   */
+  async recomputeDeputy(deputyId: number, years: number[], transaction?: Transaction, only?: string) {
+    const today = shanghaiToday();
+    for (const rule of (await this.rules({}, transaction)).filter((r) => r.subject === 'deputy')) {
+      const periods = only ? await this.periodsAt(rule, only, transaction) : (await Promise.all(years.map((y) => this.periodsOf(rule, y, transaction)))).flat();
+      const done = new Set<string>();
+      for (const period of periods) {
+        if (period.from > today || done.has(period.key)) continue;
+        done.add(period.key);
+        await this.compute(rule, period, { deputyIds: [deputyId] }, transaction);
+      }
     }
   }
 
