@@ -167,7 +167,8 @@ export class PluginSixOnesServer extends Plugin {
     const year = Number(addDays(today, -1).slice(0, 4));
     const slices = await this.compliance.recomputeYear(year);
     const reminders = await this.reminders.send(today);
-    return { closed, slices, reminders };
+    const sessionNotices = await this.reminders.sessions(today);
+    return { closed, slices, reminders, sessionNotices };
   }
 
   async install() {

@@ -47,4 +47,24 @@ describe('plugin-six-ones: reminders', () => {
     // The same day again: no second reminder.
     expect((await plugin.reminders.send(fiveDaysBefore)).sent).toBe(0);
   });
+  it('tells the station staff and the rostered deputies of an announced session, once, and nobody before its notice date', async () => {
+    const plugin = app.pm.get('@deputy/plugin-six-ones') as PluginSixOnesServer;
+    const today = new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10);
+    const inDays = (n: number) => new Date(new Date(`${today}T00:00:00Z`).getTime() + n * 86400e3).toISOString().slice(0, 10);
+    const station = await app.db.getRepository('liaisonStations').findOne({ filter: { name: '高沙镇联络站' } });
+    const deputy = await app.db.getRepository('deputies').findOne({ filter: { userId: deputyUser.id } });
+    const session = await app.db.getRepository('receptionSessions').create({
+      values: { stationId: station.get('id'), scheduledOn: inDays(2), date: inDays(2), noticeOn: inDays(1), roster: [deputy.get('id')] },
+    });
+    // Not yet announced.
+    expect(await plugin.reminders.sessions(today)).toEqual({ sessions: 0, sent: 0 });
+    expect(await plugin.reminders.sessions(inDays(1))).toEqual({ sessions: 1, sent: 2 });
+    const log = await app.db.getRepository('reminderLog').find({ filter: { key: { $like: `six-ones-session:${session.get('id')}:%` } } });
+    expect(log.map((l: any) => l.get('userId')).sort()).toEqual([deputyUser.id, headUser.id].sort());
+    expect(log[0].get('content')).toContain('代表一');
+    expect(log[0].get('content')).toContain(inDays(2));
+    // Once only; and after the day, nothing.
+    expect((await plugin.reminders.sessions(inDays(2))).sent).toBe(0);
+    expect(await plugin.reminders.sessions(inDays(3))).toEqual({ sessions: 0, sent: 0 });
+  });
 });

@@ -32,4 +32,32 @@ export class Reminders {
     }
     return { users: byUser.size, sent };
   }
+
+  /**
+   * Upcoming reception sessions, once announced (public notice date reached, day not passed): the station's
+   * staff and the deputies on the roster are told the day and who is on duty, once per session and person.
+   */
+  async sessions(today = shanghaiToday()) {
+    const db = this.app.db;
+    const due = await db.getRepository('receptionSessions').find({
+      filter: { status: 'planned', noticeOn: { $lte: today }, date: { $gte: today } },
+      appends: ['roster', 'station', 'station.staff'],
+      sort: ['date'],
+    });
+    const notifier = (this.app.pm.get('@deputy/plugin-deputies') as PluginDeputiesServer).notifier;
+    let sent = 0;
+    for (const session of due as any[]) {
+      const roster: any[] = session.get('roster') ?? [];
+      const date = String(session.get('date') ?? '').slice(0, 10);
+      const content = `${session.get('station')?.get('name') ?? ''} 逢6接待 ${date}，值班代表：${roster.map((d) => d.get('name')).join('、') || '（未排班）'}`;
+      const users = new Set<number>([
+        ...(session.get('station')?.get('staff') ?? []).map((u: any) => u.get('id')),
+        ...roster.map((d) => d.get('userId')).filter(Boolean),
+      ]);
+      for (const userId of users) {
+        if (await notifier.remind(userId, `six-ones-session:${session.get('id')}:${userId}`, '逢6接待提醒', content)) sent += 1;
+      }
+    }
+    return { sessions: due.length, sent };
+  }
 }
