@@ -1,0 +1,72 @@
+import { sleep } from '@nocobase/test';
+import { step, useVoiceWorld } from './setup';
+
+describe('with plugin-duty-points: an opinion accepted into handling credits the deputy’s item D14 through the normal review', () => {
+  const ctx = useVoiceWorld(true);
+  /** On SQLite (one connection) the review workflow must finish before the next write. */
+  const settled = async () => {
+    const deadline = Date.now() + 60000;
+    while (Date.now() < deadline) {
+      await sleep(300);
+      if ((await ctx.app.db.getRepository('executions').count({ filter: { status: 0, 'jobs.status': { $ne: 0 } } })) === 0) return;
+    }
+  };
+  const pendingTaskFor = async (agent: any, recordId: number) => {
+    const deadline = Date.now() + 60000;
+    while (Date.now() < deadline) {
+      const res = await agent.resource('workflowManualTasks').listMine({ filter: { status: 0 }, appends: ['execution'] });
+      const task = (res.body.data || []).find((t: any) => t.execution?.context?.data?.id === recordId);
+      if (task) return task;
+      await sleep(200);
+    }
+    throw new Error(`no pending review task for record ${recordId}`);
+  };
+  const dutyRecords = (source: string) => ctx.app.db.getRepository('dutyRecords').find({ filter: { source }, appends: ['item'] });
+
+  it('assigning a QR opinion files one submitted D14 record for the deputy, reviewed by the station head; later steps file nothing more', async () => {
+    const { w } = ctx;
+    const code = (await w.submit(await w.token('deputies', w.deputyA1.id))).body.data.trackingCode;
+    const id = (await w.app.db.getRepository('opinions').findOne({ filter: { trackingCode: code } })).get('id');
+    await step(w.staffA.agent, id, 'classify', { opinionClassId: (await w.classOf('XW')).id });
+    expect(await dutyRecords(`opinion:${id}`)).toHaveLength(0);
+    const assigned = await step(w.staffA.agent, id, 'assign', { handlingUnit: '高沙镇村建站' });
+    expect(assigned.creditStatus).toBe('filed');
+    const [record] = (await dutyRecords(`opinion:${id}`)) as any[];
+    expect(record.get('id')).toBe(assigned.dutyRecordId);
+    expect(record.toJSON()).toMatchObject({ deputyId: w.deputyA1.id, status: 'submitted', reviewerId: w.staffA.user.id });
+    expect(record.get('item').get('code')).toBe('D14');
+    expect(record.get('description')).toContain(code);
+    await pendingTaskFor(w.staffA.agent, record.get('id'));
+    await settled();
+    await step(w.dA1.agent, id, 'progress', { note: '村建站已派人' });
+    await step(w.dA1.agent, id, 'answer', { answer: '已修复' });
+    await settled();
+    expect(await dutyRecords(`opinion:${id}`)).toHaveLength(1);
+  });
+
+  it('an opinion to a station without a deputy files nothing; a failed filing keeps its reason and can be retried', async () => {
+    const { w } = ctx;
+    const code = (await w.submit(await w.token('liaisonStations', w.stationA.id))).body.data.trackingCode;
+    const id = (await w.app.db.getRepository('opinions').findOne({ filter: { trackingCode: code } })).get('id');
+    await step(w.staffA.agent, id, 'classify', { opinionClassId: (await w.classOf('YB')).id });
+    const assigned = await step(w.staffA.agent, id, 'assign', { handlingUnit: '镇民政办' });
+    expect(assigned.creditStatus ?? null).toBeNull();
+    expect(await dutyRecords(`opinion:${id}`)).toHaveLength(0);
+
+    // Station B has no head: the filing fails, the step does not.
+    await w.app.db.getRepository('liaisonStations').update({ filterByTk: w.stationB.id, values: { headId: null } });
+    const codeB = (await w.submit(await w.token('deputies', w.deputyB1.id))).body.data.trackingCode;
+    const idB = (await w.app.db.getRepository('opinions').findOne({ filter: { trackingCode: codeB } })).get('id');
+    await step(w.staffB.agent, idB, 'classify', { opinionClassId: (await w.classOf('JD')).id });
+    const answered = await step(w.staffB.agent, idB, 'answer', { answer: '当场答复' });
+    expect(answered.status).toBe('answered');
+    expect(answered.creditStatus).toBe('failed');
+    expect(answered.creditError).toBeTruthy();
+    await w.app.db.getRepository('liaisonStations').update({ filterByTk: w.stationB.id, values: { headId: w.staffB.user.id } });
+    const retried = await w.staffB.agent.post(`/opinions:credit?filterByTk=${idB}`).send({});
+    expect(retried.status).toBe(200);
+    expect(retried.body.data.creditStatus).toBe('filed');
+    await pendingTaskFor(w.staffB.agent, retried.body.data.dutyRecordId);
+    await settled();
+  });
+});
