@@ -1,0 +1,12 @@
+import { tExpr as flowTExpr, useFlowEngine } from '@nocobase/flow-engine';
+
+export const NS = '@deputy/plugin-public-voice';
+
+export function useT() {
+  const engine = useFlowEngine();
+  return (key: string, options: Record<string, any> = {}) => engine.context.t(key, { ns: [NS, 'client'], ...options });
+}
+
+export function tExpr(key: string) {
+  return flowTExpr(key, { ns: [NS, 'client'] });
+}
