@@ -63,7 +63,7 @@ export class OpinionStats {
     const today = shanghaiDate(now);
     const base = this.scopeFilter(scope);
     const classes = await this.db.getRepository('opinionClasses').find({ sort: ['sort', 'id'] });
-    const classNames = new Map(classes.map((c: any) => [c.get('id'), { name: c.get('name'), nameEn: c.get('nameEn') }]));
+    const classNames = new Map<number, { name: string; nameEn: string | null }>(classes.map((c: any) => [c.get('id'), { name: c.get('name'), nameEn: c.get('nameEn') }]));
     const cohort = await this.db.getRepository('opinions').find({
       filter: { ...base, receivedAt: { $gte: startOf(range.from), $lt: startOf(addDays(range.to, 1)) } },
       fields: ['id', 'status', 'receivedAt', 'closedAt', 'rating', 'opinionClassId', 'stationId'],
