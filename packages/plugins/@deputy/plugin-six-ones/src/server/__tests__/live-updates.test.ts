@@ -104,6 +104,20 @@ describe('plugin-six-ones: the matrix follows edits at once', () => {
     expect(await snapshot()).toEqual(incremental);
   });
 
+  it('never doubles a slice when the full run and incremental updates of it run at the same moment', async () => {
+    const year = Number(today().slice(0, 4));
+    await Promise.all([
+      plugin.compliance.recomputeYear(year),
+      ...Array.from({ length: 6 }, () => plugin.compliance.recomputeFor(['records'], today(), { deputyIds: [deputy1.id] })),
+    ]);
+    const r1 = await rule('R1');
+    const rows = await app.db.getRepository('ruleResults').count({ filter: { ruleId: r1.id, periodKey: monthOf(today()).key, deputyId: deputy1.id } });
+    expect(rows).toBe(1);
+    const all = await app.db.getRepository('ruleResults').find({ fields: ['ruleId', 'periodKey', 'deputyId', 'stationId'] });
+    const keys = all.map((r: any) => [r.get('ruleId'), r.get('periodKey'), r.get('deputyId'), r.get('stationId')].join('|'));
+    expect(new Set(keys).size).toBe(keys.length);
+  });
+
   it('keeps a working Saturday and moves a Sunday reception day to the next working day', async () => {
     const res = await admin.agent.resource('liaisonStations').create({ values: { name: '石江镇联络站', receptionDays: [10, 11] } });
     expect(res.status).toBe(200);
