@@ -1,5 +1,5 @@
 import { BlockModel } from '@nocobase/client';
-import { Alert, DatePicker, Space, Spin, Table, Tag, Tooltip } from 'antd';
+import { Alert, DatePicker, Select, Space, Spin, Table, Tag, Tooltip } from 'antd';
 import dayjs from 'dayjs';
 import React, { useEffect, useState } from 'react';
 import { tExpr, useT } from '../locale';
@@ -27,18 +27,27 @@ function StatusCell({ cell }: { cell?: Cell }) {
 function ComplianceMatrix({ api }: { api: any }) {
   const t = useT();
   const [month, setMonth] = useState(dayjs().format('YYYY-MM'));
+  const [stationId, setStationId] = useState<number | undefined>();
+  const [stations, setStations] = useState<{ value: number; label: string }[]>([]);
+  // The stations the user may see (administrators: all; staff: theirs), for the station filter.
+  useEffect(() => {
+    api
+      .request({ url: 'liaisonStations:list', params: { paginate: false, fields: ['id', 'name'], sort: ['id'] }, skipNotify: true })
+      .then((res: any) => setStations((res.data?.data ?? []).map((s: any) => ({ value: s.id, label: s.name }))))
+      .catch(() => setStations([]));
+  }, [api]);
   const [state, setState] = useState<{ loading: boolean; data?: Matrix; error?: string }>({ loading: true });
   useEffect(() => {
     let cancelled = false;
     setState((s) => ({ ...s, loading: true }));
     api
-      .request({ url: 'ruleResults:matrix', params: { period: month }, skipNotify: true })
+      .request({ url: 'ruleResults:matrix', params: { period: month, ...(stationId ? { stationId } : {}) }, skipNotify: true })
       .then((res: any) => !cancelled && setState({ loading: false, data: res.data?.data }))
       .catch((e: any) => !cancelled && setState({ loading: false, error: e?.response?.data?.errors?.[0]?.message ?? e?.message }));
     return () => {
       cancelled = true;
     };
-  }, [api, month]);
+  }, [api, month, stationId]);
   const rules = state.data?.rules ?? [];
   const columns = (subject: string) => [
     { title: subject === 'deputy' ? t('Deputy') : t('Liaison station'), dataIndex: 'name', fixed: 'left' as const },
@@ -52,6 +61,17 @@ function ComplianceMatrix({ api }: { api: any }) {
       <Space style={{ marginBottom: 12 }} wrap>
         <span>{t('Month')}</span>
         <DatePicker picker="month" allowClear={false} value={dayjs(`${month}-01`)} onChange={(v) => v && setMonth(v.format('YYYY-MM'))} />
+        {stations.length > 1 && (
+          <Select
+            data-testid="deputy-compliance-matrix-station"
+            allowClear
+            style={{ minWidth: 180 }}
+            placeholder={t('All stations')}
+            options={stations}
+            value={stationId}
+            onChange={(v) => setStationId(v ?? undefined)}
+          />
+        )}
       </Space>
       {state.error && <Alert type="error" showIcon message={state.error} />}
       <Spin spinning={state.loading}>
