@@ -127,6 +127,8 @@ describe('plugin-pairing-aid: plans, visits, outcomes and the KPIs', () => {
     expect(toDeputy.get('content')).not.toMatch(/430621/);
     expect(await app.db.getRepository('reminderLog').count({ filter: { userId: staffA.user.id } })).toBe(1);
     expect((await plugin.visitReminders.send(lastYear(31))).sent).toBe(0);
+    // The daily job is registered with NocoBase's cron manager, which starts it.
+    expect((app as any).cronJobManager.jobs.has(plugin.reminderJob)).toBe(true);
   });
 
   it('counts a household with a current plan once its plan exists and is not past review', async () => {
