@@ -13,7 +13,9 @@ import { Notifier } from './services/notifier';
 import { translateFieldErrors } from './services/field-error-messages';
 import { daysOfMonth, validateFields } from './services/field-validation';
 import { enforceGridAreaLimit } from './services/grid-area-limit';
+import { installPages, SuitePageSpec } from './services/page-installer';
 import { installRoleDefaults } from './services/role-defaults';
+import pages from './pages/pages.json';
 import { refuseCreatesForOtherStations, refuseOutOfScopeWrites } from './services/scope-guard';
 import { protectSignIn } from './services/sign-in-protection';
 import { keepSingleRow, refuseDirectCreates } from './services/system-data-guard';
@@ -67,6 +69,15 @@ export class PluginDeputiesServer extends Plugin {
     await this.ensureDefaults();
   }
 
+  /** The suite's pages: on install, upgrade and re-enable; pages already installed are left as they are. */
+  async afterEnable() {
+    await this.installPages();
+  }
+
+  async installPages() {
+    return installPages(this.app, pages as SuitePageSpec[], { plugin: NS, locale: enUS });
+  }
+
   /** Idempotent: registers collections, the settings row and the suite's roles when missing. */
   private async ensureDefaults() {
     await registerInCollectionManager(this.db, DEPUTY_COLLECTIONS);
@@ -77,6 +88,7 @@ export class PluginDeputiesServer extends Plugin {
     const year = Number(shanghaiToday().slice(0, 4));
     await this.calendar.seedStatutory([year - 1, year, year + 1]);
     await this.notifier.ensureChannel();
+    await this.installPages();
   }
 }
 

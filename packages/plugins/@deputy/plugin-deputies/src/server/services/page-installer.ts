@@ -1,0 +1,216 @@
+import type { Application } from '@nocobase/server';
+import { NS, tt } from '../field-builders';
+import { ADMIN_ROLES } from './administrators';
+
+/**
+ * Installs the suite's menus and pages as ordinary NocoBase modern pages (flowPage routes made of
+ * NocoBase's own blocks), through flow-engine's `flowSurfaces:applyBlueprint`, called in-process.
+ *
+ * - Each page has a stable key of ours, recorded in `suitePages` when it is created. A recorded key is
+ *   never applied again, so upgrades never overwrite — or bring back — a page an administrator changed,
+ *   renamed, moved or deleted. A page of the same title already under the suite's menu group (say, a
+ *   database restored without `suitePages`) is adopted as it is, never replaced.
+ * - Pages sit under one menu group, 代表履职, created once (key `group`).
+ * - Each page's route and tab routes, and the group, are granted to the roles listed for the page and to
+ *   the administrator roles; nothing else is granted. Later changes in 角色和权限 › 菜单 stand.
+ * - Titles are written in the JSON as English locale keys of the owning plugin and stored as
+ *   `{{t("…", { ns })}}` templates, which the menu, page header and block titles compile in the user's
+ *   language (zh-CN / en-US).
+ * - When flow-engine (flowSurfaces) or the desktop routes are missing — e.g. server tests without those
+ *   plugins — nothing happens.
+ */
+
+/** A page as shipped in a plugin's `src/server/pages/*.json`. */
+export type SuitePageSpec = {
+  /** Stable, unique across the suite, e.g. `duty-points.my-records`. Never change it once shipped. */
+  key: string;
+  /** Roles that see the page besides administrators (`npc-admin`, `admin`, `root` always do). */
+  roles: string[];
+  /** Custom client blocks (FlowModel `use` names) appended to a tab after NocoBase's blocks. */
+  customBlocks?: { use: string; tab?: number }[];
+  /** An `applyBlueprint` document (version 1, mode create) without `navigation`: the installer adds it. */
+  blueprint: Record<string, any> & { page: { title: string; icon?: string }; tabs: any[] };
+};
+
+export type InstallPagesOptions = {
+  /** Package name of the plugin owning the pages: the locale namespace of their titles. */
+  plugin: string;
+  /** Titles must be keys of this locale (the plugin's en-US.json), so both languages exist. */
+  locale?: Record<string, string>;
+};
+
+export type InstallPagesResult = { skipped?: string; created: string[]; kept: string[]; adopted: string[]; failed: { key: string; error: string }[] };
+
+const GROUP_KEY = 'group';
+const GROUP_TITLE = tt('Deputy duty performance', NS);
+
+function flowSurfacesAction(app: Application, actionName: string) {
+  const resource: any = app.resourceManager.getResource('flowSurfaces');
+  if (!resource) return undefined;
+  try {
+    return resource.getAction(actionName)?.getHandler();
+  } catch {
+    return undefined;
+  }
+}
+
+/** Runs a flowSurfaces action as the root role, the way its HTTP handler would; throws its error. */
+async function callFlowSurfaces(app: Application, actionName: string, values: Record<string, any>) {
+  const handler = flowSurfacesAction(app, actionName);
+  if (!handler) throw new Error(`flowSurfaces:${actionName} is not available`);
+  const ctx: any = {
+    app,
+    db: app.db,
+    action: { actionName, resourceName: 'flowSurfaces', params: { values } },
+    state: { currentRoles: ['root'], currentRole: 'root' },
+    request: { method: 'POST', headers: {}, querystring: '' },
+    i18n: app.i18n,
+    t: (key: string, options?: any) => app.i18n.t(key, options),
+    getCurrentLocale: () => app.i18n.language,
+  };
+  await handler(ctx, async () => {});
+  if (ctx.status && ctx.status >= 400) {
+    const errors = ctx.body?.errors ?? ctx.body;
+    throw new Error(`flowSurfaces:${actionName} failed (${ctx.status}): ${JSON.stringify(errors)}`);
+  }
+  return ctx.body?.data ?? ctx.body;
+}
+
+/** Replaces the English title keys of a page document by `{{t()}}` templates in the plugin's namespace. */
+export function localizeBlueprint(blueprint: SuitePageSpec['blueprint'], ns: string, locale?: Record<string, string>) {
+  const doc = JSON.parse(JSON.stringify(blueprint));
+  const localize = (holder: any, where: string) => {
+    if (!holder?.title) return;
+    if (locale && !(holder.title in locale)) throw new Error(`page title "${holder.title}" (${where}) is not in the locale of ${ns}`);
+    holder.title = tt(holder.title, ns);
+  };
+  localize(doc.page, 'page');
+  for (const [name, collection] of Object.entries<any>(doc.defaults?.collections ?? {})) {
+    for (const group of collection.fieldGroups ?? []) localize(group, `field group of ${name}`);
+  }
+  for (const tab of doc.tabs ?? []) {
+    localize(tab, `tab ${tab.key}`);
+    for (const block of tab.blocks ?? []) localize(block, `block ${block.key}`);
+  }
+  return doc;
+}
+
+async function routeExists(app: Application, id: unknown) {
+  return id != null && !!(await app.db.getRepository('desktopRoutes').findOne({ filterByTk: id as any }));
+}
+
+/** The suite's menu group: the recorded one if it still exists, else one titled 代表履职, else a new one. */
+async function ensureGroup(app: Application): Promise<number> {
+  const marks = app.db.getRepository('suitePages');
+  const routes = app.db.getRepository('desktopRoutes');
+  const mark: any = await marks.findOne({ filter: { key: GROUP_KEY } });
+  if (mark && (await routeExists(app, mark.get('routeId')))) return mark.get('routeId');
+  let group: any = await routes.findOne({ filter: { type: 'group', title: GROUP_TITLE, parentId: null } });
+  if (!group) {
+    const created = await callFlowSurfaces(app, 'createMenu', { type: 'group', title: GROUP_TITLE, icon: 'AuditOutlined' });
+    group = await routes.findOne({ filterByTk: created.routeId });
+  }
+  const values = { key: GROUP_KEY, plugin: NS, routeId: group.get('id'), schemaUid: group.get('schemaUid') ?? null };
+  if (mark) await marks.update({ filterByTk: mark.get('id'), values });
+  else await marks.create({ values });
+  return group.get('id');
+}
+
+/** Grants routes (and nothing else) to roles; existing grants are kept. */
+async function grantRoutes(app: Application, roles: string[], routeIds: number[]) {
+  for (const role of roles) {
+    if (!(await app.db.getRepository('roles').findOne({ filterByTk: role }))) continue;
+    const repo: any = app.db.getRepository('roles.desktopRoutes', role);
+    const have = new Set((await repo.find({ fields: ['id'] })).map((r: any) => r.get('id')));
+    const missing = routeIds.filter((id) => !have.has(id));
+    if (missing.length) await repo.add(missing);
+  }
+}
+
+/** The page route and its tab routes. */
+async function routeTree(app: Application, routeId: number): Promise<any[]> {
+  const routes = app.db.getRepository('desktopRoutes');
+  const page = await routes.findOne({ filterByTk: routeId });
+  const tabs = await routes.find({ filter: { parentId: routeId }, sort: ['sort'] });
+  return [page, ...tabs];
+}
+
+/** Appends a custom block to a tab's block grid (as `flowModels:save` would). */
+async function addCustomBlock(app: Application, tabSchemaUid: string, use: string, key: string) {
+  const repo: any = app.db.getRepository('flowModels');
+  const grid = await repo.findModelByParentId(tabSchemaUid, { subKey: 'grid', includeAsyncNode: true });
+  if (!grid?.uid) throw new Error(`no block grid on tab ${tabSchemaUid}`);
+  await repo.upsertModel({ uid: `${key}-${use}`.replace(/[^A-Za-z0-9_-]/g, '-'), use, parentId: grid.uid, subKey: 'items', subType: 'array', stepParams: {} });
+}
+
+/**
+ * Creates the pages not installed yet, in order, under the suite's menu group, and grants them.
+ * Idempotent; safe to call from install, upgrade and afterEnable.
+ */
+export async function installPages(app: Application, pages: SuitePageSpec[], options: InstallPagesOptions): Promise<InstallPagesResult> {
+  const result: InstallPagesResult = { created: [], kept: [], adopted: [], failed: [] };
+  const db = app.db;
+  if (!flowSurfacesAction(app, 'applyBlueprint') || !db.hasCollection('desktopRoutes') || !db.hasCollection('flowModels')) {
+    return { ...result, skipped: 'flowSurfaces is not available' };
+  }
+  const marks = db.getRepository('suitePages');
+  const pending = [];
+  for (const page of pages) {
+    if (await marks.findOne({ filter: { key: page.key } })) result.kept.push(page.key);
+    else pending.push(page);
+  }
+  if (!pending.length) return result;
+
+  const groupId = await ensureGroup(app);
+  // root sees every menu anyway.
+  const adminRoles = ADMIN_ROLES.filter((r) => r !== 'root');
+  await grantRoutes(app, [...new Set([...adminRoles, ...pending.flatMap((p) => p.roles)])], [groupId]);
+  for (const page of pending) {
+    try {
+      await installPage(app, page, groupId, adminRoles, options, result);
+    } catch (error) {
+      // One page the platform refuses must not stop the plugin's install: it is logged and retried next upgrade.
+      result.failed.push({ key: page.key, error: error.message });
+      app.logger?.error?.(`[deputy] page ${page.key} was not installed: ${error.message}`);
+    }
+  }
+  return result;
+}
+
+async function installPage(
+  app: Application,
+  page: SuitePageSpec,
+  groupId: number,
+  adminRoles: string[],
+  options: InstallPagesOptions,
+  result: InstallPagesResult,
+) {
+  const db = app.db;
+  const marks = db.getRepository('suitePages');
+  {
+    const doc = localizeBlueprint(page.blueprint, options.plugin, options.locale);
+    const routes = db.getRepository('desktopRoutes');
+    // A page of this title already in our group (not recorded): adopt it as it is, never replace it.
+    let route: any = await routes.findOne({ filter: { type: 'flowPage', title: doc.page.title, parentId: groupId } });
+    if (route) {
+      result.adopted.push(page.key);
+    } else {
+      const applied = await callFlowSurfaces(app, 'applyBlueprint', {
+        version: '1',
+        mode: 'create',
+        ...doc,
+        navigation: { group: { routeId: groupId }, item: { title: doc.page.title, icon: doc.page.icon } },
+      });
+      route = await routes.findOne({ filter: { schemaUid: applied.target.pageSchemaUid } });
+      const tabs = await routes.find({ filter: { parentId: route.get('id') }, sort: ['sort'] });
+      for (const block of page.customBlocks ?? []) {
+        const tab = tabs[block.tab ?? 0];
+        await addCustomBlock(app, tab.get('schemaUid'), block.use, tab.get('schemaUid'));
+      }
+      result.created.push(page.key);
+    }
+    const tree = await routeTree(app, route.get('id'));
+    await grantRoutes(app, [...new Set([...adminRoles, ...page.roles])], tree.map((r) => r.get('id')));
+    await marks.create({ values: { key: page.key, plugin: options.plugin, routeId: route.get('id'), schemaUid: route.get('schemaUid') } });
+  }
+}
