@@ -37,6 +37,11 @@ export type InstallPagesOptions = {
   plugin: string;
   /** Titles must be keys of this locale (the plugin's en-US.json), so both languages exist. */
   locale?: Record<string, string>;
+  /**
+   * `defaults.collections` of applyBlueprint shared by all pages (field groups of the popups NocoBase
+   * generates for collections with many fields), already localized with `localizeDefaults`; a page's own win.
+   */
+  defaults?: Record<string, any>;
 };
 
 export type InstallPagesResult = { skipped?: string; created: string[]; kept: string[]; adopted: string[]; failed: { key: string; error: string }[] };
@@ -45,7 +50,13 @@ const GROUP_KEY = 'group';
 const GROUP_TITLE = tt('Deputy duty performance', NS);
 
 function flowSurfacesAction(app: Application, actionName: string) {
-  const resource: any = app.resourceManager.getResource('flowSurfaces');
+  let resource: any;
+  try {
+    // Throws when the resource is not defined (flow-engine not enabled, e.g. in server tests).
+    resource = app.resourceManager.getResource('flowSurfaces');
+  } catch {
+    return undefined;
+  }
   if (!resource) return undefined;
   try {
     return resource.getAction(actionName)?.getHandler();
@@ -93,6 +104,11 @@ export function localizeBlueprint(blueprint: SuitePageSpec['blueprint'], ns: str
     for (const block of tab.blocks ?? []) localize(block, `block ${block.key}`);
   }
   return doc;
+}
+
+/** Localizes the field group titles of a plugin's `defaults.collections` in its own namespace. */
+export function localizeDefaults(collections: Record<string, any>, ns: string, locale?: Record<string, string>) {
+  return localizeBlueprint({ page: { title: '' }, tabs: [], defaults: { collections } } as any, ns, locale).defaults.collections;
 }
 
 async function routeExists(app: Application, id: unknown) {
@@ -199,6 +215,7 @@ async function installPage(
         version: '1',
         mode: 'create',
         ...doc,
+        defaults: { ...doc.defaults, collections: { ...options.defaults, ...doc.defaults?.collections } },
         navigation: { group: { routeId: groupId }, item: { title: doc.page.title, icon: doc.page.icon } },
       });
       route = await routes.findOne({ filter: { schemaUid: applied.target.pageSchemaUid } });
