@@ -155,3 +155,22 @@ export async function installRoleDefaults(db: Database) {
     await grantResources(db, role.name, resources, scopeIds);
   }
 }
+
+/**
+ * A plugin's default permissions, said once for every plugin of the suite: its data scopes, its grants to
+ * the suite's roles (only where none exist, so administrators' changes stay), and its own actions added to
+ * the 人大 administrator's general strategy.
+ */
+export async function grantPluginPermissions(db: Database, plugin: { scopes: ScopeSpec[]; grants: Record<string, ResourceSpec[]>; adminActions: string[] }) {
+  const scopeIds = await ensureScopes(db, plugin.scopes);
+  for (const [role, specs] of Object.entries(plugin.grants)) {
+    if (await db.getRepository('roles').findOne({ filter: { name: role } })) await grantResources(db, role, specs, scopeIds);
+  }
+  const admin: any = await db.getRepository('roles').findOne({ filter: { name: 'npc-admin' } });
+  if (!admin) return;
+  const actions: string[] = admin.get('strategy')?.actions ?? [];
+  const wanted = [...new Set([...actions, ...plugin.adminActions])];
+  if (wanted.length !== actions.length) {
+    await db.getRepository('roles').update({ filterByTk: 'npc-admin', values: { strategy: { ...admin.get('strategy'), actions: wanted } } });
+  }
+}

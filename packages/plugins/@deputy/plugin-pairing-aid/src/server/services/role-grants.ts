@@ -1,5 +1,5 @@
 import type { Database } from '@nocobase/database';
-import { ensureScopes, grantResources, ResourceSpec, ScopeSpec } from '@deputy/plugin-deputies';
+import { ResourceSpec, ScopeSpec, grantPluginPermissions } from '@deputy/plugin-deputies';
 import { tt } from '../fields';
 
 const ME = { $eq: '{{$user.id}}' };
@@ -95,18 +95,12 @@ const GRANTS: Record<string, ResourceSpec[]> = {
 
 /** Grants the suite's roles their default permissions on this plugin's collections (only where none exist). */
 export async function grantAidPermissions(db: Database) {
-  const scopeIds = await ensureScopes(db, SCOPES);
-  for (const [role, specs] of Object.entries(GRANTS)) {
-    // A station's credit retry uses its own resource's scope.
-    const fixed = specs.map((s) => ({ ...s, actions: s.actions.map((a) => (a.name === 'credit' ? { ...a, scope: `aid-station-${s.name}` } : a)) }));
-    if (await db.getRepository('roles').findOne({ filter: { name: role } })) await grantResources(db, role, fixed, scopeIds);
-  }
-  const admin: any = await db.getRepository('roles').findOne({ filter: { name: 'npc-admin' } });
-  if (admin) {
-    const actions: string[] = admin.get('strategy')?.actions ?? [];
-    const wanted = [...new Set([...actions, 'close', 'transfer', 'credit'])];
-    if (wanted.length !== actions.length) {
-      await db.getRepository('roles').update({ filterByTk: 'npc-admin', values: { strategy: { ...admin.get('strategy'), actions: wanted } } });
-    }
-  }
+  // A station's credit retry uses its own resource's scope.
+  const grants = Object.fromEntries(
+    Object.entries(GRANTS).map(([role, specs]) => [
+      role,
+      specs.map((s) => ({ ...s, actions: s.actions.map((a) => (a.name === 'credit' ? { ...a, scope: `aid-station-${s.name}` } : a)) })),
+    ]),
+  );
+  await grantPluginPermissions(db, { scopes: SCOPES, grants, adminActions: ['close', 'transfer', 'credit'] });
 }

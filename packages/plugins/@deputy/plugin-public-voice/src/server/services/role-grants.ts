@@ -1,5 +1,5 @@
 import type { Database } from '@nocobase/database';
-import { ensureScopes, grantResources, ResourceSpec, ScopeSpec } from '@deputy/plugin-deputies';
+import { ResourceSpec, ScopeSpec, grantPluginPermissions } from '@deputy/plugin-deputies';
 import { tt } from '../fields';
 
 const ME = { $eq: '{{$user.id}}' };
@@ -75,16 +75,5 @@ const GRANTS: Record<string, ResourceSpec[]> = {
 
 /** Grants the suite's roles their default permissions on this plugin's collections (only where none exist). */
 export async function grantVoicePermissions(db: Database) {
-  const scopeIds = await ensureScopes(db, SCOPES);
-  for (const [role, specs] of Object.entries(GRANTS)) {
-    if (await db.getRepository('roles').findOne({ filter: { name: role } })) await grantResources(db, role, specs, scopeIds);
-  }
-  const admin: any = await db.getRepository('roles').findOne({ filter: { name: 'npc-admin' } });
-  if (admin) {
-    const actions: string[] = admin.get('strategy')?.actions ?? [];
-    const wanted = [...new Set([...actions, ...OPINION_ACTIONS])];
-    if (wanted.length !== actions.length) {
-      await db.getRepository('roles').update({ filterByTk: 'npc-admin', values: { strategy: { ...admin.get('strategy'), actions: wanted } } });
-    }
-  }
+  await grantPluginPermissions(db, { scopes: SCOPES, grants: GRANTS, adminActions: OPINION_ACTIONS });
 }
