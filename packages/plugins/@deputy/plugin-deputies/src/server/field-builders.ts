@@ -108,6 +108,23 @@ export const belongsToManyField = (
     targetKey: 'id',
   });
 
+/** Files (photos, proof, an agreement) kept in the file manager, linked through the field's own join table. */
+export const attachmentsField = (name: string, title: string, through: string, foreignKey: string, extra: FieldExtra = {}) => ({
+  type: 'belongsToMany',
+  name,
+  target: 'attachments',
+  through,
+  foreignKey,
+  otherKey: 'attachmentId',
+  interface: 'attachment',
+  uiSchema: {
+    title: tt(title, extra.ns),
+    'x-component': 'Upload.Attachment',
+    'x-use-component-props': 'useAttachmentFieldProps',
+    'x-component-props': { accept: 'image/*,application/pdf', multiple: true },
+  },
+});
+
 /** The same builders with titles translated in another plugin's namespace. */
 export function buildersFor(ns: string) {
   const withNs = <A extends any[]>(fn: (...args: A) => any, extraAt: number) => (...args: A) => {
@@ -129,5 +146,6 @@ export function buildersFor(ns: string) {
     belongsToField: withNs(belongsToField, 4),
     hasManyField: withNs(hasManyField, 5),
     belongsToManyField: withNs(belongsToManyField, 7),
+    attachmentsField: withNs(attachmentsField, 4),
   };
 }

@@ -5,22 +5,8 @@ export const f = buildersFor('@deputy/plugin-pairing-aid');
 export const NS = f.NS;
 export const tt = f.tt;
 
-/** An attachments field (photos, proof) stored through its own join table. */
-export const attachmentsField = (name: string, title: string, through: string, foreignKey: string) => ({
-  type: 'belongsToMany',
-  name,
-  target: 'attachments',
-  through,
-  foreignKey,
-  otherKey: 'attachmentId',
-  interface: 'attachment',
-  uiSchema: {
-    title: tt(title),
-    'x-component': 'Upload.Attachment',
-    'x-use-component-props': 'useAttachmentFieldProps',
-    'x-component-props': { accept: 'image/*,application/pdf', multiple: true },
-  },
-});
+/** An attachments field (photos, proof) stored through its own join table (the suite's shared builder). */
+export const attachmentsField = f.attachmentsField;
 
 /** A yuan amount as typed in a form; the exact value is kept in integer fen beside it. */
 export const yuanField = (name: string, title: string, extra: Record<string, any> = {}) => ({

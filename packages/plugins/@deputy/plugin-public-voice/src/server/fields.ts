@@ -5,22 +5,8 @@ export const f = buildersFor('@deputy/plugin-public-voice');
 export const NS = f.NS;
 export const tt = f.tt;
 
-/** An attachments field (photos, an agreement) stored through its own join table. */
-export const attachmentsField = (name: string, title: string, through: string, foreignKey: string) => ({
-  type: 'belongsToMany',
-  name,
-  target: 'attachments',
-  through,
-  foreignKey,
-  otherKey: 'attachmentId',
-  interface: 'attachment',
-  uiSchema: {
-    title: tt(title),
-    'x-component': 'Upload.Attachment',
-    'x-use-component-props': 'useAttachmentFieldProps',
-    'x-component-props': { accept: 'image/*,application/pdf', multiple: true },
-  },
-});
+/** An attachments field (photos, an agreement) stored through its own join table (the suite's shared builder). */
+export const attachmentsField = f.attachmentsField;
 
 /** A moment (date and time), e.g. when an opinion was received or a milestone reached. */
 export const datetimeField = (name: string, title: string, extra: Record<string, any> = {}) => ({
