@@ -12,7 +12,7 @@ export { keepComputed, keepSingleRow, refuseDirectCreates } from './services/sys
 export { refuseCreatesForOtherStations, refuseOutOfScopeWrites } from './services/scope-guard';
 export { ensureScopes, grantPluginPermissions, grantResources } from './services/role-defaults';
 export type { ResourceSpec, ScopeSpec } from './services/role-defaults';
-export { installPages, localizeBlueprint } from './services/page-installer';
+export { installPages, localizeBlueprint, localizeDefaults } from './services/page-installer';
 export type { InstallPagesOptions, InstallPagesResult, SuitePageSpec } from './services/page-installer';
-export { DEPUTY_COLLECTIONS, PluginDeputiesServer } from './plugin';
+export { DEPUTY_COLLECTIONS, deputyPageDefaults, PluginDeputiesServer } from './plugin';
 export { default } from './plugin';

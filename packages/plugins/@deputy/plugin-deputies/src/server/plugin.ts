@@ -13,8 +13,9 @@ import { Notifier } from './services/notifier';
 import { translateFieldErrors } from './services/field-error-messages';
 import { daysOfMonth, validateFields } from './services/field-validation';
 import { enforceGridAreaLimit } from './services/grid-area-limit';
-import { installPages, SuitePageSpec } from './services/page-installer';
+import { installPages, localizeDefaults, SuitePageSpec } from './services/page-installer';
 import { installRoleDefaults } from './services/role-defaults';
+import pageDefaults from './pages/defaults.json';
 import pages from './pages/pages.json';
 import { refuseCreatesForOtherStations, refuseOutOfScopeWrites } from './services/scope-guard';
 import { protectSignIn } from './services/sign-in-protection';
@@ -23,6 +24,11 @@ import { shanghaiToday, WorkCalendar } from './services/work-calendar';
 
 /** The collections this plugin defines in ./collections (auto-loaded by package name). */
 export const DEPUTY_COLLECTIONS = ['deputyTerms', 'liaisonStations', 'gridAreas', 'deputies', 'deputyGroups', 'deputySettings', 'workCalendarDays', 'auditTrail', 'reminderLog'];
+
+/** Field groups of the popups NocoBase generates for deputies and stations, for every plugin's pages. */
+export function deputyPageDefaults() {
+  return localizeDefaults(pageDefaults.collections, NS, enUS);
+}
 
 /** Deputies, liaison stations, grid areas, terms and groups: the records every other plugin refers to. */
 export class PluginDeputiesServer extends Plugin {
@@ -75,7 +81,7 @@ export class PluginDeputiesServer extends Plugin {
   }
 
   async installPages() {
-    return installPages(this.app, pages as SuitePageSpec[], { plugin: NS, locale: enUS });
+    return installPages(this.app, pages as SuitePageSpec[], { plugin: NS, locale: enUS, defaults: deputyPageDefaults() });
   }
 
   /** Idempotent: registers collections, the settings row and the suite's roles when missing. */

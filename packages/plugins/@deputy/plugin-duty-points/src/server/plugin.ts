@@ -1,6 +1,10 @@
 import type { PluginDeputiesServer } from '@deputy/plugin-deputies';
 import {
   auditChanges,
+  deputyPageDefaults,
+  installPages,
+  localizeDefaults,
+  SuitePageSpec,
   validateFields,
   keepSingleRow,
   protectFromDeletion,
@@ -10,7 +14,10 @@ import {
   registerInCollectionManager,
 } from '@deputy/plugin-deputies';
 import { Plugin } from '@nocobase/server';
+import enUS from '../locale/en-US.json';
 import zhCN from '../locale/zh-CN.json';
+import pageDefaults from './pages/defaults.json';
+import pages from './pages/pages.json';
 import { NS } from './fields';
 import { registerRecordActions } from './actions/record-actions';
 import { registerPublicationActions } from './actions/publication-actions';
@@ -99,6 +106,16 @@ export class PluginDutyPointsServer extends Plugin {
     await this.ensureDefaults();
   }
 
+  /** The plugin's pages (我的履职, 履职审核, 积分管理, 积分排行); installed ones are left as they are. */
+  async afterEnable() {
+    await this.installPages();
+  }
+
+  async installPages() {
+    const defaults = { ...deputyPageDefaults(), ...localizeDefaults(pageDefaults.collections, NS, enUS) };
+    return installPages(this.app, pages as SuitePageSpec[], { plugin: NS, locale: enUS, defaults });
+  }
+
   /** Idempotent: collections in the collection manager, seeded catalogue and grades, roles, review workflow. */
   private async ensureDefaults() {
     await registerInCollectionManager(this.db, DUTY_COLLECTIONS);
@@ -119,6 +136,7 @@ export class PluginDutyPointsServer extends Plugin {
         comment: zhCN['Review comment'],
       });
     }
+    await this.installPages();
   }
 }
 

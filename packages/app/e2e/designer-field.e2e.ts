@@ -1,0 +1,147 @@
+/**
+ * The pages the suite installs (issue #7), as people use them:
+ *  1. the administrator adds a field 活动地点 to duty records and puts it on 我的履职's form in NocoBase's
+ *     UI editor; a deputy then sees the field, fills it in and submits; the record stores the value;
+ *  2. each role sees exactly its menus (a deputy has no 积分管理, station staff no 我的履职).
+ * The collection field is added through the collection manager's HTTP API (collections/dutyRecords/fields)
+ * and granted to the deputy role through the permission records 角色和权限 edits; the form is changed in
+ * the browser, in the UI editor.
+ */
+import type { Browser, Page } from 'playwright-core';
+import { ADMIN, apiAs, BASE_URL, launchBrowser, screenshot, signInThroughUI, watchProblems } from './support';
+
+let browser: Browser;
+let api: Awaited<ReturnType<typeof apiAs>>;
+let deputyAccount: { username: string; initialPassword: string };
+let staffAccount: { username: string; password: string };
+let deputyName: string;
+const stamp = Date.now() % 1e6;
+const DESKTOP = { width: 1280, height: 800 };
+const PHONE = { width: 390, height: 844 };
+
+const shanghaiToday = () => new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10);
+const q = (filter: unknown) => 'filter=' + encodeURIComponent(JSON.stringify(filter));
+
+/** The page the suite installed under a key (plugin-deputies' page installer records it in suitePages). */
+async function installedPage(key: string) {
+  const [mark] = await api('suitePages:list', undefined, q({ key }));
+  if (!mark) throw new Error(`the suite did not install the page ${key}`);
+  return `${BASE_URL}/admin/${mark.schemaUid}`;
+}
+
+/** The form item with exactly this label. */
+const formItem = (page: Page, label: string) =>
+  page.locator('.ant-form-item').filter({ has: page.locator('.ant-form-item-label', { hasText: new RegExp(`^\\s*${label}\\s*$`) }) }).first();
+
+async function pick(page: Page, label: string, text: string) {
+  const item = formItem(page, label);
+  await item.locator('.ant-select-selector').click();
+  await page.keyboard.type(text);
+  await page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: text }).first().click({ timeout: 30000 });
+}
+
+beforeAll(async () => {
+  browser = await launchBrowser();
+  api = await apiAs(ADMIN.account, ADMIN.password);
+  const head = await api('users:create', { username: `pages-head-${stamp}`, nickname: '站长', password: `Head-${stamp}-Pass`, roles: ['station-staff'] });
+  staffAccount = { username: head.username, password: `Head-${stamp}-Pass` };
+  const station = await api('liaisonStations:create', { name: `金江镇联络站-${stamp}`, headId: head.id, staff: [head.id] });
+  deputyName = `陈代表${stamp}`;
+  const deputy = await api('deputies:create', { name: deputyName, phone: `136${String(stamp).padStart(8, '0')}`, stationId: station.id });
+  deputyAccount = await api(`deputies:createAccount?filterByTk=${deputy.id}`, {});
+});
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+it('an administrator adds 活动地点 to the duty record form in the UI editor; a deputy fills it in', async () => {
+  // The collection field, through the collection manager's API (the suite's collections are registered there).
+  const existing = await api('collections/dutyRecords/fields:list', undefined, q({ name: 'location' }));
+  if (!existing.length) {
+    await api('collections/dutyRecords/fields:create', {
+      name: 'location',
+      type: 'string',
+      interface: 'input',
+      uiSchema: { title: '活动地点', type: 'string', 'x-component': 'Input' },
+    });
+  }
+  // A new field is not in the deputy role's field list for "create" until 角色和权限 grants it.
+  const [resource] = await api('dataSourcesRolesResources:list', undefined, q({ roleName: 'deputy', name: 'dutyRecords', dataSourceKey: 'main' }));
+  const [create] = await api('dataSourcesRolesResourcesActions:list', undefined, q({ rolesResourceId: resource.id, name: 'create' }));
+  if (!create.fields.includes('location')) {
+    await api(`dataSourcesRolesResourcesActions:update?filterByTk=${create.id}`, { fields: [...create.fields, 'location'] });
+  }
+
+  const myDuty = await installedPage('duty-points.my-duty');
+  const admin = await browser.newPage({ viewport: DESKTOP });
+  await signInThroughUI(admin, ADMIN.account, ADMIN.password);
+  await admin.goto(myDuty);
+  const form = admin.locator('.ant-card').filter({ hasText: '填报履职记录' }).first();
+  await form.waitFor({ timeout: 60000 });
+  await formItem(admin, '积分项目').waitFor({ timeout: 60000 });
+  await screenshot(admin, 'designer-my-duty-before-desktop');
+  // NocoBase's UI editor: switch it on, open the form's 字段 menu and tick 活动地点.
+  await admin.getByTestId('ui-editor-button').click();
+  await form.hover();
+  await form.getByText('字段', { exact: true }).last().click({ timeout: 30000 });
+  const saved = admin.waitForResponse((r) => /flowModels:(save|attach|move)/.test(r.url()) && r.request().method() === 'POST', { timeout: 30000 });
+  await admin.locator('.ant-dropdown:visible, .ant-popover:visible').getByText('活动地点', { exact: true }).first().click({ timeout: 30000 });
+  expect((await saved).status()).toBe(200);
+  await formItem(admin, '活动地点').waitFor({ timeout: 30000 });
+  await admin.keyboard.press('Escape');
+  await screenshot(admin, 'designer-my-duty-editing-desktop');
+  await admin.getByTestId('ui-editor-button').click();
+  await admin.close();
+
+  // The deputy, on a phone, sees the new field, fills in the record and submits it.
+  const deputy = await browser.newPage({ viewport: PHONE });
+  const problems = watchProblems(deputy);
+  await signInThroughUI(deputy, deputyAccount.username, deputyAccount.initialPassword);
+  await deputy.goto(myDuty);
+  await formItem(deputy, '活动地点').waitFor({ timeout: 60000 });
+  const place = `金江镇人大代表之家-${stamp}`;
+  await pick(deputy, '代表', deputyName);
+  await pick(deputy, '积分项目', '参加履职培训');
+  const date = formItem(deputy, '日期').locator('input').first();
+  await date.click();
+  await date.fill(shanghaiToday());
+  await date.press('Enter');
+  await formItem(deputy, '活动地点').locator('input').fill(place);
+  await screenshot(deputy, 'designer-my-duty-deputy-filled-mobile');
+  const created = deputy.waitForResponse((r) => r.url().includes('dutyRecords:create'), { timeout: 30000 });
+  await deputy.locator('.ant-card').filter({ hasText: '填报履职记录' }).first().getByRole('button', { name: /提\s*交/ }).click();
+  expect((await created).status()).toBe(200);
+  await screenshot(deputy, 'designer-my-duty-deputy-submitted-mobile');
+  await deputy.close();
+
+  const stored = await api('dutyRecords:list', undefined, q({ location: place }));
+  expect(stored).toHaveLength(1);
+  expect(stored[0].location).toBe(place);
+  expect(problems.filter((p) => /@deputy|dutyRecords/i.test(p))).toEqual([]);
+});
+
+it('shows each role exactly its menus', async () => {
+  const expectations = [
+    { who: 'deputy', account: deputyAccount.username, password: deputyAccount.initialPassword, sees: ['我的履职'], hidden: ['积分管理', '履职审核', '积分排行', '代表信息', '系统设置'] },
+    { who: 'staff', account: staffAccount.username, password: staffAccount.password, sees: ['代表信息', '联络站', '履职审核', '积分排行'], hidden: ['积分管理', '我的履职', '系统设置'] },
+    { who: 'admin', account: ADMIN.account, password: ADMIN.password, sees: ['代表信息', '联络站', '系统设置', '我的履职', '履职审核', '积分管理', '积分排行'], hidden: [] },
+  ];
+  for (const e of expectations) {
+    for (const [label, viewport] of [['desktop', DESKTOP], ['mobile', PHONE]] as const) {
+      const page = await browser.newPage({ viewport });
+      await signInThroughUI(page, e.account, e.password);
+      // The suite's group opens its pages in the side menu (on a phone, behind the menu button).
+      await page.goto(await installedPage(e.sees[0] === '我的履职' ? 'duty-points.my-duty' : 'deputies.directory'));
+      if (label === 'mobile') {
+        const toggle = page.locator('.ant-pro-global-header-collapsed-button, [aria-label="menu-unfold"], [aria-label="menu"]').first();
+        if (await toggle.isVisible().catch(() => false)) await toggle.click();
+      }
+      await page.getByText('代表履职', { exact: true }).first().waitFor({ timeout: 60000 });
+      for (const title of e.sees) await page.getByRole('menuitem').filter({ hasText: title }).first().waitFor({ timeout: 30000 });
+      for (const title of e.hidden) expect(await page.getByRole('menuitem').filter({ hasText: title }).count(), `${e.who} must not see ${title}`).toBe(0);
+      await screenshot(page, `menus-${e.who}-${label}`);
+      await page.close();
+    }
+  }
+});

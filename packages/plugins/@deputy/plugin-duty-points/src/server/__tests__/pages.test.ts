@@ -1,0 +1,108 @@
+import { createSuiteServer, signedInAs } from '@deputy/app/src/testing';
+import { MockServer } from '@nocobase/test';
+import enUS from '../../locale/en-US.json';
+import zhCN from '../../locale/zh-CN.json';
+import pages from '../pages/pages.json';
+
+/**
+ * plugin-duty-points' pages (我的履职, 履职审核, 积分管理, 积分排行), installed with plugin-deputies' page
+ * installer: made of NocoBase blocks (plus the 我的积分 block), granted per role, installed once.
+ */
+describe('plugin-duty-points: installed pages', () => {
+  let app: MockServer;
+  const routes = () => app.db.getRepository('desktopRoutes');
+  const t = (key: string, ns = '@deputy/plugin-duty-points') => `{{t(${JSON.stringify(key)}, { ns: ${JSON.stringify(ns)} })}}`;
+
+  beforeAll(async () => {
+    app = await createSuiteServer(['@deputy/plugin-deputies', '@deputy/plugin-duty-points'], ['client', 'flow-engine']);
+  });
+
+  afterAll(async () => {
+    await app?.destroy();
+  });
+
+  const blocksOf = async (title: string, tabIndex = 0) => {
+    const page = await routes().findOne({ filter: { type: 'flowPage', title } });
+    const tabs = await routes().find({ filter: { parentId: page.get('id') }, sort: ['sort'] });
+    const repo: any = app.db.getRepository('flowModels');
+    const grid = await repo.findModelByParentId(tabs[tabIndex].get('schemaUid'), { subKey: 'grid', includeAsyncNode: true });
+    return Object.values(grid.subModels.items ?? {}) as any[];
+  };
+
+  const menu = async (agent: any) => {
+    const res = await agent.resource('desktopRoutes').listAccessible({ tree: true, sort: 'sort' });
+    expect(res.status).toBe(200);
+    const titles: string[] = [];
+    const walk = (list: any[]) => list.forEach((r) => (r.type !== 'tabs' && titles.push(r.title), walk(r.children ?? [])));
+    walk(res.body.data);
+    return titles;
+  };
+
+  it('installs all pages of both plugins under one 代表履职 group', async () => {
+    const groups = await routes().find({ filter: { type: 'group', title: t('Deputy duty performance', '@deputy/plugin-deputies') } });
+    expect(groups).toHaveLength(1);
+    const children = await routes().find({ filter: { parentId: groups[0].get('id') }, sort: ['sort'] });
+    expect(children.map((r: any) => r.get('title'))).toEqual([
+      t('Deputy information', '@deputy/plugin-deputies'),
+      t('Liaison stations', '@deputy/plugin-deputies'),
+      t('Suite settings', '@deputy/plugin-deputies'),
+      t('My duty'),
+      t('Duty review'),
+      t('Points management'),
+      t('Points ranking'),
+    ]);
+    const again = await (app.pm.get('@deputy/plugin-duty-points') as any).installPages();
+    expect(again).toMatchObject({ created: [], failed: [] });
+  });
+
+  it('我的履职: a create form for duty records, the deputy’s records and the 我的积分 block', async () => {
+    const blocks = await blocksOf(t('My duty'));
+    expect(blocks.map((b) => b.use)).toEqual(['CreateFormModel', 'TableBlockModel', 'MyPointsBlockModel']);
+    const form = blocks[0];
+    expect(form.stepParams.resourceSettings.init.collectionName).toBe('dutyRecords');
+    const formFields = Object.values<any>(form.subModels.grid.subModels.items).map((i) => i.stepParams.fieldSettings.init.fieldPath);
+    expect(formFields).toEqual(['deputy', 'item', 'date', 'quantity', 'description', 'evidence']);
+  });
+
+  it('履职审核: the submitted records only', async () => {
+    const [table] = await blocksOf(t('Duty review'));
+    expect(table.use).toBe('TableBlockModel');
+    expect(JSON.stringify(table.stepParams)).toContain('submitted');
+  });
+
+  it('积分管理: items, grade bands, periods and appeals', async () => {
+    const page = await routes().findOne({ filter: { type: 'flowPage', title: t('Points management') } });
+    expect(await routes().count({ filter: { parentId: page.get('id') } })).toBe(4);
+    const collections = [];
+    for (const i of [0, 1, 2, 3]) collections.push((await blocksOf(t('Points management'), i))[0].stepParams.resourceSettings.init.collectionName);
+    expect(collections).toEqual(['dutyItems', 'gradeBands', 'scorePeriods', 'pointAppeals']);
+  });
+
+  it('shows each role exactly its menus', async () => {
+    const { agent: deputy } = await signedInAs(app, 'pages-deputy', ['deputy']);
+    const { agent: staff } = await signedInAs(app, 'pages-staff', ['station-staff']);
+    const { agent: admin } = await signedInAs(app, 'pages-admin', ['npc-admin']);
+    const group = t('Deputy duty performance', '@deputy/plugin-deputies');
+    expect(await menu(deputy)).toEqual([group, t('My duty')]);
+    expect(await menu(staff)).toEqual([
+      group,
+      t('Deputy information', '@deputy/plugin-deputies'),
+      t('Liaison stations', '@deputy/plugin-deputies'),
+      t('Duty review'),
+      t('Points ranking'),
+    ]);
+    expect(await menu(admin)).toEqual(expect.arrayContaining([group, t('My duty'), t('Duty review'), t('Points management'), t('Points ranking'), t('Suite settings', '@deputy/plugin-deputies')]));
+  });
+
+  it('has every title in zh-CN and en-US', () => {
+    const titles = (pages as any[]).flatMap((p) => [
+      p.blueprint.page.title,
+      ...p.blueprint.tabs.flatMap((tab: any) => [tab.title, ...tab.blocks.map((b: any) => b.title)]),
+      ...Object.values<any>(p.blueprint.defaults?.collections ?? {}).flatMap((c) => c.fieldGroups.map((g: any) => g.title)),
+    ]);
+    for (const title of titles.filter(Boolean)) {
+      expect(enUS).toHaveProperty([title]);
+      expect(zhCN).toHaveProperty([title]);
+    }
+  });
+});
