@@ -25,7 +25,7 @@ export const datetimeField = (name: string, title: string, extra: Record<string,
 
 export const readOnly = { uiSchema: { 'x-read-pretty': true } };
 
-/** Read-only bookkeeping of the credit to the deputy's duty record (plugin-duty-points, item D14), when enabled. */
+/** Read-only bookkeeping of the credit to the deputy's duty record (plugin-duty-points, items D14 and D22), when enabled. */
 export const CREDIT_STATUSES = [
   { value: 'filed', label: 'Filed for review', color: 'blue' },
   { value: 'failed', label: 'Could not be filed', color: 'red' },

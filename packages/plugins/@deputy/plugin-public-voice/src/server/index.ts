@@ -4,7 +4,7 @@ export { PublicIntake } from './services/public-intake';
 export { Mediation } from './services/mediation';
 export { OpinionStats, closureRate, periodRange } from './services/stats';
 export type { Range, Scope } from './services/stats';
-export { OpinionCrediting } from './services/crediting';
+export { VoiceCrediting } from './services/crediting';
 export { RateLimiter } from './services/rate-limiter';
 export { readSettings } from './services/settings';
 export type { VoiceSettings } from './services/settings';

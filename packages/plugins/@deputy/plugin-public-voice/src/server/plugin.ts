@@ -13,7 +13,7 @@ import { registerOpinionActions } from './actions/opinion-actions';
 import { registerPublicActions } from './actions/public-actions';
 import { registerStatsActions } from './actions/stats-actions';
 import classSeeds from './seeds/opinion-classes.json';
-import { OpinionCrediting } from './services/crediting';
+import { VoiceCrediting } from './services/crediting';
 import { Mediation } from './services/mediation';
 import { OpinionFlow } from './services/opinion-flow';
 import { PublicIntake } from './services/public-intake';
@@ -30,20 +30,20 @@ export class PluginPublicVoiceServer extends Plugin {
   intake: PublicIntake;
   mediation: Mediation;
   stats: OpinionStats;
-  crediting: OpinionCrediting;
+  crediting: VoiceCrediting;
 
   async load() {
     this.flow = new OpinionFlow(this.app);
     this.intake = new PublicIntake(this.app, this.flow);
     this.mediation = new Mediation(this.app);
     this.stats = new OpinionStats(this.db);
-    this.crediting = new OpinionCrediting(this.app);
+    this.crediting = new VoiceCrediting(this.app);
     enforceVoiceRules(this.db, this.mediation);
     // After this plugin's own rules: the suite's checks of every field (types, choices, dates, references, lengths).
     validateFields(this.app, this.db, VOICE_COLLECTIONS.filter((n) => n !== 'opinionMilestones'));
     registerPublicActions(this.app, this.intake);
     registerOpinionActions(this.app, this.flow, this.intake, this.crediting);
-    registerMediationActions(this.app, this.mediation);
+    registerMediationActions(this.app, this.mediation, this.crediting);
     registerStatsActions(this.app, this.stats);
     protectFromDeletion(this.app, this.db, VOICE_COLLECTIONS);
     refuseDirectCreates(this.app, ['opinionMilestones'], '@deputy/plugin-deputies');

@@ -69,4 +69,49 @@ describe('with plugin-duty-points: an opinion accepted into handling credits the
     await pendingTaskFor(w.staffB.agent, retried.body.data.dutyRecordId);
     await settled();
   });
+
+  it('a mediation case closed with an agreement files one submitted D22 record for its deputy, the agreement as evidence; a case not settled files nothing', async () => {
+    const { w } = ctx;
+    const open = async (title: string) => {
+      const res = await w.staffA.agent.resource('mediationCases').create({ values: { title, parties: '甲户、乙户', deputyId: w.deputyA2.id, judicialOfficerName: '司法所李某' } });
+      if (res.status !== 200) throw new Error(JSON.stringify(res.body));
+      const id = res.body.data.id;
+      for (const stage of ['respond', 'intervene', 'mediate']) {
+        const r = await w.staffA.agent.post(`/mediationCases:milestone?filterByTk=${id}`).send({ stage });
+        if (r.status !== 200) throw new Error(JSON.stringify(r.body));
+      }
+      return id;
+    };
+    const agreed = await open('宅基地边界纠纷');
+    const file = await w.app.db.getRepository('attachments').create({ values: { title: '调解协议书', filename: 'agreement.pdf', extname: '.pdf', mimetype: 'application/pdf', size: 10, url: '/storage/uploads/agreement.pdf' } });
+    expect((await w.staffA.agent.resource('mediationCases').update({ filterByTk: agreed, values: { agreement: [file.get('id')] } })).status).toBe(200);
+    // The bookkeeping cannot be written by hand, not even by an administrator.
+    expect((await w.admin.agent.resource('mediationCases').update({ filterByTk: agreed, values: { creditStatus: 'filed', dutyRecordId: 1 } })).status).toBe(400);
+    const closed = await w.staffA.agent.post(`/mediationCases:close?filterByTk=${agreed}`).send({ result: 'agreed', outcome: '签订调解协议' });
+    expect(closed.status).toBe(200);
+    expect(closed.body.data).toMatchObject({ status: 'agreed', creditStatus: 'filed' });
+    const records = async (source: string) => (await ctx.app.db.getRepository('dutyRecords').find({ filter: { source }, appends: ['item', 'evidence'] })) as any[];
+    const [record] = await records(`mediation:${agreed}`);
+    expect(record.get('id')).toBe(closed.body.data.dutyRecordId);
+    expect(record.toJSON()).toMatchObject({ deputyId: w.deputyA2.id, status: 'submitted', reviewerId: w.staffA.user.id, quantity: 1 });
+    expect(record.get('item').get('code')).toBe('D22');
+    expect(record.get('evidence').map((a: any) => a.get('id'))).toEqual([file.get('id')]);
+    expect(record.get('description')).toContain('宅基地边界纠纷');
+    await pendingTaskFor(w.staffA.agent, record.get('id'));
+    await settled();
+    // Exactly once: a retry and a second close file nothing more.
+    const again = await w.staffA.agent.post(`/mediationCases:credit?filterByTk=${agreed}`).send({});
+    expect(again.status).toBe(200);
+    expect(again.body.data.dutyRecordId).toBe(record.get('id'));
+    expect((await w.staffA.agent.post(`/mediationCases:close?filterByTk=${agreed}`).send({ result: 'agreed' })).status).toBe(400);
+    expect(await records(`mediation:${agreed}`)).toHaveLength(1);
+    // Another station's staff cannot retry it.
+    expect((await w.staffB.agent.post(`/mediationCases:credit?filterByTk=${agreed}`).send({})).status).toBe(404);
+
+    const failed = await open('噪音纠纷');
+    const notSettled = await w.staffA.agent.post(`/mediationCases:close?filterByTk=${failed}`).send({ result: 'failed', outcome: '一方拒绝调解' });
+    expect(notSettled.status).toBe(200);
+    expect(notSettled.body.data.creditStatus ?? null).toBeNull();
+    expect(await records(`mediation:${failed}`)).toHaveLength(0);
+  });
 });

@@ -1,5 +1,6 @@
 import type { Application } from '@nocobase/server';
 import { NS } from '../fields';
+import type { VoiceCrediting } from '../services/crediting';
 import { answer } from '../services/errors';
 import type { Mediation } from '../services/mediation';
 import { MEDIATION_SYSTEM_FIELDS } from '../services/mediation';
@@ -8,9 +9,11 @@ import { idOf, isAdministrator, isStaff, myStationIds } from './access';
 /**
  * mediationCases:create    — staff open a case at their own station (administrators anywhere); the clock starts.
  * mediationCases:milestone — respond / intervene / mediate / solution reached now (with a note), in order.
- * mediationCases:close     — agreed (needs the mediation milestone and the signed agreement attached) or failed.
+ * mediationCases:close     — agreed (needs the mediation milestone and the signed agreement attached) or failed;
+ *                            an agreement credits the deputy's duty record with item D22 (after the commit).
+ * mediationCases:credit    — files the D22 credit again after it failed.
  */
-export function registerMediationActions(app: Application, mediation: Mediation) {
+export function registerMediationActions(app: Application, mediation: Mediation, crediting: VoiceCrediting) {
   const t = (ctx: any, key: string) => ctx.t(key, { ns: NS });
   const visible = async (ctx: any) => {
     const { filterByTk, filter } = ctx.action.params;
@@ -54,6 +57,15 @@ export function registerMediationActions(app: Application, mediation: Mediation)
       } catch (e) {
         return answer(ctx, e);
       }
+      if (ctx.body.get('status') === 'agreed' && crediting.dutyPoints()) {
+        ctx.body = (await crediting.creditMediation(row.get('id'))) ?? ctx.body;
+      }
+      await next();
+    },
+    'mediationCases:credit': async (ctx: any, next) => {
+      const row = await visible(ctx);
+      if (!crediting.dutyPoints()) return ctx.throw(400, t(ctx, 'Duty points are not enabled'));
+      ctx.body = (await crediting.creditMediation(row.get('id'), { retry: true })) ?? row;
       await next();
     },
   });

@@ -1,6 +1,6 @@
 import type { Application } from '@nocobase/server';
 import { NS } from '../fields';
-import type { OpinionCrediting } from '../services/crediting';
+import type { VoiceCrediting } from '../services/crediting';
 import { answer as answerError, VoiceError } from '../services/errors';
 import { ACCEPTED_STATUSES, OpinionAction, OpinionFlow, text } from '../services/opinion-flow';
 import type { PublicIntake } from '../services/public-intake';
@@ -15,7 +15,7 @@ const STAFF_SOURCES = ['reception', 'visit', 'hotline'];
  *                     granted per role with its data scope; each appends a milestone.
  * opinions:credit   — files the D14 credit again after it failed.
  */
-export function registerOpinionActions(app: Application, flow: OpinionFlow, intake: PublicIntake, crediting: OpinionCrediting) {
+export function registerOpinionActions(app: Application, flow: OpinionFlow, intake: PublicIntake, crediting: VoiceCrediting) {
   const t = (ctx: any, key: string, vars: any = {}) => ctx.t(key, { ns: NS, ...vars });
 
   const visible = async (ctx: any) => {

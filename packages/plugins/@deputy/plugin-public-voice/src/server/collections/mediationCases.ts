@@ -1,5 +1,5 @@
 import { defineCollection } from '@nocobase/database';
-import { attachmentsField, datetimeField, f, readOnly, tt } from '../fields';
+import { attachmentsField, creditFields, datetimeField, f, readOnly, tt } from '../fields';
 
 export const MEDIATION_STATUSES = [
   { value: 'open', label: 'Open', color: 'processing' },
@@ -53,5 +53,6 @@ export default defineCollection({
     f.textField('outcome', 'Outcome'),
     attachmentsField('agreement', 'Mediation agreement', 'mediationCasesAgreement', 'caseId'),
     datetimeField('closedAt', 'Closed at', readOnly),
+    ...creditFields(),
   ],
 });

@@ -19,5 +19,6 @@ export default defineCollection({
     f.integerField('classifyWithinDays', 'Classify a new opinion within (days)', { defaultValue: 1, ...whole(0) }),
     // dutyItems.code of plugin-duty-points credited when an opinion is accepted into handling.
     f.stringField('creditItemCode', 'Duty item credited for an opinion accepted into handling', { defaultValue: 'D14' }),
+    f.stringField('mediationItemCode', 'Duty item credited for a mediation closed with an agreement', { defaultValue: 'D22' }),
   ],
 });

@@ -1,16 +1,58 @@
 import { shanghaiToday } from '@deputy/plugin-deputies';
 import type { Application } from '@nocobase/server';
+import { shanghaiDate } from './clock';
 import { ACCEPTED_STATUSES } from './opinion-flow';
-import { readSettings } from './settings';
+import { readSettings, VoiceSettings } from './settings';
+
+/** What a credited row files: which item (a settings key), from which row, when, with what evidence. */
+type Source = {
+  collection: 'opinions' | 'mediationCases';
+  prefix: string;
+  item: keyof Pick<VoiceSettings, 'creditItemCode' | 'mediationItemCode'>;
+  appends: string[];
+  /** Whether the row has earned its credit (null when it has not, or has no deputy). */
+  filing(row: any): { date: string; description: string; evidenceIds: number[] } | null;
+};
+
+const SOURCES: Record<'opinion' | 'mediation', Source> = {
+  // D14 收集反映群众意见: an opinion accepted into handling (assigned, or answered on the spot).
+  opinion: {
+    collection: 'opinions',
+    prefix: 'opinion',
+    item: 'creditItemCode',
+    appends: [],
+    filing: (row) =>
+      row.get('deputyId') && ACCEPTED_STATUSES.includes(row.get('status'))
+        ? { date: shanghaiToday(), description: `群众意见建议 ${row.get('trackingCode')}：${String(row.get('content') ?? '').slice(0, 100)}`, evidenceIds: [] }
+        : null,
+  },
+  // D22 参与矛盾纠纷调解: a case closed with an agreement, the signed agreement being the evidence (C).
+  mediation: {
+    collection: 'mediationCases',
+    prefix: 'mediation',
+    item: 'mediationItemCode',
+    appends: ['agreement'],
+    filing: (row) => {
+      const evidenceIds = (row.get('agreement') ?? []).map((a: any) => a.get('id'));
+      if (!row.get('deputyId') || row.get('status') !== 'agreed' || !evidenceIds.length) return null;
+      return {
+        date: shanghaiDate(new Date(row.get('closedAt') ?? Date.now())),
+        description: `矛盾纠纷调解（达成协议）#${row.get('id')}：${String(row.get('title') ?? '').slice(0, 100)}`,
+        evidenceIds,
+      };
+    },
+  },
+};
 
 /**
- * An opinion accepted into handling (assigned, or answered) credits its deputy's duty record with item D14
- * (收集反映群众意见, the code is in the settings) through plugin-duty-points' filing service — the normal
- * review, once per opinion (source `opinion:<id>`). Runs after the step is committed, one at a time in this
- * process; the outcome is kept on the opinion (filed with the record's number, or failed with the reason,
- * e.g. no reviewer at the station). Without plugin-duty-points nothing is filed and handling is unaffected.
+ * Credits the deputy's duty record through plugin-duty-points' filing service — the normal review, once per
+ * source (`opinion:<id>`, `mediation:<id>`): D14 for an opinion accepted into handling, D22 for a mediation
+ * case closed with an agreement (item codes in the settings). Runs after the step is committed, one at a
+ * time in this process; the outcome is kept on the row (filed with the record's number, or failed with the
+ * reason, e.g. no reviewer at the station) and a failed one can be retried. Without plugin-duty-points
+ * nothing is filed and handling is unaffected.
  */
-export class OpinionCrediting {
+export class VoiceCrediting {
   private queue: Promise<unknown> = Promise.resolve();
 
   constructor(private app: Application) {}
@@ -24,34 +66,45 @@ export class OpinionCrediting {
     }
   }
 
+  /** D14 for an opinion. */
   credit(opinionId: number, options: { retry?: boolean } = {}) {
-    const run = this.queue.then(() => this.file(opinionId, options.retry));
+    return this.enqueue('opinion', opinionId, options.retry);
+  }
+
+  /** D22 for a mediation case. */
+  creditMediation(caseId: number, options: { retry?: boolean } = {}) {
+    return this.enqueue('mediation', caseId, options.retry);
+  }
+
+  private enqueue(kind: keyof typeof SOURCES, id: number, retry = false) {
+    const run = this.queue.then(() => this.file(SOURCES[kind], id, retry));
     this.queue = run.catch(() => undefined);
     return run;
   }
 
-  private async file(opinionId: number, retry = false) {
+  private async file(source: Source, id: number, retry: boolean) {
     const dp = this.dutyPoints();
     if (!dp) return null;
     const db = this.app.db;
-    const opinion: any = await db.getRepository('opinions').findOne({ filterByTk: opinionId });
-    if (!opinion || !opinion.get('deputyId') || !ACCEPTED_STATUSES.includes(opinion.get('status'))) return null;
-    if (opinion.get('creditStatus') === 'filed' || (opinion.get('creditStatus') === 'failed' && !retry)) return opinion;
+    const repo = db.getRepository(source.collection);
+    const row: any = await repo.findOne({ filterByTk: id, appends: source.appends });
+    const filing = row ? source.filing(row) : null;
+    if (!filing) return null;
+    if (row.get('creditStatus') === 'filed' || (row.get('creditStatus') === 'failed' && !retry)) return row;
     const settings = await readSettings(db);
-    const model = db.getModel('opinions');
+    const model = db.getModel(source.collection);
     try {
       const record = await dp.filing.file({
-        deputyId: opinion.get('deputyId'),
-        itemCode: settings.creditItemCode,
-        date: shanghaiToday(),
+        deputyId: row.get('deputyId'),
+        itemCode: settings[source.item],
         quantity: 1,
-        description: `群众意见建议 ${opinion.get('trackingCode')}：${String(opinion.get('content') ?? '').slice(0, 100)}`,
-        source: `opinion:${opinionId}`,
+        ...filing,
+        source: `${source.prefix}:${id}`,
       });
-      await model.update({ creditStatus: 'filed', dutyRecordId: record.get('id'), creditError: null }, { where: { id: opinionId }, hooks: false });
+      await model.update({ creditStatus: 'filed', dutyRecordId: record.get('id'), creditError: null }, { where: { id }, hooks: false });
     } catch (e: any) {
-      await model.update({ creditStatus: 'failed', creditError: String(e?.message ?? e).slice(0, 2000) }, { where: { id: opinionId }, hooks: false });
+      await model.update({ creditStatus: 'failed', creditError: String(e?.message ?? e).slice(0, 2000) }, { where: { id }, hooks: false });
     }
-    return db.getRepository('opinions').findOne({ filterByTk: opinionId });
+    return repo.findOne({ filterByTk: id, appends: source.appends });
   }
 }

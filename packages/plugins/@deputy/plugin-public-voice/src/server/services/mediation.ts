@@ -11,7 +11,7 @@ const AT: Record<Stage, string> = { respond: 'respondedAt', intervene: 'interven
 const DUE = (stage: Stage) => `${stage}DueOn`;
 /** Fields written only by this service: the clock, the milestones, the status. */
 export const MEDIATION_SYSTEM_FIELDS = [
-  'openedAt', 'status', 'overdue', 'overdueStages', 'closedAt',
+  'openedAt', 'status', 'overdue', 'overdueStages', 'closedAt', 'creditStatus', 'dutyRecordId', 'creditError',
   ...MEDIATION_STAGES.flatMap((s) => [DUE(s.value), AT[s.value]]),
 ];
 

@@ -68,6 +68,7 @@ const GRANTS: Record<string, ResourceSpec[]> = {
         { name: 'update', scope: 'pv-station-mediation', fields: MEDIATION_INPUT.filter((f) => !f.startsWith('station')) },
         { name: 'milestone', scope: 'pv-station-mediation' },
         { name: 'close', scope: 'pv-station-mediation' },
+        { name: 'credit', scope: 'pv-station-mediation' },
       ],
     },
   ],

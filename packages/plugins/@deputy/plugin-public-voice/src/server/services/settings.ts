@@ -9,6 +9,7 @@ export type VoiceSettings = {
   maxPhotoKb: number;
   classifyWithinDays: number;
   creditItemCode: string;
+  mediationItemCode: string;
 };
 
 export const DEFAULT_SETTINGS: VoiceSettings = {
@@ -20,6 +21,7 @@ export const DEFAULT_SETTINGS: VoiceSettings = {
   maxPhotoKb: 2048,
   classifyWithinDays: 1,
   creditItemCode: 'D14',
+  mediationItemCode: 'D22',
 };
 
 const num = (v: unknown, fallback: number) => (v === null || v === undefined || v === '' || !Number.isFinite(Number(v)) ? fallback : Number(v));
@@ -38,5 +40,6 @@ export async function readSettings(db: Database, options: Transactionable = {}):
     maxPhotoKb: num(v.maxPhotoKb, d.maxPhotoKb),
     classifyWithinDays: num(v.classifyWithinDays, d.classifyWithinDays),
     creditItemCode: v.creditItemCode || d.creditItemCode,
+    mediationItemCode: v.mediationItemCode || d.mediationItemCode,
   };
 }
