@@ -8,6 +8,7 @@ import {
   validateFields,
 } from '@deputy/plugin-deputies';
 import { Plugin } from '@nocobase/server';
+import { registerCardActions } from './actions/card-actions';
 import { registerMediationActions } from './actions/mediation-actions';
 import { registerOpinionActions } from './actions/opinion-actions';
 import { registerPublicActions } from './actions/public-actions';
@@ -45,6 +46,7 @@ export class PluginPublicVoiceServer extends Plugin {
     registerOpinionActions(this.app, this.flow, this.intake, this.crediting);
     registerMediationActions(this.app, this.mediation, this.crediting);
     registerStatsActions(this.app, this.stats);
+    registerCardActions(this.app);
     protectFromDeletion(this.app, this.db, VOICE_COLLECTIONS);
     refuseDirectCreates(this.app, ['opinionMilestones'], '@deputy/plugin-deputies');
     keepSingleRow(this.app, ['publicVoiceSettings'], '@deputy/plugin-deputies');

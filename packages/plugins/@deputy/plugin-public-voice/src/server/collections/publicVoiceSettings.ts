@@ -20,5 +20,9 @@ export default defineCollection({
     // dutyItems.code of plugin-duty-points credited when an opinion is accepted into handling.
     f.stringField('creditItemCode', 'Duty item credited for an opinion accepted into handling', { defaultValue: 'D14' }),
     f.stringField('mediationItemCode', 'Duty item credited for a mediation closed with an agreement', { defaultValue: 'D22' }),
+    // Empty: the cards print the default pledge in the reader's language.
+    f.textField('cardPledge', 'Pledge printed on the QR cards (亮承诺)'),
+    // Behind a reverse proxy the address of a request is not the public one.
+    f.stringField('publicUrl', 'Public address of this system for the QR codes (https://…)'),
   ],
 });

@@ -10,6 +10,10 @@ export type VoiceSettings = {
   classifyWithinDays: number;
   creditItemCode: string;
   mediationItemCode: string;
+  /** 亮承诺 printed on the QR cards; empty for the default wording (in the reader's language). */
+  cardPledge: string;
+  /** The address the public reaches this system at (https://…), printed in the QR codes; empty: the address of the request. */
+  publicUrl: string;
 };
 
 export const DEFAULT_SETTINGS: VoiceSettings = {
@@ -22,6 +26,8 @@ export const DEFAULT_SETTINGS: VoiceSettings = {
   classifyWithinDays: 1,
   creditItemCode: 'D14',
   mediationItemCode: 'D22',
+  cardPledge: '',
+  publicUrl: '',
 };
 
 const num = (v: unknown, fallback: number) => (v === null || v === undefined || v === '' || !Number.isFinite(Number(v)) ? fallback : Number(v));
@@ -41,5 +47,7 @@ export async function readSettings(db: Database, options: Transactionable = {}):
     classifyWithinDays: num(v.classifyWithinDays, d.classifyWithinDays),
     creditItemCode: v.creditItemCode || d.creditItemCode,
     mediationItemCode: v.mediationItemCode || d.mediationItemCode,
+    cardPledge: String(v.cardPledge ?? '').trim(),
+    publicUrl: /^https?:\/\/[^\s/]+$/.test(String(v.publicUrl ?? '').trim().replace(/\/+$/, '')) ? String(v.publicUrl).trim().replace(/\/+$/, '') : '',
   };
 }
