@@ -1,5 +1,5 @@
 import { BlockModel } from '@nocobase/client';
-import { Alert, Empty, Space, Spin, Statistic, Table, Tag } from 'antd';
+import { Alert, Button, Empty, Space, Spin, Statistic, Table, Tag } from 'antd';
 import React, { useEffect, useState } from 'react';
 import { tExpr, useT } from '../locale';
 
@@ -44,9 +44,16 @@ function OpinionDashboard({ api }: { api: any }) {
     { title: t('Open'), dataIndex: 'open' },
     { title: t('Overdue'), dataIndex: 'overdue', render: (n: number) => (n ? <Tag color="red">{n}</Tag> : 0) },
   ];
+  // The "三亮" QR cards in the viewer's reach (qrCards:print): a plain page, so the token rides in its URL.
+  const printCards = () => window.open(`${String(api.axios?.defaults?.baseURL ?? '/api/').replace(/\/?$/, '/')}qrCards:print?token=${encodeURIComponent(api.auth?.token ?? '')}${api.auth?.locale ? `&locale=${encodeURIComponent(api.auth.locale)}` : ''}`, '_blank', 'noopener');
   return (
     <Spin spinning={state.loading}>
       <div data-testid="opinion-dashboard">
+        <div style={{ textAlign: 'right' }}>
+          <Button data-testid="print-qr-cards" onClick={printCards}>
+            {t('Print the QR cards')}
+          </Button>
+        </div>
         <Space size="large" wrap style={{ marginBottom: 16 }}>
           <Statistic title={t('Received this year')} value={d?.received ?? 0} />
           <Statistic title={t('Closed')} value={d?.closed ?? 0} />

@@ -49,17 +49,18 @@ describe('"三亮" QR cards: printable A4 page per station and deputy, each QR c
     const token = await w.token('deputies', w.deputyA1.id);
     // The address of the request, or the public address set for a reverse proxy.
     const asked = (await print(w.dA1.agent).set('Host', 'rd.local:13000')).text;
-    expect(asked).toContain(`data-form-url="http://rd.local:13000/api/opinions:form?token=${token}"`);
+    expect(asked).toContain(`data-form-url="http://rd.local:13000/api/opinions:form?token=${token}&amp;locale=zh-CN"`);
     await w.settings({ publicUrl: 'https://rd.example.gov.cn/' });
     const html = (await print(w.dA1.agent)).text;
     await w.settings({ publicUrl: '' });
     const url = html.match(/data-form-url="([^"]*)"/)?.[1];
-    expect(url).toBe(`https://rd.example.gov.cn/api/opinions:form?token=${token}`);
+    expect(url).toBe(`https://rd.example.gov.cn/api/opinions:form?token=${token}&amp;locale=zh-CN`);
     // The SVG on the card is the QR code of exactly that URL.
-    expect(html).toContain(await qrSvg(url!));
-    const form = await w.app.agent().get(url!.replace(/^https?:\/\/[^/]+\/api/, ''));
+    expect(html).toContain(await qrSvg(url!.replace(/&amp;/g, '&')));
+    const form = await w.app.agent().get(url!.replace(/&amp;/g, '&').replace(/^https?:\/\/[^/]+\/api/, ''));
     expect(form.status).toBe(200);
     expect(form.text).toContain('代表甲一');
+    expect(form.text).toContain('您的姓名');
     expect(url).toContain(token);
   });
 

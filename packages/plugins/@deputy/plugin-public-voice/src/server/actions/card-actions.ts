@@ -52,9 +52,11 @@ export function registerCardActions(app: Application) {
         }
 
         const settings = await readSettings(db);
+        // The form a card opens speaks the card's language.
+        const lang = ctx.getCurrentLocale?.() ?? 'zh-CN';
         // The address the public reaches this system at (a setting, for a reverse proxy), else the one asked.
         const base = settings.publicUrl || (ctx.host ? `${ctx.protocol}://${ctx.host}` : '');
-        const formUrl = (token: string) => `${base}${(process.env.API_BASE_PATH || '/api/').replace(/\/?$/, '/')}opinions:form?token=${encodeURIComponent(token)}`;
+        const formUrl = (token: string) => `${base}${(process.env.API_BASE_PATH || '/api/').replace(/\/?$/, '/')}opinions:form?token=${encodeURIComponent(token)}&locale=${encodeURIComponent(lang)}`;
         const tDeputies = (key: string) => ctx.t(key, { ns: DEPUTIES_NS });
         const labelOf = (collection: string, field: string, value: unknown) => {
           const options = db.getCollection(collection).getField(field)?.options?.uiSchema?.enum ?? [];
@@ -117,7 +119,7 @@ export function registerCardActions(app: Application) {
         ctx.set('Content-Security-Policy', "default-src 'none'; img-src 'self' data: https:; style-src 'unsafe-inline'; script-src 'unsafe-inline'; frame-ancestors 'self'");
         ctx.set('X-Content-Type-Options', 'nosniff');
         ctx.body = await cardsPage(cards, {
-          lang: ctx.getCurrentLocale?.() ?? 'zh-CN',
+          lang,
           t: {
             heading: t('Deputies’ “three shows” cards (码上找代表)'),
             identity: t('Who I am'),

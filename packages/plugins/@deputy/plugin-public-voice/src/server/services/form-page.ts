@@ -59,6 +59,8 @@ ${form}
 (function () {
   var token = ${jsonForScript(token)};
   var T = ${jsonForScript(texts)};
+  // "./": a bare "opinions:submit" would parse as a URL of the scheme "opinions:". The page's language goes along.
+  var Q = '?locale=' + encodeURIComponent(${jsonForScript(lang)});
   function el(tag, text) { var e = document.createElement(tag); if (text != null) e.textContent = String(text); return e; }
   function call(url, body) {
     return fetch(url, body ? { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) } : {}).then(function (r) {
@@ -73,7 +75,7 @@ ${form}
     if (data.answer) box.appendChild(el('p', T.answer + '：' + data.answer));
     if (data.canRate) {
       var p = el('p', T.rate + ' ');
-      [1, 2, 3, 4, 5].forEach(function (n) { var b = el('button', n + '★'); b.type = 'button'; b.onclick = function () { call('opinions:rate', { code: data.trackingCode, stars: n }).then(function (d) { show(d); box.appendChild(el('p', T.thanks)); }, function (e) { box.appendChild(el('p', e.message)); }); }; p.appendChild(b); });
+      [1, 2, 3, 4, 5].forEach(function (n) { var b = el('button', n + '★'); b.type = 'button'; b.onclick = function () { call('./opinions:rate' + Q, { code: data.trackingCode, stars: n }).then(function (d) { show(d); box.appendChild(el('p', T.thanks)); }, function (e) { box.appendChild(el('p', e.message)); }); }; p.appendChild(b); });
       box.appendChild(p);
     }
   }
@@ -82,12 +84,12 @@ ${form}
     ev.preventDefault();
     var out = document.getElementById('result');
     Promise.all(Array.prototype.slice.call(f.photos.files, 0, 3).map(read)).then(function (photos) {
-      return call('opinions:submit', { token: token, name: f.name.value, phone: f.phone.value, category: f.category.value, content: f.content.value, photos: photos });
+      return call('./opinions:submit' + Q, { token: token, name: f.name.value, phone: f.phone.value, category: f.category.value, content: f.content.value, photos: photos });
     }).then(function (d) { out.textContent = T.sent + ' '; out.appendChild(el('span', d.trackingCode)).className = 'code'; f.reset(); }, function (e) { out.textContent = T.failed + '：' + e.message; });
   };
   document.getElementById('track').onsubmit = function (ev) {
     ev.preventDefault();
-    call('opinions:track?code=' + encodeURIComponent(this.code.value)).then(show, function (e) { document.getElementById('progress').textContent = e.message; });
+    call('./opinions:track' + Q + '&code=' + encodeURIComponent(this.code.value)).then(show, function (e) { document.getElementById('progress').textContent = e.message; });
   };
 })();
 </script>
