@@ -70,7 +70,7 @@ export function registerCardActions(app: Application) {
           const rows = await db.getRepository('liaisonStations').find({ filter: stationFilter, sort: ['sort', 'id'] });
           for (const s of rows as any[]) {
             if (!s.get('qrToken')) continue;
-            const days = (s.get('receptionDays') ?? []).join('、');
+            const days = [...(s.get('receptionDays') ?? [])].map(Number).sort((a, b) => a - b).join('、');
             cards.push({
               kind: 'station',
               name: s.get('name'),
