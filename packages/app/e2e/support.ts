@@ -75,3 +75,44 @@ export async function apiAs(account: string, password: string) {
     return json.data;
   };
 }
+
+/** The form item with exactly this label. */
+export const formItem = (page: Page, label: string) =>
+  page.locator('.ant-form-item').filter({ has: page.locator('.ant-form-item-label', { hasText: new RegExp(`^\\s*${label}\\s*[:：]?\\s*$`) }) }).first();
+
+export async function pick(page: Page, label: string, text: string) {
+  const item = formItem(page, label);
+  await item.locator('.ant-select-selector').click();
+  // Desktop: antd's dropdown, filtered by typing. Phone: NocoBase opens a bottom sheet listing the options.
+  const dropdown = page.locator('.ant-select-dropdown:visible');
+  const sheetSearch = page.locator('.adm-popup:visible input');
+  if (await dropdown.count()) await page.keyboard.type(text);
+  else if (await sheetSearch.count()) await sheetSearch.first().fill(text);
+  try {
+    await page.getByText(text, { exact: true }).last().click({ timeout: 30000 });
+    // The phone's sheet stays open after a choice: tap outside it.
+    const mask = page.locator('.adm-mask:visible');
+    if (await mask.count()) await mask.first().click({ position: { x: 10, y: 10 } });
+    await mask.first().waitFor({ state: 'hidden', timeout: 10000 }).catch(() => undefined);
+  } catch (e) {
+    await screenshot(page, `failed-pick-${label}`);
+    throw e;
+  }
+}
+
+/** A deputy's account as the deputy uses it: created by the station, initial password changed at first sign-in. */
+export async function deputyAccount(api: Awaited<ReturnType<typeof apiAs>>, deputyId: number, password: string) {
+  const account = await api(`deputies:createAccount?filterByTk=${deputyId}`, {});
+  const first = await apiAs(account.username, account.initialPassword);
+  await first('auth:changePassword', { oldPassword: account.initialPassword, newPassword: password, confirmPassword: password });
+  // A token signed in the same second as the password change is refused.
+  await new Promise((r) => setTimeout(r, 1100));
+  return { username: account.username as string, password };
+}
+
+/** The page the suite installed under a key (plugin-deputies' page installer records it in suitePages). */
+export async function installedPage(api: Awaited<ReturnType<typeof apiAs>>, key: string) {
+  const [mark] = await api('suitePages:list', undefined, 'filter=' + encodeURIComponent(JSON.stringify({ key })));
+  if (!mark) throw new Error(`the suite did not install the page ${key}`);
+  return `${BASE_URL}/admin/${mark.schemaUid}`;
+}

@@ -75,6 +75,8 @@ export class PluginDutyPointsServer extends Plugin {
       NS,
     );
     this.filing = new DutyFiling(this.db, deputies);
+    // After the lifecycle's transition check: what going to review needs, however the status changes.
+    this.filing.watchSubmissions();
     registerRecordActions(this.app, () => this.filing, deputies);
     this.yearClose = new YearClose(this.db);
     registerPublicationActions(this.app, this.publication, this.yearClose);

@@ -90,10 +90,23 @@ async function callFlowSurfaces(app: Application, actionName: string, values: Re
 /** Replaces the English title keys of a page document by `{{t()}}` templates in the plugin's namespace. */
 export function localizeBlueprint(blueprint: SuitePageSpec['blueprint'], ns: string, locale?: Record<string, string>) {
   const doc = JSON.parse(JSON.stringify(blueprint));
-  const localize = (holder: any, where: string) => {
-    if (!holder?.title) return;
-    if (locale && !(holder.title in locale)) throw new Error(`page title "${holder.title}" (${where}) is not in the locale of ${ns}`);
-    holder.title = tt(holder.title, ns);
+  const localize = (holder: any, where: string, prop = 'title') => {
+    if (!holder?.[prop]) return;
+    if (locale && !(holder[prop] in locale)) throw new Error(`page text "${holder[prop]}" (${where}) is not in the locale of ${ns}`);
+    holder[prop] = tt(holder[prop], ns);
+  };
+  // Blocks, their buttons (title, confirmation) and the blocks of the buttons' popups.
+  const localizeBlocks = (blocks: any[] = []) => {
+    for (const block of blocks) {
+      localize(block, `block ${block.key}`);
+      for (const action of [...(block.actions ?? []), ...(block.recordActions ?? [])]) {
+        if (typeof action !== 'object') continue;
+        localize(action, `action ${action.key ?? action.type}`);
+        localize(action.settings?.confirm, `confirmation of ${action.key}`);
+        localize(action.settings?.confirm, `confirmation of ${action.key}`, 'content');
+        localizeBlocks(action.popup?.blocks);
+      }
+    }
   };
   localize(doc.page, 'page');
   for (const [name, collection] of Object.entries<any>(doc.defaults?.collections ?? {})) {
@@ -101,7 +114,7 @@ export function localizeBlueprint(blueprint: SuitePageSpec['blueprint'], ns: str
   }
   for (const tab of doc.tabs ?? []) {
     localize(tab, `tab ${tab.key}`);
-    for (const block of tab.blocks ?? []) localize(block, `block ${block.key}`);
+    localizeBlocks(tab.blocks);
   }
   return doc;
 }

@@ -61,7 +61,13 @@ describe('plugin-duty-points: installed pages', () => {
     const form = blocks[0];
     expect(form.stepParams.resourceSettings.init.collectionName).toBe('dutyRecords');
     const formFields = Object.values<any>(form.subModels.grid.subModels.items).map((i) => i.stepParams.fieldSettings.init.fieldPath);
-    expect(formFields).toEqual(['deputy', 'item', 'date', 'quantity', 'description', 'evidence']);
+    // The deputy is the caller (set by the server), so the form does not ask for it.
+    expect(formFields).toEqual(['item', 'date', 'quantity', 'description', 'evidence']);
+    // The records table sends a draft to review with 提交审核: NocoBase's update-record button assigning the status.
+    const table = JSON.stringify(blocks[1]);
+    expect(table).toContain('UpdateRecordActionModel');
+    expect(table).toContain('"assignedValues":{"status":"submitted"}');
+    expect(table).toContain(JSON.stringify(t('Submit for review')).slice(1, -1));
   });
 
   it('履职审核: the submitted records only', async () => {

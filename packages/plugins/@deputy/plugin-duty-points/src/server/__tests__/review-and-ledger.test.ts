@@ -152,4 +152,29 @@ describe('plugin-duty-points: catalogue, review workflow and ledger', () => {
     expect(res.status).toBeGreaterThanOrEqual(400);
     expect((await app.db.getRepository('dutyRecords').findOne({ filterByTk: rec.id })).get('status')).toBe('submitted');
   });
+
+  it('submits through the page’s 提交审核 button (an update of the status) with the same checks; decisions only in the review task', async () => {
+    // What the 我的履职 page does: save a draft, then update its status to "submitted".
+    const noEvidence = await w.d2.agent.resource('dutyRecords').create({ values: { itemId: (await w.item('D13')).id, date: lastYear(26), quantity: 1 } });
+    const refused = await w.d2.agent.resource('dutyRecords').update({ filterByTk: noEvidence.body.data.id, values: { status: 'submitted' } });
+    expect(refused.status).toBe(400);
+    expect(JSON.stringify(refused.body)).toMatch(/needs evidence|须提供佐证/);
+    expect((await app.db.getRepository('dutyRecords').findOne({ filterByTk: noEvidence.body.data.id })).get('status')).toBe('draft');
+
+    const draft = await w.d2.agent.resource('dutyRecords').create({ values: { itemId: (await w.item('D04')).id, date: lastYear(26), quantity: 1 } });
+    const res = await w.d2.agent.resource('dutyRecords').update({ filterByTk: draft.body.data.id, values: { status: 'submitted' } });
+    expect(res.status).toBe(200);
+    const stored = await app.db.getRepository('dutyRecords').findOne({ filterByTk: draft.body.data.id });
+    expect(stored.get('status')).toBe('submitted');
+    expect(stored.get('reviewerId')).toBe(w.head.user.id);
+    const task = await pendingTaskFor(app, w.head.agent, draft.body.data.id);
+    expect(task).toBeTruthy();
+    // Neither the deputy nor its station staff decide through update.
+    for (const agent of [w.d2.agent, w.head.agent]) {
+      const approve = await agent.resource('dutyRecords').update({ filterByTk: draft.body.data.id, values: { status: 'approved' } });
+      expect(approve.status).toBe(400);
+      expect(JSON.stringify(approve.body)).toMatch(/review task|审核任务/);
+    }
+    expect((await app.db.getRepository('dutyRecords').findOne({ filterByTk: draft.body.data.id })).get('status')).toBe('submitted');
+  });
 });

@@ -78,6 +78,16 @@ export function registerRecordActions(app: Application, filing: () => DutyFiling
     app.acl.setAvailableAction(action, { displayName: `{{t("${action === 'submit' ? 'Submit for review' : 'Revoke'}", { ns: "${NS}" })}}`, type: 'old-data' });
   }
 
+  // Through update, a status can only go to review (提交审核); decisions are the review task's (or an
+  // administrator's), revocation Revoke's.
+  app.resourceManager.registerPreActionHandler('dutyRecords:update', async (ctx: any, next) => {
+    const status = ctx.action.params.values?.status;
+    if (status !== undefined && status !== 'submitted' && !isAdministrator(ctx)) {
+      return ctx.throw(400, ctx.t('Approve or return a duty record in its review task, and revoke it with Revoke', { ns: NS }));
+    }
+    await next();
+  });
+
   // A deputy files records for itself only; station staff for the deputies of their station.
   app.resourceManager.registerPreActionHandler('dutyRecords:create', async (ctx: any, next) => {
     const values = (ctx.action.params.values ??= {});

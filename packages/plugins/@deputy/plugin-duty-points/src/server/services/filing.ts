@@ -26,24 +26,44 @@ export class DutyFiling {
   constructor(private db: Database, private directory: () => DeputyDirectory) {}
 
   /**
-   * Sends a draft (or returned) record to review: evidence when the item needs it, the reviewer (the
-   * station head) and the duplicate flag (错重漏 "重"). The review workflow listens to this change.
+   * Sends a draft (or returned) record to review. The checks live in `checkSubmission`, which runs on every
+   * change to "submitted" — this action, a form's 提交审核 button (an update of the status) or an import.
    */
   async submit(recordId: number | string, options: Options = {}) {
     const { transaction, context } = options;
-    const t = (key: string) => translate({ context }, key);
     const repo = this.db.getRepository('dutyRecords');
-    const record: any = await repo.findOne({ filterByTk: recordId, appends: ['item', 'evidence'], transaction });
-    if (!record) throw new DutyError(t('The duty record does not exist or is outside your permissions'), 404);
-    if (record.get('item')?.get('evidenceRequired') && !(record.get('evidence') || []).length) {
-      throw new DutyError(t('This duty item needs evidence: upload a photo or document before submitting'));
+    const record: any = await repo.findOne({ filterByTk: recordId, transaction });
+    if (!record) throw new DutyError(translate({ context }, 'The duty record does not exist or is outside your permissions'), 404);
+    return repo.update({ filterByTk: record.get('id'), values: { status: 'submitted' }, context, transaction });
+  }
+
+  /**
+   * What going to review needs, whoever changes the status: evidence when the item asks for it, the
+   * reviewer (the station head) and the duplicate flag (错重漏 "重"). The review workflow listens to this change.
+   */
+  watchSubmissions() {
+    this.db.on('dutyRecords.beforeUpdate', async (record: any, options: any) => {
+      if (record.get('status') !== 'submitted' || record.previous('status') === 'submitted') return;
+      await this.checkSubmission(record, options);
+    });
+  }
+
+  private async checkSubmission(record: any, options: any) {
+    const { transaction, context } = options;
+    const t = (key: string) => translate({ context }, key);
+    const item: any = await this.db.getRepository('dutyItems').findOne({ filterByTk: record.get('itemId'), transaction });
+    if (item?.get('evidenceRequired')) {
+      // Evidence sent with the same request counts; otherwise what is stored.
+      const sent = options.values?.evidence;
+      const evidence = Array.isArray(sent) ? sent.length : await this.db.getRepository('dutyRecords.evidence', record.get('id')).count({ transaction });
+      if (!evidence) throw new DutyError(t('This duty item needs evidence: upload a photo or document before submitting'));
     }
     const reviewer: any = await this.directory().reviewerOf(record.get('deputyId'), { transaction });
     const deputy: any = await this.db.getRepository('deputies').findOne({ filterByTk: record.get('deputyId'), transaction });
     if (!reviewer || reviewer.get('id') === deputy?.get('userId')) {
       throw new DutyError(t('The deputy’s station has no reviewer: an administrator must set its station head'));
     }
-    const duplicates = await repo.count({
+    const duplicates = await this.db.getRepository('dutyRecords').count({
       filter: {
         id: { $ne: record.get('id') },
         deputyId: record.get('deputyId'),
@@ -53,12 +73,8 @@ export class DutyFiling {
       },
       transaction,
     });
-    return repo.update({
-      filterByTk: record.get('id'),
-      values: { status: 'submitted', reviewerId: reviewer.get('id'), possibleDuplicate: duplicates > 0 },
-      context,
-      transaction,
-    });
+    record.set('reviewerId', reviewer.get('id'));
+    record.set('possibleDuplicate', duplicates > 0);
   }
 
   /**

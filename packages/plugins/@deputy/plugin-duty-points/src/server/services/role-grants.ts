@@ -31,7 +31,8 @@ const GRANTS: Record<string, ResourceSpec[]> = {
       actions: [
         { name: 'view', scope: 'duty-own-records' },
         { name: 'create', fields: RECORD_INPUT },
-        { name: 'update', scope: 'duty-own-editable-records', fields: RECORD_INPUT.filter((f) => !f.startsWith('deputy')) },
+        // status: a draft goes to review through 提交审核 (an update of the status); the lifecycle allows nothing else.
+        { name: 'update', scope: 'duty-own-editable-records', fields: [...RECORD_INPUT.filter((f) => !f.startsWith('deputy')), 'status'] },
         { name: 'destroy', scope: 'duty-own-editable-records' },
         { name: 'submit', scope: 'duty-own-editable-records' },
       ],
@@ -57,7 +58,7 @@ const GRANTS: Record<string, ResourceSpec[]> = {
       actions: [
         { name: 'view', scope: 'duty-station-records' },
         { name: 'create', fields: RECORD_INPUT },
-        { name: 'update', scope: 'duty-station-records', fields: RECORD_INPUT.filter((f) => !f.startsWith('deputy')) },
+        { name: 'update', scope: 'duty-station-records', fields: [...RECORD_INPUT.filter((f) => !f.startsWith('deputy')), 'status'] },
         { name: 'submit', scope: 'duty-station-records' },
       ],
     },

@@ -1,0 +1,130 @@
+/**
+ * The points system end to end, as its people use it (issue #4's browser test, issue #7's test 3):
+ *  1. a deputy, on a phone, files a duty record with a photo on 我的履职 and sends it to review (提交审核);
+ *  2. the station head approves it in NocoBase's task centre, seeing the record's evidence;
+ *  3. the deputy sees the points in 我的积分;
+ *  4. once the administrator publishes the period, the public 阳光栏 board shows it, without sign-in.
+ * The record is dated in the previous quarter, which has ended, so that its period can be published.
+ */
+import type { Browser } from 'playwright-core';
+import { ADMIN, apiAs, BASE_URL, deputyAccount, formItem, installedPage, launchBrowser, pick, screenshot, signInThroughUI, watchProblems } from './support';
+
+let browser: Browser;
+const PHONE = { width: 390, height: 844 };
+const DESKTOP = { width: 1280, height: 800 };
+
+beforeAll(async () => {
+  browser = await launchBrowser();
+});
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+/** The last month of the quarter before today's (Asia/Shanghai), e.g. 2026-11 → 2026, month 9, period 2026-Q3. */
+function previousQuarter() {
+  const today = new Date(Date.now() + 8 * 3600e3);
+  let year = today.getUTCFullYear();
+  let quarter = Math.floor(today.getUTCMonth() / 3); // 0-based index of the previous quarter
+  if (quarter === 0) {
+    quarter = 4;
+    year -= 1;
+  }
+  return { year, month: quarter * 3, key: `${year}-Q${quarter}` };
+}
+
+it('a deputy files a record with a photo on a phone; the head approves it in the task centre; points and the public board follow', async () => {
+  const api = await apiAs(ADMIN.account, ADMIN.password);
+  const stamp = Date.now() % 1e6;
+  const headPassword = `Head-${stamp}-Pass2`;
+  const head = await api('users:create', { username: `flowhead${stamp}`, nickname: '欧阳站长', password: headPassword, roles: ['station-staff'] });
+  const station = await api('liaisonStations:create', { name: `高沙镇联络站-${stamp}`, headId: head.id, staff: [head.id] });
+  const deputyName = `刘代表${stamp}`;
+  const deputy = await api('deputies:create', { name: deputyName, phone: `135${String(stamp).padStart(8, '0')}`, stationId: station.id });
+  const login = await deputyAccount(api, deputy.id, `Liu-${stamp}-Pass9`);
+  const target = previousQuarter();
+  const myDuty = await installedPage(api, 'duty-points.my-duty');
+
+  // 1. The deputy, on a phone.
+  const phone = await browser.newPage({ viewport: PHONE });
+  const problems = watchProblems(phone);
+  await signInThroughUI(phone, login.username, login.password);
+  await phone.goto(myDuty);
+  await formItem(phone, '积分项目').waitFor({ timeout: 60000 });
+  const started = Date.now();
+  await pick(phone, '积分项目', '政策宣传/普法宣讲');
+  // The phone's date picker opens on today: move the month wheel back to the last quarter, confirm.
+  await formItem(phone, '日期').locator('input').first().click({ force: true });
+  const wheels = phone.locator('.adm-picker-view-column');
+  if (target.year !== new Date(Date.now() + 8 * 3600e3).getUTCFullYear()) await wheels.nth(0).getByText(String(target.year), { exact: true }).click();
+  await wheels.nth(1).getByText(String(target.month), { exact: true }).click();
+  await phone.waitForTimeout(500);
+  await phone.getByText('确定', { exact: true }).last().click();
+  await formItem(phone, '情况说明').locator('textarea').fill('在村民小组宣讲新修订的《中华人民共和国村民委员会组织法》');
+  const uploaded = phone.waitForResponse((r) => /attachments/.test(r.url()) && r.request().method() === 'POST', { timeout: 30000 });
+  await formItem(phone, '佐证材料').locator('input[type=file]').setInputFiles({ name: '宣讲现场.png', mimeType: 'image/png', buffer: await phone.screenshot() });
+  expect((await uploaded).status()).toBe(200);
+  await screenshot(phone, 'duty-flow-1-deputy-filled-mobile');
+  const created = phone.waitForResponse((r) => r.url().includes('dutyRecords:create'), { timeout: 30000 });
+  await phone.getByRole('button', { name: /保存草稿/ }).click();
+  const createdRes = await created;
+  expect(createdRes.status()).toBe(200);
+  const recordId = (await createdRes.json()).data.id;
+  // Its row in 我的履职记录: 提交审核, confirmed.
+  const submitted = phone.waitForResponse((r) => r.url().includes('dutyRecords:update'), { timeout: 30000 });
+  await phone.getByText('提交审核', { exact: true }).first().click({ timeout: 30000 });
+  await phone.getByRole('button', { name: /确\s*定|OK/ }).last().click();
+  expect((await submitted).status()).toBe(200);
+  const filingSeconds = (Date.now() - started) / 1000;
+  console.log(`[duty-flow] the deputy filed and submitted the record with a photo in ${filingSeconds.toFixed(1)} s of browser time`);
+  const record = await api('dutyRecords:get', undefined, `filterByTk=${recordId}&appends=evidence`);
+  expect(record).toMatchObject({ status: 'submitted', reviewerId: head.id, date: expect.stringContaining(`${target.year}-${String(target.month).padStart(2, '0')}`) });
+  expect(record.evidence).toHaveLength(1);
+  await screenshot(phone, 'duty-flow-2-deputy-submitted-mobile');
+
+  // 2. The head approves it in the task centre.
+  const asHead = await apiAs(head.username, headPassword);
+  let task: any;
+  for (let i = 0; i < 60 && !task; i++) {
+    const tasks = await asHead('workflowManualTasks:listMine', undefined, `pageSize=50&filter=${encodeURIComponent(JSON.stringify({ status: 0 }))}&appends=execution`);
+    task = (tasks ?? []).find((t: any) => t.execution?.context?.data?.id === recordId);
+    if (!task) await new Promise((r) => setTimeout(r, 1000));
+  }
+  expect(task).toBeTruthy();
+  const desk = await browser.newPage({ viewport: DESKTOP });
+  await signInThroughUI(desk, head.username, headPassword);
+  await desk.goto(`${BASE_URL}/admin/workflow/tasks/manual/pending/${task.id}`);
+  const approve = desk.getByRole('button', { name: /通\s*过/ });
+  await approve.waitFor({ timeout: 60000 });
+  await desk.locator('textarea').first().fill('照片清楚，同意');
+  await screenshot(desk, 'duty-flow-3-head-task-desktop');
+  await approve.click();
+  let status = '';
+  for (let i = 0; i < 60 && status !== 'approved'; i++) {
+    status = (await api(`dutyRecords:get?filterByTk=${recordId}`)).status;
+    if (status !== 'approved') await new Promise((r) => setTimeout(r, 1000));
+  }
+  expect(status).toBe('approved');
+  await desk.close();
+
+  // 3. The deputy sees the points (D13: 2 points) in 我的积分 on the same page.
+  await phone.goto(myDuty);
+  const points = phone.getByTestId('deputy-my-points');
+  await points.waitFor({ timeout: 60000 });
+  await points.locator('.ant-statistic-content-value').first().getByText('2', { exact: true }).waitFor({ timeout: 30000 });
+  await screenshot(phone, 'duty-flow-4-deputy-points-mobile');
+  expect(problems.filter((p) => /@deputy|dutyRecords|MyPoints/i.test(p))).toEqual([]);
+  await phone.close();
+
+  // 4. The administrator publishes the period; the public board shows it to anyone.
+  const [period] = await api('scorePeriods:list', undefined, 'filter=' + encodeURIComponent(JSON.stringify({ key: target.key })));
+  const periodId = period?.id ?? (await api('scorePeriods:create', { key: target.key, title: `${target.key} 积分公示` })).id;
+  await api(`scorePeriods:publish?filterByTk=${periodId}`, {});
+  const visitor = await browser.newPage({ viewport: PHONE });
+  await visitor.goto(`${BASE_URL}/api/scoreBoard:print?period=${target.key}&stationId=${station.id}`);
+  await visitor.getByText(deputyName).waitFor({ timeout: 30000 });
+  const row = visitor.locator('tr', { hasText: deputyName });
+  expect(await row.innerText()).toContain('2');
+  await screenshot(visitor, 'duty-flow-5-public-board-mobile');
+  await visitor.close();
+});
