@@ -164,6 +164,25 @@ async function routeTree(app: Application, routeId: number): Promise<any[]> {
   return [page, ...tabs];
 }
 
+/**
+ * applyBlueprint merges NocoBase's default buttons into every table (add, edit, delete, bulk delete …) next to
+ * the ones a page declares. A ranking or a review queue must not offer 添加 or 删除, so only the declared
+ * buttons stay; administrators can add the others back in the UI editor.
+ */
+async function removeUndeclaredButtons(app: Application, tabSchemaUid: string) {
+  const repo: any = app.db.getRepository('flowModels');
+  const grid = await repo.findModelByParentId(tabSchemaUid, { subKey: 'grid', includeAsyncNode: true });
+  const injected: string[] = [];
+  const walk = (model: any) => {
+    if (!model || typeof model !== 'object') return;
+    const declared = model.stepParams?.__flowSurfaceMeta?.declaredKey;
+    if (typeof declared === 'string' && /\.[A-Za-z]+_default_\d+$/.test(declared)) injected.push(model.uid);
+    for (const sub of Object.values<any>(model.subModels ?? {})) (Array.isArray(sub) ? sub : [sub]).forEach(walk);
+  };
+  walk(grid);
+  for (const uid of injected) await repo.remove(uid);
+}
+
 /** Appends a custom block to a tab's block grid (as `flowModels:save` would). */
 async function addCustomBlock(app: Application, tabSchemaUid: string, use: string, key: string) {
   const repo: any = app.db.getRepository('flowModels');
@@ -233,6 +252,7 @@ async function installPage(
       });
       route = await routes.findOne({ filter: { schemaUid: applied.target.pageSchemaUid } });
       const tabs = await routes.find({ filter: { parentId: route.get('id') }, sort: ['sort'] });
+      for (const tab of tabs) await removeUndeclaredButtons(app, tab.get('schemaUid'));
       for (const block of page.customBlocks ?? []) {
         const tab = tabs[block.tab ?? 0];
         await addCustomBlock(app, tab.get('schemaUid'), block.use, tab.get('schemaUid'));

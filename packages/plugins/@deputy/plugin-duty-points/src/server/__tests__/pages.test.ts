@@ -84,6 +84,14 @@ describe('plugin-duty-points: installed pages', () => {
     expect(collections).toEqual(['dutyItems', 'gradeBands', 'scorePeriods', 'pointAppeals']);
   });
 
+  it('installs only the buttons a page declares (no 添加 / 编辑 / 删除 on the ranking)', async () => {
+    const [table] = await blocksOf(t('Points ranking'));
+    const uses = (list: any) => Object.values<any>(list ?? {}).map((m) => m.use);
+    expect(uses(table.subModels.actions).sort()).toEqual(['FilterActionModel', 'RefreshActionModel']);
+    const actionsColumn = Object.values<any>(table.subModels.columns).find((c) => c.use === 'TableActionsColumnModel');
+    expect(uses(actionsColumn.subModels.actions)).toEqual(['ViewActionModel']);
+  });
+
   it('shows each role exactly its menus', async () => {
     const { agent: deputy } = await signedInAs(app, 'pages-deputy', ['deputy']);
     const { agent: staff } = await signedInAs(app, 'pages-staff', ['station-staff']);

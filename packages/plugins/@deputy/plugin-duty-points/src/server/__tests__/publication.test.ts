@@ -123,4 +123,26 @@ describe('plugin-duty-points: publication (阳光栏) and appeals (错重漏)', 
     expect(board.body.data[0].rows.map((r: any) => [r.name, r.total])).toEqual([['代表一', 5], ['代表二', 3]]);
     expect(await app.db.getRepository('scoreSnapshots').count({ filter: { periodId: period.id } })).toBe(4);
   });
+
+  it('publishes, and decides appeals, through the buttons and forms of the 积分管理 page (updates of the status)', async () => {
+    // 发布 on a period row: NocoBase's update-record button assigning status "published" → the next version.
+    const res = await w.admin.agent.resource('scorePeriods').update({ filterByTk: period.id, values: { status: 'published' } });
+    expect(res.status).toBe(200);
+    expect((await app.agent().get(`/scoreBoard:list?period=${year}-Q1`)).body.data[0]).toMatchObject({ version: 3 });
+    // A period cannot be set back to open, and only administrators publish.
+    const back = await w.admin.agent.resource('scorePeriods').update({ filterByTk: period.id, values: { status: 'open' } });
+    expect(back.status).toBe(400);
+    expect((await w.head.agent.resource('scorePeriods').update({ filterByTk: period.id, values: { status: 'published' } })).status).toBe(403);
+    expect((await app.db.getRepository('scorePeriods').findOne({ filterByTk: period.id })).get('status')).toBe('published');
+    expect(await app.db.getRepository('scoreSnapshots').count({ filter: { periodId: period.id } })).toBe(6);
+
+    // The appeal's 处理申诉 form: status and reason; without a reason nothing changes.
+    const appeal = (await w.d1.agent.resource('pointAppeals').create({ values: { periodId: period.id, recordId, kind: 'wrong', description: '日期有误' } })).body.data;
+    const noReason = await w.admin.agent.resource('pointAppeals').update({ filterByTk: appeal.id, values: { status: 'rejected' } });
+    expect(noReason.status).toBe(400);
+    expect((await app.db.getRepository('pointAppeals').findOne({ filterByTk: appeal.id })).get('status')).toBe('pending');
+    const decided = await w.admin.agent.resource('pointAppeals').update({ filterByTk: appeal.id, values: { status: 'rejected', decisionReason: '日期与签到记录一致' } });
+    expect(decided.status).toBe(200);
+    expect((await app.db.getRepository('pointAppeals').findOne({ filterByTk: appeal.id })).toJSON()).toMatchObject({ status: 'rejected', decisionReason: '日期与签到记录一致' });
+  });
 });

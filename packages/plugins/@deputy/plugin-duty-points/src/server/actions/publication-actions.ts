@@ -40,20 +40,35 @@ export function registerPublicationActions(app: Application, publication: Public
     },
     'pointAppeals:decide': async (ctx: any, next) => {
       const { filterByTk, values = {} } = ctx.action.params;
-      const t = (k: string) => ctx.t(k, { ns: NS });
-      if (!['accepted', 'rejected'].includes(values.decision)) return ctx.throw(400, t('Decide with accepted or rejected'));
-      if (!String(values.reason || '').trim()) return ctx.throw(400, t('Give the reason of the decision'));
-      const repo = ctx.db.getRepository('pointAppeals');
-      // The appeal row is locked while deciding: of two decisions at the same moment, one stands.
-      const decided = await ctx.db.sequelize.transaction(async (transaction: any) => {
-        const appeal = await repo.findOne({ filterByTk, transaction, lock: transaction.LOCK.UPDATE });
-        if (!appeal) return ctx.throw(404, t('The appeal does not exist'));
-        if (appeal.get('status') !== 'pending') return ctx.throw(400, t('This appeal has already been decided'));
-        return repo.update({ filterByTk, values: { status: values.decision, decisionReason: values.reason }, context: ctx, transaction, appealDecision: true } as any);
-      });
-      ctx.body = decided;
+      ctx.body = await decideAppeal(ctx, filterByTk, values.decision, values.reason);
       await next();
     },
+  });
+
+  // NocoBase's own buttons and forms drive the same actions: a period's 发布 / 年度结算 buttons update its
+  // status, an appeal's edit form sets its status and reason. Other status changes through update are refused.
+  app.resourceManager.registerPreActionHandler('scorePeriods:update', async (ctx: any, next) => {
+    const values = ctx.action.params.values ?? {};
+    if (values.status === undefined) return next();
+    const { filterByTk } = ctx.action.params;
+    const userId = ctx.state.currentUser?.id;
+    const t = (k: string) => ctx.t(k, { ns: NS });
+    const target = values.status;
+    delete values.status;
+    try {
+      if (target === 'published') ctx.body = await publication.publish(filterByTk, userId, t);
+      else if (target === 'closed') ctx.body = await yearClose.close(filterByTk, userId, t);
+      else return ctx.throw(400, t('Publish a period with Publish and close a year with Close the year; a period cannot go back'));
+    } catch (e) {
+      return fail(ctx, e);
+    }
+    // Anything else the form changed (title, appeal window) is saved as usual.
+    if (Object.keys(values).length) await next();
+  });
+  app.resourceManager.registerPreActionHandler('pointAppeals:update', async (ctx: any, next) => {
+    const values = ctx.action.params.values ?? {};
+    if (values.status === undefined || values.status === 'pending') return next();
+    ctx.body = await decideAppeal(ctx, ctx.action.params.filterByTk, values.status, values.decisionReason);
   });
   app.resourceManager.define({
     name: 'scoreBoard',
@@ -102,5 +117,19 @@ export function registerPublicationActions(app: Application, publication: Public
     values.status = 'pending';
     delete values.decisionReason;
     await next();
+  });
+}
+
+/** An administrator accepts or rejects an appeal, with a reason; the appeal row is locked so one decision stands. */
+async function decideAppeal(ctx: any, filterByTk: any, decision: string, reason: string) {
+  const t = (k: string) => ctx.t(k, { ns: NS });
+  if (!['accepted', 'rejected'].includes(decision)) return ctx.throw(400, t('Decide with accepted or rejected'));
+  if (!String(reason || '').trim()) return ctx.throw(400, t('Give the reason of the decision'));
+  const repo = ctx.db.getRepository('pointAppeals');
+  return ctx.db.sequelize.transaction(async (transaction: any) => {
+    const appeal = await repo.findOne({ filterByTk, filter: ctx.action.params.filter, transaction, lock: transaction.LOCK.UPDATE });
+    if (!appeal) return ctx.throw(404, t('The appeal does not exist'));
+    if (appeal.get('status') !== 'pending') return ctx.throw(400, t('This appeal has already been decided'));
+    return repo.update({ filterByTk, values: { status: decision, decisionReason: reason }, context: ctx, transaction, appealDecision: true } as any);
   });
 }
