@@ -116,15 +116,28 @@ it('a deputy files a record with a photo on a phone; the head approves it in the
   expect(problems.filter((p) => /@deputy|dutyRecords|MyPoints/i.test(p))).toEqual([]);
   await phone.close();
 
-  // 4. The administrator publishes the period; the public board shows it to anyone.
+  // 4. The administrator publishes the period with 公示 on 积分管理 › 积分周期; the public board shows it to anyone.
   const [period] = await api('scorePeriods:list', undefined, 'filter=' + encodeURIComponent(JSON.stringify({ key: target.key })));
   const periodId = period?.id ?? (await api('scorePeriods:create', { key: target.key, title: `${target.key} 积分公示` })).id;
-  await api(`scorePeriods:publish?filterByTk=${periodId}`, {});
+  const versionBefore = period?.version ?? 0;
+  const admin = await browser.newPage({ viewport: DESKTOP });
+  await signInThroughUI(admin, ADMIN.account, ADMIN.password);
+  await admin.goto(await installedPage(api, 'duty-points.management'));
+  await admin.getByRole('tab', { name: '积分周期' }).click();
+  const periodRow = admin.locator('tr.ant-table-row', { hasText: target.key });
+  await periodRow.waitFor({ timeout: 60000 });
+  const published = admin.waitForResponse((r) => r.url().includes('scorePeriods:update'), { timeout: 60000 });
+  await periodRow.getByText('公示', { exact: true }).click();
+  await admin.getByRole('button', { name: /确\s*定|OK/ }).last().click();
+  expect((await published).status()).toBe(200);
+  expect((await api(`scorePeriods:get?filterByTk=${periodId}`)).version).toBe(versionBefore + 1);
+  await screenshot(admin, 'duty-flow-5-admin-published-desktop');
+  await admin.close();
   const visitor = await browser.newPage({ viewport: PHONE });
   await visitor.goto(`${BASE_URL}/api/scoreBoard:print?period=${target.key}&stationId=${station.id}`);
   await visitor.getByText(deputyName).waitFor({ timeout: 30000 });
   const row = visitor.locator('tr', { hasText: deputyName });
   expect(await row.innerText()).toContain('2');
-  await screenshot(visitor, 'duty-flow-5-public-board-mobile');
+  await screenshot(visitor, 'duty-flow-6-public-board-mobile');
   await visitor.close();
 });
