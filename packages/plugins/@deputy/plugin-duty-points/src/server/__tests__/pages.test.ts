@@ -14,7 +14,7 @@ describe('plugin-duty-points: installed pages', () => {
   const t = (key: string, ns = '@deputy/plugin-duty-points') => `{{t(${JSON.stringify(key)}, { ns: ${JSON.stringify(ns)} })}}`;
 
   beforeAll(async () => {
-    app = await createSuiteServer(['@deputy/plugin-deputies', '@deputy/plugin-duty-points'], ['client', 'flow-engine']);
+    app = await createSuiteServer(['@deputy/plugin-deputies', '@deputy/plugin-duty-points'], ['client', 'flow-engine', 'ui-templates']);
   });
 
   afterAll(async () => {
@@ -82,6 +82,11 @@ describe('plugin-duty-points: installed pages', () => {
     const collections = [];
     for (const i of [0, 1, 2, 3]) collections.push((await blocksOf(t('Points management'), i))[0].stepParams.resourceSettings.init.collectionName);
     expect(collections).toEqual(['dutyItems', 'gradeBands', 'scorePeriods', 'pointAppeals']);
+    // 公示 / 年终结账 on periods, 处理申诉 (status and reason) on appeals.
+    const periods = JSON.stringify(await blocksOf(t('Points management'), 2));
+    expect(periods).toContain('"assignedValues":{"status":"published"}');
+    expect(periods).toContain('"assignedValues":{"status":"closed"}');
+    expect(JSON.stringify(await blocksOf(t('Points management'), 3))).toContain(JSON.stringify(t('Decide')).slice(1, -1));
   });
 
   it('installs only the buttons a page declares (no 添加 / 编辑 / 删除 on the ranking)', async () => {
