@@ -12,6 +12,7 @@ import { registerCardActions } from './actions/card-actions';
 import { registerMediationActions } from './actions/mediation-actions';
 import { registerOpinionActions } from './actions/opinion-actions';
 import { registerPublicActions } from './actions/public-actions';
+import { keepReferencesInStation } from './actions/reference-guard';
 import { registerStatsActions } from './actions/stats-actions';
 import classSeeds from './seeds/opinion-classes.json';
 import { VoiceCrediting } from './services/crediting';
@@ -45,6 +46,7 @@ export class PluginPublicVoiceServer extends Plugin {
     registerPublicActions(this.app, this.intake);
     registerOpinionActions(this.app, this.flow, this.intake, this.crediting);
     registerMediationActions(this.app, this.mediation, this.crediting);
+    keepReferencesInStation(this.app);
     registerStatsActions(this.app, this.stats);
     registerCardActions(this.app);
     protectFromDeletion(this.app, this.db, VOICE_COLLECTIONS);
