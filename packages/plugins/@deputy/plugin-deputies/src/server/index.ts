@@ -3,6 +3,7 @@ export { ADMIN_ROLES, isAdministrator } from './services/administrators';
 export { protectFromDeletion, registerInCollectionManager } from './services/collection-registration';
 export { DeputyDirectory } from './services/deputy-directory';
 export { auditChanges } from './services/audit-trail';
+export { trustProxy } from './services/trust-proxy';
 export { Notifier, REMINDER_CHANNEL } from './services/notifier';
 export { daysOfMonth, FieldError, phoneNumber, validateFields } from './services/field-validation';
 export type { FieldRule } from './services/field-validation';

@@ -20,6 +20,7 @@ import pages from './pages/pages.json';
 import { refuseCreatesForOtherStations, refuseOutOfScopeWrites } from './services/scope-guard';
 import { protectSignIn } from './services/sign-in-protection';
 import { keepSingleRow, refuseDirectCreates } from './services/system-data-guard';
+import { trustProxy } from './services/trust-proxy';
 import { shanghaiToday, WorkCalendar } from './services/work-calendar';
 
 /** The collections this plugin defines in ./collections (auto-loaded by package name). */
@@ -37,6 +38,8 @@ export class PluginDeputiesServer extends Plugin {
   notifier: Notifier;
 
   async load() {
+    // Behind nginx: the client's address from X-Forwarded-For when APP_TRUST_PROXY says so (README).
+    trustProxy(this.app);
     this.directory = new DeputyDirectory(this.db);
     this.calendar = new WorkCalendar(this.db);
     this.notifier = new Notifier(this.app);
