@@ -18,6 +18,7 @@ import enUS from '../locale/en-US.json';
 import zhCN from '../locale/zh-CN.json';
 import pageDefaults from './pages/defaults.json';
 import pages from './pages/pages.json';
+import statistics from './pages/statistics.json';
 import { NS } from './fields';
 import { registerRecordActions } from './actions/record-actions';
 import { registerPublicationActions } from './actions/publication-actions';
@@ -115,7 +116,7 @@ export class PluginDutyPointsServer extends Plugin {
 
   async installPages() {
     const defaults = { ...deputyPageDefaults(), ...localizeDefaults(pageDefaults.collections, NS, enUS) };
-    return installPages(this.app, pages as SuitePageSpec[], { plugin: NS, locale: enUS, defaults });
+    return installPages(this.app, [...pages, ...statistics] as SuitePageSpec[], { plugin: NS, locale: enUS, defaults });
   }
 
   /** Idempotent: collections in the collection manager, seeded catalogue and grades, roles, review workflow. */

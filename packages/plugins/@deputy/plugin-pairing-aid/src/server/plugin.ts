@@ -1,8 +1,23 @@
-import { keepSingleRow, protectFromDeletion, refuseOutOfScopeWrites, registerInCollectionManager, validateFields } from '@deputy/plugin-deputies';
+import {
+  auditChanges,
+  deputyPageDefaults,
+  installPages,
+  keepSingleRow,
+  localizeDefaults,
+  protectFromDeletion,
+  refuseOutOfScopeWrites,
+  registerInCollectionManager,
+  SuitePageSpec,
+  validateFields,
+} from '@deputy/plugin-deputies';
 import { Plugin } from '@nocobase/server';
 import { guardCreates } from './actions/access';
 import { registerKpiActions } from './actions/kpi-actions';
 import { registerPairingActions } from './actions/pairing-actions';
+import enUS from '../locale/en-US.json';
+import { NS } from './fields';
+import pageDefaults from './pages/defaults.json';
+import pages from './pages/pages.json';
 import assistanceTypeSeeds from './seeds/assistance-types.json';
 import categorySeeds from './seeds/categories.json';
 import { AidCrediting } from './services/crediting';
@@ -44,6 +59,9 @@ export class PluginPairingAidServer extends Plugin {
     protectFromDeletion(this.app, this.db, AID_COLLECTIONS);
     keepSingleRow(this.app, ['aidSettings'], '@deputy/plugin-deputies');
     refuseOutOfScopeWrites(this.app, ['aidHouseholds', 'aidPairings', 'aidPlans', 'aidVisits', 'aidRecords']);
+    // Who changed a household, a pairing (opened, closed, transferred), a plan, a visit or an outcome, and the
+    // catalogues: when, before and after. The ID number is hidden in aidHouseholds, so only its masked form is kept.
+    auditChanges(this.db, Object.fromEntries(AID_COLLECTIONS.map((name) => [name, {}])));
     // A confirmed visit or outcome is credited to the deputy's duty record once it is committed.
     for (const name of ['aidVisits', 'aidRecords']) {
       for (const action of ['create', 'update']) {
@@ -66,6 +84,16 @@ export class PluginPairingAidServer extends Plugin {
     await this.ensureDefaults();
   }
 
+  /** The plugin's page (1+N结对帮扶, with the KPI block); an installed one is left as it is. */
+  async afterEnable() {
+    await this.installPages();
+  }
+
+  async installPages() {
+    const defaults = { ...deputyPageDefaults(), ...localizeDefaults(pageDefaults.collections, NS, enUS) };
+    return installPages(this.app, pages as SuitePageSpec[], { plugin: NS, locale: enUS, defaults });
+  }
+
   /** Idempotent: collections in the collection manager, the seeded lists and settings, role permissions. */
   private async ensureDefaults() {
     await registerInCollectionManager(this.db, AID_COLLECTIONS);
@@ -76,6 +104,7 @@ export class PluginPairingAidServer extends Plugin {
     const types = this.db.getRepository('aidAssistanceTypes');
     if (!(await types.count())) await types.createMany({ records: assistanceTypeSeeds });
     await grantAidPermissions(this.db);
+    await this.installPages();
   }
 }
 

@@ -1,13 +1,17 @@
 import {
   auditChanges,
+  deputyPageDefaults,
+  installPages,
   isAdministrator,
   keepComputed,
   keepSingleRow,
+  localizeDefaults,
   protectFromDeletion,
   refuseCreatesForOtherStations,
   refuseOutOfScopeWrites,
   registerInCollectionManager,
   shanghaiToday,
+  SuitePageSpec,
   validateFields,
 } from '@deputy/plugin-deputies';
 import { Plugin } from '@nocobase/server';
@@ -16,6 +20,9 @@ import { registerReceptionActions } from './actions/reception-actions';
 import ledgerSectionSeeds from './seeds/ledger-sections.json';
 import ruleSeeds from './seeds/rules.json';
 import { NS } from './fields';
+import enUS from '../locale/en-US.json';
+import pageDefaults from './pages/defaults.json';
+import pages from './pages/pages.json';
 import { Compliance } from './services/compliance';
 import { addDays, monthOf } from './services/periods';
 import { ReceptionSchedule } from './services/reception';
@@ -179,6 +186,16 @@ export class PluginSixOnesServer extends Plugin {
     await this.ensureDefaults();
   }
 
+  /** The plugin's pages (六个一达标, 逢6接待); installed ones are left as they are. */
+  async afterEnable() {
+    await this.installPages();
+  }
+
+  async installPages() {
+    const defaults = { ...deputyPageDefaults(), ...localizeDefaults(pageDefaults.collections, NS, enUS) };
+    return installPages(this.app, pages as SuitePageSpec[], { plugin: NS, locale: enUS, defaults });
+  }
+
   /** Idempotent: collections in the collection manager, seeded rules, ledger sections, settings, permissions. */
   private async ensureDefaults() {
     await registerInCollectionManager(this.db, SIX_COLLECTIONS);
@@ -194,6 +211,7 @@ export class PluginSixOnesServer extends Plugin {
     const settings = this.db.getRepository('sixOnesSettings');
     if (!(await settings.count())) await settings.create({ values: {} });
     await grantSixOnesPermissions(this.db);
+    await this.installPages();
   }
 }
 

@@ -3,6 +3,7 @@ import { MockServer } from '@nocobase/test';
 import enUS from '../../locale/en-US.json';
 import zhCN from '../../locale/zh-CN.json';
 import pages from '../pages/pages.json';
+import statistics from '../pages/statistics.json';
 
 /**
  * plugin-duty-points' pages (我的履职, 履职审核, 积分管理, 积分排行), installed with plugin-deputies' page
@@ -14,7 +15,14 @@ describe('plugin-duty-points: installed pages', () => {
   const t = (key: string, ns = '@deputy/plugin-duty-points') => `{{t(${JSON.stringify(key)}, { ns: ${JSON.stringify(ns)} })}}`;
 
   beforeAll(async () => {
-    app = await createSuiteServer(['@deputy/plugin-deputies', '@deputy/plugin-duty-points'], ['client', 'flow-engine', 'ui-templates']);
+    app = await createSuiteServer(['@deputy/plugin-deputies', '@deputy/plugin-duty-points'], ['client', 'flow-engine', 'ui-templates', 'data-visualization']);
+    // flowSurfaces offers chart blocks when data-visualization is recorded as enabled, as in a real install
+    // (the mock server loads it without that record); then the plugin installs its pages as on upgrade.
+    await app.db.getRepository('applicationPlugins').updateOrCreate({
+      filterKeys: ['name'],
+      values: { name: 'data-visualization', packageName: '@nocobase/plugin-data-visualization', enabled: true, installed: true },
+    });
+    await (app.pm.get('@deputy/plugin-duty-points') as any).installPages();
   });
 
   afterAll(async () => {
@@ -50,6 +58,7 @@ describe('plugin-duty-points: installed pages', () => {
       t('Duty review'),
       t('Points management'),
       t('Points ranking'),
+      t('Statistics'),
     ]);
     const again = await (app.pm.get('@deputy/plugin-duty-points') as any).installPages();
     expect(again).toMatchObject({ created: [], failed: [] });
@@ -97,6 +106,14 @@ describe('plugin-duty-points: installed pages', () => {
     expect(uses(actionsColumn.subModels.actions)).toEqual(['ViewActionModel']);
   });
 
+  it('统计分析: charts of NocoBase’s data-visualization (points by deputy and item, records by status, grades)', async () => {
+    const charts = await blocksOf(t('Statistics'));
+    expect(charts.map((b) => b.use)).toEqual(['ChartBlockModel', 'ChartBlockModel', 'ChartBlockModel', 'ChartBlockModel']);
+    const json = JSON.stringify(charts);
+    for (const collection of ['pointEntries', 'dutyRecords', 'scoreSnapshots']) expect(json).toContain(`"collectionPath":["main","${collection}"]`);
+    expect(json).toContain('"dimensions":[{"field":["deputy","name"],"alias":"deputy"}]');
+  });
+
   it('shows each role exactly its menus', async () => {
     const { agent: deputy } = await signedInAs(app, 'pages-deputy', ['deputy']);
     const { agent: staff } = await signedInAs(app, 'pages-staff', ['station-staff']);
@@ -109,12 +126,13 @@ describe('plugin-duty-points: installed pages', () => {
       t('Liaison stations', '@deputy/plugin-deputies'),
       t('Duty review'),
       t('Points ranking'),
+      t('Statistics'),
     ]);
     expect(await menu(admin)).toEqual(expect.arrayContaining([group, t('My duty'), t('Duty review'), t('Points management'), t('Points ranking'), t('Suite settings', '@deputy/plugin-deputies')]));
   });
 
   it('has every title in zh-CN and en-US', () => {
-    const titles = (pages as any[]).flatMap((p) => [
+    const titles = ([...pages, ...statistics] as any[]).flatMap((p) => [
       p.blueprint.page.title,
       ...p.blueprint.tabs.flatMap((tab: any) => [tab.title, ...tab.blocks.map((b: any) => b.title)]),
       ...Object.values<any>(p.blueprint.defaults?.collections ?? {}).flatMap((c) => c.fieldGroups.map((g: any) => g.title)),
