@@ -33,21 +33,26 @@ export function auditChanges(db: Database, collections: Record<string, AuditOpti
       hooks: false,
     });
   };
-  const snapshot = (model: any, keys: string[], previous = false) =>
-    Object.fromEntries(keys.filter((k) => !NOISE.has(k)).map((k) => [k, plain(previous ? model.previous(k) : model.get(k))]));
+  // Fields a collection marks hidden (an ID number as typed, its keyed hash) are never returned by the API:
+  // the trail, which administrators read through the API, never records them either.
+  const hidden = (name: string) => new Set([...(db.getCollection(name)?.fields.values() ?? [])].filter((f: any) => f.options?.hidden).map((f: any) => f.name));
+  const snapshot = (name: string, model: any, keys: string[], previous = false) => {
+    const secret = hidden(name);
+    return Object.fromEntries(keys.filter((k) => !NOISE.has(k) && !secret.has(k)).map((k) => [k, plain(previous ? model.previous(k) : model.get(k))]));
+  };
 
   for (const [name, spec] of Object.entries(collections)) {
     if (spec.create !== false) {
       db.on(`${name}.afterCreate`, (model: any, options: any) =>
-        write(name, model, 'create', {}, snapshot(model, Object.keys(model.dataValues).filter((k) => model.get(k) != null)), options),
+        write(name, model, 'create', {}, snapshot(name, model, Object.keys(model.dataValues).filter((k) => model.get(k) != null)), options),
       );
     }
     db.on(`${name}.afterUpdate`, (model: any, options: any) => {
       const changed: string[] = (model.changed() || []).filter((k: string) => !NOISE.has(k));
-      return write(name, model, 'update', snapshot(model, changed, true), snapshot(model, changed), options);
+      return write(name, model, 'update', snapshot(name, model, changed, true), snapshot(name, model, changed), options);
     });
     db.on(`${name}.afterDestroy`, (model: any, options: any) =>
-      write(name, model, 'destroy', snapshot(model, Object.keys(model.dataValues)), {}, options),
+      write(name, model, 'destroy', snapshot(name, model, Object.keys(model.dataValues)), {}, options),
     );
   }
 
