@@ -1,6 +1,6 @@
 import { createSuiteServer } from '@deputy/app/src/testing';
 import { MockServer } from '@nocobase/test';
-import { createProbes, Probe, runProbes, textProbes, updateProbes } from '../security/bad-input';
+import { createProbes, Probe, runProbes, SHORT_SCRIPT, SQL, textProbes, updateProbes } from '../security/bad-input';
 import type { Http } from '../security/permissions-matrix';
 
 const WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
@@ -8,8 +8,117 @@ const idNumber = (first17: string) => first17 + '10X98765432'[WEIGHTS.reduce((s,
 let serial = 0;
 const next = () => ++serial;
 
+/** 码上找代表 fixtures the public form's probes need (set in beforeAll): a deputy's QR token and tracking codes. */
+const voice = { token: '', received: '', closed: '' };
+const PNG_1PX = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==';
+const b64 = (text: string) => Buffer.from(text).toString('base64');
+/** A valid citizen's submission through the QR code, with one field changed. */
+const form = (values: Record<string, unknown> = {}) => ({ token: voice.token, name: '张三', phone: '13800138000', category: 'infrastructure', content: '村口的路灯坏了三个月', ...values });
+
+/** Custom actions as [label, resource(s) whose rows must not change, method, url (=KEY: a fixture id), body, anonymous]. */
+type CustomProbe = [string, string, 'GET' | 'POST', string, unknown, boolean?];
+const customProbes = (rows: CustomProbe[]): Probe[] =>
+  rows.map(([label, resource, method, url, body, anonymous]) => ({
+    label,
+    resource,
+    expect: 'refuse' as const,
+    anonymous: Boolean(anonymous),
+    request: (ids: Record<string, number>) => ({
+      method,
+      url: url.replace(/=([A-Z]+)(?=&|$)/g, (_, key) => `=${ids[key.toLowerCase()]}`),
+      body: typeof body === 'function' ? body() : body,
+    }),
+  }));
+
+/** plugin-public-voice: catalogues, settings, opinions, mediation cases, the public form and the handling steps. */
+const PUBLIC_VOICE: Probe[] = [
+  ...createProbes('opinionClasses', () => ({ code: `C${next()}`, name: `类${serial}`, escalationLevel: 1 }), {
+    code: ['required', 'string'], name: ['required', 'string'], scheme: ['select'], deadlineDays: ['positive'], reminderDays: ['positive'], escalationLevel: ['integer'],
+  }),
+  ...updateProbes('opinionClasses', 'opinionclass', { deadlineDays: ['positive'], escalationLevel: ['integer'], name: ['required', 'string'] }),
+  ...updateProbes('publicVoiceSettings', 'voicesettings', {
+    submissionsPerIp: ['positive'], lookupsPerIp: ['positive'], windowMinutes: ['positive'], maxPhotos: ['positive'], maxPhotoKb: ['positive'], cardPledge: ['string'],
+  }),
+  ...createProbes('opinions', (ids) => ({ citizenName: '李四', category: 'other', content: '接待日登记的意见', source: 'reception', deputyId: ids.deputy }), {
+    citizenName: ['required', 'string'], citizenPhone: ['mobile'], category: ['select'], content: ['required', 'string'], source: ['select'], deputyId: ['fk'], stationId: ['fk'],
+  }),
+  ...textProbes('opinions', (ids) => ({ citizenName: '李四', category: 'other', source: 'visit', deputyId: ids.deputy }), 'content'),
+  ...updateProbes('opinions', 'opinion', { content: ['required', 'string'], category: ['select'], citizenPhone: ['mobile'], deputyId: ['fk'] }),
+  ...createProbes('mediationCases', (ids) => ({ title: `纠纷${next()}`, stationId: ids.station, deputyId: ids.deputy }), {
+    title: ['required', 'string'], stationId: ['fk', 'required'], deputyId: ['fk'], opinionId: ['fk'], judicialOfficerId: ['fk'], description: ['string'],
+  }),
+  ...textProbes('mediationCases', (ids) => ({ title: `纠纷${next()}`, stationId: ids.station }), 'description'),
+  ...updateProbes('mediationCases', 'case', { title: ['required', 'string'], deputyId: ['fk'], opinionId: ['fk'], parties: ['string'] }),
+  // The public form, without signing in: what a citizen (or anyone) can send.
+  ...textProbes('opinions', () => form(), 'content', { action: 'opinions:submit', anonymous: true }),
+  ...textProbes('opinions', () => form(), 'name', { action: 'opinions:submit', stored: 'citizenName', anonymous: true, texts: [SQL, SHORT_SCRIPT] }),
+  ...customProbes([
+    ['opinions:submit without a QR token', 'opinions,attachments', 'POST', '/opinions:submit', () => form({ token: undefined }), true],
+    ['opinions:submit with an unknown QR token', 'opinions,attachments', 'POST', '/opinions:submit', () => form({ token: 'nosuchtoken123' }), true],
+    ['opinions:submit with an SQL injection for the QR token', 'opinions,attachments', 'POST', '/opinions:submit', () => form({ token: `' OR 1=1 --` }), true],
+    ['opinions:submit with a 100,000-character QR token', 'opinions,attachments', 'POST', '/opinions:submit', () => form({ token: 'x'.repeat(100_000) }), true],
+    ['opinions:submit without a name', 'opinions,attachments', 'POST', '/opinions:submit', () => form({ name: '' }), true],
+    ['opinions:submit with a 100,000-character name', 'opinions,attachments', 'POST', '/opinions:submit', () => form({ name: 'x'.repeat(100_000) }), true],
+    ['opinions:submit with an object for the name', 'opinions,attachments', 'POST', '/opinions:submit', () => form({ name: { $gt: '' } }), true],
+    ['opinions:submit with letters for the phone', 'opinions,attachments', 'POST', '/opinions:submit', () => form({ phone: 'abcdefghijk' }), true],
+    ['opinions:submit with an unknown category', 'opinions,attachments', 'POST', '/opinions:submit', () => form({ category: 'bogus-choice' }), true],
+    ['opinions:submit with a too short opinion', 'opinions,attachments', 'POST', '/opinions:submit', () => form({ content: '路灯' }), true],
+    ['opinions:submit with a 100,000-character opinion', 'opinions,attachments', 'POST', '/opinions:submit', () => form({ content: 'x'.repeat(100_000) }), true],
+    ['opinions:submit with a list for the opinion', 'opinions,attachments', 'POST', '/opinions:submit', () => form({ content: ['路灯坏了', '三个月'] }), true],
+    ['opinions:submit with text for the photos', 'opinions,attachments', 'POST', '/opinions:submit', () => form({ photos: 'photo.jpg' }), true],
+    ['opinions:submit with 4 photos (3 at most)', 'opinions,attachments', 'POST', '/opinions:submit', () => form({ photos: Array(4).fill({ name: 'a.png', data: PNG_1PX }) }), true],
+    ['opinions:submit with an oversized photo (3 MB)', 'opinions,attachments', 'POST', '/opinions:submit', () => form({ photos: [{ name: 'big.png', data: Buffer.concat([Buffer.from(PNG_1PX, 'base64'), Buffer.alloc(3 * 1024 * 1024)]).toString('base64') }] }), true],
+    ['opinions:submit with an HTML page as a photo', 'opinions,attachments', 'POST', '/opinions:submit', () => form({ photos: [{ name: 'x.png', data: b64('<html><script>alert(1)</script></html>') }] }), true],
+    ['opinions:submit with an SVG with a script as a photo', 'opinions,attachments', 'POST', '/opinions:submit', () => form({ photos: [{ name: 'x.svg', data: `data:image/svg+xml;base64,${b64('<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>')}` }] }), true],
+    ['opinions:submit with a GIF (not an accepted type)', 'opinions,attachments', 'POST', '/opinions:submit', () => form({ photos: [{ name: 'x.gif', data: b64('GIF89a\x01\x00\x01\x00') }] }), true],
+    ['opinions:submit with an executable as a photo', 'opinions,attachments', 'POST', '/opinions:submit', () => form({ photos: [{ name: 'photo.jpg.exe', data: b64('MZ\x90\x00 this program cannot be run in DOS mode') }] }), true],
+    ['opinions:submit with a photo that is not base64', 'opinions,attachments', 'POST', '/opinions:submit', () => form({ photos: [{ name: 'x.png', data: '!!!not base64!!!' }] }), true],
+    ['opinions:submit with a number for a photo', 'opinions,attachments', 'POST', '/opinions:submit', () => form({ photos: [12345] }), true],
+    ['opinions:submit with an empty photo', 'opinions,attachments', 'POST', '/opinions:submit', () => form({ photos: [{ name: 'x.png', data: '' }] }), true],
+    ['opinions:track with an empty code', 'opinions', 'GET', '/opinions:track?code=', undefined, true],
+    ['opinions:track with an unknown code', 'opinions', 'GET', '/opinions:track?code=YJ2345678923', undefined, true],
+    ['opinions:track with an SQL injection', 'opinions', 'GET', `/opinions:track?code=${encodeURIComponent(`' OR 1=1 --`)}`, undefined, true],
+    ['opinions:track with a 100,000-character code', 'opinions', 'POST', '/opinions:track', { code: 'Y'.repeat(100_000) }, true],
+    ['opinions:target with an SQL injection', 'opinions', 'GET', `/opinions:target?token=${encodeURIComponent(`' OR 1=1 --`)}`, undefined, true],
+    ['opinions:form with an unknown QR token', 'opinions', 'GET', '/opinions:form?token=nosuchtoken123', undefined, true],
+    ['opinions:rate with 0 stars', 'opinions,opinionMilestones', 'POST', '/opinions:rate', () => ({ code: voice.closed, stars: 0 }), true],
+    ['opinions:rate with 6 stars', 'opinions,opinionMilestones', 'POST', '/opinions:rate', () => ({ code: voice.closed, stars: 6 }), true],
+    ['opinions:rate with 4.5 stars', 'opinions,opinionMilestones', 'POST', '/opinions:rate', () => ({ code: voice.closed, stars: 4.5 }), true],
+    ['opinions:rate with text for the stars', 'opinions,opinionMilestones', 'POST', '/opinions:rate', () => ({ code: voice.closed, stars: 'five' }), true],
+    ['opinions:rate with a 100,000-character comment', 'opinions,opinionMilestones', 'POST', '/opinions:rate', () => ({ code: voice.closed, stars: 5, comment: 'x'.repeat(100_000) }), true],
+    ['opinions:rate of an opinion not closed', 'opinions,opinionMilestones', 'POST', '/opinions:rate', () => ({ code: voice.received, stars: 5 }), true],
+    ['opinions:rate of an unknown code', 'opinions,opinionMilestones', 'POST', '/opinions:rate', { code: 'YJ2345678923', stars: 5 }, true],
+    // The handling steps, as the administrator.
+    ['opinions:classify of an unknown opinion', 'opinions,opinionMilestones', 'POST', '/opinions:classify?filterByTk=999999', { opinionClassId: 1 }],
+    ['opinions:classify with text for the id', 'opinions,opinionMilestones', 'POST', '/opinions:classify?filterByTk=abc', { opinionClassId: 1 }],
+    ['opinions:classify with an unknown class', 'opinions,opinionMilestones', 'POST', '/opinions:classify?filterByTk=OPINION', { opinionClassId: 999999 }],
+    ['opinions:classify with text for the class', 'opinions,opinionMilestones', 'POST', '/opinions:classify?filterByTk=OPINION', { opinionClassId: 'abc' }],
+    ['opinions:classify with an object for the class', 'opinions,opinionMilestones', 'POST', '/opinions:classify?filterByTk=OPINION', { opinionClassId: { $gt: 0 } }],
+    ['opinions:assign without a handling unit', 'opinions,opinionMilestones', 'POST', '/opinions:assign?filterByTk=ASSIGNED', {}],
+    ['opinions:assign with a 100,000-character handling unit', 'opinions,opinionMilestones', 'POST', '/opinions:assign?filterByTk=ASSIGNED', { handlingUnit: 'x'.repeat(100_000) }],
+    ['opinions:progress without a note', 'opinions,opinionMilestones', 'POST', '/opinions:progress?filterByTk=ASSIGNED', {}],
+    ['opinions:progress with a 100,000-character note', 'opinions,opinionMilestones', 'POST', '/opinions:progress?filterByTk=ASSIGNED', { note: 'x'.repeat(100_000) }],
+    ['opinions:answer without an answer', 'opinions,opinionMilestones', 'POST', '/opinions:answer?filterByTk=ASSIGNED', {}],
+    ['opinions:answer with a 100,000-character answer', 'opinions,opinionMilestones', 'POST', '/opinions:answer?filterByTk=ASSIGNED', { answer: 'x'.repeat(100_000) }],
+    ['opinions:close of an opinion not answered', 'opinions,opinionMilestones', 'POST', '/opinions:close?filterByTk=OPINION', {}],
+    ['opinions:convert with a 100,000-character suggestion number', 'opinions,opinionMilestones', 'POST', '/opinions:convert?filterByTk=ASSIGNED', { suggestionRef: 'x'.repeat(100_000) }],
+    ['opinions:credit of an unknown opinion', 'opinions', 'POST', '/opinions:credit?filterByTk=999999', {}],
+    ['opinions:update of the status directly', 'opinions', 'POST', '/opinions:update?filterByTk=OPINION', { status: 'closed' }],
+    ['mediationCases:milestone with an unknown stage', 'mediationCases', 'POST', '/mediationCases:milestone?filterByTk=CASE', { stage: 'bogus' }],
+    ['mediationCases:milestone out of order', 'mediationCases', 'POST', '/mediationCases:milestone?filterByTk=CASE', { stage: 'mediate' }],
+    ['mediationCases:milestone of an unknown case', 'mediationCases', 'POST', '/mediationCases:milestone?filterByTk=999999', { stage: 'respond' }],
+    ['mediationCases:close with an unknown result', 'mediationCases', 'POST', '/mediationCases:close?filterByTk=CASE', { result: 'maybe' }],
+    ['mediationCases:close as agreed without the mediation milestone', 'mediationCases', 'POST', '/mediationCases:close?filterByTk=CASE', { result: 'agreed' }],
+    ['mediationCases:update of the clock directly', 'mediationCases', 'POST', '/mediationCases:update?filterByTk=CASE', { respondedAt: '2025-01-01T00:00:00Z' }],
+    ['opinionStats:summary of a bogus period', 'opinions', 'GET', '/opinionStats:summary?period=abc', undefined],
+    ['opinionStats:summary with from after to', 'opinions', 'GET', '/opinionStats:summary?from=2025-12-01&to=2025-01-01', undefined],
+    ['qrCards:print with text for the deputy', 'deputies', 'GET', '/qrCards:print?deputyId=abc', undefined],
+  ]),
+];
+
 /** Every create, update and custom action of the suite, with generated invalid payloads. */
 const PROBES: Probe[] = [
+  ...PUBLIC_VOICE,
   ...createProbes('dutyRecords', (ids) => ({ deputyId: ids.deputy, itemId: ids.item, date: '2025-03-01' }), {
     deputyId: ['fk', 'required'], itemId: ['fk', 'required'], date: ['pastDate', 'required'], quantity: ['positive'], description: ['string'],
   }),
@@ -96,7 +205,7 @@ describe('bad input across the suite', () => {
   const ids: Record<string, number> = {};
 
   beforeAll(async () => {
-    app = await createSuiteServer(['@deputy/plugin-deputies', '@deputy/plugin-duty-points', '@deputy/plugin-pairing-aid']);
+    app = await createSuiteServer(['@deputy/plugin-deputies', '@deputy/plugin-duty-points', '@deputy/plugin-pairing-aid', '@deputy/plugin-public-voice']);
     await app.db.getRepository('users').create({ values: { username: 'probe-admin', nickname: '管理员', password: 'Probe-Admin-1', roles: ['npc-admin'] } });
     http = async (method, url, body, bearer) => {
       let req = method === 'GET' ? app.agent().get(url) : app.agent().post(url);
@@ -133,6 +242,24 @@ describe('bad input across the suite', () => {
     const household = await make('/aidHouseholds:create', { headName: '户主甲', idNumber: idNumber('43062119600101001'), categoryId: ids.category, stationId: ids.station, consent: true });
     ids.household2 = (await make('/aidHouseholds:create', { headName: '户主乙', idNumber: idNumber('43062119600101002'), categoryId: ids.category, stationId: ids.station, consent: true })).id;
     ids.pairing = (await make('/aidPairings:create', { deputyId: ids.deputy, householdId: household.id, startDate: '2025-01-01' })).id;
+    // 码上找代表: the public form's limits out of the way (the probes are many, from one address), a received,
+    // an assigned and a closed opinion of the deputy, an open mediation case.
+    ids.voicesettings = (await app.db.getRepository('publicVoiceSettings').findOne()).get('id');
+    await make(`/publicVoiceSettings:update?filterByTk=${ids.voicesettings}`, { submissionsPerIp: 100000, submissionsPerCode: 100000, lookupsPerIp: 100000 });
+    ids.opinionclass = (await app.db.getRepository('opinionClasses').findOne({ sort: ['id'] })).get('id');
+    voice.token = (await app.db.getRepository('deputies').findOne({ filterByTk: ids.deputy })).get('qrToken');
+    const opinion = async (steps: [string, Record<string, unknown>][]) => {
+      const { trackingCode } = (await http('POST', '/opinions:submit', form())).body.data;
+      const id = (await app.db.getRepository('opinions').findOne({ filter: { trackingCode } })).get('id');
+      for (const [action, values] of steps) await make(`/opinions:${action}?filterByTk=${id}`, values);
+      return { id, trackingCode };
+    };
+    const received = await opinion([]);
+    ids.opinion = received.id;
+    voice.received = received.trackingCode;
+    ids.assigned = (await opinion([['classify', { opinionClassId: ids.opinionclass }], ['assign', { handlingUnit: '镇政府' }]])).id;
+    voice.closed = (await opinion([['classify', { opinionClassId: ids.opinionclass }], ['assign', { handlingUnit: '镇政府' }], ['answer', { answer: '已修复' }], ['close', {}]])).trackingCode;
+    ids.case = (await make('/mediationCases:create', { title: '邻里纠纷', stationId: ids.station, deputyId: ids.deputy })).id;
   });
 
   afterAll(async () => {

@@ -16,7 +16,7 @@ describe('permissions matrix (roles × resources × actions)', () => {
   beforeAll(async () => {
     // Without the workflow plugins: on SQLite their asynchronous executions would collide with the matrix's
     // writes. The browser stage runs the same matrix on the started app, workflows included.
-    app = await createSuiteServer(['@deputy/plugin-deputies', '@deputy/plugin-duty-points', '@deputy/plugin-six-ones', '@deputy/plugin-pairing-aid']);
+    app = await createSuiteServer(['@deputy/plugin-deputies', '@deputy/plugin-duty-points', '@deputy/plugin-six-ones', '@deputy/plugin-pairing-aid', '@deputy/plugin-public-voice']);
     await app.db.getRepository('users').create({ values: { username: 'matrix-admin', nickname: '人大管理员', password: 'Matrix-Admin-1', roles: ['npc-admin'] } });
   });
 

@@ -18,6 +18,11 @@ type World = {
   tokens: Record<Role, string | undefined>;
   ids: Record<string, number>;
   admin: (method: 'GET' | 'POST', url: string, body?: unknown) => Promise<any>;
+  /** Deputy A's QR token and the tracking code of the fixture opinion sent through it. */
+  qrToken: string;
+  trackingCode: string;
+  /** Puts back what buildWorld changed in shared settings (the public form's limits). */
+  restore: () => Promise<void>;
 };
 
 type Case = {
@@ -46,6 +51,42 @@ const uniqueDay = () => {
   const d = new Date(Date.UTC(2001, 0, 1) + (++serial + (Date.now() % 3000)) * 86400e3);
   return d.toISOString().slice(0, 10);
 };
+
+/** A citizen's opinion through a QR code (no sign-in), as the administrator sees it afterwards. */
+async function submitOpinion(http: Http, admin: World['admin'], token: string) {
+  const res = await http('POST', '/opinions:submit', { token, name: '王五', phone: '13900139000', category: 'infrastructure', content: unique('村口路灯坏了') });
+  if (!ok(res.status)) throw new Error(`opinions:submit: ${res.status} ${JSON.stringify(res.body)}`);
+  const [row] = await admin('GET', `/opinions:list?filter=${encodeURIComponent(JSON.stringify({ trackingCode: res.body.data.trackingCode }))}`);
+  return row as { id: number; trackingCode: string };
+}
+
+/** Steps (as the administrator) that bring a fresh opinion of deputy A to a status. */
+const STEPS_TO: Record<string, [string, Record<string, unknown>][]> = {
+  received: [],
+  classified: [['classify', {}]],
+  assigned: [['classify', {}], ['assign', { handlingUnit: '镇政府' }]],
+  answered: [['classify', {}], ['assign', { handlingUnit: '镇政府' }], ['answer', { answer: '已修复' }]],
+  closed: [['classify', {}], ['assign', { handlingUnit: '镇政府' }], ['answer', { answer: '已修复' }], ['close', {}]],
+};
+async function freshOpinion(http: Http, w: World, status: keyof typeof STEPS_TO) {
+  const row = await submitOpinion(http, w.admin, w.qrToken);
+  for (const [action, values] of STEPS_TO[status]) {
+    await w.admin('POST', `/opinions:${action}?filterByTk=${row.id}`, action === 'classify' ? { opinionClassId: w.ids.opinionClass } : values);
+  }
+  return row;
+}
+
+/** An opinion step as the role on a fresh opinion in the step's starting status; "allow": it reached `to`. */
+function opinionStep(action: string, from: keyof typeof STEPS_TO, to: string, values: (w: World) => Record<string, unknown>): Case {
+  return {
+    key: `opinions:${action}`,
+    run: async (http, w, role) => {
+      const row = await freshOpinion(http, w, from);
+      await http('POST', `/opinions:${action}?filterByTk=${row.id}`, values(w), w.tokens[role]);
+      return (await w.admin('GET', `/opinions:get?filterByTk=${row.id}`)).status === to ? 'allow' : 'deny';
+    },
+  };
+}
 
 /** Fixtures, made by the administrator: two stations with their heads and a deputy each. */
 export async function buildWorld(http: Http, adminAccount: string, adminPassword: string): Promise<World> {
@@ -136,11 +177,35 @@ export async function buildWorld(http: Http, adminAccount: string, adminPassword
   const plan = await admin('POST', '/aidPlans:create', { pairingId: pairing.id, goals: '稳定就医' });
   const visit = await admin('POST', '/aidVisits:create', { pairingId: pairing.id, date: '2025-02-01', mode: 'home' });
   const outcome = await admin('POST', '/aidRecords:create', { pairingId: pairing.id, typeId: assistanceType.id, date: '2025-02-02', amount: '100.00' });
+  // 码上找代表: the public form's limits raised for the matrix's many submissions (restored at the end);
+  // an opinion through deputy A's QR code with its first milestone, one through station A's code (no
+  // deputy), and a mediation case of station A with deputy A on it.
+  const [voiceSettings] = await admin('GET', '/publicVoiceSettings:list');
+  const limits = { submissionsPerIp: voiceSettings.submissionsPerIp, submissionsPerCode: voiceSettings.submissionsPerCode, lookupsPerIp: voiceSettings.lookupsPerIp };
+  await admin('POST', `/publicVoiceSettings:update?filterByTk=${voiceSettings.id}`, { submissionsPerIp: 100000, submissionsPerCode: 100000, lookupsPerIp: 100000 });
+  const qrToken = (await admin('GET', `/deputies:get?filterByTk=${deputyA.id}`)).qrToken as string;
+  const stationToken = (await admin('GET', `/liaisonStations:get?filterByTk=${stationA.id}`)).qrToken as string;
+  const [opinionClass] = await admin('GET', '/opinionClasses:list?sort=id&pageSize=1');
+  const opinion = await submitOpinion(http, admin, qrToken);
+  const stationOpinion = await submitOpinion(http, admin, stationToken);
+  const [milestone] = await admin('GET', `/opinionMilestones:list?filter=${encodeURIComponent(JSON.stringify({ opinionId: opinion.id }))}`);
+  const mediation = await admin('POST', '/mediationCases:create', { title: `纠纷-${tag}`, stationId: stationA.id, deputyId: deputyA.id });
   const [trail] = await admin('GET', '/auditTrail:list?sort=-id&pageSize=1');
   return {
     tokens,
     admin,
+    qrToken,
+    trackingCode: opinion.trackingCode,
+    restore: async () => {
+      await admin('POST', `/publicVoiceSettings:update?filterByTk=${voiceSettings.id}`, limits);
+    },
     ids: {
+      voiceSettings: voiceSettings.id,
+      opinionClass: opinionClass.id,
+      opinion: opinion.id,
+      stationOpinion: stationOpinion.id,
+      milestone: milestone.id,
+      mediation: mediation.id,
       stationA: stationA.id,
       stationB: stationB.id,
       term: term.id,
@@ -221,6 +286,21 @@ const COLLECTIONS: CollectionSpec[] = [
   { resource: 'aidPlans', fixture: 'plan', update: ['responsibleParty', () => unique('责任人')], create: (w) => ({ pairingId: w.ids.pairing, goals: unique('目标') }) },
   { resource: 'aidVisits', fixture: 'visit', update: ['findings', () => unique('情况')], create: (w) => ({ pairingId: w.ids.pairing, date: '2025-02-03', mode: 'phone' }) },
   { resource: 'aidRecords', fixture: 'outcome', update: ['description', () => unique('说明')], create: (w) => ({ pairingId: w.ids.pairing, typeId: w.ids.assistanceType, date: '2025-02-04', amount: '50.00' }) },
+  { resource: 'opinionClasses', fixture: 'opinionClass', update: ['description', () => unique('范围')], create: () => ({ code: unique('C'), name: unique('类'), escalationLevel: 1 }) },
+  { resource: 'publicVoiceSettings', fixture: 'voiceSettings', update: ['cardPledge', () => unique('承诺')] },
+  {
+    resource: 'opinions',
+    fixture: 'opinion',
+    update: ['content', () => unique('改写的意见内容')],
+    create: (w) => ({ citizenName: '李四', category: 'other', content: unique('接待日登记的意见'), source: 'reception', deputyId: w.ids.deputyA }),
+  },
+  { resource: 'opinionMilestones', fixture: 'milestone', update: ['note', () => unique('备注')], create: (w) => ({ opinionId: w.ids.opinion, kind: 'progress', note: unique('伪造') }) },
+  {
+    resource: 'mediationCases',
+    fixture: 'mediation',
+    update: ['description', () => unique('说明')],
+    create: (w) => ({ title: unique('纠纷'), stationId: w.ids.stationA, deputyId: w.ids.deputyA }),
+  },
   { resource: 'pointAppeals', fixture: 'appeal', update: ['description', () => unique('申诉')], create: (w) => ({ periodId: w.ids.published, deputyId: w.ids.deputyA, kind: 'missing', description: unique('申诉') }) },
 ];
 
@@ -418,6 +498,114 @@ const CUSTOM: Case[] = [
       return [403, 404].includes(res.status) && res.body?.errors?.[0]?.message && !/No permissions|权限/.test(res.body.errors[0].message) ? 'allow' : 'deny';
     },
   },
+  // 码上找代表 — the public side: a QR code's addressee, the form, submitting, tracking and rating.
+  {
+    key: 'opinions:target',
+    run: async (http, w, role) => {
+      const res = await http('GET', `/opinions:target?token=${w.qrToken}`, undefined, w.tokens[role]);
+      return ok(res.status) && res.body?.data?.deputy ? 'allow' : 'deny';
+    },
+  },
+  { key: 'opinions:form', run: async (http, w, role) => (ok((await http('GET', `/opinions:form?token=${w.qrToken}`, undefined, w.tokens[role])).status) ? 'allow' : 'deny') },
+  {
+    key: 'opinions:submit',
+    run: async (http, w, role) => {
+      const before = await countOf(w, 'opinions');
+      const res = await http('POST', '/opinions:submit', { token: w.qrToken, name: '赵六', category: 'other', content: unique('扫码提交的意见') }, w.tokens[role]);
+      return ok(res.status) && (await countOf(w, 'opinions')) > before ? 'allow' : 'deny';
+    },
+  },
+  {
+    key: 'opinions:track',
+    run: async (http, w, role) => {
+      const res = await http('GET', `/opinions:track?code=${w.trackingCode}`, undefined, w.tokens[role]);
+      return ok(res.status) && res.body?.data?.trackingCode === w.trackingCode ? 'allow' : 'deny';
+    },
+  },
+  {
+    key: 'opinions:rate',
+    run: async (http, w, role) => {
+      const row = await freshOpinion(http, w, 'closed');
+      await http('POST', '/opinions:rate', { code: row.trackingCode, stars: 4 }, w.tokens[role]);
+      return (await w.admin('GET', `/opinions:get?filterByTk=${row.id}`)).rating === 4 ? 'allow' : 'deny';
+    },
+  },
+  // An opinion sent through station A's code, addressed to no deputy: the station's, not deputy A's.
+  {
+    key: 'opinions:list of a station’s opinion',
+    run: async (http, w, role) => {
+      const id = w.ids.stationOpinion;
+      const res = await http('GET', `/opinions:list?filter=${encodeURIComponent(JSON.stringify({ id }))}`, undefined, w.tokens[role]);
+      return ok(res.status) && (res.body?.data ?? []).some((r: any) => r.id === id) ? 'allow' : 'deny';
+    },
+  },
+  {
+    key: 'opinions:get of a station’s opinion',
+    run: async (http, w, role) => {
+      const res = await http('GET', `/opinions:get?filterByTk=${w.ids.stationOpinion}`, undefined, w.tokens[role]);
+      return ok(res.status) && res.body?.data?.id === w.ids.stationOpinion ? 'allow' : 'deny';
+    },
+  },
+  // The handling steps, each on a fresh opinion of deputy A at station A.
+  opinionStep('classify', 'received', 'classified', (w) => ({ opinionClassId: w.ids.opinionClass })),
+  opinionStep('assign', 'classified', 'assigned', () => ({ handlingUnit: '县交通局' })),
+  opinionStep('progress', 'assigned', 'inProgress', () => ({ note: '已到现场查看' })),
+  opinionStep('answer', 'assigned', 'answered', () => ({ answer: '已安排维修' })),
+  opinionStep('close', 'answered', 'closed', () => ({})),
+  opinionStep('convert', 'received', 'converted', () => ({ suggestionRef: '建议第1号' })),
+  { key: 'opinions:credit', run: async (http, w, role) => (ok((await http('POST', `/opinions:credit?filterByTk=${w.ids.opinion}`, {}, w.tokens[role])).status) ? 'allow' : 'deny') },
+  {
+    key: 'mediationCases:milestone',
+    run: async (http, w, role) => {
+      const c = await w.admin('POST', '/mediationCases:create', { title: unique('纠纷'), stationId: w.ids.stationA, deputyId: w.ids.deputyA });
+      await http('POST', `/mediationCases:milestone?filterByTk=${c.id}`, { stage: 'respond', note: '已联系双方' }, w.tokens[role]);
+      return (await w.admin('GET', `/mediationCases:get?filterByTk=${c.id}`)).respondedAt ? 'allow' : 'deny';
+    },
+  },
+  {
+    key: 'mediationCases:close',
+    run: async (http, w, role) => {
+      const c = await w.admin('POST', '/mediationCases:create', { title: unique('纠纷'), stationId: w.ids.stationA, deputyId: w.ids.deputyA });
+      await http('POST', `/mediationCases:close?filterByTk=${c.id}`, { result: 'failed', outcome: '未达成' }, w.tokens[role]);
+      return (await w.admin('GET', `/mediationCases:get?filterByTk=${c.id}`)).status === 'failed' ? 'allow' : 'deny';
+    },
+  },
+  // References stay within the writer's station: station A's opinion handed to deputy B, another station's
+  // opinion tied to station A's mediation case ("allow": the reference was stored).
+  {
+    key: 'opinions:update to another station’s deputy',
+    run: async (http, w, role) => {
+      const row = await submitOpinion(http, w.admin, (await w.admin('GET', `/liaisonStations:get?filterByTk=${w.ids.stationA}`)).qrToken);
+      await http('POST', `/opinions:update?filterByTk=${row.id}`, { deputyId: w.ids.deputyB }, w.tokens[role]);
+      return (await w.admin('GET', `/opinions:get?filterByTk=${row.id}`)).deputyId === w.ids.deputyB ? 'allow' : 'deny';
+    },
+  },
+  {
+    key: 'mediationCases:update to another station’s opinion',
+    run: async (http, w, role) => {
+      const other = await submitOpinion(http, w.admin, (await w.admin('GET', `/liaisonStations:get?filterByTk=${w.ids.stationB}`)).qrToken);
+      await http('POST', `/mediationCases:update?filterByTk=${w.ids.mediation}`, { opinionId: other.id }, w.tokens[role]);
+      return (await w.admin('GET', `/mediationCases:get?filterByTk=${w.ids.mediation}`)).opinionId === other.id ? 'allow' : 'deny';
+    },
+  },
+  { key: 'mediationCases:credit', run: async (http, w, role) => (ok((await http('POST', `/mediationCases:credit?filterByTk=${w.ids.mediation}`, {}, w.tokens[role])).status) ? 'allow' : 'deny') },
+  {
+    key: 'opinionStats:summary',
+    run: async (http, w, role) => {
+      // Figures of station A: its staff and administrators only.
+      const res = await http('GET', `/opinionStats:summary?period=2025&stationId=${w.ids.stationA}`, undefined, w.tokens[role]);
+      return ok(res.status) ? 'allow' : 'deny';
+    },
+  },
+  {
+    key: 'opinionStats:summary of a deputy',
+    run: async (http, w, role) => {
+      // Deputy A's figures: deputy A, its station's staff and administrators.
+      const res = await http('GET', `/opinionStats:summary?period=2025&deputyId=${w.ids.deputyA}`, undefined, w.tokens[role]);
+      return ok(res.status) ? 'allow' : 'deny';
+    },
+  },
+  { key: 'qrCards:print', run: async (http, w, role) => (ok((await http('GET', `/qrCards:print?deputyId=${w.ids.deputyA}`, undefined, w.tokens[role])).status) ? 'allow' : 'deny') },
 ];
 
 export function allCases(): Case[] {
@@ -450,5 +638,6 @@ export async function runMatrix(http: Http, world: World, expected: Matrix): Pro
       else if (want !== outcome) (outcome === 'allow' ? result.unexpectedAllows : result.unexpectedRefusals).push(`${c.key} ${role}`);
     }
   }
+  await world.restore();
   return result;
 }
