@@ -27,7 +27,7 @@ export type SuitePageSpec = {
   /** Roles that see the page besides administrators (`npc-admin`, `admin`, `root` always do). */
   roles: string[];
   /** Custom client blocks (FlowModel `use` names) appended to a tab after NocoBase's blocks. */
-  customBlocks?: { use: string; tab?: number }[];
+  customBlocks?: { use: string; tab?: number; first?: boolean }[];
   /** An `applyBlueprint` document (version 1, mode create) without `navigation`: the installer adds it. */
   blueprint: Record<string, any> & { page: { title: string; icon?: string }; tabs: any[] };
 };
@@ -183,12 +183,28 @@ async function removeUndeclaredButtons(app: Application, tabSchemaUid: string) {
   for (const uid of injected) await repo.remove(uid);
 }
 
-/** Appends a custom block to a tab's block grid (as `flowModels:save` would). */
-async function addCustomBlock(app: Application, tabSchemaUid: string, use: string, key: string) {
+/** Adds a custom block to a tab's block grid (as `flowModels:save` would): at the end, or as the first row. */
+async function addCustomBlock(app: Application, tabSchemaUid: string, use: string, key: string, first = false) {
   const repo: any = app.db.getRepository('flowModels');
   const grid = await repo.findModelByParentId(tabSchemaUid, { subKey: 'grid', includeAsyncNode: true });
   if (!grid?.uid) throw new Error(`no block grid on tab ${tabSchemaUid}`);
-  await repo.upsertModel({ uid: `${key}-${use}`.replace(/[^A-Za-z0-9_-]/g, '-'), use, parentId: grid.uid, subKey: 'items', subType: 'array', stepParams: {} });
+  const uid = `${key}-${use}`.replace(/[^A-Za-z0-9_-]/g, '-');
+  await repo.upsertModel({ uid, use, parentId: grid.uid, subKey: 'items', subType: 'array', stepParams: {} });
+  if (!first) return;
+  // The grid's layout lists its rows in order; a row of its own, placed first.
+  const layout = grid.stepParams?.gridSettings?.grid ?? grid.props ?? {};
+  const row = `row-${uid}`;
+  const next = {
+    rows: { [row]: [[uid]], ...(layout.rows ?? {}) },
+    sizes: { [row]: [24], ...(layout.sizes ?? {}) },
+    rowOrder: [row, ...(layout.rowOrder ?? Object.keys(layout.rows ?? {}))],
+  };
+  await repo.upsertModel({
+    uid: grid.uid,
+    use: grid.use,
+    props: { ...(grid.props ?? {}), ...next },
+    stepParams: { ...(grid.stepParams ?? {}), gridSettings: { ...(grid.stepParams?.gridSettings ?? {}), grid: next } },
+  });
 }
 
 /**
@@ -255,7 +271,7 @@ async function installPage(
       for (const tab of tabs) await removeUndeclaredButtons(app, tab.get('schemaUid'));
       for (const block of page.customBlocks ?? []) {
         const tab = tabs[block.tab ?? 0];
-        await addCustomBlock(app, tab.get('schemaUid'), block.use, tab.get('schemaUid'));
+        await addCustomBlock(app, tab.get('schemaUid'), block.use, tab.get('schemaUid'), block.first);
       }
       result.created.push(page.key);
     }

@@ -42,6 +42,12 @@ describe('plugin-six-ones: installed pages', () => {
       ['ledgerEntries'],
       ['deputyLeaves'],
     ]);
+    // The matrix is the first row of its tab, above the results table.
+    const page = await routes().findOne({ filter: { type: 'flowPage', title: t('Six-ones compliance') } });
+    const [firstTab] = await routes().find({ filter: { parentId: page.get('id') }, sort: ['sort'] });
+    const grid = await (app.db.getRepository('flowModels') as any).findModelByParentId(firstTab.get('schemaUid'), { subKey: 'grid', includeAsyncNode: true });
+    const { rows, rowOrder } = grid.stepParams.gridSettings.grid;
+    expect(rows[rowOrder[0]]).toEqual([[compliance[0][1].uid]]);
     const reception = await tabBlocks(t('Reception days'));
     expect(reception[0].map((b: any) => b.stepParams.resourceSettings.init.collectionName)).toEqual(['receptionSessions']);
     const again = await (app.pm.get(NS) as any).installPages();
