@@ -96,6 +96,11 @@ it('a deputy files a record with a photo on a phone; the head approves it in the
   await desk.goto(`${BASE_URL}/admin/workflow/tasks/manual/pending/${task.id}`);
   const approve = desk.getByRole('button', { name: /通\s*过/ });
   await approve.waitFor({ timeout: 60000 });
+  // The task shows the record under review — its description and the photo — above the decision.
+  const taskView = desk.locator('.ant-modal:visible, .ant-drawer:visible').last();
+  await taskView.getByText('在村民小组宣讲').first().waitFor({ timeout: 30000 });
+  await taskView.getByText('宣讲现场').first().waitFor({ timeout: 30000 });
+  await taskView.locator('img').first().waitFor({ timeout: 30000 });
   await desk.locator('textarea').first().fill('照片清楚，同意');
   await screenshot(desk, 'duty-flow-3-head-task-desktop');
   await approve.click();

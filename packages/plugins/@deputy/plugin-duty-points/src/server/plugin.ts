@@ -137,6 +137,7 @@ export class PluginDutyPointsServer extends Plugin {
         approve: zhCN['Approve'],
         reject: zhCN['Return'],
         comment: zhCN['Review comment'],
+        record: zhCN['Duty record'],
       });
     }
     await this.installPages();

@@ -31,11 +31,23 @@ describe('plugin-duty-points: the review task in the task centre', () => {
     expect(json).toContain('"x-collection-field":"review.comment"');
   });
 
+  it('shows the record under review above the form: who, what, when, the description and the evidence', async () => {
+    const config = (await reviewNode()).get('config');
+    const block = config.schema.tab1.properties.grid.properties.recordRow.properties.recordCol.properties.recordBlock;
+    expect(block['x-decorator']).toBe('DetailsBlockProvider');
+    expect(block['x-decorator-props']).toEqual({ collection: 'dutyRecords', dataPath: '$context.data' });
+    const json = JSON.stringify(block);
+    for (const field of ['deputy', 'item', 'date', 'description', 'possibleDuplicate', 'evidence']) expect(json).toContain(`"x-collection-field":"dutyRecords.${field}"`);
+    // The trigger loads the evidence with the record, so the block has the photos to show.
+    const workflow = await ctx.app.db.getRepository('workflows').findOne({ filter: { key: REVIEW_WORKFLOW_KEY, current: true } });
+    expect(workflow.get('config').appends).toEqual(expect.arrayContaining(['deputy', 'item', 'evidence']));
+  });
+
   it('adds the form on upgrade to a review node installed without one, and keeps an administrator’s own form', async () => {
     const node = await reviewNode();
     const { schema, ...rest } = node.get('config');
     await node.update({ config: rest });
-    const titles = { workflow: '履职记录审核', review: '审核', update: '记录审核结果', approve: '通过', reject: '退回', comment: '审核意见' };
+    const titles = { workflow: '履职记录审核', review: '审核', update: '记录审核结果', approve: '通过', reject: '退回', comment: '审核意见', record: '履职记录' };
     await installReviewWorkflow(ctx.app.db, titles);
     expect((await reviewNode()).get('config').schema).toEqual(schema);
     const own = { tab1: { type: 'void', title: '自定义' } };

@@ -16,11 +16,15 @@ export const REVIEW_FORM_KEY = 'review';
  * The ledger rules live in the record lifecycle, not here: whatever the workflow becomes, an approval posts
  * once and within the cap.
  */
-type Titles = { workflow: string; review: string; update: string; approve: string; reject: string; comment: string };
+type Titles = { workflow: string; review: string; update: string; approve: string; reject: string; comment: string; record: string };
+
+/** What the reviewer sees of the record: the trigger's data, with the evidence (photos open full size). */
+const RECORD_FIELDS = ['deputy', 'item', 'date', 'quantity', 'description', 'possibleDuplicate', 'evidence'];
 
 /**
- * The task-centre form of the review node, in the shape NocoBase's manual node designer saves: a custom form
- * "review" with a comment field and two buttons whose keys (approve / reject) preset the decision.
+ * The task-centre form of the review node, in the shape NocoBase's manual node designer saves: a details
+ * block of the record under review (NocoBase's "trigger data" block), then a custom form "review" with a
+ * comment field and two buttons whose keys (approve / reject) preset the decision.
  * Administrators can change it in the workflow designer like any manual node's interface.
  */
 export function reviewTaskSchema(titles: Titles) {
@@ -54,6 +58,68 @@ export function reviewTaskSchema(titles: Titles) {
           'x-component': 'Grid',
           'x-initializer': 'workflowManual:popup:configureUserInterface:addBlock',
           properties: {
+            recordRow: node('recordRow', {
+              type: 'void',
+              'x-component': 'Grid.Row',
+              properties: {
+                recordCol: node('recordCol', {
+                  type: 'void',
+                  'x-component': 'Grid.Col',
+                  properties: {
+                    recordBlock: node('recordBlock', {
+                      type: 'void',
+                      'x-decorator': 'DetailsBlockProvider',
+                      'x-decorator-props': { collection: 'dutyRecords', dataPath: '$context.data' },
+                      'x-component': 'CardItem',
+                      'x-component-props': { title: titles.record },
+                      'x-settings': 'blockSettings:singleDataDetails',
+                      properties: {
+                        grid: node('grid', {
+                          type: 'void',
+                          'x-component': 'FormV2',
+                          'x-use-component-props': 'useDetailsBlockProps',
+                          'x-read-pretty': true,
+                          properties: {
+                            grid: node('grid', {
+                              type: 'void',
+                              'x-component': 'Grid',
+                              'x-initializer': 'details:configureFields',
+                              properties: Object.fromEntries(
+                                RECORD_FIELDS.map((field) => [
+                                  `${field}Row`,
+                                  node(`${field}Row`, {
+                                    type: 'void',
+                                    'x-component': 'Grid.Row',
+                                    properties: {
+                                      [`${field}Col`]: node(`${field}Col`, {
+                                        type: 'void',
+                                        'x-component': 'Grid.Col',
+                                        properties: {
+                                          [field]: node(field, {
+                                            type: 'string',
+                                            'x-decorator': 'FormItem',
+                                            'x-component': 'CollectionField',
+                                            'x-collection-field': `dutyRecords.${field}`,
+                                            'x-read-pretty': true,
+                                            'x-toolbar': 'FormItemSchemaToolbar',
+                                            'x-settings': 'fieldSettings:FormItem',
+                                            ...(field === 'deputy' || field === 'item' ? { 'x-component-props': { fieldNames: { label: 'name', value: 'id' } } } : {}),
+                                          }),
+                                        },
+                                      }),
+                                    },
+                                  }),
+                                ]),
+                              ),
+                            }),
+                          },
+                        }),
+                      },
+                    }),
+                  },
+                }),
+              },
+            }),
             row: node('row', {
               type: 'void',
               'x-component': 'Grid.Row',
@@ -153,7 +219,7 @@ export async function installReviewWorkflow(db: Database, titles: Titles) {
         mode: 2,
         changed: ['status'],
         condition: { $and: [{ status: { $eq: 'submitted' } }] },
-        appends: ['deputy', 'item'],
+        appends: ['deputy', 'item', 'evidence'],
       },
     },
   });
