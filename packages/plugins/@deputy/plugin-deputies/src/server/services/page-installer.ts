@@ -241,6 +241,28 @@ export async function installPages(app: Application, pages: SuitePageSpec[], opt
   return result;
 }
 
+/**
+ * A page may show data of another plugin of the suite (统计分析 charts the 六个一 results and the 1+N visits).
+ * Blocks over a collection that is not defined — that plugin is not enabled — are left out (and out of the
+ * tab's layout), so the rest of the page is still installed.
+ */
+export function withoutMissingCollections(app: Application, blueprint: SuitePageSpec['blueprint']) {
+  const doc = JSON.parse(JSON.stringify(blueprint));
+  const collectionOf = (block: any) => block.collection ?? doc.assets?.charts?.[block.chart]?.query?.resource?.collectionName;
+  for (const tab of doc.tabs ?? []) {
+    const missing = (tab.blocks ?? []).filter((block: any) => collectionOf(block) && !app.db.hasCollection(collectionOf(block)));
+    if (!missing.length) continue;
+    const gone = new Set(missing.map((block: any) => block.key));
+    app.logger?.info?.(`[deputy] left out blocks over collections not defined here: ${[...gone].join(', ')}`);
+    tab.blocks = tab.blocks.filter((block: any) => !gone.has(block.key));
+    if (tab.layout?.rows) {
+      const keyOf = (cell: any) => (typeof cell === 'string' ? cell : cell?.key);
+      tab.layout.rows = tab.layout.rows.map((row: any[]) => row.filter((cell) => !gone.has(keyOf(cell)))).filter((row: any[]) => row.length);
+    }
+  }
+  return doc;
+}
+
 async function installPage(
   app: Application,
   page: SuitePageSpec,
@@ -252,7 +274,7 @@ async function installPage(
   const db = app.db;
   const marks = db.getRepository('suitePages');
   {
-    const doc = localizeBlueprint(page.blueprint, options.plugin, options.locale);
+    const doc = localizeBlueprint(withoutMissingCollections(app, page.blueprint), options.plugin, options.locale);
     const routes = db.getRepository('desktopRoutes');
     // A page of this title already in our group (not recorded): adopt it as it is, never replace it.
     let route: any = await routes.findOne({ filter: { type: 'flowPage', title: doc.page.title, parentId: groupId } });

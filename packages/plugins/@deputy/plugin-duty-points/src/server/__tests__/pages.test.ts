@@ -106,9 +106,11 @@ describe('plugin-duty-points: installed pages', () => {
     expect(uses(actionsColumn.subModels.actions)).toEqual(['ViewActionModel']);
   });
 
-  it('统计分析: charts of NocoBase’s data-visualization (points by deputy and item, records by status, grades)', async () => {
+  it('统计分析: charts of NocoBase’s data-visualization (points by deputy, item and station, records by status, grades)', async () => {
     const charts = await blocksOf(t('Statistics'));
-    expect(charts.map((b) => b.use)).toEqual(['ChartBlockModel', 'ChartBlockModel', 'ChartBlockModel', 'ChartBlockModel']);
+    // The 六个一 and 1+N charts need six-ones and pairing-aid, not enabled here: left out (see statistics.test.ts).
+    expect(charts.map((b) => b.use)).toEqual(Array(5).fill('ChartBlockModel'));
+    expect(JSON.stringify(charts)).not.toMatch(/ruleResults|aidVisits/);
     const json = JSON.stringify(charts);
     for (const collection of ['pointEntries', 'dutyRecords', 'scoreSnapshots']) expect(json).toContain(`"collectionPath":["main","${collection}"]`);
     expect(json).toContain('"dimensions":[{"field":["deputy","name"],"alias":"deputy"}]');

@@ -1,0 +1,190 @@
+import { createSuiteServer, signedInAs } from '@deputy/app/src/testing';
+import { idNumber } from '../../../../plugin-pairing-aid/src/server/__tests__/setup';
+import { MockServer } from '@nocobase/test';
+import { generateFlowModelRdFromToken } from '@nocobase/utils';
+
+/**
+ * 统计分析 with the whole suite enabled: besides duty-points' own charts it shows points by station, the
+ * 六个一 compliance by rule and the 1+N visits per month (collections of six-ones and pairing-aid). Each chart's
+ * stored query runs through data-visualization's charts:queryData as the roles that see the page, so station
+ * staff get their station's rows only (the ACL's data scopes apply to charts too).
+ */
+describe('plugin-duty-points: 统计分析 over the whole suite', () => {
+  let app: MockServer;
+  let w: Record<string, any>;
+  const t = (key: string) => `{{t(${JSON.stringify(key)}, { ns: "@deputy/plugin-duty-points" })}}`;
+  const year = new Date().getFullYear() - 1;
+
+  beforeAll(async () => {
+    app = await createSuiteServer(
+      ['@deputy/plugin-deputies', '@deputy/plugin-duty-points', '@deputy/plugin-six-ones', '@deputy/plugin-pairing-aid'],
+      ['client', 'flow-engine', 'ui-templates', 'data-visualization'],
+    );
+    // flowSurfaces offers chart blocks once data-visualization is recorded as enabled (as in a real install).
+    await app.db.getRepository('applicationPlugins').updateOrCreate({
+      filterKeys: ['name'],
+      values: { name: 'data-visualization', packageName: '@nocobase/plugin-data-visualization', enabled: true, installed: true },
+    });
+    await (app.pm.get('@deputy/plugin-duty-points') as any).installPages();
+
+    const admin = await signedInAs(app, 'stat-admin', ['npc-admin']);
+    const staffA = await signedInAs(app, 'stat-staffA', ['station-staff']);
+    const staffB = await signedInAs(app, 'stat-staffB', ['station-staff']);
+    const users = [await signedInAs(app, 'stat-a1', ['deputy']), await signedInAs(app, 'stat-a2', ['deputy']), await signedInAs(app, 'stat-b1', ['deputy'])];
+    const ok = (res: any) => {
+      if (res.status !== 200) throw new Error(JSON.stringify(res.body));
+      return res.body.data;
+    };
+    const station = async (name: string, staff: any) => ok(await admin.agent.resource('liaisonStations').create({ values: { name, headId: staff.user.id, staff: [staff.user.id] } }));
+    const stationA = await station('荣家湾镇联络站', staffA);
+    const stationB = await station('新墙镇联络站', staffB);
+    const deputy = async (name: string, stationId: number, userId: number) => ok(await admin.agent.resource('deputies').create({ values: { name, stationId, userId, electedOn: `${year - 2}-01-01` } }));
+    const [a1, a2, b1] = [await deputy('代表甲一', stationA.id, users[0].user.id), await deputy('代表甲二', stationA.id, users[1].user.id), await deputy('代表乙一', stationB.id, users[2].user.id)];
+
+    // 1+N: A1 visits twice in March and once in April, B1 once in March.
+    const categoryId = (await app.db.getRepository('aidCategories').findOne({ filter: { code: 'subsistence' } })).get('id');
+    let serial = 0;
+    const pairing = async (staff: any, stationId: number, deputyId: number) => {
+      serial += 1;
+      const household = ok(
+        await admin.agent.resource('aidHouseholds').create({
+          values: { headName: `户主${serial}`, idNumber: idNumber(`43062119600101${String(200 + serial)}`), categoryId, stationId, consent: true },
+        }),
+      );
+      return ok(await staff.agent.resource('aidPairings').create({ values: { deputyId, householdId: household.id, startDate: `${year}-01-02` } }));
+    };
+    const pA = await pairing(staffA, stationA.id, a1.id);
+    const pB = await pairing(staffB, stationB.id, b1.id);
+    for (const [who, p, date] of [
+      [users[0], pA, `${year}-03-05`],
+      [users[0], pA, `${year}-03-20`],
+      [users[0], pA, `${year}-04-02`],
+      [users[2], pB, `${year}-03-11`],
+    ] as const) {
+      ok(await who.agent.resource('aidVisits').create({ values: { pairingId: p.id, date, mode: 'home' } }));
+    }
+
+    // Published scores (frozen by the publication service; written here as it would).
+    const period = await app.db.getRepository('scorePeriods').create({ values: { key: String(year), status: 'published' } });
+    for (const [d, s, total] of [
+      [a1, stationA, 10],
+      [a2, stationA, 20],
+      [b1, stationB, 7],
+    ]) {
+      await app.db.getRepository('scoreSnapshots').create({
+        values: { periodId: period.get('id'), version: 1, deputyId: d.id, deputyName: d.name, stationId: s.id, stationName: s.name, total, grade: '合格' },
+      });
+    }
+    // 六个一 results of the year, as the nightly job computes them.
+    await (app.pm.get('@deputy/plugin-six-ones') as any).compliance.recomputeYear(year);
+    w = { admin, staffA, staffB, stationA, stationB };
+  });
+
+  afterAll(async () => {
+    await app?.destroy();
+  });
+
+  /** The chart blocks of 统计分析 by their title, with the query each stores. */
+  const charts = async () => {
+    const routes = app.db.getRepository('desktopRoutes');
+    const page = await routes.findOne({ filter: { type: 'flowPage', title: t('Statistics') } });
+    const [tab] = await routes.find({ filter: { parentId: page.get('id') }, sort: ['sort'] });
+    const grid = await (app.db.getRepository('flowModels') as any).findModelByParentId(tab.get('schemaUid'), { subKey: 'grid', includeAsyncNode: true });
+    const found: Record<string, any> = {};
+    for (const block of Object.values<any>(grid.subModels.items ?? {})) {
+      let query: any;
+      const walk = (node: any) => {
+        if (!node || typeof node !== 'object' || query) return;
+        if (Array.isArray(node.collectionPath) && node.mode === 'builder') query = node;
+        else Object.values(node).forEach(walk);
+      };
+      walk(block.stepParams);
+      found[JSON.stringify(block.stepParams).match(/\{\{t\(\\"([^\\]+)\\"/)?.[1]] = { block, query };
+    }
+    return found;
+  };
+
+  /**
+   * charts:queryData with a chart block's stored builder query, shaped the way data-visualization's ChartResource
+   * sends it: `rd` names the block for the caller's session (without it the server answers no rows).
+   */
+  const run = async (agent: any, { block, query }: { block: any; query: any }) => {
+    const token = agent._defaults?.find((d: any) => d.fn === 'auth')?.args?.[0];
+    const [dataSource, collection] = query.collectionPath;
+    const alias = (item: any) => item.alias || [].concat(item.field).join('.');
+    const res = await agent.post('/charts:queryData').send({
+      mode: 'builder',
+      dataSource,
+      collection,
+      measures: query.measures,
+      dimensions: (query.dimensions ?? []).map((d: any) => (d.format && !d.alias ? { ...d, alias: alias(d) } : d)),
+      orders: (query.orders ?? []).map((o: any) => ({ ...o, alias: alias(o) })),
+      filter: query.filter,
+      rd: generateFlowModelRdFromToken(block.uid, token),
+    });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    return res.body.data as any[];
+  };
+
+  it('shows the suite’s seven charts, the three over six-ones and pairing-aid included', async () => {
+    const found = await charts();
+    expect(Object.keys(found).sort()).toEqual(
+      [
+        'Points by deputy',
+        'Points by duty item',
+        'Duty records by status',
+        'Grades in published scores',
+        'Average points per deputy by liaison station',
+        'Six-ones compliance by rule',
+        '1+N visits per month',
+      ].sort(),
+    );
+    expect(Object.values(found).every(({ block, query }) => block.use === 'ChartBlockModel' && query)).toBe(true);
+    expect(found['Six-ones compliance by rule'].query.collectionPath).toEqual(['main', 'ruleResults']);
+    // A count of `id` is dropped from the query (ruleResults has no declared id field for the ACL's field check): count a field.
+    expect(found['Six-ones compliance by rule'].query.measures).toEqual([{ field: 'status', aggregation: 'count', alias: 'results' }]);
+    expect(found['1+N visits per month'].query.collectionPath).toEqual(['main', 'aidVisits']);
+  });
+
+  it('counts 1+N visits per month, a station’s staff their station’s only', async () => {
+    const chart = (await charts())['1+N visits per month'];
+    const months = (rows: any[]) => rows.map((r) => [r.date, Number(r.visits)]);
+    expect(months(await run(w.admin.agent, chart))).toEqual([
+      [`${year}-03`, 3],
+      [`${year}-04`, 1],
+    ]);
+    expect(months(await run(w.staffA.agent, chart))).toEqual([
+      [`${year}-03`, 2],
+      [`${year}-04`, 1],
+    ]);
+    expect(months(await run(w.staffB.agent, chart))).toEqual([[`${year}-03`, 1]]);
+  });
+
+  it('averages the published points per deputy by station', async () => {
+    const chart = (await charts())['Average points per deputy by liaison station'];
+    const rows = await run(w.staffA.agent, chart);
+    const byStation = Object.fromEntries(rows.map((r) => [r.station, [r.period, Number(r.points)]]));
+    // Published scores are public in the county: staff compare all stations.
+    expect(byStation).toEqual({ 荣家湾镇联络站: [String(year), 15], 新墙镇联络站: [String(year), 7] });
+  });
+
+  it('shows the 六个一 results by rule and status, a station’s staff their station’s only', async () => {
+    const chart = (await charts())['Six-ones compliance by rule'];
+    const expected = async (filter: Record<string, any>) => {
+      const results = await app.db.getRepository('ruleResults').find({ filter, appends: ['rule'] });
+      const counts: Record<string, number> = {};
+      for (const r of results as any[]) {
+        const key = `${r.get('rule').get('name')}|${r.get('status')}`;
+        counts[key] = (counts[key] ?? 0) + 1;
+      }
+      return counts;
+    };
+    const got = (rows: any[]) => Object.fromEntries(rows.map((r) => [`${r.rule}|${r.status}`, Number(r.results)]));
+    const all = await expected({});
+    expect(Object.keys(all).length).toBeGreaterThan(0);
+    expect(got(await run(w.admin.agent, chart))).toEqual(all);
+    const mine = await expected({ stationId: w.stationA.id });
+    expect(Object.keys(mine).length).toBeGreaterThan(0);
+    expect(got(await run(w.staffA.agent, chart))).toEqual(mine);
+  });
+});
