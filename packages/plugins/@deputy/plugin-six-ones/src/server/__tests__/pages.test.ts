@@ -48,8 +48,13 @@ describe('plugin-six-ones: installed pages', () => {
     const grid = await (app.db.getRepository('flowModels') as any).findModelByParentId(firstTab.get('schemaUid'), { subKey: 'grid', includeAsyncNode: true });
     const { rows, rowOrder } = grid.stepParams.gridSettings.grid;
     expect(rows[rowOrder[0]]).toEqual([[compliance[0][1].uid]]);
+    // 逢6接待: the sessions with their roster and sign-in activity and an 安排值班 button; the reception sign-ins.
     const reception = await tabBlocks(t('Reception days'));
-    expect(reception[0].map((b: any) => b.stepParams.resourceSettings.init.collectionName)).toEqual(['receptionSessions']);
+    expect(reception.map((blocks) => blocks.map((b: any) => b.stepParams.resourceSettings.init.collectionName))).toEqual([['receptionSessions'], ['activityAttendances']]);
+    const sessions = JSON.stringify(reception[0][0]);
+    for (const field of ['roster', 'activity', 'status']) expect(sessions).toContain(`"fieldPath":"${field}"`);
+    expect(sessions).toContain(JSON.stringify(t('Arrange duty')).slice(1, -1));
+    expect(JSON.stringify(reception[1][0])).toContain('逢6接待');
     const again = await (app.pm.get(NS) as any).installPages();
     expect(again).toMatchObject({ created: [], failed: [] });
     expect(await routes().count({ filter: { type: 'flowPage', title: t('Six-ones compliance') } })).toBe(1);
