@@ -4,7 +4,7 @@
  * stored; the page and its 接待签到 tab work on a 390 px phone. Screenshots of both widths.
  */
 import type { Browser } from 'playwright-core';
-import { ADMIN, apiAs, formItem, installedPage, launchBrowser, screenshot, signInThroughUI, watchProblems } from './support';
+import { ADMIN, apiAs, deputyAccount, formItem, installedPage, launchBrowser, screenshot, signInThroughUI, watchProblems } from './support';
 
 let browser: Browser;
 const q = (filter: unknown) => 'filter=' + encodeURIComponent(JSON.stringify(filter));
@@ -24,7 +24,8 @@ it('station staff arrange a reception day’s roster in 逢6接待; desktop and 
   const head = await api('users:create', { username: `rcphead${stamp}`, nickname: '龙站长', password, roles: ['station-staff'] });
   const station = await api('liaisonStations:create', { name: `月田镇联络站-${stamp}`, headId: head.id, staff: [head.id], receptionDays: [6, 16, 26] });
   const names = ['甲', '乙', '丙'].map((n) => `龙代表${n}${stamp}`);
-  for (const [i, name] of names.entries()) await api('deputies:create', { name, phone: `136${String(stamp * 10 + i).padStart(8, '0')}`, stationId: station.id });
+  const deputies = [];
+  for (const [i, name] of names.entries()) deputies.push(await api('deputies:create', { name, phone: `136${String(stamp * 10 + i).padStart(8, '0')}`, stationId: station.id }));
   const next = new Date(Date.now() + 8 * 3600e3);
   next.setUTCDate(1);
   next.setUTCMonth(next.getUTCMonth() + 1);
@@ -70,4 +71,14 @@ it('station staff arrange a reception day’s roster in 逢6接待; desktop and 
   await phone.locator('.ant-table:visible').first().waitFor({ timeout: 30000 });
   await screenshot(phone, 'reception-sign-ins-staff-mobile');
   await phone.close();
+
+  // A deputy sees the sessions but may not arrange them: no 安排值班 button.
+  const login = await deputyAccount(api, deputies[0].id, `Long-${stamp}-Pass8`);
+  const deputyPage = await browser.newPage({ viewport: { width: 390, height: 844 } });
+  await signInThroughUI(deputyPage, login.username, login.password);
+  await deputyPage.goto(await installedPage(api, 'six-ones.reception'));
+  await deputyPage.locator('tr.ant-table-row:visible').first().waitFor({ timeout: 60000 });
+  await screenshot(deputyPage, 'reception-sessions-deputy-mobile');
+  expect(await deputyPage.getByText('安排值班', { exact: true }).count()).toBe(0);
+  await deputyPage.close();
 });
