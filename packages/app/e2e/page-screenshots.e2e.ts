@@ -69,4 +69,4 @@ it('opens every installed page for its roles, desktop and phone', async () => {
   }
   console.log(`[page-screenshots] ${shots} screenshots of ${marks.length} installed pages`);
   expect(shots).toBeGreaterThanOrEqual(marks.length * 2);
-});
+}, 900000);

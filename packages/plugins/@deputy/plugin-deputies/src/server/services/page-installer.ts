@@ -1,3 +1,4 @@
+import { Op } from '@nocobase/database';
 import type { Application } from '@nocobase/server';
 import { NS, tt } from '../field-builders';
 import { ADMIN_ROLES } from './administrators';
@@ -232,6 +233,7 @@ export async function installPages(app: Application, pages: SuitePageSpec[], opt
   for (const page of pending) {
     try {
       await installPage(app, page, groupId, adminRoles, options, result);
+      await placeBeforeFollowers(app, page.key, pages.slice(pages.indexOf(page) + 1).map((p) => p.key));
     } catch (error) {
       // One page the platform refuses must not stop the plugin's install: it is logged and retried next upgrade.
       result.failed.push({ key: page.key, error: error.message });
@@ -239,6 +241,28 @@ export async function installPages(app: Application, pages: SuitePageSpec[], opt
     }
   }
   return result;
+}
+
+/**
+ * A page installed after pages declared behind it (its platform plugin was enabled later, or an upgrade
+ * brings a new page) goes just before the first of them in the menu, so the declared order holds.
+ */
+async function placeBeforeFollowers(app: Application, key: string, followerKeys: string[]) {
+  const marks = app.db.getRepository('suitePages');
+  const routes = app.db.getRepository('desktopRoutes');
+  const mark = await marks.findOne({ filter: { key } });
+  const route = mark && (await routes.findOne({ filterByTk: mark.get('routeId') }));
+  if (!route) return;
+  for (const followerKey of followerKeys) {
+    const follower = await marks.findOne({ filter: { key: followerKey } });
+    const target = follower && (await routes.findOne({ filterByTk: follower.get('routeId') }));
+    if (!target || target.get('parentId') !== route.get('parentId')) continue;
+    const sort = Number(target.get('sort'));
+    if (Number(route.get('sort')) < sort) return;
+    await app.db.getModel('desktopRoutes').increment('sort', { by: 1, where: { parentId: route.get('parentId'), sort: { [Op.gte]: sort } } });
+    await routes.update({ filterByTk: route.get('id'), values: { sort } });
+    return;
+  }
 }
 
 /**

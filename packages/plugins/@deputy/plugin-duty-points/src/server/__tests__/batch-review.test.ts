@@ -37,4 +37,50 @@ describe('plugin-duty-points: reviewing duty records in a batch', () => {
     expect(await app.db.getRepository('pointEntries').count({ filter: { recordId: { $in: ids } } })).toBe(3);
     expect((await admin.agent.resource('dutyRecords').get({ filterByTk: ids[0] })).body.data.reviewComment).toBe('批量通过');
   });
+
+  it('批量通过 / 批量退回: a bulk update of the status submits the head’s own tasks, and refuses a mix whole', async () => {
+    const { app, d1, d2, head } = ctx.w;
+    const file = async (who: any, code: string, day: number, submit = true) => {
+      const item = await ctx.w.item(code);
+      const created = (await who.agent.resource('dutyRecords').create({ values: { itemId: item.id, date: lastYear(day) } })).body.data;
+      if (submit) {
+        await who.agent.post(`/dutyRecords:submit?filterByTk=${created.id}`).send({});
+        await pendingTaskFor(app, head.agent, created.id);
+      }
+      return created.id as number;
+    };
+    const [r1, r2, r3] = [await file(d1, 'D01', 10), await file(d1, 'D04', 11), await file(d2, 'D01', 12)];
+    const draft = await file(d2, 'D14', 13, false);
+    // What NocoBase's bulk update button sends: the selected rows as a filter, the assigned values.
+    const bulk = (agent: any, ids: number[], status: string) =>
+      agent.set('X-Locale', 'zh-CN').post('/dutyRecords:update').query({ filter: JSON.stringify({ $and: [{ id: { $in: ids } }] }) }).send({ status });
+    const statuses = async () =>
+      (await app.db.getRepository('dutyRecords').find({ filter: { id: [r1, r2, r3, draft] }, sort: ['id'] })).map((r: any) => r.get('status'));
+
+    const mixed = await bulk(head.agent, [r1, r2, draft], 'approved');
+    expect(mixed.status).toBe(400);
+    expect(mixed.body.errors[0].message).toBe(`记录 ${draft} 不在您的待审核任务中，未作任何更改`);
+    // A deputy's own draft is not its to approve.
+    const own = await bulk(d2.agent, [draft], 'approved');
+    expect(own.status).toBe(400);
+    expect(own.body.errors[0].message).toBe('履职记录请在审核任务中通过或退回，撤销请使用“撤销”');
+    expect(await statuses()).toEqual(['submitted', 'submitted', 'submitted', 'draft']);
+    expect(await app.db.getRepository('pointEntries').count({ filter: { recordId: { $in: [r1, r2, r3, draft] } } })).toBe(0);
+
+    const approved = await bulk(head.agent, [r1, r2], 'approved');
+    expect(approved.status).toBe(200);
+    expect(approved.body.data).toEqual({ done: [r1, r2], failed: [] });
+    const returned = await head.agent.post(`/dutyRecords:update?filterByTk=${r3}`).send({ status: 'rejected' });
+    expect(returned.status).toBe(200);
+    await waitForStatus(app, r1, 'approved');
+    await waitForStatus(app, r2, 'approved');
+    await waitForStatus(app, r3, 'rejected');
+    await workflowsSettled(app);
+    expect(await statuses()).toEqual(['approved', 'approved', 'rejected', 'draft']);
+    expect(await app.db.getRepository('pointEntries').count({ filter: { recordId: { $in: [r1, r2, r3] } } })).toBe(2);
+    // Decided records have no task left: approving again is refused, nothing posted twice.
+    const again = await bulk(head.agent, [r1], 'approved');
+    expect(again.status).toBe(400);
+    expect(await app.db.getRepository('pointEntries').count({ filter: { recordId: r1 } })).toBe(1);
+  });
 });

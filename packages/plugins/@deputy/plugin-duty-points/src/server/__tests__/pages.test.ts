@@ -15,13 +15,15 @@ describe('plugin-duty-points: installed pages', () => {
   const t = (key: string, ns = '@deputy/plugin-duty-points') => `{{t(${JSON.stringify(key)}, { ns: ${JSON.stringify(ns)} })}}`;
 
   beforeAll(async () => {
-    app = await createSuiteServer(['@deputy/plugin-deputies', '@deputy/plugin-duty-points'], ['client', 'flow-engine', 'ui-templates', 'data-visualization']);
-    // flowSurfaces offers chart blocks when data-visualization is recorded as enabled, as in a real install
+    app = await createSuiteServer(['@deputy/plugin-deputies', '@deputy/plugin-duty-points'], ['client', 'flow-engine', 'ui-templates', 'data-visualization', 'action-bulk-update']);
+    // flowSurfaces offers chart blocks and bulk-update buttons when their plugins are recorded as enabled, as in a real install
     // (the mock server loads it without that record); then the plugin installs its pages as on upgrade.
-    await app.db.getRepository('applicationPlugins').updateOrCreate({
-      filterKeys: ['name'],
-      values: { name: 'data-visualization', packageName: '@nocobase/plugin-data-visualization', enabled: true, installed: true },
-    });
+    for (const name of ['data-visualization', 'action-bulk-update']) {
+      await app.db.getRepository('applicationPlugins').updateOrCreate({
+        filterKeys: ['name'],
+        values: { name, packageName: `@nocobase/plugin-${name}`, enabled: true, installed: true },
+      });
+    }
     await (app.pm.get('@deputy/plugin-duty-points') as any).installPages();
   });
 
@@ -79,10 +81,15 @@ describe('plugin-duty-points: installed pages', () => {
     expect(table).toContain(JSON.stringify(t('Submit for review')).slice(1, -1));
   });
 
-  it('履职审核: the submitted records only', async () => {
+  it('履职审核: the submitted records only, with 批量通过 / 批量退回 (NocoBase bulk update of the selected rows)', async () => {
     const [table] = await blocksOf(t('Duty review'));
     expect(table.use).toBe('TableBlockModel');
     expect(JSON.stringify(table.stepParams)).toContain('submitted');
+    const bulk = Object.values<any>(table.subModels.actions).filter((a) => a.use === 'BulkUpdateActionModel');
+    expect(bulk.map((a) => a.props?.title ?? a.stepParams?.buttonSettings?.general?.title)).toEqual([t('Approve selected'), t('Return selected')]);
+    expect(JSON.stringify(bulk[0])).toContain('"assignedValues":{"status":"approved"}');
+    expect(JSON.stringify(bulk[1])).toContain('"assignedValues":{"status":"rejected"}');
+    expect(JSON.stringify(bulk[1])).toContain(JSON.stringify(t('Return the selected duty records to their deputies? To give a reason for one, return it from its review task instead.')).slice(1, -1));
   });
 
   it('积分管理: items, grade bands, periods and appeals', async () => {
@@ -114,6 +121,9 @@ describe('plugin-duty-points: installed pages', () => {
     const json = JSON.stringify(charts);
     for (const collection of ['pointEntries', 'dutyRecords', 'scoreSnapshots']) expect(json).toContain(`"collectionPath":["main","${collection}"]`);
     expect(json).toContain('"dimensions":[{"field":["deputy","name"],"alias":"deputy"}]');
+    // Records by status names each status as the field's option (已通过), not the stored value (approved).
+    const byStatus = charts.find((b) => JSON.stringify(b).includes('"collectionPath":["main","dutyRecords"]'));
+    expect(byStatus.stepParams.chartSettings.configure.chart.option).toMatchObject({ mode: 'custom', raw: expect.stringContaining('nameOf(row.status)') });
   });
 
   it('shows each role exactly its menus', async () => {

@@ -18,13 +18,15 @@ describe('plugin-duty-points: 统计分析 over the whole suite', () => {
   beforeAll(async () => {
     app = await createSuiteServer(
       ['@deputy/plugin-deputies', '@deputy/plugin-duty-points', '@deputy/plugin-six-ones', '@deputy/plugin-pairing-aid'],
-      ['client', 'flow-engine', 'ui-templates', 'data-visualization'],
+      ['client', 'flow-engine', 'ui-templates', 'data-visualization', 'action-bulk-update'],
     );
-    // flowSurfaces offers chart blocks once data-visualization is recorded as enabled (as in a real install).
-    await app.db.getRepository('applicationPlugins').updateOrCreate({
-      filterKeys: ['name'],
-      values: { name: 'data-visualization', packageName: '@nocobase/plugin-data-visualization', enabled: true, installed: true },
-    });
+    // flowSurfaces offers chart blocks and bulk-update buttons once their plugins are recorded as enabled (as in a real install).
+    for (const name of ['data-visualization', 'action-bulk-update']) {
+      await app.db.getRepository('applicationPlugins').updateOrCreate({
+        filterKeys: ['name'],
+        values: { name, packageName: `@nocobase/plugin-${name}`, enabled: true, installed: true },
+      });
+    }
     await (app.pm.get('@deputy/plugin-duty-points') as any).installPages();
 
     const admin = await signedInAs(app, 'stat-admin', ['npc-admin']);

@@ -4,7 +4,7 @@ import type { Application } from '@nocobase/server';
 import { NS } from '../fields';
 import { signIn } from '../services/activity-sign-in';
 import { assignOwnDeputy } from './own-deputy';
-import { reviewInBatch } from '../services/batch-review';
+import { myReviewTasks, reviewInBatch } from '../services/batch-review';
 import { DutyError } from '../services/errors';
 import type { DutyFiling } from '../services/filing';
 
@@ -78,11 +78,14 @@ export function registerRecordActions(app: Application, filing: () => DutyFiling
     app.acl.setAvailableAction(action, { displayName: `{{t("${action === 'submit' ? 'Submit for review' : 'Revoke'}", { ns: "${NS}" })}}`, type: 'old-data' });
   }
 
-  // Through update, a status can only go to review (提交审核); decisions are the review task's (or an
-  // administrator's), revocation Revoke's.
+  // Through update, a status can go to review (提交审核), or — for records waiting in the caller's own
+  // review tasks — to approved / returned (批量通过 / 批量退回 on 履职审核: NocoBase's bulk update), which
+  // submits those tasks; other decisions are an administrator's, revocation Revoke's.
   app.resourceManager.registerPreActionHandler('dutyRecords:update', async (ctx: any, next) => {
     const status = ctx.action.params.values?.status;
-    if (status !== undefined && status !== 'submitted' && !isAdministrator(ctx)) {
+    if (status === undefined || status === 'submitted') return next();
+    if ((status === 'approved' || status === 'rejected') && (await decideInReviewTasks(ctx, status))) return;
+    if (!isAdministrator(ctx)) {
       return ctx.throw(400, ctx.t('Approve or return a duty record in its review task, and revoke it with Revoke', { ns: NS }));
     }
     await next();
@@ -107,4 +110,32 @@ export function registerRecordActions(app: Application, filing: () => DutyFiling
     delete values.status;
     await next();
   });
+}
+
+/**
+ * An update to approved / rejected of records (one, or those a bulk update's filter selects within the
+ * caller's data scope): when every one waits in the caller's review task, each task is submitted with that
+ * decision and true is returned. When none does (or none is in reach), false: not a reviewer's decision.
+ * A mix is refused whole.
+ */
+async function decideInReviewTasks(ctx: any, status: 'approved' | 'rejected'): Promise<boolean> {
+  const t = (key: string, options = {}) => ctx.t(key, { ns: NS, ...options });
+  const { filterByTk, filter, values } = ctx.action.params;
+  const records = await ctx.db.getRepository('dutyRecords').find({ filterByTk, filter, fields: ['id'], sort: ['id'], limit: 201 });
+  const ids: number[] = records.map((r: any) => r.get('id'));
+  const taskOf = ids.length ? await myReviewTasks(ctx) : new Map();
+  const notMine = ids.filter((id) => !taskOf.has(id));
+  if (notMine.length === ids.length) return false;
+  if (ids.length > 200) return ctx.throw(400, t('Choose from 1 to 200 duty records'));
+  if (notMine.length) {
+    return ctx.throw(400, t('Records {{ids}} are not waiting for your review; nothing was changed', { ids: notMine.join(', ') }));
+  }
+  const result = await reviewInBatch(ctx, ids, status === 'approved' ? 'approve' : 'reject', String(values?.reviewComment ?? ''), taskOf);
+  if (result.failed.length) {
+    const failed = result.failed.map((f) => `${f.id}: ${f.message}`).join('; ');
+    return ctx.throw(400, t('Decided {{done}} of the records; not decided: {{failed}}', { done: result.done.length, failed }));
+  }
+  ctx.body = result;
+  ctx.status = 200; // the manual plugin's submit answers 202 (accepted); these decisions are done
+  return true;
 }

@@ -24,26 +24,35 @@ async function resumed(ctx: Context, task: any) {
 
 export type BatchResult = { done: number[]; failed: { id: number; message: string }[] };
 
+/** The signed-in reviewer's pending review tasks, by the id of the duty record each one decides. */
+export async function myReviewTasks(ctx: Context): Promise<Map<number, any>> {
+  const taskOf = new Map<number, any>();
+  if (!ctx.db.hasCollection('workflowManualTasks')) return taskOf;
+  const tasks = await ctx.db.getRepository('workflowManualTasks').find({
+    filter: { userId: ctx.state.currentUser.id, status: PENDING, 'workflow.key': REVIEW_WORKFLOW_KEY },
+    appends: ['execution', 'node'],
+  });
+  for (const task of tasks) {
+    const recordId = Number(task.get('execution')?.get('context')?.data?.id);
+    if (recordId && !taskOf.has(recordId)) taskOf.set(recordId, task);
+  }
+  return taskOf;
+}
+
 /**
  * Approving or returning many duty records at once: for each record, the signed-in reviewer's own pending
  * task in the review workflow is submitted exactly as the task centre submits it (same checks: assignee,
  * task still pending; same effect: the workflow resumes and records the decision). Whatever form the
  * administrator has given the review node, the action with the decision's key (approve / reject) is used.
  */
-export async function reviewInBatch(ctx: Context, recordIds: number[], decision: 'approve' | 'reject', comment = ''): Promise<BatchResult> {
-  if (!ctx.db.hasCollection('workflowManualTasks')) {
-    const message = ctx.t('No pending review task of yours for this record', { ns: '@deputy/plugin-duty-points' });
-    return { done: [], failed: recordIds.map((id) => ({ id: Number(id), message })) };
-  }
-  const tasks = await ctx.db.getRepository('workflowManualTasks').find({
-    filter: { userId: ctx.state.currentUser.id, status: PENDING, 'workflow.key': REVIEW_WORKFLOW_KEY },
-    appends: ['execution', 'node'],
-  });
-  const taskOf = new Map<number, any>();
-  for (const task of tasks) {
-    const recordId = Number(task.get('execution')?.get('context')?.data?.id);
-    if (recordId && !taskOf.has(recordId)) taskOf.set(recordId, task);
-  }
+export async function reviewInBatch(
+  ctx: Context,
+  recordIds: number[],
+  decision: 'approve' | 'reject',
+  comment = '',
+  taskOf?: Map<number, any>,
+): Promise<BatchResult> {
+  taskOf ??= await myReviewTasks(ctx);
   const result: BatchResult = { done: [], failed: [] };
   for (const id of recordIds.map(Number)) {
     const task = taskOf.get(id);
