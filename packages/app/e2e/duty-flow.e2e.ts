@@ -80,6 +80,9 @@ it('a deputy files a record with a photo on a phone; the head approves it in the
   const record = await api('dutyRecords:get', undefined, `filterByTk=${recordId}&appends=evidence`);
   expect(record).toMatchObject({ status: 'submitted', reviewerId: head.id, date: expect.stringContaining(`${target.year}-${String(target.month).padStart(2, '0')}`) });
   expect(record.evidence).toHaveLength(1);
+  // Sent: the row keeps 查看 only (提交审核 and 删除 are for drafts and returned records).
+  await phone.locator('tr.ant-table-row').getByText('提交审核', { exact: true }).waitFor({ state: 'detached', timeout: 30000 });
+  expect(await phone.locator('tr.ant-table-row').getByText('删除', { exact: true }).count()).toBe(0);
   await screenshot(phone, 'duty-flow-2-deputy-submitted-mobile');
 
   // 2. The head approves it in the task centre.

@@ -79,6 +79,12 @@ describe('plugin-duty-points: installed pages', () => {
     expect(table).toContain('UpdateRecordActionModel');
     expect(table).toContain('"assignedValues":{"status":"submitted"}');
     expect(table).toContain(JSON.stringify(t('Submit for review')).slice(1, -1));
+    // 提交审核 and 删除 show on drafts and returned records only (NocoBase linkage rules of the buttons).
+    const rows = Object.values<any>(blocks[1].subModels.columns).find((c) => c.use === 'TableActionsColumnModel');
+    const hiddenUnlessDraft = Object.values<any>(rows.subModels.actions).filter((a) =>
+      JSON.stringify(a.stepParams ?? {}).match(/"path":"record.status","operator":"\$ne","value":"draft"/),
+    );
+    expect(hiddenUnlessDraft.map((a) => a.use).sort()).toEqual(['DeleteActionModel', 'UpdateRecordActionModel']);
   });
 
   it('履职审核: the submitted records only, with 批量通过 / 批量退回 (NocoBase bulk update of the selected rows)', async () => {
