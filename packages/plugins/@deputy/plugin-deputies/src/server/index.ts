@@ -1,4 +1,5 @@
 export * from './field-builders';
+export { onAction } from './security/action-hooks';
 export { ADMIN_ROLES, isAdministrator } from './services/administrators';
 export { protectFromDeletion, registerInCollectionManager } from './services/collection-registration';
 export { DeputyDirectory } from './services/deputy-directory';

@@ -1,3 +1,4 @@
+import { onAction } from '@deputy/plugin-deputies';
 import {
   auditChanges,
   deputyPageDefaults,
@@ -65,7 +66,7 @@ export class PluginPairingAidServer extends Plugin {
     // A confirmed visit or outcome is credited to the deputy's duty record once it is committed.
     for (const name of ['aidVisits', 'aidRecords']) {
       for (const action of ['create', 'update']) {
-        this.app.resourceManager.registerPreActionHandler(`${name}:${action}`, async (ctx: any, next) => {
+        onAction(this.app, `${name}:${action}`, async (ctx: any, next) => {
           await next();
           if (ctx.status >= 400 || !this.crediting.dutyPoints()) return;
           await this.crediting.creditPending();

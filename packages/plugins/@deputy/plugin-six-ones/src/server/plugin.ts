@@ -1,3 +1,4 @@
+import { onAction } from '@deputy/plugin-deputies';
 import {
   auditChanges,
   deputyPageDefaults,
@@ -53,7 +54,7 @@ export class PluginSixOnesServer extends Plugin {
     registerComplianceActions(this.app, this.compliance);
     registerReceptionActions(this.app, this.reception);
     // Leave is requested by the deputy for itself (or by station staff for their deputies), and starts pending.
-    this.app.resourceManager.registerPreActionHandler('deputyLeaves:create', async (ctx: any, next) => {
+    onAction(this.app, 'deputyLeaves:create', async (ctx: any, next) => {
       const values = (ctx.action.params.values ??= {});
       if (!isAdministrator(ctx)) {
         const userId = ctx.state.currentUser?.id;

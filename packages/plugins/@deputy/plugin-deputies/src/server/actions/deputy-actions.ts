@@ -1,3 +1,4 @@
+import { onAction } from '../security/action-hooks';
 import type { Application } from '@nocobase/server';
 import { isAdministrator } from '../services/administrators';
 import { AccountError, createDeputyAccount } from '../services/deputy-accounts';
@@ -29,7 +30,7 @@ export function registerDeputyActions(app: Application, ns: string) {
     },
   });
   // Moving a deputy to another station is the 人大 administrator's decision, whatever fields a role may edit.
-  app.resourceManager.registerPreActionHandler('deputies:update', async (ctx: any, next) => {
+  onAction(app, 'deputies:update', async (ctx: any, next) => {
     const values = ctx.action.params.values ?? {};
     const requested = values.stationId ?? values.station?.id ?? values.station;
     if (requested !== undefined && !isAdministrator(ctx)) {

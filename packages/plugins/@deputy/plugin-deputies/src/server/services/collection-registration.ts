@@ -1,3 +1,4 @@
+import { onAction } from '../security/action-hooks';
 import type { Database, Transactionable } from '@nocobase/database';
 import type { Application } from '@nocobase/server';
 import { NS } from '../field-builders';
@@ -33,7 +34,7 @@ export function protectFromDeletion(app: Application, db: Database, names: strin
     ctx.throw(400, ctx.t('Collections and fields of the deputy suite cannot be deleted', { ns: NS }));
   const targets = (value: unknown) => (Array.isArray(value) ? value : [value]).map(String);
 
-  app.resourceManager.registerPreActionHandler('collections:destroy', async (ctx: any, next) => {
+  onAction(app, 'collections:destroy', async (ctx: any, next) => {
     const { filterByTk, filter } = ctx.action.params;
     const requested = filterByTk !== undefined ? targets(filterByTk) : [];
     const byFilter = filterByTk === undefined && filter ? (await db.getRepository('collections').find({ filter })).map((c) => c.get('name')) : [];
@@ -41,7 +42,7 @@ export function protectFromDeletion(app: Application, db: Database, names: strin
     await next();
   });
 
-  app.resourceManager.registerPreActionHandler('collections.fields:destroy', async (ctx: any, next) => {
+  onAction(app, 'collections.fields:destroy', async (ctx: any, next) => {
     const { associatedIndex, filterByTk } = ctx.action.params;
     if (names.includes(associatedIndex)) {
       const codeFields = db.getCollection(associatedIndex)?.options.fields?.map((f: any) => f.name) ?? [];

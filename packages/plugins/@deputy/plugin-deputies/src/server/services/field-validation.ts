@@ -1,3 +1,4 @@
+import { onAction } from '../security/action-hooks';
 import type { Database } from '@nocobase/database';
 import type { Application } from '@nocobase/server';
 import { NS } from '../field-builders';
@@ -74,7 +75,7 @@ export function validateFields(app: Application, db: Database, names: string[], 
     // Shapes that break NocoBase before any hook (a list field sent as text, a reference that is not an id)
     // are refused at the API.
     for (const action of ['create', 'update']) {
-      app.resourceManager.registerPreActionHandler(`${name}:${action}`, async (ctx: any, next) => {
+      onAction(app, `${name}:${action}`, async (ctx: any, next) => {
         const collection = db.getCollection(name);
         const values = ctx.action.params.values ?? {};
         for (const [key, value] of Object.entries(values)) {

@@ -1,3 +1,4 @@
+import { onAction } from '../security/action-hooks';
 import type { Application } from '@nocobase/server';
 import { NS } from '../field-builders';
 
@@ -9,7 +10,7 @@ import { NS } from '../field-builders';
 export function refuseOutOfScopeWrites(app: Application, collections: string[]) {
   for (const name of collections) {
     for (const action of ['update', 'destroy']) {
-      app.resourceManager.registerPreActionHandler(`${name}:${action}`, async (ctx: any, next) => {
+      onAction(app, `${name}:${action}`, async (ctx: any, next) => {
         const { filterByTk, filter } = ctx.action.params;
         if (filterByTk !== undefined && filter && Object.keys(filter).length) {
           const visible = await ctx.db.getRepository(name).count({ filterByTk, filter });
@@ -27,7 +28,7 @@ export function refuseOutOfScopeWrites(app: Application, collections: string[]) 
  */
 export function refuseCreatesForOtherStations(app: Application, resources: Record<string, string>) {
   for (const [resource, stationField] of Object.entries(resources)) {
-    app.resourceManager.registerPreActionHandler(`${resource}:create`, async (ctx: any, next) => {
+    onAction(app, `${resource}:create`, async (ctx: any, next) => {
       const roles: string[] = ctx.state.currentRoles ?? [];
       const values = ctx.action.params.values ?? {};
       if (roles.includes('station-staff') && !roles.some((r) => ['root', 'admin', 'npc-admin'].includes(r))) {

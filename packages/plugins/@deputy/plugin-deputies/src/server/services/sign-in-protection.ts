@@ -1,3 +1,4 @@
+import { onAction } from '../security/action-hooks';
 import type { Application } from '@nocobase/server';
 
 type Policy = { maxFailures: number; lockMinutes: number; minLength: number };
@@ -27,7 +28,7 @@ export function passwordProblem(password: unknown, minLength: number) {
 export function protectSignIn(app: Application, ns: string) {
   const users = (ctx: any) => ctx.db.getRepository('users');
 
-  app.resourceManager.registerPreActionHandler('auth:signIn', async (ctx: any, next) => {
+  onAction(app, 'auth:signIn', async (ctx: any, next) => {
     const { account, email } = ctx.action.params.values ?? {};
     const name = String(account ?? email ?? '').trim();
     const user: any = name ? await users(ctx).findOne({ filter: { $or: [{ username: name }, { email: name }] } }) : null;
@@ -66,8 +67,8 @@ export function protectSignIn(app: Application, ns: string) {
     }
     await next();
   };
-  app.resourceManager.registerPreActionHandler('auth:changePassword', checkPassword((v) => v.newPassword ?? ''));
-  app.resourceManager.registerPreActionHandler('users:create', checkPassword((v) => v.password));
-  app.resourceManager.registerPreActionHandler('users:update', checkPassword((v) => v.password));
-  app.resourceManager.registerPreActionHandler('deputies:createAccount', checkPassword((v) => v.password));
+  onAction(app, 'auth:changePassword', checkPassword((v) => v.newPassword ?? ''));
+  onAction(app, 'users:create', checkPassword((v) => v.password));
+  onAction(app, 'users:update', checkPassword((v) => v.password));
+  onAction(app, 'deputies:createAccount', checkPassword((v) => v.password));
 }

@@ -1,3 +1,4 @@
+import { onAction } from '../security/action-hooks';
 import type { Application } from '@nocobase/server';
 
 const CREATING = ['create', 'firstOrCreate', 'updateOrCreate', 'importXlsx'];
@@ -10,7 +11,7 @@ const CREATING = ['create', 'firstOrCreate', 'updateOrCreate', 'importXlsx'];
 export function refuseDirectCreates(app: Application, resources: string[], ns: string, actions: string[] = CREATING) {
   for (const resource of resources) {
     for (const action of actions) {
-      app.resourceManager.registerPreActionHandler(`${resource}:${action}`, async (ctx: any) => {
+      onAction(app, `${resource}:${action}`, async (ctx: any) => {
         ctx.throw(403, ctx.t('These rows are written by the system and cannot be entered directly', { ns }));
       });
     }
@@ -23,10 +24,10 @@ export function refuseDirectCreates(app: Application, resources: string[], ns: s
  */
 export function keepSingleRow(app: Application, resources: string[], ns: string) {
   for (const resource of resources) {
-    app.resourceManager.registerPreActionHandler(`${resource}:destroy`, async (ctx: any) => {
+    onAction(app, `${resource}:destroy`, async (ctx: any) => {
       ctx.throw(403, ctx.t('Settings can be changed but not deleted', { ns }));
     });
-    app.resourceManager.registerPreActionHandler(`${resource}:create`, async (ctx: any, next) => {
+    onAction(app, `${resource}:create`, async (ctx: any, next) => {
       if (await ctx.db.getRepository(resource).count()) return ctx.throw(400, ctx.t('The settings exist already: edit them', { ns }));
       await next();
     });

@@ -1,3 +1,4 @@
+import { onAction } from '@deputy/plugin-deputies';
 import type { Application } from '@nocobase/server';
 import { NS } from '../fields';
 import { DutyError } from '../services/errors';
@@ -47,7 +48,7 @@ export function registerPublicationActions(app: Application, publication: Public
 
   // NocoBase's own buttons and forms drive the same actions: a period's 发布 / 年度结算 buttons update its
   // status, an appeal's edit form sets its status and reason. Other status changes through update are refused.
-  app.resourceManager.registerPreActionHandler('scorePeriods:update', async (ctx: any, next) => {
+  onAction(app, 'scorePeriods:update', async (ctx: any, next) => {
     const values = ctx.action.params.values ?? {};
     if (values.status === undefined) return next();
     const { filterByTk } = ctx.action.params;
@@ -65,7 +66,7 @@ export function registerPublicationActions(app: Application, publication: Public
     // Anything else the form changed (title, appeal window) is saved as usual.
     if (Object.keys(values).length) await next();
   });
-  app.resourceManager.registerPreActionHandler('pointAppeals:update', async (ctx: any, next) => {
+  onAction(app, 'pointAppeals:update', async (ctx: any, next) => {
     const values = ctx.action.params.values ?? {};
     if (values.status === undefined || values.status === 'pending') return next();
     ctx.body = await decideAppeal(ctx, ctx.action.params.filterByTk, values.status, values.decisionReason);
@@ -99,7 +100,7 @@ export function registerPublicationActions(app: Application, publication: Public
   }
 
   // Appeals: the deputy's own, against a published period, inside its window; nothing else.
-  app.resourceManager.registerPreActionHandler('pointAppeals:create', async (ctx: any, next) => {
+  onAction(app, 'pointAppeals:create', async (ctx: any, next) => {
     const t = (k: string) => ctx.t(k, { ns: NS });
     const values = (ctx.action.params.values ??= {});
     const isAdmin = isAdministrator(ctx);

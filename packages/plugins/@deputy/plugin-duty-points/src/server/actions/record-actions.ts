@@ -1,3 +1,4 @@
+import { onAction } from '@deputy/plugin-deputies';
 import type { DeputyDirectory } from '@deputy/plugin-deputies';
 import { isAdministrator } from '@deputy/plugin-deputies';
 import type { Application } from '@nocobase/server';
@@ -81,7 +82,7 @@ export function registerRecordActions(app: Application, filing: () => DutyFiling
   // Through update, a status can go to review (提交审核), or — for records waiting in the caller's own
   // review tasks — to approved / returned (批量通过 / 批量退回 on 履职审核: NocoBase's bulk update), which
   // submits those tasks; other decisions are an administrator's, revocation Revoke's.
-  app.resourceManager.registerPreActionHandler('dutyRecords:update', async (ctx: any, next) => {
+  onAction(app, 'dutyRecords:update', async (ctx: any, next) => {
     const status = ctx.action.params.values?.status;
     if (status === undefined || status === 'submitted') return next();
     if ((status === 'approved' || status === 'rejected') && (await decideInReviewTasks(ctx, status))) return;
@@ -92,7 +93,7 @@ export function registerRecordActions(app: Application, filing: () => DutyFiling
   });
 
   // A deputy files records for itself only; station staff for the deputies of their station.
-  app.resourceManager.registerPreActionHandler('dutyRecords:create', async (ctx: any, next) => {
+  onAction(app, 'dutyRecords:create', async (ctx: any, next) => {
     const values = (ctx.action.params.values ??= {});
     if (!isAdministrator(ctx) && ctx.state.currentUser) {
       const userId = ctx.state.currentUser.id;

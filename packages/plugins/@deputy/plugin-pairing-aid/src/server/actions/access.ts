@@ -1,3 +1,4 @@
+import { onAction } from '@deputy/plugin-deputies';
 import { isAdministrator } from '@deputy/plugin-deputies';
 import type { Application } from '@nocobase/server';
 import { NS } from '../fields';
@@ -34,7 +35,7 @@ export async function mayActFor(ctx: any, deputyId: number | string | undefined)
 export function guardCreates(app: Application) {
   const t = (ctx: any, key: string) => ctx.t(key, { ns: NS });
 
-  app.resourceManager.registerPreActionHandler('aidHouseholds:create', async (ctx: any, next) => {
+  onAction(app, 'aidHouseholds:create', async (ctx: any, next) => {
     const values = (ctx.action.params.values ??= {});
     if (!isAdministrator(ctx)) {
       const mine = await myStationIds(ctx);
@@ -51,7 +52,7 @@ export function guardCreates(app: Application) {
     await next();
   });
 
-  app.resourceManager.registerPreActionHandler('aidPairings:create', async (ctx: any, next) => {
+  onAction(app, 'aidPairings:create', async (ctx: any, next) => {
     const values = (ctx.action.params.values ??= {});
     delete values.status;
     delete values.previousPairingId;
@@ -62,7 +63,7 @@ export function guardCreates(app: Application) {
   });
 
   for (const name of ['aidPlans', 'aidVisits', 'aidRecords']) {
-    app.resourceManager.registerPreActionHandler(`${name}:create`, async (ctx: any, next) => {
+    onAction(app, `${name}:create`, async (ctx: any, next) => {
       const values = (ctx.action.params.values ??= {});
       for (const key of ['deputyId', 'deputy', 'householdId', 'household', 'amountFen', 'creditStatus', 'dutyRecordId', 'creditError', 'version', 'current']) delete values[key];
       const pairingId = idOf(values.pairingId ?? values.pairing);

@@ -1,3 +1,4 @@
+import { onAction } from '@deputy/plugin-deputies';
 import type { Application } from '@nocobase/server';
 import { NS } from '../fields';
 import type { VoiceCrediting } from '../services/crediting';
@@ -23,7 +24,7 @@ export function registerMediationActions(app: Application, mediation: Mediation,
     return row;
   };
 
-  app.resourceManager.registerPreActionHandler('mediationCases:create', async (ctx: any, next) => {
+  onAction(app, 'mediationCases:create', async (ctx: any, next) => {
     const values = (ctx.action.params.values ??= {});
     for (const key of MEDIATION_SYSTEM_FIELDS) delete values[key];
     if (!isAdministrator(ctx)) {

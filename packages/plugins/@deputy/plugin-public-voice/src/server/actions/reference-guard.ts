@@ -1,3 +1,4 @@
+import { onAction } from '@deputy/plugin-deputies';
 import type { Application } from '@nocobase/server';
 import { NS } from '../fields';
 import { idOf, isAdministrator } from './access';
@@ -14,7 +15,7 @@ const ID = /^\d{1,15}$/;
 export function keepReferencesInStation(app: Application) {
   const t = (ctx: any, key: string) => ctx.t(key, { ns: NS });
   for (const [resource, action] of [['opinions', 'update'], ['mediationCases', 'create'], ['mediationCases', 'update']]) {
-    app.resourceManager.registerPreActionHandler(`${resource}:${action}`, async (ctx: any, next) => {
+    onAction(app, `${resource}:${action}`, async (ctx: any, next) => {
       const values = ctx.action.params.values ?? {};
       const deputyId = idOf(values.deputyId ?? values.deputy);
       const opinionId = resource === 'mediationCases' ? idOf(values.opinionId ?? values.opinion) : undefined;

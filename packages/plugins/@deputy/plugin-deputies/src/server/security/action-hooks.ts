@@ -1,0 +1,43 @@
+import type { Application } from '@nocobase/server';
+
+type Handler = (ctx: any, next: () => Promise<any>) => Promise<any>;
+
+/** Keys (`resource:action`) whose specific handlers already start with NocoBase's generic ones. */
+const withGeneric = new WeakMap<object, Set<string>>();
+
+/**
+ * Registers one of the suite's checks before an action: `onAction(app, 'dutyRecords:create', check)`.
+ *
+ * Why not `registerPreActionHandler` alone: NocoBase keeps generic pre-action handlers per action name
+ * (`create`, `update`, `query`…) — among them plugin-acl's check of nested association values — and uses
+ * them only for resources that have *no* handler of their own. A specific handler therefore silently
+ * switched that check off. Here the first hook on a key also runs the generic handlers of its action,
+ * first, so the suite's checks see (and leave in place) what NocoBase's own checks let through.
+ */
+export function onAction(app: Application, key: string, handler: Handler) {
+  const manager: any = app.resourceManager;
+  let done = withGeneric.get(manager);
+  if (!done) withGeneric.set(manager, (done = new Set()));
+  if (!done.has(key)) {
+    done.add(key);
+    const action = key.split(':').pop() as string;
+    // Read at request time: plugin-acl registers its handlers when the data source is added, which may be later.
+    const runGeneric: Handler = async (ctx, next) => {
+      const generic: Handler[] = manager.preActionHandlers?.get(action)?.nodes ?? [];
+      let i = -1;
+      const step = async (n: number): Promise<any> => {
+        if (n <= i) throw new Error('next() called twice');
+        i = n;
+        return n < generic.length ? generic[n](ctx, () => step(n + 1)) : next();
+      };
+      return step(0);
+    };
+    manager.registerPreActionHandler(key, runGeneric, { tag: 'nocobase-generic' });
+  }
+  manager.registerPreActionHandler(key, handler, { after: 'nocobase-generic' });
+}
+
+/** Whether the specific handlers of `key` start with NocoBase's generic ones (for the suite's own test). */
+export function keepsGenericHandlers(app: Application, key: string) {
+  return withGeneric.get(app.resourceManager as any)?.has(key) ?? false;
+}
