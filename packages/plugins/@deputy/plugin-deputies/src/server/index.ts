@@ -1,5 +1,7 @@
 export * from './field-builders';
-export { onAction } from './security/action-hooks';
+export { onAction, rawValues } from './security/action-hooks';
+export { declareReadActions } from './services/deputy-write-guard';
+export { isSuiteCollection, RequestPermissions } from './security/permissions';
 export { ADMIN_ROLES, isAdministrator } from './services/administrators';
 export { protectFromDeletion, registerInCollectionManager } from './services/collection-registration';
 export { DeputyDirectory } from './services/deputy-directory';

@@ -8,7 +8,9 @@ import { protectFromDeletion, registerInCollectionManager } from './services/col
 import { auditChanges } from './services/audit-trail';
 import { applyDeploymentDefaults } from './services/deployment-defaults';
 import { DeputyDirectory } from './services/deputy-directory';
-import { registerDeputyWriteGuard } from './services/deputy-write-guard';
+import { declareReadActions, registerDeputyWriteGuard } from './services/deputy-write-guard';
+import { registerReadGuard } from './security/read-guard';
+import { registerWriteGuard } from './security/write-guard';
 import { Notifier } from './services/notifier';
 import { translateFieldErrors } from './services/field-error-messages';
 import { daysOfMonth, validateFields } from './services/field-validation';
@@ -47,6 +49,10 @@ export class PluginDeputiesServer extends Plugin {
     refuseOutOfScopeWrites(this.app, DEPUTY_COLLECTIONS);
     enforceGridAreaLimit(this.db, NS);
     registerDeputyWriteGuard(this.app, NS);
+    // What every request to a suite collection obeys, whoever calls (README, Security).
+    registerReadGuard(this.app);
+    registerWriteGuard(this.app);
+    declareReadActions(['deputies:me']);
     registerDeputyActions(this.app, NS);
     protectSignIn(this.app, NS);
     translateFieldErrors(this.app);

@@ -1,4 +1,4 @@
-import { onAction } from '../security/action-hooks';
+import { onAction, rawValues } from '../security/action-hooks';
 import type { Application } from '@nocobase/server';
 import { isAdministrator } from '../services/administrators';
 import { AccountError, createDeputyAccount } from '../services/deputy-accounts';
@@ -31,7 +31,7 @@ export function registerDeputyActions(app: Application, ns: string) {
   });
   // Moving a deputy to another station is the 人大 administrator's decision, whatever fields a role may edit.
   onAction(app, 'deputies:update', async (ctx: any, next) => {
-    const values = ctx.action.params.values ?? {};
+    const values = rawValues(ctx);
     const requested = values.stationId ?? values.station?.id ?? values.station;
     if (requested !== undefined && !isAdministrator(ctx)) {
       const current = await ctx.db.getRepository('deputies').findOne({ filterByTk: ctx.action.params.filterByTk, fields: ['id', 'stationId'] });

@@ -1,4 +1,5 @@
 import type { Application } from '@nocobase/server';
+import { cloneDeep } from 'lodash';
 
 type Handler = (ctx: any, next: () => Promise<any>) => Promise<any>;
 
@@ -23,6 +24,7 @@ export function onAction(app: Application, key: string, handler: Handler) {
     const action = key.split(':').pop() as string;
     // Read at request time: plugin-acl registers its handlers when the data source is added, which may be later.
     const runGeneric: Handler = async (ctx, next) => {
+      ctx.state.rawActionValues = cloneDeep(ctx.action?.params?.values);
       const generic: Handler[] = manager.preActionHandlers?.get(action)?.nodes ?? [];
       let i = -1;
       const step = async (n: number): Promise<any> => {
@@ -40,4 +42,12 @@ export function onAction(app: Application, key: string, handler: Handler) {
 /** Whether the specific handlers of `key` start with NocoBase's generic ones (for the suite's own test). */
 export function keepsGenericHandlers(app: Application, key: string) {
   return withGeneric.get(app.resourceManager as any)?.has(key) ?? false;
+}
+
+/**
+ * The values as the caller sent them, before NocoBase dropped the fields its role may not write. For a
+ * check that answers a forbidden change with a clear refusal instead of letting it be silently ignored.
+ */
+export function rawValues(ctx: any): Record<string, any> {
+  return ctx.state.rawActionValues ?? ctx.action?.params?.values ?? {};
 }

@@ -87,6 +87,26 @@ export function enforceRecordLifecycle(db: Database, ledger: Ledger) {
     }
   });
 
+  // The evidence of a record out of the deputy's hands is part of what was reviewed: its join rows do not
+  // change either (update {evidence}, evidence:add|remove|set, a workflow), until the record is revoked.
+  const lockEvidence = async (recordIds: any[], options: any) => {
+    const ids = [...new Set(recordIds.filter((id) => id !== undefined && id !== null))];
+    if (!ids.length) return;
+    const locked = await db.getRepository('dutyRecords').count({
+      filter: { id: { $in: ids }, status: { $notIn: ['draft', 'rejected'] } },
+      transaction: options?.transaction,
+    });
+    if (locked) throw new DutyError(translate(options, 'A submitted or approved duty record cannot be edited; revoke it and file it again'), 403);
+  };
+  const whereIds = (options: any) => {
+    const id = options?.where?.recordId;
+    return id === undefined ? [] : Array.isArray(id) ? id : typeof id === 'object' ? Object.values(id).flat() : [id];
+  };
+  db.on('dutyRecordsEvidence.beforeCreate', (row: any, options: any) => lockEvidence([row.get('recordId')], options));
+  db.on('dutyRecordsEvidence.beforeBulkCreate', (rows: any[], options: any) => lockEvidence(rows.map((r) => r.get('recordId')), options));
+  db.on('dutyRecordsEvidence.beforeDestroy', (row: any, options: any) => lockEvidence([row.get('recordId')], options));
+  db.on('dutyRecordsEvidence.beforeBulkDestroy', (options: any) => lockEvidence(whereIds(options), options));
+
   makeAppendOnly(db, 'pointEntries', 'Ledger entries cannot be changed or deleted; revoke the duty record instead');
   makeAppendOnly(db, 'scoreSnapshots', 'Published scores cannot be changed; publish the period again to issue a new version');
   makeAppendOnly(db, 'activityAttendances', 'Attendances are evidence and cannot be changed; revoke the duty record instead');

@@ -263,7 +263,8 @@ describe('handling on a clock: classes, deadlines, escalation, mediation, figure
     await w.staffB.agent.post(`/mediationCases:milestone?filterByTk=${c.id}`).send({ stage: 'mediate', note: '双方同意以现有界桩为准' });
     // An agreement needs the signed agreement attached.
     expect((await w.staffB.agent.post(`/mediationCases:close?filterByTk=${c.id}`).send({ result: 'agreed' })).status).toBe(400);
-    const file = await w.app.db.getRepository('attachments').create({ values: { title: '调解协议书', filename: 'agreement.pdf', extname: '.pdf', mimetype: 'application/pdf', size: 10, url: '/storage/uploads/agreement.pdf' } });
+    // The staff's own upload: a file someone else uploaded cannot be attached (security, #15).
+    const file = await w.app.db.getRepository('attachments').create({ values: { title: '调解协议书', filename: 'agreement.pdf', extname: '.pdf', mimetype: 'application/pdf', size: 10, url: '/storage/uploads/agreement.pdf' }, context: { state: { currentUser: w.staffB.user } } });
     expect((await w.staffB.agent.resource('mediationCases').update({ filterByTk: c.id, values: { agreement: [file.get('id')] } })).status).toBe(200);
     const closed = await w.staffB.agent.post(`/mediationCases:close?filterByTk=${c.id}`).send({ result: 'agreed', outcome: '签订调解协议' });
     expect(closed.status).toBe(200);
