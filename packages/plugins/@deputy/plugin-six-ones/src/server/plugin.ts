@@ -4,6 +4,7 @@ import {
   deputyPageDefaults,
   installPages,
   isAdministrator,
+  isStationStaff,
   keepComputed,
   keepSingleRow,
   localizeDefaults,
@@ -56,13 +57,12 @@ export class PluginSixOnesServer extends Plugin {
     // Leave is requested by the deputy for itself (or by station staff for their deputies), and starts pending.
     onAction(this.app, 'deputyLeaves:create', async (ctx: any, next) => {
       const values = (ctx.action.params.values ??= {});
-      if (!isAdministrator(ctx)) {
+      if (!(await isAdministrator(ctx))) {
         const userId = ctx.state.currentUser?.id;
-        const roles: string[] = ctx.state.currentRoles ?? [];
         const own = await ctx.db.getRepository('deputies').findOne({ filter: { userId } });
         const requested = values.deputyId ?? values.deputy?.id ?? values.deputy;
         const forOther = requested !== undefined && String(requested) !== String(own?.get('id'));
-        if (roles.includes('station-staff') && forOther) {
+        if ((await isStationStaff(ctx)) && forOther) {
           const ofMine = await ctx.db.getRepository('deputies').count({ filter: { id: requested, 'station.staff.id': userId } });
           if (!ofMine) return ctx.throw(403, ctx.t('You can request leave only for yourself or the deputies of your station', { ns: NS }));
         } else {

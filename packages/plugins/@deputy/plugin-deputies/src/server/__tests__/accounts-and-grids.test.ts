@@ -119,8 +119,9 @@ describe('plugin-deputies: 每人联系一个网格片区', () => {
     const fromGrid = await admin.set('X-Locale', 'en-US').resource('gridAreas').update({ filterByTk: g2.id, values: { deputies: [deputy.id] } });
     expect(fromGrid.status).toBe(400);
     expect(fromGrid.body.errors[0].message).toBe('A deputy can be linked to at most 1 grid area(s)');
+    // Association routes do not change suite records at all (security, #15): refused before the limit is reached.
     const viaAdd = await admin.resource('deputies.gridAreas', deputy.id).add({ values: [g3.id] });
-    expect(viaAdd.status).toBe(400);
+    expect(viaAdd.status).toBe(403);
     expect(await linked()).toEqual(['一片区']);
   });
 
@@ -130,7 +131,7 @@ describe('plugin-deputies: 每人联系一个网格片区', () => {
     const ok = await admin.resource('deputies').update({ filterByTk: deputy.id, values: { gridAreas: [g1.id, g2.id] } });
     expect(ok.status).toBe(200);
     expect(await linked()).toEqual(['一片区', '二片区']);
-    const third = await admin.resource('deputies.gridAreas', deputy.id).add({ values: [g3.id] });
+    const third = await admin.resource('deputies').update({ filterByTk: deputy.id, values: { gridAreas: [g1.id, g2.id, g3.id] } });
     expect(third.status).toBe(400);
     expect(await linked()).toEqual(['一片区', '二片区']);
   });

@@ -1,6 +1,6 @@
 import { onAction, rawValues } from '../security/action-hooks';
 import type { Application } from '@nocobase/server';
-import { isAdministrator } from '../services/administrators';
+import { isAdministrator } from '../security/reach';
 import { AccountError, createDeputyAccount } from '../services/deputy-accounts';
 
 /**
@@ -33,7 +33,7 @@ export function registerDeputyActions(app: Application, ns: string) {
   onAction(app, 'deputies:update', async (ctx: any, next) => {
     const values = rawValues(ctx);
     const requested = values.stationId ?? values.station?.id ?? values.station;
-    if (requested !== undefined && !isAdministrator(ctx)) {
+    if (requested !== undefined && !(await isAdministrator(ctx))) {
       const current = await ctx.db.getRepository('deputies').findOne({ filterByTk: ctx.action.params.filterByTk, fields: ['id', 'stationId'] });
       if (!current || String(current.get('stationId')) !== String(requested)) {
         return ctx.throw(403, ctx.t('Only an NPC administrator can change the station of a deputy', { ns }));

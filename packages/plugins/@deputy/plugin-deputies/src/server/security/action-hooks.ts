@@ -15,7 +15,7 @@ const withGeneric = new WeakMap<object, Set<string>>();
  * switched that check off. Here the first hook on a key also runs the generic handlers of its action,
  * first, so the suite's checks see (and leave in place) what NocoBase's own checks let through.
  */
-export function onAction(app: Application, key: string, handler: Handler) {
+export function onAction(app: Application, key: string, handler: Handler, options: { backstop?: boolean } = {}) {
   const manager: any = app.resourceManager;
   let done = withGeneric.get(manager);
   if (!done) withGeneric.set(manager, (done = new Set()));
@@ -36,7 +36,12 @@ export function onAction(app: Application, key: string, handler: Handler) {
     };
     manager.registerPreActionHandler(key, runGeneric, { tag: 'nocobase-generic' });
   }
-  manager.registerPreActionHandler(key, handler, { after: 'nocobase-generic' });
+  // A backstop (the suite-wide reference check) runs after the plugins' own, more specific checks and messages.
+  manager.registerPreActionHandler(
+    key,
+    handler,
+    options.backstop ? { group: 'suite-backstop', after: ['nocobase-generic', 'suite-checks'] } : { group: 'suite-checks', after: 'nocobase-generic' },
+  );
 }
 
 /** Whether the specific handlers of `key` start with NocoBase's generic ones (for the suite's own test). */

@@ -22,7 +22,8 @@ const refuse = (ctx: any, status: number, key: string, vars: Record<string, any>
  * keys), every reference a non-root caller writes must lie in its reach:
  * - a record it links to (belongs-to, many-to-many) is one it may read — inside its data scope;
  * - a record it takes over (has-many, has-one: the other row's foreign key changes) is one it may update;
- * - a file is its own upload, or already on this record (no attaching someone else's photo).
+ * - a file is its own upload, already on this record, or one its roles may read in the file collection
+ *   (no attaching someone else's photo to read it through one's own record).
  * Users (reviewer, judicial officer…) are people to point at, not data in reach, and are not limited here.
  */
 async function checkReferences(ctx: any, next: () => Promise<any>) {
@@ -54,7 +55,7 @@ async function checkReferences(ctx: any, next: () => Promise<any>) {
   await next();
 }
 
-/** Files: the caller's own uploads, or those already linked to the record being updated. */
+/** Files: the caller's own uploads, those already linked to the record being updated, or files it may read as such. */
 async function checkFiles(ctx: any, collection: any, field: any, keys: any[]) {
   const wanted = [...new Set(keys.map(String))];
   const own = await ctx.db.getRepository('attachments').find({
@@ -67,6 +68,9 @@ async function checkFiles(ctx: any, collection: any, field: any, keys: any[]) {
     const linked = await ctx.db.getRepository(`${collection.name}.${field.name}`, filterByTk).find({ fields: ['id'] });
     for (const a of linked) allowed.add(String(a.get('id')));
   }
+  const rest = wanted.filter((k) => !allowed.has(k));
+  // Someone granted the file collection itself (administrators) may link what it may read there.
+  if (rest.length) for (const k of await RequestPermissions.of(ctx).keysInScope('attachments', 'view', rest)) allowed.add(k);
   if (wanted.some((k) => !allowed.has(k))) {
     refuse(ctx, 403, 'Only files you uploaded yourself can be attached: {{field}}', { field: field.name });
   }
@@ -91,7 +95,7 @@ export function registerWriteGuard(app: Application) {
   const guard = (collection: any) => {
     if (!isSuiteCollection(collection) || guarded.has(collection.name)) return;
     guarded.add(collection.name);
-    for (const action of WRITES) onAction(app, `${collection.name}:${action}`, checkReferences);
+    for (const action of WRITES) onAction(app, `${collection.name}:${action}`, checkReferences, { backstop: true });
   };
   for (const collection of app.db.collections.values()) guard(collection);
   app.db.on('afterDefineCollection', guard);

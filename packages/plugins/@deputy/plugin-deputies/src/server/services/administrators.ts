@@ -1,7 +1,5 @@
-/** Roles that administer the whole jurisdiction: NocoBase's own root and admin, and the suite's 人大管理员. */
+/**
+ * The roles the suite creates menus for on install (page installer defaults). Request-time decisions never
+ * use role names: they ask the ACL (security/reach.ts).
+ */
 export const ADMIN_ROLES = ['root', 'admin', 'npc-admin'];
-
-/** Whether the request is made under one of the administrator roles. */
-export function isAdministrator(ctx: any) {
-  return (ctx.state?.currentRoles ?? []).some((r: string) => ADMIN_ROLES.includes(r));
-}

@@ -1,3 +1,4 @@
+import { isAdministrator, isStationStaff } from '../security/reach';
 import { onAction } from '../security/action-hooks';
 import type { Application } from '@nocobase/server';
 import { NS } from '../field-builders';
@@ -29,9 +30,8 @@ export function refuseOutOfScopeWrites(app: Application, collections: string[]) 
 export function refuseCreatesForOtherStations(app: Application, resources: Record<string, string>) {
   for (const [resource, stationField] of Object.entries(resources)) {
     onAction(app, `${resource}:create`, async (ctx: any, next) => {
-      const roles: string[] = ctx.state.currentRoles ?? [];
       const values = ctx.action.params.values ?? {};
-      if (roles.includes('station-staff') && !roles.some((r) => ['root', 'admin', 'npc-admin'].includes(r))) {
+      if (!(await isAdministrator(ctx)) && (await isStationStaff(ctx))) {
         const stationId = values[`${stationField}Id`] ?? values[stationField]?.id ?? values[stationField];
         const own = stationId
           ? await ctx.db.getRepository('liaisonStations').count({ filter: { id: stationId, 'staff.id': ctx.state.currentUser.id } })

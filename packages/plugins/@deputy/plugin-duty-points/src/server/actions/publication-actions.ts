@@ -103,7 +103,7 @@ export function registerPublicationActions(app: Application, publication: Public
   onAction(app, 'pointAppeals:create', async (ctx: any, next) => {
     const t = (k: string) => ctx.t(k, { ns: NS });
     const values = (ctx.action.params.values ??= {});
-    const isAdmin = isAdministrator(ctx);
+    const isAdmin = await isAdministrator(ctx);
     if (!isAdmin) await assignOwnDeputy(ctx, values);
     // An administrator may enter a deputy's appeal (made on paper), naming the deputy.
     if (!(values.deputyId ?? values.deputy?.id ?? values.deputy)) return ctx.throw(400, t('Choose the deputy'));

@@ -1,6 +1,6 @@
 import { onAction } from '@deputy/plugin-deputies';
 import type { DeputyDirectory } from '@deputy/plugin-deputies';
-import { isAdministrator } from '@deputy/plugin-deputies';
+import { isAdministrator, isStationStaff } from '@deputy/plugin-deputies';
 import type { Application } from '@nocobase/server';
 import { NS } from '../fields';
 import { signIn } from '../services/activity-sign-in';
@@ -86,7 +86,7 @@ export function registerRecordActions(app: Application, filing: () => DutyFiling
     const status = ctx.action.params.values?.status;
     if (status === undefined || status === 'submitted') return next();
     if ((status === 'approved' || status === 'rejected') && (await decideInReviewTasks(ctx, status))) return;
-    if (!isAdministrator(ctx)) {
+    if (!(await isAdministrator(ctx))) {
       return ctx.throw(400, ctx.t('Approve or return a duty record in its review task, and revoke it with Revoke', { ns: NS }));
     }
     await next();
@@ -95,12 +95,12 @@ export function registerRecordActions(app: Application, filing: () => DutyFiling
   // A deputy files records for itself only; station staff for the deputies of their station.
   onAction(app, 'dutyRecords:create', async (ctx: any, next) => {
     const values = (ctx.action.params.values ??= {});
-    if (!isAdministrator(ctx) && ctx.state.currentUser) {
+    if (!(await isAdministrator(ctx)) && ctx.state.currentUser) {
       const userId = ctx.state.currentUser.id;
       const requested = values.deputyId ?? values.deputy?.id ?? values.deputy;
       const own = await ctx.db.getRepository('deputies').findOne({ filter: { userId } });
       const forOther = requested !== undefined && String(requested) !== String(own?.get('id'));
-      if ((ctx.state.currentRoles ?? []).includes('station-staff') && forOther) {
+      if ((await isStationStaff(ctx)) && forOther) {
         const station: any = await directory().stationOf(requested);
         const staff = station ? await ctx.db.getRepository('liaisonStations.staff', station.get('id')).count({ filter: { id: userId } }) : 0;
         if (!staff) return ctx.throw(403, ctx.t('You can record duties only for the deputies of your station', { ns: NS }));

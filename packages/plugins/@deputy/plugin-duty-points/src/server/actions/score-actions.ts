@@ -1,10 +1,8 @@
-import { ADMIN_ROLES, isAdministrator } from '@deputy/plugin-deputies';
+import { isAdministrator, RequestPermissions } from '@deputy/plugin-deputies';
 import type { Application } from '@nocobase/server';
 import { NS } from '../fields';
 import { periodRange, Scores } from '../services/scores';
 import type { YearClose } from '../services/year-close';
-
-const RANKING_ROLES = [...ADMIN_ROLES, 'station-staff'];
 
 /**
  * dutyScores:mine    — the signed-in deputy's year: total, rank, grade, points and cap left per item.
@@ -34,7 +32,7 @@ export function registerScoreActions(app: Application, scores: Scores, yearClose
         const period = String(ctx.action.params.period ?? new Date().getFullYear());
         if (!periodRange(period)) return ctx.throw(400, ctx.t('Give the period as a year (2026) or a quarter (2026-Q3)', { ns: NS }));
         let rows = await scores.ranking(period, { stationId: ctx.action.params.stationId ? Number(ctx.action.params.stationId) : undefined });
-        if (!isAdministrator(ctx)) {
+        if (!(await isAdministrator(ctx))) {
           const mine = await ctx.db.getRepository('liaisonStations').find({ filter: { 'staff.id': ctx.state.currentUser.id }, fields: ['id'] });
           const allowed = new Set(mine.map((s: any) => s.get('id')));
           rows = rows.filter((r) => allowed.has(r.stationId));
@@ -46,5 +44,6 @@ export function registerScoreActions(app: Application, scores: Scores, yearClose
   });
   app.acl.allow('dutyScores', 'mine', 'loggedIn');
   app.acl.allow('dutyScores', 'reelection', (ctx: any) => isAdministrator(ctx));
-  app.acl.allow('dutyScores', 'ranking', (ctx: any) => (ctx.state.currentRoles ?? []).some((r: string) => RANKING_ROLES.includes(r)));
+  // The live ranking: for whoever may read the published scores (积分排行), as granted in 角色和权限.
+  app.acl.allow('dutyScores', 'ranking', async (ctx: any) => !!(await RequestPermissions.of(ctx).grant('scoreSnapshots', 'view')));
 }

@@ -1,30 +1,18 @@
-import { onAction } from '@deputy/plugin-deputies';
-import { isAdministrator } from '@deputy/plugin-deputies';
+import { isAdministrator, isStationStaff, myDeputy, myStationIds, onAction } from '@deputy/plugin-deputies';
 import type { Application } from '@nocobase/server';
 import { NS } from '../fields';
 
-const isStaff = (ctx: any) => (ctx.state.currentRoles ?? []).includes('station-staff');
 const idOf = (v: any) => (v && typeof v === 'object' ? v.id : v);
-
-/** The ids of the stations the signed-in user works at. */
-export async function myStationIds(ctx: any): Promise<number[]> {
-  const rows = await ctx.db.getRepository('liaisonStations').find({ filter: { 'staff.id': ctx.state.currentUser.id }, fields: ['id'] });
-  return rows.map((s: any) => s.get('id'));
-}
-
-/** The signed-in user's own deputy record, or null. */
-export async function myDeputy(ctx: any) {
-  return ctx.db.getRepository('deputies').findOne({ filter: { userId: ctx.state.currentUser?.id } });
-}
+export { myDeputy, myStationIds };
 
 /** Whether the signed-in user may record for a deputy: administrators always; staff for their stations' deputies; a deputy for itself. */
 export async function mayActFor(ctx: any, deputyId: number | string | undefined) {
-  if (isAdministrator(ctx)) return true;
+  if (await isAdministrator(ctx)) return true;
   if (deputyId === undefined || deputyId === null) return false;
   const deputy: any = await ctx.db.getRepository('deputies').findOne({ filterByTk: deputyId });
   if (!deputy) return true; // the lifecycle answers "choose an existing …"
   if (deputy.get('userId') && deputy.get('userId') === ctx.state.currentUser?.id) return true;
-  return isStaff(ctx) && (await myStationIds(ctx)).includes(deputy.get('stationId'));
+  return (await isStationStaff(ctx)) && (await myStationIds(ctx)).includes(deputy.get('stationId'));
 }
 
 /**
@@ -37,7 +25,7 @@ export function guardCreates(app: Application) {
 
   onAction(app, 'aidHouseholds:create', async (ctx: any, next) => {
     const values = (ctx.action.params.values ??= {});
-    if (!isAdministrator(ctx)) {
+    if (!(await isAdministrator(ctx))) {
       const mine = await myStationIds(ctx);
       const requested = idOf(values.stationId ?? values.station);
       if (requested === undefined || requested === null) {

@@ -1,8 +1,10 @@
-import { isAdministrator, shanghaiToday } from '@deputy/plugin-deputies';
+import { isAdministrator, onAction, rawValues, shanghaiToday } from '@deputy/plugin-deputies';
 import type { Application } from '@nocobase/server';
 import { NS } from '../fields';
 import type { AidCrediting, CreditedCollection } from '../services/crediting';
 import { AidKpi, periodRange, Range } from '../services/kpi';
+import { OWN_OUTCOME_CONFIRMATION, OWN_VISIT_CONFIRMATION } from '../services/lifecycle';
+import { CONFIRMATION_FIELDS } from '../services/role-grants';
 import { myDeputy, myStationIds } from './access';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -14,6 +16,9 @@ const DATE = /^\d{4}-\d{2}-\d{2}$/;
  * aidKpi:overdue — active pairings whose visit is overdue (asOf, default today), in the same scopes.
  * aidKpi:public  — jurisdiction totals only, no names: what the public board (阳光栏) may show.
  * aidVisits:credit / aidRecords:credit — files a confirmed row whose crediting failed again.
+ * Confirming a visit or an outcome (create/update with the flag set) needs the flag in the caller's field
+ * list of that action (角色和权限: the station staff's, not the deputy's); without it the request is refused
+ * with a message rather than the flag silently dropped.
  */
 export function registerKpiActions(app: Application, kpi: AidKpi, crediting: AidCrediting) {
   const t = (ctx: any, key: string) => ctx.t(key, { ns: NS });
@@ -23,12 +28,12 @@ export function registerKpiActions(app: Application, kpi: AidKpi, crediting: Aid
     const { deputyId, stationId } = ctx.action.params;
     const deputies = ctx.db.getRepository('deputies');
     const ofStations = async (ids: number[]) => (await deputies.find({ filter: { stationId: { $in: ids } }, fields: ['id'] })).map((d: any) => d.get('id'));
-    if (isAdministrator(ctx)) {
+    if (await isAdministrator(ctx)) {
       if (deputyId) return [Number(deputyId)];
       if (stationId) return ofStations([Number(stationId)]);
       return null;
     }
-    const stations = (ctx.state.currentRoles ?? []).includes('station-staff') ? await myStationIds(ctx) : [];
+    const stations = await myStationIds(ctx);
     const own: any = await myDeputy(ctx);
     if (deputyId) {
       if (own && String(own.get('id')) === String(deputyId)) return [own.get('id')];
@@ -94,6 +99,23 @@ export function registerKpiActions(app: Application, kpi: AidKpi, crediting: Aid
   });
   app.acl.allow('aidKpi', ['summary', 'overdue'], 'loggedIn');
   app.acl.allow('aidKpi', 'public', 'public');
+
+  const confirms = (value: unknown) => value !== undefined && value !== null && value !== false && value !== 0 && !['', '0', 'false'].includes(String(value).trim().toLowerCase());
+  for (const [collection, flag] of Object.entries(CONFIRMATION_FIELDS)) {
+    const message = collection === 'aidVisits' ? OWN_VISIT_CONFIRMATION : OWN_OUTCOME_CONFIRMATION;
+    for (const action of ['create', 'update']) {
+      onAction(app, `${collection}:${action}`, async (ctx: any, next) => {
+        // As sent: NocoBase's own check has already dropped the fields the role may not write.
+        const values = rawValues(ctx);
+        const { whitelist } = ctx.action.params;
+        const rows = Array.isArray(values) ? values : [values];
+        if (Array.isArray(whitelist) && !whitelist.includes(flag) && rows.some((row) => row && typeof row === 'object' && confirms(row[flag]))) {
+          return ctx.throw(403, t(ctx, message));
+        }
+        await next();
+      });
+    }
+  }
 
   for (const collection of ['aidVisits', 'aidRecords'] as CreditedCollection[]) {
     app.resourceManager.registerActionHandlers({

@@ -64,7 +64,7 @@ describe('who sees and does what', () => {
     expect(mine.body.data).toMatchObject({ deputyId: w.deputyA2.id, stationId: w.stationA.id, source: 'visit', status: 'received' });
     expect((await w.staffA.agent.resource('opinions').create({ values: { citizenName: '吴十', category: 'other', content: '别站的意见内容', stationId: w.stationB.id } })).status).toBe(403);
     expect((await w.staffA.agent.resource('opinions').create({ values: { citizenName: '吴十', category: 'other', content: '别站代表的意见', deputyId: w.deputyB1.id } })).status).toBe(403);
-    expect((await w.staffA.agent.resource('opinions').create({ values: { citizenName: '吴十', category: 'other', content: '别站代表的意见', deputyId: w.deputyB1.id, stationId: w.stationA.id } })).status).toBe(400);
+    expect((await w.staffA.agent.resource('opinions').create({ values: { citizenName: '吴十', category: 'other', content: '别站代表的意见', deputyId: w.deputyB1.id, stationId: w.stationA.id } })).status).toBe(403); // another station's deputy is out of reach (#15)
     expect((await w.staffA.agent.resource('opinions').create({ values: { citizenName: '吴十', category: 'other', content: '来源不对的意见', source: 'qr' } })).status).toBe(400);
     const hotline = await w.staffA.agent.resource('opinions').create({ values: { citizenName: '吴十', category: 'other', content: '12345 转来的意见', source: 'hotline' } });
     expect(hotline.body.data).toMatchObject({ stationId: w.stationA.id, source: 'hotline' });

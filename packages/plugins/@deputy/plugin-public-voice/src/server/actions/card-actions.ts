@@ -2,7 +2,7 @@ import type { Application } from '@nocobase/server';
 import { NS } from '../fields';
 import { Card, cardsPage } from '../services/qr-cards';
 import { readSettings } from '../services/settings';
-import { isAdministrator, isStaff, myDeputy, myStationIds } from './access';
+import { isAdministrator, myDeputy, myStationIds } from './access';
 
 const DEPUTIES_NS = '@deputy/plugin-deputies';
 const ID = /^\d{1,15}$/;
@@ -24,8 +24,8 @@ export function registerCardActions(app: Application) {
         const denied = () => ctx.throw(403, t('These QR cards are outside your permissions'));
         if ((deputyId !== undefined && !ID.test(String(deputyId))) || (stationId !== undefined && !ID.test(String(stationId)))) return denied();
         const db = ctx.db;
-        const admin = isAdministrator(ctx);
-        const stations = admin ? null : isStaff(ctx) ? await myStationIds(ctx) : [];
+        const admin = await isAdministrator(ctx);
+        const stations = admin ? null : await myStationIds(ctx);
         const own: any = admin ? null : await myDeputy(ctx);
 
         let stationFilter: any = null;

@@ -5,7 +5,7 @@ import type { VoiceCrediting } from '../services/crediting';
 import { answer } from '../services/errors';
 import type { Mediation } from '../services/mediation';
 import { MEDIATION_SYSTEM_FIELDS } from '../services/mediation';
-import { idOf, isAdministrator, isStaff, myStationIds } from './access';
+import { idOf, isAdministrator, myStationIds } from './access';
 
 /**
  * mediationCases:create    — staff open a case at their own station (administrators anywhere); the clock starts.
@@ -27,8 +27,8 @@ export function registerMediationActions(app: Application, mediation: Mediation,
   onAction(app, 'mediationCases:create', async (ctx: any, next) => {
     const values = (ctx.action.params.values ??= {});
     for (const key of MEDIATION_SYSTEM_FIELDS) delete values[key];
-    if (!isAdministrator(ctx)) {
-      const mine = isStaff(ctx) ? await myStationIds(ctx) : [];
+    if (!(await isAdministrator(ctx))) {
+      const mine = await myStationIds(ctx);
       const stationId = idOf(values.stationId ?? values.station) ?? mine[0];
       if (!mine.includes(Number(stationId))) return ctx.throw(403, t(ctx, 'You can open mediation cases only at your own station'));
       values.stationId = stationId;

@@ -4,7 +4,7 @@ import type { VoiceCrediting } from '../services/crediting';
 import { answer as answerError, VoiceError } from '../services/errors';
 import { ACCEPTED_STATUSES, OpinionAction, OpinionFlow, text } from '../services/opinion-flow';
 import type { PublicIntake } from '../services/public-intake';
-import { idOf, isAdministrator, isStaff, myDeputy, myStationIds } from './access';
+import { idOf, isAdministrator, myDeputy, myStationIds } from './access';
 
 const STAFF_SOURCES = ['reception', 'visit', 'hotline'];
 
@@ -55,8 +55,8 @@ export function registerOpinionActions(app: Application, flow: OpinionFlow, inta
         for (const id of [deputyId, stationId]) if (id !== null && !/^\d{1,15}$/.test(String(id))) throw new VoiceError(t(ctx, 'The record does not exist or is outside your permissions'), 404);
         const deputy: any = deputyId ? await ctx.db.getRepository('deputies').findOne({ filterByTk: deputyId }) : null;
         if (deputyId && !deputy) throw new VoiceError(t(ctx, 'Choose an existing deputy'));
-        if (!isAdministrator(ctx)) {
-          const stations = isStaff(ctx) ? await myStationIds(ctx) : [];
+        if (!(await isAdministrator(ctx))) {
+          const stations = await myStationIds(ctx);
           if (stations.length) {
             if (!stationId) stationId = deputy?.get('stationId') ?? stations[0];
             if (!stations.includes(Number(stationId))) throw new VoiceError(t(ctx, 'You can register opinions only for your own station'), 403);

@@ -20,7 +20,7 @@ export function keepReferencesInStation(app: Application) {
       const deputyId = idOf(values.deputyId ?? values.deputy);
       const opinionId = resource === 'mediationCases' ? idOf(values.opinionId ?? values.opinion) : undefined;
       // Administrators anywhere; empty or malformed references are left to the field checks.
-      if (isAdministrator(ctx) || (!ID.test(String(deputyId)) && !ID.test(String(opinionId)))) return next();
+      if ((await isAdministrator(ctx)) || (!ID.test(String(deputyId)) && !ID.test(String(opinionId)))) return next();
       let stationId: unknown = idOf(values.stationId ?? values.station);
       if (action === 'update') {
         const { filterByTk } = ctx.action.params;

@@ -1,7 +1,7 @@
 import type { Application } from '@nocobase/server';
 import { NS } from '../fields';
 import { OpinionStats, periodRange, Range, Scope } from '../services/stats';
-import { isAdministrator, isStaff, myDeputy, myStationIds } from './access';
+import { isAdministrator, myDeputy, myStationIds } from './access';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -16,10 +16,10 @@ export function registerStatsActions(app: Application, stats: OpinionStats) {
   async function scopeOf(ctx: any): Promise<Scope> {
     const { deputyId, stationId } = ctx.action.params;
     const num = (v: unknown) => (/^\d{1,15}$/.test(String(v)) ? Number(v) : -1);
-    if (isAdministrator(ctx)) {
+    if (await isAdministrator(ctx)) {
       return { ...(stationId ? { stationIds: [num(stationId)] } : {}), ...(deputyId ? { deputyIds: [num(deputyId)] } : {}) };
     }
-    const stations = isStaff(ctx) ? await myStationIds(ctx) : [];
+    const stations = await myStationIds(ctx);
     const own: any = await myDeputy(ctx);
     if (deputyId) {
       if (own && String(own.get('id')) === String(deputyId)) return { deputyIds: [own.get('id')] };

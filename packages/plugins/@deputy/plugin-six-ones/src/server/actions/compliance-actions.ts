@@ -1,4 +1,4 @@
-import { isAdministrator, shanghaiToday } from '@deputy/plugin-deputies';
+import { isAdministrator, myStationIds, shanghaiToday } from '@deputy/plugin-deputies';
 import type { Application } from '@nocobase/server';
 import { NS } from '../fields';
 import type { Compliance } from '../services/compliance';
@@ -23,12 +23,9 @@ export function registerComplianceActions(app: Application, compliance: Complian
       const filter: any = { $or: [{ periodKey: { $in: keys } }, { periodKey: { $like: 'term-%' } }] };
       if (stationId) filter.stationId = stationId;
       // What the caller may see: everything (administrators), its stations (staff), its own row (deputies).
-      if (!isAdministrator(ctx)) {
+      if (!(await isAdministrator(ctx))) {
         const userId = ctx.state.currentUser.id;
-        const roles: string[] = ctx.state.currentRoles ?? [];
-        const mine = roles.includes('station-staff')
-          ? (await ctx.db.getRepository('liaisonStations').find({ filter: { 'staff.id': userId }, fields: ['id'] })).map((s: any) => s.get('id'))
-          : [];
+        const mine = await myStationIds(ctx);
         const deputy = await ctx.db.getRepository('deputies').findOne({ filter: { userId }, fields: ['id'] });
         filter.$and = [{ $or: [{ stationId: { $in: mine.length ? mine : [0] } }, { deputyId: deputy?.get('id') ?? 0 }] }];
       }
