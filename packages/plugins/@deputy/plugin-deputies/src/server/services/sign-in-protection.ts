@@ -1,3 +1,4 @@
+import { Op } from '@nocobase/database';
 import { onAction } from '../security/action-hooks';
 import type { Application } from '@nocobase/server';
 
@@ -19,42 +20,135 @@ export function passwordProblem(password: unknown, minLength: number) {
   return false;
 }
 
+/** NocoBase's own sign-in type (plugin-auth's `BasicAuth`, authType "Email/Password"). */
+const BASIC_AUTH_TYPE = 'Email/Password';
+
+function isBasicAuth(ctx: any) {
+  const auth = ctx.auth;
+  if (!auth || typeof auth !== 'object') return false;
+  // The class registered for the type, read from the auth manager (no import of plugin-auth needed).
+  const Basic = (ctx.app?.authManager as any)?.authTypes?.get?.(BASIC_AUTH_TYPE)?.auth;
+  if (typeof Basic === 'function' && auth instanceof Basic) return true;
+  return auth.authenticator?.authType === BASIC_AUTH_TYPE;
+}
+
+/**
+ * The filter NocoBase 2.2's basic auth (plugin-auth `BasicAuth.validate`) uses to find the user:
+ * `email` if given (old API), else `account` as username or e-mail. Nothing else (no `username`, no phone).
+ */
+export function basicAuthUserFilter(values: any): Record<string, any> | null {
+  const { account, email } = values ?? {};
+  if (!account && !email) return null;
+  return email ? { email } : { $or: [{ username: account }, { email: account }] };
+}
+
 /**
  * Sign-in lockout and password policy, with their numbers in 代表设置 (deputySettings):
  * - after `maxSignInFailures` wrong passwords in a row an account is locked for `signInLockMinutes`
  *   (the reply for a locked account is the same whether the password is right or not);
  * - a new password (change, or set by an administrator) needs `passwordMinLength` characters with letters and digits.
+ *
+ * The lockout finds the user with the very filter NocoBase's basic auth uses (`account` as username or e-mail,
+ * or `email`), so no way of naming the account skips it. Counting is atomic in the database: each attempt first
+ * reserves one failure (`failedSignIns + 1` in SQL), and only attempts whose reservation is within the maximum
+ * reach the password check — N parallel wrong guesses count N, and at most `maxSignInFailures` of them are ever
+ * checked before the lock. A wrong password keeps its reservation (and locks once the count reaches the maximum,
+ * in one conditional UPDATE); a correct one resets the count; any other outcome gives the reservation back.
  */
 export function protectSignIn(app: Application, ns: string) {
-  const users = (ctx: any) => ctx.db.getRepository('users');
+  const model = (ctx: any) => ctx.db.getCollection('users').model;
+  const pkOf = (ctx: any) => model(ctx).primaryKeyAttribute || 'id';
+  const lockedMessage = (ctx: any, minutes: number) =>
+    ctx.t('Too many failed sign-ins: this account is locked; try again in {{minutes}} minutes', { ns, minutes });
+  const minutesLeft = (until: Date) => Math.max(1, Math.ceil((until.getTime() - Date.now()) / 60000));
+  const lockedUntilOf = (row: any) => {
+    const v = row?.get ? row.get('lockedUntil') : row?.lockedUntil;
+    return v ? new Date(v) : null;
+  };
+
+  /** Adds one failure, atomically (a NULL count from before the field existed counts as 0). */
+  async function reserve(ctx: any, id: any) {
+    const M = model(ctx);
+    const pk = pkOf(ctx);
+    await M.update({ failedSignIns: 0 }, { where: { [pk]: id, failedSignIns: null }, silent: true, hooks: false });
+    await M.increment({ failedSignIns: 1 }, { where: { [pk]: id }, silent: true });
+  }
+  /** Gives a reservation back (never below 0). */
+  async function release(ctx: any, id: any) {
+    await model(ctx).decrement({ failedSignIns: 1 }, { where: { [pkOf(ctx)]: id, failedSignIns: { [Op.gt]: 0 } }, silent: true });
+  }
+  /** Locks the account if the count has reached the maximum — one conditional UPDATE, so only one attempt locks. */
+  async function lockIfDue(ctx: any, id: any, policy: Policy) {
+    await model(ctx).update(
+      { failedSignIns: 0, lockedUntil: new Date(Date.now() + policy.lockMinutes * 60000) },
+      { where: { [pkOf(ctx)]: id, failedSignIns: { [Op.gte]: policy.maxFailures } }, silent: true, hooks: false },
+    );
+  }
+  async function reset(ctx: any, id: any) {
+    await model(ctx).update({ failedSignIns: 0, lockedUntil: null }, { where: { [pkOf(ctx)]: id }, silent: true, hooks: false });
+  }
 
   onAction(app, 'auth:signIn', async (ctx: any, next) => {
-    const { account, email } = ctx.action.params.values ?? {};
-    const name = String(account ?? email ?? '').trim();
-    const user: any = name ? await users(ctx).findOne({ filter: { $or: [{ username: name }, { email: name }] } }) : null;
-    if (!user) return next();
-    const policy = await policyOf(ctx);
-    const lockedUntil = user.get('lockedUntil') ? new Date(user.get('lockedUntil')) : null;
-    if (lockedUntil && lockedUntil > new Date()) {
-      const minutes = Math.max(1, Math.ceil((lockedUntil.getTime() - Date.now()) / 60000));
-      return ctx.throw(403, ctx.t('Too many failed sign-ins: this account is locked; try again in {{minutes}} minutes', { ns, minutes }));
+    if (!isBasicAuth(ctx)) return next();
+    const values = ctx.action.params.values ?? {};
+    const { account, email } = values;
+    // NocoBase would put a non-text identifier straight into its filter (operators, lists): refuse it as it
+    // refuses a missing one.
+    if ((account != null && typeof account !== 'string') || (email != null && typeof email !== 'string')) {
+      return ctx.throw(400, ctx.t('The username or e-mail must be text', { ns }));
     }
+    const filter = basicAuthUserFilter(values);
+    if (!filter) return next();
+    // The same repository and filter as BasicAuth.validate: every user it could pick (username and e-mail are
+    // unique, so at most two), and the one it picks.
+    const repo = ctx.auth?.userRepository ?? ctx.db.getRepository('users');
+    const pk = pkOf(ctx);
+    const candidates: any[] = await repo.find({ filter, fields: [pk, 'lockedUntil'] });
+    if (!candidates.length) return next();
+    for (const c of candidates) {
+      const until = lockedUntilOf(c);
+      if (until && until > new Date()) return ctx.throw(403, lockedMessage(ctx, minutesLeft(until)));
+    }
+    const user: any = await repo.findOne({ filter, fields: [pk] });
+    if (!user) return next();
+    const id = user.get(pk);
+    const policy = await policyOf(ctx);
+
+    await reserve(ctx, id);
+    const now: any = await model(ctx).findOne({ where: { [pk]: id }, attributes: ['failedSignIns', 'lockedUntil'] });
+    const until = lockedUntilOf(now);
+    if ((until && until > new Date()) || Number(now?.get('failedSignIns') ?? 0) > policy.maxFailures) {
+      // Locked meanwhile, or more attempts under way (or counted, e.g. after the maximum was lowered) than the
+      // maximum: refused unchecked, like a locked account, and the account locks — first the lock (the count,
+      // with this reservation, is over the maximum), then the reservation is given back.
+      if (until && until > new Date()) {
+        await release(ctx, id);
+        return ctx.throw(403, lockedMessage(ctx, minutesLeft(until)));
+      }
+      await lockIfDue(ctx, id, policy);
+      await release(ctx, id);
+      return ctx.throw(403, lockedMessage(ctx, policy.lockMinutes));
+    }
+
     try {
       await next();
     } catch (e: any) {
-      if (e?.status === 401) {
-        const failures = Number(user.get('failedSignIns') || 0) + 1;
-        const locked = failures >= policy.maxFailures;
-        await users(ctx).update({
-          filterByTk: user.get('id'),
-          values: locked ? { failedSignIns: 0, lockedUntil: new Date(Date.now() + policy.lockMinutes * 60000) } : { failedSignIns: failures },
-        });
+      // BasicAuth attaches the user whose password did not match; count that one.
+      const failed = e?.user?.get?.(pk) ?? e?.user?.[pk];
+      if (e?.status === 401 && (failed === undefined || String(failed) === String(id))) {
+        await lockIfDue(ctx, id, policy);
+      } else {
+        await release(ctx, id);
+        if (e?.status === 401 && failed !== undefined) {
+          await reserve(ctx, failed);
+          await lockIfDue(ctx, failed, policy);
+        }
       }
       throw e;
     }
-    if (user.get('failedSignIns') || user.get('lockedUntil')) {
-      await users(ctx).update({ filterByTk: user.get('id'), values: { failedSignIns: 0, lockedUntil: null } });
-    }
+    const signedIn = ctx.body?.user?.get?.(pk) ?? ctx.body?.user?.[pk] ?? id;
+    if (String(signedIn) !== String(id)) await release(ctx, id);
+    await reset(ctx, signedIn);
   });
 
   const checkPassword = (pick: (values: any) => unknown) => async (ctx: any, next: () => Promise<any>) => {
