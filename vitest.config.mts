@@ -21,7 +21,9 @@ export default mergeConfig(defineConfig(), {
     pool: 'forks',
     // Each test file boots a whole app. In-memory SQLite gives every worker its own database, so files run
     // side by side; on a server database they share one, so they run one after another.
-    fileParallelism: process.env.DB_DIALECT === 'sqlite' && process.env.DB_STORAGE === ':memory:',
+    // scripts/test.js gives each worker its own server database (DEPUTY_TEST_DB_PER_WORKER, test-database.ts).
+    fileParallelism: (process.env.DB_DIALECT === 'sqlite' && process.env.DB_STORAGE === ':memory:') || !!process.env.DEPUTY_TEST_DB_PER_WORKER,
+    setupFiles: [path.resolve('packages/app/src/test-database.ts')],
     poolOptions: { forks: { execArgv: ['--import', 'tsx', '--conditions=deputy-source'], maxForks: 2, minForks: 1 } },
   },
 });

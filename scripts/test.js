@@ -2,13 +2,16 @@
 /**
  * `npm test`: every test of the suite, ending with one line `N passed, M failed`.
  *
- *  1. server tests (vitest + @nocobase/test createMockServer, ACL on) on SQLite in memory;
- *  2. the same tests on PostgreSQL — TEST_PG_HOST/PORT/USER/PASSWORD (default: the server on
- *     127.0.0.1:5432 as user postgres when it answers, else an embedded PostgreSQL under storage/test-pg);
+ *  1. server tests (vitest + @nocobase/test createMockServer, ACL on) on PostgreSQL, the primary database —
+ *     TEST_PG_HOST/PORT/USER/PASSWORD (default: the server on 127.0.0.1:5432 as user postgres when it
+ *     answers, else an embedded PostgreSQL under storage/test-pg); each worker has its own database, so
+ *     files run side by side;
+ *  2. (with --sqlite or --sqlite-only) the same tests on SQLite in memory, a quick local check;
  *  3. browser tests: starts the built app with `npm start` machinery in storage/e2e (its own embedded
  *     PostgreSQL and port), drives it with playwright-core in Debian's Chromium (installed when missing).
  *
- * Options: --server-only, --browser-only, --sqlite-only, --pg-only, or a path filter passed to vitest.
+ * Options: --server-only, --browser-only, --sqlite (add SQLite), --sqlite-only, --pg-only, or a path filter
+ * passed to vitest. Every stage prints its duration; the summary repeats them.
  */
 'use strict';
 
@@ -24,6 +27,7 @@ const flag = (f) => args.includes(f);
 const filters = args.filter((a) => !a.startsWith('--'));
 const log = (msg) => console.log(`[test] ${msg}`);
 const totals = [];
+const seconds = (since) => `${Math.round((Date.now() - since) / 1000)} s`;
 
 function run(cmd, cmdArgs, env, { quiet = false } = {}) {
   return new Promise((resolve) => {
@@ -39,6 +43,7 @@ async function vitest(label, configArgs, env) {
   fs.rmSync(report, { force: true });
   const bin = require.resolve('vitest/vitest.mjs', { paths: [ROOT] });
   log(`── ${label} ──`);
+  const started = Date.now();
   const code = await run(process.execPath, [bin, '--run', ...filters, ...configArgs, '--reporter=default', '--reporter=json', `--outputFile.json=${report}`], env);
   let passed = 0;
   let failed = 0;
@@ -51,10 +56,12 @@ async function vitest(label, configArgs, env) {
   }
   if (code !== 0 && failed === 0) failed = 1;
   if (passed + failed === 0 && filters.length === 0) failed = 1;
-  log(`${label}: ${passed} passed, ${failed} failed`);
-  totals.push({ label, passed, failed });
+  log(`${label}: ${passed} passed, ${failed} failed in ${seconds(started)}`);
+  totals.push({ label, passed, failed, duration: seconds(started) });
 }
 
+/** Test workers side by side (vitest.config.mts maxForks); each has a database of its own on a server. */
+const WORKERS = 2;
 const serverEnv = { TEST_ENV: 'server-side', NODE_ENV: 'test', APP_ENV_PATH: '.env.test', LOGGER_LEVEL: 'error' };
 
 async function serverTestsOnSqlite() {
@@ -95,8 +102,11 @@ async function serverTestsOnPostgres(settings) {
   const { Client } = require('pg');
   const admin = new Client({ ...settings, database: 'postgres' });
   await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
-  await admin.query(`CREATE DATABASE "${database}"`);
+  // One database per test worker (vitest.config.mts: at most WORKERS forks), recreated on each run.
+  for (const name of [database, ...Array.from({ length: WORKERS }, (_, i) => `${database}_${i + 1}`)]) {
+    await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    await admin.query(`CREATE DATABASE "${name}"`);
+  }
   await admin.end();
   try {
     await vitest('server tests on PostgreSQL', [], {
@@ -107,6 +117,7 @@ async function serverTestsOnPostgres(settings) {
       DB_USER: settings.user,
       DB_PASSWORD: settings.password,
       DB_DATABASE: database,
+      DEPUTY_TEST_DB_PER_WORKER: database,
       DB_STORAGE: '',
     });
   } finally {
@@ -228,17 +239,27 @@ async function browserTests() {
   });
 }
 
+const runStarted = Date.now();
+
 async function main() {
+  let started = Date.now();
   ensureDependencies(ROOT, log);
+  log(`dependencies ready in ${seconds(started)}`);
+  started = Date.now();
   const { buildAll } = require('./build-plugins');
   await buildAll({ quiet: true });
+  log(`plugins built in ${seconds(started)}`);
   const serverOnly = flag('--server-only');
   const browserOnly = flag('--browser-only');
   if (!browserOnly) {
-    if (!flag('--pg-only')) await serverTestsOnSqlite();
     if (!flag('--sqlite-only')) await serverTestsOnPostgres({});
+    if (flag('--sqlite') || flag('--sqlite-only')) await serverTestsOnSqlite();
   }
-  if (!serverOnly && !flag('--sqlite-only') && !flag('--pg-only')) await browserTests();
+  if (!serverOnly && !flag('--sqlite-only') && !flag('--pg-only')) {
+    const started = Date.now();
+    await browserTests();
+    log(`browser stage (app start, browser tests, restart) took ${seconds(started)}`);
+  }
 }
 
 main()
@@ -250,7 +271,8 @@ main()
     const passed = totals.reduce((n, t) => n + t.passed, 0);
     const failed = totals.reduce((n, t) => n + t.failed, 0);
     console.log('');
-    for (const t of totals) console.log(`  ${t.label}: ${t.passed} passed, ${t.failed} failed`);
+    for (const t of totals) console.log(`  ${t.label}: ${t.passed} passed, ${t.failed} failed${t.duration ? ` (${t.duration})` : ''}`);
+    console.log(`  whole run: ${seconds(runStarted)}`);
     console.log(`${passed} passed, ${failed} failed`);
     process.exit(failed > 0 ? 1 : 0);
   });

@@ -15,6 +15,10 @@ function keysOf(value: any, key: string): any[] {
   return [value];
 }
 
+/** Whether an association value holds a nested object without a key: a row to be created. */
+const newRowsOf = (value: any, key: string): boolean =>
+  Array.isArray(value) ? value.some((v) => newRowsOf(v, key)) : !!value && typeof value === 'object' && (value[key] === undefined || value[key] === null);
+
 const refuse = (ctx: any, status: number, key: string, vars: Record<string, any> = {}) => ctx.throw(status, ctx.t(key, { ns: NS, ...vars }));
 
 /**
@@ -39,6 +43,13 @@ async function checkReferences(ctx: any, next: () => Promise<any>) {
       const target = ctx.db.getCollection(field.target);
       if (!target || target.name === 'users') continue;
       const targetKey = field.type === 'hasOne' ? target.model.primaryKeyAttribute : field.targetKey ?? target.model.primaryKeyAttribute;
+      // A nested value without a key creates a row of the target (NocoBase's check also drops the key of a
+      // nested update the role's field list does not name — which turns it into a create). Suite records are
+      // created on their own resource, where their checks run; other rows need the create permission.
+      const fresh = newRowsOf(row[field.name], targetKey);
+      if (fresh && (isSuiteCollection(target) || !(await perms.grant(target.name, 'create')))) {
+        return refuse(ctx, 403, 'Create this record on its own, not inside another one: {{field}}', { field: field.name });
+      }
       const keys = keysOf(row[field.name], targetKey);
       if (field.type === 'belongsTo' && row[field.foreignKey] !== undefined && row[field.foreignKey] !== null) keys.push(row[field.foreignKey]);
       if (!keys.length) continue;
