@@ -1,5 +1,6 @@
 export * from './field-builders';
 export { onAction, rawValues } from './security/action-hooks';
+export { scheduledJob, scheduleJob } from './services/daily-jobs';
 export { declareReadActions } from './services/deputy-write-guard';
 export { isSuiteCollection, RequestPermissions } from './security/permissions';
 export { ADMIN_ROLES } from './services/administrators';

@@ -8,6 +8,7 @@ import {
   protectFromDeletion,
   refuseOutOfScopeWrites,
   registerInCollectionManager,
+  scheduleJob,
   SuitePageSpec,
   validateFields,
 } from '@deputy/plugin-deputies';
@@ -34,23 +35,13 @@ export class PluginPairingAidServer extends Plugin {
   kpi: AidKpi;
   crediting: AidCrediting;
   visitReminders: VisitReminders;
-  reminderJob: any;
 
   async load() {
     this.kpi = new AidKpi(this.db);
     this.crediting = new AidCrediting(this.app, this.db);
     this.visitReminders = new VisitReminders(this.app, this.kpi);
-    // Every morning at 07:00 (Asia/Shanghai): remind overdue visits. Added in load(): NocoBase's cron manager
-    // starts its jobs on afterStart, so a job added in an afterStart listener of our own would never run.
-    const cron: any = (this.app as any).cronJobManager;
-    if (cron?.addJob) {
-      if (this.reminderJob) cron.removeJob(this.reminderJob);
-      this.reminderJob = cron.addJob({
-        cronTime: '0 0 7 * * *',
-        timeZone: 'Asia/Shanghai',
-        onTick: () => this.visitReminders.send().catch((e) => this.log.error('1+N visit reminders failed', { error: e?.message })),
-      });
-    }
+    // Every morning at 07:00 (Asia/Shanghai): remind overdue visits.
+    scheduleJob(this.app, { name: 'pairing-aid visit reminders', cronTime: '0 0 7 * * *', run: () => this.visitReminders.send(), log: this.log });
     enforceAidRules(this.db);
     // After this plugin's own, more specific rules: the suite's checks of every field (types, choices, dates, references, lengths).
     validateFields(this.app, this.db, AID_COLLECTIONS);

@@ -5,6 +5,7 @@ import {
   refuseDirectCreates,
   refuseOutOfScopeWrites,
   registerInCollectionManager,
+  scheduleJob,
   validateFields,
 } from '@deputy/plugin-deputies';
 import { Plugin } from '@nocobase/server';
@@ -54,18 +55,9 @@ export class PluginPublicVoiceServer extends Plugin {
     keepSingleRow(this.app, ['publicVoiceSettings'], '@deputy/plugin-deputies');
     refuseOutOfScopeWrites(this.app, ['opinions', 'mediationCases']);
     auditChanges(this.db, { opinionClasses: {}, publicVoiceSettings: {} });
-    this.app.on('afterStart', () => this.scheduleDailyJob());
-  }
-
-  /** Every day at 00:20 (Asia/Shanghai): escalate overdue opinions, flag overdue mediation milestones. */
-  private scheduleDailyJob() {
-    const manager: any = (this.app as any).cronJobManager;
-    if (!manager?.addJob) return;
-    manager.addJob({
-      cronTime: '0 20 0 * * *',
-      timeZone: 'Asia/Shanghai',
-      onTick: () => this.daily().catch((e) => this.log.error('public-voice daily job failed', { error: e?.message })),
-    });
+    // Every day at 00:20 (Asia/Shanghai): escalate overdue opinions, flag overdue mediation milestones.
+    // (It was added on afterStart, after the cron manager had started its jobs, and so never ran.)
+    scheduleJob(this.app, { name: 'public-voice daily', cronTime: '0 20 0 * * *', run: () => this.daily(), log: this.log });
   }
 
   /** The daily job, with the clock passed in (tests pass a fake "now"). */

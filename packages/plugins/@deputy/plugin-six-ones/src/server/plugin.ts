@@ -12,6 +12,7 @@ import {
   refuseCreatesForOtherStations,
   refuseOutOfScopeWrites,
   registerInCollectionManager,
+  scheduleJob,
   shanghaiToday,
   SuitePageSpec,
   validateFields,
@@ -147,22 +148,9 @@ export class PluginSixOnesServer extends Plugin {
     });
   }
 
-  /**
-   * Every night at 00:30 (Asia/Shanghai): next month's sessions, settle past ones, recompute this year, remind.
-   * Added in load() — NocoBase's CronJobManager starts its jobs on afterStart, so a job added in an afterStart
-   * listener of our own would never run — and replaced, not doubled, when the app reloads.
-   */
-  nightlyJob: any;
-
+  /** Every night at 00:30 (Asia/Shanghai): next month's sessions, settle past ones, recompute this year, remind. */
   private scheduleNightlyJob() {
-    const manager: any = (this.app as any).cronJobManager;
-    if (!manager?.addJob) return;
-    if (this.nightlyJob) manager.removeJob(this.nightlyJob);
-    this.nightlyJob = manager.addJob({
-      cronTime: '0 30 0 * * *',
-      timeZone: 'Asia/Shanghai',
-      onTick: () => this.nightly().catch((e) => this.log.error('六个一 nightly job failed', { error: e?.message })),
-    });
+    scheduleJob(this.app, { name: 'six-ones nightly', cronTime: '0 30 0 * * *', run: () => this.nightly(), log: this.log });
   }
 
   async nightly(today = shanghaiToday()) {

@@ -44,11 +44,6 @@ export function onAction(app: Application, key: string, handler: Handler, option
   );
 }
 
-/** Whether the specific handlers of `key` start with NocoBase's generic ones (for the suite's own test). */
-export function keepsGenericHandlers(app: Application, key: string) {
-  return withGeneric.get(app.resourceManager as any)?.has(key) ?? false;
-}
-
 /**
  * The values as the caller sent them, before NocoBase dropped the fields its role may not write. For a
  * check that answers a forbidden change with a clear refusal instead of letting it be silently ignored.

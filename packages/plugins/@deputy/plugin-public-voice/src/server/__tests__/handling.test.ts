@@ -1,3 +1,5 @@
+import { scheduledJob } from '@deputy/plugin-deputies';
+import { CronTime } from 'cron';
 import { closureRate } from '../services/stats';
 import { step, useVoiceWorld } from './setup';
 
@@ -165,13 +167,27 @@ describe('handling on a clock: classes, deadlines, escalation, mediation, figure
     expect(log.map((l: any) => l.get('userId')).sort()).toEqual([w.dA1.user.id, w.staffA.user.id, w.dA1.user.id, w.staffA.user.id].sort());
   });
 
-  it('the daily job is registered with the cron job manager', async () => {
+  it('the daily job runs from NocoBase’s cron manager: started with the app, it escalates an overdue opinion', async () => {
     const { w } = ctx;
-    const manager: any = (w.app as any).cronJobManager;
-    expect(manager).toBeTruthy();
-    const result = await w.plugin().daily(at('2026-06-30'));
-    expect(result).toHaveProperty('opinions.escalated');
-    expect(result).toHaveProperty('mediation.flagged');
+    const job: any = scheduledJob(w.app as any, 'public-voice daily');
+    expect(job && (w.app as any).cronJobManager.jobs.has(job)).toBe(true);
+    expect(job.running).toBe(true);
+    expect(job.cronTime.source).toBe('0 20 0 * * *');
+    // Received a month ago and never classified: overdue today. The cron library fires the job each second.
+    const past = new Date(Date.now() - 30 * 86400e3).toISOString().slice(0, 10);
+    const late = await receivedOn(past);
+    job.setTime(new CronTime('* * * * * *', 'Asia/Shanghai'));
+    job.start();
+    try {
+      const deadline = Date.now() + 20000;
+      while (Date.now() < deadline && !(await w.app.db.getRepository('opinionMilestones').count({ filter: { opinionId: late, kind: 'escalated' } }))) {
+        await new Promise((r) => setTimeout(r, 250));
+      }
+      expect(await w.app.db.getRepository('opinionMilestones').count({ filter: { opinionId: late, kind: 'escalated' } })).toBeGreaterThanOrEqual(1);
+    } finally {
+      job.setTime(new CronTime('0 20 0 * * *', 'Asia/Shanghai'));
+      job.start();
+    }
   });
 
   it('closure rate: closed ÷ received in the period, one decimal, half up; 127 of 129 is 98.4%', () => {

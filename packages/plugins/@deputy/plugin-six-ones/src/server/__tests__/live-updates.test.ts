@@ -1,3 +1,4 @@
+import { scheduledJob } from '@deputy/plugin-deputies';
 import { createSuiteServer, signedInAs } from '@deputy/app/src/testing';
 import { MockServer } from '@nocobase/test';
 import type { PluginSixOnesServer } from '../plugin';
@@ -47,7 +48,7 @@ describe('plugin-six-ones: the matrix follows edits at once', () => {
     const jobs = [...(app as any).cronJobManager.jobs].filter((j: any) => j.cronTime?.source === '0 30 0 * * *');
     expect(jobs).toHaveLength(1);
     expect(jobs[0].running).toBe(true);
-    expect(jobs[0]).toBe(plugin.nightlyJob);
+    expect(jobs[0]).toBe(scheduledJob(app as any, 'six-ones nightly'));
   });
 
   it('gives a deputy added today its rows of the current periods without waiting for the nightly job', async () => {
