@@ -6,8 +6,10 @@
  *     TEST_PG_HOST/PORT/USER/PASSWORD (default: the server on 127.0.0.1:5432 as user postgres when it
  *     answers, else an embedded PostgreSQL under storage/test-pg); each worker has its own database, so
  *     files run side by side;
- *  2. (with --sqlite or --sqlite-only) the same tests on SQLite in memory, a quick local check;
- *  3. browser tests: starts the built app with `npm start` machinery in storage/e2e (its own embedded
+ *  2. the money-like invariants (ledger and caps, the 1+N limit) again on MySQL/MariaDB — TEST_MYSQL_HOST/
+ *     PORT/USER/PASSWORD (default root@127.0.0.1:3306), skipped with a line when none answers;
+ *  3. (with --sqlite or --sqlite-only) the same tests on SQLite in memory, a quick local check;
+ *  4. browser tests: starts the built app with `npm start` machinery in storage/e2e (its own embedded
  *     PostgreSQL and port), drives it with playwright-core in Debian's Chromium (installed when missing).
  *
  * Options: --server-only, --browser-only, --sqlite (add SQLite), --sqlite-only, --pg-only, or a path filter
@@ -37,14 +39,14 @@ function run(cmd, cmdArgs, env, { quiet = false } = {}) {
 }
 
 /** Runs vitest and reads its JSON report; a run that reports nothing counts as one failure. */
-async function vitest(label, configArgs, env) {
+async function vitest(label, configArgs, env, { noFilters = false } = {}) {
   const report = path.join(ROOT, 'storage', 'test-reports', `${label}.json`);
   fs.mkdirSync(path.dirname(report), { recursive: true });
   fs.rmSync(report, { force: true });
   const bin = require.resolve('vitest/vitest.mjs', { paths: [ROOT] });
   log(`── ${label} ──`);
   const started = Date.now();
-  const code = await run(process.execPath, [bin, '--run', ...filters, ...configArgs, '--reporter=default', '--reporter=json', `--outputFile.json=${report}`], env);
+  const code = await run(process.execPath, [bin, '--run', ...(noFilters ? [] : filters), ...configArgs, '--reporter=default', '--reporter=json', `--outputFile.json=${report}`], env);
   let passed = 0;
   let failed = 0;
   if (fs.existsSync(report)) {
@@ -55,7 +57,7 @@ async function vitest(label, configArgs, env) {
     for (const suite of r.testResults || []) if (suite.status === 'failed' && suite.assertionResults.length === 0) failed += 1;
   }
   if (code !== 0 && failed === 0) failed = 1;
-  if (passed + failed === 0 && filters.length === 0) failed = 1;
+  if (passed + failed === 0 && (filters.length === 0 || noFilters)) failed = 1;
   log(`${label}: ${passed} passed, ${failed} failed in ${seconds(started)}`);
   totals.push({ label, passed, failed, duration: seconds(started) });
 }
@@ -122,6 +124,52 @@ async function serverTestsOnPostgres(settings) {
     });
   } finally {
     if (embedded) await embedded.stop();
+  }
+}
+
+/** Test files of the money-like invariants, run on MySQL/MariaDB too (its REPEATABLE READ differs from PostgreSQL). */
+const MYSQL_FILES = [
+  'packages/plugins/@deputy/plugin-duty-points/src/server/__tests__/review-and-ledger.test.ts',
+  'packages/plugins/@deputy/plugin-duty-points/src/server/__tests__/ledger-isolation.test.ts',
+  'packages/plugins/@deputy/plugin-pairing-aid/src/server/__tests__/pairings.test.ts',
+];
+
+async function serverTestsOnMysql() {
+  const settings = {
+    host: process.env.TEST_MYSQL_HOST || '127.0.0.1',
+    port: Number(process.env.TEST_MYSQL_PORT || 3306),
+    user: process.env.TEST_MYSQL_USER || 'root',
+    password: process.env.TEST_MYSQL_PASSWORD || '',
+  };
+  const database = process.env.TEST_MYSQL_DATABASE || 'deputy_test';
+  let connection;
+  try {
+    connection = await require('mariadb').createConnection({ ...settings, connectTimeout: 3000 });
+  } catch (e) {
+    log(`no MySQL/MariaDB at ${settings.host}:${settings.port} (${e.code || e.message}); the MariaDB stage is skipped`);
+    return;
+  }
+  try {
+    for (const name of [database, ...Array.from({ length: WORKERS }, (_, i) => `${database}_${i + 1}`)]) {
+      await connection.query(`DROP DATABASE IF EXISTS \`${name}\``);
+      await connection.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
+    }
+  } finally {
+    await connection.end();
+  }
+  const picked = filters.length ? MYSQL_FILES.filter((f) => filters.some((x) => f.includes(x))) : MYSQL_FILES;
+  for (const file of picked) {
+    await vitest(`money-like invariants on MariaDB: ${path.basename(file)}`, [file], {
+      ...serverEnv,
+      DB_DIALECT: 'mariadb',
+      DB_HOST: settings.host,
+      DB_PORT: String(settings.port),
+      DB_USER: settings.user,
+      DB_PASSWORD: settings.password,
+      DB_DATABASE: database,
+      DEPUTY_TEST_DB_PER_WORKER: database,
+      DB_STORAGE: '',
+    }, { noFilters: true });
   }
 }
 
@@ -253,6 +301,7 @@ async function main() {
   const browserOnly = flag('--browser-only');
   if (!browserOnly) {
     if (!flag('--sqlite-only')) await serverTestsOnPostgres({});
+    if (!flag('--sqlite-only') && !flag('--pg-only')) await serverTestsOnMysql();
     if (flag('--sqlite') || flag('--sqlite-only')) await serverTestsOnSqlite();
   }
   if (!serverOnly && !flag('--sqlite-only') && !flag('--pg-only')) {

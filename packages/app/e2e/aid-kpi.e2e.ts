@@ -75,8 +75,8 @@ it('shows a deputy its 1+N figures, and a recorded visit counts', async () => {
   const before = Number(await statistic(tab, '走访（人次）'));
   await screenshot(tab, 'aid-kpi-before-desktop');
 
-  // The deputy records a visit (two people met) that the household confirms.
-  await asDeputy('aidVisits:create', { pairingId: pairing.id, date: shanghaiToday(), mode: 'home', personCount: 2, findings: '身体尚好，需要代购药品', householdConfirmed: true });
+  // The deputy records a visit (two people met); its confirmation is the station staff's (#15), not the deputy's.
+  await asDeputy('aidVisits:create', { pairingId: pairing.id, date: shanghaiToday(), mode: 'home', personCount: 2, findings: '身体尚好，需要代购药品' });
   await tab.reload();
   await tab.getByTestId('aid-kpi').waitFor({ timeout: 60000 });
   await waitForStatistic(tab, '走访（人次）', String(before + 2));

@@ -484,6 +484,21 @@ describe('security regressions (issue #15: the attacks of "Why now")', () => {
     p.done();
   });
 
+  it('4 (the other way). what a role may read still comes back: appended associations in its field list, with their readable fields', async () => {
+    const p = collector();
+    // A deputy's grid areas and station, and the public fields of the deputies of its grid area.
+    const deputies = await http('GET', '/deputies:list?pageSize=200&appends[]=station&appends[]=gridAreas.deputies', undefined, tok().deputyA);
+    p.check(ok(deputies.status), `deputies:list answered ${deputies.status}`);
+    const rows: any[] = deputies.body?.data ?? [];
+    p.check(rows.length > 1 && rows.every((d) => d.station && typeof d.station.name === 'string'), 'every deputy comes with its station name');
+    p.check(rows.some((d) => (d.gridAreas ?? []).some((g: any) => (g.deputies ?? []).some((x: any) => typeof x.name === 'string'))), 'grid areas come with their deputies’ names');
+    // Station staff see their station's deputies with the phone (their field list has it).
+    const staff = await http('GET', '/gridAreas:list?pageSize=200&appends[]=deputies', undefined, tok().staffA);
+    p.check(ok(staff.status), `gridAreas:list (staff) answered ${staff.status}`);
+    p.check((staff.body?.data ?? []).some((g: any) => (g.deputies ?? []).some((x: any) => typeof x.phone === 'string')), 'staff see the phone of their own deputies');
+    p.done();
+  });
+
   it('5. deputy: filters on createdBy.password ($like prefixes) and on deputies’ phone are refused or ignored — no yes/no oracle', async () => {
     const p = collector();
     const hash = await passwordHash((await repo('users').findOne({ filter: { username: 'matrix-admin' } }) as any).get('id'));

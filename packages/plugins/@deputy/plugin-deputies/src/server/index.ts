@@ -1,6 +1,7 @@
 export * from './field-builders';
 export { onAction, rawValues } from './security/action-hooks';
 export { scheduledJob, scheduleJob } from './services/daily-jobs';
+export { afterLock, lockRow } from './services/row-locks';
 export { declareReadActions } from './services/deputy-write-guard';
 export { isSuiteCollection, RequestPermissions } from './security/permissions';
 export { ADMIN_ROLES } from './services/administrators';

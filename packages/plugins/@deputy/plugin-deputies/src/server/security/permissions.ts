@@ -51,7 +51,9 @@ export class RequestPermissions {
     const can = acl.can({ roles: rolesOf(ctx), resource: collection, action });
     if (!can) return null;
     const params = can.params ?? {};
-    const fields = Array.isArray(params.fields) ? new Set<string>(params.fields) : Array.isArray(params.whitelist) ? new Set<string>(params.whitelist) : null;
+    // plugin-acl keeps a grant's association fields apart, as `appends`: they are readable fields too.
+    const listed = Array.isArray(params.fields) ? params.fields : Array.isArray(params.whitelist) ? params.whitelist : null;
+    const fields = listed ? new Set<string>([...listed, ...(Array.isArray(params.appends) ? params.appends : [])]) : null;
     let filter = null;
     if (params.filter && Object.keys(params.filter).length) {
       filter = await parseJsonTemplate(params.filter, {

@@ -10,8 +10,32 @@ export function newSignInCode() {
 }
 
 /**
- * Signing in to an approved activity on its day: records the attendance and the deputy's duty record,
- * approved at once (the station approved the activity; the sign-in is the evidence), which posts the points.
+ * Database event asked before a sign-in, for plugins whose activities have a roster (逢6接待 sessions):
+ * a listener sets `expected` to true when the deputy is on the activity's roster.
+ * `db.on(SIGN_IN_EXPECTATION, async (e: SignInExpectation, { transaction }) => { ... })`
+ */
+export const SIGN_IN_EXPECTATION = 'dutyActivities.signInExpectation';
+export type SignInExpectation = { activity: any; deputy: any; expected: boolean };
+
+/**
+ * Whether the deputy is expected at the activity: a deputy of the activity's station, or on a roster of it.
+ * The sign-in code alone is not enough: it may have been passed on.
+ */
+async function isExpected(db: Database, activity: any, deputy: any, transaction: any) {
+  const stationId = activity.get('stationId');
+  const expectation: SignInExpectation = {
+    activity,
+    deputy,
+    expected: stationId !== null && stationId !== undefined && String(stationId) === String(deputy.get('stationId')),
+  };
+  if (!expectation.expected) await db.emitAsync(SIGN_IN_EXPECTATION, expectation, { transaction });
+  return expectation.expected === true;
+}
+
+/**
+ * Signing in to an approved activity on its day, as a deputy expected there (its station's, or rostered):
+ * records the attendance and the deputy's duty record, approved at once (the station approved the activity;
+ * the sign-in is the evidence), which posts the points. A refused sign-in changes nothing.
  */
 export async function signIn(db: Database, userId: number, code: string, t: (key: string) => string) {
   return db.sequelize.transaction(async (transaction) => {
@@ -19,6 +43,9 @@ export async function signIn(db: Database, userId: number, code: string, t: (key
     if (!deputy) throw new DutyError(t('Your account is not linked to a deputy'), 403);
     const activity: any = await db.getRepository('dutyActivities').findOne({ filter: { signInCode: String(code || '').trim().toUpperCase() }, transaction });
     if (!activity) throw new DutyError(t('No activity has this sign-in code'), 404);
+    if (!(await isExpected(db, activity, deputy, transaction))) {
+      throw new DutyError(t('Only the deputies of the activity’s station, or on its roster, can sign in to it'), 403);
+    }
     if (activity.get('status') !== 'approved') throw new DutyError(t('This activity is not open for sign-in'));
     if (String(activity.get('date')).slice(0, 10) !== shanghaiToday()) throw new DutyError(t('Sign-in is open on the day of the activity only'));
     const attendances = db.getRepository('activityAttendances');

@@ -1,3 +1,4 @@
+import { afterLock, lockRow } from '@deputy/plugin-deputies';
 import type { Database, Transaction } from '@nocobase/database';
 
 /**
@@ -8,15 +9,12 @@ export class Ledger {
   constructor(private db: Database) {}
 
   private async lockDeputy(deputyId: number, transaction: Transaction) {
-    // SQLite has a single writer already; PostgreSQL and MySQL take a row lock until the transaction ends.
-    const model = this.db.getCollection('deputies').model;
-    const lock = this.db.sequelize.getDialect() === 'sqlite' ? undefined : transaction.LOCK.UPDATE;
-    await model.findOne({ where: { id: deputyId }, transaction, lock });
+    await lockRow(this.db, 'deputies', deputyId, transaction);
   }
 
-  /** Points already counted this year for the deputy and item (awards minus reversals). */
+  /** Points already counted this year for the deputy and item (awards minus reversals), as committed now. */
   async postedThisYear(deputyId: number, itemId: number, year: number, transaction?: Transaction) {
-    const sum = await this.db.getCollection('pointEntries').model.sum('points', { where: { deputyId, itemId, year }, transaction });
+    const sum = await this.db.getCollection('pointEntries').model.sum('points', { where: { deputyId, itemId, year }, ...afterLock(this.db, transaction) });
     return Number(sum) || 0;
   }
 

@@ -22,7 +22,23 @@ export const SCOPES: ScopeSpec[] = [
 
 const RECORD_INPUT = ['deputy', 'deputyId', 'item', 'itemId', 'date', 'quantity', 'description', 'evidence'];
 
-const GRANTS: Record<string, ResourceSpec[]> = {
+/**
+ * Fields of an activity only its station's staff (and administrators) read: with the code, anyone could sign
+ * in without being there. Left out of the deputy role's field list (角色和权限 › 联络站活动 › 查看 › 字段).
+ */
+export const STAFF_ONLY_ACTIVITY_FIELDS = ['signInCode'];
+
+/** Every field of the activities (with the belongs-to foreign keys) but the staff-only ones. */
+export function activityFieldsForDeputies(db: Database) {
+  const names = new Set<string>();
+  for (const [name, field] of db.getCollection('dutyActivities').fields as Map<string, any>) {
+    names.add(name);
+    if (field.type === 'belongsTo' && field.options.foreignKey) names.add(field.options.foreignKey);
+  }
+  return [...names].filter((name) => !STAFF_ONLY_ACTIVITY_FIELDS.includes(name));
+}
+
+const grants = (db: Database): Record<string, ResourceSpec[]> => ({
   deputy: [
     { name: 'dutyItems', actions: [{ name: 'view' }] },
     { name: 'gradeBands', actions: [{ name: 'view' }] },
@@ -39,7 +55,8 @@ const GRANTS: Record<string, ResourceSpec[]> = {
     },
     { name: 'pointEntries', actions: [{ name: 'view', scope: 'duty-own-points' }] },
     { name: 'scorePeriods', actions: [{ name: 'view' }] },
-    { name: 'dutyActivities', actions: [{ name: 'view' }] },
+    // Not the sign-in code: a deputy gets it at the activity (notice, QR code), from the station.
+    { name: 'dutyActivities', actions: [{ name: 'view', fields: activityFieldsForDeputies(db) }] },
     {
       name: 'pointAppeals',
       actions: [
@@ -77,9 +94,9 @@ const GRANTS: Record<string, ResourceSpec[]> = {
     { name: 'pointAppeals', actions: [{ name: 'view', scope: 'duty-station-appeals' }] },
     { name: 'deputyYearGrades', actions: [{ name: 'view', scope: 'duty-station-year-grades' }] },
   ],
-};
+});
 
 /** Grants the suite's roles their default permissions on this plugin's collections (only where none exist). */
 export async function grantDutyPermissions(db: Database) {
-  await grantPluginPermissions(db, { scopes: SCOPES, grants: GRANTS, adminActions: ['submit', 'revoke', 'publish', 'decide', 'closeYear'] });
+  await grantPluginPermissions(db, { scopes: SCOPES, grants: grants(db), adminActions: ['submit', 'revoke', 'publish', 'decide', 'closeYear'] });
 }

@@ -20,6 +20,12 @@ describe('plugin-pairing-aid with plugin-duty-points: confirmed visits and outco
       if ((await ctx.app.db.getRepository('executions').count({ filter: { status: 0, 'jobs.status': { $ne: 0 } } })) === 0) return;
     }
   };
+  /** The station's staff confirm a row (update { confirmed: true }); the answer's row, as a create would give it. */
+  const confirm = async (who: any, collection: string, id: number) => {
+    const res = await who.agent.resource(collection).update({ filterByTk: id, values: { confirmed: true } });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    return { status: res.status, body: { data: [].concat(res.body.data)[0] as any } };
+  };
   const dutyRecord = (source: string) => ctx.app.db.getRepository('dutyRecords').findOne({ filter: { source }, appends: ['item', 'evidence'] });
 
   it('files a confirmed visit, with its photos, as a submitted duty record of item D20 for the station head', async () => {
@@ -32,10 +38,14 @@ describe('plugin-pairing-aid with plugin-duty-points: confirmed visits and outco
     expect(draft.body.data.creditStatus ?? null).toBeNull();
     expect(await dutyRecord(`aid-visit:${draft.body.data.id}`)).toBeNull();
 
-    const res = await dA1.agent.resource('aidVisits').create({
-      values: { pairingId: s.pairing.id, date: lastYear(4), mode: 'home', findings: '老人身体尚可', photos: [upload.body.data.id], householdConfirmed: true },
+    const created = await dA1.agent.resource('aidVisits').create({
+      values: { pairingId: s.pairing.id, date: lastYear(4), mode: 'home', findings: '老人身体尚可', photos: [upload.body.data.id] },
     });
-    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(created.status, JSON.stringify(created.body)).toBe(200);
+    // The station's staff confirm it (the deputy who made it cannot).
+    const confirmedRes = await staffA.agent.resource('aidVisits').update({ filterByTk: created.body.data.id, values: { householdConfirmed: true } });
+    expect(confirmedRes.status, JSON.stringify(confirmedRes.body)).toBe(200);
+    const res = { body: { data: [].concat(confirmedRes.body.data)[0] } };
     await settled();
     expect(res.body.data.creditStatus).toBe('filed');
     const record: any = await dutyRecord(`aid-visit:${res.body.data.id}`);
@@ -44,7 +54,8 @@ describe('plugin-pairing-aid with plugin-duty-points: confirmed visits and outco
     expect(record.get('item').get('code')).toBe('D20');
     expect(record.get('evidence').map((e: any) => e.id ?? e.get('id'))).toEqual([upload.body.data.id]);
     // Confirming the earlier visit later files it too, once.
-    const later = await dA1.agent.resource('aidVisits').update({ filterByTk: draft.body.data.id, values: { householdConfirmed: true, photos: [upload.body.data.id] } });
+    expect((await dA1.agent.resource('aidVisits').update({ filterByTk: draft.body.data.id, values: { photos: [upload.body.data.id] } })).status).toBe(200);
+    const later = await staffA.agent.resource('aidVisits').update({ filterByTk: draft.body.data.id, values: { householdConfirmed: true } });
     expect(later.status).toBe(200);
     await settled();
     expect(await ctx.app.db.getRepository('dutyRecords').count({ filter: { source: { $like: 'aid-visit:%' } } })).toBe(2);
@@ -56,10 +67,11 @@ describe('plugin-pairing-aid with plugin-duty-points: confirmed visits and outco
   it('files a confirmed outcome as item D21, and keeps the reason when it cannot be filed', async () => {
     const { dA1, staffA, type } = ctx.w;
     const upload = await dA1.agent.post('/attachments:create').attach('file', PNG, { filename: '援助协议.png', contentType: 'image/png' });
-    const ok = await dA1.agent.resource('aidRecords').create({
-      values: { pairingId: s.pairing.id, typeId: (await type('legal-aid')).id, date: lastYear(6), counterpartAgency: '县法律援助中心', proof: [upload.body.data.id], confirmed: true },
+    const created = await dA1.agent.resource('aidRecords').create({
+      values: { pairingId: s.pairing.id, typeId: (await type('legal-aid')).id, date: lastYear(6), counterpartAgency: '县法律援助中心', proof: [upload.body.data.id] },
     });
-    expect(ok.status, JSON.stringify(ok.body)).toBe(200);
+    expect(created.status, JSON.stringify(created.body)).toBe(200);
+    const ok = await confirm(staffA, 'aidRecords', created.body.data.id);
     await settled();
     expect(ok.body.data.creditStatus).toBe('filed');
     const record: any = await dutyRecord(`aid-outcome:${ok.body.data.id}`);
@@ -67,8 +79,9 @@ describe('plugin-pairing-aid with plugin-duty-points: confirmed visits and outco
     expect(record.get('status')).toBe('submitted');
 
     // No proof: duty-points refuses (its item needs evidence); the outcome is kept, with the reason.
-    const noProof = await dA1.agent.resource('aidRecords').create({ values: { pairingId: s.pairing.id, typeId: (await type('relief')).id, date: lastYear(7), amount: '500', confirmed: true } });
-    expect(noProof.status).toBe(200);
+    const unproved = await dA1.agent.resource('aidRecords').create({ values: { pairingId: s.pairing.id, typeId: (await type('relief')).id, date: lastYear(7), amount: '500' } });
+    expect(unproved.status).toBe(200);
+    const noProof = await confirm(staffA, 'aidRecords', unproved.body.data.id);
     expect(noProof.body.data.creditStatus).toBe('failed');
     expect(noProof.body.data.creditError).toBe('该项目须提供佐证：请先上传照片或文档再提交');
     expect(await dutyRecord(`aid-outcome:${noProof.body.data.id}`)).toBeNull();
@@ -85,11 +98,12 @@ describe('plugin-pairing-aid with plugin-duty-points: confirmed visits and outco
   });
 
   it('uses the item codes of the settings', async () => {
-    const { admin, dA1, type } = ctx.w;
+    const { admin, dA1, staffA, type } = ctx.w;
     const settings = await ctx.app.db.getRepository('aidSettings').findOne();
     await admin.agent.resource('aidSettings').update({ filterByTk: settings.get('id'), values: { outcomeItemCode: 'D18' } });
-    const res = await dA1.agent.resource('aidRecords').create({ values: { pairingId: s.pairing.id, typeId: (await type('jobs')).id, units: 1, date: lastYear(9), confirmed: true } });
-    expect(res.status).toBe(200);
+    const created = await dA1.agent.resource('aidRecords').create({ values: { pairingId: s.pairing.id, typeId: (await type('jobs')).id, units: 1, date: lastYear(9) } });
+    expect(created.status).toBe(200);
+    const res = await confirm(staffA, 'aidRecords', created.body.data.id);
     // D18 needs evidence: the reason is kept; the code it tried is the one of the settings.
     expect(res.body.data.creditStatus).toBe('failed');
     await admin.agent.resource('aidSettings').update({ filterByTk: settings.get('id'), values: { outcomeItemCode: 'D21' } });

@@ -1,3 +1,4 @@
+import { scheduledJob } from '@deputy/plugin-deputies';
 import { LAST_YEAR, lastYear, useAidWorld } from './setup';
 
 describe('plugin-pairing-aid: plans, visits, outcomes and the KPIs', () => {
@@ -30,16 +31,21 @@ describe('plugin-pairing-aid: plans, visits, outcomes and the KPIs', () => {
     expect(await ctx.app.db.getRepository('aidPlans').count({ filter: { pairingId: p.id } })).toBe(2);
   });
 
+  /** The deputy records an outcome; its station's staff confirm it (only confirmed outcomes count). */
+  const confirmed = async (values: any) => {
+    const res = await ctx.w.dA1.agent.resource('aidRecords').create({ values });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    const ok = await ctx.w.staffA.agent.resource('aidRecords').update({ filterByTk: res.body.data.id, values: { confirmed: true } });
+    expect(ok.status, JSON.stringify(ok.body)).toBe(200);
+    return ok.body.data[0] ?? ok.body.data;
+  };
+
   it('enters the 岳阳县 figures as records and totals exactly 7 legal-aid cases, ¥135,000 relief and 4 flats', async () => {
-    const { dA1, type } = ctx.w;
+    const { type } = ctx.w;
     const legal = (await type('legal-aid')).id;
     const relief = (await type('relief')).id;
     const housing = (await type('housing')).id;
-    const add = async (values: any) => {
-      const res = await dA1.agent.resource('aidRecords').create({ values: { date: lastYear(10), counterpartAgency: '县法律援助中心', ...values } });
-      expect(res.status, JSON.stringify(res.body)).toBe(200);
-      return res.body.data;
-    };
+    const add = (values: any) => confirmed({ date: lastYear(10), counterpartAgency: '县法律援助中心', ...values });
     for (let i = 0; i < 7; i++) await add({ pairingId: pairings[i % 3].id, typeId: legal });
     // ¥135,000 in odd amounts that drift in floating point: 0.1 + 0.2 ≠ 0.3 in a double.
     const amounts = ['33333.33', '33333.33', '33333.34', '0.10', '0.20', '34999.70'];
@@ -76,8 +82,7 @@ describe('plugin-pairing-aid: plans, visits, outcomes and the KPIs', () => {
 
   it('sums donations, jobs, medical and school referrals, and counts visits and person-times', async () => {
     const { dA1, type } = ctx.w;
-    const add = async (code: string, values: any = {}) =>
-      expect((await dA1.agent.resource('aidRecords').create({ values: { pairingId: pairings[2].id, typeId: (await type(code)).id, date: lastYear(12), ...values } })).status).toBe(200);
+    const add = async (code: string, values: any = {}) => confirmed({ pairingId: pairings[2].id, typeId: (await type(code)).id, date: lastYear(12), ...values });
     await add('school', { amount: '5000.05' });
     await add('goods', { amount: '0.95' });
     await add('jobs', { units: 2 });
@@ -128,7 +133,7 @@ describe('plugin-pairing-aid: plans, visits, outcomes and the KPIs', () => {
     expect(await app.db.getRepository('reminderLog').count({ filter: { userId: staffA.user.id } })).toBe(1);
     expect((await plugin.visitReminders.send(lastYear(31))).sent).toBe(0);
     // The daily job is registered with NocoBase's cron manager, which starts it.
-    expect((app as any).cronJobManager.jobs.has(plugin.reminderJob)).toBe(true);
+    expect((app as any).cronJobManager.jobs.has(scheduledJob(app as any, 'pairing-aid visit reminders'))).toBe(true);
   });
 
   it('counts a household with a current plan once its plan exists and is not past review', async () => {

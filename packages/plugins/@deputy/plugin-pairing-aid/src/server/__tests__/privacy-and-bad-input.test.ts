@@ -130,7 +130,8 @@ describe('plugin-pairing-aid: privacy per role and bad input', () => {
     const res = await staffA.agent.set('X-Locale', 'zh-CN').resource('aidPairings').create({ values: { deputyId: deputyA1.id, householdId: h.id } });
     expect(res.status).toBe(400);
     expect(res.body.errors[0].message).toBe('该户尚未同意结对帮扶');
-    const v = (await dA2.agent.resource('aidVisits').create({ values: { pairingId: s.pairing.id, date: lastYear(8), mode: 'home', householdConfirmed: true } })).body.data;
+    const draft = (await dA2.agent.resource('aidVisits').create({ values: { pairingId: s.pairing.id, date: lastYear(8), mode: 'home' } })).body.data;
+    const v = [].concat((await staffA.agent.resource('aidVisits').update({ filterByTk: draft.id, values: { householdConfirmed: true } })).body.data)[0] as any;
     // Without duty-points the visit still counts; nothing is filed.
     expect(v.creditStatus).toBe('pending');
     const edit = await dA2.agent.set('X-Locale', 'zh-CN').resource('aidVisits').update({ filterByTk: v.id, values: { findings: '改写' } });

@@ -29,7 +29,8 @@ const ratio = (part: number, whole: number) => (whole ? Math.round((part / whole
 
 /**
  * The figures of 1+N pairing assistance for a set of deputies (null = the whole jurisdiction) over a date
- * range. Money is summed by the database over integer fen and shown in yuan with integer maths.
+ * range. Money is summed by the database over integer fen and shown in yuan with integer maths. Outcomes
+ * count only once confirmed by the station (a deputy cannot confirm its own); visits count as recorded.
  */
 export class AidKpi {
   constructor(private db: Database) {}
@@ -81,8 +82,9 @@ export class AidKpi {
       visits.byMode[r.mode] = (visits.byMode[r.mode] ?? 0) + n;
     }
 
+    // Outcomes count once their station's staff confirmed them; those still waiting are only counted as such.
     const recordRows: any[] = await this.model('aidRecords').findAll({
-      where: inRange,
+      where: { ...inRange, confirmed: true },
       attributes: [
         'typeId',
         [fn('COUNT', this.col('aidRecords', 'id')), 'n'],
@@ -106,7 +108,7 @@ export class AidKpi {
     const units = (g: string) => group(g).reduce((s, t) => s + t.units, 0);
     const reliefFen = fen('relief');
     const donationFen = fen('school', 'goods');
-    const confirmedOutcomes = await this.model('aidRecords').count({ where: { ...inRange, confirmed: true } });
+    const awaitingConfirmation = await this.model('aidRecords').count({ where: { ...inRange, [Op.or]: [{ confirmed: false }, { confirmed: null }] } });
 
     const asOf = range.to < shanghaiToday() ? range.to : shanghaiToday();
     return {
@@ -122,7 +124,8 @@ export class AidKpi {
       visits,
       outcomes: {
         records: byType.reduce((s, t) => s + t.records, 0),
-        confirmed: confirmedOutcomes,
+        confirmed: byType.reduce((s, t) => s + t.records, 0),
+        awaitingConfirmation,
         legalAidCases: count('legalAid'),
         reliefFen: reliefFen.toString(),
         reliefYuan: fenToYuan(reliefFen),

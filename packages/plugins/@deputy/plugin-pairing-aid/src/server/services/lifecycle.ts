@@ -9,6 +9,9 @@ import { readSettings } from './settings';
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const day = (v: unknown) => (v ? String(v instanceof Date ? v.toISOString() : v).slice(0, 10) : '');
 const CREDIT_FIELDS = ['creditStatus', 'dutyRecordId', 'creditError', 'updatedAt', 'updatedById'];
+/** Refusals of a confirmation by the deputy who made the visit or achieved the outcome (also used by the actions). */
+export const OWN_VISIT_CONFIRMATION = 'A visit is confirmed by the station staff, not by the deputy who made it';
+export const OWN_OUTCOME_CONFIRMATION = 'An outcome is confirmed by the station staff, not by the deputy who achieved it';
 
 /**
  * The rules every change obeys, whoever makes it (a form, the API, an import or a workflow): checked in the
@@ -176,10 +179,24 @@ export function enforceAidRules(db: Database) {
     if (edited.length) throw new AidError(translate(options, message), 403);
   }
 
+  /**
+   * A visit or an outcome is confirmed by the station's staff (or an administrator), never by the deputy who
+   * made it — whatever roles that user holds and however the grants were changed. Changes without a signed-in
+   * user (the suite's services, workflows) are not concerned.
+   */
+  async function refuseOwnConfirmation(model: any, options: any, flag: string, message: string) {
+    if (!model.get(flag) || (!model.isNewRecord && !model.changed(flag))) return;
+    const userId = options?.context?.state?.currentUser?.id;
+    if (userId === undefined || userId === null || !model.get('deputyId')) return;
+    const deputy: any = await repo('deputies').findOne({ filterByTk: model.get('deputyId'), fields: ['id', 'userId'], transaction: options.transaction });
+    if (deputy && String(deputy.get('userId')) === String(userId)) throw new AidError(translate(options, message), 403);
+  }
+
   db.on('aidVisits.beforeSave', async (model: any, options: any) => {
     const t = (key: string, vars?: any) => translate(options, key, vars);
     refuseChangeOnceConfirmed(model, options, 'householdConfirmed', 'A visit the household has confirmed cannot be changed');
     await checkDated(model, options, 'visit');
+    await refuseOwnConfirmation(model, options, 'householdConfirmed', OWN_VISIT_CONFIRMATION);
     if (!['home', 'phone', 'video'].includes(model.get('mode'))) throw new AidError(t('Choose how the visit was made: home, phone or video'));
     const people = Number(model.get('personCount') ?? 1);
     if (!Number.isInteger(people) || people < 1 || people > 100) throw new AidError(t('People met must be a whole number from 1 to 100'));
@@ -190,6 +207,7 @@ export function enforceAidRules(db: Database) {
     const t = (key: string, vars?: any) => translate(options, key, vars);
     refuseChangeOnceConfirmed(model, options, 'confirmed', 'A confirmed outcome cannot be changed');
     await checkDated(model, options, 'outcome');
+    await refuseOwnConfirmation(model, options, 'confirmed', OWN_OUTCOME_CONFIRMATION);
     if (model.isNewRecord || model.changed('typeId')) {
       const type: any = model.get('typeId') ? await repo('aidAssistanceTypes').findOne({ filterByTk: model.get('typeId'), transaction: options.transaction }) : null;
       if (!type) throw new AidError(t('Choose an existing assistance type'));

@@ -35,6 +35,13 @@ const PLAN_INPUT = ['pairing', 'pairingId', 'goals', 'measures', 'responsiblePar
 const VISIT_INPUT = ['pairing', 'pairingId', 'date', 'mode', 'personCount', 'findings', 'photos', 'householdConfirmed', 'followUps'];
 const RECORD_INPUT = ['pairing', 'pairingId', 'type', 'typeId', 'date', 'amount', 'units', 'counterpartAgency', 'description', 'proof', 'confirmed'];
 
+/**
+ * The confirmation of a visit or an outcome: set by the station's staff (or administrators), never by the
+ * deputy who made the visit or achieved the outcome, so it is not in the deputy role's create/update fields.
+ * Only confirmed outcomes count in the KPIs and are credited to the deputy.
+ */
+export const CONFIRMATION_FIELDS = { aidVisits: 'householdConfirmed', aidRecords: 'confirmed' } as const;
+
 const lists = (): ResourceSpec[] => ['aidSettings', 'aidCategories', 'aidAssistanceTypes'].map((name) => ({ name, actions: [{ name: 'view' }] }));
 
 const work = (who: 'own' | 'station', extra: ResourceSpec['actions'] = []): ResourceSpec[] =>
@@ -44,16 +51,20 @@ const work = (who: 'own' | 'station', extra: ResourceSpec['actions'] = []): Reso
       ['aidVisits', VISIT_INPUT],
       ['aidRecords', RECORD_INPUT],
     ] as const
-  ).map(([name, input]) => ({
-    name,
-    actions: [
-      { name: 'view', scope: `aid-${who}-${name}` },
-      { name: 'create', fields: [...input] },
-      { name: 'update', scope: `aid-${who}-${name}`, fields: input.filter((f) => !f.startsWith('pairing')) },
-      ...(name === 'aidPlans' ? [] : [{ name: 'destroy', scope: `aid-${who}-${name}` }]),
-      ...(name === 'aidPlans' || who === 'own' ? [] : extra),
-    ],
-  }));
+  ).map(([name, all]) => {
+    // The deputy's own work: everything but the confirmation, which its station's staff give.
+    const input: string[] = who === 'own' ? all.filter((f) => f !== CONFIRMATION_FIELDS[name as keyof typeof CONFIRMATION_FIELDS]) : [...all];
+    return {
+      name,
+      actions: [
+        { name: 'view', scope: `aid-${who}-${name}` },
+        { name: 'create', fields: input },
+        { name: 'update', scope: `aid-${who}-${name}`, fields: input.filter((f) => !f.startsWith('pairing')) },
+        ...(name === 'aidPlans' ? [] : [{ name: 'destroy', scope: `aid-${who}-${name}` }]),
+        ...(name === 'aidPlans' || who === 'own' ? [] : extra),
+      ],
+    };
+  });
 
 const GRANTS: Record<string, ResourceSpec[]> = {
   deputy: [

@@ -7,8 +7,15 @@ import type { ReceptionSchedule } from '../services/reception';
  * receptionSessions:generate — create a month's sessions now (the nightly job creates next month's).
  * receptionSessions:closeDue — settle past sessions now (held or not, no-show deductions).
  * receptionSessions:upcoming — public: a station's announced sessions and the names of the deputies on duty.
+ * Deputies sign in to a session with its activity's code (dutyActivities:signIn); a deputy on the session's
+ * roster is expected there, besides the deputies of the activity's station.
  */
 export function registerReceptionActions(app: Application, schedule: ReceptionSchedule) {
+  // Asked by plugin-duty-points before each sign-in (its SIGN_IN_EXPECTATION event).
+  app.db.on('dutyActivities.signInExpectation', async (expectation: any, options: any = {}) => {
+    if (expectation.expected) return;
+    if (await schedule.isRostered(expectation.activity.get('id'), expectation.deputy.get('id'), options.transaction)) expectation.expected = true;
+  });
   app.resourceManager.registerActionHandlers({
     'receptionSessions:generate': async (ctx: any, next) => {
       const month = String(ctx.action.params.values?.month ?? ctx.action.params.month ?? '');

@@ -76,6 +76,13 @@ export class ReceptionSchedule {
     return created;
   }
 
+  /** Whether the deputy is on the roster of a session whose sign-in activity this is. */
+  async isRostered(activityId: number, deputyId: number, transaction?: Transaction) {
+    if (activityId === null || activityId === undefined || deputyId === null || deputyId === undefined) return false;
+    const rostered = await this.db.getRepository('receptionSessions').count({ filter: { activityId, 'roster.id': deputyId }, transaction });
+    return rostered > 0;
+  }
+
   /** Settles the sessions whose day has passed: held or not, and the deductions of rostered no-shows. */
   async closeDue(today = shanghaiToday()) {
     const settings = await this.settings();

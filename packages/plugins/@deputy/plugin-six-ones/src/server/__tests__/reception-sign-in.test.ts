@@ -1,0 +1,106 @@
+import { createSuiteServer, signedInAs } from '@deputy/app/src/testing';
+import { MockServer } from '@nocobase/test';
+
+const today = () => new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10);
+
+/**
+ * Issue #15, item 8, for the 逢6 reception sessions: a session's sign-in code (its activity's) is read by the
+ * staff of the session's station only, whichever way a session is read; a sign-in needs the deputy to be of
+ * the station or on the session's roster.
+ */
+describe('plugin-six-ones: reception sign-ins need a deputy expected there, and the code stays with the staff', () => {
+  let app: MockServer;
+  let w: Record<string, any>;
+
+  beforeAll(async () => {
+    app = await createSuiteServer(['@deputy/plugin-deputies', '@deputy/plugin-duty-points', '@deputy/plugin-six-ones']);
+    const admin = await signedInAs(app, 'npc', ['npc-admin']);
+    const headA = await signedInAs(app, 'headA', ['station-staff']);
+    const headB = await signedInAs(app, 'headB', ['station-staff']);
+    const station = async (name: string, head: any) =>
+      (await admin.agent.resource('liaisonStations').create({ values: { name, headId: head.user.id, staff: [head.user.id] } })).body.data;
+    const stationA = await station('高沙镇联络站', headA);
+    const stationB = await station('石江镇联络站', headB);
+    const deputy = async (username: string, name: string, stationId: number) => {
+      const who = await signedInAs(app, username, ['deputy']);
+      const record = (await admin.agent.resource('deputies').create({ values: { name, stationId, userId: who.user.id } })).body.data;
+      return { ...who, record };
+    };
+    const a1 = await deputy('a1', '代表甲一', stationA.id); // of station A, on B's roster
+    const a2 = await deputy('a2', '代表甲二', stationA.id); // of station A, not on the roster
+    const b1 = await deputy('b1', '代表乙一', stationB.id); // of station B, not on the roster
+    const b2 = await deputy('b2', '代表乙二', stationB.id); // of station B, on the roster
+    // Station B's reception session of today: its activity (approved, with a code) and its roster.
+    const dp: any = app.pm.get('@deputy/plugin-duty-points');
+    const activity = await dp.filing.scheduleActivity({ title: `逢6接待 ${today()}`, itemCode: 'D10', stationId: stationB.id, date: today() });
+    const session = await app.db.getRepository('receptionSessions').create({
+      values: { stationId: stationB.id, scheduledOn: today(), date: today(), noticeOn: today(), activityId: activity.get('id'), roster: [b2.record.id, a1.record.id] },
+    });
+    w = { admin, headA, headB, stationA, stationB, a1, a2, b1, b2, code: activity.get('signInCode'), activityId: activity.get('id'), sessionId: session.get('id') };
+  });
+
+  afterAll(async () => {
+    await app?.destroy();
+  });
+
+  const snapshot = async () => ({
+    records: await app.db.getRepository('dutyRecords').count(),
+    attendances: await app.db.getRepository('activityAttendances').count(),
+    entries: await app.db.getRepository('pointEntries').count(),
+    session: (await app.db.getRepository('receptionSessions').findOne({ filterByTk: w.sessionId })).toJSON(),
+  });
+
+  it('refuses a deputy neither of the station nor on the roster, in zh-CN and en-US, and changes nothing', async () => {
+    const before = await snapshot();
+    const zh = await w.a2.agent.set('X-Locale', 'zh-CN').post('/dutyActivities:signIn').send({ code: w.code });
+    expect(zh.status).toBe(403);
+    expect(zh.body.errors[0].message).toBe('只有本活动所属联络站的代表或排班代表才能签到');
+    const en = await w.a2.agent.set('X-Locale', 'en-US').post('/dutyActivities:signIn').send({ code: w.code });
+    expect(en.status).toBe(403);
+    expect(en.body.errors[0].message).toBe('Only the deputies of the activity’s station, or on its roster, can sign in to it');
+    expect(await snapshot()).toEqual(before);
+    expect(await app.db.getRepository('dutyRecords').count({ filter: { deputyId: w.a2.record.id } })).toBe(0);
+  });
+
+  it('lets the rostered deputies and the deputies of the station sign in', async () => {
+    for (const who of ['a1', 'b2', 'b1']) {
+      const res = await w[who].agent.post('/dutyActivities:signIn').send({ code: w.code });
+      expect(res.status, `${who}: ${JSON.stringify(res.body)}`).toBe(200);
+      const record = await app.db.getRepository('dutyRecords').findOne({ filterByTk: res.body.data.recordId, appends: ['item'] });
+      expect(record.get('deputyId')).toBe(w[who].record.id);
+      expect(record.get('status')).toBe('approved');
+      expect(record.get('item').get('code')).toBe('D10');
+    }
+    expect(await app.db.getRepository('activityAttendances').count({ filter: { activityId: w.activityId } })).toBe(3);
+  });
+
+  it('shows the code of a session to no deputy and no other station’s staff, however the session is read', async () => {
+    const reads = [
+      (a: any) => a.resource('receptionSessions').list({ appends: ['activity'], pageSize: 100 }),
+      (a: any) => a.resource('receptionSessions').list({ appends: ['activity', 'activity.attendances.activity'], fields: ['id', 'activity.signInCode'] }),
+      (a: any) => a.resource('receptionSessions').get({ filterByTk: w.sessionId, appends: ['activity'] }),
+      (a: any) => a.resource('receptionSessions.activity', w.sessionId).get({}),
+      (a: any) => a.resource('activityAttendances').list({ appends: ['activity'] }),
+      (a: any) => a.resource('dutyActivities').get({ filterByTk: w.activityId }),
+    ];
+    for (const who of ['a1', 'a2', 'b1', 'b2', 'headA']) {
+      for (const [i, read] of reads.entries()) {
+        const res = await read(w[who].agent);
+        expect(JSON.stringify(res.body), `${who}, read ${i}`).not.toContain(w.code);
+      }
+    }
+    // The deputies do see the session and its activity's title.
+    const seen = await w.b2.agent.resource('receptionSessions').get({ filterByTk: w.sessionId, appends: ['activity'] });
+    expect(seen.status).toBe(200);
+    expect(seen.body.data.activity?.title).toBe(`逢6接待 ${today()}`);
+    // Filtering sessions on the code answers nothing either.
+    const probe = async (code: string) => {
+      const res = await w.a2.agent.resource('receptionSessions').list({ filter: { 'activity.signInCode': code } });
+      return res.status >= 400 ? `refused ${res.status}` : JSON.stringify(res.body.data.map((s: any) => s.id));
+    };
+    expect(await probe(w.code)).toBe(await probe('ZZZZZZZZ'));
+    // The session's own station staff read it.
+    const staff = await w.headB.agent.resource('receptionSessions').get({ filterByTk: w.sessionId, appends: ['activity'] });
+    expect(staff.body.data.activity?.signInCode).toBe(w.code);
+  });
+});
