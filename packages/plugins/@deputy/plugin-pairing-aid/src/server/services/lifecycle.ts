@@ -2,7 +2,7 @@ import { Database, Op } from '@nocobase/database';
 import { shanghaiToday } from '@deputy/plugin-deputies';
 import { AidError, translate } from './errors';
 import { hashIdNumber, isValidIdNumber, maskIdNumber, normalizeIdNumber } from './id-number';
-import { lockRow } from './locks';
+import { afterLock, lockRow } from '@deputy/plugin-deputies';
 import { fenToYuan, yuanToFen } from './money';
 import { readSettings } from './settings';
 
@@ -77,11 +77,11 @@ export function enforceAidRules(db: Database) {
     if (!deputy) throw new AidError(t('Choose an existing deputy'));
     if (deputy.get('status') === 'left') throw new AidError(t('A deputy who has left office cannot take on a pairing'));
     if (!household.get('consent')) throw new AidError(t('The household has not consented to pairing'));
-    if (await repo('aidPairings').count({ filter: { householdId, status: 'active' }, transaction })) {
+    if (await repo('aidPairings').count({ filter: { householdId, status: 'active' }, ...afterLock(db, transaction) })) {
       throw new AidError(t('This household already has an active pairing; transfer it to change the deputy'));
     }
     const { maxPairingsPerDeputy: n } = await readSettings(db, { transaction });
-    const active = await repo('aidPairings').count({ filter: { deputyId, status: 'active' }, transaction });
+    const active = await repo('aidPairings').count({ filter: { deputyId, status: 'active' }, ...afterLock(db, transaction) });
     if (active >= n) {
       throw new AidError(t('{{name}} already has {{active}} active pairings, the most allowed (N = {{max}}); close or transfer one first', { name: deputy.get('name'), active, max: n }));
     }
@@ -133,7 +133,7 @@ export function enforceAidRules(db: Database) {
       if (v && !DATE.test(day(v))) throw new AidError(t('Give dates as YYYY-MM-DD'));
     }
     await lockRow(db, 'aidPairings', pairing.get('id'), transaction);
-    const last = await repo('aidPlans').findOne({ filter: { pairingId: pairing.get('id') }, sort: ['-version'], transaction });
+    const last = await repo('aidPlans').findOne({ filter: { pairingId: pairing.get('id') }, sort: ['-version'], ...afterLock(db, transaction) });
     model.set('version', Number(last?.get('version') ?? 0) + 1);
     model.set('current', true);
   });
