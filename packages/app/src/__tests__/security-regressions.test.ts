@@ -312,7 +312,7 @@ describe('security regressions (issue #15: the attacks of "Why now")', () => {
       }
       p.check(false, `${label}: rows were created through the nested values: ${made.join('; ') || `${before} → ${after}`}`);
     };
-    const householdFields = (h: any) => ({ stationId: h.stationId, headName: h.headName, address: h.address, monthlyIncome: String(h.monthlyIncome), categoryId: h.categoryId });
+    const householdFields = (h: any) => ({ stationId: h.stationId, headName: h.headName, address: h.address, monthlyIncome: h.monthlyIncome === null || h.monthlyIncome === undefined ? null : String(h.monthlyIncome), categoryId: h.categoryId });
     const same = (a: any, b: any) => JSON.stringify(a) === JSON.stringify(b);
     const restoreDeputy = (id: number, d: any) => app.db.getModel('deputies').update(deputyFields(d), { where: { id }, hooks: false });
     const restoreHousehold = (id: number, h: any) => app.db.getModel('aidHouseholds').update(householdFields(h), { where: { id }, hooks: false });
