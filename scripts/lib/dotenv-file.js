@@ -37,10 +37,23 @@ function ensureEnvFile(root) {
   return { file, created: true };
 }
 
+/**
+ * The suite's values for NocoBase keys whose own default does not suit it, used when neither the file nor
+ * the environment sets the key (or sets it empty) — so an older .env, written before the key was in
+ * .env.example, gets them too.
+ * DB_POOL_MAX: Sequelize's 5 connections left one reviewer deciding a handful of tasks able to hold them all
+ * (issue 16); review decisions queue below the pool now (plugin-duty-points review-gate.ts: (max − 1) / 2
+ * at once), and 20 lets 9 decisions and everyone else's requests run side by side. 20 per process is well
+ * within PostgreSQL's and MySQL's default max_connections (100 / 151).
+ */
+const RUNTIME_DEFAULTS = { DB_POOL_MAX: '20' };
+
 /** File values overlaid by the process environment (a variable set to '' there clears the file's value). */
 function loadEnv(file) {
   const fromFile = fs.existsSync(file) ? parse(fs.readFileSync(file, 'utf8')) : {};
-  return { ...fromFile, ...process.env };
+  const env = { ...fromFile, ...process.env };
+  for (const [key, value] of Object.entries(RUNTIME_DEFAULTS)) if (!env[key]) env[key] = value;
+  return env;
 }
 
-module.exports = { ensureEnvFile, loadEnv, parse };
+module.exports = { ensureEnvFile, loadEnv, parse, RUNTIME_DEFAULTS };

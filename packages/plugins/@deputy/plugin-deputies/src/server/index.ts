@@ -2,6 +2,7 @@ export * from './field-builders';
 export { onAction, rawValues } from './security/action-hooks';
 export { scheduledJob, scheduleJob } from './services/daily-jobs';
 export { afterLock, lockRow } from './services/row-locks';
+export { ConcurrencyGate, connectionBudget, connectionPoolMax, GateBusyError } from './services/connection-gate';
 export { declareReadActions } from './services/deputy-write-guard';
 export { isSuiteCollection, RequestPermissions } from './security/permissions';
 export { ADMIN_ROLES } from './services/administrators';

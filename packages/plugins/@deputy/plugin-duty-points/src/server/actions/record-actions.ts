@@ -5,8 +5,9 @@ import type { Application } from '@nocobase/server';
 import { NS } from '../fields';
 import { signIn } from '../services/activity-sign-in';
 import { assignOwnDeputy } from './own-deputy';
-import { myReviewTasks, reviewInBatch } from '../services/batch-review';
+import { myReviewTasks, resumed, reviewInBatch } from '../services/batch-review';
 import { DutyError } from '../services/errors';
+import { oneDecision } from '../services/review-gate';
 import type { DutyFiling } from '../services/filing';
 
 /**
@@ -91,6 +92,12 @@ export function registerRecordActions(app: Application, filing: () => DutyFiling
     }
     await next();
   });
+
+  // The task centre's decisions (any manual node's, not only the review's) take their turn with the batch
+  // decisions, below the connection pool's size: many at once would otherwise starve it (review-gate.ts).
+  onAction(app, 'workflowManualTasks:submit', (ctx: any, next) =>
+    oneDecision(ctx, next, async () => ctx.status === 202 && ctx.body?.get && (await resumed(ctx, ctx.body))),
+  );
 
   // A deputy files records for itself only; station staff for the deputies of their station.
   onAction(app, 'dutyRecords:create', async (ctx: any, next) => {

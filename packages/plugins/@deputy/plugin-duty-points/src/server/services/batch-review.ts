@@ -1,5 +1,6 @@
 import type { Context } from '@nocobase/actions';
 import { submit as submitManualTask } from '@nocobase/plugin-workflow-manual/dist/server/actions';
+import { oneDecision } from './review-gate';
 import { REVIEW_WORKFLOW_KEY } from './review-workflow';
 
 const PENDING = 0;
@@ -7,12 +8,15 @@ const STARTED = 0;
 
 /**
  * Waits (up to 30 s) until the workflow has moved past this task: the execution ended, or it waits at a
- * later node (an administrator's second review level). One decision at a time keeps SQLite's single
- * writer and the workflow's own queue out of each other's way, and the reply tells the final state.
+ * later node (an administrator's second review level). At once when the task's node still waits for other
+ * assignees (nothing resumes). One decision at a time keeps SQLite's single writer and the workflow's own
+ * queue out of each other's way, and the reply tells the final state.
  */
-async function resumed(ctx: Context, task: any) {
+export async function resumed(ctx: Context, task: any) {
   const deadline = Date.now() + 30_000;
   const executionId = task.get('executionId');
+  const job = await ctx.db.getRepository('jobs').findOne({ filterByTk: task.get('jobId') });
+  if (!job || job.get('status') === PENDING) return;
   while (Date.now() < deadline) {
     const execution = await ctx.db.getRepository('executions').findOne({ filterByTk: executionId });
     if (!execution || execution.get('status') !== STARTED) return;
@@ -72,7 +76,9 @@ export async function reviewInBatch(
       params: { filterByTk: task.get('id'), values: { result: { [formKey ?? 'review']: { comment }, _: decision } } },
     };
     try {
-      await submitManualTask(sub, async () => {});
+      // In its turn with every other review decision (review-gate.ts); on SQLite the turn includes the
+      // workflow's run, elsewhere the wait for it is outside.
+      await oneDecision(ctx, () => submitManualTask(sub, async () => {}), () => resumed(ctx, task));
       await resumed(ctx, task);
       result.done.push(id);
     } catch (e: any) {
