@@ -32,11 +32,15 @@ export function refuseCreatesForOtherStations(app: Application, resources: Recor
     onAction(app, `${resource}:create`, async (ctx: any, next) => {
       const values = ctx.action.params.values ?? {};
       if (!(await isAdministrator(ctx)) && (await isStationStaff(ctx))) {
-        const stationId = values[`${stationField}Id`] ?? values[stationField]?.id ?? values[stationField];
-        const own = stationId
-          ? await ctx.db.getRepository('liaisonStations').count({ filter: { id: stationId, 'staff.id': ctx.state.currentUser.id } })
-          : 0;
-        if (!own) return ctx.throw(403, ctx.t('Station staff can create this only for their own station', { ns: NS }));
+        // Both ways of naming the station count (`stationId`, and `station` as a key or {id}): a second one set
+        // to null or to a keyless object would otherwise leave the row at no station, out of the staff's sight.
+        const given = [`${stationField}Id`, stationField].filter((key) => key in values).map((key) => values[key]);
+        const ids = given.map((v) => (v && typeof v === 'object' ? v.id : v));
+        const own =
+          ids.length && ids.every((id) => id !== null && id !== undefined && id !== '')
+            ? await ctx.db.getRepository('liaisonStations').count({ filter: { id: { $in: [...new Set(ids)] }, 'staff.id': ctx.state.currentUser.id } })
+            : 0;
+        if (!own || own < new Set(ids.map(String)).size) return ctx.throw(403, ctx.t('Station staff can create this only for their own station', { ns: NS }));
       }
       await next();
     });

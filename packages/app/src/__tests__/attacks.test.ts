@@ -1,0 +1,266 @@
+import { createUserProvider, parseJsonTemplate } from '@nocobase/acl';
+import { MockServer } from '@nocobase/test';
+import fs from 'fs';
+import { QueryTypes } from 'sequelize';
+import { createSuiteServer } from '../testing';
+import { AttackEnv, Attacker, AttackGenerator, CollectionDef, formatReport, groupFailures, Row, Schema, Snapshot } from '../security/attack-generator';
+import { buildWorld, Http } from '../security/permissions-matrix';
+
+/**
+ * Issue #15's adversarial generator on a real app (ACL on, in-memory SQLite): every role × every collection of the
+ * suite, attacks derived from the collection definitions, every answer walked and every call diffed against the
+ * database. The server supplies the schema (app.db.collections), the grants (app.acl.can), the data scopes
+ * (the ACL's own filters, evaluated for the attacker) and the snapshots (every tracked table).
+ */
+
+/** The schema of every collection, as the generator sees it. */
+function schemaOf(app: MockServer): Schema {
+  const schema: Schema = {};
+  for (const [name, c] of app.db.collections as Map<string, any>) {
+    const raw = c.model.rawAttributes;
+    const fields: CollectionDef['fields'] = {};
+    for (const [fname, f] of c.fields as Map<string, any>) {
+      const o = f.options ?? {};
+      const rel = ['belongsTo', 'hasOne', 'hasMany', 'belongsToMany'].includes(f.type);
+      fields[fname] = {
+        name: fname,
+        type: f.type,
+        interface: o.interface,
+        target: rel ? (f.target ?? o.target) : undefined,
+        through: f.type === 'belongsToMany' ? (f.through ?? o.through) : undefined,
+        foreignKey: rel ? (f.foreignKey ?? o.foreignKey) : undefined,
+        otherKey: f.type === 'belongsToMany' ? (f.otherKey ?? o.otherKey) : undefined,
+        sourceKey: rel ? (f.sourceKey ?? o.sourceKey) : undefined,
+        targetKey: rel ? (f.targetKey ?? o.targetKey) : undefined,
+        hidden: !!o.hidden,
+        unique: !!o.unique,
+        enum: Array.isArray(o.uiSchema?.enum) ? o.uiSchema.enum.map((e: any) => (e && typeof e === 'object' ? e.value : e)) : undefined,
+      };
+    }
+    const columns = Object.keys(raw).filter((k) => raw[k].type?.key !== 'VIRTUAL');
+    const uniqueSets = ((c.model.options?.indexes ?? []) as any[]).filter((i) => i.unique && i.fields?.length).map((i) => i.fields.map((x: any) => (typeof x === 'string' ? x : x.name)));
+    schema[name] = { name, origin: c.options.origin, pk: [...c.model.primaryKeyAttributes], fields, columns, uniqueSets };
+  }
+  return schema;
+}
+
+const JSON_TYPES = ['json', 'jsonb', 'array', 'set'];
+
+/** The server-side environment: ACL, scopes and snapshots read from the app itself. */
+function serverEnv(app: MockServer, http: Http, attackers: Attacker[], attachments: AttackEnv['attachments']): AttackEnv {
+  const db = app.db;
+  const schema = schemaOf(app);
+  const qi = db.sequelize.getQueryInterface();
+  const qg: any = (qi as any).queryGenerator;
+  const sqlite = db.sequelize.getDialect() === 'sqlite';
+  const tableOf = (name: string) => db.getCollection(name).model.getTableName();
+  const selects = new Map<string, string>();
+  const selectOf = (name: string) => {
+    if (!selects.has(name)) {
+      const model = db.getCollection(name).model;
+      const cols = Object.entries(model.rawAttributes)
+        .filter(([, a]: any) => a.type?.key !== 'VIRTUAL')
+        .map(([attr, a]: any) => `${qg.quoteIdentifier(a.field ?? attr)} AS ${qg.quoteIdentifier(attr)}`);
+      selects.set(name, `SELECT ${cols.join(', ')} FROM ${qg.quoteTable(tableOf(name))}`);
+    }
+    return selects.get(name)!;
+  };
+  const normalize = (name: string, row: Row) => {
+    for (const [k, f] of Object.entries(schema[name].fields)) {
+      const v = row[k];
+      if (v === null || v === undefined) continue;
+      if (f.type === 'boolean') row[k] = v === true || v === 1 || v === '1';
+      else if (JSON_TYPES.includes(f.type) && typeof v === 'string') {
+        try {
+          row[k] = JSON.parse(v);
+        } catch {
+          // kept as stored
+        }
+      }
+    }
+    return row;
+  };
+  const columnOf = (name: string, attr: string) => (db.getCollection(name).model.rawAttributes as any)[attr]?.field ?? attr;
+  const toDb = (name: string, row: Row) => {
+    const out: Row = {};
+    for (const [k, v] of Object.entries(row)) out[columnOf(name, k)] = v !== null && typeof v === 'object' && !(v instanceof Date) ? JSON.stringify(v) : v;
+    return out;
+  };
+  const whereOf = (name: string, row: Row) => {
+    const pk: string[] = schema[name].pk.length ? schema[name].pk : Object.keys(row);
+    return Object.fromEntries(pk.map((k) => [columnOf(name, k), row[k]]));
+  };
+  // SQLite: temporary triggers note which tracked tables a call wrote, so only those are read again.
+  const tableToCollection = new Map<string, string>();
+  let triggers: Promise<void> | undefined;
+  const installTriggers = (names: string[]) =>
+    (triggers ??= (async () => {
+      await db.sequelize.query('CREATE TEMP TABLE IF NOT EXISTS "__attack_writes" (tbl TEXT)');
+      for (const name of names) {
+        const table = db.getCollection(name).model.getTableName() as unknown as string;
+        tableToCollection.set(table, name);
+        for (const op of ['INSERT', 'UPDATE', 'DELETE']) {
+          const trigger = qg.quoteIdentifier(`__attack_${table}_${op}`);
+          await db.sequelize.query(`CREATE TEMP TRIGGER IF NOT EXISTS ${trigger} AFTER ${op} ON ${qg.quoteTable(table)} BEGIN INSERT INTO "__attack_writes" (tbl) VALUES ('${table.replace(/'/g, "''")}'); END`);
+        }
+      }
+    })());
+  return {
+    http,
+    schema,
+    attackers,
+    attachments,
+    log: (line) => console.log(line),
+    can: (a, resource, action) => app.acl.can({ roles: a.roles, resource, action }) as any,
+    async scope(a, name, action, pks) {
+      const grant: any = app.acl.can({ roles: a.roles, resource: name, action });
+      if (!grant) return new Set();
+      const filter = grant.params?.filter;
+      if (!filter || !Object.keys(filter).length) return 'all';
+      const currentUser = a.userId ? { id: a.userId } : undefined;
+      const parsed = await parseJsonTemplate(filter, {
+        state: { currentUser, currentRole: a.roles[0], currentRoles: a.roles },
+        userProvider: createUserProvider({ db, currentUser }),
+      } as any);
+      const pk = db.getCollection(name).model.primaryKeyAttribute;
+      const rows = await db.getRepository(name).find({ filter: pks ? { $and: [parsed, { [`${pk}.$in`]: pks }] } : parsed, fields: [pk] });
+      return new Set(rows.map((r: any) => String(r.get(pk))));
+    },
+    async snapshot(names) {
+      if (sqlite) await installTriggers(names);
+      const snap: Snapshot = new Map();
+      for (const name of names) {
+        const rows = (await db.sequelize.query(selectOf(name), { type: QueryTypes.SELECT })) as Row[];
+        const pk = schema[name].pk;
+        const map = new Map<string, Row>();
+        for (const row of rows) {
+          normalize(name, row);
+          map.set(pk.length ? pk.map((k) => String(row[k])).join('|') : JSON.stringify(row), row);
+        }
+        snap.set(name, map);
+      }
+      return snap;
+    },
+    changed: sqlite
+      ? async () => {
+          const rows = (await db.sequelize.query('SELECT DISTINCT tbl FROM "__attack_writes"', { type: QueryTypes.SELECT })) as Array<{ tbl: string }>;
+          return rows.map((r) => tableToCollection.get(r.tbl)).filter((n): n is string => !!n);
+        }
+      : undefined,
+    mark: sqlite ? async () => void (await db.sequelize.query('DELETE FROM "__attack_writes"')) : undefined,
+    async restore(before, after, names) {
+      const users = new Set<number>();
+      let roles = false;
+      for (const name of names) {
+        const b = before.get(name) ?? new Map();
+        const n = after.get(name) ?? new Map();
+        const table = tableOf(name);
+        const touched = (row: Row) => {
+          if (name === 'users') users.add(Number(row.id));
+          if (name === 'rolesUsers') users.add(Number(row.userId));
+          if (name === 'roles' || name.startsWith('dataSourcesRoles')) roles = true;
+        };
+        for (const [k, row] of n) {
+          const old = b.get(k);
+          if (!old) {
+            touched(row);
+            await qi.bulkDelete(table, whereOf(name, row));
+          } else if (JSON.stringify(old) !== JSON.stringify(row)) {
+            touched(row);
+            const pk = schema[name].pk;
+            const values = toDb(name, Object.fromEntries(Object.entries(old).filter(([c]) => !pk.includes(c))));
+            await qi.bulkUpdate(table, values, whereOf(name, old));
+          }
+        }
+        for (const [k, row] of b) {
+          if (!n.has(k)) {
+            touched(row);
+            await qi.bulkInsert(table, [toDb(name, row)]);
+          }
+        }
+      }
+      // The server caches users and their roles, and keeps roles in the ACL: read them again.
+      for (const userId of users) {
+        await app.emitAsync('cache:del:roles', { userId });
+        await app.emitAsync('cache:del:auth', { userId });
+      }
+      if (roles) await (app.pm.get('acl') as any)?.writeRolesToACL?.({});
+    },
+  };
+}
+
+describe('adversarial attacks (issue #15): every role × every suite collection', () => {
+  let app: MockServer;
+
+  beforeAll(async () => {
+    // As in the permissions matrix: without the workflow plugins (their asynchronous runs collide on SQLite).
+    app = await createSuiteServer(['@deputy/plugin-deputies', '@deputy/plugin-duty-points', '@deputy/plugin-six-ones', '@deputy/plugin-pairing-aid', '@deputy/plugin-public-voice']);
+    await app.db.getRepository('users').create({ values: { username: 'attack-admin', nickname: '人大管理员', password: 'Attack-Admin-1', roles: ['npc-admin'] } });
+  });
+
+  afterAll(async () => {
+    await app?.destroy();
+  });
+
+  it('lets no role write, link or read anything outside its reach', async () => {
+    const http: Http = async (method, url, body, token) => {
+      let req = method === 'GET' ? app.agent().get(url) : app.agent().post(url);
+      req = req.set('X-Authenticator', 'basic').set('X-Locale', 'en-US');
+      if (token) req = req.set('Authorization', `Bearer ${token}`);
+      const res = method === 'GET' ? await req : await req.send((body ?? {}) as object);
+      return { status: res.status, body: res.body };
+    };
+    const t0 = Date.now();
+    const world = await buildWorld(http, 'attack-admin', 'Attack-Admin-1');
+    const db = app.db;
+    const userOfDeputy = async (id: number) => (await db.getRepository('deputies').findOne({ filterByTk: id })).get('userId') as number;
+    const headOf = async (id: number) => (await db.getRepository('liaisonStations').findOne({ filterByTk: id })).get('headId') as number;
+    const rolesOf = async (userId?: number) =>
+      userId ? ((await db.getRepository('rolesUsers').find({ filter: { userId } })) as any[]).map((r) => r.get('roleName') as string) : ['anonymous'];
+    const ids: Record<string, number | undefined> = {
+      anonymous: undefined,
+      deputyA: await userOfDeputy(world.ids.deputyA),
+      deputyB: await userOfDeputy(world.ids.deputyB),
+      staffA: await headOf(world.ids.stationA),
+      staffB: await headOf(world.ids.stationB),
+    };
+    const attackers: Attacker[] = [];
+    for (const key of ['anonymous', 'deputyA', 'deputyB', 'staffA', 'staffB'] as const) {
+      attackers.push({ key, token: world.tokens[key], userId: ids[key], roles: await rolesOf(ids[key]) });
+    }
+    // Uploads by others: deputy B's photo (foreign to everyone else) and a citizen's photo from the public form.
+    const storage = await db.getRepository('storages').findOne({});
+    const upload = async (title: string, createdById: number | null) => {
+      const att = await db.getRepository('attachments').create({
+        values: { title, filename: `${title}.jpg`, extname: '.jpg', size: 1024, mimetype: 'image/jpeg', path: '', url: `/storage/uploads/${title}.jpg`, storageId: storage?.get('id') },
+      });
+      await db.getRepository('attachments').update({ filterByTk: att.get('id') as number, values: { createdById } });
+      return att.get('id') as number;
+    };
+    const attachments: AttackEnv['attachments'] = [
+      { id: await upload('deputyB-photo', ids.deputyB!), ownerUserId: ids.deputyB!, label: "deputy B's upload" },
+      { id: await upload('citizen-photo', null), ownerUserId: null, label: "a citizen's upload" },
+    ];
+    const env = serverEnv(app, http, attackers, attachments);
+    const generator = new AttackGenerator(env, { sample: true });
+    // ATTACKS_ONLY=AB (classes) and ATTACKS_ROLES=deputyA,staffA narrow a run while working on a defence.
+    const only = process.env.ATTACKS_ONLY;
+    const roles = process.env.ATTACKS_ROLES?.split(',');
+    const attacks = (await generator.generate()).filter((x) => (!only || only.includes(x.cls)) && (!roles || roles.includes(x.attacker.key)));
+    if (process.env.ATTACKS_DRY) {
+      const by: Record<string, number> = {};
+      for (const x of attacks) by[`${x.cls} ${x.attacker.key}`] = (by[`${x.cls} ${x.attacker.key}`] ?? 0) + 1;
+      console.log(JSON.stringify(by, null, 1), attacks.length, generator.notes.join('\n'));
+      return;
+    }
+    const t1 = Date.now();
+    const report = await generator.run(attacks);
+    await world.restore();
+    const text = formatReport(report);
+    console.log(`attack generator: fixtures ${Math.round((t1 - t0) / 1000)}s, ${attacks.length} attacks generated\n${text}`);
+    if (process.env.ATTACKS_REPORT) {
+      fs.writeFileSync(process.env.ATTACKS_REPORT, JSON.stringify({ counts: report.counts, notes: report.notes, groups: groupFailures(report.failures), failures: report.failures }, null, 1));
+    }
+    expect(report.failures.length, text).toBe(0);
+  }, 1800000);
+});
