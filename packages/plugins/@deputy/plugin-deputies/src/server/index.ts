@@ -18,7 +18,7 @@ export type { AuditOptions } from './services/audit-trail';
 export { addDays, shanghaiToday, statutoryDays, WorkCalendar } from './services/work-calendar';
 export { keepComputed, keepSingleRow, refuseDirectCreates } from './services/system-data-guard';
 export { refuseCreatesForOtherStations, refuseOutOfScopeWrites } from './services/scope-guard';
-export { ensureScopes, grantPluginPermissions, grantResources } from './services/role-defaults';
+export { ensureScopes, grantPluginPermissions, grantResources, withdrawFields } from './services/role-defaults';
 export type { ResourceSpec, ScopeSpec } from './services/role-defaults';
 export { installPages, localizeBlueprint, localizeDefaults } from './services/page-installer';
 export type { InstallPagesOptions, InstallPagesResult, SuitePageSpec } from './services/page-installer';

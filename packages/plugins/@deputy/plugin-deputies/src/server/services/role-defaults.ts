@@ -174,3 +174,20 @@ export async function grantPluginPermissions(db: Database, plugin: { scopes: Sco
     await db.getRepository('roles').update({ filterByTk: 'npc-admin', values: { strategy: { ...admin.get('strategy'), actions: wanted } } });
   }
 }
+
+/**
+ * For upgrades: takes fields out of a role's grants on a collection (e.g. a code that became staff-only),
+ * leaving every other field and anything else an administrator changed there. Updated through the
+ * repository, so NocoBase writes the narrowed grant to the ACL at once. Running it again changes nothing.
+ */
+export async function withdrawFields(db: Database, roleName: string, collection: string, actionNames: string[], fields: string[]) {
+  if (!db.hasCollection('dataSourcesRolesResourcesActions')) return;
+  const resource: any = await db.getRepository('dataSourcesRolesResources').findOne({ filter: { roleName, dataSourceKey: 'main', name: collection } });
+  if (!resource) return;
+  const actions = db.getRepository('dataSourcesRolesResourcesActions');
+  for (const grant of (await actions.find({ filter: { rolesResourceId: resource.get('id'), name: { $in: actionNames } } })) as any[]) {
+    const current: string[] = grant.get('fields') ?? [];
+    const kept = current.filter((f) => !fields.includes(f));
+    if (kept.length !== current.length) await actions.update({ filterByTk: grant.get('id'), values: { fields: kept } });
+  }
+}

@@ -1,3 +1,4 @@
+import { withdrawFields } from '@deputy/plugin-deputies';
 import { Migration } from '@nocobase/server';
 import { STAFF_ONLY_ACTIVITY_FIELDS } from '../services/role-grants';
 
@@ -12,17 +13,6 @@ export default class extends Migration {
   appVersion = '<3.0.0';
 
   async up() {
-    if (!this.db.hasCollection('dataSourcesRolesResourcesActions')) return;
-    const resources = this.db.getRepository('dataSourcesRolesResources');
-    const actions = this.db.getRepository('dataSourcesRolesResourcesActions');
-    const resource: any = await resources.findOne({ filter: { roleName: 'deputy', dataSourceKey: 'main', name: 'dutyActivities' } });
-    if (!resource) return;
-    const views: any[] = await actions.find({ filter: { rolesResourceId: resource.get('id'), name: 'view' } });
-    for (const view of views) {
-      const fields: string[] = view.get('fields') ?? [];
-      const kept = fields.filter((f) => !STAFF_ONLY_ACTIVITY_FIELDS.includes(f));
-      // Updated through the repository, so NocoBase writes the changed grant to the ACL at once.
-      if (kept.length !== fields.length) await actions.update({ filterByTk: view.get('id'), values: { fields: kept } });
-    }
+    await withdrawFields(this.db, 'deputy', 'dutyActivities', ['view'], STAFF_ONLY_ACTIVITY_FIELDS);
   }
 }

@@ -1,3 +1,4 @@
+import { withdrawFields } from '@deputy/plugin-deputies';
 import { Migration } from '@nocobase/server';
 import { CONFIRMATION_FIELDS } from '../services/role-grants';
 
@@ -13,18 +14,6 @@ export default class extends Migration {
   appVersion = '<3.0.0';
 
   async up() {
-    if (!this.db.hasCollection('dataSourcesRolesResourcesActions')) return;
-    const resources = this.db.getRepository('dataSourcesRolesResources');
-    const actions = this.db.getRepository('dataSourcesRolesResourcesActions');
-    for (const [name, flag] of Object.entries(CONFIRMATION_FIELDS)) {
-      const resource: any = await resources.findOne({ filter: { roleName: 'deputy', dataSourceKey: 'main', name } });
-      if (!resource) continue;
-      const grants: any[] = await actions.find({ filter: { rolesResourceId: resource.get('id'), name: { $in: ['create', 'update'] } } });
-      for (const grant of grants) {
-        const fields: string[] = grant.get('fields') ?? [];
-        // Updated through the repository, so NocoBase writes the changed grant to the ACL at once.
-        if (fields.includes(flag)) await actions.update({ filterByTk: grant.get('id'), values: { fields: fields.filter((f) => f !== flag) } });
-      }
-    }
+    for (const [name, flag] of Object.entries(CONFIRMATION_FIELDS)) await withdrawFields(this.db, 'deputy', name, ['create', 'update'], [flag]);
   }
 }
