@@ -34,7 +34,8 @@ async function startApp(appEnv, logFile) {
     detached: true,
   });
   app.exited = new Promise((resolve) => app.on('exit', (code, signal) => resolve({ code, signal })));
-  await waitForApp(`http://127.0.0.1:${appEnv.APP_PORT}`, app, 10 * 60 * 1000);
+  // A first start installs NocoBase and enables the suite: minutes (#22), longer on a loaded machine.
+  await waitForApp(`http://127.0.0.1:${appEnv.APP_PORT}`, app, 20 * 60 * 1000);
   return app;
 }
 
