@@ -1,3 +1,4 @@
+import { declareReadActions } from '@deputy/plugin-deputies';
 import type { Application } from '@nocobase/server';
 import { NS } from '../fields';
 import { answer, translate } from '../services/errors';
@@ -69,4 +70,5 @@ export function registerPublicActions(app: Application, intake: PublicIntake) {
     },
   });
   app.acl.allow('opinions', ['target', 'submit', 'track', 'rate', 'form'], 'public');
+  declareReadActions(['opinions:target', 'opinions:track', 'opinions:form']);
 }

@@ -1,4 +1,4 @@
-import { isAdministrator, myStationIds, shanghaiToday } from '@deputy/plugin-deputies';
+import { declareReadActions, isAdministrator, myStationIds, shanghaiToday } from '@deputy/plugin-deputies';
 import type { Application } from '@nocobase/server';
 import { NS } from '../fields';
 import type { Compliance } from '../services/compliance';
@@ -61,5 +61,7 @@ export function registerComplianceActions(app: Application, compliance: Complian
     },
   });
   app.acl.allow('ruleResults', 'matrix', 'loggedIn');
+  // Reads only: open to users the write guard stops (initial password, left office).
+  declareReadActions(['ruleResults:matrix']);
   app.acl.setAvailableAction('recompute', { displayName: `{{t("Recompute", { ns: "${NS}" })}}`, type: 'new-data' });
 }

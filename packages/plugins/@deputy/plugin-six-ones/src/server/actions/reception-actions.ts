@@ -1,4 +1,4 @@
-import { shanghaiToday } from '@deputy/plugin-deputies';
+import { declareReadActions, shanghaiToday } from '@deputy/plugin-deputies';
 import type { Application } from '@nocobase/server';
 import { NS } from '../fields';
 import type { ReceptionSchedule } from '../services/reception';
@@ -37,6 +37,7 @@ export function registerReceptionActions(app: Application, schedule: ReceptionSc
     },
   });
   app.acl.allow('receptionSessions', 'upcoming', 'public');
+  declareReadActions(['receptionSessions:upcoming']);
   app.acl.setAvailableAction('generate', { displayName: `{{t("Generate sessions", { ns: "${NS}" })}}`, type: 'new-data' });
   app.acl.setAvailableAction('closeDue', { displayName: `{{t("Settle past sessions", { ns: "${NS}" })}}`, type: 'new-data' });
 }
