@@ -66,6 +66,19 @@ async function vitest(label, configArgs, env, { noFilters = false } = {}) {
 const WORKERS = 2;
 const serverEnv = { TEST_ENV: 'server-side', NODE_ENV: 'test', APP_ENV_PATH: '.env.test', LOGGER_LEVEL: 'error' };
 
+/** The environment of a server-test run on a server database: one database per worker (test-database.ts). */
+const serverDbEnv = (dialect, settings, database) => ({
+  ...serverEnv,
+  DB_DIALECT: dialect,
+  DB_HOST: settings.host,
+  DB_PORT: String(settings.port),
+  DB_USER: settings.user,
+  DB_PASSWORD: settings.password,
+  DB_DATABASE: database,
+  DEPUTY_TEST_DB_PER_WORKER: database,
+  DB_STORAGE: '',
+});
+
 async function serverTestsOnSqlite() {
   await vitest('server tests on SQLite', [], { ...serverEnv, DB_DIALECT: 'sqlite', DB_STORAGE: ':memory:' });
 }
@@ -111,17 +124,7 @@ async function serverTestsOnPostgres(settings) {
   }
   await admin.end();
   try {
-    await vitest('server tests on PostgreSQL', [], {
-      ...serverEnv,
-      DB_DIALECT: 'postgres',
-      DB_HOST: settings.host,
-      DB_PORT: String(settings.port),
-      DB_USER: settings.user,
-      DB_PASSWORD: settings.password,
-      DB_DATABASE: database,
-      DEPUTY_TEST_DB_PER_WORKER: database,
-      DB_STORAGE: '',
-    });
+    await vitest('server tests on PostgreSQL', [], serverDbEnv('postgres', settings, database));
   } finally {
     if (embedded) await embedded.stop();
   }
@@ -159,17 +162,7 @@ async function serverTestsOnMysql() {
   }
   const picked = filters.length ? MYSQL_FILES.filter((f) => filters.some((x) => f.includes(x))) : MYSQL_FILES;
   for (const file of picked) {
-    await vitest(`money-like invariants on MariaDB: ${path.basename(file)}`, [file], {
-      ...serverEnv,
-      DB_DIALECT: 'mariadb',
-      DB_HOST: settings.host,
-      DB_PORT: String(settings.port),
-      DB_USER: settings.user,
-      DB_PASSWORD: settings.password,
-      DB_DATABASE: database,
-      DEPUTY_TEST_DB_PER_WORKER: database,
-      DB_STORAGE: '',
-    }, { noFilters: true });
+    await vitest(`money-like invariants on MariaDB: ${path.basename(file)}`, [file], serverDbEnv('mariadb', settings, database), { noFilters: true });
   }
 }
 
