@@ -83,8 +83,12 @@ describe('with plugin-duty-points: an opinion accepted into handling credits the
       return id;
     };
     const agreed = await open('宅基地边界纠纷');
-    const file = await w.app.db.getRepository('attachments').create({ values: { title: '调解协议书', filename: 'agreement.pdf', extname: '.pdf', mimetype: 'application/pdf', size: 10, url: '/storage/uploads/agreement.pdf' } });
-    expect((await w.staffA.agent.resource('mediationCases').update({ filterByTk: agreed, values: { agreement: [file.get('id')] } })).status).toBe(200);
+    // The station's staff upload the signed agreement (only one's own uploads can be attached, #15).
+    const upload = await w.staffA.agent.post('/attachments:create').attach('file', Buffer.from('%PDF-1.4 调解协议'), { filename: '调解协议书.pdf', contentType: 'application/pdf' });
+    expect(upload.status).toBe(200);
+    const file = { get: (key: string) => upload.body.data[key] };
+    const attached = await w.staffA.agent.resource('mediationCases').update({ filterByTk: agreed, values: { agreement: [file.get('id')] } });
+    expect([attached.status, attached.body.errors]).toEqual([200, undefined]);
     // The bookkeeping cannot be written by hand, not even by an administrator.
     expect((await w.admin.agent.resource('mediationCases').update({ filterByTk: agreed, values: { creditStatus: 'filed', dutyRecordId: 1 } })).status).toBe(400);
     const closed = await w.staffA.agent.post(`/mediationCases:close?filterByTk=${agreed}`).send({ result: 'agreed', outcome: '签订调解协议' });
