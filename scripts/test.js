@@ -64,7 +64,15 @@ async function vitest(label, configArgs, env, { noFilters = false } = {}) {
 
 /** Test workers side by side (vitest.config.mts maxForks); each has a database of its own on a server. */
 const WORKERS = 2;
-const serverEnv = { TEST_ENV: 'server-side', NODE_ENV: 'test', APP_ENV_PATH: '.env.test', LOGGER_LEVEL: 'error' };
+// The apps' error logs (every refused attack logs one, with its stack) go to files under storage/logs, not into
+// the test output: the output shows the tests, and vitest does not capture hundreds of megabytes.
+const serverEnv = {
+  TEST_ENV: 'server-side',
+  NODE_ENV: 'test',
+  APP_ENV_PATH: '.env.test',
+  LOGGER_LEVEL: 'error',
+  LOGGER_TRANSPORT: 'dailyRotateFile',
+};
 
 /** The environment of a server-test run on a server database: one database per worker (test-database.ts). */
 const serverDbEnv = (dialect, settings, database) => ({
@@ -315,6 +323,7 @@ main()
     console.log('');
     for (const t of totals) console.log(`  ${t.label}: ${t.passed} passed, ${t.failed} failed${t.duration ? ` (${t.duration})` : ''}`);
     console.log(`  whole run: ${seconds(runStarted)}`);
+    if (failed > 0) console.log('  the test apps\' error logs: storage/logs/ (the browser stage\'s app: storage/e2e/app.log)');
     console.log(`${passed} passed, ${failed} failed`);
     process.exit(failed > 0 ? 1 : 0);
   });

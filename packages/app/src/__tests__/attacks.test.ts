@@ -90,15 +90,33 @@ function serverEnv(app: MockServer, http: Http, attackers: Attacker[], attachmen
     const pk: string[] = schema[name].pk.length ? schema[name].pk : Object.keys(row);
     return Object.fromEntries(pk.map((k) => [columnOf(name, k), row[k]]));
   };
-  // SQLite: temporary triggers note which tracked tables a call wrote, so only those are read again.
+  // Triggers note which tracked tables a call wrote, so only those are read again (reading every tracked table
+  // after each call was most of this test's time). SQLite: temporary triggers; PostgreSQL: statement triggers
+  // into a plain table, which every pooled connection sees. Other databases read everything.
+  const postgres = db.sequelize.getDialect() === 'postgres';
+  const tracked = sqlite || postgres;
   const tableToCollection = new Map<string, string>();
   let triggers: Promise<void> | undefined;
   const installTriggers = (names: string[]) =>
     (triggers ??= (async () => {
-      await db.sequelize.query('CREATE TEMP TABLE IF NOT EXISTS "__attack_writes" (tbl TEXT)');
+      if (postgres) {
+        await db.sequelize.query('CREATE TABLE IF NOT EXISTS "__attack_writes" (tbl TEXT)');
+        await db.sequelize.query(
+          `CREATE OR REPLACE FUNCTION "__attack_note"() RETURNS trigger AS $$ BEGIN INSERT INTO "__attack_writes" (tbl) VALUES (TG_TABLE_NAME); RETURN NULL; END $$ LANGUAGE plpgsql`,
+        );
+      } else {
+        await db.sequelize.query('CREATE TEMP TABLE IF NOT EXISTS "__attack_writes" (tbl TEXT)');
+      }
       for (const name of names) {
         const table = db.getCollection(name).model.getTableName() as unknown as string;
-        tableToCollection.set(table, name);
+        const bare = typeof table === 'string' ? table : (table as any).tableName;
+        tableToCollection.set(bare, name);
+        if (postgres) {
+          const trigger = qg.quoteIdentifier(`__attack_${bare}`.slice(0, 63));
+          await db.sequelize.query(`DROP TRIGGER IF EXISTS ${trigger} ON ${qg.quoteTable(table)}`);
+          await db.sequelize.query(`CREATE TRIGGER ${trigger} AFTER INSERT OR UPDATE OR DELETE ON ${qg.quoteTable(table)} FOR EACH STATEMENT EXECUTE FUNCTION "__attack_note"()`);
+          continue;
+        }
         for (const op of ['INSERT', 'UPDATE', 'DELETE']) {
           const trigger = qg.quoteIdentifier(`__attack_${table}_${op}`);
           await db.sequelize.query(`CREATE TEMP TRIGGER IF NOT EXISTS ${trigger} AFTER ${op} ON ${qg.quoteTable(table)} BEGIN INSERT INTO "__attack_writes" (tbl) VALUES ('${table.replace(/'/g, "''")}'); END`);
@@ -127,7 +145,7 @@ function serverEnv(app: MockServer, http: Http, attackers: Attacker[], attachmen
       return new Set(rows.map((r: any) => String(r.get(pk))));
     },
     async snapshot(names) {
-      if (sqlite) await installTriggers(names);
+      if (tracked) await installTriggers(names);
       const snap: Snapshot = new Map();
       for (const name of names) {
         const rows = (await db.sequelize.query(selectOf(name), { type: QueryTypes.SELECT })) as Row[];
@@ -141,13 +159,13 @@ function serverEnv(app: MockServer, http: Http, attackers: Attacker[], attachmen
       }
       return snap;
     },
-    changed: sqlite
+    changed: tracked
       ? async () => {
           const rows = (await db.sequelize.query('SELECT DISTINCT tbl FROM "__attack_writes"', { type: QueryTypes.SELECT })) as Array<{ tbl: string }>;
           return rows.map((r) => tableToCollection.get(r.tbl)).filter((n): n is string => !!n);
         }
       : undefined,
-    mark: sqlite ? async () => void (await db.sequelize.query('DELETE FROM "__attack_writes"')) : undefined,
+    mark: tracked ? async () => void (await db.sequelize.query('DELETE FROM "__attack_writes"')) : undefined,
     async restore(before, after, names) {
       const users = new Set<number>();
       let roles = false;
