@@ -1,5 +1,5 @@
 import type { PluginDeputiesServer } from '@deputy/plugin-deputies';
-import { shanghaiToday } from '@deputy/plugin-deputies';
+import { afterLock, lockRow, shanghaiToday } from '@deputy/plugin-deputies';
 import type { Application } from '@nocobase/server';
 import type { Transaction } from '@nocobase/database';
 import { Op } from '@nocobase/database';
@@ -88,6 +88,7 @@ export class ReceptionSchedule {
     const settings = await this.settings();
     const due = await this.db.getRepository('receptionSessions').find({ filter: { status: 'planned', date: { $lt: today } }, appends: ['roster'] });
     let deductions = 0;
+    let settled = 0;
     for (const session of due as any[]) {
       const attended = session.get('activityId')
         ? new Set((await this.db.getRepository('activityAttendances').find({ filter: { activityId: session.get('activityId') }, fields: ['deputyId'] })).map((a: any) => a.get('deputyId')))
@@ -103,6 +104,12 @@ export class ReceptionSchedule {
         ).map((l: any) => l.deputyId),
       );
       await this.db.sequelize.transaction(async (transaction) => {
+        // Two runs at once (the nightly job and a manual close, or two app instances) settle a session once:
+        // the second waits for the lock and finds it settled.
+        await lockRow(this.db, 'receptionSessions', session.get('id'), transaction);
+        const current: any = await this.db.getModel('receptionSessions').findOne({ where: { id: session.get('id') }, attributes: ['status'], ...afterLock(this.db, transaction) });
+        if (current?.get('status') !== 'planned') return;
+        settled += 1;
         for (const deputy of session.get('roster') ?? []) {
           if (attended.has(deputy.get('id')) || onLeave.has(deputy.get('id')) || !this.filing) continue;
           await this.filing.file(
@@ -114,7 +121,7 @@ export class ReceptionSchedule {
         await this.db.getRepository('receptionSessions').update({ filterByTk: session.get('id'), values: { status: attended.size ? 'held' : 'missed' }, transaction });
       });
     }
-    return { closed: due.length, deductions };
+    return { closed: settled, deductions };
   }
 
   /** The public schedule of a station: announced sessions still to come, with the names of the deputies on duty. */
