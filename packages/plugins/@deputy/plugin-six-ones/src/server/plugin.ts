@@ -14,6 +14,7 @@ import {
   registerInCollectionManager,
   scheduleJob,
   shanghaiToday,
+  PluginPages,
   SuitePageSpec,
   validateFields,
 } from '@deputy/plugin-deputies';
@@ -26,6 +27,7 @@ import { NS } from './fields';
 import enUS from '../locale/en-US.json';
 import pageDefaults from './pages/defaults.json';
 import pages from './pages/pages.json';
+import snapshots from './pages/snapshots.json';
 import { Compliance } from './services/compliance';
 import { addDays, monthOf } from './services/periods';
 import { ReceptionSchedule } from './services/reception';
@@ -55,6 +57,7 @@ export class PluginSixOnesServer extends Plugin {
     auditChanges(this.db, { dutyRules: {}, ledgerSections: {}, sixOnesSettings: {}, deputyLeaves: {} });
     registerComplianceActions(this.app, this.compliance);
     registerReceptionActions(this.app, this.reception);
+    this.reception.followDateChanges();
     // Leave is requested by the deputy for itself (or by station staff for their deputies), and starts pending.
     onAction(this.app, 'deputyLeaves:create', async (ctx: any, next) => {
       const values = (ctx.action.params.values ??= {});
@@ -180,9 +183,15 @@ export class PluginSixOnesServer extends Plugin {
     await this.installPages();
   }
 
-  async installPages() {
+  /** The plugin's pages and how they are installed (page-installer.ts); `npm run build:pages` snapshots them. */
+  pageSpecs(): PluginPages {
     const defaults = { ...deputyPageDefaults(), ...localizeDefaults(pageDefaults.collections, NS, enUS) };
-    return installPages(this.app, pages as SuitePageSpec[], { plugin: NS, locale: enUS, defaults });
+    return { pages: pages as SuitePageSpec[], options: { plugin: NS, locale: enUS, defaults, snapshots } };
+  }
+
+  async installPages() {
+    const { pages, options } = this.pageSpecs();
+    return installPages(this.app, pages, options);
   }
 
   /** Idempotent: collections in the collection manager, seeded rules, ledger sections, settings, permissions. */

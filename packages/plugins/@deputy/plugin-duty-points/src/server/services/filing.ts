@@ -133,6 +133,12 @@ export class DutyFiling {
     });
   }
 
+  /** Moves a scheduled activity to another day (its session was moved): deputies sign in on the new day. */
+  async rescheduleActivity(activityId: number, values: { date: string; title?: string }, options: Options = {}) {
+    const { transaction, context } = options;
+    return this.db.getRepository('dutyActivities').update({ filterByTk: activityId, values, transaction, context });
+  }
+
   /** Withdraws what a source filed: an approved record is revoked (with the reason), a pending one returned to draft. */
   async withdraw(source: string, reason: string, options: Options = {}) {
     const { transaction, context } = options;

@@ -1,4 +1,4 @@
-import { createSuiteServer, signedInAs } from '@deputy/app/src/testing';
+import { createSuiteServer, pagesWithoutSnapshot, signedInAs } from '@deputy/app/src/testing';
 import { MockServer } from '@nocobase/test';
 import enUS from '../../locale/en-US.json';
 import zhCN from '../../locale/zh-CN.json';
@@ -20,6 +20,10 @@ describe('plugin-six-ones: installed pages', () => {
 
   afterAll(async () => {
     await app?.destroy();
+  });
+
+  it('installs its pages from their built snapshots (npm run build:pages when a page changed)', () => {
+    expect(pagesWithoutSnapshot(app, '@deputy/plugin-six-ones')).toEqual([]);
   });
 
   const tabBlocks = async (title: string) => {

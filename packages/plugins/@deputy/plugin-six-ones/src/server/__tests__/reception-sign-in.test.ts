@@ -103,4 +103,38 @@ describe('plugin-six-ones: reception sign-ins need a deputy expected there, and 
     const staff = await w.headB.agent.resource('receptionSessions').get({ filterByTk: w.sessionId, appends: ['activity'] });
     expect(staff.body.data.activity?.signInCode).toBe(w.code);
   });
+
+  it('moves a session’s sign-in activity with the session when the staff change its day', async () => {
+    const tomorrow = new Date(Date.now() + 32 * 3600e3).toISOString().slice(0, 10);
+    const moved = await w.headB.agent.resource('receptionSessions').update({ filterByTk: w.sessionId, values: { date: tomorrow } });
+    expect(moved.status).toBe(200);
+    const activity: any = await app.db.getRepository('dutyActivities').findOne({ filterByTk: w.activityId });
+    expect([String(activity.get('date')).slice(0, 10), activity.get('title')]).toEqual([tomorrow, `逢6接待 ${tomorrow}`]);
+    // Back to today, for nothing else changed.
+    expect((await w.headB.agent.resource('receptionSessions').update({ filterByTk: w.sessionId, values: { date: today() } })).status).toBe(200);
+    expect(String((await app.db.getRepository('dutyActivities').findOne({ filterByTk: w.activityId })).get('date')).slice(0, 10)).toBe(today());
+  });
+
+  it('generates and settles the sessions of one station when asked for one, and refuses a station that does not exist', async () => {
+    const month = '2031-03';
+    const sessionsOf = (stationId: number) => app.db.getRepository('receptionSessions').count({ filter: { stationId, scheduledOn: { $gte: `${month}-01`, $lte: `${month}-31` } } });
+    const res = await w.admin.agent.post('/receptionSessions:generate').send({ month, stationId: w.stationA.id });
+    expect(res.status).toBe(200);
+    expect(res.body.data.created).toBe(3);
+    expect([await sessionsOf(w.stationA.id), await sessionsOf(w.stationB.id)]).toEqual([3, 0]);
+    for (const [locale, message] of [['zh-CN', '请选择已有的联络站'], ['en-US', 'Choose an existing station']]) {
+      const bad = await w.admin.agent.set('X-Locale', locale).post('/receptionSessions:generate').send({ month, stationId: 99999 });
+      expect([bad.status, bad.body.errors?.[0]?.message]).toEqual([400, message]);
+    }
+    expect(await sessionsOf(w.stationB.id)).toBe(0);
+    // Settling one station leaves the other's past sessions planned.
+    const past = await app.db.getRepository('receptionSessions').create({ values: { stationId: w.stationA.id, scheduledOn: '2020-01-06', date: '2020-01-06', noticeOn: '2020-01-03', roster: [] } });
+    const settleB = await w.admin.agent.post('/receptionSessions:closeDue').send({ stationId: w.stationB.id });
+    expect(settleB.status).toBe(200);
+    expect((await app.db.getRepository('receptionSessions').findOne({ filterByTk: past.get('id') })).get('status')).toBe('planned');
+    expect((await w.admin.agent.post('/receptionSessions:closeDue').send({ stationId: w.stationA.id })).body.data.closed).toBe(1);
+    expect((await app.db.getRepository('receptionSessions').findOne({ filterByTk: past.get('id') })).get('status')).toBe('missed');
+    // Station staff are not given the action.
+    expect((await w.headA.agent.post('/receptionSessions:generate').send({ month, stationId: w.stationA.id })).status).toBe(403);
+  });
 });

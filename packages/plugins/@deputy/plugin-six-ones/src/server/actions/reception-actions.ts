@@ -1,4 +1,4 @@
-import { declareReadActions, shanghaiToday } from '@deputy/plugin-deputies';
+import { declareReadActions, isAdministrator, myStationIds, shanghaiToday } from '@deputy/plugin-deputies';
 import type { Application } from '@nocobase/server';
 import { NS } from '../fields';
 import type { ReceptionSchedule } from '../services/reception';
@@ -6,10 +6,26 @@ import type { ReceptionSchedule } from '../services/reception';
 /**
  * receptionSessions:generate — create a month's sessions now (the nightly job creates next month's).
  * receptionSessions:closeDue — settle past sessions now (held or not, no-show deductions).
+ * Both take an optional `stationId`; without it they act on every station the caller may arrange (an
+ * administrator: all; station staff: their own), never on another station's.
  * receptionSessions:upcoming — public: a station's announced sessions and the names of the deputies on duty.
  * Deputies sign in to a session with its activity's code (dutyActivities:signIn); a deputy on the session's
  * roster is expected there, besides the deputies of the activity's station.
  */
+/** The stations a generate/closeDue call acts on: the one asked for, in the caller's reach; else all it may arrange. */
+async function stationsOf(ctx: any): Promise<number[] | undefined> {
+  const raw = ctx.action.params.values?.stationId ?? ctx.action.params.stationId;
+  const admin = await isAdministrator(ctx);
+  const mine = admin ? undefined : await myStationIds(ctx);
+  if (raw === undefined || raw === null || raw === '') return mine;
+  const stationId = Number(raw);
+  if (!Number.isInteger(stationId) || stationId < 1 || !(await ctx.db.getRepository('liaisonStations').findOne({ filterByTk: stationId }))) {
+    return ctx.throw(400, ctx.t('Choose an existing station', { ns: NS }));
+  }
+  if (mine && !mine.includes(stationId)) return ctx.throw(403, ctx.t('Only the sessions of your own station can be arranged', { ns: NS }));
+  return [stationId];
+}
+
 export function registerReceptionActions(app: Application, schedule: ReceptionSchedule) {
   // Asked by plugin-duty-points before each sign-in (its SIGN_IN_EXPECTATION event).
   app.db.on('dutyActivities.signInExpectation', async (expectation: any, options: any = {}) => {
@@ -20,11 +36,11 @@ export function registerReceptionActions(app: Application, schedule: ReceptionSc
     'receptionSessions:generate': async (ctx: any, next) => {
       const month = String(ctx.action.params.values?.month ?? ctx.action.params.month ?? '');
       if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(month)) return ctx.throw(400, ctx.t('Give the month as 2026-03', { ns: NS }));
-      ctx.body = { month, created: await schedule.generateMonth(month) };
+      ctx.body = { month, created: await schedule.generateMonth(month, await stationsOf(ctx)) };
       await next();
     },
     'receptionSessions:closeDue': async (ctx: any, next) => {
-      ctx.body = await schedule.closeDue();
+      ctx.body = await schedule.closeDue(shanghaiToday(), await stationsOf(ctx));
       await next();
     },
     'receptionSessions:upcoming': async (ctx: any, next) => {

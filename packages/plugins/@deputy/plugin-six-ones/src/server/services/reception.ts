@@ -83,10 +83,23 @@ export class ReceptionSchedule {
     return rostered > 0;
   }
 
+  /**
+   * A session moved to another day takes its sign-in activity along (same transaction): deputies sign in on the
+   * day they come, and settlement counts that day's sign-ins, not the old day's.
+   */
+  followDateChanges() {
+    this.db.on('receptionSessions.afterUpdate', async (session: any, options: any) => {
+      if (!session.changed('date') || !session.get('activityId') || !this.filing) return;
+      const date = asDate(session.get('date'));
+      await this.filing.rescheduleActivity(session.get('activityId'), { date, title: `逢6接待 ${date}` }, { transaction: options.transaction });
+    });
+  }
+
   /** Settles the sessions whose day has passed: held or not, and the deductions of rostered no-shows. */
-  async closeDue(today = shanghaiToday()) {
+  async closeDue(today = shanghaiToday(), stationIds?: number[]) {
     const settings = await this.settings();
-    const due = await this.db.getRepository('receptionSessions').find({ filter: { status: 'planned', date: { $lt: today } }, appends: ['roster'] });
+    const filter: any = { status: 'planned', date: { $lt: today }, ...(stationIds ? { stationId: { $in: stationIds } } : {}) };
+    const due = await this.db.getRepository('receptionSessions').find({ filter, appends: ['roster'] });
     let deductions = 0;
     let settled = 0;
     for (const session of due as any[]) {
