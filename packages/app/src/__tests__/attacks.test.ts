@@ -280,5 +280,8 @@ describe('adversarial attacks (issue #15): every role × every suite collection'
       fs.writeFileSync(process.env.ATTACKS_REPORT, JSON.stringify({ counts: report.counts, notes: report.notes, groups: groupFailures(report.failures), failures: report.failures }, null, 1));
     }
     expect(report.failures.length, text).toBe(0);
+    // A refused attack is the caller's mistake: a 4xx in the caller's language, never "server error".
+    const serverErrors = Object.values(report.counts).reduce((n: number, c: any) => n + (c.serverErrors ?? 0), 0);
+    expect(serverErrors, report.notes.filter((n) => n.startsWith('5xx')).join('\n')).toBe(0);
   }, 1800000);
 });

@@ -20,7 +20,8 @@ export { keepComputed, keepSingleRow, refuseDirectCreates } from './services/sys
 export { refuseCreatesForOtherStations, refuseOutOfScopeWrites } from './services/scope-guard';
 export { ensureScopes, grantPluginPermissions, grantResources, withdrawFields } from './services/role-defaults';
 export type { ResourceSpec, ScopeSpec } from './services/role-defaults';
-export { installPages, localizeBlueprint, localizeDefaults } from './services/page-installer';
-export type { InstallPagesOptions, InstallPagesResult, SuitePageSpec } from './services/page-installer';
+export { capturePages, installPages, localizeBlueprint, localizeDefaults, pageHash } from './services/page-installer';
+export type { InstallPagesOptions, InstallPagesResult, PluginPages, SuitePageSpec } from './services/page-installer';
+export type { PluginPageSnapshots } from './services/page-snapshots';
 export { DEPUTY_COLLECTIONS, deputyPageDefaults, PluginDeputiesServer } from './plugin';
 export { default } from './plugin';

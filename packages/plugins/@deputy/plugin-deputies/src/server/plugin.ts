@@ -9,16 +9,18 @@ import { auditChanges } from './services/audit-trail';
 import { applyDeploymentDefaults } from './services/deployment-defaults';
 import { DeputyDirectory } from './services/deputy-directory';
 import { declareReadActions, registerDeputyWriteGuard } from './services/deputy-write-guard';
+import { answerMalformedRequests } from './security/malformed-requests';
 import { registerReadGuard } from './security/read-guard';
 import { registerWriteGuard } from './security/write-guard';
 import { Notifier } from './services/notifier';
 import { translateFieldErrors } from './services/field-error-messages';
 import { daysOfMonth, validateFields } from './services/field-validation';
 import { enforceGridAreaLimit } from './services/grid-area-limit';
-import { installPages, localizeDefaults, SuitePageSpec } from './services/page-installer';
+import { installPages, localizeDefaults, PluginPages, SuitePageSpec } from './services/page-installer';
 import { installRoleDefaults } from './services/role-defaults';
 import pageDefaults from './pages/defaults.json';
 import pages from './pages/pages.json';
+import snapshots from './pages/snapshots.json';
 import { refuseCreatesForOtherStations, refuseOutOfScopeWrites } from './services/scope-guard';
 import { protectSignIn } from './services/sign-in-protection';
 import { keepSingleRow, refuseDirectCreates } from './services/system-data-guard';
@@ -52,6 +54,7 @@ export class PluginDeputiesServer extends Plugin {
     // What every request to a suite collection obeys, whoever calls (README, Security).
     registerReadGuard(this.app);
     registerWriteGuard(this.app);
+    answerMalformedRequests(this.app);
     declareReadActions(['deputies:me']);
     registerDeputyActions(this.app, NS);
     protectSignIn(this.app, NS);
@@ -89,8 +92,14 @@ export class PluginDeputiesServer extends Plugin {
     await this.installPages();
   }
 
+  /** The plugin's pages and how they are installed (page-installer.ts); `npm run build:pages` snapshots them. */
+  pageSpecs(): PluginPages {
+    return { pages: pages as SuitePageSpec[], options: { plugin: NS, locale: enUS, defaults: deputyPageDefaults(), snapshots } };
+  }
+
   async installPages() {
-    return installPages(this.app, pages as SuitePageSpec[], { plugin: NS, locale: enUS, defaults: deputyPageDefaults() });
+    const { pages, options } = this.pageSpecs();
+    return installPages(this.app, pages, options);
   }
 
   /** Idempotent: registers collections, the settings row and the suite's roles when missing. */

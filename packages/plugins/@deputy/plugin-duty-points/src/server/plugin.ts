@@ -4,6 +4,7 @@ import {
   deputyPageDefaults,
   installPages,
   localizeDefaults,
+  PluginPages,
   SuitePageSpec,
   validateFields,
   keepSingleRow,
@@ -18,6 +19,7 @@ import enUS from '../locale/en-US.json';
 import zhCN from '../locale/zh-CN.json';
 import pageDefaults from './pages/defaults.json';
 import pages from './pages/pages.json';
+import snapshots from './pages/snapshots.json';
 import statistics from './pages/statistics.json';
 import { NS } from './fields';
 import { registerRecordActions } from './actions/record-actions';
@@ -114,9 +116,15 @@ export class PluginDutyPointsServer extends Plugin {
     await this.installPages();
   }
 
-  async installPages() {
+  /** The plugin's pages and how they are installed (page-installer.ts); `npm run build:pages` snapshots them. */
+  pageSpecs(): PluginPages {
     const defaults = { ...deputyPageDefaults(), ...localizeDefaults(pageDefaults.collections, NS, enUS) };
-    return installPages(this.app, [...pages, ...statistics] as SuitePageSpec[], { plugin: NS, locale: enUS, defaults });
+    return { pages: [...pages, ...statistics] as SuitePageSpec[], options: { plugin: NS, locale: enUS, defaults, snapshots } };
+  }
+
+  async installPages() {
+    const { pages, options } = this.pageSpecs();
+    return installPages(this.app, pages, options);
   }
 
   /** Idempotent: collections in the collection manager, seeded catalogue and grades, roles, review workflow. */

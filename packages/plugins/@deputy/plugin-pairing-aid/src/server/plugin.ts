@@ -9,6 +9,7 @@ import {
   refuseOutOfScopeWrites,
   registerInCollectionManager,
   scheduleJob,
+  PluginPages,
   SuitePageSpec,
   validateFields,
 } from '@deputy/plugin-deputies';
@@ -20,6 +21,7 @@ import enUS from '../locale/en-US.json';
 import { NS } from './fields';
 import pageDefaults from './pages/defaults.json';
 import pages from './pages/pages.json';
+import snapshots from './pages/snapshots.json';
 import assistanceTypeSeeds from './seeds/assistance-types.json';
 import categorySeeds from './seeds/categories.json';
 import { AidCrediting } from './services/crediting';
@@ -81,9 +83,15 @@ export class PluginPairingAidServer extends Plugin {
     await this.installPages();
   }
 
-  async installPages() {
+  /** The plugin's pages and how they are installed (page-installer.ts); `npm run build:pages` snapshots them. */
+  pageSpecs(): PluginPages {
     const defaults = { ...deputyPageDefaults(), ...localizeDefaults(pageDefaults.collections, NS, enUS) };
-    return installPages(this.app, pages as SuitePageSpec[], { plugin: NS, locale: enUS, defaults });
+    return { pages: pages as SuitePageSpec[], options: { plugin: NS, locale: enUS, defaults, snapshots } };
+  }
+
+  async installPages() {
+    const { pages, options } = this.pageSpecs();
+    return installPages(this.app, pages, options);
   }
 
   /** Idempotent: collections in the collection manager, the seeded lists and settings, role permissions. */

@@ -2,10 +2,12 @@ import { Op } from '@nocobase/database';
 import type { Application } from '@nocobase/server';
 import { NS, tt } from '../field-builders';
 import { ADMIN_ROLES } from './administrators';
+import { capturePageSnapshot, insertPageSnapshot, pageInputHash, PluginPageSnapshots, snapshotFits, snapshotsEnabled } from './page-snapshots';
 
 /**
  * Installs the suite's menus and pages as ordinary NocoBase modern pages (flowPage routes made of
- * NocoBase's own blocks), through flow-engine's `flowSurfaces:applyBlueprint`, called in-process.
+ * NocoBase's own blocks), through flow-engine's `flowSurfaces:applyBlueprint`, called in-process — or, much
+ * faster, from the rows that blueprint gave when the plugin was built (page-snapshots.ts), when they fit.
  *
  * - Each page has a stable key of ours, recorded in `suitePages` when it is created. A recorded key is
  *   never applied again, so upgrades never overwrite — or bring back — a page an administrator changed,
@@ -43,9 +45,22 @@ export type InstallPagesOptions = {
    * generates for collections with many fields), already localized with `localizeDefaults`; a page's own win.
    */
   defaults?: Record<string, any>;
+  /** The plugin's built page snapshots (`src/server/pages/snapshots.json`); a page without a fitting one is applied. */
+  snapshots?: PluginPageSnapshots;
 };
 
-export type InstallPagesResult = { skipped?: string; created: string[]; kept: string[]; adopted: string[]; failed: { key: string; error: string }[] };
+/** A plugin's pages with the options they are installed with (each suite plugin's `pageSpecs()`). */
+export type PluginPages = { pages: SuitePageSpec[]; options: InstallPagesOptions };
+
+export type InstallPagesResult = {
+  skipped?: string;
+  created: string[];
+  /** Of the created pages, those inserted from their built snapshot rather than applied from the blueprint. */
+  fromSnapshot: string[];
+  kept: string[];
+  adopted: string[];
+  failed: { key: string; error: string }[];
+};
 
 const GROUP_KEY = 'group';
 const GROUP_TITLE = tt('Deputy duty performance', NS);
@@ -213,7 +228,7 @@ async function addCustomBlock(app: Application, tabSchemaUid: string, use: strin
  * Idempotent; safe to call from install, upgrade and afterEnable.
  */
 export async function installPages(app: Application, pages: SuitePageSpec[], options: InstallPagesOptions): Promise<InstallPagesResult> {
-  const result: InstallPagesResult = { created: [], kept: [], adopted: [], failed: [] };
+  const result: InstallPagesResult = { created: [], fromSnapshot: [], kept: [], adopted: [], failed: [] };
   const db = app.db;
   if (!flowSurfacesAction(app, 'applyBlueprint') || !db.hasCollection('desktopRoutes') || !db.hasCollection('flowModels')) {
     return { ...result, skipped: 'flowSurfaces is not available' };
@@ -236,10 +251,17 @@ export async function installPages(app: Application, pages: SuitePageSpec[], opt
       await placeBeforeFollowers(app, page.key, pages.slice(pages.indexOf(page) + 1).map((p) => p.key));
     } catch (error) {
       // One page the platform refuses must not stop the plugin's install: it is logged and retried next upgrade.
-      result.failed.push({ key: page.key, error: error.message });
-      app.logger?.error?.(`[deputy] page ${page.key} was not installed: ${error.message}`);
+      // Sequelize says which value clashed only in its `errors` list.
+      const details = (error.errors ?? []).map((e: any) => `${e.path}: ${e.message} (${e.value})`).join('; ');
+      result.failed.push({ key: page.key, error: details ? `${error.message}: ${details}` : error.message });
+      app.logger?.error?.(`[deputy] page ${page.key} was not installed: ${result.failed[result.failed.length - 1].error}`);
     }
   }
+  const applied = result.created.filter((key) => !result.fromSnapshot.includes(key));
+  app.logger?.info?.(`[deputy] pages of ${options.plugin}: ${result.fromSnapshot.length} from snapshots, ${applied.length} applied from blueprints`);
+  // A shipped snapshot that does not fit costs half a minute a page: say so (stale snapshots, a collection missing).
+  const stale = applied.filter((key) => options.snapshots?.pages?.[key]);
+  if (stale.length && snapshotsEnabled()) app.logger?.warn?.(`[deputy] page snapshots not used (they do not fit this instance): ${stale.join(', ')}`);
   return result;
 }
 
@@ -287,6 +309,54 @@ export function withoutMissingCollections(app: Application, blueprint: SuitePage
   return doc;
 }
 
+/** The applyBlueprint values of a page as this instance would apply them (collections present, locale, defaults). */
+function blueprintValues(app: Application, page: SuitePageSpec, groupId: number, options: InstallPagesOptions) {
+  const doc = localizeBlueprint(withoutMissingCollections(app, page.blueprint), options.plugin, options.locale);
+  return {
+    version: '1',
+    mode: 'create',
+    ...doc,
+    defaults: { ...doc.defaults, collections: { ...options.defaults, ...doc.defaults?.collections } },
+    navigation: { group: { routeId: groupId }, item: { title: doc.page.title, icon: doc.page.icon } },
+  };
+}
+
+/** The hash a snapshot of this page must carry to stand for it here (page-snapshots.ts). */
+export function pageHash(app: Application, page: SuitePageSpec, options: InstallPagesOptions) {
+  return pageInputHash(blueprintValues(app, page, 0, options), page.customBlocks);
+}
+
+/**
+ * Takes the snapshots of the installed pages of one plugin (`npm run build:pages`): the rows each page is made
+ * of, under the hash of the blueprint it was applied from.
+ */
+export async function capturePages(app: Application, pages: SuitePageSpec[], options: InstallPagesOptions): Promise<PluginPageSnapshots> {
+  const marks = app.db.getRepository('suitePages');
+  const snapshots: PluginPageSnapshots = { pages: {}, templates: {} };
+  for (const page of pages) {
+    const mark: any = await marks.findOne({ filter: { key: page.key } });
+    if (!mark) throw new Error(`page ${page.key} is not installed; a snapshot is taken of an installed page`);
+    const taken = await capturePageSnapshot(app, mark.get('routeId'), pageHash(app, page, options));
+    snapshots.pages[page.key] = taken.page;
+    for (const template of taken.templates) snapshots.templates[template.row.uid] = template;
+  }
+  return snapshots;
+}
+
+/** Applies the blueprint, then takes NocoBase's default buttons out and adds the custom blocks. */
+async function applyPageBlueprint(app: Application, page: SuitePageSpec, values: Record<string, any>) {
+  const routes = app.db.getRepository('desktopRoutes');
+  const applied = await callFlowSurfaces(app, 'applyBlueprint', values);
+  const route: any = await routes.findOne({ filter: { schemaUid: applied.target.pageSchemaUid } });
+  const tabs = await routes.find({ filter: { parentId: route.get('id') }, sort: ['sort'] });
+  for (const tab of tabs) await removeUndeclaredButtons(app, tab.get('schemaUid'));
+  for (const block of page.customBlocks ?? []) {
+    const tab = tabs[block.tab ?? 0];
+    await addCustomBlock(app, tab.get('schemaUid'), block.use, tab.get('schemaUid'), block.first);
+  }
+  return route;
+}
+
 async function installPage(
   app: Application,
   page: SuitePageSpec,
@@ -297,32 +367,28 @@ async function installPage(
 ) {
   const db = app.db;
   const marks = db.getRepository('suitePages');
-  {
-    const doc = localizeBlueprint(withoutMissingCollections(app, page.blueprint), options.plugin, options.locale);
-    const routes = db.getRepository('desktopRoutes');
-    // A page of this title already in our group (not recorded): adopt it as it is, never replace it.
-    let route: any = await routes.findOne({ filter: { type: 'flowPage', title: doc.page.title, parentId: groupId } });
-    if (route) {
-      result.adopted.push(page.key);
-    } else {
-      const applied = await callFlowSurfaces(app, 'applyBlueprint', {
-        version: '1',
-        mode: 'create',
-        ...doc,
-        defaults: { ...doc.defaults, collections: { ...options.defaults, ...doc.defaults?.collections } },
-        navigation: { group: { routeId: groupId }, item: { title: doc.page.title, icon: doc.page.icon } },
-      });
-      route = await routes.findOne({ filter: { schemaUid: applied.target.pageSchemaUid } });
-      const tabs = await routes.find({ filter: { parentId: route.get('id') }, sort: ['sort'] });
-      for (const tab of tabs) await removeUndeclaredButtons(app, tab.get('schemaUid'));
-      for (const block of page.customBlocks ?? []) {
-        const tab = tabs[block.tab ?? 0];
-        await addCustomBlock(app, tab.get('schemaUid'), block.use, tab.get('schemaUid'), block.first);
+  const routes = db.getRepository('desktopRoutes');
+  const values = blueprintValues(app, page, groupId, options);
+  // A page of this title already in our group (not recorded): adopt it as it is, never replace it.
+  let route: any = await routes.findOne({ filter: { type: 'flowPage', title: values.page.title, parentId: groupId } });
+  if (route) {
+    result.adopted.push(page.key);
+  } else {
+    const snapshot = options.snapshots?.pages?.[page.key];
+    const templates = options.snapshots?.templates;
+    if (snapshotFits(app, snapshot, pageInputHash(values, page.customBlocks), templates)) {
+      try {
+        route = await routes.findOne({ filterByTk: await insertPageSnapshot(app, snapshot, groupId, templates) });
+        result.fromSnapshot.push(page.key);
+      } catch (error) {
+        // The insert is one transaction: nothing of it stays, and the blueprint still builds the page.
+        app.logger?.warn?.(`[deputy] page ${page.key}: its snapshot could not be inserted (${error.message}); applying its blueprint`);
       }
-      result.created.push(page.key);
     }
-    const tree = await routeTree(app, route.get('id'));
-    await grantRoutes(app, [...new Set([...adminRoles, ...page.roles])], tree.map((r) => r.get('id')));
-    await marks.create({ values: { key: page.key, plugin: options.plugin, routeId: route.get('id'), schemaUid: route.get('schemaUid') } });
+    if (!route) route = await applyPageBlueprint(app, page, values);
+    result.created.push(page.key);
   }
+  const tree = await routeTree(app, route.get('id'));
+  await grantRoutes(app, [...new Set([...adminRoles, ...page.roles])], tree.map((r) => r.get('id')));
+  await marks.create({ values: { key: page.key, plugin: options.plugin, routeId: route.get('id'), schemaUid: route.get('schemaUid') } });
 }

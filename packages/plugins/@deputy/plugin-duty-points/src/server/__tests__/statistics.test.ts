@@ -1,4 +1,4 @@
-import { createSuiteServer, signedInAs } from '@deputy/app/src/testing';
+import { createSuiteServer, pagesWithoutSnapshot, recordRealAppPlugins, signedInAs } from '@deputy/app/src/testing';
 import { idNumber } from '../../../../plugin-pairing-aid/src/server/__tests__/setup';
 import { MockServer } from '@nocobase/test';
 import { generateFlowModelRdFromToken } from '@nocobase/utils';
@@ -21,12 +21,7 @@ describe('plugin-duty-points: 统计分析 over the whole suite', () => {
       ['client', 'flow-engine', 'ui-templates', 'data-visualization', 'action-bulk-update'],
     );
     // flowSurfaces offers chart blocks and bulk-update buttons once their plugins are recorded as enabled (as in a real install).
-    for (const name of ['data-visualization', 'action-bulk-update']) {
-      await app.db.getRepository('applicationPlugins').updateOrCreate({
-        filterKeys: ['name'],
-        values: { name, packageName: `@nocobase/plugin-${name}`, enabled: true, installed: true },
-      });
-    }
+    await recordRealAppPlugins(app);
     await (app.pm.get('@deputy/plugin-duty-points') as any).installPages();
 
     const admin = await signedInAs(app, 'stat-admin', ['npc-admin']);
@@ -127,6 +122,12 @@ describe('plugin-duty-points: 统计分析 over the whole suite', () => {
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     return res.body.data as any[];
   };
+
+  it('installs the suite’s pages from their built snapshots, 统计分析 with all seven charts included', () => {
+    for (const name of ['@deputy/plugin-deputies', '@deputy/plugin-duty-points', '@deputy/plugin-six-ones', '@deputy/plugin-pairing-aid']) {
+      expect([name, pagesWithoutSnapshot(app, name)]).toEqual([name, []]);
+    }
+  });
 
   it('shows the suite’s seven charts, the three over six-ones and pairing-aid included', async () => {
     const found = await charts();

@@ -1,4 +1,4 @@
-import { createSuiteServer, signedInAs } from '@deputy/app/src/testing';
+import { createSuiteServer, pagesWithoutSnapshot, signedInAs } from '@deputy/app/src/testing';
 import { MockServer } from '@nocobase/test';
 import enUS from '../../locale/en-US.json';
 import zhCN from '../../locale/zh-CN.json';
@@ -21,6 +21,10 @@ describe('plugin-pairing-aid: installed page', () => {
 
   afterAll(async () => {
     await app?.destroy();
+  });
+
+  it('installs its pages from their built snapshots (npm run build:pages when a page changed)', () => {
+    expect(pagesWithoutSnapshot(app, '@deputy/plugin-pairing-aid')).toEqual([]);
   });
 
   it('installs 1+N结对帮扶 with its tabs and the KPI block, once', async () => {

@@ -1,0 +1,45 @@
+import fs from 'fs';
+import path from 'path';
+import { capturePages, PluginPages } from '@deputy/plugin-deputies';
+import { createSuiteServer, recordRealAppPlugins } from '@deputy/app/src/testing';
+
+/**
+ * `npm run build:pages`: applies every page of the suite from its blueprint (DEPUTY_PAGE_SNAPSHOTS=off) in a
+ * real app and writes the rows each page is made of to `src/server/pages/snapshots.json` of its plugin
+ * (page-snapshots.ts). Run it after changing a page, its defaults, a collection a page shows, or NocoBase.
+ */
+const SUITE = ['@deputy/plugin-deputies', '@deputy/plugin-duty-points', '@deputy/plugin-pairing-aid', '@deputy/plugin-six-ones', '@deputy/plugin-public-voice'];
+const BUILT_INS = ['client', 'flow-engine', 'ui-templates', 'data-visualization', 'action-bulk-update'];
+const PLUGINS_DIR = path.resolve(__dirname, '../../../plugins/@deputy');
+
+describe('page snapshots', () => {
+  it('applies every page from its blueprint and writes its rows', async () => {
+    expect(process.env.DEPUTY_PAGE_SNAPSHOTS).toBe('off');
+    const app: any = await createSuiteServer(SUITE, BUILT_INS);
+    try {
+      // The pages the enable installed were built without the real app's plugins recorded: built again with them.
+      await recordRealAppPlugins(app);
+      // Everything those pages left: routes, models and the popup templates NocoBase saved from them.
+      for (const name of ['suitePages', 'desktopRoutes', 'flowModelTreePath', 'flowModels', 'flowModelTemplateUsages', 'flowModelTemplates']) {
+        await app.db.getCollection(name).model.destroy({ where: {}, hooks: false });
+      }
+      const withPages = SUITE.map((name) => app.pm.get(name)).filter((plugin) => typeof plugin.pageSpecs === 'function');
+      for (const plugin of withPages) {
+        const result = await plugin.installPages();
+        expect(result.failed).toEqual([]);
+        expect(result.created).toEqual((plugin.pageSpecs() as PluginPages).pages.map((p) => p.key));
+      }
+      for (const plugin of withPages) {
+        const { pages, options } = plugin.pageSpecs() as PluginPages;
+        const name = options.plugin;
+        const snapshots = await capturePages(app, pages, options);
+        const file = path.join(PLUGINS_DIR, name.replace('@deputy/', ''), 'src/server/pages/snapshots.json');
+        fs.writeFileSync(file, JSON.stringify(snapshots) + '\n');
+        const rows = Object.values(snapshots.pages).reduce((n, p) => n + p.flowModels.length, 0);
+        console.log(`[build:pages] ${name}: ${pages.length} pages, ${rows} flow models → ${path.relative(process.cwd(), file)}`);
+      }
+    } finally {
+      await app.destroy();
+    }
+  }, 3600000);
+});

@@ -1,0 +1,272 @@
+import { createHash } from 'crypto';
+import type { Transaction } from '@nocobase/database';
+import type { Application } from '@nocobase/server';
+import { uid } from '@nocobase/utils';
+
+/**
+ * Built page snapshots (#22). Creating a page through `flowSurfaces:applyBlueprint` costs about 30,000 SQL
+ * queries per page (5 minutes for the suite on a 2-core machine, most of a first start); the rows it leaves
+ * are always the same for the same blueprint on the same NocoBase version. `npm run build:pages` applies
+ * every page once and stores those rows here (`src/server/pages/snapshots.json` of each plugin); the
+ * installer inserts them with fresh uids and route ids in well under a second. A snapshot is used only when
+ * it was taken from exactly the blueprint the installer would apply now (its hash) on this NocoBase version;
+ * otherwise the installer applies the blueprint as before.
+ */
+
+/** The rows one page is made of, as applyBlueprint (and the installer's own touches) left them. */
+export type PageSnapshot = {
+  /** Hash of the applyBlueprint input and the custom blocks (pageInputHash). */
+  hash: string;
+  /** NocoBase version the rows were taken on: the flow model format is NocoBase's. */
+  nocobase: string;
+  route: Record<string, any>;
+  tabs: Record<string, any>[];
+  /** The page's uiSchemas shell(s) (FlowRoute), as getJsonSchema returns them. */
+  uiSchemas: Record<string, any>[];
+  flowModels: { uid: string; name: string | null; options: Record<string, any> }[];
+  treePaths: { ancestor: string; descendant: string; depth: number; async: boolean | null; type: string | null; sort: number | null }[];
+  /** Route ids of the page and its tabs when taken; written into the page model, replaced on insert. */
+  routeIds: (number | string)[];
+  /**
+   * Uids of the popup templates (ui-templates) the page's models use, kept once per plugin in
+   * `PluginPageSnapshots.templates`. NocoBase saves each default popup as a template and lets later pages — of
+   * any plugin — reuse it, so templates keep their uids: one that exists already is left as it is.
+   */
+  templates?: string[];
+  /** Which of the page's models use which template (flowModelTemplateUsages), for 模板 › 引用. */
+  templateUsages?: { templateUid: string; modelUid: string }[];
+};
+
+export type TemplateSnapshot = { row: Record<string, any>; flowModels: PageSnapshot['flowModels']; treePaths: PageSnapshot['treePaths'] };
+
+export type PluginPageSnapshots = { pages: Record<string, PageSnapshot>; templates?: Record<string, TemplateSnapshot> };
+
+/** Columns of a desktop route that describe it (everything but identity, position and audit). */
+const ROUTE_COLUMNS = ['title', 'tooltip', 'icon', 'schemaUid', 'menuSchemaUid', 'tabSchemaName', 'type', 'options', 'hideInMenu', 'enableTabs', 'enableHeader', 'displayTitle', 'hidden'];
+
+/** Off with DEPUTY_PAGE_SNAPSHOTS=off: every page is applied from its blueprint (how snapshots are built). */
+export const snapshotsEnabled = () => process.env.DEPUTY_PAGE_SNAPSHOTS !== 'off';
+
+const stable = (value: any): any => {
+  if (Array.isArray(value)) return value.map(stable);
+  if (value && typeof value === 'object') return Object.fromEntries(Object.keys(value).sort().map((k) => [k, stable(value[k])]));
+  return value;
+};
+
+/** Hash of what the installer would build: the applyBlueprint values (without the group's route id) and custom blocks. */
+export function pageInputHash(values: Record<string, any>, customBlocks: unknown[] = []) {
+  const { navigation, ...rest } = values;
+  const input = { ...rest, navigation: { item: navigation?.item }, customBlocks };
+  return createHash('sha256').update(JSON.stringify(stable(input))).digest('hex');
+}
+
+function flowRepo(app: Application): any {
+  return app.db.getRepository('flowModels');
+}
+
+const parseJson = (v: any) => (typeof v === 'string' ? JSON.parse(v) : v ?? {});
+
+/** The flow models at and under `roots`, with their tree paths. */
+async function readModels(app: Application, roots: string[]) {
+  const db = app.db;
+  const repo = flowRepo(app);
+  const treeTable = repo.flowModelTreePathTableName;
+  const [under]: any = await db.sequelize.query(repo.sqlAdapter(`SELECT DISTINCT descendant FROM ${treeTable} WHERE ancestor IN (:roots)`), {
+    replacements: { roots },
+  });
+  const uids = [...new Set([...roots, ...under.map((r: any) => r.descendant)])];
+  const [models]: any = await db.sequelize.query(repo.sqlAdapter(`SELECT uid, name, options FROM ${repo.flowModelsTableName} WHERE uid IN (:uids) ORDER BY uid`), {
+    replacements: { uids },
+  });
+  if (!models.length) return { flowModels: [], treePaths: [] };
+  const [paths]: any = await db.sequelize.query(
+    repo.sqlAdapter(`SELECT ancestor, descendant, depth, async, type, sort FROM ${treeTable} WHERE descendant IN (:uids) ORDER BY descendant, depth`),
+    { replacements: { uids: models.map((m: any) => m.uid) } },
+  );
+  return {
+    flowModels: models.map((m: any) => ({ uid: m.uid, name: m.name ?? null, options: parseJson(m.options) })) as PageSnapshot['flowModels'],
+    treePaths: paths.map((p: any) => ({ ...p, async: p.async == null ? null : !!p.async })) as PageSnapshot['treePaths'],
+  };
+}
+
+/** Template uids a set of models refers to (popups opened from a template). */
+function templateRefs(models: PageSnapshot['flowModels']) {
+  const refs = new Set<string>();
+  const walk = (v: any) => {
+    if (Array.isArray(v)) return v.forEach(walk);
+    if (!v || typeof v !== 'object') return;
+    for (const [k, x] of Object.entries(v)) {
+      if ((k === 'popupTemplateUid' || k === 'templateUid') && typeof x === 'string' && x) refs.add(x);
+      else walk(x);
+    }
+  };
+  models.forEach((m) => walk(m.options));
+  return refs;
+}
+
+/** The templates `models` use, and the templates those use, with their models. */
+async function readTemplates(app: Application, models: PageSnapshot['flowModels']) {
+  const repo = app.db.hasCollection('flowModelTemplates') ? app.db.getRepository('flowModelTemplates') : undefined;
+  const templates: TemplateSnapshot[] = [];
+  if (!repo) return templates;
+  const seen = new Set<string>();
+  let pending = [...templateRefs(models)];
+  while (pending.length) {
+    const next: string[] = [];
+    for (const templateUid of pending) {
+      if (seen.has(templateUid)) continue;
+      seen.add(templateUid);
+      const row: any = await repo.findOne({ filterByTk: templateUid });
+      if (!row) continue;
+      const { createdAt, updatedAt, ...values } = row.toJSON();
+      const own = await readModels(app, [values.targetUid].filter(Boolean));
+      templates.push({ row: values, ...own });
+      next.push(...templateRefs(own.flowModels));
+    }
+    pending = next;
+  }
+  return templates;
+}
+
+/** Reads the rows of an installed page (route `routeId`): routes, uiSchemas shell, flow models, tree paths, templates. */
+export async function capturePageSnapshot(app: Application, routeId: number | string, hash: string): Promise<{ page: PageSnapshot; templates: TemplateSnapshot[] }> {
+  const db = app.db;
+  const routes = db.getRepository('desktopRoutes');
+  const page: any = await routes.findOne({ filterByTk: routeId as any });
+  const tabs: any[] = await routes.find({ filter: { parentId: routeId }, sort: ['sort'] });
+  const pick = (r: any) => Object.fromEntries(ROUTE_COLUMNS.map((c) => [c, r.get(c) ?? null]));
+  const roots = [page.get('schemaUid'), ...tabs.map((t) => t.get('schemaUid'))].filter(Boolean);
+  const { flowModels, treePaths } = await readModels(app, roots);
+  const uiSchemas = [];
+  const shell = await db.getRepository('uiSchemas')?.findOne({ filterByTk: page.get('schemaUid') });
+  if (shell) uiSchemas.push(await (db.getRepository('uiSchemas') as any).getJsonSchema(page.get('schemaUid')));
+  const usages = db.hasCollection('flowModelTemplateUsages')
+    ? await db.getRepository('flowModelTemplateUsages').find({ filter: { modelUid: { $in: flowModels.map((m) => m.uid) } }, sort: ['modelUid', 'templateUid'] })
+    : [];
+  const templates = await readTemplates(app, flowModels);
+  const snapshot: PageSnapshot = {
+    hash,
+    nocobase: app.getVersion(),
+    route: pick(page),
+    tabs: tabs.map(pick),
+    uiSchemas,
+    flowModels,
+    treePaths,
+    routeIds: [page.get('id'), ...tabs.map((t) => t.get('id'))],
+    templates: templates.map((t) => t.row.uid),
+    templateUsages: usages.map((u: any) => ({ templateUid: u.get('templateUid'), modelUid: u.get('modelUid') })),
+  };
+  return { page: snapshot, templates };
+}
+
+/**
+ * Gives every uid of the snapshot a fresh one (inside strings too: layout rows and custom block uids contain
+ * them) and every old route id its new id, at any depth.
+ */
+function remap(value: any, uids: Map<string, string>, ids: Map<string, number | string>, pattern: RegExp): any {
+  if (typeof value === 'string') {
+    if (ids.has(value)) return String(ids.get(value));
+    return value.replace(pattern, (m) => uids.get(m) ?? m);
+  }
+  if (typeof value === 'number') return ids.has(String(value)) ? Number(ids.get(String(value))) : value;
+  if (Array.isArray(value)) return value.map((v) => remap(v, uids, ids, pattern));
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [remap(k, uids, ids, pattern), remap(v, uids, ids, pattern)]));
+  }
+  return value;
+}
+
+/** Raw multi-row inserts of flow models and their tree paths, as FlowModelRepository.insertNewSchema writes them. */
+async function insertModels(app: Application, models: PageSnapshot['flowModels'], paths: PageSnapshot['treePaths'], transaction: Transaction) {
+  const db = app.db;
+  const repo = flowRepo(app);
+  const chunks = <T>(list: T[], size = 200) => Array.from({ length: Math.ceil(list.length / size) }, (_, i) => list.slice(i * size, (i + 1) * size));
+  for (const batch of chunks(models)) {
+    await db.sequelize.query(repo.sqlAdapter(`INSERT INTO ${repo.flowModelsTableName} ("uid", "name", "options") VALUES ${batch.map(() => '(?)').join(',')}`), {
+      replacements: batch.map((m) => [m.uid, m.name, JSON.stringify(m.options)]),
+      type: 'INSERT' as any,
+      transaction,
+    });
+  }
+  for (const batch of chunks(paths)) {
+    await db.sequelize.query(
+      repo.sqlAdapter(`INSERT INTO ${repo.flowModelTreePathTableName} (ancestor, descendant, depth, type, async, sort) VALUES ${batch.map(() => '(?)').join(',')}`),
+      { replacements: batch.map((p) => [p.ancestor, p.descendant, p.depth, p.type, p.async, p.sort]), type: 'INSERT' as any, transaction },
+    );
+  }
+}
+
+let lastSort = 0;
+
+/** Can this snapshot stand for the page the installer is about to build? */
+export function snapshotFits(app: Application, snapshot: PageSnapshot | undefined, hash: string, templates: Record<string, TemplateSnapshot> = {}): snapshot is PageSnapshot {
+  if (!snapshot || !snapshotsEnabled() || snapshot.hash !== hash || snapshot.nocobase !== app.getVersion()) return false;
+  // Popups kept as templates need ui-templates (enabled in every standard install); without it, apply the blueprint.
+  if (!snapshot.templates?.length) return true;
+  return app.db.hasCollection('flowModelTemplates') && snapshot.templates.every((u) => !!templates[u]);
+}
+
+/** Inserts a page from its snapshot under `groupId`; returns the new page route's id. One transaction. */
+export async function insertPageSnapshot(app: Application, snapshot: PageSnapshot, groupId: number, templateRows: Record<string, TemplateSnapshot> = {}): Promise<number> {
+  const db = app.db;
+  const repo = flowRepo(app);
+  const uidMap = new Map<string, string>();
+  const add = (u: any) => typeof u === 'string' && u && !uidMap.has(u) && uidMap.set(u, uid());
+  for (const m of snapshot.flowModels) add(m.uid);
+  for (const r of [snapshot.route, ...snapshot.tabs]) [r.schemaUid, r.menuSchemaUid].forEach(add);
+  const walkUi = (s: any) => {
+    if (!s || typeof s !== 'object') return;
+    add(s['x-uid']);
+    Object.values(s.properties ?? {}).forEach(walkUi);
+  };
+  snapshot.uiSchemas.forEach(walkUi);
+  const escaped = [...uidMap.keys()].sort((a, b) => b.length - a.length).map((u) => u.replace(/[^A-Za-z0-9]/g, '\\$&'));
+  const pattern = new RegExp(escaped.join('|'), 'g');
+
+  return db.sequelize.transaction(async (transaction: Transaction) => {
+    const routes = db.getRepository('desktopRoutes');
+    const ids = new Map<string, number | string>();
+    const noIds = new Map<string, number | string>();
+    // Sort values as flowSurfaces gives them (time-based, so after the group's): a role's menu is built from a
+    // list sorted by `sort`, and a route listed before its parent is shown at the top level.
+    const sort = (lastSort = Math.max(Date.now() * 1000, lastSort + 1000));
+    const page: any = await routes.create({ values: { ...remap(snapshot.route, uidMap, noIds, pattern), parentId: groupId, sort }, transaction });
+    ids.set(String(snapshot.routeIds[0]), page.get('id'));
+    for (const [i, tab] of snapshot.tabs.entries()) {
+      const values = { ...remap(tab, uidMap, noIds, pattern), parentId: page.get('id'), sort: sort + 1 + i };
+      const created: any = await routes.create({ values, transaction });
+      ids.set(String(snapshot.routeIds[i + 1]), created.get('id'));
+    }
+    for (const schema of snapshot.uiSchemas) {
+      await (db.getRepository('uiSchemas') as any).insert(remap(schema, uidMap, ids, pattern), { transaction });
+    }
+    // plugin-client gives every new route a flow model of its own (uid = the route's schemaUid); the snapshot
+    // holds that model as applyBlueprint left it, so the fresh one makes way.
+    const routeUids = [snapshot.route, ...snapshot.tabs].map((r) => uidMap.get(r.schemaUid)).filter(Boolean);
+    if (routeUids.length) {
+      const where = { replacements: { uids: routeUids }, transaction };
+      await db.sequelize.query(repo.sqlAdapter(`DELETE FROM ${repo.flowModelTreePathTableName} WHERE descendant IN (:uids)`), where);
+      await db.sequelize.query(repo.sqlAdapter(`DELETE FROM ${repo.flowModelsTableName} WHERE uid IN (:uids)`), where);
+    }
+    await insertModels(app, snapshot.flowModels.map((m) => remap(m, uidMap, ids, pattern)), snapshot.treePaths.map((p) => ({ ...p, ancestor: uidMap.get(p.ancestor) ?? p.ancestor, descendant: uidMap.get(p.descendant) ?? p.descendant })), transaction);
+    // Templates keep their uids (other pages refer to them); one this instance has already stays as it is.
+    if (db.hasCollection('flowModelTemplates')) {
+      const templates = db.getRepository('flowModelTemplates');
+      for (const template of (snapshot.templates ?? []).map((u) => templateRows[u])) {
+        if (await templates.findOne({ filterByTk: template.row.uid, transaction })) continue;
+        const [have]: any = await db.sequelize.query(repo.sqlAdapter(`SELECT uid FROM ${repo.flowModelsTableName} WHERE uid IN (:uids)`), {
+          replacements: { uids: template.flowModels.map((m) => m.uid).concat('') },
+          transaction,
+        });
+        const existing = new Set(have.map((r: any) => r.uid));
+        await insertModels(app, template.flowModels.filter((m) => !existing.has(m.uid)), template.treePaths.filter((p) => !existing.has(p.descendant)), transaction);
+        await templates.create({ values: template.row, transaction });
+      }
+      const usages = db.getRepository('flowModelTemplateUsages');
+      for (const usage of snapshot.templateUsages ?? []) {
+        await usages.create({ values: { uid: uid(), templateUid: usage.templateUid, modelUid: uidMap.get(usage.modelUid) ?? usage.modelUid }, transaction });
+      }
+    }
+    return page.get('id');
+  });
+}

@@ -1,0 +1,33 @@
+#!/usr/bin/env node
+/**
+ * `npm run build:pages`: rebuilds the page snapshots of the suite's plugins (plugin-deputies
+ * services/page-snapshots.ts) in a real app on in-memory SQLite. Takes a few minutes: it applies every
+ * page's blueprint, the cost the snapshots save at install.
+ */
+'use strict';
+const path = require('path');
+const { spawnSync } = require('child_process');
+
+const ROOT = path.resolve(__dirname, '..');
+const started = Date.now();
+const r = spawnSync(
+  process.execPath,
+  // The file first: @nocobase/test's config takes the first plain argument as the file to run.
+  [require.resolve('vitest/vitest.mjs', { paths: [ROOT] }), '--run', 'packages/app/src/page-snapshots/build-snapshots.build.ts', '--config', 'scripts/page-snapshots.vitest.config.mts'],
+  {
+    cwd: ROOT,
+    stdio: 'inherit',
+    env: {
+      ...process.env,
+      TEST_ENV: 'server-side',
+      NODE_ENV: 'test',
+      APP_ENV_PATH: '.env.test',
+      LOGGER_LEVEL: 'error',
+      DB_DIALECT: 'sqlite',
+      DB_STORAGE: ':memory:',
+      DEPUTY_PAGE_SNAPSHOTS: 'off',
+    },
+  },
+);
+console.log(`[build:pages] ${r.status === 0 ? 'done' : 'FAILED'} in ${Math.round((Date.now() - started) / 1000)} s`);
+process.exit(r.status ?? 1);
