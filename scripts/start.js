@@ -69,14 +69,18 @@ async function main() {
     const fingerprintFile = path.join(storageRoot, '.deputy-suite-build');
     if (state !== 'ready' || reinstall) {
       log(`installing NocoBase (${suite.lang}) — the first run takes about a minute ...`);
+      const installStarted = Date.now();
       await nocobase(['install', '--lang', suite.lang, ...(reinstall ? ['-f'] : [])], childEnv);
+      log(`NocoBase installed in ${Math.round((Date.now() - installStarted) / 1000)} s`);
       fs.rmSync(fingerprintFile, { force: true });
     }
     const enabled = await db.enabledPlugins(env);
     const missing = [...suite.builtInPlugins, ...suite.suitePlugins].filter((p) => !enabled.includes(p));
     if (missing.length) {
       log(`enabling ${missing.join(', ')} ...`);
+      const enableStarted = Date.now();
       await nocobase(['pm', 'enable', ...missing], childEnv);
+      log(`enabled in ${Math.round((Date.now() - enableStarted) / 1000)} s (the suite's pages come from their built snapshots)`);
     }
     // A changed build may add collections or fields: let NocoBase sync and run migrations once.
     const fingerprint = buildFingerprint();
