@@ -16,7 +16,8 @@ describe('plugin-deputies: installed pages', () => {
   const t = (key: string) => `{{t(${JSON.stringify(key)}, { ns: "@deputy/plugin-deputies" })}}`;
 
   beforeAll(async () => {
-    app = await createSuiteServer(['@deputy/plugin-deputies'], ['client', 'flow-engine', 'ui-templates']);
+    // ui-layout: a real install shows a route only in the layouts it is attached to.
+    app = await createSuiteServer(['@deputy/plugin-deputies'], ['client', 'flow-engine', 'ui-templates', 'ui-layout']);
   });
 
   afterAll(async () => {

@@ -237,6 +237,15 @@ export async function insertPageSnapshot(app: Application, snapshot: PageSnapsho
       const created: any = await routes.create({ values, transaction });
       ids.set(String(snapshot.routeIds[i + 1]), created.get('id'));
     }
+    // plugin-ui-layout shows a route only in the layouts it is attached to: the page and its tabs join the
+    // layouts of the menu group, as flowSurfaces attaches them to their parent's.
+    if (db.hasCollection('desktopRoutesUiLayouts')) {
+      const layouts = db.getModel('desktopRoutesUiLayouts');
+      const ofGroup: any[] = await layouts.findAll({ where: { desktopRouteId: groupId }, transaction, raw: true });
+      const routeIds = [...ids.values()];
+      const rows = ofGroup.flatMap((l) => routeIds.map((desktopRouteId) => ({ desktopRouteId, uiLayoutUid: l.uiLayoutUid })));
+      if (rows.length) await layouts.bulkCreate(rows, { transaction });
+    }
     for (const schema of snapshot.uiSchemas) {
       await (db.getRepository('uiSchemas') as any).insert(remap(schema, uidMap, ids, pattern), { transaction });
     }

@@ -15,7 +15,7 @@ describe('plugin-duty-points: installed pages', () => {
   const t = (key: string, ns = '@deputy/plugin-duty-points') => `{{t(${JSON.stringify(key)}, { ns: ${JSON.stringify(ns)} })}}`;
 
   beforeAll(async () => {
-    app = await createSuiteServer(['@deputy/plugin-deputies', '@deputy/plugin-duty-points'], ['client', 'flow-engine', 'ui-templates', 'data-visualization', 'action-bulk-update']);
+    app = await createSuiteServer(['@deputy/plugin-deputies', '@deputy/plugin-duty-points'], ['client', 'flow-engine', 'ui-templates', 'ui-layout', 'data-visualization', 'action-bulk-update']);
     // flowSurfaces offers chart blocks and bulk-update buttons when their plugins are recorded as enabled, as in a real install
     // (the mock server loads it without that record); then the plugin installs its pages as on upgrade.
     await recordRealAppPlugins(app);

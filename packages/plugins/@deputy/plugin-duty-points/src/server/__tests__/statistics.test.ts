@@ -18,7 +18,7 @@ describe('plugin-duty-points: 统计分析 over the whole suite', () => {
   beforeAll(async () => {
     app = await createSuiteServer(
       ['@deputy/plugin-deputies', '@deputy/plugin-duty-points', '@deputy/plugin-six-ones', '@deputy/plugin-pairing-aid'],
-      ['client', 'flow-engine', 'ui-templates', 'data-visualization', 'action-bulk-update'],
+      ['client', 'flow-engine', 'ui-templates', 'ui-layout', 'data-visualization', 'action-bulk-update'],
     );
     // flowSurfaces offers chart blocks and bulk-update buttons once their plugins are recorded as enabled (as in a real install).
     await recordRealAppPlugins(app);

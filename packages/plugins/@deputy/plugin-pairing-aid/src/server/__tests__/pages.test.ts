@@ -16,7 +16,7 @@ describe('plugin-pairing-aid: installed page', () => {
   const routes = () => app.db.getRepository('desktopRoutes');
 
   beforeAll(async () => {
-    app = await createSuiteServer(['@deputy/plugin-deputies', '@deputy/plugin-pairing-aid'], ['client', 'flow-engine', 'ui-templates']);
+    app = await createSuiteServer(['@deputy/plugin-deputies', '@deputy/plugin-pairing-aid'], ['client', 'flow-engine', 'ui-templates', 'ui-layout']);
   });
 
   afterAll(async () => {

@@ -15,7 +15,7 @@ describe('plugin-six-ones: installed pages', () => {
   const routes = () => app.db.getRepository('desktopRoutes');
 
   beforeAll(async () => {
-    app = await createSuiteServer(['@deputy/plugin-deputies', '@deputy/plugin-duty-points', '@deputy/plugin-six-ones'], ['client', 'flow-engine', 'ui-templates']);
+    app = await createSuiteServer(['@deputy/plugin-deputies', '@deputy/plugin-duty-points', '@deputy/plugin-six-ones'], ['client', 'flow-engine', 'ui-templates', 'ui-layout']);
   });
 
   afterAll(async () => {
