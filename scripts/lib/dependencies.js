@@ -18,10 +18,12 @@ function ensureDependencies(root, log) {
   if (present && fs.existsSync(stamp) && fs.readFileSync(stamp, 'utf8') === hash) return false;
   const command = present ? 'install' : 'ci';
   log(`installing npm dependencies (npm ${command}; the first time takes about 5 minutes) ...`);
+  const started = Date.now();
   const r = spawnSync('npm', [command, '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit' });
   if (r.status !== 0) {
     throw new Error(`npm ${command} failed (exit ${r.status}); check the network access to the npm registry and run it again`);
   }
+  log(`npm dependencies installed in ${Math.round((Date.now() - started) / 1000)} s`);
   fs.writeFileSync(stamp, hash);
   return true;
 }
