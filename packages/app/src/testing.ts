@@ -4,6 +4,7 @@
  */
 import { pageHash, PluginPages } from '@deputy/plugin-deputies';
 import { createMockServer, MockServer } from '@nocobase/test';
+import type { Http } from './security/permissions-matrix';
 
 /** Built-in NocoBase plugins every suite test app needs (order matters: dependencies first). */
 export const BASE_PLUGINS = [
@@ -54,4 +55,29 @@ export async function recordRealAppPlugins(app: MockServer) {
 export function pagesWithoutSnapshot(app: MockServer, pluginName: string): string[] {
   const { pages, options } = (app.pm.get(pluginName) as any).pageSpecs() as PluginPages;
   return pages.filter((page) => options.snapshots?.pages?.[page.key]?.hash !== pageHash(app, page, options)).map((page) => page.key);
+}
+
+/** Every plugin of the suite, as the permissions matrix and the attack generator boot them. */
+export const SUITE_PLUGINS = ['@deputy/plugin-deputies', '@deputy/plugin-duty-points', '@deputy/plugin-six-ones', '@deputy/plugin-pairing-aid', '@deputy/plugin-public-voice'];
+
+/**
+ * The whole suite without the workflow plugins (on SQLite their asynchronous runs collide with the writes of the
+ * matrix and the attacks; the browser stage runs the matrix on the started app, workflows included), with an
+ * administrator of the jurisdiction to sign in as.
+ */
+export async function createWholeSuiteServer(admin: { username: string; password: string }) {
+  const app = await createSuiteServer(SUITE_PLUGINS);
+  await app.db.getRepository('users').create({ values: { ...admin, nickname: '人大管理员', roles: ['npc-admin'] } });
+  return app;
+}
+
+/** The HTTP API of a test app as the security runners call it (`Http` of security/permissions-matrix.ts). */
+export function agentHttp(app: MockServer, locale: string): Http {
+  return async (method, url, body, token) => {
+    let req = method === 'GET' ? app.agent().get(url) : app.agent().post(url);
+    req = req.set('X-Authenticator', 'basic').set('X-Locale', locale);
+    if (token) req = req.set('Authorization', `Bearer ${token}`);
+    const res = method === 'GET' ? await req : await req.send((body ?? {}) as object);
+    return { status: res.status, body: res.body };
+  };
 }

@@ -2,7 +2,7 @@ import { createUserProvider, parseJsonTemplate } from '@nocobase/acl';
 import { MockServer } from '@nocobase/test';
 import fs from 'fs';
 import { QueryTypes } from 'sequelize';
-import { createSuiteServer } from '../testing';
+import { agentHttp, createWholeSuiteServer } from '../testing';
 import { AttackEnv, Attacker, AttackGenerator, CollectionDef, formatReport, groupFailures, Row, Schema, Snapshot } from '../security/attack-generator';
 import { buildWorld, Http } from '../security/permissions-matrix';
 
@@ -211,9 +211,7 @@ describe('adversarial attacks (issue #15): every role × every suite collection'
   let app: MockServer;
 
   beforeAll(async () => {
-    // As in the permissions matrix: without the workflow plugins (their asynchronous runs collide on SQLite).
-    app = await createSuiteServer(['@deputy/plugin-deputies', '@deputy/plugin-duty-points', '@deputy/plugin-six-ones', '@deputy/plugin-pairing-aid', '@deputy/plugin-public-voice']);
-    await app.db.getRepository('users').create({ values: { username: 'attack-admin', nickname: '人大管理员', password: 'Attack-Admin-1', roles: ['npc-admin'] } });
+    app = await createWholeSuiteServer({ username: 'attack-admin', password: 'Attack-Admin-1' });
   });
 
   afterAll(async () => {
@@ -221,13 +219,7 @@ describe('adversarial attacks (issue #15): every role × every suite collection'
   });
 
   it('lets no role write, link or read anything outside its reach', async () => {
-    const http: Http = async (method, url, body, token) => {
-      let req = method === 'GET' ? app.agent().get(url) : app.agent().post(url);
-      req = req.set('X-Authenticator', 'basic').set('X-Locale', 'en-US');
-      if (token) req = req.set('Authorization', `Bearer ${token}`);
-      const res = method === 'GET' ? await req : await req.send((body ?? {}) as object);
-      return { status: res.status, body: res.body };
-    };
+    const http = agentHttp(app, 'en-US');
     const t0 = Date.now();
     const world = await buildWorld(http, 'attack-admin', 'Attack-Admin-1');
     const db = app.db;

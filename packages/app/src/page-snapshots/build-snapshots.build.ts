@@ -1,14 +1,13 @@
 import fs from 'fs';
 import path from 'path';
 import { capturePages, PluginPages } from '@deputy/plugin-deputies';
-import { createSuiteServer, recordRealAppPlugins } from '@deputy/app/src/testing';
+import { createSuiteServer, recordRealAppPlugins, SUITE_PLUGINS as SUITE } from '@deputy/app/src/testing';
 
 /**
  * `npm run build:pages`: applies every page of the suite from its blueprint (DEPUTY_PAGE_SNAPSHOTS=off) in a
  * real app and writes the rows each page is made of to `src/server/pages/snapshots.json` of its plugin
  * (page-snapshots.ts). Run it after changing a page, its defaults, a collection a page shows, or NocoBase.
  */
-const SUITE = ['@deputy/plugin-deputies', '@deputy/plugin-duty-points', '@deputy/plugin-pairing-aid', '@deputy/plugin-six-ones', '@deputy/plugin-public-voice'];
 const BUILT_INS = ['client', 'flow-engine', 'ui-templates', 'data-visualization', 'action-bulk-update'];
 const PLUGINS_DIR = path.resolve(__dirname, '../../../plugins/@deputy');
 
