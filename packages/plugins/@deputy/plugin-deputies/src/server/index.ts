@@ -23,5 +23,6 @@ export type { ResourceSpec, ScopeSpec } from './services/role-defaults';
 export { capturePages, installPages, localizeBlueprint, localizeDefaults, pageHash } from './services/page-installer';
 export type { InstallPagesOptions, InstallPagesResult, PluginPages, SuitePageSpec } from './services/page-installer';
 export type { PluginPageSnapshots } from './services/page-snapshots';
+export type { DemoAccount, DemoDeputy, DemoPart, DemoStation, DemoTown } from './demo/demo-town';
 export { DEPUTY_COLLECTIONS, deputyPageDefaults, PluginDeputiesServer } from './plugin';
 export { default } from './plugin';

@@ -3,6 +3,7 @@ import { Plugin } from '@nocobase/server';
 import enUS from '../locale/en-US.json';
 import zhCN from '../locale/zh-CN.json';
 import { registerDeputyActions } from './actions/deputy-actions';
+import { registerDemoLoad } from './demo/demo-load';
 import { NS } from './field-builders';
 import { protectFromDeletion, registerInCollectionManager } from './services/collection-registration';
 import { auditChanges } from './services/audit-trail';
@@ -57,6 +58,7 @@ export class PluginDeputiesServer extends Plugin {
     answerMalformedRequests(this.app);
     declareReadActions(['deputies:me']);
     registerDeputyActions(this.app, NS);
+    registerDemoLoad(this.app);
     protectSignIn(this.app, NS);
     translateFieldErrors(this.app);
     validateFields(this.app, this.db, DEPUTY_COLLECTIONS.filter((n) => !['auditTrail', 'reminderLog'].includes(n)), { 'liaisonStations.receptionDays': daysOfMonth });
