@@ -40,6 +40,8 @@ export function registerDemoLoad(app: Application) {
             return ctx.throw(400, ctx.t('This instance already holds data: the demo town loads only into an empty suite', { ns: NS }));
           }
         }
+        // A subset of the suite's plugins (their package names), for trying one plugin's part.
+        const only: string[] | undefined = Array.isArray(ctx.action.params.values?.only) ? ctx.action.params.values.only : undefined;
         const progress: string[] = [];
         status = { state: 'running', progress };
         const started = Date.now();
@@ -52,6 +54,7 @@ export function registerDemoLoad(app: Application) {
         (async () => {
           await loadDeputiesDemo(town);
           for (const plugin of app.pm.getPlugins().values()) {
+            if (only && !only.includes(plugin.name)) continue;
             if (plugin.enabled && typeof (plugin as unknown as DemoPart).loadDemo === 'function') {
               await (plugin as unknown as DemoPart).loadDemo(town);
             }
