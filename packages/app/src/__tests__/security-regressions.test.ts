@@ -69,6 +69,31 @@ describe('security regressions (issue #15: the attacks of "Why now")', () => {
     return res.body.data as { id: number; url: string; filename: string };
   }
 
+  /**
+   * The URL NocoBase 2.2 gives a file: by id (attachments:getFile, then a redirect to its stored name). The
+   * stored-name URL itself (/storage/uploads/…) is checked by NocoBase against the API path of a started app,
+   * which the test app does not have: e2e/file-access.e2e.ts fetches both from the started app.
+   */
+  const fileUrls = (file: { id: number; filename: string }) => [`/files/main/main/attachments/${file.id}${file.filename.slice(file.filename.lastIndexOf('.'))}`];
+  /** GET as a browser would: following redirects, with the caller's token. */
+  async function fetchFile(url: string, token?: string) {
+    for (let hop = 0; hop < 4; hop++) {
+      let req = app.agent().get(encodeURI(decodeURI(url))).buffer(true).parse((res, cb) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => cb(null, Buffer.concat(chunks)));
+      });
+      if (token) req = req.set('Authorization', `Bearer ${token}`);
+      const res = await req;
+      if (res.status >= 300 && res.status < 400 && res.headers.location) {
+        url = new URL(res.headers.location, 'http://localhost').pathname + (new URL(res.headers.location, 'http://localhost').search || '');
+        continue;
+      }
+      return { status: res.status, body: Buffer.isBuffer(res.body) ? res.body : Buffer.alloc(0) };
+    }
+    throw new Error(`${url}: too many redirects`);
+  }
+
   /** Everything in the database that the viewer may not read: values, searched in the whole answer. */
   async function secretsFor(viewer: Viewer) {
     const values = new Map<string, string>();
@@ -635,9 +660,30 @@ describe('security regressions (issue #15: the attacks of "Why now")', () => {
       const res = await http('GET', url, undefined, tok().deputyA);
       p.check(!ok(res.status) || !JSON.stringify(res.body).includes(foreign.filename), `GET ${url}: deputy A reads the other user's upload`);
     }
-    if (foreign.url?.startsWith('/')) {
-      const download = await app.agent().get(foreign.url).set('Authorization', `Bearer ${tok().deputyA}`);
-      p.check(download.status !== 200 || !Buffer.from(download.body ?? '').equals(PNG), `GET ${foreign.url}: deputy A downloads the other user's upload`);
+    // Its uploader fetches it (control), by id and by stored name; deputy A by neither.
+    for (const url of fileUrls(foreign)) {
+      const mine = await fetchFile(url, tok().deputyB);
+      p.check(mine.status === 200 && mine.body.equals(PNG), `control: deputy B fetches its own upload at ${url}: ${mine.status}`);
+      const theirs = await fetchFile(url, tok().deputyA);
+      p.check(theirs.status === 404 && !theirs.body.equals(PNG), `GET ${url}: deputy A downloads the other user's upload (${theirs.status})`);
+    }
+    p.done();
+  });
+
+  it('8b. a file on a duty record is fetched by who may read the record (its deputy, its station, administrators), by nobody else', async () => {
+    const p = collector();
+    const photo = await upload(tok().deputyA, '甲代表的佐证.png');
+    const record = await http('POST', '/dutyRecords:create', { itemId: w.ids.item, date: '2024-08-05', evidence: [{ id: photo.id }] }, tok().deputyA);
+    p.check(ok(record.status) && (await evidenceIds(record.body.data.id)).includes(photo.id), `control: the evidence is attached: ${brief(record)}`);
+    for (const url of fileUrls(photo)) {
+      for (const who of ['deputyA', 'staffA', 'admin']) {
+        const res = await fetchFile(url, tok()[who]);
+        p.check(res.status === 200 && res.body.equals(PNG), `${who} may read the record and fetches its evidence at ${url}: ${res.status}`);
+      }
+      for (const who of ['deputyB', 'staffB', 'anonymous']) {
+        const res = await fetchFile(url, tok()[who]);
+        p.check(res.status !== 200 && !res.body.equals(PNG), `${who} may not read the record but fetched its evidence at ${url}: ${res.status}`);
+      }
     }
     p.done();
   });

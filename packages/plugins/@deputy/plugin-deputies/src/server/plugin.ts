@@ -13,6 +13,7 @@ import { declareReadActions, registerDeputyWriteGuard } from './services/deputy-
 import { answerMalformedRequests } from './security/malformed-requests';
 import { registerReadGuard } from './security/read-guard';
 import { registerWriteGuard } from './security/write-guard';
+import { guardFileAccess } from './security/file-access';
 import { Notifier } from './services/notifier';
 import { translateFieldErrors } from './services/field-error-messages';
 import { daysOfMonth, validateFields } from './services/field-validation';
@@ -55,6 +56,7 @@ export class PluginDeputiesServer extends Plugin {
     // What every request to a suite collection obeys, whoever calls (README, Security).
     registerReadGuard(this.app);
     registerWriteGuard(this.app);
+    guardFileAccess(this.app);
     answerMalformedRequests(this.app);
     declareReadActions(['deputies:me']);
     registerDeputyActions(this.app, NS);
