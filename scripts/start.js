@@ -6,6 +6,7 @@
  *
  * Options: --reinstall  wipe the configured database and install again (asks for nothing: be sure)
  *          --prepare-only  do everything but serving (used by the browser tests and CI)
+ *          --demo  once the app answers, load the demo town (an empty suite only; `npm run demo`)
  */
 'use strict';
 
@@ -19,6 +20,7 @@ const ROOT = path.resolve(__dirname, '..');
 const args = process.argv.slice(2);
 const reinstall = args.includes('--reinstall');
 const prepareOnly = args.includes('--prepare-only');
+const demo = args.includes('--demo');
 const log = (msg) => console.log(`[deputy] ${msg}`);
 
 async function main() {
@@ -100,7 +102,14 @@ async function main() {
     let stopRequested = false;
     const onStop = () => (stopRequested = true);
     process.once('SIGINT', onStop).once('SIGTERM', onStop);
-    const code = await nocobase(['start', '--launch-mode', 'direct'], childEnv, { forwardSignals: true });
+    // The demo's actions exist only in a run started with --demo (deputyDemo:load, plugin-deputies/demo).
+    const serving = nocobase(['start', '--launch-mode', 'direct'], demo ? { ...childEnv, DEPUTY_DEMO: 'on' } : childEnv, { forwardSignals: true });
+    if (demo) {
+      require('./lib/demo')
+        .loadDemo(`http://127.0.0.1:${port}`, env, serving, log)
+        .catch((err) => log(`the demo town was not loaded: ${err.message}`));
+    }
+    const code = await serving;
     if (stopRequested) log('stopped');
     else {
       log(`the app exited with code ${code}; see the messages above`);
