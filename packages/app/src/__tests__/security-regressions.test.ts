@@ -688,6 +688,20 @@ describe('security regressions (issue #15: the attacks of "Why now")', () => {
     p.done();
   });
 
+  it('8c. a custom action’s answer keeps its own record and prunes what the record carries along: deputies:me shows the deputy its phone, not its station head’s user id or the station’s QR token', async () => {
+    const p = collector();
+    const me = await http('GET', '/deputies:me', undefined, tok().deputyA);
+    p.check(ok(me.status) && me.body.data?.id === w.ids.deputyA, `control: deputies:me answers deputy A's record: ${brief(me)}`);
+    const own = (await row('deputies', w.ids.deputyA)) as any;
+    p.check(me.body.data?.phone === own.phone, 'deputies:me lost the deputy’s own phone (a chosen record keeps its values)');
+    const station = me.body.data?.station ?? {};
+    p.check(station.name, `deputies:me lost the station's name: ${JSON.stringify(station)}`);
+    for (const hidden of ['headId', 'qrToken', 'staff', 'head']) p.check(!(hidden in station), `deputies:me shows the station's ${hidden}: ${JSON.stringify(station)}`);
+    // Its own user id and QR token are the deputy's to see; nobody else's value may appear.
+    await checkNoLeak(p, 'deputies:me answer', me.body, deputyViewer('A'), ['userId', 'qrToken']);
+    p.done();
+  });
+
   it('9. station staff cannot change the evidence of an approved record (dutyRecords:update {evidence}, dutyRecords/ID/evidence:add|remove|set)', async () => {
     const p = collector();
     const first = await upload(tok().staffA, '原始佐证.png');

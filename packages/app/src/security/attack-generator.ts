@@ -305,6 +305,8 @@ export type Attack = {
   expand?: () => Attack[];
   /** Class E: the answer holds attachments; each must be the caller's or on a record it may read. */
   fileCheck?: boolean;
+  /** Class E: the call fetches this file (attachments:getFile, the action behind /files/… URLs). */
+  fileFetch?: string;
   /** Class D: the route's source row is one the role may not view (nothing may come back through it). */
   sourceHidden?: boolean;
   write: WriteContext;
@@ -871,6 +873,8 @@ export class AttackGenerator {
       attacks.push({ ...this.read('E', a, 'attachments', 'attachments:list', '/attachments:list?pageSize=200', 'attachments'), fileCheck: true });
       for (const att of this.env.attachments.filter((x) => x.ownerUserId !== a.userId)) {
         attacks.push({ ...this.read('E', a, 'attachments', `attachments:get ${att.label}`, `/attachments:get?filterByTk=${att.id}`, 'attachments'), fileCheck: true });
+        // The file itself: NocoBase answers a granted fetch with a redirect to the stored file.
+        attacks.push({ ...this.read('E', a, 'attachments', `attachments:getFile ${att.label}`, `/attachments:getFile?filterByTk=${att.id}`, 'attachments'), fileFetch: String(att.id) });
       }
     }
     // Coverage: every role × collection × association has at least one attack of classes A, B and D.
@@ -1206,6 +1210,14 @@ export class AttackGenerator {
         for (const [reason, cause] of leaks) {
           reasons.push(`answer shows ${reason}`);
           causes.push(`${attack.cls}: ${cause}`);
+        }
+      }
+      // A fetch granted (the file, or the redirect to it) must be of a file the role may see.
+      if (attack.fileFetch && res.status < 400) {
+        const id = attack.fileFetch;
+        if (!(await this.fileReadable(attack.attacker, id, before)) && !(await this.inScope(attack.attacker, 'attachments', 'view', id))) {
+          reasons.push(`fetched attachment ${id} (answer ${res.status}): not the caller's upload, on no record it may read`);
+          causes.push('E: fetches files that are not the caller’s, on no record it may read');
         }
       }
       // (b) the database before and after.

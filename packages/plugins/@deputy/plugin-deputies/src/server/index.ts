@@ -5,6 +5,7 @@ export { afterLock, lockRow } from './services/row-locks';
 export { ConcurrencyGate, connectionBudget, connectionPoolMax, GateBusyError } from './services/connection-gate';
 export { declareReadActions } from './services/deputy-write-guard';
 export { isSuiteCollection, RequestPermissions } from './security/permissions';
+export { defineSuiteResource } from './security/read-guard';
 export { ADMIN_ROLES } from './services/administrators';
 export { CallerReach, isAdministrator, isStationStaff, myDeputy, myStationIds } from './security/reach';
 export { protectFromDeletion, registerInCollectionManager } from './services/collection-registration';

@@ -1,5 +1,6 @@
 import type { Application } from '@nocobase/server';
 import { NS } from '../field-builders';
+import { defineSuiteResource } from '../security/read-guard';
 import { loadDeputiesDemo } from './deputies-demo';
 import { DemoAccount, DemoPart, newDemoTown } from './demo-town';
 
@@ -24,7 +25,7 @@ export function registerDemoLoad(app: Application) {
   const rootOnly = (ctx: any) => {
     if (ctx.state.currentRole !== 'root') ctx.throw(403, ctx.t('Only the root user can load the demo town', { ns: NS }));
   };
-  app.resourceManager.define({
+  defineSuiteResource(app, {
     name: 'deputyDemo',
     actions: {
       async status(ctx: any, next) {

@@ -128,7 +128,12 @@ class AnswerFilter {
     }
   }
 
-  async apply(rows: any[], root: any) {
+  /**
+   * `chosen`: rows a custom action chose to answer with (the deputy's own record of deputies:me, the record a
+   * sign-in filed). Their own values stay, except hidden ones (passwords, keyed hashes); what they carry
+   * along — appended associations — obeys the caller's permissions as in a list.
+   */
+  async apply(rows: any[], root: any, chosen = false) {
     const plain = rows.map((r) => (r && typeof r.toJSON === 'function' ? r.toJSON() : r));
     for (const row of plain) {
       for (const [key, v] of Object.entries(row ?? {})) {
@@ -142,7 +147,28 @@ class AnswerFilter {
     await this.grantOf(root.name);
     const perms = RequestPermissions.of(this.ctx);
     for (const [name, keys] of this.scoped) this.allowed.set(name, await perms.keysInScope(name, 'view', [...keys]));
-    return plain.map((row) => this.cleanRow(row, root, true));
+    return plain.map((row) => (chosen ? this.cleanChosen(row, root) : this.cleanRow(row, root, true)));
+  }
+
+  private cleanChosen(row: any, collection: any) {
+    if (!row || typeof row !== 'object') return row;
+    const out: Record<string, any> = {};
+    for (const [key, value] of Object.entries(row)) {
+      const field = collection.getField(key);
+      if (field?.type === 'password' || field?.options?.hidden) continue;
+      if (!isAssociation(field) || value === null || value === undefined) {
+        out[key] = value;
+        continue;
+      }
+      const target = targetOf(this.ctx.db, field);
+      if (!target) continue;
+      if (Array.isArray(value)) out[key] = value.map((v) => this.cleanRow(v, target)).filter((v) => v !== undefined);
+      else {
+        const cleaned = this.cleanRow(value, target);
+        out[key] = cleaned === undefined ? null : cleaned;
+      }
+    }
+    return out;
   }
 
   private cleanRow(row: any, collection: any, isRootRow = false): any {
@@ -190,11 +216,33 @@ class AnswerFilter {
   }
 }
 
+/** Resources the suite defines besides its collections (public board, KPIs, statistics…): `defineSuiteResource`. */
+const SUITE_RESOURCES = new Set<string>();
+
+/** Defines a suite resource that is not a collection; the records its actions answer with are pruned like lists'. */
+export function defineSuiteResource(app: Application, options: { name: string; actions: Record<string, any> }) {
+  SUITE_RESOURCES.add(options.name);
+  app.resourceManager.define(options);
+}
+
+/** Database records anywhere in a custom action's answer, pruned as chosen rows of their collections. */
+async function pruneRecords(ctx: any, value: any, filter: AnswerFilter, depth = 0): Promise<any> {
+  if (!value || typeof value !== 'object' || Buffer.isBuffer(value) || depth > 5) return value;
+  const collection = (value.constructor as any)?.collection;
+  if (collection && typeof value.toJSON === 'function') return (await filter.apply([value], collection, true))[0];
+  if (Array.isArray(value)) return Promise.all(value.map((v) => pruneRecords(ctx, v, filter, depth + 1)));
+  if (Object.getPrototypeOf(value) !== Object.prototype) return value;
+  const out: Record<string, any> = {};
+  for (const [k, v] of Object.entries(value)) out[k] = await pruneRecords(ctx, v, filter, depth + 1);
+  return out;
+}
+
 /**
  * The suite's read guard, one middleware for every suite resource:
  * - before the ACL: filters, sorts and export columns on fields the caller may not read are refused;
  *   an association route needs a source record the caller may read;
- * - after the action: records in the answer keep only what the caller may read, at every depth.
+ * - after the action: records in the answer keep only what the caller may read, at every depth; records in
+ *   a custom action's answer keep their own values and lose what they carry along that the caller may not read.
  * Root is not limited.
  */
 export function registerReadGuard(app: Application) {
@@ -221,7 +269,12 @@ export function registerReadGuard(app: Application) {
     async function deputyAnswerFilter(ctx: any, next: () => Promise<any>) {
       await next();
       const ends = suiteCollectionsOf(ctx);
-      if (!ends || isRoot(ctx) || !RECORD_ANSWERS.has(ctx.action.actionName) || ctx.status >= 300 || !ctx.body) return;
+      if (isRoot(ctx) || ctx.status >= 300 || !ctx.body) return;
+      if (!ends || !RECORD_ANSWERS.has(ctx.action.actionName)) {
+        // A custom action (of a suite collection or a suite resource): the records in its answer, at any depth.
+        if (ends || SUITE_RESOURCES.has(ctx.action.resourceName)) ctx.body = await pruneRecords(ctx, ctx.body, new AnswerFilter(ctx));
+        return;
+      }
       const filter = new AnswerFilter(ctx);
       const body = ctx.body;
       if (Array.isArray(body)) ctx.body = await filter.apply(body, ends.target);

@@ -1,4 +1,4 @@
-import { onAction } from '@deputy/plugin-deputies';
+import { onAction, defineSuiteResource } from '@deputy/plugin-deputies';
 import type { Application } from '@nocobase/server';
 import { NS } from '../fields';
 import { DutyError } from '../services/errors';
@@ -71,7 +71,7 @@ export function registerPublicationActions(app: Application, publication: Public
     if (values.status === undefined || values.status === 'pending') return next();
     ctx.body = await decideAppeal(ctx, ctx.action.params.filterByTk, values.status, values.decisionReason);
   });
-  app.resourceManager.define({
+  defineSuiteResource(app, {
     name: 'scoreBoard',
     actions: {
       list: async (ctx: any, next) => {
@@ -122,7 +122,7 @@ export function registerPublicationActions(app: Application, publication: Public
 }
 
 /** An administrator accepts or rejects an appeal, with a reason; the appeal row is locked so one decision stands. */
-async function decideAppeal(ctx: any, filterByTk: any, decision: string, reason: string) {
+export async function decideAppeal(ctx: any, filterByTk: any, decision: string, reason: string) {
   const t = (k: string) => ctx.t(k, { ns: NS });
   if (!['accepted', 'rejected'].includes(decision)) return ctx.throw(400, t('Decide with accepted or rejected'));
   if (!String(reason || '').trim()) return ctx.throw(400, t('Give the reason of the decision'));

@@ -1,4 +1,4 @@
-import { isAdministrator, RequestPermissions } from '@deputy/plugin-deputies';
+import { isAdministrator, RequestPermissions, defineSuiteResource } from '@deputy/plugin-deputies';
 import type { Application } from '@nocobase/server';
 import { NS } from '../fields';
 import { periodRange, Scores } from '../services/scores';
@@ -11,7 +11,7 @@ import type { YearClose } from '../services/year-close';
  *                      frozen snapshots, not from here.
  */
 export function registerScoreActions(app: Application, scores: Scores, yearClose: YearClose) {
-  app.resourceManager.define({
+  defineSuiteResource(app, {
     name: 'dutyScores',
     actions: {
       mine: async (ctx: any, next) => {

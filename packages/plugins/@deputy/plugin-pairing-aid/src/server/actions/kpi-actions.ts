@@ -1,4 +1,4 @@
-import { isAdministrator, onAction, rawValues, shanghaiToday } from '@deputy/plugin-deputies';
+import { isAdministrator, onAction, rawValues, shanghaiToday, defineSuiteResource } from '@deputy/plugin-deputies';
 import type { Application } from '@nocobase/server';
 import { NS } from '../fields';
 import type { AidCrediting, CreditedCollection } from '../services/crediting';
@@ -63,7 +63,7 @@ export function registerKpiActions(app: Application, kpi: AidKpi, crediting: Aid
     return range;
   }
 
-  app.resourceManager.define({
+  defineSuiteResource(app, {
     name: 'aidKpi',
     actions: {
       summary: async (ctx: any, next) => {

@@ -1,3 +1,4 @@
+import { defineSuiteResource } from '@deputy/plugin-deputies';
 import type { Application } from '@nocobase/server';
 import { NS } from '../fields';
 import { Card, cardsPage } from '../services/qr-cards';
@@ -14,7 +15,7 @@ const ID = /^\d{1,15}$/;
  * `deputyId` one deputy's. Signed in only: the page carries the QR tokens, which no list of deputies shows.
  */
 export function registerCardActions(app: Application) {
-  app.resourceManager.define({
+  defineSuiteResource(app, {
     name: 'qrCards',
     actions: {
       print: async (ctx: any, next) => {

@@ -1,3 +1,4 @@
+import { defineSuiteResource } from '@deputy/plugin-deputies';
 import type { Application } from '@nocobase/server';
 import { NS } from '../fields';
 import { OpinionStats, periodRange, Range, Scope } from '../services/stats';
@@ -47,7 +48,7 @@ export function registerStatsActions(app: Application, stats: OpinionStats) {
     return range;
   }
 
-  app.resourceManager.define({
+  defineSuiteResource(app, {
     name: 'opinionStats',
     actions: {
       summary: async (ctx: any, next) => {
