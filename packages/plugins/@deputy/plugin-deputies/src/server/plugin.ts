@@ -25,12 +25,12 @@ import pages from './pages/pages.json';
 import snapshots from './pages/snapshots.json';
 import { refuseCreatesForOtherStations, refuseOutOfScopeWrites } from './services/scope-guard';
 import { protectSignIn } from './services/sign-in-protection';
-import { keepSingleRow, refuseDirectCreates } from './services/system-data-guard';
+import { keepComputed, keepSingleRow, refuseDirectCreates } from './services/system-data-guard';
 import { trustProxy } from './services/trust-proxy';
 import { shanghaiToday, WorkCalendar } from './services/work-calendar';
 
 /** The collections this plugin defines in ./collections (auto-loaded by package name). */
-export const DEPUTY_COLLECTIONS = ['deputyTerms', 'liaisonStations', 'gridAreas', 'deputies', 'deputyGroups', 'deputySettings', 'workCalendarDays', 'auditTrail', 'reminderLog'];
+export const DEPUTY_COLLECTIONS = ['deputyTerms', 'liaisonStations', 'gridAreas', 'deputies', 'deputyGroups', 'deputySettings', 'workCalendarDays', 'auditTrail', 'reminderLog', 'scheduledJobRuns'];
 
 /** Field groups of the popups NocoBase generates for deputies and stations, for every plugin's pages. */
 export function deputyPageDefaults() {
@@ -63,8 +63,10 @@ export class PluginDeputiesServer extends Plugin {
     registerDemoLoad(this.app);
     protectSignIn(this.app, NS);
     translateFieldErrors(this.app);
-    validateFields(this.app, this.db, DEPUTY_COLLECTIONS.filter((n) => !['auditTrail', 'reminderLog'].includes(n)), { 'liaisonStations.receptionDays': daysOfMonth });
+    validateFields(this.app, this.db, DEPUTY_COLLECTIONS.filter((n) => !['auditTrail', 'reminderLog', 'scheduledJobRuns'].includes(n)), { 'liaisonStations.receptionDays': daysOfMonth });
     refuseDirectCreates(this.app, ['auditTrail', 'reminderLog'], NS);
+    // Written by the jobs themselves; nobody creates, edits or deletes a run.
+    keepComputed(this.app, ['scheduledJobRuns'], NS);
     keepSingleRow(this.app, ['deputySettings'], NS);
     refuseCreatesForOtherStations(this.app, { gridAreas: 'station', deputyGroups: 'station' });
     auditChanges(this.db, { deputies: {}, liaisonStations: {}, gridAreas: {}, deputyTerms: {}, deputySettings: {}, workCalendarDays: {} });

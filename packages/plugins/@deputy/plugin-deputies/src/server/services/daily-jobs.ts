@@ -1,3 +1,4 @@
+import os from 'os';
 import type { Application } from '@nocobase/server';
 
 type DailyJob = { name: string; cronTime: string; run: () => Promise<unknown>; log: { error: (msg: string, meta?: any) => void } };
@@ -22,7 +23,7 @@ export function scheduleJob(app: Application, job: DailyJob) {
   const cronJob = manager.addJob({
     cronTime: job.cronTime,
     timeZone: 'Asia/Shanghai',
-    onTick: () => job.run().catch((e: any) => job.log.error(`${job.name} failed`, { error: e?.message })),
+    onTick: () => runOnce(app, job).catch((e: any) => job.log.error(`${job.name} failed`, { error: e?.message })),
   });
   jobs.set(job.name, cronJob);
   if (manager.started) cronJob.start();
@@ -33,4 +34,38 @@ export function scheduleJob(app: Application, job: DailyJob) {
 export function scheduledJob(app: Application, name: string) {
   const manager: any = (app as any).cronJobManager;
   return manager ? jobsOf(manager).get(name) ?? null : null;
+}
+
+/** The minute a tick belongs to, in Asia/Shanghai: the same on every instance that fires it. */
+function slotOf(now: Date) {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
+      .formatToParts(now)
+      .map((p) => [p.type, p.value]),
+  );
+  return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}`;
+}
+
+/**
+ * Runs a tick of a job once per cluster: the instance that records the run (unique job + minute) runs it, any
+ * other instance firing the same tick finds the row and skips. The row then tells how the run ended.
+ */
+export async function runOnce(app: Application, job: DailyJob, now = new Date()) {
+  const runs = app.db.getRepository('scheduledJobRuns');
+  let run: any;
+  try {
+    // One plain INSERT, no transaction around it: the unique key decides between instances.
+    run = await app.db.getModel('scheduledJobRuns').create({ name: job.name, slot: slotOf(now), status: 'running', instance: `${os.hostname()}:${process.pid}`, startedAt: now });
+  } catch (e: any) {
+    if (e?.name === 'SequelizeUniqueConstraintError') return false;
+    throw e;
+  }
+  try {
+    await job.run();
+    await runs.update({ filterByTk: run.get('id'), values: { status: 'done', finishedAt: new Date() } });
+  } catch (e: any) {
+    await runs.update({ filterByTk: run.get('id'), values: { status: 'failed', finishedAt: new Date(), message: String(e?.message ?? e).slice(0, 2000) } });
+    throw e;
+  }
+  return true;
 }
