@@ -33,6 +33,7 @@ import { Ledger } from './services/ledger';
 import { Publication } from './services/publication';
 import { enforceRecordLifecycle } from './services/record-lifecycle';
 import { installReviewWorkflow } from './services/review-workflow';
+import { ReviewRecovery } from './services/review-recovery';
 import { grantDutyPermissions } from './services/role-grants';
 import { periodRange, Scores } from './services/scores';
 import { YearClose } from './services/year-close';
@@ -61,6 +62,7 @@ export class PluginDutyPointsServer extends Plugin {
   publication: Publication;
   filing: DutyFiling;
   yearClose: YearClose;
+  reviewRecovery: ReviewRecovery;
 
   async load() {
     this.ledger = new Ledger(this.db);
@@ -81,6 +83,8 @@ export class PluginDutyPointsServer extends Plugin {
     // After the lifecycle's transition check: what going to review needs, however the status changes.
     this.filing.watchSubmissions();
     registerRecordActions(this.app, () => this.filing, deputies);
+    this.reviewRecovery = new ReviewRecovery(this.app);
+    this.reviewRecovery.watch();
     this.yearClose = new YearClose(this.db);
     registerPublicationActions(this.app, this.publication, this.yearClose);
     registerScoreActions(this.app, this.scores, this.yearClose);
