@@ -11,6 +11,7 @@ import { applyDeploymentDefaults } from './services/deployment-defaults';
 import { DeputyDirectory } from './services/deputy-directory';
 import { declareReadActions, registerDeputyWriteGuard } from './services/deputy-write-guard';
 import { answerMalformedRequests } from './security/malformed-requests';
+import { answerDatabaseOutages } from './services/database-outage';
 import { registerReadGuard } from './security/read-guard';
 import { registerWriteGuard } from './security/write-guard';
 import { guardFileAccess } from './security/file-access';
@@ -58,6 +59,7 @@ export class PluginDeputiesServer extends Plugin {
     registerWriteGuard(this.app);
     guardFileAccess(this.app);
     answerMalformedRequests(this.app);
+    answerDatabaseOutages(this.app);
     declareReadActions(['deputies:me']);
     registerDeputyActions(this.app, NS);
     registerDemoLoad(this.app);
