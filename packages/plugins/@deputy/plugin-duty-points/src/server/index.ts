@@ -1,3 +1,4 @@
+export { recordAttendance } from './services/activity-sign-in';
 export { DutyFiling } from './services/filing';
 export type { FilingValues } from './services/filing';
 export { Ledger } from './services/ledger';

@@ -1,3 +1,4 @@
+import type { DemoTown } from '@deputy/plugin-deputies';
 import { onAction } from '@deputy/plugin-deputies';
 import {
   auditChanges,
@@ -23,6 +24,7 @@ import { registerComplianceActions } from './actions/compliance-actions';
 import { registerReceptionActions } from './actions/reception-actions';
 import ledgerSectionSeeds from './seeds/ledger-sections.json';
 import ruleSeeds from './seeds/rules.json';
+import { loadSixOnesDemo } from './demo';
 import { NS } from './fields';
 import enUS from '../locale/en-US.json';
 import pageDefaults from './pages/defaults.json';
@@ -168,6 +170,11 @@ export class PluginSixOnesServer extends Plugin {
     const reminders = await this.reminders.send(today);
     const sessionNotices = await this.reminders.sessions(today);
     return { closed, slices, reminders, sessionNotices };
+  }
+
+  /** The demo town's 六个一 part (#22): reception sessions, sign-ins, leave, settlement, ledger, compliance. */
+  async loadDemo(town: DemoTown) {
+    return loadSixOnesDemo(this, town);
   }
 
   async install() {

@@ -60,6 +60,7 @@ export function registerDemoLoad(app: Application) {
               await (plugin as unknown as DemoPart).loadDemo(town);
             }
           }
+          await town.runFinally();
         })().then(
           () => {
             const seconds = Math.round((Date.now() - started) / 1000);

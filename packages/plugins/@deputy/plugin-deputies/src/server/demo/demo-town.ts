@@ -38,6 +38,13 @@ export interface DemoTown {
   /** A date of the demo year, `daysAgo` days before today (never before 1 January). */
   daysAgo(days: number): string;
   count(collection: string, n?: number): void;
+  /**
+   * A step to run once every plugin has loaded its part (e.g. publishing a quarter, which freezes what the
+   * other plugins' parts posted to the ledger). Steps run in the order they were given.
+   */
+  finally(step: () => Promise<void>): void;
+  /** Runs the steps given to `finally` (the demo loader, after the last part). */
+  runFinally(): Promise<void>;
 }
 
 /** What a suite plugin implements to fill the town with its data. */
@@ -63,6 +70,7 @@ export function newDemoTown(db: Database, ctx: Context, progress: (message: stri
   const year = Number(today.slice(0, 4));
   const yearStart = `${year}-01-01`;
   const counts: Record<string, number> = {};
+  const finalSteps: (() => Promise<void>)[] = [];
   return {
     db,
     ctx,
@@ -85,6 +93,12 @@ export function newDemoTown(db: Database, ctx: Context, progress: (message: stri
     },
     count(collection, n = 1) {
       counts[collection] = (counts[collection] ?? 0) + n;
+    },
+    finally(step) {
+      finalSteps.push(step);
+    },
+    async runFinally() {
+      for (const step of finalSteps) await step();
     },
   };
 }

@@ -100,7 +100,7 @@ export async function loadDeputiesDemo(town: DemoTown) {
           party: town.pick(PARTIES),
           duties: [DUTIES[k % DUTIES.length]],
           status: 'active',
-          electedOn: `${town.year - 4}-01-10`,
+          electedOn: `${town.year - 4}-01-01`,
           gridAreas: [grids[k % grids.length].get('id')],
         },
       });

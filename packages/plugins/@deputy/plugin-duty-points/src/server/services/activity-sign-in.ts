@@ -52,24 +52,33 @@ export async function signIn(db: Database, userId: number, code: string, t: (key
     if (await attendances.count({ filter: { activityId: activity.get('id'), deputyId: deputy.get('id') }, transaction })) {
       throw new DutyError(t('You have already signed in to this activity'));
     }
-    const record: any = await db.getRepository('dutyRecords').create({
-      values: {
-        deputyId: deputy.get('id'),
-        itemId: activity.get('itemId'),
-        date: String(activity.get('date')).slice(0, 10),
-        quantity: 1,
-        description: activity.get('title'),
-      },
-      transaction,
-    });
-    // Straight to approved, through the model: the lifecycle allows it for sign-ins only, and the review
-    // workflow (which listens to submissions) is not involved.
-    await record.update({ status: 'approved' }, { transaction, directApproval: true } as any);
-    const attendance = await attendances.create({
-      values: { activityId: activity.get('id'), deputyId: deputy.get('id'), recordId: record.get('id') },
-      transaction,
-    });
-    await record.reload({ transaction });
-    return { attendanceId: attendance.get('id'), recordId: record.get('id'), points: record.get('awardedPoints') };
+    return recordAttendance(db, activity, deputy, transaction);
   });
+}
+
+/**
+ * The rule-free core of a sign-in, in the caller's transaction: the deputy's duty record of the activity,
+ * approved at once, and the attendance. The checks (who, which day, once) are the caller's: `signIn` for a
+ * deputy's own sign-in; the demo town (#22) for the sign-ins of past activities.
+ */
+export async function recordAttendance(db: Database, activity: any, deputy: any, transaction: any) {
+  const record: any = await db.getRepository('dutyRecords').create({
+    values: {
+      deputyId: deputy.get('id'),
+      itemId: activity.get('itemId'),
+      date: String(activity.get('date')).slice(0, 10),
+      quantity: 1,
+      description: activity.get('title'),
+    },
+    transaction,
+  });
+  // Straight to approved, through the model: the lifecycle allows it for sign-ins only, and the review
+  // workflow (which listens to submissions) is not involved.
+  await record.update({ status: 'approved' }, { transaction, directApproval: true } as any);
+  const attendance = await db.getRepository('activityAttendances').create({
+    values: { activityId: activity.get('id'), deputyId: deputy.get('id'), recordId: record.get('id') },
+    transaction,
+  });
+  await record.reload({ transaction });
+  return { attendanceId: attendance.get('id'), recordId: record.get('id'), points: record.get('awardedPoints') };
 }
