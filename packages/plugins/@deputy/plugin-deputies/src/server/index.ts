@@ -25,5 +25,7 @@ export { capturePages, installPages, localizeBlueprint, localizeDefaults, pageHa
 export type { InstallPagesOptions, InstallPagesResult, PluginPages, SuitePageSpec } from './services/page-installer';
 export type { PluginPageSnapshots } from './services/page-snapshots';
 export type { DemoAccount, DemoDeputy, DemoPart, DemoStation, DemoTown } from './demo/demo-town';
+export { mix, png, uploadDemoPicture } from './demo/demo-files';
+export type { RGB } from './demo/demo-files';
 export { DEPUTY_COLLECTIONS, deputyPageDefaults, PluginDeputiesServer } from './plugin';
 export { default } from './plugin';

@@ -1,4 +1,4 @@
-import type { PluginDeputiesServer } from '@deputy/plugin-deputies';
+import type { DemoTown, PluginDeputiesServer } from '@deputy/plugin-deputies';
 import {
   auditChanges,
   deputyPageDefaults,
@@ -21,6 +21,7 @@ import pageDefaults from './pages/defaults.json';
 import pages from './pages/pages.json';
 import snapshots from './pages/snapshots.json';
 import statistics from './pages/statistics.json';
+import { loadDutyPointsDemo } from './demo';
 import { NS } from './fields';
 import { registerRecordActions } from './actions/record-actions';
 import { registerPublicationActions } from './actions/publication-actions';
@@ -109,6 +110,11 @@ export class PluginDutyPointsServer extends Plugin {
 
   async install() {
     await this.ensureDefaults();
+  }
+
+  /** The demo town's year of duty records, reviews, activities and publications (demo.ts). */
+  async loadDemo(town: DemoTown) {
+    return loadDutyPointsDemo(this, town);
   }
 
   async upgrade() {

@@ -1,3 +1,4 @@
+import type { DemoTown } from '@deputy/plugin-deputies';
 import { onAction } from '@deputy/plugin-deputies';
 import {
   auditChanges,
@@ -24,6 +25,7 @@ import pages from './pages/pages.json';
 import snapshots from './pages/snapshots.json';
 import assistanceTypeSeeds from './seeds/assistance-types.json';
 import categorySeeds from './seeds/categories.json';
+import { loadPairingAidDemo } from './demo';
 import { AidCrediting } from './services/crediting';
 import { AidKpi } from './services/kpi';
 import { VisitReminders } from './services/visit-reminders';
@@ -72,6 +74,11 @@ export class PluginPairingAidServer extends Plugin {
 
   async install() {
     await this.ensureDefaults();
+  }
+
+  /** The demo town's households, pairings, plans, visits and outcomes (#22; deputyDemo:load). */
+  async loadDemo(town: DemoTown) {
+    return loadPairingAidDemo(this, town);
   }
 
   async upgrade() {

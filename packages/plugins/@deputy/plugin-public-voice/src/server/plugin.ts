@@ -1,3 +1,4 @@
+import type { DemoTown } from '@deputy/plugin-deputies';
 import {
   auditChanges,
   keepSingleRow,
@@ -15,6 +16,7 @@ import { registerOpinionActions } from './actions/opinion-actions';
 import { registerPublicActions } from './actions/public-actions';
 import { keepReferencesInStation } from './actions/reference-guard';
 import { registerStatsActions } from './actions/stats-actions';
+import { loadPublicVoiceDemo } from './demo';
 import classSeeds from './seeds/opinion-classes.json';
 import { VoiceCrediting } from './services/crediting';
 import { Mediation } from './services/mediation';
@@ -70,6 +72,11 @@ export class PluginPublicVoiceServer extends Plugin {
   /** Shorthand of the daily job's first half: escalates every opinion whose next step is overdue at `now`. */
   escalateOverdue(now = new Date()) {
     return this.flow.escalateOverdue(now);
+  }
+
+  /** The demo town's public-voice part (#22): a year of opinions through the flow, the daily job, mediation cases. */
+  async loadDemo(town: DemoTown) {
+    return loadPublicVoiceDemo(this, town);
   }
 
   async install() {

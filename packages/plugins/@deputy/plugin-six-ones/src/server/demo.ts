@@ -64,10 +64,7 @@ export async function loadSixOnesDemo(plugin: PluginSixOnesServer, town: DemoTow
 
   town.progress('six-ones: reception sessions from January to next month');
   const months = demoMonths(town.today);
-  let sessionsCreated = 0;
-  for (const month of months) sessionsCreated += await plugin.reception.generateMonth(month, districtIds);
-  town.count('receptionSessions', sessionsCreated);
-  town.count('dutyActivities', sessionsCreated);
+  for (const month of months) await plugin.reception.generateMonth(month, districtIds);
 
   const past: any[] = await db.getRepository('receptionSessions').find({
     filter: { stationId: { $in: districtIds }, date: { $lt: town.today } },
@@ -140,7 +137,6 @@ export async function loadSixOnesDemo(plugin: PluginSixOnesServer, town: DemoTow
       await db.getRepository('deputyLeaves').update({ filterByTk: row.get('id'), values: { status: leave.status }, context: await as(headOf(leave.deputy.stationId)) });
     }
   }
-  town.count('deputyLeaves', leaves.length);
 
   // The sign-ins of each past session, with the day's duty record (the rule-free core of dutyActivities:signIn).
   const deputies = new Map<number, any>();
@@ -152,12 +148,9 @@ export async function loadSixOnesDemo(plugin: PluginSixOnesServer, town: DemoTow
       for (const deputy of came) await recordAttendance(db, session.get('activity'), deputies.get(deputy.id), transaction);
     });
   }
-  town.count('activityAttendances', signIns.length);
-  town.count('dutyRecords', signIns.length);
 
   town.progress('six-ones: settling the past sessions (not held, no-show deductions)');
-  const { deductions } = await plugin.reception.closeDue(town.today, districtIds);
-  town.count('dutyRecords', deductions);
+  await plugin.reception.closeDue(town.today, districtIds);
 
   // A coming session the head moved by a day (the 镇人代会 takes the hall): its sign-in activity follows.
   const moved = await db.getRepository('receptionSessions').findOne({ filter: { stationId: districts[1]?.id ?? districtIds[0], date: { $gte: town.today } }, sort: ['date'] });
@@ -170,7 +163,6 @@ export async function loadSixOnesDemo(plugin: PluginSixOnesServer, town: DemoTow
   town.progress('six-ones: 履职台账 entries of the stations');
   const sections: any[] = await db.getRepository('ledgerSections').find({ filter: { active: true, source: 'entry' }, sort: ['sort'] });
   const thisMonth = town.today.slice(0, 7);
-  let entries = 0;
   for (const [s, station] of districts.entries()) {
     const context = await as(station.headUserId);
     const villages = VILLAGES.slice(s * 3, s * 3 + 3);
@@ -187,12 +179,9 @@ export async function loadSixOnesDemo(plugin: PluginSixOnesServer, town: DemoTow
           await db.getRepository('ledgerEntries').create({ values: { stationId: station.id, sectionId: section.get('id'), month, note }, context, transaction });
         }
       });
-      entries += filed.length;
     }
   }
-  town.count('ledgerEntries', entries);
 
   town.progress('six-ones: compliance of the year (六个一)');
   for (const year of new Set(months.filter((m) => m <= thisMonth).map((m) => Number(m.slice(0, 4))))) await plugin.compliance.recomputeYear(year);
-  town.count('ruleResults', await db.getRepository('ruleResults').count());
 }

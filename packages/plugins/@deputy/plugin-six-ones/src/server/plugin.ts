@@ -86,40 +86,55 @@ export class PluginSixOnesServer extends Plugin {
     this.scheduleNightlyJob();
   }
 
-  /** Incremental compliance: each change recomputes, in its own transaction, the slices it affects. */
+  /**
+   * Incremental compliance: each change recomputes the slices it affects once it is committed, each slice in a
+   * transaction of its own. Inside the change's transaction, two approvals at once each held one slice's lock
+   * while asking for the other's: PostgreSQL aborted one of them (deadlock, found by the demo town's load).
+   * A recompute that fails after the commit is logged; the nightly run computes everything again.
+   */
   private recomputeOnChange() {
     const c = this.compliance;
+    const afterCommit = (options: any, work: () => Promise<void>) => {
+      const run = () => work().catch((e) => this.log.error('compliance recompute after a change failed', { error: e?.message }));
+      if (options?.transaction?.afterCommit) options.transaction.afterCommit(run);
+      else return run();
+    };
     this.db.on('dutyRecords.afterSave', async (record: any, options: any) => {
       const was = record.previous('status');
       const now = record.get('status');
       if (was === now || (was !== 'approved' && now !== 'approved')) return;
-      await c.recomputeFor(['records'], asDate(record.get('date')), { deputyIds: [record.get('deputyId')] }, options.transaction, record.get('itemId'));
+      const scope = { deputyIds: [record.get('deputyId')] };
+      await afterCommit(options, () => c.recomputeFor(['records'], asDate(record.get('date')), scope, undefined, record.get('itemId')));
     });
     this.db.on('dutyActivities.afterSave', async (activity: any, options: any) => {
       if (!activity.get('stationId')) return;
       const scope = { stationIds: [activity.get('stationId')] };
-      await c.recomputeFor(['activities'], asDate(activity.get('date')), scope, options.transaction, activity.get('itemId'));
-      await c.recomputeFor(['ledgerSections'], asDate(activity.get('date')), scope, options.transaction);
+      await afterCommit(options, async () => {
+        await c.recomputeFor(['activities'], asDate(activity.get('date')), scope, undefined, activity.get('itemId'));
+        await c.recomputeFor(['ledgerSections'], asDate(activity.get('date')), scope, undefined);
+      });
     });
     this.db.on('receptionSessions.afterSave', async (session: any, options: any) => {
-      await c.recomputeFor(['receptionSessions', 'ledgerSections'], asDate(session.get('date')), { stationIds: [session.get('stationId')] }, options.transaction);
+      await afterCommit(options, () => c.recomputeFor(['receptionSessions', 'ledgerSections'], asDate(session.get('date')), { stationIds: [session.get('stationId')] }, undefined));
     });
     for (const event of ['afterSave', 'afterDestroy']) {
       this.db.on(`ledgerEntries.${event}`, async (entry: any, options: any) => {
-        await c.recomputeFor(['ledgerSections'], `${entry.get('month')}-01`, { stationIds: [entry.get('stationId')] }, options.transaction);
+        await afterCommit(options, () => c.recomputeFor(['ledgerSections'], `${entry.get('month')}-01`, { stationIds: [entry.get('stationId')] }, undefined));
       });
     }
     this.db.on('deputyLeaves.afterSave', async (leave: any, options: any) => {
       // Every month the leave touches (at most two years of them).
-      let month = monthOf(asDate(leave.get('from')));
-      for (let i = 0; i < 24 && month.from <= asDate(leave.get('to')); i++) {
-        await c.recomputeFor(['records', 'gridAreas'], month.from, { deputyIds: [leave.get('deputyId')] }, options.transaction);
-        month = monthOf(addDays(month.to, 1));
-      }
+      await afterCommit(options, async () => {
+        let month = monthOf(asDate(leave.get('from')));
+        for (let i = 0; i < 24 && month.from <= asDate(leave.get('to')); i++) {
+          await c.recomputeFor(['records', 'gridAreas'], month.from, { deputyIds: [leave.get('deputyId')] }, undefined);
+          month = monthOf(addDays(month.to, 1));
+        }
+      });
     });
     // A deputy just added: the periods of today. Elected, leaving or moving: every period of the years concerned.
     this.db.on('deputies.afterCreate', async (deputy: any, options: any) => {
-      await c.recomputeDeputy(deputy.get('id'), [], options.transaction, shanghaiToday());
+      await afterCommit(options, () => c.recomputeDeputy(deputy.get('id'), [], undefined, shanghaiToday()));
     });
     this.db.on('deputies.afterUpdate', async (deputy: any, options: any) => {
       const id = deputy.get('id');
@@ -133,11 +148,11 @@ export class PluginSixOnesServer extends Plugin {
           if (y && y <= thisYear && y >= thisYear - 1) years.add(y);
         }
       }
-      await c.recomputeDeputy(id, [...years], options.transaction);
+      await afterCommit(options, () => c.recomputeDeputy(id, [...years], undefined));
     });
     // Grid areas are set with the deputy (its associations): the standing rule follows.
     this.db.on('deputies.afterSaveWithAssociations', async (deputy: any, options: any) => {
-      await c.recomputeFor(['gridAreas'], shanghaiToday(), { deputyIds: [deputy.get('id')] }, options.transaction);
+      await afterCommit(options, () => c.recomputeFor(['gridAreas'], shanghaiToday(), { deputyIds: [deputy.get('id')] }, undefined));
     });
     // After the associations are saved, so that a rule's new duty items count at once.
     this.db.on('dutyRules.afterSaveWithAssociations', async (rule: any, options: any) => {

@@ -46,6 +46,7 @@ export function registerDemoLoad(app: Application) {
         const progress: string[] = [];
         status = { state: 'running', progress };
         const started = Date.now();
+        const before = await rowCounts(app);
         const town = newDemoTown(app.db, ctx, (message) => {
           const line = `${Math.round((Date.now() - started) / 1000)} s: ${message}`;
           progress.push(line);
@@ -53,25 +54,24 @@ export function registerDemoLoad(app: Application) {
         });
         // In the background: a load takes a minute or more, longer than a request should wait.
         (async () => {
-          await loadDeputiesDemo(town);
-          for (const plugin of app.pm.getPlugins().values()) {
-            if (only && !only.includes(plugin.name)) continue;
-            if (plugin.enabled && typeof (plugin as unknown as DemoPart).loadDemo === 'function') {
-              await (plugin as unknown as DemoPart).loadDemo(town);
+          try {
+            await loadDeputiesDemo(town);
+            for (const plugin of app.pm.getPlugins().values()) {
+              if (only && !only.includes(plugin.name)) continue;
+              if (plugin.enabled && typeof (plugin as unknown as DemoPart).loadDemo === 'function') {
+                await (plugin as unknown as DemoPart).loadDemo(town);
+              }
             }
-          }
-          await town.runFinally();
-        })().then(
-          () => {
+            await town.runFinally();
+            const counts = diff(before, await rowCounts(app));
             const seconds = Math.round((Date.now() - started) / 1000);
             town.progress('done');
-            status = { state: 'done', progress, seconds, password: town.password, accounts: town.accounts, counts: town.counts };
-          },
-          (e: any) => {
+            status = { state: 'done', progress, seconds, password: town.password, accounts: town.accounts, counts };
+          } catch (e: any) {
             app.logger.error('[demo] the demo town failed to load', e);
             status = { state: 'failed', progress, message: e?.message || String(e) };
-          },
-        );
+          }
+        })();
         ctx.status = 202;
         ctx.body = { state: 'running' };
         await next();
@@ -79,3 +79,17 @@ export function registerDemoLoad(app: Application) {
     },
   });
 }
+
+/** Rows of the suite's collections, its users and their files: what the load wrote is the difference. */
+async function rowCounts(app: Application) {
+  const counts: Record<string, number> = {};
+  for (const c of app.db.collections.values()) {
+    if (String(c.origin ?? '').startsWith('@deputy/') || ['users', 'attachments', 'workflowManualTasks'].includes(c.name)) {
+      counts[c.name] = await app.db.getRepository(c.name).count();
+    }
+  }
+  return counts;
+}
+
+const diff = (before: Record<string, number>, after: Record<string, number>) =>
+  Object.fromEntries(Object.entries(after).filter(([name, n]) => n > (before[name] ?? 0)).map(([name, n]) => [name, n - (before[name] ?? 0)]));

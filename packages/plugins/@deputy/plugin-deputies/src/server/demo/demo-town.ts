@@ -28,8 +28,6 @@ export interface DemoTown {
   /** The demo's npc-admin user (镇人大主席团办公室). */
   adminUserId: number;
   accounts: DemoAccount[];
-  /** Rows written, by collection; each part adds its own. */
-  counts: Record<string, number>;
   /** One line of progress: a load takes a minute or two. */
   progress(message: string): void;
   /** Deterministic pseudo-random numbers in [0, 1): the same town every time. */
@@ -37,7 +35,6 @@ export interface DemoTown {
   pick<T>(list: readonly T[]): T;
   /** A date of the demo year, `daysAgo` days before today (never before 1 January). */
   daysAgo(days: number): string;
-  count(collection: string, n?: number): void;
   /**
    * A step to run once every plugin has loaded its part (e.g. publishing a quarter, which freezes what the
    * other plugins' parts posted to the ledger). Steps run in the order they were given.
@@ -69,7 +66,6 @@ export function newDemoTown(db: Database, ctx: Context, progress: (message: stri
   const today = shanghaiToday();
   const year = Number(today.slice(0, 4));
   const yearStart = `${year}-01-01`;
-  const counts: Record<string, number> = {};
   const finalSteps: (() => Promise<void>)[] = [];
   return {
     db,
@@ -81,7 +77,6 @@ export function newDemoTown(db: Database, ctx: Context, progress: (message: stri
     deputies: [],
     adminUserId: 0,
     accounts: [],
-    counts,
     progress,
     random,
     pick: (list) => list[Math.floor(random() * list.length)],
@@ -90,9 +85,6 @@ export function newDemoTown(db: Database, ctx: Context, progress: (message: stri
       d.setUTCDate(d.getUTCDate() - Math.max(0, Math.floor(days)));
       const date = d.toISOString().slice(0, 10);
       return date < yearStart ? yearStart : date;
-    },
-    count(collection, n = 1) {
-      counts[collection] = (counts[collection] ?? 0) + n;
     },
     finally(step) {
       finalSteps.push(step);

@@ -23,7 +23,6 @@ async function demoUser(town: DemoTown, username: string, nickname: string, role
   const user = await town.db.getRepository('users').create({
     values: { username, nickname, phone, password: town.password, mustChangePassword: false, roles: [role] },
   });
-  town.count('users');
   return user;
 }
 
@@ -38,7 +37,6 @@ export async function loadDeputiesDemo(town: DemoTown) {
   const term = await db.getRepository('deputyTerms').create({
     values: { name: '高沙镇第十九届人民代表大会', level: 'town', startsOn: `${town.year - 4}-01-01`, endsOn: `${town.year + 1}-12-31` },
   });
-  town.count('deputyTerms');
 
   const stations = db.getRepository('liaisonStations');
   const centre = await stations.create({
@@ -52,7 +50,6 @@ export async function loadDeputiesDemo(town: DemoTown) {
       description: '全镇代表履职的“中枢大脑”：接待选民、代表议事、学习培训等六大功能区',
     },
   });
-  town.count('liaisonStations');
   town.stations.push({ id: centre.get('id'), name: centre.get('name'), headUserId: admin.get('id'), district: false });
 
   let deputyNo = 0;
@@ -72,12 +69,10 @@ export async function loadDeputiesDemo(town: DemoTown) {
         description: district.focus,
       },
     });
-    town.count('liaisonStations');
     town.stations.push({ id: station.get('id'), name: district.name, headUserId: head.get('id'), district: true });
     const grids = [];
     for (const name of district.grids) {
       grids.push(await db.getRepository('gridAreas').create({ values: { name, stationId: station.get('id'), description: `${district.name}联系的${name}` } }));
-      town.count('gridAreas');
     }
     const members: number[] = [];
     for (let k = 0; k < DEPUTIES_PER_DISTRICT; k++) {
@@ -104,7 +99,6 @@ export async function loadDeputiesDemo(town: DemoTown) {
           gridAreas: [grids[k % grids.length].get('id')],
         },
       });
-      town.count('deputies');
       members.push(deputy.get('id'));
       town.deputies.push({ id: deputy.get('id'), userId: user.get('id'), name, stationId: station.get('id'), username });
       if (k === 0) town.accounts.push({ username, role: DEPUTY_ROLE, name: `${name}（${district.name}代表）`, tryFirst: 'file a duty record with a photo on the phone (我的履职), see 我的积分 and the 1+N households' });
@@ -112,7 +106,6 @@ export async function loadDeputiesDemo(town: DemoTown) {
     await db.getRepository('deputyGroups').create({
       values: { name: `${district.name}代表小组`, stationId: station.get('id'), leaderId: members[0], members },
     });
-    town.count('deputyGroups');
   }
   town.accounts.push({ username: `demo-deputy01 … demo-deputy${pad(deputyNo, 2)}`, role: DEPUTY_ROLE, name: 'every deputy of the town', tryFirst: 'the same as the first deputy of each station' });
 }

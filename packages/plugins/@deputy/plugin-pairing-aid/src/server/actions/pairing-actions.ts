@@ -1,10 +1,8 @@
-import { shanghaiToday } from '@deputy/plugin-deputies';
 import type { Application } from '@nocobase/server';
 import { NS } from '../fields';
 import { AidError, answer } from '../services/errors';
+import { PLAN_FIELDS, closePairing, transferPairing } from '../services/pairing-moves';
 import { mayActFor } from './access';
-
-const PLAN_FIELDS = ['goals', 'measures', 'responsibleParty', 'dueDate', 'reviewDate'];
 
 /**
  * aidPairings:close    — ends an active pairing (脱困, 迁出, 去世 …) with its date and reason.
@@ -31,12 +29,7 @@ export function registerPairingActions(app: Application) {
       if (pairing.get('status') !== 'active') return ctx.throw(400, t(ctx, 'A closed or transferred pairing cannot be changed'));
       if (!values.reason) return ctx.throw(400, t(ctx, 'Give the reason for ending the pairing'));
       try {
-        ctx.body = await ctx.db.getRepository('aidPairings').update({
-          filterByTk: pairing.get('id'),
-          values: { status: 'closed', endDate: values.date || shanghaiToday(), endReason: values.reason, endNote: values.note },
-          context: ctx,
-        });
-        ctx.body = await ctx.db.getRepository('aidPairings').findOne({ filterByTk: pairing.get('id') });
+        ctx.body = await closePairing(ctx.db, pairing.get('id'), { date: values.date, reason: values.reason, note: values.note }, { context: ctx });
       } catch (e) {
         return answer(ctx, e);
       }
@@ -51,32 +44,8 @@ export function registerPairingActions(app: Application) {
       if (!toDeputyId) return ctx.throw(400, t(ctx, 'Choose the deputy to transfer the pairing to'));
       if (String(toDeputyId) === String(pairing.get('deputyId'))) return ctx.throw(400, t(ctx, 'The pairing is already with this deputy'));
       if (!(await mayActFor(ctx, toDeputyId))) return ctx.throw(403, t(ctx, 'You can pair only the deputies of your station'));
-      const date = values.date || shanghaiToday();
       try {
-        ctx.body = await ctx.db.sequelize.transaction(async (transaction: any) => {
-          const pairings = ctx.db.getRepository('aidPairings');
-          await pairings.update({
-            filterByTk: pairing.get('id'),
-            values: { status: 'transferred', endDate: date, endReason: values.reason || 'reassigned', endNote: values.note },
-            context: ctx,
-            transaction,
-          });
-          const next: any = await pairings.create({
-            values: { deputyId: toDeputyId, householdId: pairing.get('householdId'), startDate: date, previousPairingId: pairing.get('id') },
-            context: ctx,
-            transaction,
-          });
-          const plan: any = await ctx.db.getRepository('aidPlans').findOne({ filter: { pairingId: pairing.get('id'), current: true }, transaction });
-          if (plan) {
-            const carried = Object.fromEntries(PLAN_FIELDS.map((f) => [f, plan.get(f)]));
-            await ctx.db.getRepository('aidPlans').create({
-              values: { ...carried, pairingId: next.get('id'), changeNote: t(ctx, 'Carried over from pairing #{{id}}', { id: pairing.get('id') }) },
-              context: ctx,
-              transaction,
-            });
-          }
-          return pairings.findOne({ filterByTk: next.get('id'), appends: ['previousPairing'], transaction });
-        });
+        ctx.body = await transferPairing(ctx.db, pairing, toDeputyId, { date: values.date, reason: values.reason, note: values.note }, { context: ctx });
       } catch (e) {
         return answer(ctx, e);
       }

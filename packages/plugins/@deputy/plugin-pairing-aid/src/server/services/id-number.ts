@@ -7,8 +7,13 @@ const CHECK = '10X98765432';
 export function isValidIdNumber(id: string) {
   if (/^\d{15}$/.test(id)) return true;
   if (!/^\d{17}[\dX]$/.test(id)) return false;
-  const sum = WEIGHTS.reduce((s, w, i) => s + w * Number(id[i]), 0);
-  return CHECK[sum % 11] === id[17];
+  return withCheckDigit(id.slice(0, 17)) === id;
+}
+
+/** The 18-character ID number of its first 17 digits: the check digit (ISO 7064 MOD 11-2) appended. */
+export function withCheckDigit(first17: string) {
+  const sum = WEIGHTS.reduce((s, w, i) => s + w * Number(first17[i]), 0);
+  return first17 + CHECK[sum % 11];
 }
 
 /** 430***********1234: the province code and the last four characters, nothing else. */

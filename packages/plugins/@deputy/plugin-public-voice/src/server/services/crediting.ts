@@ -1,4 +1,3 @@
-import { shanghaiToday } from '@deputy/plugin-deputies';
 import type { Application } from '@nocobase/server';
 import { shanghaiDate } from './clock';
 import { ACCEPTED_STATUSES } from './opinion-flow';
@@ -11,7 +10,7 @@ type Source = {
   item: keyof Pick<VoiceSettings, 'creditItemCode' | 'mediationItemCode'>;
   appends: string[];
   /** Whether the row has earned its credit (null when it has not, or has no deputy). */
-  filing(row: any): { date: string; description: string; evidenceIds: number[] } | null;
+  filing(row: any, now: Date): { date: string; description: string; evidenceIds: number[] } | null;
 };
 
 const SOURCES: Record<'opinion' | 'mediation', Source> = {
@@ -21,9 +20,9 @@ const SOURCES: Record<'opinion' | 'mediation', Source> = {
     prefix: 'opinion',
     item: 'creditItemCode',
     appends: [],
-    filing: (row) =>
+    filing: (row, now) =>
       row.get('deputyId') && ACCEPTED_STATUSES.includes(row.get('status'))
-        ? { date: shanghaiToday(), description: `群众意见建议 ${row.get('trackingCode')}：${String(row.get('content') ?? '').slice(0, 100)}`, evidenceIds: [] }
+        ? { date: shanghaiDate(now), description: `群众意见建议 ${row.get('trackingCode')}：${String(row.get('content') ?? '').slice(0, 100)}`, evidenceIds: [] }
         : null,
   },
   // D22 参与矛盾纠纷调解: a case closed with an agreement, the signed agreement being the evidence (C).
@@ -66,9 +65,9 @@ export class VoiceCrediting {
     }
   }
 
-  /** D14 for an opinion. */
-  credit(opinionId: number, options: { retry?: boolean } = {}) {
-    return this.enqueue('opinion', opinionId, options.retry);
+  /** D14 for an opinion, dated the day of `now` (the step that accepted it; by default the present). */
+  credit(opinionId: number, options: { retry?: boolean; now?: Date } = {}) {
+    return this.enqueue('opinion', opinionId, options.retry, options.now);
   }
 
   /** D22 for a mediation case. */
@@ -76,19 +75,19 @@ export class VoiceCrediting {
     return this.enqueue('mediation', caseId, options.retry);
   }
 
-  private enqueue(kind: keyof typeof SOURCES, id: number, retry = false) {
-    const run = this.queue.then(() => this.file(SOURCES[kind], id, retry));
+  private enqueue(kind: keyof typeof SOURCES, id: number, retry = false, now?: Date) {
+    const run = this.queue.then(() => this.file(SOURCES[kind], id, retry, now ?? new Date()));
     this.queue = run.catch(() => undefined);
     return run;
   }
 
-  private async file(source: Source, id: number, retry: boolean) {
+  private async file(source: Source, id: number, retry: boolean, now: Date) {
     const dp = this.dutyPoints();
     if (!dp) return null;
     const db = this.app.db;
     const repo = db.getRepository(source.collection);
     const row: any = await repo.findOne({ filterByTk: id, appends: source.appends });
-    const filing = row ? source.filing(row) : null;
+    const filing = row ? source.filing(row, now) : null;
     if (!filing) return null;
     if (row.get('creditStatus') === 'filed' || (row.get('creditStatus') === 'failed' && !retry)) return row;
     const settings = await readSettings(db);

@@ -81,7 +81,17 @@ export class PublicIntake {
     const target = await this.target(token);
     if (!target) throw new VoiceError(t('This QR code is not valid; please scan the code on the deputy’s card or the station’s board again'), 404);
     await this.throttle(ctx, [{ key: `submit-qr:${token}`, limit: settings.submissionsPerCode }]);
+    return this.accept(target, params, { context: ctx });
+  }
 
+  /**
+   * A QR submission once past the rate limits: the form's checks, the photos stored, the opinion received
+   * (at `now`, by default the present; the demo town files a year of citizens' submissions through here).
+   */
+  async accept(target: Target, params: Record<string, any>, options: { context?: any; now?: Date } = {}) {
+    const { context, now } = options;
+    const t = (key: string, vars?: any) => translate({ context }, key, vars);
+    const settings = await readSettings(this.db);
     const values = this.validate(params, t);
     const photos = this.decodePhotos(params.photos, settings, t);
     const stored: number[] = [];
@@ -95,7 +105,7 @@ export class PublicIntake {
           stationId: target.station?.get('id') ?? null,
           photos: stored,
         },
-        { context: ctx },
+        { context, now },
       );
       return {
         trackingCode: opinion.get('trackingCode'),
@@ -208,8 +218,14 @@ export class PublicIntake {
 
   /** 满意度: 1–5 stars, once, on a closed opinion. */
   async rate(ctx: any, params: Record<string, any>) {
-    const t = (key: string, vars?: any) => translate({ context: ctx }, key, vars);
     const { opinion } = await this.track(ctx, params.code ?? params.trackingCode);
+    return this.recordRating(opinion, params, { context: ctx });
+  }
+
+  /** The rating of an opinion found by its code (at `now`, by default the present): checked, kept once, with its milestone. */
+  async recordRating(opinion: any, params: Record<string, any>, options: { context?: any; now?: Date } = {}) {
+    const { context, now } = options;
+    const t = (key: string, vars?: any) => translate({ context }, key, vars);
     const stars = Number(params.stars ?? params.rating);
     if (!Number.isInteger(stars) || stars < 1 || stars > 5) throw new VoiceError(t('Rate with 1 to 5 stars'));
     const comment = typeof params.comment === 'string' ? text(params.comment) : '';
@@ -223,7 +239,7 @@ export class PublicIntake {
         { where: { id, rating: null }, transaction, hooks: false },
       );
       if (!count) throw new VoiceError(t('This opinion has been rated already'));
-      await this.flow.milestone(id, 'rated', t('{{stars}} stars', { stars }), { transaction });
+      await this.flow.milestone(id, 'rated', t('{{stars}} stars', { stars }), { transaction, now });
     });
     const fresh = await this.db.getRepository('opinions').findOne({ filterByTk: id, appends: ['opinionClass', 'deputy', 'station'] });
     return this.publicView(fresh, t);

@@ -36,8 +36,9 @@ export function enforceVoiceRules(db: Database, mediation: Mediation) {
   };
   for (const event of ['beforeUpdate', 'beforeDestroy', 'beforeBulkUpdate', 'beforeBulkDestroy']) db.on(`opinionMilestones.${event}`, appendOnly);
 
-  db.on('mediationCases.beforeCreate', async (model: any) => {
-    mediation.open(model);
+  // The clock starts at the create's `now` option (server code only: the demo town opens past cases), else the present.
+  db.on('mediationCases.beforeCreate', async (model: any, options: any) => {
+    mediation.open(model, options.now instanceof Date ? options.now : undefined);
   });
   db.on('mediationCases.beforeUpdate', async (model: any, options: any) => {
     if (options.mediationFlow) return;

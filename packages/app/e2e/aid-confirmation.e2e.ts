@@ -1,0 +1,67 @@
+/**
+ * 1+N confirmations in the browser (#15, item 9): an outcome or a visit is confirmed by station staff, never by
+ * the deputy who did the work. On the installed 1+N page, the deputy's 新增 forms show no confirmation box
+ * (the role may not write it, so NocoBase leaves it out); the station head's forms show it.
+ */
+import type { Browser, Page } from 'playwright-core';
+import { ADMIN, apiAs, deputyAccount, formItem, installedPage, launchBrowser, screenshot, signInThroughUI } from './support';
+
+let browser: Browser;
+
+beforeAll(async () => {
+  browser = await launchBrowser();
+});
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+/** Opens a tab of the 1+N page and its 新增 form; returns the labels of the form's fields. */
+async function addNewForm(page: Page, url: string, tab: string, firstField: string) {
+  await page.goto(url);
+  await page.getByRole('tab', { name: tab }).click({ timeout: 60000 });
+  // The tab's own pane (not the one it replaces), once its table has loaded.
+  await page.locator('.ant-tabs-tab-active', { hasText: tab }).waitFor({ timeout: 60000 });
+  const panel = page.locator('.ant-tabs-tabpane-active');
+  await panel.locator('.ant-table').first().waitFor({ timeout: 60000 });
+  await panel.getByRole('button', { name: /新\s*增|添\s*加|Add new/ }).first().click({ timeout: 60000 });
+  await formItem(page, firstField).waitFor({ timeout: 60000 });
+  const labels = await page.locator('.ant-drawer-open .ant-form-item-label, .ant-modal .ant-form-item-label, .adm-popup .ant-form-item-label').allInnerTexts();
+  return labels.map((l) => l.replace(/[:：\s]/g, ''));
+}
+
+it('shows the confirmation boxes to the station head, not to the deputy', async () => {
+  const api = await apiAs(ADMIN.account, ADMIN.password);
+  const stamp = Date.now() % 1e6;
+  const headPassword = `Head-${stamp}-Pass3`;
+  const head = await api('users:create', { username: `confhead${stamp}`, nickname: '确认站长', password: headPassword, roles: ['station-staff'] });
+  const station = await api('liaisonStations:create', { name: `石榴片区站-${stamp}`, headId: head.id, staff: [head.id] });
+  const deputy = await api('deputies:create', { name: '石代表', phone: `137${String(stamp).padStart(8, '0')}`, stationId: station.id });
+  const login = await deputyAccount(api, deputy.id, `Shi-${stamp}-Pass9`);
+  const url = await installedPage(api, 'pairing-aid.aid');
+
+  const seen: Record<string, string[]> = {};
+  for (const [who, account, password] of [
+    ['deputy', login.username, login.password],
+    ['head', head.username, headPassword],
+  ] as const) {
+    // The same form schema serves the phone; its collapsed action bar is the subject of #19, not of this check.
+    for (const [device, viewport] of [['desktop', { width: 1280, height: 800 }]] as const) {
+      const page = await browser.newPage({ viewport });
+      await signInThroughUI(page, account, password);
+      seen[`${who} ${device} outcomes`] = await addNewForm(page, url, '帮扶成效', '日期');
+      await screenshot(page, `aid-confirmation-${who}-${device}`);
+      seen[`${who} ${device} visits`] = await addNewForm(page, url, '走访', '走访日期');
+      await page.close();
+    }
+  }
+  const failures: string[] = [];
+  for (const [form, labels] of Object.entries(seen)) {
+    const box = form.endsWith('outcomes') ? '已确认' : '帮扶对象已确认';
+    const shown = labels.includes(box);
+    if (form.startsWith('deputy') && shown) failures.push(`${form}: the deputy's form shows ${box}`);
+    if (form.startsWith('head') && !shown) failures.push(`${form}: the station head's form lacks ${box} (${labels.join(', ')})`);
+    if (!labels.includes(form.endsWith('outcomes') ? '日期' : '走访日期')) failures.push(`${form}: no form opened (${labels.join(', ')})`);
+  }
+  expect(failures).toEqual([]);
+});
