@@ -1,5 +1,5 @@
 import type { DemoTown } from '@deputy/plugin-deputies';
-import { addDays, uploadDemoPicture } from '@deputy/plugin-deputies';
+import { addDays, seeded, uploadDemoPicture } from '@deputy/plugin-deputies';
 import type { Transaction } from '@nocobase/database';
 import { documentPhoto, housePhoto } from './demo-photos';
 import type { PluginPairingAidServer } from './plugin';
@@ -18,18 +18,6 @@ import { readSettings } from './services/settings';
  */
 
 const pad = (n: number, width = 2) => String(n).padStart(width, '0');
-
-/** mulberry32, seeded by the household's number: its ID number does not depend on the rest of the town. */
-function seeded(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Household categories (seeded codes) and how many of the town's households are of each. */
 const CATEGORY_COUNTS: Record<string, number> = {

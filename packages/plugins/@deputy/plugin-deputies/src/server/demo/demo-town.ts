@@ -50,7 +50,7 @@ export interface DemoPart {
 }
 
 /** mulberry32: small, fast, and good enough for demo data. */
-function seeded(seed: number) {
+export function seeded(seed: number) {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

@@ -150,6 +150,13 @@ class AnswerFilter {
     return plain.map((row) => (chosen ? this.cleanChosen(row, root) : this.cleanRow(row, root, true)));
   }
 
+  /** An association's value: each row it holds, cleaned as a row of its target (null when none may be read). */
+  private cleanAssociated(value: any, target: any) {
+    if (Array.isArray(value)) return value.map((v) => this.cleanRow(v, target)).filter((v) => v !== undefined);
+    const cleaned = this.cleanRow(value, target);
+    return cleaned === undefined ? null : cleaned;
+  }
+
   private cleanChosen(row: any, collection: any) {
     if (!row || typeof row !== 'object') return row;
     const out: Record<string, any> = {};
@@ -161,12 +168,7 @@ class AnswerFilter {
         continue;
       }
       const target = targetOf(this.ctx.db, field);
-      if (!target) continue;
-      if (Array.isArray(value)) out[key] = value.map((v) => this.cleanRow(v, target)).filter((v) => v !== undefined);
-      else {
-        const cleaned = this.cleanRow(value, target);
-        out[key] = cleaned === undefined ? null : cleaned;
-      }
+      if (target) out[key] = this.cleanAssociated(value, target);
     }
     return out;
   }
@@ -205,12 +207,7 @@ class AnswerFilter {
         continue;
       }
       const target = targetOf(this.ctx.db, field);
-      if (!target) continue;
-      if (Array.isArray(value)) out[key] = value.map((v) => this.cleanRow(v, target)).filter((v) => v !== undefined);
-      else {
-        const cleaned = this.cleanRow(value, target);
-        out[key] = cleaned === undefined ? null : cleaned;
-      }
+      if (target) out[key] = this.cleanAssociated(value, target);
     }
     return out;
   }
