@@ -12,12 +12,17 @@ const OUTAGE = new Set([
 ]);
 const NETWORK = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P03']);
 
+/** What the drivers say when a pooled connection died with the server (pg, mysql2, mariadb). */
+const LOST = /Connection terminated|not queryable|terminating connection|database system is (starting up|shutting down)|not currently accepting connections|Connection lost|PROTOCOL_CONNECTION_LOST|socket has unexpectedly been closed/i;
+
 export function isDatabaseOutage(err: any) {
   if (!err) return false;
   if (OUTAGE.has(err.name)) return true;
   const code = err.code ?? err.parent?.code ?? err.original?.code;
+  const message = `${err.message ?? ''} ${err.parent?.message ?? ''}`;
   // 57P01: the server terminated the connection (admin shutdown); 57P03: it is starting up.
-  return NETWORK.has(code) && (err.name?.startsWith('Sequelize') || /connect|terminat|shut/i.test(String(err.message)));
+  if (NETWORK.has(code) && (String(err.name).startsWith('Sequelize') || /connect|terminat|shut/i.test(message))) return true;
+  return String(err.name).startsWith('Sequelize') && LOST.test(message);
 }
 
 /**
