@@ -2,8 +2,9 @@
 'use strict';
 /**
  * Crash safety (issues #8, #16): the server is killed (SIGKILL, the whole process group, database included) in
- * the middle of a batch approval, then again in the middle of the task centre's decisions all sent at once,
- * and each time started again on the same data. Afterwards every approved record has
+ * the middle of the nightly 六个一 recompute of the demo town, of a batch approval, and of the task centre's
+ * decisions all sent at once, and each time started again on the same data; then PostgreSQL is restarted
+ * under the running app. Afterwards every approved record has
  * exactly one ledger entry, every record still submitted has none, and re-running the batch finishes the
  * rest — no duplicate and no missing entry.
  *
@@ -37,7 +38,8 @@ async function main() {
   const storage = path.join(ROOT, 'storage', 'crash-safety');
   fs.rmSync(storage, { recursive: true, force: true });
   fs.mkdirSync(storage, { recursive: true });
-  const appEnv = { DEPUTY_ENV_FILE: path.join(storage, '.env'), STORAGE_PATH: storage, APP_PORT: String(PORT), DB_DIALECT: '', EMBEDDED_DB_PORT: '15460', LOGGER_LEVEL: 'warn' };
+  // DEPUTY_DEMO: the nightly run is tried on the demo town (a year of a town's data).
+  const appEnv = { DEPUTY_ENV_FILE: path.join(storage, '.env'), STORAGE_PATH: storage, APP_PORT: String(PORT), DB_DIALECT: '', EMBEDDED_DB_PORT: '15460', LOGGER_LEVEL: 'warn', DEPUTY_DEMO: 'on' };
   const logFile = path.join(storage, 'app.log');
   log(`starting a fresh instance on port ${PORT} (log: storage/crash-safety/app.log) ...`);
   let app = await startApp(appEnv, logFile);
@@ -46,12 +48,50 @@ async function main() {
   const failures = [];
   try {
     const signIn = async (account, password) => (await call('POST', 'auth:signIn', { account, password })).token;
+    const results = [];
+
+    // The nightly run's longest step (六个一 of the year, ruleResults:recompute) killed half-way, on the demo town.
+    {
+      const root = await signIn(env.INIT_ROOT_USERNAME, env.INIT_ROOT_PASSWORD);
+      await call('POST', 'deputyDemo:load', {}, root);
+      for (let i = 0; i < 600; i++) {
+        const status = await call('GET', 'deputyDemo:status', undefined, root);
+        if (status.state === 'done') break;
+        if (status.state === 'failed') throw new Error(`the demo town did not load: ${status.message}`);
+        await sleep(1000);
+      }
+      const year = Number(new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 4));
+      const slices = async (token) => {
+        const rows = await call('GET', 'ruleResults:list?paginate=false&fields=ruleId,periodKey,deputyId,stationId,count,status', undefined, token);
+        const keys = rows.map((r) => `${r.ruleId}|${r.periodKey}|${r.deputyId}|${r.stationId}`);
+        return { rows: rows.length, duplicates: keys.length - new Set(keys).size, digest: rows.map((r) => `${r.ruleId}|${r.periodKey}|${r.deputyId}|${r.stationId}|${r.count}|${r.status}`).sort().join('\n') };
+      };
+      const before = await slices(root);
+      const started = Date.now();
+      await call('POST', 'ruleResults:recompute', { year }, root);
+      const took = Date.now() - started;
+      log(`nightly: the demo town has ${before.rows} compliance results; recomputing the year takes ${took} ms; again, killed after ${Math.round(took / 2)} ms ...`);
+      const run = call('POST', 'ruleResults:recompute', { year }, root).catch((e) => e);
+      await sleep(Math.round(took / 2));
+      process.kill(-app.pid, 'SIGKILL');
+      await app.exited;
+      await run;
+      app = await startApp(appEnv, logFile);
+      const root2 = await signIn(env.INIT_ROOT_USERNAME, env.INIT_ROOT_PASSWORD);
+      const after = await slices(root2);
+      await call('POST', 'ruleResults:recompute', { year }, root2);
+      const rerun = await slices(root2);
+      log(`nightly: after the restart ${after.rows} results (${after.duplicates} duplicated); run again: ${rerun.rows} results, ${rerun.digest === before.digest ? 'the same as before the crash' : 'DIFFERENT from before the crash'}`);
+      if (after.duplicates || rerun.duplicates) failures.push('nightly: duplicated compliance results');
+      if (rerun.digest !== before.digest) failures.push('nightly: the run repeated after the crash differs from the one before');
+      results.push(`nightly recompute killed half-way: ${after.duplicates} duplicates after the restart, the repeated run ${rerun.digest === before.digest ? 'identical' : 'different'} (${rerun.rows} results)`);
+    }
+
     const admin = await signIn(env.INIT_ROOT_USERNAME, env.INIT_ROOT_PASSWORD);
     const head = await call('POST', 'users:create', { username: 'crashhead', nickname: '站长', password: 'Crash-Head-1', roles: ['station-staff'] }, admin);
     const station = await call('POST', 'liaisonStations:create', { name: '崩溃测试联络站', headId: head.id, staff: [head.id] }, admin);
     const deputy = await call('POST', 'deputies:create', { name: '测试代表', phone: '13911112222', stationId: station.id }, admin);
     const [item] = await call('GET', `dutyItems:list?filter=${encodeURIComponent(JSON.stringify({ code: 'D14' }))}`, undefined, admin);
-    const results = [];
 
     /**
      * One crash: RECORDS records wait in the head's review tasks, `decide` approves them all at once the way

@@ -70,7 +70,7 @@ async function main() {
     }
     const fingerprintFile = path.join(storageRoot, '.deputy-suite-build');
     if (state !== 'ready' || reinstall) {
-      log(`installing NocoBase (${suite.lang}) — the first run takes about a minute ...`);
+      log(`installing NocoBase (${suite.lang}) — about 10–20 s on a 2-core machine ...`);
       const installStarted = Date.now();
       await nocobase(['install', '--lang', suite.lang, ...(reinstall ? ['-f'] : [])], childEnv);
       log(`NocoBase installed in ${Math.round((Date.now() - installStarted) / 1000)} s`);

@@ -42,7 +42,7 @@ async function loadDemo(base, env, serving, log) {
   const started = Date.now();
   const load = await api(base, 'POST', 'deputyDemo:load', token, {});
   if (load.status !== 202) throw new Error(message(load));
-  log('loading the demo town (高沙镇: 1+5 stations, 60 deputies, a year of their work) ...');
+  log('loading the demo town (高沙镇: 1+5 stations, 60 deputies, a year of their work; about 3 minutes on a 2-core machine) ...');
   let printed = 0;
   for (;;) {
     await new Promise((r) => setTimeout(r, 1000));
