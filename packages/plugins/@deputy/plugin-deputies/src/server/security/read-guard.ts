@@ -159,18 +159,7 @@ class AnswerFilter {
 
   private cleanChosen(row: any, collection: any) {
     if (!row || typeof row !== 'object') return row;
-    const out: Record<string, any> = {};
-    for (const [key, value] of Object.entries(row)) {
-      const field = collection.getField(key);
-      if (field?.type === 'password' || field?.options?.hidden) continue;
-      if (!isAssociation(field) || value === null || value === undefined) {
-        out[key] = value;
-        continue;
-      }
-      const target = targetOf(this.ctx.db, field);
-      if (target) out[key] = this.cleanAssociated(value, target);
-    }
-    return out;
+    return this.cleanFields(row, collection, (key, field) => field?.type !== 'password' && !field?.options?.hidden);
   }
 
   private cleanRow(row: any, collection: any, isRootRow = false): any {
@@ -192,16 +181,19 @@ class AnswerFilter {
   }
 
   private cleanAssociations(row: any, collection: any, grant: Grant | null, isRootRow = true) {
+    return this.cleanFields(row, collection, (key, field) => {
+      // Values a list adds that are not fields (through-table rows, counts): kept at the top level only.
+      if (!field && !collection.model.rawAttributes[key]) return isRootRow;
+      return grant ? fieldReadable(collection, key, grant) : !isAssociation(field);
+    });
+  }
+
+  /** The values `keep` lets through; each association among them cleaned as rows of its target. */
+  private cleanFields(row: any, collection: any, keep: (key: string, field: any) => boolean) {
     const out: Record<string, any> = {};
     for (const [key, value] of Object.entries(row)) {
       const field = collection.getField(key);
-      const known = field || collection.model.rawAttributes[key];
-      if (!known) {
-        // Values a list adds that are not fields (through-table rows, counts): kept at the top level only.
-        if (isRootRow && !isAssociation(field)) out[key] = value;
-        continue;
-      }
-      if (grant ? !fieldReadable(collection, key, grant) : isAssociation(field)) continue;
+      if (!keep(key, field)) continue;
       if (!isAssociation(field) || value === null || value === undefined) {
         out[key] = value;
         continue;
