@@ -12,8 +12,9 @@
  *  4. browser tests: starts the built app with `npm start` machinery in storage/e2e (its own embedded
  *     PostgreSQL and port), drives it with playwright-core in Debian's Chromium (installed when missing).
  *
- * Options: --server-only, --browser-only, --sqlite (add SQLite), --sqlite-only, --pg-only, or a path filter
- * passed to vitest. Every stage prints its duration; the summary repeats them.
+ * The browser stage runs beside the server stages (its output is printed when it ends); --serial runs it after.
+ * Options: --server-only, --browser-only, --serial, --sqlite (add SQLite), --sqlite-only, --pg-only, or a path
+ * filter passed to vitest. Every stage prints its duration; the summary repeats them.
  */
 'use strict';
 
@@ -31,22 +32,28 @@ const log = (msg) => console.log(`[test] ${msg}`);
 const totals = [];
 const seconds = (since) => `${Math.round((Date.now() - since) / 1000)} s`;
 
-function run(cmd, cmdArgs, env, { quiet = false } = {}) {
+/** Runs a command; with `outputFile`, its output goes to that file (a stage running beside another). */
+function run(cmd, cmdArgs, env, { quiet = false, outputFile } = {}) {
   return new Promise((resolve) => {
-    const child = spawn(cmd, cmdArgs, { cwd: ROOT, env: { ...process.env, ...env }, stdio: quiet ? 'ignore' : 'inherit' });
-    child.on('exit', (code) => resolve(code));
+    const out = outputFile ? fs.openSync(outputFile, 'a') : undefined;
+    const stdio = quiet ? 'ignore' : out !== undefined ? ['ignore', out, out] : 'inherit';
+    const child = spawn(cmd, cmdArgs, { cwd: ROOT, env: { ...process.env, ...env }, stdio });
+    child.on('exit', (code) => {
+      if (out !== undefined) fs.closeSync(out);
+      resolve(code);
+    });
   });
 }
 
 /** Runs vitest and reads its JSON report; a run that reports nothing counts as one failure. */
-async function vitest(label, configArgs, env, { noFilters = false } = {}) {
+async function vitest(label, configArgs, env, { noFilters = false, outputFile } = {}) {
   const report = path.join(ROOT, 'storage', 'test-reports', `${label}.json`);
   fs.mkdirSync(path.dirname(report), { recursive: true });
   fs.rmSync(report, { force: true });
   const bin = require.resolve('vitest/vitest.mjs', { paths: [ROOT] });
   log(`── ${label} ──`);
   const started = Date.now();
-  const code = await run(process.execPath, [bin, '--run', ...(noFilters ? [] : filters), ...configArgs, '--reporter=default', '--reporter=json', `--outputFile.json=${report}`], env);
+  const code = await run(process.execPath, [bin, '--run', ...(noFilters ? [] : filters), ...configArgs, '--reporter=default', '--reporter=json', `--outputFile.json=${report}`], env, { outputFile });
   let passed = 0;
   let failed = 0;
   if (fs.existsSync(report)) {
@@ -208,7 +215,8 @@ function assert(condition, message) {
   if (!condition) throw new Error(message);
 }
 
-async function browserTests() {
+/** The browser stage; `outputFile`: its tests' output goes there (printed when the stage ends) while the server stages print theirs. */
+async function browserTests({ outputFile } = {}) {
   let chromium;
   try {
     chromium = ensureChromium();
@@ -255,7 +263,7 @@ async function browserTests() {
       E2E_PG_USER: 'nocobase',
       E2E_PG_PASSWORD: env.EMBEDDED_DB_PASSWORD,
       CHROMIUM_PATH: chromium,
-    });
+    }, { outputFile });
     log(`screenshots: ${path.relative(ROOT, path.join(storage, 'screenshots'))}/`);
   } finally {
     const stopped = await stopApp(app);
@@ -300,15 +308,35 @@ async function main() {
   log(`plugins built in ${seconds(started)}`);
   const serverOnly = flag('--server-only');
   const browserOnly = flag('--browser-only');
-  if (!browserOnly) {
+  const withServer = !browserOnly;
+  const withBrowser = !serverOnly && !flag('--sqlite-only') && !flag('--pg-only');
+  // The browser stage runs beside the server stages (--serial: after them). It leaves a core idle much of
+  // the time (the browser and the app wait on each other), which the server tests fill; run one after the
+  // other, the two took 29 minutes on CI's machine (#22). Its output is printed when it ends.
+  const beside = withServer && withBrowser && !flag('--serial');
+  const browserLog = path.join(ROOT, 'storage', 'test-reports', 'browser-stage.log');
+  const browserStage = async () => {
+    const started = Date.now();
+    if (beside) {
+      fs.mkdirSync(path.dirname(browserLog), { recursive: true });
+      fs.rmSync(browserLog, { force: true });
+      log(`browser stage started beside the server tests (its output: ${path.relative(ROOT, browserLog)}, printed when it ends)`);
+    }
+    await browserTests({ outputFile: beside ? browserLog : undefined });
+    if (beside && fs.existsSync(browserLog)) process.stdout.write(`\n[test] ── output of the browser stage ──\n${fs.readFileSync(browserLog, 'utf8')}\n`);
+    log(`browser stage (app start, browser tests, restart) took ${seconds(started)}`);
+  };
+  const serverStages = async () => {
+    const started = Date.now();
     if (!flag('--sqlite-only')) await serverTestsOnPostgres({});
     if (!flag('--sqlite-only') && !flag('--pg-only')) await serverTestsOnMysql();
     if (flag('--sqlite') || flag('--sqlite-only')) await serverTestsOnSqlite();
-  }
-  if (!serverOnly && !flag('--sqlite-only') && !flag('--pg-only')) {
-    const started = Date.now();
-    await browserTests();
-    log(`browser stage (app start, browser tests, restart) took ${seconds(started)}`);
+    log(`server stages took ${seconds(started)}`);
+  };
+  if (beside) await Promise.all([serverStages(), browserStage()]);
+  else {
+    if (withServer) await serverStages();
+    if (withBrowser) await browserStage();
   }
 }
 

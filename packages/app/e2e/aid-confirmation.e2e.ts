@@ -1,10 +1,15 @@
 /**
  * 1+N confirmations in the browser (#15, item 9): an outcome or a visit is confirmed by station staff, never by
  * the deputy who did the work. On the installed 1+N page, the deputy's 新增 forms show no confirmation box
- * (the role may not write it, so NocoBase leaves it out); the station head's forms show it.
+ * (the role may not write it, so NocoBase leaves it out); the station head's forms show it. Both forms offer the
+ * pairing, and the deputy records a visit with them (#19: without the pairing field every visit was refused).
  */
 import type { Browser, Page } from 'playwright-core';
 import { ADMIN, apiAs, deputyAccount, formItem, installedPage, launchBrowser, screenshot, signInThroughUI } from './support';
+
+const WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+const idNumber = (first17: string) => first17 + '10X98765432'[WEIGHTS.reduce((s, w, i) => s + w * Number(first17[i]), 0) % 11];
+const shanghaiToday = () => new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10);
 
 let browser: Browser;
 
@@ -38,6 +43,16 @@ it('shows the confirmation boxes to the station head, not to the deputy', async 
   const station = await api('liaisonStations:create', { name: `石榴片区站-${stamp}`, headId: head.id, staff: [head.id] });
   const deputy = await api('deputies:create', { name: '石代表', phone: `137${String(stamp).padStart(8, '0')}`, stationId: station.id });
   const login = await deputyAccount(api, deputy.id, `Shi-${stamp}-Pass9`);
+  const [category] = await api('aidCategories:list', undefined, 'filter=' + encodeURIComponent(JSON.stringify({ code: 'left-behind-elderly' })));
+  const household = await api('aidHouseholds:create', {
+    headName: `石奶奶${stamp}`,
+    idNumber: idNumber(`430621194601${String(stamp).padStart(6, '0').slice(-5)}`.slice(0, 17)),
+    categoryId: category.id,
+    stationId: station.id,
+    consent: true,
+  });
+  const pairing = await api('aidPairings:create', { deputyId: deputy.id, householdId: household.id, startDate: shanghaiToday() });
+  expect(pairing.label).toBe(`石代表 · 石奶奶${stamp}`);
   const url = await installedPage(api, 'pairing-aid.aid');
 
   const seen: Record<string, string[]> = {};
@@ -52,6 +67,25 @@ it('shows the confirmation boxes to the station head, not to the deputy', async 
       seen[`${who} ${device} outcomes`] = await addNewForm(page, url, '帮扶成效', '日期');
       await screenshot(page, `aid-confirmation-${who}-${device}`);
       seen[`${who} ${device} visits`] = await addNewForm(page, url, '走访', '走访日期');
+      if (who === 'deputy') {
+        // The deputy records the visit with the form: the pairing by its label, the day, 提交.
+        await formItem(page, '结对').locator('.ant-select-selector').click();
+        await page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: pairing.label }).click({ timeout: 30000 });
+        await formItem(page, '结对').locator('.ant-select-selection-item', { hasText: pairing.label }).waitFor({ timeout: 10000 });
+        const date = formItem(page, '走访日期').locator('input').first();
+        await date.click();
+        // Today, tapped in the date panel as a person does.
+        await page.locator(`.ant-picker-dropdown:visible td[title="${shanghaiToday()}"]`).click({ timeout: 10000 });
+        await formItem(page, '走访情况').locator('textarea').fill('老人身体尚好，需要代购降压药');
+        expect(await date.inputValue()).toBe(shanghaiToday());
+        await screenshot(page, `aid-visit-form-deputy-${device}`);
+        const saved = page.waitForResponse((r) => r.url().includes('aidVisits:create'), { timeout: 30000 });
+        await page.getByRole('button', { name: /提\s*交/ }).last().click();
+        const response = await saved;
+        expect(response.status(), await response.text()).toBe(200);
+        const visits = await api('aidVisits:list', undefined, 'filter=' + encodeURIComponent(JSON.stringify({ pairingId: pairing.id })));
+        expect(visits.map((v: any) => [v.deputyId, v.householdId, v.date, v.findings])).toEqual([[deputy.id, household.id, shanghaiToday(), '老人身体尚好，需要代购降压药']]);
+      }
       await page.close();
     }
   }
@@ -62,6 +96,7 @@ it('shows the confirmation boxes to the station head, not to the deputy', async 
     if (form.startsWith('deputy') && shown) failures.push(`${form}: the deputy's form shows ${box}`);
     if (form.startsWith('head') && !shown) failures.push(`${form}: the station head's form lacks ${box} (${labels.join(', ')})`);
     if (!labels.includes(form.endsWith('outcomes') ? '日期' : '走访日期')) failures.push(`${form}: no form opened (${labels.join(', ')})`);
+    if (!labels.includes('结对')) failures.push(`${form}: no pairing to choose (${labels.join(', ')})`);
   }
   expect(failures).toEqual([]);
 });

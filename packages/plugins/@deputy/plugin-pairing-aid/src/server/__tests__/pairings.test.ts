@@ -1,3 +1,4 @@
+import LabelMigration from '../migrations/20261202090000-pairing-labels';
 import { isPg, lastYear, useAidWorld } from './setup';
 
 describe('plugin-pairing-aid: pairings, the N limit, transfer and closing', () => {
@@ -115,5 +116,41 @@ describe('plugin-pairing-aid: pairings, the N limit, transfer and closing', () =
     const other = await ctx.w.staffB.agent.set('X-Locale', 'zh-CN').resource('aidPairings').create({ values: { deputyId: deputyA2.id, householdId: (await household()).id } });
     expect(other.status).toBe(403);
     expect(other.body.errors[0].message).toBe('只能为本站代表建立结对');
+  });
+
+  it('labels a pairing "deputy · household head" for the forms, follows renames and ignores a label sent by a request', async () => {
+    const { admin, staffB, dB1, deputyB1, household, pair } = ctx.w;
+    const h = await household('disability', ctx.w.stationB.id);
+    const created = await pair(staffB.agent, deputyB1.id, h.id);
+    expect(created.status).toBe(200);
+    const id = created.body.data.id;
+    expect(created.body.data.label).toBe(`代表乙一 · ${h.headName}`);
+    // The deputy picks it by that label in the visit form (the select lists the pairings the deputy may see).
+    const mine = await dB1.agent.resource('aidPairings').list({ filter: { status: 'active' }, fields: ['id', 'label'] });
+    expect(mine.body.data.map((p: any) => p.label)).toContain(`代表乙一 · ${h.headName}`);
+    const forged = await admin.agent.resource('aidPairings').update({ filterByTk: id, values: { label: '别人 · 别户' } });
+    expect(forged.status).toBe(200);
+    const label = async () => (await ctx.app.db.getRepository('aidPairings').findOne({ filterByTk: id })).get('label');
+    expect(await label()).toBe(`代表乙一 · ${h.headName}`);
+    expect((await admin.agent.resource('aidHouseholds').update({ filterByTk: h.id, values: { headName: '改名户主' } })).status).toBe(200);
+    expect(await label()).toBe('代表乙一 · 改名户主');
+    expect((await admin.agent.resource('deputies').update({ filterByTk: deputyB1.id, values: { name: '代表乙一改' } })).status).toBe(200);
+    expect(await label()).toBe('代表乙一改 · 改名户主');
+    await admin.agent.resource('deputies').update({ filterByTk: deputyB1.id, values: { name: '代表乙一' } });
+  });
+
+  it('fills the labels of pairings made before labels existed (migration), once', async () => {
+    const repo = ctx.app.db.getRepository('aidPairings');
+    const before = (await repo.find({ sort: ['id'] })).map((p: any) => [p.get('id'), p.get('label')]);
+    expect(before.length).toBeGreaterThan(3);
+    await ctx.app.db.getCollection('aidPairings').model.update({ label: null }, { where: {}, hooks: false });
+    const migration = new LabelMigration({ db: ctx.app.db, app: ctx.app, sequelize: ctx.app.db.sequelize, queryInterface: ctx.app.db.sequelize.getQueryInterface() } as any);
+    expect(migration.on).toBe('afterSync');
+    await migration.up();
+    const after = async () => (await repo.find({ sort: ['id'] })).map((p: any) => [p.get('id'), p.get('label')]);
+    expect(await after()).toEqual(before);
+    const stamps = (await repo.find({ sort: ['id'] })).map((p: any) => String(p.get('updatedAt')));
+    await migration.up();
+    expect((await repo.find({ sort: ['id'] })).map((p: any) => String(p.get('updatedAt')))).toEqual(stamps);
   });
 });

@@ -41,7 +41,7 @@ export default defineCollection({
     f.selectField('riskLevel', 'Risk level', RISK_LEVELS, { defaultValue: 'low' }),
     f.checkboxField('consent', 'Consents to pairing and to keeping this record'),
     f.selectField('source', 'Source', HOUSEHOLD_SOURCES, { defaultValue: 'survey' }),
-    f.hasManyField('pairings', 'Pairings', 'aidPairings', 'householdId', 'id'),
+    f.hasManyField('pairings', 'Pairings', 'aidPairings', 'householdId', 'label'),
   ],
 });
 

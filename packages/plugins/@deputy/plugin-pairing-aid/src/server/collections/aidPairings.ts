@@ -22,10 +22,14 @@ export const END_REASONS = [
 export default defineCollection({
   name: 'aidPairings',
   title: tt('Pairings'),
+  // Forms pick a pairing by its label: NocoBase's generated forms leave out an association shown by its id.
+  titleField: 'label',
   dumpRules: 'required',
   createdBy: true,
   updatedBy: true,
   fields: [
+    // "deputy · household", kept by the hooks (lifecycle.ts): how a pairing is chosen and shown everywhere.
+    f.stringField('label', 'Pairing', { uiSchema: { 'x-read-pretty': true } }),
     f.belongsToField('deputy', 'Deputy', 'deputies', 'name', { uiSchema: { required: true } }),
     f.belongsToField('household', 'Household', 'aidHouseholds', 'headName', { uiSchema: { required: true } }),
     f.dateField('startDate', 'Start date', { uiSchema: { required: true } }),
@@ -33,7 +37,7 @@ export default defineCollection({
     f.selectField('status', 'Status', PAIRING_STATUSES, { defaultValue: 'active', allowNull: false }),
     f.selectField('endReason', 'Reason for ending', END_REASONS),
     f.textField('endNote', 'Note on ending'),
-    f.belongsToField('previousPairing', 'Transferred from', 'aidPairings', 'id', { onDelete: 'SET NULL', uiSchema: { 'x-read-pretty': true } }),
+    f.belongsToField('previousPairing', 'Transferred from', 'aidPairings', 'label', { onDelete: 'SET NULL', uiSchema: { 'x-read-pretty': true } }),
     f.hasManyField('plans', 'Assistance plans', 'aidPlans', 'pairingId', 'version'),
     f.hasManyField('visits', 'Visits', 'aidVisits', 'pairingId', 'date'),
     f.hasManyField('records', 'Assistance outcomes', 'aidRecords', 'pairingId', 'date'),

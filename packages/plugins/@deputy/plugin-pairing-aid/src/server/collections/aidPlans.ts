@@ -24,7 +24,7 @@ export default defineCollection({
   updatedBy: true,
   indexes: [{ fields: ['pairingId', 'version'], unique: true }],
   fields: [
-    f.belongsToField('pairing', 'Pairing', 'aidPairings', 'id', { uiSchema: { required: true } }),
+    f.belongsToField('pairing', 'Pairing', 'aidPairings', 'label', { uiSchema: { required: true } }),
     f.belongsToField('deputy', 'Deputy', 'deputies', 'name', { uiSchema: { 'x-read-pretty': true } }),
     f.belongsToField('household', 'Household', 'aidHouseholds', 'headName', { uiSchema: { 'x-read-pretty': true } }),
     f.integerField('version', 'Version', { uiSchema: { 'x-read-pretty': true } }),

@@ -15,7 +15,7 @@ export default defineCollection({
   createdBy: true,
   updatedBy: true,
   fields: [
-    f.belongsToField('pairing', 'Pairing', 'aidPairings', 'id', { uiSchema: { required: true } }),
+    f.belongsToField('pairing', 'Pairing', 'aidPairings', 'label', { uiSchema: { required: true } }),
     f.belongsToField('deputy', 'Deputy', 'deputies', 'name', { uiSchema: { 'x-read-pretty': true } }),
     f.belongsToField('household', 'Household', 'aidHouseholds', 'headName', { uiSchema: { 'x-read-pretty': true } }),
     f.dateField('date', 'Visit date', { uiSchema: { required: true } }),

@@ -8,6 +8,8 @@ import { readSettings } from './settings';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const day = (v: unknown) => (v ? String(v instanceof Date ? v.toISOString() : v).slice(0, 10) : '');
+/** How a pairing is chosen and shown: "deputy · household head". */
+export const pairingLabel = (deputyName: unknown, headName: unknown) => `${String(deputyName ?? '').trim()} · ${String(headName ?? '').trim()}`;
 const CREDIT_FIELDS = ['creditStatus', 'dutyRecordId', 'creditError', 'updatedAt', 'updatedById'];
 /** Refusals of a confirmation by the deputy who made the visit or achieved the outcome (also used by the actions). */
 export const OWN_VISIT_CONFIRMATION = 'A visit is confirmed by the station staff, not by the deputy who made it';
@@ -77,6 +79,7 @@ export function enforceAidRules(db: Database) {
     if (!deputy) throw new AidError(t('Choose an existing deputy'));
     if (deputy.get('status') === 'left') throw new AidError(t('A deputy who has left office cannot take on a pairing'));
     if (!household.get('consent')) throw new AidError(t('The household has not consented to pairing'));
+    model.set('label', pairingLabel(deputy.get('name'), household.get('headName')));
     if (await repo('aidPairings').count({ filter: { householdId, status: 'active' }, ...afterLock(db, transaction) })) {
       throw new AidError(t('This household already has an active pairing; transfer it to change the deputy'));
     }
@@ -92,6 +95,8 @@ export function enforceAidRules(db: Database) {
     if (model.changed('deputyId') || model.changed('householdId')) {
       throw new AidError(t('The deputy and household of a pairing cannot change; transfer the pairing instead'));
     }
+    // The label follows the names (hooks below), never what a request sends.
+    if (model.changed('label')) model.set('label', model.previous('label'));
     const from = model.previous('status') ?? model.get('status');
     const to = model.get('status');
     if (from !== 'active' && (model.changed('status') || model.changed('endDate') || model.changed('startDate'))) {
@@ -111,6 +116,19 @@ export function enforceAidRules(db: Database) {
       if (earlier) throw new AidError(t('The pairing has visits before this start date'));
     }
   });
+
+  // A renamed deputy or household renames its pairings' labels, in the same transaction.
+  const relabel = (foreignKey: 'deputyId' | 'householdId', nameField: string) => async (model: any, options: any) => {
+    if (!model.changed(nameField)) return;
+    const { transaction } = options;
+    const pairings = await repo('aidPairings').find({ filter: { [foreignKey]: model.get('id') }, appends: ['deputy', 'household'], transaction });
+    for (const pairing of pairings as any[]) {
+      const label = pairingLabel(pairing.get('deputy')?.get('name'), pairing.get('household')?.get('headName'));
+      if (label !== pairing.get('label')) await pairing.update({ label }, { transaction, hooks: false });
+    }
+  };
+  db.on('deputies.afterUpdate', relabel('deputyId', 'name'));
+  db.on('aidHouseholds.afterUpdate', relabel('householdId', 'headName'));
 
   db.on('aidPairings.beforeDestroy', async (model: any, options: any) => {
     const filter = { pairingId: model.get('id') };
