@@ -96,12 +96,48 @@ const ROUTE_ACTIONS_OF: Record<string, string[]> = {
 const MARK = 'HACKED';
 const SENSITIVE = /password|token|phone|email|idNumber|username|code|secret|key|income|members|address|citizen/i;
 
+/** A table as the database describes it (the started app: PostgreSQL's catalog). */
+export type TableInfo = { columns: Array<{ name: string; type: string }>; pk: string[]; uniqueSets: string[][]; unique?: string[] };
+/** Field types of columns of collections the collection manager does not list (defined in a plugin's code). */
+const PG_TYPES: Record<string, string> = {
+  'character varying': 'string',
+  text: 'text',
+  integer: 'integer',
+  smallint: 'integer',
+  bigint: 'bigInt',
+  boolean: 'boolean',
+  'timestamp with time zone': 'date',
+  'timestamp without time zone': 'datetimeNoTz',
+  date: 'dateOnly',
+  json: 'json',
+  jsonb: 'jsonb',
+  numeric: 'decimal',
+  'double precision': 'double',
+  real: 'float',
+  ARRAY: 'array',
+  uuid: 'uuid',
+};
+
+/** Unique indexes of a collection definition as column lists, each once. */
+const uniqueIndexSets = (indexes: any[]) => [
+  ...new Map(
+    indexes
+      .filter((i) => i?.unique && i.fields?.length)
+      .map((i) => i.fields.map((x: any) => (typeof x === 'string' ? x : x.name)) as string[])
+      .map((set) => [set.join(','), set] as const),
+  ).values(),
+];
+
 /**
  * A schema from the administrator's `collections:list?paginate=false&appends[]=fields` (the started app, over
- * HTTP): the collections registered in the collection manager, with their fields. Through tables that are not
- * registered there get their two keys from the many-to-many fields.
+ * HTTP): the collections registered in the collection manager, with their fields. With `tables` (the database's
+ * columns, keys and unique indexes), columns, keys and unique sets are the stored ones, and the collections the
+ * list only points at (through tables, attachments, storages) or the generator starts from (rolesUsers) are
+ * described from their tables: plain fields by column type, `createdById`/`updatedById` as NocoBase's
+ * createdBy/updatedBy, `<name>Id` as a belongs-to of the table `<name>s`. Without `tables`, through tables get
+ * their two keys from the many-to-many fields.
  */
-export function schemaFromCollectionsList(list: any[]): Schema {
+export function schemaFromCollectionsList(list: any[], tables?: Record<string, TableInfo>): Schema {
   const schema: Schema = {};
   for (const c of list) {
     const fields: Record<string, FieldDef> = {};
@@ -116,7 +152,8 @@ export function schemaFromCollectionsList(list: any[]): Schema {
         through: f.through,
         foreignKey: f.foreignKey,
         otherKey: f.otherKey,
-        sourceKey: f.sourceKey,
+        // The list leaves out a belongs-to's default source key (the server test's schema has it).
+        sourceKey: f.sourceKey ?? (f.type === 'belongsTo' ? 'id' : undefined),
         targetKey: f.targetKey,
         hidden: !!f.hidden,
         unique: !!f.unique,
@@ -126,7 +163,58 @@ export function schemaFromCollectionsList(list: any[]): Schema {
       if (!ASSOCIATION_TYPES.includes(f.type) && f.type !== 'virtual') columns.add(f.name);
       if (f.type === 'belongsTo' && f.foreignKey) columns.add(f.foreignKey);
     }
-    schema[c.name] = { name: c.name, origin: c.origin, pk: pk.length ? pk : ['id'], fields, columns: [...columns], uniqueSets: [] };
+    const table = tables?.[c.name];
+    const keys = table?.pk.length ? table.pk : pk.length ? pk : ['id'];
+    if (table) {
+      // Columns of fields a plugin adds in code (users.failedSignIns): plain fields of the column's type.
+      const fks = new Set(Object.values(fields).map((f) => f.foreignKey));
+      for (const col of table.columns) {
+        if (fields[col.name] || keys.includes(col.name) || fks.has(col.name) || ['createdAt', 'updatedAt'].includes(col.name)) continue;
+        fields[col.name] = { name: col.name, type: PG_TYPES[col.type] ?? 'string', unique: !!table.unique?.includes(col.name) };
+      }
+    }
+    schema[c.name] = {
+      name: c.name,
+      origin: c.origin,
+      pk: keys,
+      fields,
+      columns: table ? table.columns.map((x) => x.name) : [...columns],
+      // The collection's declared unique indexes (dataSources/main/collections:list has them as `indexes`), else
+      // the table's, but not those of a field declared unique (the server test's schema has those on the field).
+      uniqueSets: Array.isArray(c.indexes)
+        ? uniqueIndexSets(c.indexes)
+        : [...(table?.uniqueSets ?? []), ...(table?.unique ?? []).filter((col) => !fields[col]?.unique).map((col) => [col])],
+    };
+  }
+  const fromTable = (name: string) => {
+    const table = tables?.[name];
+    if (!table || schema[name]) return;
+    const fields: Record<string, FieldDef> = {};
+    const keys = new Set([...table.pk, 'createdAt', 'updatedAt']);
+    for (const col of table.columns) {
+      if (keys.has(col.name)) continue;
+      const by = /^(created|updated)ById$/.exec(col.name);
+      const named = /^(\w+)Id$/.exec(col.name)?.[1];
+      const target = by ? 'users' : named ? `${named}s` : '';
+      const linked = !!tables[target] && (!!by || !table.pk.includes(col.name));
+      if (linked) {
+        const assoc = by ? `${by[1]}By` : col.name.slice(0, -2);
+        fields[assoc] = { name: assoc, type: 'belongsTo', target, foreignKey: col.name, sourceKey: 'id', targetKey: 'id' };
+      }
+      if (by) fields[col.name] = { name: col.name, type: 'context' };
+      else if (!linked) fields[col.name] = { name: col.name, type: PG_TYPES[col.type] ?? 'string', unique: !!table.unique?.includes(col.name) };
+    }
+    schema[name] = { name, pk: table.pk.length ? table.pk : (throughKeys.get(name) ?? ['id']), fields, columns: table.columns.map((x) => x.name), uniqueSets: table.uniqueSets };
+  };
+  /** Through tables without a primary key in the database are keyed by their two foreign keys. */
+  const throughKeys = new Map<string, string[]>();
+  for (const c of Object.values(schema)) for (const f of Object.values(c.fields)) if (f.type === 'belongsToMany' && f.through) throughKeys.set(f.through, [f.foreignKey as string, f.otherKey as string]);
+  if (tables) {
+    // The collections the listed ones reach, a few hops deep (as far as trackedCollections may look).
+    for (const seed of ['users', 'roles', 'rolesUsers', 'attachments']) fromTable(seed);
+    for (let depth = 0; depth < 3; depth++) {
+      for (const c of Object.values(schema)) for (const f of Object.values(c.fields)) for (const t of [f.target, f.through]) if (t) fromTable(t);
+    }
   }
   for (const c of Object.values(schema)) {
     for (const f of Object.values(c.fields)) {
