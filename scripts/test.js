@@ -12,6 +12,8 @@
  *  4. browser tests: starts the built app with `npm start` machinery in storage/e2e (its own embedded
  *     PostgreSQL and port), drives it with playwright-core in Debian's Chromium (installed when missing).
  *
+ *  0. a type check (tsc --noEmit, tsconfig.json) of every plugin, the tests and the configs; skipped with a path filter.
+ *
  * The browser stage runs beside the server stages (its output is printed when it ends); --serial runs it after.
  * Options: --server-only, --browser-only, --serial, --sqlite (add SQLite), --sqlite-only, --pg-only, or a path
  * filter passed to vitest. Every stage prints its duration; the summary repeats them.
@@ -262,6 +264,7 @@ async function browserTests({ outputFile } = {}) {
       E2E_PG_PORT: appEnv.EMBEDDED_DB_PORT,
       E2E_PG_USER: 'nocobase',
       E2E_PG_PASSWORD: env.EMBEDDED_DB_PASSWORD,
+      E2E_PG_DATABASE: env.EMBEDDED_DB_DATABASE || 'nocobase',
       CHROMIUM_PATH: chromium,
     }, { outputFile });
     log(`screenshots: ${path.relative(ROOT, path.join(storage, 'screenshots'))}/`);
@@ -296,6 +299,16 @@ async function browserTests({ outputFile } = {}) {
   });
 }
 
+/** `tsc --noEmit` over every plugin, the test code and the configs (tsconfig.json): a type error fails the run. */
+async function typeCheck() {
+  log('── type check (tsc --noEmit) ──');
+  const started = Date.now();
+  const tsc = require.resolve('typescript/bin/tsc', { paths: [ROOT] });
+  const code = await run(process.execPath, [tsc, '-p', 'tsconfig.json', '--pretty', 'false'], {});
+  log(`type check: ${code === 0 ? 'no errors' : 'type errors (above)'} in ${seconds(started)}`);
+  totals.push({ label: 'type check', passed: code === 0 ? 1 : 0, failed: code === 0 ? 0 : 1, duration: seconds(started) });
+}
+
 const runStarted = Date.now();
 
 async function main() {
@@ -306,6 +319,8 @@ async function main() {
   const { buildAll } = require('./build-plugins');
   await buildAll({ quiet: true });
   log(`plugins built in ${seconds(started)}`);
+  // A focused run (a path filter) skips it; every full run, CI's included, starts with it.
+  if (filters.length === 0) await typeCheck();
   const serverOnly = flag('--server-only');
   const browserOnly = flag('--browser-only');
   const withServer = !browserOnly;

@@ -70,7 +70,7 @@ export async function fileDutyPointsDemo(plugin: PluginDutyPointsServer, town: D
   for (const s of districts) stationVillages.set(s.id, await villagesOf(s));
   const villageOf = (deputy: DemoDeputy) => models.get(deputy.id)?.get('gridAreas')?.[0]?.get('name') ?? stationVillages.get(deputy.stationId)?.[0] ?? '高沙镇';
   // How active each deputy is: some do much more than others, as in any town.
-  const diligence = new Map(town.deputies.map((d) => [d.id, 0.15 + 0.85 * random()]));
+  const diligence = new Map<number, number>(town.deputies.map((d) => [d.id, 0.15 + 0.85 * random()]));
 
   // Evidence: small PNG "photos" and "forms" uploaded through the file manager to the app's storage.
   const evidence = new EvidenceFiles(plugin);
@@ -398,7 +398,7 @@ export async function publishDutyPointsDemo(plugin: PluginDutyPointsServer, town
   const period = periodOf.get(lastQuarter);
   const range = periodRange(lastQuarter)!;
   const inQuarter = { $gte: range.from, $lte: range.to };
-  const deputyOf = new Map(town.deputies.map((d) => [d.id, d]));
+  const deputyOf = new Map<number, DemoDeputy>(town.deputies.map((d) => [d.id, d]));
   const appeal = async (deputy: DemoDeputy, kind: string, description: string, recordId?: number) =>
     appeals.create({
       values: { periodId: period.get('id'), deputyId: deputy.id, recordId: recordId ?? null, kind, description, status: 'pending' },

@@ -1,4 +1,4 @@
-import type { DemoTown } from '@deputy/plugin-deputies';
+import type { DemoDeputy, DemoTown } from '@deputy/plugin-deputies';
 import { addDays, seeded, uploadDemoPicture } from '@deputy/plugin-deputies';
 import type { Transaction } from '@nocobase/database';
 import { documentPhoto, housePhoto } from './demo-photos';
@@ -272,7 +272,7 @@ export async function loadPairingAidDemo(plugin: PluginPairingAidServer, town: D
   };
   const districts = town.stations.filter((s) => s.district);
   const headOf = (stationId: number) => as(districts.find((s) => s.id === stationId)!.headUserId, 'station-staff');
-  const deputyById = new Map(town.deputies.map((d) => [d.id, d]));
+  const deputyById = new Map<number, DemoDeputy>(town.deputies.map((d) => [d.id, d]));
   const deputyCtx = (deputyId: number) => as(deputyById.get(deputyId)!.userId, 'deputy');
 
   const categories = new Map<string, any>((await db.getRepository('aidCategories').find({ filter: { active: true } })).map((c: any) => [c.get('code'), c]));

@@ -1,7 +1,8 @@
 import { onAction, rawValues } from '../security/action-hooks';
 import type { Application } from '@nocobase/server';
 import { isAdministrator } from '../security/reach';
-import { AccountError, createDeputyAccount } from '../services/deputy-accounts';
+import { createDeputyAccount } from '../services/deputy-accounts';
+import { answerRefusal } from '../services/refusals';
 
 /**
  * deputies:me            — the signed-in user's own deputy record, all fields (others see public ones only).
@@ -23,8 +24,7 @@ export function registerDeputyActions(app: Application, ns: string) {
         const { user, password } = await createDeputyAccount(ctx.db, filterByTk, values, t);
         ctx.body = { userId: user.get('id'), username: user.get('username'), initialPassword: password };
       } catch (e) {
-        if (e instanceof AccountError) return ctx.throw(400, e.message);
-        throw e;
+        return answerRefusal(ctx, e);
       }
       await next();
     },

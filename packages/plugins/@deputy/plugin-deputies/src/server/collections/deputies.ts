@@ -35,8 +35,6 @@ export default defineCollection({
   createdBy: true,
   updatedBy: true,
   sortable: true,
-  // One deputy record per user account.
-  indexes: [{ fields: ['userId'], unique: true }],
   fields: [
     stringField('name', 'Name', { allowNull: false, uiSchema: { required: true } }),
     selectField('gender', 'Gender', [
@@ -50,6 +48,9 @@ export default defineCollection({
     belongsToManyField('gridAreas', 'Grid areas', 'gridAreas', 'deputiesGridAreas', 'deputyId', 'gridAreaId', 'name'),
     belongsToManyField('groups', 'Deputy groups', 'deputyGroups', 'deputyGroupMembers', 'deputyId', 'groupId', 'name'),
     belongsToField('user', 'User account', 'users', 'nickname', { onDelete: 'SET NULL' }),
+    // One deputy record per user account. A single column's uniqueness lives on its field: NocoBase's sync drops
+    // a one-column unique index that the collection's `indexes` declare (sync-runner handleUniqueIndex).
+    { type: 'bigInt', name: 'userId', unique: true },
     phoneField('phone', 'Phone', { unique: true }),
     stringField('occupation', 'Occupation'),
     stringField('party', 'Political affiliation'),

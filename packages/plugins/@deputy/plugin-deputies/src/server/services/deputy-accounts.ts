@@ -1,5 +1,6 @@
 import crypto from 'crypto';
 import type { Database } from '@nocobase/database';
+import { Refusal } from './refusals';
 
 export const DEPUTY_ROLE = 'deputy';
 
@@ -13,9 +14,7 @@ export function initialPassword() {
   }
 }
 
-export class AccountError extends Error {
-  status = 400;
-}
+export class AccountError extends Refusal {}
 
 /**
  * Creates the NocoBase user a deputy signs in with: username (given, or the deputy's phone), the

@@ -2,11 +2,10 @@ import { onAction } from '../security/action-hooks';
 import type { Database } from '@nocobase/database';
 import type { Application } from '@nocobase/server';
 import { NS } from '../field-builders';
+import { Refusal } from './refusals';
 
 /** A refusal with a 400 and a message in the caller's language; thrown in the transaction, so nothing is kept. */
-export class FieldError extends Error {
-  status = 400;
-}
+export class FieldError extends Refusal {}
 
 /** A rule of its own for one field, returning a message key when the value is wrong. */
 export type FieldRule = (value: any) => string | null;

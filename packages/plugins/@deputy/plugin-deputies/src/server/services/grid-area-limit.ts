@@ -1,9 +1,8 @@
 import type { Database } from '@nocobase/database';
+import { Refusal } from './refusals';
 
 /** Thrown inside the saving transaction, so nothing of the refused change is kept. */
-export class GridAreaLimitError extends Error {
-  status = 400;
-}
+export class GridAreaLimitError extends Refusal {}
 
 /**
  * Rule "每人联系一个网格片区": a deputy is linked to at most `deputySettings.maxGridAreasPerDeputy` grid areas

@@ -1,7 +1,7 @@
 import { onAction, defineSuiteResource } from '@deputy/plugin-deputies';
 import type { Application } from '@nocobase/server';
 import { NS } from '../fields';
-import { DutyError } from '../services/errors';
+import { answer } from '../services/errors';
 import { isAdministrator } from '@deputy/plugin-deputies';
 import { shanghaiToday } from '@deputy/plugin-deputies';
 import { boardPage } from '../services/board-print';
@@ -17,16 +17,12 @@ import { assignOwnDeputy } from './own-deputy';
  * pointAppeals:decide    — an administrator accepts or rejects, with a reason.
  */
 export function registerPublicationActions(app: Application, publication: Publication, yearClose: YearClose) {
-  const fail = (ctx: any, e: unknown) => {
-    if (e instanceof DutyError) return ctx.throw(e.status, e.message);
-    throw e;
-  };
   app.resourceManager.registerActionHandlers({
     'scorePeriods:publish': async (ctx: any, next) => {
       try {
         ctx.body = await publication.publish(ctx.action.params.filterByTk, ctx.state.currentUser?.id, (k) => ctx.t(k, { ns: NS }));
       } catch (e) {
-        return fail(ctx, e);
+        return answer(ctx, e);
       }
       await next();
     },
@@ -35,7 +31,7 @@ export function registerPublicationActions(app: Application, publication: Public
       try {
         ctx.body = await yearClose.close(ctx.action.params.filterByTk, ctx.state.currentUser?.id, (k) => ctx.t(k, { ns: NS }));
       } catch (e) {
-        return fail(ctx, e);
+        return answer(ctx, e);
       }
       await next();
     },
@@ -61,7 +57,7 @@ export function registerPublicationActions(app: Application, publication: Public
       else if (target === 'closed') ctx.body = await yearClose.close(filterByTk, userId, t);
       else return ctx.throw(400, t('Publish a period with Publish and close a year with Close the year; a period cannot go back'));
     } catch (e) {
-      return fail(ctx, e);
+      return answer(ctx, e);
     }
     // Anything else the form changed (title, appeal window) is saved as usual.
     if (Object.keys(values).length) await next();

@@ -6,7 +6,7 @@ import { NS } from '../fields';
 import { signIn } from '../services/activity-sign-in';
 import { assignOwnDeputy } from './own-deputy';
 import { myReviewTasks, resumed, reviewInBatch } from '../services/batch-review';
-import { DutyError } from '../services/errors';
+import { answer } from '../services/errors';
 import { oneDecision } from '../services/review-gate';
 import type { DutyFiling } from '../services/filing';
 
@@ -17,10 +17,6 @@ import type { DutyFiling } from '../services/filing';
  * Both are ACL actions an administrator can grant per role, with data scopes.
  */
 export function registerRecordActions(app: Application, filing: () => DutyFiling, directory: () => DeputyDirectory) {
-  const fail = (ctx: any, e: unknown) => {
-    if (e instanceof DutyError) return ctx.throw(e.status, e.message);
-    throw e;
-  };
 
   app.resourceManager.registerActionHandlers({
     'dutyRecords:submit': async (ctx: any, next) => {
@@ -32,7 +28,7 @@ export function registerRecordActions(app: Application, filing: () => DutyFiling
       try {
         ctx.body = await filing().submit(record.get('id'), { context: ctx });
       } catch (e) {
-        return fail(ctx, e);
+        return answer(ctx, e);
       }
       await next();
     },
@@ -56,7 +52,7 @@ export function registerRecordActions(app: Application, filing: () => DutyFiling
       try {
         ctx.body = await repo.update({ filterByTk, values: { status: 'revoked', revokeReason: values.reason }, context: ctx });
       } catch (e) {
-        return fail(ctx, e);
+        return answer(ctx, e);
       }
       await next();
     },
@@ -67,7 +63,7 @@ export function registerRecordActions(app: Application, filing: () => DutyFiling
       try {
         ctx.body = await signIn(ctx.db, ctx.state.currentUser.id, ctx.action.params.values?.code, (k) => ctx.t(k, { ns: NS }));
       } catch (e) {
-        return fail(ctx, e);
+        return answer(ctx, e);
       }
       await next();
     },

@@ -1,5 +1,5 @@
 import type { DeputyDirectory } from '@deputy/plugin-deputies';
-import type { Database, Transaction } from '@nocobase/database';
+import type { BelongsToManyRepository, Database, Transaction } from '@nocobase/database';
 import { DutyError, translate } from './errors';
 
 export type FilingValues = {
@@ -55,7 +55,7 @@ export class DutyFiling {
     if (item?.get('evidenceRequired')) {
       // Evidence sent with the same request counts; otherwise what is stored.
       const sent = options.values?.evidence;
-      const evidence = Array.isArray(sent) ? sent.length : await this.db.getRepository('dutyRecords.evidence', record.get('id')).count({ transaction });
+      const evidence = Array.isArray(sent) ? sent.length : await this.db.getRepository<BelongsToManyRepository>('dutyRecords.evidence', record.get('id')).count({ transaction });
       if (!evidence) throw new DutyError(t('This duty item needs evidence: upload a photo or document before submitting'));
     }
     const reviewer: any = await this.directory().reviewerOf(record.get('deputyId'), { transaction });

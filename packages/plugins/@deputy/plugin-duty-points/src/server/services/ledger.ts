@@ -8,10 +8,6 @@ import type { Database, Transaction } from '@nocobase/database';
 export class Ledger {
   constructor(private db: Database) {}
 
-  private async lockDeputy(deputyId: number, transaction: Transaction) {
-    await lockRow(this.db, 'deputies', deputyId, transaction);
-  }
-
   /** Points already counted this year for the deputy and item (awards minus reversals), as committed now. */
   async postedThisYear(deputyId: number, itemId: number, year: number, transaction?: Transaction) {
     const sum = await this.db.getCollection('pointEntries').model.sum('points', { where: { deputyId, itemId, year }, ...afterLock(this.db, transaction) });
@@ -24,7 +20,7 @@ export class Ledger {
     const itemId = item.get('id');
     const date = String(record.get('date')).slice(0, 10);
     const year = Number(date.slice(0, 4));
-    await this.lockDeputy(deputyId, transaction);
+    await lockRow(this.db, 'deputies', deputyId, transaction);
     const requested = Number(item.get('points')) * Number(record.get('quantity') || 1);
     const cap = item.get('yearlyCap');
     let points = requested;
@@ -54,7 +50,7 @@ export class Ledger {
     const entries = this.db.getRepository('pointEntries');
     const award = await entries.findOne({ filter: { recordId: record.get('id'), kind: 'award' }, transaction });
     if (!award) return 0;
-    await this.lockDeputy(record.get('deputyId'), transaction);
+    await lockRow(this.db, 'deputies', record.get('deputyId'), transaction);
     await entries.create({
       values: {
         deputyId: award.get('deputyId'),

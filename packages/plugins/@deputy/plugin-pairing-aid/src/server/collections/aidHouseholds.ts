@@ -24,12 +24,12 @@ export default defineCollection({
   dumpRules: 'required',
   createdBy: true,
   updatedBy: true,
-  indexes: [{ fields: ['idNumberHash'], unique: true }],
   fields: [
     f.stringField('headName', 'Head of household', { allowNull: false, uiSchema: { required: true } }),
     { type: 'virtual', name: 'idNumber', hidden: true, interface: 'input', uiSchema: { type: 'string', title: tt('ID number'), 'x-component': 'Input' } },
     f.stringField('idNumberMasked', 'ID number (masked)', { uiSchema: { 'x-read-pretty': true } }),
-    { type: 'string', name: 'idNumberHash', hidden: true },
+    // One household per ID number; unique on the field (NocoBase's sync drops a one-column unique index declared in `indexes`).
+    { type: 'string', name: 'idNumberHash', hidden: true, unique: true },
     f.stringField('address', 'Address'),
     f.belongsToField('gridArea', 'Grid area', 'gridAreas', 'name', { onDelete: 'SET NULL' }),
     f.belongsToField('station', 'Liaison station', 'liaisonStations', 'name', { onDelete: 'SET NULL' }),

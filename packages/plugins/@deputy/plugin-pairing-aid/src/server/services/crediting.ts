@@ -1,5 +1,7 @@
 import type { Database } from '@nocobase/database';
 import type { Application } from '@nocobase/server';
+import { enabledPlugin, SerialQueue } from '@deputy/plugin-deputies';
+import type { PluginDutyPointsServer } from '@deputy/plugin-duty-points';
 import { readSettings } from './settings';
 
 const SOURCES = {
@@ -15,30 +17,26 @@ export type CreditedCollection = keyof typeof SOURCES;
  * number) or failed (with the reason, e.g. no reviewer at the station), which an administrator can retry.
  */
 export class AidCrediting {
-  private queue: Promise<unknown> = Promise.resolve();
+  private queue = new SerialQueue();
 
-  constructor(private app: Application, private db: Database) {}
+  constructor(
+    private app: Application,
+    private db: Database,
+  ) {}
 
   /** plugin-duty-points when it is enabled, else null: pairing assistance works without it. */
-  dutyPoints(): any {
-    try {
-      const dp: any = this.app.pm.get('@deputy/plugin-duty-points');
-      return dp?.enabled && dp.filing ? dp : null;
-    } catch {
-      return null;
-    }
+  dutyPoints() {
+    return enabledPlugin<PluginDutyPointsServer>(this.app, '@deputy/plugin-duty-points');
   }
 
   /** Files every confirmed row still waiting (and, with `retry`, the given failed ones again). */
   creditPending(retry: { collection: CreditedCollection; id: number }[] = []) {
-    const run = this.queue.then(() => this.sweep(retry));
-    this.queue = run.catch(() => undefined);
-    return run;
+    return this.queue.run(() => this.sweep(retry));
   }
 
   private async sweep(retry: { collection: CreditedCollection; id: number }[]) {
     const dp = this.dutyPoints();
-    if (!dp) return;
+    if (!dp?.filing) return;
     const settings = await readSettings(this.db);
     for (const [collection, spec] of Object.entries(SOURCES) as [CreditedCollection, (typeof SOURCES)[CreditedCollection]][]) {
       const ids = retry.filter((r) => r.collection === collection).map((r) => r.id);

@@ -40,9 +40,10 @@ export default defineCollection({
   dumpRules: 'required',
   createdBy: true,
   updatedBy: true,
-  indexes: [{ fields: ['trackingCode'], unique: true }, { fields: ['status'] }],
+  indexes: [{ fields: ['status'] }],
   fields: [
-    f.stringField('trackingCode', 'Tracking code', readOnly),
+    // Unique on the field (NocoBase's sync drops a one-column unique index declared in `indexes`).
+    f.stringField('trackingCode', 'Tracking code', { ...readOnly, unique: true }),
     f.selectField('source', 'Source', OPINION_SOURCES, { defaultValue: 'reception', allowNull: false }),
     f.belongsToField('deputy', 'Deputy', 'deputies', 'name', { onDelete: 'SET NULL' }),
     f.belongsToField('station', 'Liaison station', 'liaisonStations', 'name', { onDelete: 'SET NULL' }),

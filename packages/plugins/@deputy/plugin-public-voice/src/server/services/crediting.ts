@@ -1,3 +1,5 @@
+import { enabledPlugin, SerialQueue } from '@deputy/plugin-deputies';
+import type { PluginDutyPointsServer } from '@deputy/plugin-duty-points';
 import type { Application } from '@nocobase/server';
 import { shanghaiDate } from './clock';
 import { ACCEPTED_STATUSES } from './opinion-flow';
@@ -52,17 +54,13 @@ const SOURCES: Record<'opinion' | 'mediation', Source> = {
  * nothing is filed and handling is unaffected.
  */
 export class VoiceCrediting {
-  private queue: Promise<unknown> = Promise.resolve();
+  private queue = new SerialQueue();
 
   constructor(private app: Application) {}
 
-  dutyPoints(): any {
-    try {
-      const dp: any = this.app.pm.get('@deputy/plugin-duty-points');
-      return dp?.enabled && dp.filing ? dp : null;
-    } catch {
-      return null;
-    }
+  /** plugin-duty-points when it is enabled, else null: opinion handling works without it. */
+  dutyPoints() {
+    return enabledPlugin<PluginDutyPointsServer>(this.app, '@deputy/plugin-duty-points');
   }
 
   /** D14 for an opinion, dated the day of `now` (the step that accepted it; by default the present). */
@@ -76,14 +74,12 @@ export class VoiceCrediting {
   }
 
   private enqueue(kind: keyof typeof SOURCES, id: number, retry = false, now?: Date) {
-    const run = this.queue.then(() => this.file(SOURCES[kind], id, retry, now ?? new Date()));
-    this.queue = run.catch(() => undefined);
-    return run;
+    return this.queue.run(() => this.file(SOURCES[kind], id, retry, now ?? new Date()));
   }
 
   private async file(source: Source, id: number, retry: boolean, now: Date) {
     const dp = this.dutyPoints();
-    if (!dp) return null;
+    if (!dp?.filing) return null;
     const db = this.app.db;
     const repo = db.getRepository(source.collection);
     const row: any = await repo.findOne({ filterByTk: id, appends: source.appends });

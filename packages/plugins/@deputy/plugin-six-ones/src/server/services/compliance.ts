@@ -1,4 +1,4 @@
-import { shanghaiToday } from '@deputy/plugin-deputies';
+import { lockRow, shanghaiToday } from '@deputy/plugin-deputies';
 import type { Database, Transaction } from '@nocobase/database';
 import { Op } from '@nocobase/database';
 import { Period, periodOf, periodsOfYear } from './periods';
@@ -10,7 +10,6 @@ type Tally = Map<number, { n: number; ids: number[] }>;
 
 const KEEP_IDS = 50;
 /** A period key as a 32-bit integer (the second half of the slice's advisory lock). */
-const hashKey = (key: string) => [...key].reduce((h, ch) => (Math.imul(h, 31) + ch.charCodeAt(0)) | 0, 7);
 const asDate = (v: unknown) => (v instanceof Date ? new Date(v.getTime() + 8 * 3600e3).toISOString().slice(0, 10) : String(v ?? '').slice(0, 10));
 
 /**
@@ -114,16 +113,15 @@ export class Compliance {
 
   /**
    * Replaces one slice (rule × period, narrowed to the scope) in a transaction — the caller's, or its own — so a
-   * reader never sees it half-written. On PostgreSQL the slice is locked for the transaction (advisory lock), so
-   * the nightly run and an incremental update of the same slice at the same moment cannot both insert its rows.
+   * reader never sees it half-written. The rule's row is locked for the transaction (a row lock: every database,
+   * every node of a cluster), so the nightly run and an incremental update of the same slice at the same moment
+   * cannot both insert its rows. Each slice has a transaction of its own, so a transaction holds one such lock.
    */
   async compute(rule: Rule, period: Period, scope: Scope, transaction?: Transaction): Promise<void> {
     // (Not on SQLite: its one connection cannot hold concurrent transactions.)
     const dialect = this.db.sequelize.getDialect();
     if (!transaction && dialect !== 'sqlite') return this.db.sequelize.transaction((t) => this.compute(rule, period, scope, t));
-    if (dialect === 'postgres') {
-      await this.db.sequelize.query('SELECT pg_advisory_xact_lock(:ruleId, :period)', { replacements: { ruleId: rule.id, period: hashKey(period.key) }, transaction });
-    }
+    await lockRow(this.db, 'dutyRules', rule.id, transaction);
     const today = shanghaiToday();
     const results = this.db.getModel('ruleResults');
     const rows: any[] = [];

@@ -1,5 +1,6 @@
 import type { PluginDeputiesServer } from '@deputy/plugin-deputies';
-import { afterLock, lockRow, shanghaiToday } from '@deputy/plugin-deputies';
+import { afterLock, enabledPlugin, lockRow, shanghaiToday } from '@deputy/plugin-deputies';
+import type { PluginDutyPointsServer } from '@deputy/plugin-duty-points';
 import type { Application } from '@nocobase/server';
 import type { Transaction } from '@nocobase/database';
 import { Op } from '@nocobase/database';
@@ -34,9 +35,9 @@ export class ReceptionSchedule {
     };
   }
 
+  /** plugin-duty-points' filing service when that plugin is enabled: sessions work without it. */
   private get filing() {
-    const dp: any = this.app.pm.get('@deputy/plugin-duty-points');
-    return dp?.filing;
+    return enabledPlugin<PluginDutyPointsServer>(this.app, '@deputy/plugin-duty-points')?.filing;
   }
 
   /** Creates the month's sessions of the stations (all, or the given ones) that do not have them yet. */
