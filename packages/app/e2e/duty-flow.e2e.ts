@@ -73,7 +73,8 @@ it('a deputy files a record with a photo on a phone; the head approves it in the
   // Its row in 我的履职记录: 提交审核, confirmed.
   const submitted = phone.waitForResponse((r) => r.url().includes('dutyRecords:update'), { timeout: 30000 });
   await phone.getByText('提交审核', { exact: true }).first().click({ timeout: 30000 });
-  await phone.getByRole('button', { name: /确\s*定|OK/ }).last().click();
+  // The confirmation's own button, once it shows (a hidden 确定 of the date picker is still in the page).
+  await phone.getByRole('button', { name: /确\s*定|OK/ }).filter({ visible: true }).last().click({ timeout: 30000 });
   expect((await submitted).status()).toBe(200);
   const filingSeconds = (Date.now() - started) / 1000;
   console.log(`[duty-flow] the deputy filed and submitted the record with a photo in ${filingSeconds.toFixed(1)} s of browser time`);

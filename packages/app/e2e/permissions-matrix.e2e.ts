@@ -4,32 +4,14 @@
  */
 import fs from 'fs';
 import path from 'path';
+import { fetchHttp } from '../src/security/http-attack-env';
 import { buildWorld, Http, Matrix, runMatrix } from '../src/security/permissions-matrix';
 import { ADMIN, BASE_URL } from './support';
 
 const EXPECTED = path.join(__dirname, '../src/security/expected-permissions.json');
 
 it('allows exactly what the expected matrix allows on the started app', async () => {
-  const http: Http = async (method, url, body, token) => {
-    const res = await fetch(`${BASE_URL}/api${url}`, {
-      method,
-      headers: {
-        'Content-Type': 'application/json',
-        'X-Authenticator': 'basic',
-        'X-Locale': 'zh-CN',
-        ...(token ? { Authorization: `Bearer ${token}` } : {}),
-      },
-      body: method === 'POST' ? JSON.stringify(body ?? {}) : undefined,
-    });
-    const text = await res.text();
-    let parsed: any = text;
-    try {
-      parsed = JSON.parse(text);
-    } catch {
-      // HTML pages (the printable board) are not JSON.
-    }
-    return { status: res.status, body: parsed };
-  };
+  const http: Http = fetchHttp(BASE_URL, 'zh-CN', 'follow');
   // The suite's administrator role, as a county office would give it to its staff.
   const password = `Matrix-${Date.now() % 1e6}-Admin1`;
   const admin = await http('POST', '/auth:signIn', { account: ADMIN.account, password: ADMIN.password });

@@ -33,7 +33,10 @@ export function watchProblems(page: Page) {
     if (m.type() === 'error') problems.push(`console: ${m.text()}`);
   });
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()} ${r.failure()?.errorText ?? ''}`));
+  // A request the browser cancels because the user moved on (net::ERR_ABORTED) is not a failure.
+  page.on('requestfailed', (r) => {
+    if (!/ERR_ABORTED/.test(r.failure()?.errorText ?? '')) problems.push(`request failed: ${r.url()} ${r.failure()?.errorText ?? ''}`);
+  });
   page.on('response', (r) => {
     if (r.status() >= 400 && r.url().includes('/static/plugins/')) problems.push(`plugin asset ${r.status()}: ${r.url()}`);
   });

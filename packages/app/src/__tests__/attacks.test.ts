@@ -3,7 +3,7 @@ import { MockServer } from '@nocobase/test';
 import fs from 'fs';
 import { QueryTypes } from 'sequelize';
 import { agentHttp, createWholeSuiteServer } from '../testing';
-import { AttackEnv, Attacker, AttackGenerator, CollectionDef, formatReport, groupFailures, Row, Schema, Snapshot } from '../security/attack-generator';
+import { attackersOf, AttackEnv, Attacker, AttackGenerator, CollectionDef, formatReport, groupFailures, Row, Schema, Snapshot } from '../security/attack-generator';
 import { buildWorld, Http } from '../security/permissions-matrix';
 
 /**
@@ -223,21 +223,11 @@ describe('adversarial attacks (issue #15): every role × every suite collection'
     const t0 = Date.now();
     const world = await buildWorld(http, 'attack-admin', 'Attack-Admin-1');
     const db = app.db;
-    const userOfDeputy = async (id: number) => (await db.getRepository('deputies').findOne({ filterByTk: id })).get('userId') as number;
-    const headOf = async (id: number) => (await db.getRepository('liaisonStations').findOne({ filterByTk: id })).get('headId') as number;
-    const rolesOf = async (userId?: number) =>
-      userId ? ((await db.getRepository('rolesUsers').find({ filter: { userId } })) as any[]).map((r) => r.get('roleName') as string) : ['anonymous'];
-    const ids: Record<string, number | undefined> = {
-      anonymous: undefined,
-      deputyA: await userOfDeputy(world.ids.deputyA),
-      deputyB: await userOfDeputy(world.ids.deputyB),
-      staffA: await headOf(world.ids.stationA),
-      staffB: await headOf(world.ids.stationB),
-    };
-    const attackers: Attacker[] = [];
-    for (const key of ['anonymous', 'deputyA', 'deputyB', 'staffA', 'staffB'] as const) {
-      attackers.push({ key, token: world.tokens[key], userId: ids[key], roles: await rolesOf(ids[key]) });
-    }
+    const attackers = await attackersOf(world, {
+      userOfDeputy: async (id) => (await db.getRepository('deputies').findOne({ filterByTk: id })).get('userId') as number,
+      headOf: async (id) => (await db.getRepository('liaisonStations').findOne({ filterByTk: id })).get('headId') as number,
+      rolesOf: async (userId) => ((await db.getRepository('rolesUsers').find({ filter: { userId } })) as any[]).map((r) => r.get('roleName') as string),
+    });
     // Uploads by others: deputy B's photo (foreign to everyone else) and a citizen's photo from the public form.
     const storage = await db.getRepository('storages').findOne({});
     const upload = async (title: string, createdById: number | null) => {
@@ -247,8 +237,9 @@ describe('adversarial attacks (issue #15): every role × every suite collection'
       await db.getRepository('attachments').update({ filterByTk: att.get('id') as number, values: { createdById } });
       return att.get('id') as number;
     };
+    const deputyB = attackers.find((a) => a.key === 'deputyB')!.userId!;
     const attachments: AttackEnv['attachments'] = [
-      { id: await upload('deputyB-photo', ids.deputyB!), ownerUserId: ids.deputyB!, label: "deputy B's upload" },
+      { id: await upload('deputyB-photo', deputyB), ownerUserId: deputyB, label: "deputy B's upload" },
       { id: await upload('citizen-photo', null), ownerUserId: null, label: "a citizen's upload" },
     ];
     const env = serverEnv(app, http, attackers, attachments);

@@ -1,6 +1,6 @@
 import fs from 'fs';
 import path from 'path';
-import { capturePages, PluginPages } from '@deputy/plugin-deputies';
+import { capturePages, carryPageHistory, PluginPages } from '@deputy/plugin-deputies';
 import { createSuiteServer, recordRealAppPlugins, SUITE_PLUGINS as SUITE } from '@deputy/app/src/testing';
 
 /**
@@ -31,8 +31,10 @@ describe('page snapshots', () => {
       for (const plugin of withPages) {
         const { pages, options } = plugin.pageSpecs() as PluginPages;
         const name = options.plugin;
-        const snapshots = await capturePages(app, pages, options);
         const file = path.join(PLUGINS_DIR, name.replace('@deputy/', ''), 'src/server/pages/snapshots.json');
+        // The digests of the versions shipped before travel on, so upgrades recognise them (page-upgrade.ts).
+        const shipped = fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, 'utf8')) : undefined;
+        const snapshots = carryPageHistory(shipped, await capturePages(app, pages, options));
         fs.writeFileSync(file, JSON.stringify(snapshots) + '\n');
         const rows = Object.values(snapshots.pages).reduce((n, p) => n + p.flowModels.length, 0);
         console.log(`[build:pages] ${name}: ${pages.length} pages, ${rows} flow models → ${path.relative(process.cwd(), file)}`);

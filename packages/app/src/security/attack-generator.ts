@@ -10,7 +10,7 @@
  * which rows a role reaches from the ACL's own data scopes evaluated on the data (`scope`). The environment
  * (the server test, or the started app) supplies those, the HTTP client, and the database snapshots.
  */
-import type { Http } from './permissions-matrix';
+import type { Http, World } from './permissions-matrix';
 
 // ---------------------------------------------------------------------------------------------------------
 // What an environment supplies
@@ -49,6 +49,30 @@ export type Row = Record<string, any>;
 /** collection → primary key (as a string) → row. */
 export type Snapshot = Map<string, Map<string, Row>>;
 export type Attacker = { key: string; token?: string; userId?: number; roles: string[] };
+
+/** How an environment tells the users behind a permissions-matrix world (the app's database, or its HTTP API). */
+export type WorldLookups = {
+  userOfDeputy(deputyId: number): Promise<number>;
+  headOf(stationId: number): Promise<number>;
+  rolesOf(userId: number): Promise<string[]>;
+};
+
+/** The five attackers of a world: anonymous, each station's deputy and each station's head, with their roles. */
+export async function attackersOf(world: World, look: WorldLookups): Promise<Attacker[]> {
+  const ids: Record<string, number | undefined> = {
+    anonymous: undefined,
+    deputyA: await look.userOfDeputy(world.ids.deputyA),
+    deputyB: await look.userOfDeputy(world.ids.deputyB),
+    staffA: await look.headOf(world.ids.stationA),
+    staffB: await look.headOf(world.ids.stationB),
+  };
+  const attackers: Attacker[] = [];
+  for (const key of ['anonymous', 'deputyA', 'deputyB', 'staffA', 'staffB'] as const) {
+    const userId = ids[key];
+    attackers.push({ key, token: world.tokens[key], userId, roles: userId ? await look.rolesOf(userId) : ['anonymous'] });
+  }
+  return attackers;
+}
 
 export interface AttackEnv {
   http: Http;

@@ -11,7 +11,7 @@ import { ACLAvailableStrategy, createUserProvider, mergeAclActionParams, parseJs
 import { assign } from '@nocobase/utils';
 import { Client, types as pgTypes } from 'pg';
 import type { AttackEnv, Attacker, Grant, Row, Schema, Snapshot, TableInfo } from './attack-generator';
-import { schemaFromCollectionsList, trackedCollections } from './attack-generator';
+import { attackersOf, schemaFromCollectionsList, trackedCollections } from './attack-generator';
 import { buildWorld, Http } from './permissions-matrix';
 
 /** A role as the ACL holds it (roles:check's answer for one role). */
@@ -27,12 +27,12 @@ const FIXED_PARAMS: Record<string, { filter: unknown }> = Object.fromEntries(
 /** Strategy resources added in code (acl.appendStrategyResource), besides the collection manager's collections. */
 const CODE_STRATEGY_RESOURCES = ['attachments', 'chinaRegions'];
 
-/** The app's HTTP API as the security runners call it (fetch; redirects are answers, not followed). */
-export function fetchHttp(baseURL: string, locale = 'en-US'): Http {
+/** The app's HTTP API as the security runners call it (fetch; by default redirects are answers, not followed). */
+export function fetchHttp(baseURL: string, locale = 'en-US', redirect: RequestRedirect = 'manual'): Http {
   return async (method, url, body, token) => {
     const res = await fetch(`${baseURL}/api${url}`, {
       method,
-      redirect: 'manual',
+      redirect,
       headers: { 'Content-Type': 'application/json', 'X-Authenticator': 'basic', 'X-Locale': locale, ...(token ? { Authorization: `Bearer ${token}` } : {}) },
       body: method === 'POST' ? JSON.stringify(body ?? {}) : undefined,
     });
@@ -323,20 +323,11 @@ export async function startedAppAttackEnv(o: { baseURL: string; admin: { account
   const password = `Attack-${tag}-Admin1`;
   await root('POST', '/users:create', { username, nickname: '人大管理员', password, roles: ['npc-admin'] });
   const world = await buildWorld(http, username, password);
-  const userOfDeputy = async (id: number) => (await root('GET', `/deputies:get?filterByTk=${id}`)).userId as number;
-  const headOf = async (id: number) => (await root('GET', `/liaisonStations:get?filterByTk=${id}`)).headId as number;
-  const rolesOf = async (userId?: number) => (userId ? ((await root('GET', `/users:get?filterByTk=${userId}&appends[]=roles`)).roles as any[]).map((r) => r.name as string) : ['anonymous']);
-  const ids: Record<string, number | undefined> = {
-    anonymous: undefined,
-    deputyA: await userOfDeputy(world.ids.deputyA),
-    deputyB: await userOfDeputy(world.ids.deputyB),
-    staffA: await headOf(world.ids.stationA),
-    staffB: await headOf(world.ids.stationB),
-  };
-  const attackers: Attacker[] = [];
-  for (const key of ['anonymous', 'deputyA', 'deputyB', 'staffA', 'staffB'] as const) {
-    attackers.push({ key, token: world.tokens[key], userId: ids[key], roles: await rolesOf(ids[key]) });
-  }
+  const attackers = await attackersOf(world, {
+    userOfDeputy: async (id) => (await root('GET', `/deputies:get?filterByTk=${id}`)).userId,
+    headOf: async (id) => (await root('GET', `/liaisonStations:get?filterByTk=${id}`)).headId,
+    rolesOf: async (userId) => ((await root('GET', `/users:get?filterByTk=${userId}&appends[]=roles`)).roles as any[]).map((r) => r.name as string),
+  });
   // Deputy B's photo (foreign to everyone else), and a citizen's (no uploader: as the server test stores it).
   const photo = await upload(o.baseURL, world.tokens.deputyB!, 'deputyB-photo');
   const citizen = await upload(o.baseURL, rootToken, 'citizen-photo');
@@ -345,7 +336,7 @@ export async function startedAppAttackEnv(o: { baseURL: string; admin: { account
   await pg.query('UPDATE "attachments" SET "createdById" = NULL, "updatedById" = NULL WHERE id = $1', [citizen]);
   await pg.end();
   const attachments: AttackEnv['attachments'] = [
-    { id: photo, ownerUserId: ids.deputyB!, label: "deputy B's upload" },
+    { id: photo, ownerUserId: attackers.find((a) => a.key === 'deputyB')!.userId!, label: "deputy B's upload" },
     { id: citizen, ownerUserId: null, label: "a citizen's upload" },
   ];
   const env = await httpAttackEnv({ baseURL: o.baseURL, http, rootToken, pg: o.pg, attackers, attachments, log: o.log });

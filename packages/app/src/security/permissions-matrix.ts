@@ -14,7 +14,7 @@ export type Role = (typeof ROLES)[number];
 export type Outcome = 'allow' | 'deny';
 export type Matrix = Record<string, Partial<Record<Role, Outcome>>>;
 
-type World = {
+export type World = {
   tokens: Record<Role, string | undefined>;
   ids: Record<string, number>;
   admin: (method: 'GET' | 'POST', url: string, body?: unknown) => Promise<any>;

@@ -27,7 +27,9 @@ export { ensureScopes, grantPluginPermissions, grantResources, withdrawFields } 
 export type { ResourceSpec, ScopeSpec } from './services/role-defaults';
 export { capturePages, installPages, localizeBlueprint, localizeDefaults, pageHash } from './services/page-installer';
 export type { InstallPagesOptions, InstallPagesResult, PluginPages, SuitePageSpec } from './services/page-installer';
-export type { PluginPageSnapshots } from './services/page-snapshots';
+export type { PageSnapshot, PluginPageSnapshots, TemplateSnapshot } from './services/page-snapshots';
+export { capturePageSnapshot } from './services/page-snapshots';
+export { carryPageHistory, pageDigest, templatesOf, upgradeInstalledPage } from './services/page-upgrade';
 export type { DemoAccount, DemoDeputy, DemoPart, DemoStation, DemoTown } from './demo/demo-town';
 export { mix, png, uploadDemoPicture } from './demo/demo-files';
 export { seeded } from './demo/demo-town';

@@ -3,16 +3,18 @@ import type { Application } from '@nocobase/server';
 import { NS, tt } from '../field-builders';
 import { ADMIN_ROLES } from './administrators';
 import { capturePageSnapshot, insertPageSnapshot, pageInputHash, PluginPageSnapshots, snapshotFits, snapshotsEnabled } from './page-snapshots';
+import { upgradeInstalledPage } from './page-upgrade';
 
 /**
  * Installs the suite's menus and pages as ordinary NocoBase modern pages (flowPage routes made of
  * NocoBase's own blocks), through flow-engine's `flowSurfaces:applyBlueprint`, called in-process — or, much
  * faster, from the rows that blueprint gave when the plugin was built (page-snapshots.ts), when they fit.
  *
- * - Each page has a stable key of ours, recorded in `suitePages` when it is created. A recorded key is
- *   never applied again, so upgrades never overwrite — or bring back — a page an administrator changed,
- *   renamed, moved or deleted. A page of the same title already under the suite's menu group (say, a
- *   database restored without `suitePages`) is adopted as it is, never replaced.
+ * - Each page has a stable key of ours, recorded in `suitePages` when it is created. A recorded page is never
+ *   created again, so upgrades never bring back a page an administrator deleted. It is replaced by a newer
+ *   release's page only when nobody changed it here (page-upgrade.ts), where it now sits in the menu and with
+ *   its menu permissions; one an administrator changed or renamed stays as it is. A page of the same title already under the
+ *   suite's menu group (say, a database restored without `suitePages`) is adopted as it is, never replaced.
  * - Pages sit under one menu group, 代表履职, created once (key `group`).
  * - Each page's route and tab routes, and the group, are granted to the roles listed for the page and to
  *   the administrator roles; nothing else is granted. Later changes in 角色和权限 › 菜单 stand.
@@ -58,6 +60,10 @@ export type InstallPagesResult = {
   /** Of the created pages, those inserted from their built snapshot rather than applied from the blueprint. */
   fromSnapshot: string[];
   kept: string[];
+  /** Of the kept pages, those replaced by this release's page (nobody had changed them; page-upgrade.ts). */
+  upgraded: string[];
+  /** Of the kept pages, those an administrator changed: this release's page is not applied to them. */
+  edited: string[];
   adopted: string[];
   failed: { key: string; error: string }[];
 };
@@ -228,7 +234,7 @@ async function addCustomBlock(app: Application, tabSchemaUid: string, use: strin
  * Idempotent; safe to call from install, upgrade and afterEnable.
  */
 export async function installPages(app: Application, pages: SuitePageSpec[], options: InstallPagesOptions): Promise<InstallPagesResult> {
-  const result: InstallPagesResult = { created: [], fromSnapshot: [], kept: [], adopted: [], failed: [] };
+  const result: InstallPagesResult = { created: [], fromSnapshot: [], kept: [], upgraded: [], edited: [], adopted: [], failed: [] };
   const db = app.db;
   if (!flowSurfacesAction(app, 'applyBlueprint') || !db.hasCollection('desktopRoutes') || !db.hasCollection('flowModels')) {
     return { ...result, skipped: 'flowSurfaces is not available' };
@@ -236,8 +242,13 @@ export async function installPages(app: Application, pages: SuitePageSpec[], opt
   const marks = db.getRepository('suitePages');
   const pending = [];
   for (const page of pages) {
-    if (await marks.findOne({ filter: { key: page.key } })) result.kept.push(page.key);
-    else pending.push(page);
+    const mark: any = await marks.findOne({ filter: { key: page.key } });
+    if (!mark) {
+      pending.push(page);
+      continue;
+    }
+    result.kept.push(page.key);
+    await upgradePage(app, page, mark, options, result);
   }
   if (!pending.length) return result;
 
@@ -355,6 +366,31 @@ async function applyPageBlueprint(app: Application, page: SuitePageSpec, values:
     await addCustomBlock(app, tab.get('schemaUid'), block.use, tab.get('schemaUid'), block.first);
   }
   return route;
+}
+
+/**
+ * An installed page gets this release's page when it is an earlier release's page as shipped (page-upgrade.ts);
+ * one an administrator changed stays as it is, and the log says so. Needs this release's snapshot to fit here.
+ */
+async function upgradePage(app: Application, page: SuitePageSpec, mark: any, options: InstallPagesOptions, result: InstallPagesResult) {
+  const snapshot = options.snapshots?.pages?.[page.key];
+  const templates = options.snapshots?.templates;
+  if (!mark.get('routeId') || !snapshotFits(app, snapshot, pageHash(app, page, options), templates)) return;
+  try {
+    const { outcome, routeId } = await upgradeInstalledPage(app, Number(mark.get('routeId')), snapshot, templates);
+    if (outcome === 'upgraded') {
+      const route: any = await app.db.getRepository('desktopRoutes').findOne({ filterByTk: routeId });
+      await mark.update({ routeId, schemaUid: route?.get('schemaUid') ?? null });
+      result.upgraded.push(page.key);
+      app.logger?.info?.(`[deputy] page ${page.key} upgraded to this release's version (it had not been changed here)`);
+    } else if (outcome === 'edited') {
+      result.edited.push(page.key);
+      app.logger?.info?.(`[deputy] page ${page.key} was changed on this instance: this release's version of it is not applied`);
+    }
+  } catch (error) {
+    result.failed.push({ key: page.key, error: `upgrade: ${error.message}` });
+    app.logger?.error?.(`[deputy] page ${page.key} could not be upgraded, the installed one stays: ${error.message}`);
+  }
 }
 
 async function installPage(

@@ -35,6 +35,8 @@ export type PageSnapshot = {
   templates?: string[];
   /** Which of the page's models use which template (flowModelTemplateUsages), for 模板 › 引用. */
   templateUsages?: { templateUid: string; modelUid: string }[];
+  /** Digests (page-upgrade.ts) of the earlier releases of this page: an installed page with one of them is replaced. */
+  previousDigests?: string[];
 };
 
 export type TemplateSnapshot = { row: Record<string, any>; flowModels: PageSnapshot['flowModels']; treePaths: PageSnapshot['treePaths'] };

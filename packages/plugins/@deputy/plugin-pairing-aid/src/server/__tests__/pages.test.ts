@@ -1,4 +1,6 @@
 import { createSuiteServer, pagesWithoutSnapshot, signedInAs } from '@deputy/app/src/testing';
+import { capturePageSnapshot, installPages, pageDigest, PageSnapshot, PluginPages, templatesOf, upgradeInstalledPage } from '@deputy/plugin-deputies';
+import type { BelongsToManyRepository } from '@nocobase/database';
 import { MockServer } from '@nocobase/test';
 import enUS from '../../locale/en-US.json';
 import zhCN from '../../locale/zh-CN.json';
@@ -57,5 +59,87 @@ describe('plugin-pairing-aid: installed page', () => {
       expect(enUS).toHaveProperty([title]);
       expect(zhCN).toHaveProperty([title]);
     }
+  });
+
+  describe('upgrades (#17): an installed page gets a newer release of it only if nobody changed it here', () => {
+    const KEY = 'pairing-aid.aid';
+    const specs = () => (app.pm.get(NS) as any).pageSpecs() as PluginPages;
+    const mark = () => app.db.getRepository('suitePages').findOne({ filter: { key: KEY } });
+    const installed = async () => {
+      const routeId = Number((await mark()).get('routeId'));
+      const { page, templates } = await capturePageSnapshot(app, routeId, '');
+      return { routeId, digest: pageDigest(page, templates), page };
+    };
+    /** A release of the page that differs from this one: the visits table's first column titled otherwise. */
+    const otherRelease = (base: PageSnapshot, title: string): PageSnapshot => {
+      const page: PageSnapshot = JSON.parse(JSON.stringify(base));
+      const column = page.flowModels.find((m) => (m.options as any).use === 'TableColumnModel')!;
+      (column.options as any).stepParams = { ...(column.options as any).stepParams, tableColumnSettings: { title: { title } } };
+      return page;
+    };
+    const withRelease = (page: PageSnapshot): PluginPages => {
+      const { pages, options } = specs();
+      return { pages, options: { ...options, snapshots: { ...options.snapshots!, pages: { ...options.snapshots!.pages, [KEY]: page } } } };
+    };
+
+    it('replaces an earlier release as shipped, in its place, keeping the menu permissions given since', async () => {
+      const { options } = specs();
+      const current = options.snapshots!.pages[KEY];
+      const templates = options.snapshots!.templates;
+      const shipped = pageDigest(current, templatesOf(current, templates));
+      expect((await installed()).digest).toBe(shipped);
+      // The instance holds an earlier release of the page: the current one, as an upgrade from it would leave it.
+      const earlier = otherRelease(current, '旧版本的标题');
+      const earlierDigest = pageDigest(earlier, templatesOf(earlier, templates));
+      const down = await upgradeInstalledPage(app, (await installed()).routeId, { ...earlier, previousDigests: [shipped] }, templates);
+      expect(down.outcome).toBe('upgraded');
+      await (await mark()).update({ routeId: down.routeId });
+      const before = await installed();
+      expect(before.digest).toBe(earlierDigest);
+      // Since then an administrator made a role of its own, gave it the 走访 tab only, and moved the page in the menu.
+      await app.db.getRepository('roles').create({ values: { name: 'aid-visit-viewer', title: '走访查看' } });
+      const tabs = await routes().find({ filter: { parentId: before.routeId }, sort: ['sort'] });
+      await app.db.getRepository<BelongsToManyRepository>('roles.desktopRoutes', 'aid-visit-viewer').add([tabs[1].get('id')]);
+      await routes().update({ filterByTk: before.routeId, values: { sort: 5 } });
+
+      const result = await installPages(app, withRelease({ ...current, previousDigests: [earlierDigest] }).pages, withRelease({ ...current, previousDigests: [earlierDigest] }).options);
+      expect(result).toMatchObject({ upgraded: [KEY], edited: [], created: [], failed: [] });
+      const after = await installed();
+      expect(after.routeId).not.toBe(before.routeId);
+      expect(after.digest).toBe(shipped);
+      expect(await routes().findOne({ filterByTk: before.routeId })).toBeNull();
+      expect(await app.db.getRepository('flowModels').count({ filter: { uid: { $in: before.page.flowModels.map((m) => m.uid) } } })).toBe(0);
+      const page = await routes().findOne({ filterByTk: after.routeId });
+      expect(page.get('sort')).toBe(5);
+      const newTabs = await routes().find({ filter: { parentId: after.routeId }, sort: ['sort'] });
+      const rolesOf = async (id: number) => (await app.db.getRepository('desktopRoutes.roles', id).find()).map((r: any) => r.get('name')).sort();
+      expect(await rolesOf(newTabs[1].get('id'))).toEqual(expect.arrayContaining(['aid-visit-viewer', 'deputy', 'station-staff']));
+      expect(await rolesOf(newTabs[0].get('id'))).not.toContain('aid-visit-viewer');
+      // The deputy still reaches it.
+      const { agent } = await signedInAs(app, 'aid-pages-after-upgrade', ['deputy']);
+      const res = await agent.resource('desktopRoutes').listAccessible({ tree: true });
+      expect(JSON.stringify(res.body.data)).toContain(String(after.routeId));
+    });
+
+    it('leaves a page an administrator changed, and says so', async () => {
+      const { options } = specs();
+      const current = options.snapshots!.pages[KEY];
+      const shipped = pageDigest(current, templatesOf(current, options.snapshots!.templates));
+      const before = await installed();
+      // The administrator edits a block of the page in the UI (here: the visits table's page size).
+      const table = before.page.flowModels.find((m) => (m.options as any).use === 'TableBlockModel')!;
+      const repo: any = app.db.getRepository('flowModels');
+      const own = table.options as any;
+      await repo.upsertModel({ ...own, uid: table.uid, stepParams: { ...own.stepParams, tableSettings: { ...own.stepParams?.tableSettings, pageSize: { pageSize: 50 } } } });
+      const edited = await installed();
+      expect(edited.digest).not.toBe(before.digest);
+      const next = otherRelease(current, '下一版本的标题');
+      const release = withRelease({ ...next, previousDigests: [shipped] });
+      const result = await installPages(app, release.pages, release.options);
+      expect(result).toMatchObject({ upgraded: [], edited: [KEY], failed: [] });
+      const after = await installed();
+      expect(after.routeId).toBe(before.routeId);
+      expect(after.digest).toBe(edited.digest);
+    });
   });
 });
