@@ -1,9 +1,8 @@
-import { createUserProvider, parseJsonTemplate } from '@nocobase/acl';
 import { MockServer } from '@nocobase/test';
 import fs from 'fs';
 import { QueryTypes } from 'sequelize';
 import { agentHttp, createWholeSuiteServer } from '../testing';
-import { attackersOf, AttackEnv, Attacker, AttackGenerator, CollectionDef, formatReport, groupFailures, Row, Schema, Snapshot } from '../security/attack-generator';
+import { attackersOf, scopeFilterOf, AttackEnv, Attacker, AttackGenerator, CollectionDef, formatReport, groupFailures, Row, Schema, Snapshot } from '../security/attack-generator';
 import { buildWorld, Http } from '../security/permissions-matrix';
 
 /**
@@ -133,13 +132,8 @@ function serverEnv(app: MockServer, http: Http, attackers: Attacker[], attachmen
     async scope(a, name, action, pks) {
       const grant: any = app.acl.can({ roles: a.roles, resource: name, action });
       if (!grant) return new Set();
-      const filter = grant.params?.filter;
-      if (!filter || !Object.keys(filter).length) return 'all';
-      const currentUser = a.userId ? { id: a.userId } : undefined;
-      const parsed = await parseJsonTemplate(filter, {
-        state: { currentUser, currentRole: a.roles[0], currentRoles: a.roles },
-        userProvider: createUserProvider({ db, currentUser }),
-      } as any);
+      const parsed = await scopeFilterOf(grant, a, db);
+      if (!parsed) return 'all';
       const pk = db.getCollection(name).model.primaryKeyAttribute;
       const rows = await db.getRepository(name).find({ filter: pks ? { $and: [parsed, { [`${pk}.$in`]: pks }] } : parsed, fields: [pk] });
       return new Set(rows.map((r: any) => String(r.get(pk))));

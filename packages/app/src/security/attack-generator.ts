@@ -10,6 +10,7 @@
  * which rows a role reaches from the ACL's own data scopes evaluated on the data (`scope`). The environment
  * (the server test, or the started app) supplies those, the HTTP client, and the database snapshots.
  */
+import { createUserProvider, parseJsonTemplate } from '@nocobase/acl';
 import type { Http, World } from './permissions-matrix';
 
 // ---------------------------------------------------------------------------------------------------------
@@ -72,6 +73,21 @@ export async function attackersOf(world: World, look: WorldLookups): Promise<Att
     attackers.push({ key, token: world.tokens[key], userId, roles: userId ? await look.rolesOf(userId) : ['anonymous'] });
   }
   return attackers;
+}
+
+/**
+ * The data scope of a grant with its variables ({{$user.id}}…) filled for the attacker as NocoBase's ACL fills
+ * them, or null when the grant covers every row. `usersDb` answers the user lookups (the app's database, or a
+ * stand-in that asks the HTTP API).
+ */
+export async function scopeFilterOf(grant: Grant, a: Attacker, usersDb: unknown): Promise<Record<string, unknown> | null> {
+  const filter = grant?.params?.filter as Record<string, unknown> | undefined;
+  if (!filter || !Object.keys(filter).length) return null;
+  const currentUser = a.userId ? { id: a.userId } : undefined;
+  return parseJsonTemplate(filter, {
+    state: { currentUser, currentRole: a.roles[0], currentRoles: a.roles },
+    userProvider: createUserProvider({ db: usersDb as any, currentUser }),
+  } as any);
 }
 
 export interface AttackEnv {

@@ -7,11 +7,11 @@
  * collections are those the collection manager lists with an '@deputy/' origin: suitePages, which the suite keeps
  * out of it, is attacked by the server test only.
  */
-import { ACLAvailableStrategy, createUserProvider, mergeAclActionParams, parseJsonTemplate, removeEmptyParams } from '@nocobase/acl';
+import { ACLAvailableStrategy, mergeAclActionParams, removeEmptyParams } from '@nocobase/acl';
 import { assign } from '@nocobase/utils';
 import { Client, types as pgTypes } from 'pg';
 import type { AttackEnv, Attacker, Grant, Row, Schema, Snapshot, TableInfo } from './attack-generator';
-import { attackersOf, schemaFromCollectionsList, trackedCollections } from './attack-generator';
+import { attackersOf, schemaFromCollectionsList, scopeFilterOf, trackedCollections } from './attack-generator';
 import { buildWorld, Http } from './permissions-matrix';
 
 /** A role as the ACL holds it (roles:check's answer for one role). */
@@ -190,15 +190,10 @@ export async function httpAttackEnv(o: HttpAttackEnvOptions): Promise<AttackEnv 
     }),
   };
   const scope: AttackEnv['scope'] = async (a, name, action, pks) => {
-    const grant: any = can(a, name, action);
+    const grant = can(a, name, action);
     if (!grant) return new Set();
-    const filter = grant.params?.filter;
-    if (!filter || !Object.keys(filter).length) return 'all';
-    const currentUser = a.userId ? { id: a.userId } : undefined;
-    const parsed = await parseJsonTemplate(filter, {
-      state: { currentUser, currentRole: a.roles[0], currentRoles: a.roles },
-      userProvider: createUserProvider({ db: usersDb as any, currentUser }),
-    } as any);
+    const parsed = await scopeFilterOf(grant, a, usersDb);
+    if (!parsed) return 'all';
     const pk = schema[name].pk[0];
     const where = pks ? { $and: [parsed, { [`${pk}.$in`]: pks }] } : parsed;
     const rows: Row[] = await root(`/${name}:list?paginate=false&fields[]=${encodeURIComponent(pk)}&filter=${encodeURIComponent(JSON.stringify(where))}`);
