@@ -127,15 +127,24 @@ describe('plugin-deputies: sign-in lockout and password policy', () => {
     }
   });
 
-  it('has no phone way in: NocoBase 2.2 basic auth does not sign in by phone (nor by a `username` field)', async () => {
+  it('signs a user in by its mobile number (the one user with that phone), through the same lockout', async () => {
     await setPolicy(3);
     await makeUser('wu', { email: 'wu@example.com', phone: '13800000001' });
-    for (let i = 0; i < 3; i++) expect((await signIn('wu', 'wrong')).status).toBe(401);
-    expect((await stateOf('wu')).locked).toBe(true);
-    // A phone number is not an identifier for basic auth: even the right password gets no token.
     const byPhone = await post({ account: '13800000001', password: RIGHT });
-    expect(byPhone.status).toBe(401);
-    expect(byPhone.body.data?.token).toBeUndefined();
+    expect(byPhone.status).toBe(200);
+    expect(byPhone.body.data.user.username).toBe('wu');
+    // Wrong passwords by phone count against that user and lock it; then the username is locked too.
+    for (let i = 0; i < 3; i++) expect((await post({ account: '13800000001', password: 'wrong' })).status).toBe(401);
+    expect((await stateOf('wu')).locked).toBe(true);
+    const locked = await post({ account: '13800000001', password: RIGHT });
+    expect(locked.status).toBe(403);
+    expect(locked.body.data?.token).toBeUndefined();
+    expect((await signIn('wu', RIGHT)).status).toBe(403);
+    // A number that is nobody's phone is refused like an unknown account (NocoBase keeps phones unique).
+    const nobody = await post({ account: '13800000009', password: RIGHT });
+    expect(nobody.status).toBe(401);
+    expect(nobody.body.data?.token).toBeUndefined();
+    // A `username` field is still no identifier for basic auth.
     const byUsernameField = await post({ username: 'wu', password: RIGHT });
     expect(byUsernameField.status).toBe(400);
     expect(byUsernameField.body.data?.token).toBeUndefined();

@@ -49,12 +49,16 @@ export function basicAuthUserFilter(values: any): Record<string, any> | null {
  * - a new password (change, or set by an administrator) needs `passwordMinLength` characters with letters and digits.
  *
  * The lockout finds the user with the very filter NocoBase's basic auth uses (`account` as username or e-mail,
- * or `email`), so no way of naming the account skips it. Counting is atomic in the database: each attempt first
+ * or `email`; a mobile number is first turned into the username of the one user with that phone), so no way of
+ * naming the account skips it. Counting is atomic in the database: each attempt first
  * reserves one failure (`failedSignIns + 1` in SQL), and only attempts whose reservation is within the maximum
  * reach the password check — N parallel wrong guesses count N, and at most `maxSignInFailures` of them are ever
  * checked before the lock. A wrong password keeps its reservation (and locks once the count reaches the maximum,
  * in one conditional UPDATE); a correct one resets the count; any other outcome gives the reservation back.
  */
+/** A mainland mobile number, as deputies give theirs. */
+const MOBILE = /^1\d{10}$/;
+
 export function protectSignIn(app: Application, ns: string) {
   const model = (ctx: any) => ctx.db.getCollection('users').model;
   const pkOf = (ctx: any) => model(ctx).primaryKeyAttribute || 'id';
@@ -97,12 +101,22 @@ export function protectSignIn(app: Application, ns: string) {
     if ((account != null && typeof account !== 'string') || (email != null && typeof email !== 'string')) {
       return ctx.throw(400, ctx.t('The username or e-mail must be text', { ns }));
     }
+    const repo = ctx.auth?.userRepository ?? ctx.db.getRepository('users');
+    const pk = pkOf(ctx);
+    // Deputies know their mobile number: an account that is no user's username or e-mail but exactly one user's
+    // phone signs in as that user (NocoBase's basic auth itself knows only username and e-mail). Rewritten
+    // before the lockout, so the lockout counts against that user whichever way it is named.
+    if (typeof account === 'string' && !email && MOBILE.test(account.trim())) {
+      const named = await repo.count({ filter: { $or: [{ username: account }, { email: account }] } });
+      const byPhone: any[] = named ? [] : await repo.find({ filter: { phone: account.trim() }, fields: [pk, 'username', 'email'], limit: 2 });
+      if (byPhone.length === 1 && (byPhone[0].get('username') || byPhone[0].get('email'))) {
+        values.account = byPhone[0].get('username') || byPhone[0].get('email');
+      }
+    }
     const filter = basicAuthUserFilter(values);
     if (!filter) return next();
     // The same repository and filter as BasicAuth.validate: every user it could pick (username and e-mail are
     // unique, so at most two), and the one it picks.
-    const repo = ctx.auth?.userRepository ?? ctx.db.getRepository('users');
-    const pk = pkOf(ctx);
     const candidates: any[] = await repo.find({ filter, fields: [pk, 'lockedUntil'] });
     if (!candidates.length) return next();
     for (const c of candidates) {
