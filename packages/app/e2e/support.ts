@@ -51,7 +51,7 @@ export async function screenshot(page: Page, name: string) {
 /** Signs in through the sign-in page, as a person would. */
 export async function signInThroughUI(page: Page, account: string, password: string) {
   await page.goto(`${BASE_URL}/signin`);
-  await page.getByPlaceholder('用户名/邮箱').fill(account);
+  await page.getByPlaceholder('手机号/用户名/邮箱').fill(account);
   await page.getByPlaceholder('密码').fill(password);
   await page.getByRole('button', { name: /登\s*录/ }).click();
   await page.waitForURL(/\/admin/, { timeout: 60000 });
