@@ -82,7 +82,7 @@ async function main() {
     try {
       root = await signIn();
       const after = await api(base, root, `aidPairings:get?filterByTk=${pairing.id}`);
-      check(after.label === '升级代表 · 升级户主', `the pairing made before got its label (${JSON.stringify(after.label)})`);
+      check(after.label === '升级代表 · 升*** · 2026-01-05', `the pairing made before got its label (${JSON.stringify(after.label)})`);
       const pagesAfter = await api(base, root, 'suitePages:list?paginate=false');
       check(pagesAfter.length === pagesBefore.length, `every installed page is still recorded (${pagesAfter.length})`);
       for (const page of pagesAfter) {

@@ -52,7 +52,7 @@ it('shows the confirmation boxes to the station head, not to the deputy', async 
     consent: true,
   });
   const pairing = await api('aidPairings:create', { deputyId: deputy.id, householdId: household.id, startDate: shanghaiToday() });
-  expect(pairing.label).toBe(`石代表 · 石奶奶${stamp}`);
+  expect(pairing.label).toBe(`石代表 · 石${'*'.repeat(`奶奶${stamp}`.length)} · ${shanghaiToday()}`);
   const url = await installedPage(api, 'pairing-aid.aid');
 
   const seen: Record<string, string[]> = {};

@@ -118,24 +118,27 @@ describe('plugin-pairing-aid: pairings, the N limit, transfer and closing', () =
     expect(other.body.errors[0].message).toBe('只能为本站代表建立结对');
   });
 
-  it('labels a pairing "deputy · household head" for the forms, follows renames and ignores a label sent by a request', async () => {
+  it('labels a pairing "deputy · masked household head · start" for the forms, follows renames, ignores a label sent by a request', async () => {
     const { admin, staffB, dB1, deputyB1, household, pair } = ctx.w;
-    const h = await household('disability', ctx.w.stationB.id);
-    const created = await pair(staffB.agent, deputyB1.id, h.id);
+    const h = await household('disability', ctx.w.stationB.id, { headName: '龙奶奶' });
+    const created = await pair(staffB.agent, deputyB1.id, h.id, lastYear(3));
     expect(created.status).toBe(200);
     const id = created.body.data.id;
-    expect(created.body.data.label).toBe(`代表乙一 · ${h.headName}`);
+    // The head's name masked: a deputy keeps reading its closed pairings, not their households.
+    expect(created.body.data.label).toBe(`代表乙一 · 龙** · ${lastYear(3)}`);
     // The deputy picks it by that label in the visit form (the select lists the pairings the deputy may see).
     const mine = await dB1.agent.resource('aidPairings').list({ filter: { status: 'active' }, fields: ['id', 'label'] });
-    expect(mine.body.data.map((p: any) => p.label)).toContain(`代表乙一 · ${h.headName}`);
+    expect(mine.body.data.map((p: any) => p.label)).toContain(`代表乙一 · 龙** · ${lastYear(3)}`);
     const forged = await admin.agent.resource('aidPairings').update({ filterByTk: id, values: { label: '别人 · 别户' } });
     expect(forged.status).toBe(200);
     const label = async () => (await ctx.app.db.getRepository('aidPairings').findOne({ filterByTk: id })).get('label');
-    expect(await label()).toBe(`代表乙一 · ${h.headName}`);
-    expect((await admin.agent.resource('aidHouseholds').update({ filterByTk: h.id, values: { headName: '改名户主' } })).status).toBe(200);
-    expect(await label()).toBe('代表乙一 · 改名户主');
+    expect(await label()).toBe(`代表乙一 · 龙** · ${lastYear(3)}`);
+    expect((await admin.agent.resource('aidHouseholds').update({ filterByTk: h.id, values: { headName: '欧阳大爷' } })).status).toBe(200);
+    expect(await label()).toBe(`代表乙一 · 欧*** · ${lastYear(3)}`);
     expect((await admin.agent.resource('deputies').update({ filterByTk: deputyB1.id, values: { name: '代表乙一改' } })).status).toBe(200);
-    expect(await label()).toBe('代表乙一改 · 改名户主');
+    expect(await label()).toBe(`代表乙一改 · 欧*** · ${lastYear(3)}`);
+    expect((await admin.agent.resource('aidPairings').update({ filterByTk: id, values: { startDate: lastYear(2) } })).status).toBe(200);
+    expect(await label()).toBe(`代表乙一改 · 欧*** · ${lastYear(2)}`);
     await admin.agent.resource('deputies').update({ filterByTk: deputyB1.id, values: { name: '代表乙一' } });
   });
 

@@ -13,7 +13,7 @@ export default class extends Migration {
   async up() {
     const pairings = await this.db.getRepository('aidPairings').find({ filter: { label: { $empty: true } }, appends: ['deputy', 'household'] });
     for (const pairing of pairings as any[]) {
-      const label = pairingLabel(pairing.get('deputy')?.get('name'), pairing.get('household')?.get('headName'));
+      const label = pairingLabel(pairing.get('deputy')?.get('name'), pairing.get('household')?.get('headName'), pairing.get('startDate'));
       await pairing.update({ label }, { hooks: false });
     }
   }

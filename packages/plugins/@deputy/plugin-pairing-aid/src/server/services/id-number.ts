@@ -21,6 +21,12 @@ export function maskIdNumber(id: string) {
   return `${id.slice(0, 3)}${'*'.repeat(id.length - 7)}${id.slice(-4)}`;
 }
 
+/** 李**: a name's first character, the rest hidden (where the reader may not be allowed the household itself). */
+export function maskName(name: string) {
+  const chars = [...name.trim()];
+  return chars.length ? chars[0] + '*'.repeat(Math.max(1, chars.length - 1)) : '';
+}
+
 /** Keyed hash to recognise the same person registered twice; never shown and useless without the app key. */
 export function hashIdNumber(id: string) {
   const key = process.env.APP_KEY || 'deputy-suite-pairing-aid';

@@ -1,15 +1,19 @@
 import { Database, Op } from '@nocobase/database';
 import { shanghaiToday } from '@deputy/plugin-deputies';
 import { AidError, translate } from './errors';
-import { hashIdNumber, isValidIdNumber, maskIdNumber, normalizeIdNumber } from './id-number';
+import { hashIdNumber, isValidIdNumber, maskIdNumber, maskName, normalizeIdNumber } from './id-number';
 import { afterLock, lockRow } from '@deputy/plugin-deputies';
 import { fenToYuan, yuanToFen } from './money';
 import { readSettings } from './settings';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const day = (v: unknown) => (v ? String(v instanceof Date ? v.toISOString() : v).slice(0, 10) : '');
-/** How a pairing is chosen and shown: "deputy · household head". */
-export const pairingLabel = (deputyName: unknown, headName: unknown) => `${String(deputyName ?? '').trim()} · ${String(headName ?? '').trim()}`;
+/**
+ * How a pairing is chosen and shown: "deputy · household head, masked · start date". Masked because whoever reads
+ * the pairing does not always read the household (a deputy keeps its closed pairings, not their households).
+ */
+export const pairingLabel = (deputyName: unknown, headName: unknown, startDate: unknown) =>
+  `${String(deputyName ?? '').trim()} · ${maskName(String(headName ?? ''))} · ${day(startDate)}`;
 const CREDIT_FIELDS = ['creditStatus', 'dutyRecordId', 'creditError', 'updatedAt', 'updatedById'];
 /** Refusals of a confirmation by the deputy who made the visit or achieved the outcome (also used by the actions). */
 export const OWN_VISIT_CONFIRMATION = 'A visit is confirmed by the station staff, not by the deputy who made it';
@@ -79,7 +83,7 @@ export function enforceAidRules(db: Database) {
     if (!deputy) throw new AidError(t('Choose an existing deputy'));
     if (deputy.get('status') === 'left') throw new AidError(t('A deputy who has left office cannot take on a pairing'));
     if (!household.get('consent')) throw new AidError(t('The household has not consented to pairing'));
-    model.set('label', pairingLabel(deputy.get('name'), household.get('headName')));
+    model.set('label', pairingLabel(deputy.get('name'), household.get('headName'), model.get('startDate')));
     if (await repo('aidPairings').count({ filter: { householdId, status: 'active' }, ...afterLock(db, transaction) })) {
       throw new AidError(t('This household already has an active pairing; transfer it to change the deputy'));
     }
@@ -112,6 +116,8 @@ export function enforceAidRules(db: Database) {
     const end = day(model.get('endDate'));
     if (end && end < start) throw new AidError(t('A pairing cannot end before it started'));
     if (model.changed('startDate')) {
+      const names = await repo('aidPairings').findOne({ filterByTk: model.get('id'), appends: ['deputy', 'household'], transaction: options.transaction });
+      model.set('label', pairingLabel(names?.get('deputy')?.get('name'), names?.get('household')?.get('headName'), start));
       const earlier = await repo('aidVisits').count({ filter: { pairingId: model.get('id'), date: { $lt: start } }, transaction: options.transaction });
       if (earlier) throw new AidError(t('The pairing has visits before this start date'));
     }
@@ -123,7 +129,7 @@ export function enforceAidRules(db: Database) {
     const { transaction } = options;
     const pairings = await repo('aidPairings').find({ filter: { [foreignKey]: model.get('id') }, appends: ['deputy', 'household'], transaction });
     for (const pairing of pairings as any[]) {
-      const label = pairingLabel(pairing.get('deputy')?.get('name'), pairing.get('household')?.get('headName'));
+      const label = pairingLabel(pairing.get('deputy')?.get('name'), pairing.get('household')?.get('headName'), pairing.get('startDate'));
       if (label !== pairing.get('label')) await pairing.update({ label }, { transaction, hooks: false });
     }
   };
