@@ -4,6 +4,7 @@ import { NS, tt } from '../field-builders';
 import { ADMIN_ROLES } from './administrators';
 import { capturePageSnapshot, insertPageSnapshot, pageInputHash, PluginPageSnapshots, snapshotFits, snapshotsEnabled } from './page-snapshots';
 import { upgradeInstalledPage } from './page-upgrade';
+import { grantRoutes, routeTree } from './page-routes';
 
 /**
  * Installs the suite's menus and pages as ordinary NocoBase modern pages (flowPage routes made of
@@ -165,25 +166,6 @@ async function ensureGroup(app: Application): Promise<number> {
   if (mark) await marks.update({ filterByTk: mark.get('id'), values });
   else await marks.create({ values });
   return group.get('id');
-}
-
-/** Grants routes (and nothing else) to roles; existing grants are kept. */
-async function grantRoutes(app: Application, roles: string[], routeIds: number[]) {
-  for (const role of roles) {
-    if (!(await app.db.getRepository('roles').findOne({ filterByTk: role }))) continue;
-    const repo: any = app.db.getRepository('roles.desktopRoutes', role);
-    const have = new Set((await repo.find({ fields: ['id'] })).map((r: any) => r.get('id')));
-    const missing = routeIds.filter((id) => !have.has(id));
-    if (missing.length) await repo.add(missing);
-  }
-}
-
-/** The page route and its tab routes. */
-async function routeTree(app: Application, routeId: number): Promise<any[]> {
-  const routes = app.db.getRepository('desktopRoutes');
-  const page = await routes.findOne({ filterByTk: routeId });
-  const tabs = await routes.find({ filter: { parentId: routeId }, sort: ['sort'] });
-  return [page, ...tabs];
 }
 
 /**

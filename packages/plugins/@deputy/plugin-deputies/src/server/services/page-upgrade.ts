@@ -1,6 +1,6 @@
 import { createHash } from 'crypto';
-import type { BelongsToManyRepository } from '@nocobase/database';
 import type { Application } from '@nocobase/server';
+import { grantRoutes, routeTree } from './page-routes';
 import { capturePageSnapshot, insertPageSnapshot, PageSnapshot, PluginPageSnapshots, TemplateSnapshot } from './page-snapshots';
 
 /**
@@ -141,17 +141,13 @@ export async function upgradeInstalledPage(
   if (digest === pageDigest(snapshot, templatesOf(snapshot, templates))) return { outcome: 'current', routeId };
   if (!(snapshot.previousDigests ?? []).includes(digest)) return { outcome: 'edited', routeId };
 
-  const oldTabs: any[] = await routes.find({ filter: { parentId: routeId }, sort: ['sort'] });
+  const [, ...oldTabs] = await routeTree(app, routeId);
   const rolesOf = async (id: number) => ((await db.getRepository('desktopRoutes.roles', id).find({ fields: ['name'] })) as any[]).map((r) => r.get('name'));
   const grants = [await rolesOf(routeId), ...(await Promise.all(oldTabs.map((t) => rolesOf(t.get('id')))))];
   const newId = await insertPageSnapshot(app, snapshot, old.get('parentId'), templates);
   await routes.update({ filterByTk: newId, values: { sort: old.get('sort') } });
-  const newTabs: any[] = await routes.find({ filter: { parentId: newId }, sort: ['sort'] });
-  const newIds = [newId, ...newTabs.map((t) => t.get('id'))];
-  for (const [i, roles] of grants.entries()) {
-    if (newIds[i] === undefined) continue;
-    for (const role of roles) await db.getRepository<BelongsToManyRepository>('roles.desktopRoutes', role).add([newIds[i]]);
-  }
+  const newIds = (await routeTree(app, newId)).map((r) => r.get('id'));
+  for (const [i, roles] of grants.entries()) if (newIds[i] !== undefined) await grantRoutes(app, roles, [newIds[i]]);
   await removePage(app, old, oldTabs, installed);
   return { outcome: 'upgraded', routeId: newId };
 }

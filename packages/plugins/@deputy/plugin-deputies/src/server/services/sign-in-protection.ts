@@ -108,10 +108,9 @@ export function protectSignIn(app: Application, ns: string) {
     // before the lockout, so the lockout counts against that user whichever way it is named.
     if (typeof account === 'string' && !email && MOBILE.test(account.trim())) {
       const named = await repo.count({ filter: { $or: [{ username: account }, { email: account }] } });
-      const byPhone: any[] = named ? [] : await repo.find({ filter: { phone: account.trim() }, fields: [pk, 'username', 'email'], limit: 2 });
-      if (byPhone.length === 1 && (byPhone[0].get('username') || byPhone[0].get('email'))) {
-        values.account = byPhone[0].get('username') || byPhone[0].get('email');
-      }
+      // (NocoBase keeps users' phones unique.)
+      const byPhone: any = named ? null : await repo.findOne({ filter: { phone: account.trim() }, fields: [pk, 'username', 'email'] });
+      if (byPhone?.get('username') || byPhone?.get('email')) values.account = byPhone.get('username') || byPhone.get('email');
     }
     const filter = basicAuthUserFilter(values);
     if (!filter) return next();
