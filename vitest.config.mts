@@ -45,7 +45,7 @@ export default mergeConfig(defineConfig(), {
     // side by side; on a server database they share one, so they run one after another.
     // scripts/test.js gives each worker its own server database (DEPUTY_TEST_DB_PER_WORKER, test-database.ts).
     fileParallelism: (process.env.DB_DIALECT === 'sqlite' && process.env.DB_STORAGE === ':memory:') || !!process.env.DEPUTY_TEST_DB_PER_WORKER,
-    setupFiles: [path.resolve('packages/app/src/test-database.ts')],
+    setupFiles: [path.resolve('packages/test-helpers/src/test-database.ts')],
     poolOptions: { forks: { execArgv: ['--import', 'tsx', '--conditions=deputy-source'], maxForks: 2, minForks: 1 } },
   },
 });

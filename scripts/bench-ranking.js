@@ -56,7 +56,7 @@ async function main() {
   // The suite's collections are sortable, a field type the field-sort plugin brings.
   const { SortField } = require('@nocobase/plugin-field-sort/dist/server/sort-field.js');
   db.registerFieldTypes({ sort: SortField });
-  for (const plugin of ['plugin-deputies', 'plugin-duty-points']) {
+  for (const plugin of ['plugin-suite-core', 'plugin-deputies', 'plugin-duty-points']) {
     await db.import({ directory: path.join(ROOT, `packages/plugins/@deputy/${plugin}/dist/server/collections`) });
   }
   await db.sync();

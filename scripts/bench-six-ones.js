@@ -49,7 +49,7 @@ async function main() {
   // The users and attachments collections the suite's collections refer to, as NocoBase defines them minimally.
   db.collection({ name: 'users', fields: [{ type: 'string', name: 'nickname' }] });
   db.collection({ name: 'attachments', fields: [{ type: 'string', name: 'title' }] });
-  for (const plugin of ['plugin-deputies', 'plugin-duty-points', 'plugin-six-ones']) {
+  for (const plugin of ['plugin-suite-core', 'plugin-deputies', 'plugin-duty-points', 'plugin-six-ones']) {
     await db.import({ directory: dist(plugin, 'collections') });
   }
   await db.sync();

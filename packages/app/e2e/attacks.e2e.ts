@@ -5,8 +5,8 @@
  * sample: every class × suite collection × role at least once, the rest drawn with a fixed seed
  * (ATTACKS_E2E_SIZE, default 2500; 0 sends everything: 12,229 attacks took 153 s on the idle 2-core machine, and 4,000 took 112 s beside the server tests).
  */
-import { AttackClass, AttackGenerator, CLASS_NAMES, formatReport } from '../src/security/attack-generator';
-import { sampleAttacks, startedAppAttackEnv } from '../src/security/http-attack-env';
+import { AttackClass, AttackGenerator, CLASS_NAMES, formatReport } from '@deputy/test-helpers/security/attack-generator';
+import { sampleAttacks, startedAppAttackEnv } from '@deputy/test-helpers/security/http-attack-env';
 import { ADMIN, BASE_URL } from './support';
 
 it('lets no role write, link or read anything outside its reach on the started app', async () => {

@@ -5,7 +5,7 @@
  * and by no one else; an upload attached nowhere by its uploader alone. Each fetch follows redirects as a
  * browser does and compares the bytes.
  */
-import { buildWorld, Http } from '../src/security/permissions-matrix';
+import { buildWorld, Http } from '@deputy/test-helpers/security/permissions-matrix';
 import { ADMIN, BASE_URL } from './support';
 
 // A 1×1 PNG.

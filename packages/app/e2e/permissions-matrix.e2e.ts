@@ -4,11 +4,11 @@
  */
 import fs from 'fs';
 import path from 'path';
-import { fetchHttp } from '../src/security/http-attack-env';
-import { buildWorld, Http, Matrix, runMatrix } from '../src/security/permissions-matrix';
+import { fetchHttp } from '@deputy/test-helpers/security/http-attack-env';
+import { buildWorld, Http, Matrix, runMatrix, EXPECTED_PERMISSIONS_FILE } from '@deputy/test-helpers/security/permissions-matrix';
 import { ADMIN, BASE_URL } from './support';
 
-const EXPECTED = path.join(__dirname, '../src/security/expected-permissions.json');
+const EXPECTED = EXPECTED_PERMISSIONS_FILE;
 
 it('allows exactly what the expected matrix allows on the started app', async () => {
   const http: Http = fetchHttp(BASE_URL, 'zh-CN', 'follow');

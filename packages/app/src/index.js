@@ -9,5 +9,5 @@ module.exports = {
   /** NocoBase plugins the suite needs besides the default preset. */
   builtInPlugins: [],
   /** The suite's own plugins, dependencies first (design.md "Dependencies between plugins"). */
-  suitePlugins: ['@deputy/plugin-deputies', '@deputy/plugin-duty-points', '@deputy/plugin-six-ones', '@deputy/plugin-pairing-aid', '@deputy/plugin-public-voice'],
+  suitePlugins: ['@deputy/plugin-suite-core', '@deputy/plugin-deputies', '@deputy/plugin-duty-points', '@deputy/plugin-six-ones', '@deputy/plugin-pairing-aid', '@deputy/plugin-public-voice'],
 };

@@ -1,9 +1,9 @@
 import { MockServer } from '@nocobase/test';
 import fs from 'fs';
 import { QueryTypes } from 'sequelize';
-import { agentHttp, createWholeSuiteServer } from '../testing';
-import { attackersOf, scopeFilterOf, AttackEnv, Attacker, AttackGenerator, CollectionDef, formatReport, groupFailures, Row, Schema, Snapshot } from '../security/attack-generator';
-import { buildWorld, Http } from '../security/permissions-matrix';
+import { agentHttp, createWholeSuiteServer } from '@deputy/test-helpers';
+import { attackersOf, scopeFilterOf, AttackEnv, Attacker, AttackGenerator, CollectionDef, formatReport, groupFailures, Row, Schema, Snapshot } from '@deputy/test-helpers/security/attack-generator';
+import { buildWorld, Http } from '@deputy/test-helpers/security/permissions-matrix';
 
 /**
  * Issue #15's adversarial generator on a real app (ACL on, in-memory SQLite): every role × every collection of the

@@ -1,7 +1,7 @@
-import { createSuiteServer } from '@deputy/app/src/testing';
+import { createSuiteServer } from '@deputy/test-helpers';
 import { MockServer } from '@nocobase/test';
-import { createProbes, Probe, runProbes, SHORT_SCRIPT, SQL, textProbes, updateProbes } from '../security/bad-input';
-import type { Http } from '../security/permissions-matrix';
+import { createProbes, Probe, runProbes, SHORT_SCRIPT, SQL, textProbes, updateProbes } from '@deputy/test-helpers/security/bad-input';
+import type { Http } from '@deputy/test-helpers/security/permissions-matrix';
 
 const WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
 const idNumber = (first17: string) => first17 + '10X98765432'[WEIGHTS.reduce((s, w, i) => s + w * Number(first17[i]), 0) % 11];

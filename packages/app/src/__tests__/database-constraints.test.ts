@@ -1,5 +1,5 @@
 import { MockServer } from '@nocobase/test';
-import { createSuiteServer, SUITE_PLUGINS } from '../testing';
+import { createSuiteServer, SUITE_PLUGINS } from '@deputy/test-helpers';
 
 /**
  * The uniqueness the suite's collections declare is enforced by the database itself, whatever the application

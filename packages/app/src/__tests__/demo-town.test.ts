@@ -1,4 +1,4 @@
-import { createSuiteServer, SUITE_PLUGINS } from '@deputy/app/src/testing';
+import { createSuiteServer, SUITE_PLUGINS } from '@deputy/test-helpers';
 import { MockServer } from '@nocobase/test';
 import { checkDutyPointsDemo } from '../../../plugins/@deputy/plugin-duty-points/src/server/__tests__/demo-checks';
 import { checkSixOnesDemo } from '../../../plugins/@deputy/plugin-six-ones/src/server/__tests__/demo-checks';

@@ -1,10 +1,10 @@
-import { agentHttp, createWholeSuiteServer } from '@deputy/app/src/testing';
+import { agentHttp, createWholeSuiteServer } from '@deputy/test-helpers';
 import { MockServer } from '@nocobase/test';
 import fs from 'fs';
 import path from 'path';
-import { buildWorld, Matrix, runMatrix } from '../security/permissions-matrix';
+import { buildWorld, Matrix, runMatrix, EXPECTED_PERMISSIONS_FILE } from '@deputy/test-helpers/security/permissions-matrix';
 
-const EXPECTED = path.join(__dirname, '../security/expected-permissions.json');
+const EXPECTED = EXPECTED_PERMISSIONS_FILE;
 
 /**
  * Every role × every resource and action of the suite through the HTTP API (ACL on), compared with the

@@ -1,7 +1,7 @@
-import { createSuiteServer, signedInAs } from '@deputy/app/src/testing';
+import { createSuiteServer, signedInAs } from '@deputy/test-helpers';
 import { MockServer, sleep } from '@nocobase/test';
 import fs from 'fs';
-import { buildWorld, Http } from '../security/permissions-matrix';
+import { buildWorld, Http } from '@deputy/test-helpers/security/permissions-matrix';
 
 /**
  * Regression tests for the attacks listed under "Why now" in issue #15, one `it` per example, each performed

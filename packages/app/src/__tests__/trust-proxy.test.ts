@@ -1,5 +1,5 @@
-import { createSuiteServer } from '@deputy/app/src/testing';
-import { trustProxy } from '@deputy/plugin-deputies';
+import { createSuiteServer } from '@deputy/test-helpers';
+import { trustProxy } from '@deputy/plugin-suite-core';
 import { MockServer } from '@nocobase/test';
 
 /**

@@ -1,7 +1,7 @@
 import fs from 'fs';
 import path from 'path';
-import { capturePages, carryPageHistory, PluginPages } from '@deputy/plugin-deputies';
-import { createSuiteServer, recordRealAppPlugins, SUITE_PLUGINS as SUITE } from '@deputy/app/src/testing';
+import { capturePages, carryPageHistory, PluginPages } from '@deputy/plugin-suite-core';
+import { createSuiteServer, recordRealAppPlugins, SUITE_PLUGINS as SUITE } from '@deputy/test-helpers';
 
 /**
  * `npm run build:pages`: applies every page of the suite from its blueprint (DEPUTY_PAGE_SNAPSHOTS=off) in a

@@ -1,4 +1,5 @@
-import { connectionBudget, png, uploadDemoPicture } from '@deputy/plugin-deputies';
+import { connectionBudget } from '@deputy/plugin-suite-core';
+import { png, uploadDemoPicture } from '@deputy/plugin-deputies';
 import type { DemoDeputy, DemoStation, DemoTown } from '@deputy/plugin-deputies';
 import { decideAppeal } from './actions/publication-actions';
 import { NS } from './fields';

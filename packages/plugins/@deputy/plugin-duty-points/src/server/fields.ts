@@ -1,4 +1,4 @@
-import { buildersFor } from '@deputy/plugin-deputies';
+import { buildersFor } from '@deputy/plugin-suite-core';
 
 /** Field builders whose titles translate in this plugin's namespace. */
 export const f = buildersFor('@deputy/plugin-duty-points');

@@ -1,19 +1,6 @@
 import type { DemoTown, PluginDeputiesServer } from '@deputy/plugin-deputies';
-import {
-  auditChanges,
-  deputyPageDefaults,
-  installPages,
-  localizeDefaults,
-  PluginPages,
-  SuitePageSpec,
-  validateFields,
-  keepSingleRow,
-  protectFromDeletion,
-  refuseCreatesForOtherStations,
-  refuseDirectCreates,
-  refuseOutOfScopeWrites,
-  registerInCollectionManager,
-} from '@deputy/plugin-deputies';
+import { auditChanges, installPages, localizeDefaults, PluginPages, SuitePageSpec, validateFields, keepSingleRow, protectFromDeletion, refuseCreatesForOtherStations, refuseDirectCreates, refuseOutOfScopeWrites, registerInCollectionManager, suiteCore } from '@deputy/plugin-suite-core';
+import { deputyPageDefaults } from '@deputy/plugin-deputies';
 import { Plugin } from '@nocobase/server';
 import enUS from '../locale/en-US.json';
 import zhCN from '../locale/zh-CN.json';
@@ -69,7 +56,7 @@ export class PluginDutyPointsServer extends Plugin {
     this.ledger = new Ledger(this.db);
     this.scores = new Scores(this.db);
     const deputiesPlugin = () => this.pm.get('@deputy/plugin-deputies') as PluginDeputiesServer;
-    this.publication = new Publication(this.db, this.scores, deputiesPlugin().calendar);
+    this.publication = new Publication(this.db, this.scores, suiteCore(this.app).calendar);
     const deputies = () => deputiesPlugin().directory;
     enforceRecordLifecycle(this.db, this.ledger);
     // After the lifecycle's own, more specific checks: types, choices, dates, references, lengths of every field.

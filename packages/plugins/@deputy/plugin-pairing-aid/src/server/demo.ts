@@ -1,5 +1,6 @@
 import type { DemoDeputy, DemoTown } from '@deputy/plugin-deputies';
-import { addDays, seeded, uploadDemoPicture } from '@deputy/plugin-deputies';
+import { addDays } from '@deputy/plugin-suite-core';
+import { seeded, uploadDemoPicture } from '@deputy/plugin-deputies';
 import type { Transaction } from '@nocobase/database';
 import { documentPhoto, housePhoto } from './demo-photos';
 import type { PluginPairingAidServer } from './plugin';

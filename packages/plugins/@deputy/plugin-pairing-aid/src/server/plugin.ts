@@ -1,19 +1,7 @@
 import type { DemoTown } from '@deputy/plugin-deputies';
-import { onAction } from '@deputy/plugin-deputies';
-import {
-  auditChanges,
-  deputyPageDefaults,
-  installPages,
-  keepSingleRow,
-  localizeDefaults,
-  protectFromDeletion,
-  refuseOutOfScopeWrites,
-  registerInCollectionManager,
-  scheduleJob,
-  PluginPages,
-  SuitePageSpec,
-  validateFields,
-} from '@deputy/plugin-deputies';
+import { onAction } from '@deputy/plugin-suite-core';
+import { auditChanges, installPages, keepSingleRow, localizeDefaults, protectFromDeletion, refuseOutOfScopeWrites, registerInCollectionManager, scheduleJob, PluginPages, SuitePageSpec, validateFields } from '@deputy/plugin-suite-core';
+import { deputyPageDefaults } from '@deputy/plugin-deputies';
 import { Plugin } from '@nocobase/server';
 import { guardCreates } from './actions/access';
 import { registerKpiActions } from './actions/kpi-actions';

@@ -1,14 +1,5 @@
 import type { DemoTown } from '@deputy/plugin-deputies';
-import {
-  auditChanges,
-  keepSingleRow,
-  protectFromDeletion,
-  refuseDirectCreates,
-  refuseOutOfScopeWrites,
-  registerInCollectionManager,
-  scheduleJob,
-  validateFields,
-} from '@deputy/plugin-deputies';
+import { auditChanges, keepSingleRow, protectFromDeletion, refuseDirectCreates, refuseOutOfScopeWrites, registerInCollectionManager, scheduleJob, validateFields } from '@deputy/plugin-suite-core';
 import { Plugin } from '@nocobase/server';
 import { registerCardActions } from './actions/card-actions';
 import { registerMediationActions } from './actions/mediation-actions';

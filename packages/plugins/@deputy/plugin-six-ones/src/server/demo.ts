@@ -1,4 +1,5 @@
-import type { DemoDeputy, DemoTown, PluginDeputiesServer } from '@deputy/plugin-deputies';
+import { suiteCore } from '@deputy/plugin-suite-core';
+import type { DemoDeputy, DemoTown } from '@deputy/plugin-deputies';
 import { recordAttendance } from '@deputy/plugin-duty-points';
 import type { PluginSixOnesServer } from './plugin';
 import { addDays, monthOf } from './services/periods';
@@ -155,7 +156,7 @@ export async function loadSixOnesDemo(plugin: PluginSixOnesServer, town: DemoTow
   // A coming session the head moved by a day (the 镇人代会 takes the hall): its sign-in activity follows.
   const moved = await db.getRepository('receptionSessions').findOne({ filter: { stationId: districts[1]?.id ?? districtIds[0], date: { $gte: town.today } }, sort: ['date'] });
   if (moved) {
-    const calendar = (plugin.app.pm.get('@deputy/plugin-deputies') as PluginDeputiesServer).calendar;
+    const calendar = suiteCore(plugin.app).calendar;
     const date = await calendar.nextWorkingDay(addDays(asDate(moved.get('date')), 1));
     await db.getRepository('receptionSessions').update({ filterByTk: moved.get('id'), values: { date, noticeOn: addDays(date, -3) }, context: await as(headOf(moved.get('stationId'))) });
   }

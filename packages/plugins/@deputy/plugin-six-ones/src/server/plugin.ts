@@ -1,24 +1,7 @@
 import type { DemoTown } from '@deputy/plugin-deputies';
-import { onAction } from '@deputy/plugin-deputies';
-import {
-  auditChanges,
-  deputyPageDefaults,
-  installPages,
-  isAdministrator,
-  isStationStaff,
-  keepComputed,
-  keepSingleRow,
-  localizeDefaults,
-  protectFromDeletion,
-  refuseCreatesForOtherStations,
-  refuseOutOfScopeWrites,
-  registerInCollectionManager,
-  scheduleJob,
-  shanghaiToday,
-  PluginPages,
-  SuitePageSpec,
-  validateFields,
-} from '@deputy/plugin-deputies';
+import { onAction } from '@deputy/plugin-suite-core';
+import { auditChanges, installPages, isAdministrator, isStationStaff, keepComputed, keepSingleRow, localizeDefaults, protectFromDeletion, refuseCreatesForOtherStations, refuseOutOfScopeWrites, registerInCollectionManager, scheduleJob, shanghaiToday, PluginPages, SuitePageSpec, validateFields } from '@deputy/plugin-suite-core';
+import { deputyPageDefaults } from '@deputy/plugin-deputies';
 import { Plugin } from '@nocobase/server';
 import { registerComplianceActions } from './actions/compliance-actions';
 import { registerReceptionActions } from './actions/reception-actions';

@@ -1,4 +1,5 @@
-import { createSuiteServer, signedInAs } from '@deputy/app/src/testing';
+import { initialPassword } from '../services/deputy-accounts';
+import { createSuiteServer, signedInAs } from '@deputy/test-helpers';
 import { MockServer, sleep } from '@nocobase/test';
 
 describe('plugin-deputies: deputy user accounts', () => {
@@ -54,6 +55,10 @@ describe('plugin-deputies: deputy user accounts', () => {
       .send({ occupation: '个体户' });
     expect(allowed.status).toBe(200);
     expect((await app.db.getRepository('deputies').findOne({ filterByTk: deputy.id })).get('occupation')).toBe('个体户');
+  });
+
+  it('generates initial passwords that meet the sign-in policy', () => {
+    for (let i = 0; i < 200; i++) expect(initialPassword()).toMatch(/^(?=.*[A-Za-z])(?=.*\d)[A-Za-z0-9]{12}$/);
   });
 
   it('refuses a second account for the same deputy, a taken username, and a deputy without phone or username', async () => {

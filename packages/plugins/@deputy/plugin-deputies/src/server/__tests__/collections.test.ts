@@ -1,4 +1,4 @@
-import { createSuiteServer, signedInAs } from '@deputy/app/src/testing';
+import { createSuiteServer, signedInAs } from '@deputy/test-helpers';
 import { MockServer } from '@nocobase/test';
 
 describe('plugin-deputies: collections through the HTTP API', () => {

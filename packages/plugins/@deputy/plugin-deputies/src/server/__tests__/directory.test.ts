@@ -1,4 +1,4 @@
-import { createSuiteServer } from '@deputy/app/src/testing';
+import { createSuiteServer } from '@deputy/test-helpers';
 import { MockServer } from '@nocobase/test';
 import type { PluginDeputiesServer } from '../plugin';
 

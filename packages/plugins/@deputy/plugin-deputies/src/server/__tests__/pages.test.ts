@@ -1,5 +1,5 @@
-import { createSuiteServer, recordRealAppPlugins, signedInAs } from '@deputy/app/src/testing';
-import { installPages, pageHash, PluginPages } from '@deputy/plugin-deputies';
+import { createSuiteServer, recordRealAppPlugins, signedInAs } from '@deputy/test-helpers';
+import { installPages, pageHash, PluginPages } from '@deputy/plugin-suite-core';
 import { MockServer } from '@nocobase/test';
 import enUS from '../../locale/en-US.json';
 import zhCN from '../../locale/zh-CN.json';

@@ -1,8 +1,8 @@
-import { onAction, rawValues } from '../security/action-hooks';
+import { onAction, rawValues } from '@deputy/plugin-suite-core';
 import type { Application } from '@nocobase/server';
-import { isAdministrator } from '../security/reach';
+import { isAdministrator } from '@deputy/plugin-suite-core';
 import { createDeputyAccount } from '../services/deputy-accounts';
-import { answerRefusal } from '../services/refusals';
+import { answerRefusal } from '@deputy/plugin-suite-core';
 
 /**
  * deputies:me            — the signed-in user's own deputy record, all fields (others see public ones only).

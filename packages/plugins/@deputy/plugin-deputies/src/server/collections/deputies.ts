@@ -1,14 +1,5 @@
 import { defineCollection } from '@nocobase/database';
-import {
-  belongsToField,
-  belongsToManyField,
-  dateField,
-  multipleSelectField,
-  phoneField,
-  selectField,
-  stringField,
-  tt,
-} from '../field-builders';
+import { f, tt } from '../fields';
 
 export const DEPUTY_LEVELS = [
   { value: 'national', label: 'National' },
@@ -36,26 +27,26 @@ export default defineCollection({
   updatedBy: true,
   sortable: true,
   fields: [
-    stringField('name', 'Name', { allowNull: false, uiSchema: { required: true } }),
-    selectField('gender', 'Gender', [
+    f.stringField('name', 'Name', { allowNull: false, uiSchema: { required: true } }),
+    f.selectField('gender', 'Gender', [
       { value: 'male', label: 'Male' },
       { value: 'female', label: 'Female' },
     ]),
-    selectField('level', 'Deputy level', DEPUTY_LEVELS, { defaultValue: 'town' }),
-    stringField('constituency', 'Constituency'),
-    belongsToField('term', 'Congress term', 'deputyTerms', 'name'),
-    belongsToField('station', 'Liaison station', 'liaisonStations', 'name'),
-    belongsToManyField('gridAreas', 'Grid areas', 'gridAreas', 'deputiesGridAreas', 'deputyId', 'gridAreaId', 'name'),
-    belongsToManyField('groups', 'Deputy groups', 'deputyGroups', 'deputyGroupMembers', 'deputyId', 'groupId', 'name'),
-    belongsToField('user', 'User account', 'users', 'nickname', { onDelete: 'SET NULL' }),
+    f.selectField('level', 'Deputy level', DEPUTY_LEVELS, { defaultValue: 'town' }),
+    f.stringField('constituency', 'Constituency'),
+    f.belongsToField('term', 'Congress term', 'deputyTerms', 'name'),
+    f.belongsToField('station', 'Liaison station', 'liaisonStations', 'name'),
+    f.belongsToManyField('gridAreas', 'Grid areas', 'gridAreas', 'deputiesGridAreas', 'deputyId', 'gridAreaId', 'name'),
+    f.belongsToManyField('groups', 'Deputy groups', 'deputyGroups', 'deputyGroupMembers', 'deputyId', 'groupId', 'name'),
+    f.belongsToField('user', 'User account', 'users', 'nickname', { onDelete: 'SET NULL' }),
     // One deputy record per user account. A single column's uniqueness lives on its field: NocoBase's sync drops
     // a one-column unique index that the collection's `indexes` declare (sync-runner handleUniqueIndex).
     { type: 'bigInt', name: 'userId', unique: true },
-    phoneField('phone', 'Phone', { unique: true }),
-    stringField('occupation', 'Occupation'),
-    stringField('party', 'Political affiliation'),
-    multipleSelectField('duties', 'Duty roles', DEPUTY_DUTIES),
-    selectField(
+    f.phoneField('phone', 'Phone', { unique: true }),
+    f.stringField('occupation', 'Occupation'),
+    f.stringField('party', 'Political affiliation'),
+    f.multipleSelectField('duties', 'Duty roles', DEPUTY_DUTIES),
+    f.selectField(
       'status',
       'Status',
       [
@@ -65,8 +56,8 @@ export default defineCollection({
       { defaultValue: 'active', allowNull: false },
     ),
     // Rules of a period a deputy joined or left in the middle of do not apply to it (六个一 exemptions).
-    dateField('electedOn', 'Elected on'),
-    dateField('leftOn', 'Left on'),
-    stringField('qrToken', 'QR code token', { unique: true, uiSchema: { 'x-read-pretty': true } }),
+    f.dateField('electedOn', 'Elected on'),
+    f.dateField('leftOn', 'Left on'),
+    f.stringField('qrToken', 'QR code token', { unique: true, uiSchema: { 'x-read-pretty': true } }),
   ],
 });

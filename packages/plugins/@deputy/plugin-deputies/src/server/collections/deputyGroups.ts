@@ -1,5 +1,5 @@
 import { defineCollection } from '@nocobase/database';
-import { belongsToField, belongsToManyField, stringField, tt } from '../field-builders';
+import { f, tt } from '../fields';
 
 /** 代表小组: deputies working together, usually under one station. */
 export default defineCollection({
@@ -9,9 +9,9 @@ export default defineCollection({
   createdBy: true,
   updatedBy: true,
   fields: [
-    stringField('name', 'Group name', { allowNull: false, uiSchema: { required: true } }),
-    belongsToField('station', 'Liaison station', 'liaisonStations', 'name'),
-    belongsToField('leader', 'Group leader', 'deputies', 'name', { onDelete: 'SET NULL' }),
-    belongsToManyField('members', 'Members', 'deputies', 'deputyGroupMembers', 'groupId', 'deputyId', 'name'),
+    f.stringField('name', 'Group name', { allowNull: false, uiSchema: { required: true } }),
+    f.belongsToField('station', 'Liaison station', 'liaisonStations', 'name'),
+    f.belongsToField('leader', 'Group leader', 'deputies', 'name', { onDelete: 'SET NULL' }),
+    f.belongsToManyField('members', 'Members', 'deputies', 'deputyGroupMembers', 'groupId', 'deputyId', 'name'),
   ],
 });

@@ -1,5 +1,5 @@
 import { defineCollection } from '@nocobase/database';
-import { integerField, tt } from '../field-builders';
+import { f, tt } from '../fields';
 
 /** Settings of the deputy registry, one row, edited by administrators in the UI (系统设置). */
 export default defineCollection({
@@ -8,13 +8,13 @@ export default defineCollection({
   dumpRules: 'required',
   updatedBy: true,
   fields: [
-    integerField('maxGridAreasPerDeputy', 'Grid areas per deputy at most', {
+    f.integerField('maxGridAreasPerDeputy', 'Grid areas per deputy at most', {
       defaultValue: 1,
       allowNull: false,
       uiSchema: { 'x-component-props': { min: 1, step: '1' } },
     }),
-    integerField('maxSignInFailures', 'Failed sign-ins before the account locks', { defaultValue: 5, uiSchema: { 'x-component-props': { min: 1, step: '1' } } }),
-    integerField('signInLockMinutes', 'Lock duration (minutes)', { defaultValue: 15, uiSchema: { 'x-component-props': { min: 1, step: '1' } } }),
-    integerField('passwordMinLength', 'Minimum password length', { defaultValue: 8, uiSchema: { 'x-component-props': { min: 6, step: '1' } } }),
+    f.integerField('maxSignInFailures', 'Failed sign-ins before the account locks', { defaultValue: 5, uiSchema: { 'x-component-props': { min: 1, step: '1' } } }),
+    f.integerField('signInLockMinutes', 'Lock duration (minutes)', { defaultValue: 15, uiSchema: { 'x-component-props': { min: 1, step: '1' } } }),
+    f.integerField('passwordMinLength', 'Minimum password length', { defaultValue: 8, uiSchema: { 'x-component-props': { min: 6, step: '1' } } }),
   ],
 });

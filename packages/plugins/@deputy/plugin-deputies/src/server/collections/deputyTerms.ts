@@ -1,5 +1,5 @@
 import { defineCollection } from '@nocobase/database';
-import { dateField, hasManyField, selectField, stringField, tt } from '../field-builders';
+import { f, tt } from '../fields';
 import { DEPUTY_LEVELS } from './deputies';
 
 /** 届次: a congress term (five years for county and town congresses since 2004). */
@@ -10,10 +10,10 @@ export default defineCollection({
   createdBy: true,
   updatedBy: true,
   fields: [
-    stringField('name', 'Term name', { allowNull: false, uiSchema: { required: true } }),
-    selectField('level', 'Congress level', DEPUTY_LEVELS, { defaultValue: 'town' }),
-    dateField('startsOn', 'Starts on'),
-    dateField('endsOn', 'Ends on'),
-    hasManyField('deputies', 'Deputies', 'deputies', 'termId', 'name'),
+    f.stringField('name', 'Term name', { allowNull: false, uiSchema: { required: true } }),
+    f.selectField('level', 'Congress level', DEPUTY_LEVELS, { defaultValue: 'town' }),
+    f.dateField('startsOn', 'Starts on'),
+    f.dateField('endsOn', 'Ends on'),
+    f.hasManyField('deputies', 'Deputies', 'deputies', 'termId', 'name'),
   ],
 });

@@ -1,5 +1,5 @@
 import { defineCollection } from '@nocobase/database';
-import { belongsToField, belongsToManyField, stringField, textField, tt } from '../field-builders';
+import { f, tt } from '../fields';
 
 /** 网格片区: the area a deputy keeps in touch with ("每人联系一个网格片区"). */
 export default defineCollection({
@@ -9,9 +9,9 @@ export default defineCollection({
   createdBy: true,
   updatedBy: true,
   fields: [
-    stringField('name', 'Grid area name', { allowNull: false, uiSchema: { required: true } }),
-    belongsToField('station', 'Liaison station', 'liaisonStations', 'name'),
-    textField('description', 'Description'),
-    belongsToManyField('deputies', 'Deputies', 'deputies', 'deputiesGridAreas', 'gridAreaId', 'deputyId', 'name'),
+    f.stringField('name', 'Grid area name', { allowNull: false, uiSchema: { required: true } }),
+    f.belongsToField('station', 'Liaison station', 'liaisonStations', 'name'),
+    f.textField('description', 'Description'),
+    f.belongsToManyField('deputies', 'Deputies', 'deputies', 'deputiesGridAreas', 'gridAreaId', 'deputyId', 'name'),
   ],
 });

@@ -1,14 +1,5 @@
 import { defineCollection } from '@nocobase/database';
-import {
-  belongsToField,
-  belongsToManyField,
-  hasManyField,
-  multipleSelectField,
-  phoneField,
-  stringField,
-  textField,
-  tt,
-} from '../field-builders';
+import { f, tt } from '../fields';
 
 const DAYS = Array.from({ length: 31 }, (_, i) => ({ value: i + 1, label: String(i + 1) }));
 
@@ -21,13 +12,13 @@ export default defineCollection({
   updatedBy: true,
   sortable: true,
   fields: [
-    stringField('name', 'Station name', { allowNull: false, unique: true, uiSchema: { required: true } }),
-    stringField('town', 'Town or street'),
-    stringField('address', 'Address'),
-    belongsToField('parent', 'Parent station', 'liaisonStations', 'name', { onDelete: 'SET NULL' }),
-    hasManyField('children', 'Sub-stations', 'liaisonStations', 'parentId', 'name'),
+    f.stringField('name', 'Station name', { allowNull: false, unique: true, uiSchema: { required: true } }),
+    f.stringField('town', 'Town or street'),
+    f.stringField('address', 'Address'),
+    f.belongsToField('parent', 'Parent station', 'liaisonStations', 'name', { onDelete: 'SET NULL' }),
+    f.hasManyField('children', 'Sub-stations', 'liaisonStations', 'parentId', 'name'),
     {
-      ...multipleSelectField(
+      ...f.multipleSelectField(
         'receptionDays',
         'Reception days of the month',
         DAYS,
@@ -35,12 +26,12 @@ export default defineCollection({
       ),
       defaultValue: [6, 16, 26],
     },
-    belongsToField('head', 'Station head', 'users', 'nickname', { onDelete: 'SET NULL' }),
-    belongsToManyField('staff', 'Station staff', 'users', 'liaisonStationsStaff', 'stationId', 'userId', 'nickname'),
-    phoneField('phone', 'Phone'),
-    stringField('qrToken', 'QR code token', { unique: true, uiSchema: { 'x-read-pretty': true } }),
-    textField('description', 'Description'),
-    hasManyField('deputies', 'Deputies', 'deputies', 'stationId', 'name'),
-    hasManyField('gridAreas', 'Grid areas', 'gridAreas', 'stationId', 'name'),
+    f.belongsToField('head', 'Station head', 'users', 'nickname', { onDelete: 'SET NULL' }),
+    f.belongsToManyField('staff', 'Station staff', 'users', 'liaisonStationsStaff', 'stationId', 'userId', 'nickname'),
+    f.phoneField('phone', 'Phone'),
+    f.stringField('qrToken', 'QR code token', { unique: true, uiSchema: { 'x-read-pretty': true } }),
+    f.textField('description', 'Description'),
+    f.hasManyField('deputies', 'Deputies', 'deputies', 'stationId', 'name'),
+    f.hasManyField('gridAreas', 'Grid areas', 'gridAreas', 'stationId', 'name'),
   ],
 });

@@ -1,6 +1,6 @@
 import type { Application } from '@nocobase/server';
-import { NS } from '../field-builders';
-import { defineSuiteResource } from '../security/read-guard';
+import { NS } from '@deputy/plugin-suite-core';
+import { defineSuiteResource } from '@deputy/plugin-suite-core';
 import { loadDeputiesDemo } from './deputies-demo';
 import { DemoAccount, DemoPart, newDemoTown } from './demo-town';
 

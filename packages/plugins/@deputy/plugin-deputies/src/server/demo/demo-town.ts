@@ -1,7 +1,7 @@
 import type { Context } from '@nocobase/actions';
 import type { Database } from '@nocobase/database';
 import { initialPassword } from '../services/deputy-accounts';
-import { shanghaiToday } from '../services/work-calendar';
+import { shanghaiToday } from '@deputy/plugin-suite-core';
 
 /**
  * The demo town (#22): a town modelled on 洞口县高沙镇 — its 镇联络站 and five 片区站 ("1+5"), about 60

@@ -1,5 +1,5 @@
 import { Migration } from '@nocobase/server';
-import { refuseDuplicateValues } from '../services/unique-columns';
+import { refuseDuplicateValues } from '@deputy/plugin-suite-core';
 
 /**
  * One deputy per user account was declared as a collection index that NocoBase's sync dropped, so the database

@@ -1,6 +1,6 @@
 import crypto from 'crypto';
 import type { Database } from '@nocobase/database';
-import { Refusal } from './refusals';
+import { Refusal } from '@deputy/plugin-suite-core';
 
 export const DEPUTY_ROLE = 'deputy';
 

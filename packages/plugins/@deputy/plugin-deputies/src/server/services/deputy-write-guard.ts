@@ -1,5 +1,5 @@
 import type { Application } from '@nocobase/server';
-import { isSuiteCollection } from '../security/permissions';
+import { isSuiteCollection } from '@deputy/plugin-suite-core';
 
 /** Actions that change data (NocoBase's own and the suite's); everything else reads, and stays open. */
 const WRITE_ACTIONS = new Set([

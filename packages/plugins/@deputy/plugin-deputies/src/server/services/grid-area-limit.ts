@@ -1,5 +1,5 @@
 import type { Database } from '@nocobase/database';
-import { Refusal } from './refusals';
+import { Refusal } from '@deputy/plugin-suite-core';
 
 /** Thrown inside the saving transaction, so nothing of the refused change is kept. */
 export class GridAreaLimitError extends Refusal {}

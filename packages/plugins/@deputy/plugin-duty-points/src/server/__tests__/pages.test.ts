@@ -1,4 +1,4 @@
-import { createSuiteServer, pagesWithoutSnapshot, recordRealAppPlugins, signedInAs } from '@deputy/app/src/testing';
+import { createSuiteServer, pagesWithoutSnapshot, recordRealAppPlugins, signedInAs } from '@deputy/test-helpers';
 import { MockServer } from '@nocobase/test';
 import enUS from '../../locale/en-US.json';
 import zhCN from '../../locale/zh-CN.json';

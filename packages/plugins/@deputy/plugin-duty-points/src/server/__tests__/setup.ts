@@ -1,4 +1,4 @@
-import { createSuiteServer, signedInAs } from '@deputy/app/src/testing';
+import { createSuiteServer, signedInAs } from '@deputy/test-helpers';
 import { MockServer, sleep } from '@nocobase/test';
 
 /** A suite app with workflows, a station with a head (the reviewer), two deputies with accounts, an admin. */

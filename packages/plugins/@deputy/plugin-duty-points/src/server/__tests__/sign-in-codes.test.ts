@@ -1,4 +1,4 @@
-import { signedInAs } from '@deputy/app/src/testing';
+import { signedInAs } from '@deputy/test-helpers';
 import Migration from '../migrations/20261201090000-sign-in-code-staff-only';
 import { useDutyPointsWorld } from './setup';
 

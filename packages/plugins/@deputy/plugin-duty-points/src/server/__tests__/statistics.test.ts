@@ -1,4 +1,4 @@
-import { createSuiteServer, pagesWithoutSnapshot, recordRealAppPlugins, signedInAs } from '@deputy/app/src/testing';
+import { createSuiteServer, pagesWithoutSnapshot, recordRealAppPlugins, signedInAs } from '@deputy/test-helpers';
 import { idNumber } from '../../../../plugin-pairing-aid/src/server/__tests__/setup';
 import { MockServer } from '@nocobase/test';
 import { generateFlowModelRdFromToken } from '@nocobase/utils';

@@ -1,9 +1,9 @@
-import { onAction, defineSuiteResource } from '@deputy/plugin-deputies';
+import { onAction, defineSuiteResource } from '@deputy/plugin-suite-core';
 import type { Application } from '@nocobase/server';
 import { NS } from '../fields';
 import { answer } from '../services/errors';
-import { isAdministrator } from '@deputy/plugin-deputies';
-import { shanghaiToday } from '@deputy/plugin-deputies';
+import { isAdministrator } from '@deputy/plugin-suite-core';
+import { shanghaiToday } from '@deputy/plugin-suite-core';
 import { boardPage } from '../services/board-print';
 import { Publication } from '../services/publication';
 import type { YearClose } from '../services/year-close';

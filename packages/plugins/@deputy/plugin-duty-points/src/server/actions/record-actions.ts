@@ -1,6 +1,6 @@
-import { onAction } from '@deputy/plugin-deputies';
+import { onAction } from '@deputy/plugin-suite-core';
 import type { DeputyDirectory } from '@deputy/plugin-deputies';
-import { isAdministrator, isStationStaff } from '@deputy/plugin-deputies';
+import { isAdministrator, isStationStaff } from '@deputy/plugin-suite-core';
 import type { Application } from '@nocobase/server';
 import { NS } from '../fields';
 import { signIn } from '../services/activity-sign-in';

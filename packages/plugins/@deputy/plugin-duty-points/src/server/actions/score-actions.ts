@@ -1,4 +1,4 @@
-import { isAdministrator, RequestPermissions, defineSuiteResource } from '@deputy/plugin-deputies';
+import { isAdministrator, RequestPermissions, defineSuiteResource } from '@deputy/plugin-suite-core';
 import type { Application } from '@nocobase/server';
 import { NS } from '../fields';
 import { periodRange, Scores } from '../services/scores';

@@ -1,7 +1,7 @@
 import crypto from 'crypto';
 import type { Database } from '@nocobase/database';
 import { DutyError } from './errors';
-import { shanghaiToday } from '@deputy/plugin-deputies';
+import { shanghaiToday } from '@deputy/plugin-suite-core';
 
 /** An 8-character code without look-alike characters, printed on the notice or shown as a QR code. */
 export function newSignInCode() {

@@ -1,4 +1,4 @@
-import { afterLock, lockRow } from '@deputy/plugin-deputies';
+import { afterLock, lockRow } from '@deputy/plugin-suite-core';
 import type { Database, Transaction } from '@nocobase/database';
 
 /**

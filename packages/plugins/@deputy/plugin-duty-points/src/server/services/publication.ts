@@ -1,5 +1,5 @@
 import type { Database } from '@nocobase/database';
-import { shanghaiToday, WorkCalendar } from '@deputy/plugin-deputies';
+import { shanghaiToday, WorkCalendar } from '@deputy/plugin-suite-core';
 import { DutyError } from './errors';
 import { periodRange, Scores } from './scores';
 

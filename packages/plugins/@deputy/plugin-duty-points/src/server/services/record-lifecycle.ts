@@ -1,5 +1,5 @@
 import type { Database } from '@nocobase/database';
-import { shanghaiToday } from '@deputy/plugin-deputies';
+import { shanghaiToday } from '@deputy/plugin-suite-core';
 import { DutyError, translate } from './errors';
 import { Ledger } from './ledger';
 

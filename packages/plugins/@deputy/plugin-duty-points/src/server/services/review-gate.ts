@@ -1,4 +1,4 @@
-import { ConcurrencyGate, connectionBudget, GateBusyError } from '@deputy/plugin-deputies';
+import { ConcurrencyGate, connectionBudget, GateBusyError } from '@deputy/plugin-suite-core';
 import type { Database } from '@nocobase/database';
 import { NS } from '../fields';
 

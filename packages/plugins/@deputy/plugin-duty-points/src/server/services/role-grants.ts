@@ -1,5 +1,5 @@
 import type { Database } from '@nocobase/database';
-import { ResourceSpec, ScopeSpec, grantPluginPermissions } from '@deputy/plugin-deputies';
+import { ResourceSpec, ScopeSpec, grantPluginPermissions } from '@deputy/plugin-suite-core';
 import { tt } from '../fields';
 
 const MINE = { deputy: { userId: { $eq: '{{$user.id}}' } } };

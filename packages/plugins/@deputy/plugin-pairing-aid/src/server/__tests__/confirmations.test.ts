@@ -1,4 +1,4 @@
-import { signedInAs } from '@deputy/app/src/testing';
+import { signedInAs } from '@deputy/test-helpers';
 import Migration from '../migrations/20261201090000-confirmations-by-staff';
 import { LAST_YEAR, lastYear, useAidWorld } from './setup';
 

@@ -1,4 +1,4 @@
-import { shanghaiToday } from '@deputy/plugin-deputies';
+import { shanghaiToday } from '@deputy/plugin-suite-core';
 import type { MockServer } from '@nocobase/test';
 import { demoHead, DEMO_HOUSEHOLDS } from '../demo';
 import { hashIdNumber } from '../services/id-number';

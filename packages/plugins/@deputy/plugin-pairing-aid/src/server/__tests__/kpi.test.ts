@@ -1,4 +1,4 @@
-import { scheduledJob } from '@deputy/plugin-deputies';
+import { scheduledJob } from '@deputy/plugin-suite-core';
 import { LAST_YEAR, lastYear, useAidWorld } from './setup';
 
 describe('plugin-pairing-aid: plans, visits, outcomes and the KPIs', () => {

@@ -1,5 +1,5 @@
-import { createSuiteServer, pagesWithoutSnapshot, signedInAs } from '@deputy/app/src/testing';
-import { capturePageSnapshot, installPages, pageDigest, PageSnapshot, PluginPages, templatesOf, upgradeInstalledPage } from '@deputy/plugin-deputies';
+import { createSuiteServer, pagesWithoutSnapshot, signedInAs } from '@deputy/test-helpers';
+import { capturePageSnapshot, installPages, pageDigest, PageSnapshot, PluginPages, templatesOf, upgradeInstalledPage } from '@deputy/plugin-suite-core';
 import type { BelongsToManyRepository } from '@nocobase/database';
 import { MockServer } from '@nocobase/test';
 import enUS from '../../locale/en-US.json';

@@ -1,4 +1,4 @@
-import { isAdministrator, isStationStaff, myDeputy, myStationIds, onAction } from '@deputy/plugin-deputies';
+import { isAdministrator, isStationStaff, myDeputy, myStationIds, onAction } from '@deputy/plugin-suite-core';
 import type { Application } from '@nocobase/server';
 import { NS } from '../fields';
 

@@ -1,4 +1,4 @@
-import { isAdministrator, onAction, rawValues, shanghaiToday, defineSuiteResource } from '@deputy/plugin-deputies';
+import { isAdministrator, onAction, rawValues, shanghaiToday, defineSuiteResource } from '@deputy/plugin-suite-core';
 import type { Application } from '@nocobase/server';
 import { NS } from '../fields';
 import type { AidCrediting, CreditedCollection } from '../services/crediting';

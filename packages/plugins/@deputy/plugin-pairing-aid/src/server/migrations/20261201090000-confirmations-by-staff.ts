@@ -1,4 +1,4 @@
-import { withdrawFields } from '@deputy/plugin-deputies';
+import { withdrawFields } from '@deputy/plugin-suite-core';
 import { Migration } from '@nocobase/server';
 import { CONFIRMATION_FIELDS } from '../services/role-grants';
 

@@ -1,5 +1,5 @@
 import { Migration } from '@nocobase/server';
-import { refuseDuplicateValues } from '@deputy/plugin-deputies';
+import { refuseDuplicateValues } from '@deputy/plugin-suite-core';
 
 /** One household per ID number becomes a database index (see plugin-deputies' one-deputy-per-account migration). */
 export default class extends Migration {

@@ -1,6 +1,6 @@
 import type { Database } from '@nocobase/database';
 import type { Application } from '@nocobase/server';
-import { enabledPlugin, SerialQueue } from '@deputy/plugin-deputies';
+import { enabledPlugin, SerialQueue } from '@deputy/plugin-suite-core';
 import type { PluginDutyPointsServer } from '@deputy/plugin-duty-points';
 import { readSettings } from './settings';
 

@@ -1,4 +1,4 @@
-import { Refusal, answerRefusal, translatorFor } from '@deputy/plugin-deputies';
+import { Refusal, answerRefusal, translatorFor } from '@deputy/plugin-suite-core';
 import zhCN from '../../locale/zh-CN.json';
 import { NS } from '../fields';
 

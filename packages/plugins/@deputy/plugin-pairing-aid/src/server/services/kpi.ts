@@ -1,4 +1,4 @@
-import { addDays, shanghaiToday } from '@deputy/plugin-deputies';
+import { addDays, shanghaiToday } from '@deputy/plugin-suite-core';
 import { Database, Op, fn } from '@nocobase/database';
 import { fenToYuan } from './money';
 import { readSettings } from './settings';

@@ -1,8 +1,8 @@
 import { Database, Op } from '@nocobase/database';
-import { shanghaiToday } from '@deputy/plugin-deputies';
+import { shanghaiToday } from '@deputy/plugin-suite-core';
 import { AidError, translate } from './errors';
 import { hashIdNumber, isValidIdNumber, maskIdNumber, maskName, normalizeIdNumber } from './id-number';
-import { afterLock, lockRow } from '@deputy/plugin-deputies';
+import { afterLock, lockRow } from '@deputy/plugin-suite-core';
 import { fenToYuan, yuanToFen } from './money';
 import { readSettings } from './settings';
 

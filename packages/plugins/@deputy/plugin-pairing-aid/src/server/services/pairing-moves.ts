@@ -1,5 +1,5 @@
 import type { Database, Transaction } from '@nocobase/database';
-import { shanghaiToday } from '@deputy/plugin-deputies';
+import { shanghaiToday } from '@deputy/plugin-suite-core';
 import { translate } from './errors';
 
 /** What a new version of a plan carries over. */

@@ -1,5 +1,4 @@
-import type { PluginDeputiesServer } from '@deputy/plugin-deputies';
-import { shanghaiToday } from '@deputy/plugin-deputies';
+import { shanghaiToday, suiteCore } from '@deputy/plugin-suite-core';
 import type { Application } from '@nocobase/server';
 import type { AidKpi } from './kpi';
 
@@ -26,7 +25,7 @@ export class VisitReminders {
         for (const user of staff) add(user.get('id'), line);
       }
     }
-    const notifier = (this.app.pm.get('@deputy/plugin-deputies') as PluginDeputiesServer).notifier;
+    const notifier = suiteCore(this.app).notifier;
     let sent = 0;
     for (const [userId, lines] of byUser) {
       if (await notifier.remind(userId, `aid-overdue:${today}:${userId}`, '1+N 走访提醒', lines.join('\n'))) sent += 1;

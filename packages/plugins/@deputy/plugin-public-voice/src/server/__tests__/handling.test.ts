@@ -1,4 +1,4 @@
-import { scheduledJob } from '@deputy/plugin-deputies';
+import { scheduledJob } from '@deputy/plugin-suite-core';
 import { CronTime } from 'cron';
 import { closureRate } from '../services/stats';
 import { step, useVoiceWorld } from './setup';

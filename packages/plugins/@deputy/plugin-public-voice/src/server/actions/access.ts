@@ -1,4 +1,4 @@
-import { isAdministrator, isStationStaff, myDeputy, myStationIds } from '@deputy/plugin-deputies';
+import { isAdministrator, isStationStaff, myDeputy, myStationIds } from '@deputy/plugin-suite-core';
 
 export const idOf = (v: any) => (v && typeof v === 'object' ? v.id : v);
 

@@ -1,4 +1,4 @@
-import { defineSuiteResource } from '@deputy/plugin-deputies';
+import { defineSuiteResource } from '@deputy/plugin-suite-core';
 import type { Application } from '@nocobase/server';
 import { NS } from '../fields';
 import { Card, cardsPage } from '../services/qr-cards';

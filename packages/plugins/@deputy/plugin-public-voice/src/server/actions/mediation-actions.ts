@@ -1,4 +1,4 @@
-import { onAction } from '@deputy/plugin-deputies';
+import { onAction } from '@deputy/plugin-suite-core';
 import type { Application } from '@nocobase/server';
 import { NS } from '../fields';
 import type { VoiceCrediting } from '../services/crediting';

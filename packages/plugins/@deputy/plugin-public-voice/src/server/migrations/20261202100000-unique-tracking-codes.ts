@@ -1,5 +1,5 @@
 import { Migration } from '@nocobase/server';
-import { refuseDuplicateValues } from '@deputy/plugin-deputies';
+import { refuseDuplicateValues } from '@deputy/plugin-suite-core';
 
 /** Tracking codes become unique in the database (see plugin-deputies' one-deputy-per-account migration). */
 export default class extends Migration {

@@ -1,4 +1,4 @@
-import { enabledPlugin, SerialQueue } from '@deputy/plugin-deputies';
+import { enabledPlugin, SerialQueue } from '@deputy/plugin-suite-core';
 import type { PluginDutyPointsServer } from '@deputy/plugin-duty-points';
 import type { Application } from '@nocobase/server';
 import { shanghaiDate } from './clock';

@@ -1,4 +1,4 @@
-import type { PluginDeputiesServer } from '@deputy/plugin-deputies';
+import { suiteCore } from '@deputy/plugin-suite-core';
 import type { Database, Transaction } from '@nocobase/database';
 import type { Application } from '@nocobase/server';
 import { MEDIATION_STAGES, Stage } from '../collections/mediationCases';
@@ -125,7 +125,7 @@ export class Mediation {
   }
 
   private async alert(row: any, late: Stage[]) {
-    const notifier = (this.app.pm.get('@deputy/plugin-deputies') as PluginDeputiesServer)?.notifier;
+    const notifier = suiteCore(this.app).notifier;
     if (!notifier?.remind) return;
     const users = new Set<number>(
       [row.get('deputy')?.get('userId'), row.get('judicialOfficerId'), row.get('gridWorkerId'), ...(row.get('station')?.get('staff') ?? []).map((u: any) => u.get('id'))].filter(Boolean),

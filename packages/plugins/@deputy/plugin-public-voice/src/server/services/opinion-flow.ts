@@ -1,4 +1,4 @@
-import type { PluginDeputiesServer } from '@deputy/plugin-deputies';
+import { suiteCore } from '@deputy/plugin-suite-core';
 import type { Database, Transaction } from '@nocobase/database';
 import type { Application } from '@nocobase/server';
 import { ESCALATION_LEVELS, TOP_LEVEL } from '../collections/opinionClasses';
@@ -40,7 +40,7 @@ export class OpinionFlow {
   }
 
   private calendar() {
-    return (this.app.pm.get('@deputy/plugin-deputies') as PluginDeputiesServer)?.calendar;
+    return suiteCore(this.app).calendar;
   }
 
   /** The date an answer is due: `deadlineDays` calendar (or working) days after `from`; null when the class sets none. */
@@ -213,7 +213,7 @@ export class OpinionFlow {
 
   /** In-app messages to the deputy and the station staff (plugin-deputies' notifier, once per missed deadline). */
   private async alert(opinion: any, level: number, dueOn: string) {
-    const notifier = (this.app.pm.get('@deputy/plugin-deputies') as PluginDeputiesServer)?.notifier;
+    const notifier = suiteCore(this.app).notifier;
     if (!notifier?.remind) return;
     const users = new Set<number>([opinion.get('deputy')?.get('userId'), ...(opinion.get('station')?.get('staff') ?? []).map((u: any) => u.get('id'))].filter(Boolean));
     const title = translate({}, 'Opinion overdue and escalated');

@@ -1,4 +1,4 @@
-import { phoneNumber } from '@deputy/plugin-deputies';
+import { phoneNumber } from '@deputy/plugin-suite-core';
 import crypto from 'crypto';
 import fs from 'fs/promises';
 import os from 'os';

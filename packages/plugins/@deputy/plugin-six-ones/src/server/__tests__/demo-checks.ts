@@ -1,4 +1,4 @@
-import { shanghaiToday } from '@deputy/plugin-deputies';
+import { shanghaiToday } from '@deputy/plugin-suite-core';
 import type { MockServer } from '@nocobase/test';
 import { demoMonths } from '../demo';
 

@@ -1,5 +1,5 @@
-import { scheduledJob } from '@deputy/plugin-deputies';
-import { createSuiteServer, signedInAs } from '@deputy/app/src/testing';
+import { scheduledJob } from '@deputy/plugin-suite-core';
+import { createSuiteServer, signedInAs } from '@deputy/test-helpers';
 import { MockServer } from '@nocobase/test';
 import type { PluginSixOnesServer } from '../plugin';
 import { monthOf, quarterOf } from '../services/periods';

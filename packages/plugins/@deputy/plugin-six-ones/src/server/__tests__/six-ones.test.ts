@@ -1,4 +1,4 @@
-import { createSuiteServer, signedInAs } from '@deputy/app/src/testing';
+import { createSuiteServer, signedInAs } from '@deputy/test-helpers';
 import { MockServer } from '@nocobase/test';
 import type { PluginSixOnesServer } from '../plugin';
 import { monthOf, parsePeriod, quarterOf } from '../services/periods';

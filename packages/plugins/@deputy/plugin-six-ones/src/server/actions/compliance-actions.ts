@@ -1,4 +1,5 @@
-import { declareReadActions, isAdministrator, myStationIds, shanghaiToday } from '@deputy/plugin-deputies';
+import { isAdministrator, myStationIds, shanghaiToday } from '@deputy/plugin-suite-core';
+import { declareReadActions } from '@deputy/plugin-deputies';
 import type { Application } from '@nocobase/server';
 import { NS } from '../fields';
 import type { Compliance } from '../services/compliance';

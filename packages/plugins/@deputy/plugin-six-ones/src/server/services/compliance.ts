@@ -1,4 +1,4 @@
-import { lockRow, shanghaiToday } from '@deputy/plugin-deputies';
+import { lockRow, shanghaiToday } from '@deputy/plugin-suite-core';
 import type { Database, Transaction } from '@nocobase/database';
 import { Op } from '@nocobase/database';
 import { Period, periodOf, periodsOfYear } from './periods';

@@ -1,5 +1,4 @@
-import type { PluginDeputiesServer } from '@deputy/plugin-deputies';
-import { afterLock, enabledPlugin, lockRow, shanghaiToday } from '@deputy/plugin-deputies';
+import { afterLock, enabledPlugin, lockRow, shanghaiToday, suiteCore } from '@deputy/plugin-suite-core';
 import type { PluginDutyPointsServer } from '@deputy/plugin-duty-points';
 import type { Application } from '@nocobase/server';
 import type { Transaction } from '@nocobase/database';
@@ -42,7 +41,7 @@ export class ReceptionSchedule {
 
   /** Creates the month's sessions of the stations (all, or the given ones) that do not have them yet. */
   async generateMonth(month: string, stationIds?: number[]) {
-    const calendar = (this.app.pm.get('@deputy/plugin-deputies') as PluginDeputiesServer).calendar;
+    const calendar = suiteCore(this.app).calendar;
     const settings = await this.settings();
     const { from, to } = monthOf(`${month}-01`);
     const stations = await this.db.getRepository('liaisonStations').find({ filter: stationIds ? { id: { $in: stationIds } } : {}, sort: ['id'] });

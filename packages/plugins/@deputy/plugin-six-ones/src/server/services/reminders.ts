@@ -1,5 +1,4 @@
-import type { PluginDeputiesServer } from '@deputy/plugin-deputies';
-import { shanghaiToday } from '@deputy/plugin-deputies';
+import { shanghaiToday, suiteCore } from '@deputy/plugin-suite-core';
 import type { Application } from '@nocobase/server';
 import { addDays } from './periods';
 
@@ -25,7 +24,7 @@ export class Reminders {
       const users: number[] = r.get('deputyId') ? [r.get('deputy')?.get('userId')].filter(Boolean) : (r.get('station')?.get('staff') ?? []).map((u: any) => u.get('id'));
       for (const userId of users) byUser.set(userId, [...(byUser.get(userId) ?? []), line]);
     }
-    const notifier = (this.app.pm.get('@deputy/plugin-deputies') as PluginDeputiesServer).notifier;
+    const notifier = suiteCore(this.app).notifier;
     let sent = 0;
     for (const [userId, lines] of byUser) {
       if (await notifier.remind(userId, `six-ones:${today}:${userId}`, '六个一履职提醒', lines.join('\n'))) sent += 1;
@@ -44,7 +43,7 @@ export class Reminders {
       appends: ['roster', 'station', 'station.staff'],
       sort: ['date'],
     });
-    const notifier = (this.app.pm.get('@deputy/plugin-deputies') as PluginDeputiesServer).notifier;
+    const notifier = suiteCore(this.app).notifier;
     let sent = 0;
     for (const session of due as any[]) {
       const roster: any[] = session.get('roster') ?? [];

@@ -1,0 +1,105 @@
+import type { Database } from '@nocobase/database';
+
+/**
+ * Roles, data scopes and grants as ordinary NocoBase records: administrators change them in 角色和权限 after
+ * install; these helpers only create what is missing, so an administrator's changes stay.
+ */
+
+export type Action = { name: string; scope?: string; fields?: string[] };
+/** A role as NocoBase stores it, with the grants it starts with. */
+export type RoleSpec = { name: string; title: string; description?: string; resources: ResourceSpec[]; [option: string]: unknown };
+export type ScopeSpec = { key: string; name: string; resourceName: string; scope: Record<string, any> };
+export type ResourceSpec = { name: string; actions: Action[] };
+
+/** Every field of a collection, with the foreign keys of its belongs-to fields (e.g. deputyId). */
+function allFieldsOf(db: Database, collection: string) {
+  const names = new Set<string>();
+  for (const [name, field] of db.getCollection(collection).fields) {
+    names.add(name);
+    if (field.type === 'belongsTo' && field.options.foreignKey) names.add(field.options.foreignKey);
+  }
+  return [...names];
+}
+
+/** Creates the data scopes that do not exist yet (by key); returns key → id. */
+export async function ensureScopes(db: Database, specs: ScopeSpec[]) {
+  const scopes = db.getRepository('dataSourcesRolesResourcesScopes');
+  const ids: Record<string, number> = {};
+  for (const s of specs) {
+    const existing = await scopes.findOne({ filter: { key: s.key } });
+    ids[s.key] = (existing ?? (await scopes.create({ values: { ...s, dataSourceKey: 'main' } }))).get('id') as number;
+  }
+  return ids;
+}
+
+/**
+ * Grants a role its permissions on resources it has no configuration for yet; an administrator's later
+ * changes are never overwritten. Permissions are stored where NocoBase 2.x keeps them (the main data
+ * source's `dataSourcesRolesResources*`), so they show in 角色和权限 and NocoBase's hooks write them to the ACL.
+ */
+export async function grantResources(db: Database, roleName: string, specs: ResourceSpec[], scopeIds: Record<string, number>) {
+  const resources = db.getRepository('dataSourcesRolesResources');
+  for (const r of specs) {
+    if (await resources.findOne({ filter: { roleName, dataSourceKey: 'main', name: r.name } })) continue;
+    await resources.create({
+      values: {
+        roleName,
+        dataSourceKey: 'main',
+        name: r.name,
+        usingActionsConfig: true,
+        actions: r.actions.map((a) => ({
+          name: a.name,
+          // NocoBase reads an empty field list as "no fields": list them all, as the permissions UI does.
+          fields: a.fields ?? allFieldsOf(db, r.name),
+          ...(a.scope ? { scopeId: scopeIds[a.scope] } : {}),
+        })),
+      },
+    });
+  }
+}
+
+/** Creates the scopes and roles that do not exist yet, with their grants; never touches existing ones. */
+export async function installRoles(db: Database, roles: RoleSpec[], scopes: ScopeSpec[]) {
+  const scopeIds = await ensureScopes(db, scopes);
+  const repo = db.getRepository('roles');
+  for (const { resources, ...role } of roles) {
+    if (!(await repo.findOne({ filter: { name: role.name } }))) await repo.create({ values: role });
+    await grantResources(db, role.name, resources, scopeIds);
+  }
+}
+
+/**
+ * A plugin's default permissions, said once for every plugin of the suite: its data scopes, its grants to
+ * the suite's roles (only where none exist, so administrators' changes stay), and its own actions added to
+ * the 人大 administrator's general strategy.
+ */
+export async function grantPluginPermissions(db: Database, plugin: { scopes: ScopeSpec[]; grants: Record<string, ResourceSpec[]>; adminActions: string[] }) {
+  const scopeIds = await ensureScopes(db, plugin.scopes);
+  for (const [role, specs] of Object.entries(plugin.grants)) {
+    if (await db.getRepository('roles').findOne({ filter: { name: role } })) await grantResources(db, role, specs, scopeIds);
+  }
+  const admin: any = await db.getRepository('roles').findOne({ filter: { name: 'npc-admin' } });
+  if (!admin) return;
+  const actions: string[] = admin.get('strategy')?.actions ?? [];
+  const wanted = [...new Set([...actions, ...plugin.adminActions])];
+  if (wanted.length !== actions.length) {
+    await db.getRepository('roles').update({ filterByTk: 'npc-admin', values: { strategy: { ...admin.get('strategy'), actions: wanted } } });
+  }
+}
+
+/**
+ * For upgrades: takes fields out of a role's grants on a collection (e.g. a code that became staff-only),
+ * leaving every other field and anything else an administrator changed there. Updated through the
+ * repository, so NocoBase writes the narrowed grant to the ACL at once. Running it again changes nothing.
+ */
+export async function withdrawFields(db: Database, roleName: string, collection: string, actionNames: string[], fields: string[]) {
+  if (!db.hasCollection('dataSourcesRolesResourcesActions')) return;
+  const resource: any = await db.getRepository('dataSourcesRolesResources').findOne({ filter: { roleName, dataSourceKey: 'main', name: collection } });
+  if (!resource) return;
+  const actions = db.getRepository('dataSourcesRolesResourcesActions');
+  for (const grant of (await actions.find({ filter: { rolesResourceId: resource.get('id'), name: { $in: actionNames } } })) as any[]) {
+    const current: string[] = grant.get('fields') ?? [];
+    const kept = current.filter((f) => !fields.includes(f));
+    if (kept.length !== current.length) await actions.update({ filterByTk: grant.get('id'), values: { fields: kept } });
+  }
+}

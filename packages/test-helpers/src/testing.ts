@@ -1,0 +1,86 @@
+/**
+ * Test support shared by the suite's server tests: a real NocoBase app (createMockServer, ACL on) with
+ * the built-in plugins the suite relies on, plus helpers to make users with roles and sign in as them.
+ */
+import { pageHash, PluginPages } from '@deputy/plugin-suite-core';
+import { createMockServer, MockServer } from '@nocobase/test';
+import type { Http } from './security/permissions-matrix';
+
+/** Built-in NocoBase plugins every suite test app needs (order matters: dependencies first). */
+export const BASE_PLUGINS = [
+  'error-handler',
+  'field-sort',
+  'users',
+  'auth',
+  'acl',
+  'data-source-main',
+  'data-source-manager',
+  // file-manager before system-settings: the latter stores its logo as a file on install.
+  'file-manager',
+  'system-settings',
+  'ui-schema-storage',
+];
+
+/** The suite's core, which every domain plugin needs: always loaded first (its peerDependency). */
+export const SUITE_CORE = '@deputy/plugin-suite-core';
+
+export async function createSuiteServer(suitePlugins: string[], extraBuiltIns: string[] = []): Promise<MockServer> {
+  return createMockServer({
+    acl: true,
+    plugins: [...BASE_PLUGINS, ...extraBuiltIns, SUITE_CORE, ...suitePlugins.filter((name) => name !== SUITE_CORE)],
+  });
+}
+
+/** Creates a user holding the given roles and returns an HTTP agent signed in as that user. */
+export async function signedInAs(app: MockServer, username: string, roles: string[]) {
+  const user = await app.db.getRepository('users').create({
+    values: { username, nickname: username, password: `${username}-Passw0rd!`, roles },
+  });
+  const agent = await app.agent().login(user, roles[0]);
+  return { user, agent };
+}
+
+/**
+ * Records the plugins a real install enables (the preset's built-in list) in applicationPlugins. flowSurfaces
+ * offers blocks, fields and buttons by the packages recorded there, so pages built in a test app match the
+ * real app's only after this (page snapshots, #22).
+ */
+export async function recordRealAppPlugins(app: MockServer) {
+  const { builtIn } = require('@nocobase/preset-nocobase/package.json');
+  const repo = app.db.getRepository('applicationPlugins');
+  for (const packageName of builtIn as string[]) {
+    const name = packageName.replace(/^@nocobase\/plugin-/, '');
+    await repo.updateOrCreate({ filterKeys: ['name'], values: { name, packageName, enabled: true, installed: true } });
+  }
+}
+
+/** Keys of a plugin's pages whose built snapshot does not fit this app (`npm run build:pages` makes them fit). */
+export function pagesWithoutSnapshot(app: MockServer, pluginName: string): string[] {
+  const { pages, options } = (app.pm.get(pluginName) as any).pageSpecs() as PluginPages;
+  return pages.filter((page) => options.snapshots?.pages?.[page.key]?.hash !== pageHash(app, page, options)).map((page) => page.key);
+}
+
+/** Every plugin of the suite, as the permissions matrix and the attack generator boot them. */
+export const SUITE_PLUGINS = [SUITE_CORE, '@deputy/plugin-deputies', '@deputy/plugin-duty-points', '@deputy/plugin-six-ones', '@deputy/plugin-pairing-aid', '@deputy/plugin-public-voice'];
+
+/**
+ * The whole suite without the workflow plugins (on SQLite their asynchronous runs collide with the writes of the
+ * matrix and the attacks; the browser stage runs the matrix on the started app, workflows included), with an
+ * administrator of the jurisdiction to sign in as.
+ */
+export async function createWholeSuiteServer(admin: { username: string; password: string }) {
+  const app = await createSuiteServer(SUITE_PLUGINS);
+  await app.db.getRepository('users').create({ values: { ...admin, nickname: '人大管理员', roles: ['npc-admin'] } });
+  return app;
+}
+
+/** The HTTP API of a test app as the security runners call it (`Http` of security/permissions-matrix.ts). */
+export function agentHttp(app: MockServer, locale: string): Http {
+  return async (method, url, body, token) => {
+    let req = method === 'GET' ? app.agent().get(url) : app.agent().post(url);
+    req = req.set('X-Authenticator', 'basic').set('X-Locale', locale);
+    if (token) req = req.set('Authorization', `Bearer ${token}`);
+    const res = method === 'GET' ? await req : await req.send((body ?? {}) as object);
+    return { status: res.status, body: res.body };
+  };
+}
