@@ -1,5 +1,5 @@
 import type { Application } from '@nocobase/server';
-import { NS } from '@deputy/plugin-suite-core';
+import { NS } from '../fields';
 import { defineSuiteResource } from '@deputy/plugin-suite-core';
 import { loadDeputiesDemo } from './deputies-demo';
 import { DemoAccount, DemoPart, newDemoTown } from './demo-town';

@@ -50,7 +50,7 @@ describe('plugin-duty-points: installed pages', () => {
   };
 
   it('installs all pages of both plugins under one 代表履职 group', async () => {
-    const groups = await routes().find({ filter: { type: 'group', title: t('Deputy duty performance', '@deputy/plugin-deputies') } });
+    const groups = await routes().find({ filter: { type: 'group', title: t('Deputy duty performance', '@deputy/plugin-suite-core') } });
     expect(groups).toHaveLength(1);
     const children = await routes().find({ filter: { parentId: groups[0].get('id') }, sort: ['sort'] });
     expect(children.map((r: any) => r.get('title'))).toEqual([
@@ -137,7 +137,7 @@ describe('plugin-duty-points: installed pages', () => {
     const { agent: deputy } = await signedInAs(app, 'pages-deputy', ['deputy']);
     const { agent: staff } = await signedInAs(app, 'pages-staff', ['station-staff']);
     const { agent: admin } = await signedInAs(app, 'pages-admin', ['npc-admin']);
-    const group = t('Deputy duty performance', '@deputy/plugin-deputies');
+    const group = t('Deputy duty performance', '@deputy/plugin-suite-core');
     expect(await menu(deputy)).toEqual([group, t('My duty')]);
     expect(await menu(staff)).toEqual([
       group,
