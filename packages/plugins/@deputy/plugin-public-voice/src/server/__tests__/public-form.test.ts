@@ -60,7 +60,7 @@ describe('public form (码上找代表) without sign-in', () => {
       const res = await w.submit(token, values).set('X-Locale', 'en-US');
       expect(res.status, JSON.stringify(values)).toBe(400);
       expect(res.body.errors[0].message, JSON.stringify(values)).toMatch(message);
-      w.plugin().intake.limiter.reset();
+      await w.plugin().intake.limiter.reset();
     }
   });
 
@@ -129,7 +129,7 @@ describe('public form (码上找代表) without sign-in', () => {
     for (const [photos, status] of refused) {
       const res = await w.submit(token, { photos });
       expect(res.status, JSON.stringify(photos).slice(0, 80)).toBe(status);
-      w.plugin().intake.limiter.reset();
+      await w.plugin().intake.limiter.reset();
     }
     expect(await w.app.db.getRepository('attachments').count()).toBe(attachments);
     // The public cannot reach the attachments API itself.
