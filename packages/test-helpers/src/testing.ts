@@ -60,6 +60,12 @@ export function pagesWithoutSnapshot(app: MockServer, pluginName: string): strin
   return pages.filter((page) => options.snapshots?.pages?.[page.key]?.hash !== pageHash(app, page, options)).map((page) => page.key);
 }
 
+/**
+ * How each plugin's demo checks (__tests__/demo-checks.ts) call the demo town's HTTP API (demo-town.test.ts);
+ * the answer's JSON is read by the checks, which say what they expect of it.
+ */
+export type DemoCall = (method: 'get' | 'post', url: string, token: string, body?: object) => PromiseLike<{ status: number; body?: { data?: unknown } }>;
+
 /** Every plugin of the suite, as the permissions matrix and the attack generator boot them. */
 export const SUITE_PLUGINS = [SUITE_CORE, '@deputy/plugin-deputies', '@deputy/plugin-duty-points', '@deputy/plugin-six-ones', '@deputy/plugin-pairing-aid', '@deputy/plugin-public-voice'];
 

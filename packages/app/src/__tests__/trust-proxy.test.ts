@@ -34,7 +34,7 @@ describe('APP_TRUST_PROXY: the public form’s per-address limit behind a revers
 
   it('on (read from the environment at start): two addresses are limited separately; a forged left entry changes nothing', async () => {
     expect(app.proxy).toBe(true);
-    limiter().reset();
+    await limiter().reset();
     expect((await submit('203.0.113.7')).status).toBe(200);
     expect((await submit('198.51.100.9')).status).toBe(200);
     const again = await submit('203.0.113.7');
@@ -48,7 +48,7 @@ describe('APP_TRUST_PROXY: the public form’s per-address limit behind a revers
     trustProxy(app, 'false');
     try {
       expect(app.proxy).toBe(false);
-      limiter().reset();
+      await limiter().reset();
       expect((await submit('203.0.113.7')).status).toBe(200);
       expect((await submit('198.51.100.9')).status).toBe(429);
     } finally {

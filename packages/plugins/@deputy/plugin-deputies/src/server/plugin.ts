@@ -1,19 +1,6 @@
 import crypto from 'crypto';
 import { Plugin } from '@nocobase/server';
-import {
-  auditChanges,
-  installPages,
-  keepSingleRow,
-  localizeDefaults,
-  PluginPages,
-  protectFromDeletion,
-  refuseCreatesForOtherStations,
-  refuseOutOfScopeWrites,
-  registerInCollectionManager,
-  SuitePageSpec,
-  daysOfMonth,
-  validateFields,
-} from '@deputy/plugin-suite-core';
+import { auditChanges, installPages, keepSingleRow, localizeDefaults, PluginPages, protectFromDeletion, refuseCreatesForOtherStations, refuseOutOfScopeWrites, registerInCollectionManager, SuitePageSpec, daysOfMonth, validateFields } from '@deputy/plugin-suite-core';
 import enUS from '../locale/en-US.json';
 import { registerDeputyActions } from './actions/deputy-actions';
 import { registerDemoLoad } from './demo/demo-load';

@@ -1,7 +1,9 @@
 import type { DemoDeputy, DemoTown } from '@deputy/plugin-deputies';
 import { addDays } from '@deputy/plugin-suite-core';
 import { seeded, uploadDemoPicture } from '@deputy/plugin-deputies';
-import type { Transaction } from '@nocobase/database';
+import type { Context } from '@nocobase/actions';
+import type { Model, Transaction } from '@nocobase/database';
+import type { Application } from '@nocobase/server';
 import { documentPhoto, housePhoto } from './demo-photos';
 import type { PluginPairingAidServer } from './plugin';
 import { withCheckDigit } from './services/id-number';
@@ -229,7 +231,7 @@ const OUTCOME: (town: DemoTown) => Record<string, OutcomeSpec> = (town) => {
   };
 };
 
-type Pairing = { id: number; deputyId: number; householdId: number; stationId: number; code: string; grid: string; start: string; end?: string; model: any };
+type Pairing = { id: number; deputyId: number; householdId: number; stationId: number; code: string; grid: string; start: string; end?: string; model: Model };
 
 /** Loads the demo town's 1+N pairing assistance; see the comment at the top. */
 export async function loadPairingAidDemo(plugin: PluginPairingAidServer, town: DemoTown) {
@@ -250,10 +252,10 @@ export async function loadPairingAidDemo(plugin: PluginPairingAidServer, town: D
   const { maxPairingsPerDeputy: N } = await readSettings(db);
 
   // Who acts: the station heads register, pair and confirm; the deputies plan, visit and record outcomes.
-  const userCache = new Map<number, any>();
+  const userCache = new Map<number, Context>();
   // The texts the services write (a carried-over plan's note) in Chinese, whatever the loader's language.
-  const locales: any = (plugin.app as any).localeManager;
-  const zh: any = locales?.getI18nInstance ? await locales.getI18nInstance('zh-CN') : null;
+  const locales = plugin.app.localeManager;
+  const zh: Application['i18n'] | null = locales?.getI18nInstance ? await locales.getI18nInstance('zh-CN') : null;
   if (zh) {
     await zh.changeLanguage('zh-CN');
     await locales.loadResourcesByLang('zh-CN');
@@ -261,8 +263,8 @@ export async function loadPairingAidDemo(plugin: PluginPairingAidServer, town: D
   const as = async (userId: number, role: string) => {
     if (!userCache.has(userId)) {
       const user = await db.getRepository('users').findOne({ filterByTk: userId });
-      const ctx: any = Object.create(town.ctx as any);
-      ctx.state = { ...(town.ctx as any).state, currentUser: user, currentRole: role, currentRoles: [role] };
+      const ctx: Context = Object.create(town.ctx);
+      ctx.state = { ...town.ctx.state, currentUser: user, currentRole: role, currentRoles: [role] };
       if (zh) {
         ctx.i18n = zh;
         ctx.t = zh.t.bind(zh);
@@ -276,8 +278,8 @@ export async function loadPairingAidDemo(plugin: PluginPairingAidServer, town: D
   const deputyById = new Map<number, DemoDeputy>(town.deputies.map((d) => [d.id, d]));
   const deputyCtx = (deputyId: number) => as(deputyById.get(deputyId)!.userId, 'deputy');
 
-  const categories = new Map<string, any>((await db.getRepository('aidCategories').find({ filter: { active: true } })).map((c: any) => [c.get('code'), c]));
-  const types = new Map<string, any>((await db.getRepository('aidAssistanceTypes').find({ filter: { active: true } })).map((t: any) => [t.get('code'), t]));
+  const categories = new Map<string, Model>(((await db.getRepository('aidCategories').find({ filter: { active: true } })) as Model[]).map((c) => [c.get('code'), c]));
+  const types = new Map<string, Model>(((await db.getRepository('aidAssistanceTypes').find({ filter: { active: true } })) as Model[]).map((t) => [t.get('code'), t]));
   const categoryOf = (code: string) => categories.get(code) ?? categories.values().next().value;
   const intervalOf = (code: string) => Number(categoryOf(code)?.get('visitIntervalDays')) || 90;
 
@@ -297,7 +299,7 @@ export async function loadPairingAidDemo(plugin: PluginPairingAidServer, town: D
     [codes[i], codes[j]] = [codes[j], codes[i]];
   }
   const perStation = Math.ceil(codes.length / districts.length);
-  const grids = new Map<number, any[]>();
+  const grids = new Map<number, Model[]>();
   for (const station of districts) {
     grids.set(station.id, await db.getRepository('gridAreas').find({ filter: { stationId: station.id }, sort: ['id'] }));
   }
@@ -345,8 +347,8 @@ export async function loadPairingAidDemo(plugin: PluginPairingAidServer, town: D
 
   // ---------- pairings: up to N per deputy, mostly in the deputy's own village ----------
   town.progress('1+N: pairings (at most N per deputy)');
-  const deputyRows = await db.getRepository('deputies').find({ filter: { id: { $in: town.deputies.map((d) => d.id) } }, appends: ['gridAreas'], sort: ['id'] });
-  const gridOfDeputy = new Map<number, number | null>(deputyRows.map((d: any) => [d.get('id'), d.get('gridAreas')?.[0]?.get('id') ?? null]));
+  const deputyRows: Model[] = await db.getRepository('deputies').find({ filter: { id: { $in: town.deputies.map((d) => d.id) } }, appends: ['gridAreas'], sort: ['id'] });
+  const gridOfDeputy = new Map<number, number | null>(deputyRows.map((d) => [d.get('id'), d.get('gridAreas')?.[0]?.get('id') ?? null]));
   const pairings: Pairing[] = [];
   const pair = async (deputyId: number, h: Household, start: string, transaction?: Transaction) => {
     const row = await db.getRepository('aidPairings').create({ values: { deputyId, householdId: h.id, startDate: start }, context: await headOf(h.stationId), transaction });
@@ -464,7 +466,7 @@ export async function loadPairingAidDemo(plugin: PluginPairingAidServer, town: D
     const to = town.deputies.filter((d) => d.stationId === moved.stationId && d.id !== moved.deputyId).reverse().find((d) => active(d.id) > 0 && active(d.id) < N);
     if (to) {
       moved.end = `${town.year}-06-20`;
-      const next: any = await transferPairing(db, moved.model, to.id, { date: moved.end, reason: 'reassigned', note: '原结对代表到县城工作，经片区站协调移交本村代表继续帮扶' }, { context: await headOf(moved.stationId) });
+      const next: Model = await transferPairing(db, moved.model, to.id, { date: moved.end, reason: 'reassigned', note: '原结对代表到县城工作，经片区站协调移交本村代表继续帮扶' }, { context: await headOf(moved.stationId) });
       pairings.push({ ...moved, id: next.get('id'), deputyId: to.id, start: moved.end, end: undefined, model: next });
     }
   }
@@ -613,9 +615,10 @@ async function chunked<T>(db: DemoTown['db'], items: T[], size: number, work: (i
  * while an execution is still being processed could collide with it.
  */
 async function settled(plugin: PluginPairingAidServer) {
-  let workflow: any = null;
+  // Its dispatcher is private in NocoBase's types: only whether it is idle is read here.
+  let workflow: { dispatcher?: { idle?: boolean } } | null = null;
   try {
-    workflow = plugin.app.pm.get('workflow');
+    workflow = plugin.app.pm.get('workflow') as unknown as { dispatcher?: { idle?: boolean } };
   } catch {
     return;
   }

@@ -2,6 +2,7 @@ import type { DemoTown } from '@deputy/plugin-deputies';
 import { onAction } from '@deputy/plugin-suite-core';
 import { auditChanges, installPages, keepSingleRow, localizeDefaults, protectFromDeletion, refuseOutOfScopeWrites, registerInCollectionManager, scheduleJob, PluginPages, SuitePageSpec, validateFields } from '@deputy/plugin-suite-core';
 import { deputyPageDefaults } from '@deputy/plugin-deputies';
+import type { Context } from '@nocobase/actions';
 import { Plugin } from '@nocobase/server';
 import { guardCreates } from './actions/access';
 import { registerKpiActions } from './actions/kpi-actions';
@@ -49,7 +50,7 @@ export class PluginPairingAidServer extends Plugin {
     // A confirmed visit or outcome is credited to the deputy's duty record once it is committed.
     for (const name of ['aidVisits', 'aidRecords']) {
       for (const action of ['create', 'update']) {
-        onAction(this.app, `${name}:${action}`, async (ctx: any, next) => {
+        onAction(this.app, `${name}:${action}`, async (ctx: Context, next) => {
           await next();
           if (ctx.status >= 400 || !this.crediting.dutyPoints()) return;
           await this.crediting.creditPending();

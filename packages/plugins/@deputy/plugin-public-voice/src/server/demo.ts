@@ -1,12 +1,15 @@
 import type { DemoDeputy, DemoStation, DemoTown } from '@deputy/plugin-deputies';
 import { uploadDemoPicture } from '@deputy/plugin-deputies';
+import type { Context } from '@nocobase/actions';
+import type { Model } from '@nocobase/database';
 import { ClassCode, DISPUTE_OPINION, FOLLOW_UPS, GIVEN, MATTERS, Matter, RATING_COMMENTS, SURNAMES } from './demo-content';
 import { agreementScan, roadPhoto } from './demo-pictures';
 import { NS } from './fields';
 import type { PluginPublicVoiceServer } from './plugin';
 import { addDays, daysBetween, shanghaiDate } from './services/clock';
 import { translate } from './services/errors';
-import { ACCEPTED_STATUSES, OpinionAction } from './services/opinion-flow';
+import { ACCEPTED_STATUSES, OpinionAction, StepValues } from './services/opinion-flow';
+import type { FlowCreate } from './services/write-options';
 
 type Final = 'received' | 'classified' | 'assigned' | 'inProgress' | 'answered' | 'closed' | 'converted';
 type Spec = { cls?: ClassCode; final: Final; late?: boolean; count: number };
@@ -133,17 +136,17 @@ export async function loadPublicVoiceDemo(plugin: PluginPublicVoiceServer, town:
   const firstDay = `${town.year}-01-02`;
 
   town.progress('public-voice: stations, QR codes and villages');
-  const classes = new Map<string, number>((await db.getRepository('opinionClasses').find()).map((c: any) => [c.get('code'), c.get('id')]));
+  const classes = new Map<string, number>(((await db.getRepository('opinionClasses').find()) as Model[]).map((c) => [c.get('code'), c.get('id')]));
   const villages = new Map<number, string[]>();
-  for (const s of districts) villages.set(s.id, (await db.getRepository('gridAreas').find({ filter: { stationId: s.id }, sort: ['id'] })).map((g: any) => g.get('name')));
+  for (const s of districts) villages.set(s.id, ((await db.getRepository('gridAreas').find({ filter: { stationId: s.id }, sort: ['id'] })) as Model[]).map((g) => g.get('name')));
   const qrTokens = new Map<string, string>();
   for (const s of districts) qrTokens.set(`s${s.id}`, (await db.getRepository('liaisonStations').findOne({ filterByTk: s.id })).get('qrToken'));
   for (const d of town.deputies) qrTokens.set(`d${d.id}`, (await db.getRepository('deputies').findOne({ filterByTk: d.id })).get('qrToken'));
 
   // The request of a user of the town (audit fields name who did each step); texts in zh-CN, the town's language.
-  const users = new Map<number, any>();
-  const zh = (key: string, options: any = {}) => (options?.ns === NS ? translate({}, key, options) : town.ctx.t(key, options));
-  const as = async (userId: number, role: string) => {
+  const users = new Map<number, Model | null>();
+  const zh = (key: string, options: { ns?: string } & Record<string, unknown> = {}) => (options?.ns === NS ? translate({}, key, options) : town.ctx.t(key, options));
+  const as = async (userId: number, role: string): Promise<Context> => {
     if (!users.has(userId)) users.set(userId, await db.getRepository('users').findOne({ filterByTk: userId }));
     return Object.create(town.ctx, { state: { value: { currentUser: users.get(userId), currentRole: role, currentRoles: [role] } }, t: { value: zh } });
   };
@@ -154,7 +157,8 @@ export async function loadPublicVoiceDemo(plugin: PluginPublicVoiceServer, town:
   // next write, or it can miss its trigger; elsewhere it runs alongside and is waited for once, at the end.
   const dispatcher = (() => {
     try {
-      return (plugin.app.pm.get('workflow') as any)?.dispatcher;
+      // Its dispatcher is private in NocoBase's types: only whether it is idle is read here.
+      return (plugin.app.pm.get('workflow') as unknown as { dispatcher?: { idle: boolean } })?.dispatcher;
     } catch {
       return null;
     }
@@ -171,7 +175,7 @@ export async function loadPublicVoiceDemo(plugin: PluginPublicVoiceServer, town:
   const at = (job: Date, run: () => Promise<void>) => jobs.push({ at: job, seq: jobs.length, run });
 
   /** One step of the opinion flow, as the opinion actions take it: the step, then the D14 credit once accepted. */
-  const step = async (o: { id: number }, action: OpinionAction, values: Record<string, any>, when: Date, ctx: any) => {
+  const step = async (o: { id: number }, action: OpinionAction, values: StepValues, when: Date, ctx: Context) => {
     const row = await flow.act(o.id, action, values, { context: ctx, now: when });
     if (ACCEPTED_STATUSES.includes(row.get('status')) && crediting.dutyPoints()) {
       await crediting.credit(o.id, { now: when });
@@ -484,7 +488,7 @@ export async function loadPublicVoiceDemo(plugin: PluginPublicVoiceServer, town:
         },
         context: await head(m.station),
         now: openedAt,
-      } as any);
+      } as FlowCreate);
       c.id = row.get('id');
     });
     for (const [stage, day, minutes, note] of m.stages) {

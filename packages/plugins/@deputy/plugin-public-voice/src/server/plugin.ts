@@ -1,5 +1,5 @@
 import type { DemoTown } from '@deputy/plugin-deputies';
-import { auditChanges, keepSingleRow, protectFromDeletion, refuseDirectCreates, refuseOutOfScopeWrites, registerInCollectionManager, scheduleJob, validateFields } from '@deputy/plugin-suite-core';
+import { auditChanges, keepComputed, keepSingleRow, protectFromDeletion, refuseDirectCreates, refuseOutOfScopeWrites, registerInCollectionManager, scheduleJob, validateFields } from '@deputy/plugin-suite-core';
 import { Plugin } from '@nocobase/server';
 import { registerCardActions } from './actions/card-actions';
 import { registerMediationActions } from './actions/mediation-actions';
@@ -46,6 +46,8 @@ export class PluginPublicVoiceServer extends Plugin {
     protectFromDeletion(this.app, this.db, VOICE_COLLECTIONS);
     refuseDirectCreates(this.app, ['opinionMilestones'], '@deputy/plugin-deputies');
     keepSingleRow(this.app, ['publicVoiceSettings'], '@deputy/plugin-deputies');
+    // The public form's counters: written by the rate limiter only (no role is granted them either).
+    keepComputed(this.app, ['publicVoiceRateLimits'], '@deputy/plugin-deputies');
     refuseOutOfScopeWrites(this.app, ['opinions', 'mediationCases']);
     auditChanges(this.db, { opinionClasses: {}, publicVoiceSettings: {} });
     // Every day at 00:20 (Asia/Shanghai): escalate overdue opinions, flag overdue mediation milestones.
@@ -53,10 +55,11 @@ export class PluginPublicVoiceServer extends Plugin {
     scheduleJob(this.app, { name: 'public-voice daily', cronTime: '0 20 0 * * *', run: () => this.daily(), log: this.log });
   }
 
-  /** The daily job, with the clock passed in (tests pass a fake "now"). */
+  /** The daily job, with the clock passed in (tests pass a fake "now"); it also drops the rate limiter's ended windows. */
   async daily(now = new Date()) {
     const opinions = await this.flow.escalateOverdue(now);
     const mediation = await this.mediation.checkOverdue(now);
+    await this.intake.limiter.prune(now);
     return { opinions, mediation };
   }
 

@@ -1,6 +1,7 @@
 import { suiteCore } from '@deputy/plugin-suite-core';
 import type { DemoDeputy, DemoTown } from '@deputy/plugin-deputies';
 import { recordAttendance } from '@deputy/plugin-duty-points';
+import type { Model } from '@nocobase/database';
 import type { PluginSixOnesServer } from './plugin';
 import { addDays, monthOf } from './services/periods';
 
@@ -56,7 +57,7 @@ export async function loadSixOnesDemo(plugin: PluginSixOnesServer, town: DemoTow
   const deputiesOf = (stationId: number) => town.deputies.filter((d) => d.stationId === stationId);
   const byId = new Map(town.deputies.map((d) => [d.id, d]));
   // A request of that user (audit fields and trails name the head who approved, the deputy who asked).
-  const users = new Map<number, any>();
+  const users = new Map<number, Model | null>();
   const as = async (userId: number) => {
     if (!users.has(userId)) users.set(userId, await db.getRepository('users').findOne({ filterByTk: userId }));
     return Object.create(town.ctx, { state: { value: { ...town.ctx.state, currentUser: users.get(userId) } } });
@@ -67,7 +68,7 @@ export async function loadSixOnesDemo(plugin: PluginSixOnesServer, town: DemoTow
   const months = demoMonths(town.today);
   for (const month of months) await plugin.reception.generateMonth(month, districtIds);
 
-  const past: any[] = await db.getRepository('receptionSessions').find({
+  const past: Model[] = await db.getRepository('receptionSessions').find({
     filter: { stationId: { $in: districtIds }, date: { $lt: town.today } },
     appends: ['roster', 'activity'],
     sort: ['date', 'stationId'],
@@ -86,12 +87,12 @@ export async function loadSixOnesDemo(plugin: PluginSixOnesServer, town: DemoTow
   }
   // One session of the summer nobody came to (防汛值守: one deputy on leave, the other a no-show): not held.
   const notHeld = past.find((s) => asDate(s.get('date')) >= `${town.year}-07-01`) ?? past[Math.floor(past.length / 2)];
-  const signIns: { session: any; deputy: DemoDeputy }[] = [];
+  const signIns: { session: Model; deputy: DemoDeputy }[] = [];
   let excused = 0;
   let rejected = 0;
   for (const session of past) {
     const date = asDate(session.get('date'));
-    const roster: DemoDeputy[] = (session.get('roster') ?? []).map((d: any) => byId.get(d.get('id'))).filter(Boolean);
+    const roster: DemoDeputy[] = ((session.get('roster') ?? []) as Model[]).map((d) => byId.get(d.get('id'))).filter(Boolean);
     const came: DemoDeputy[] = [];
     const absent: DemoDeputy[] = [];
     for (const deputy of roster) {
@@ -130,7 +131,7 @@ export async function loadSixOnesDemo(plugin: PluginSixOnesServer, town: DemoTow
 
   // Asked by the deputy (pending), then decided by the station head: the leave's trail shows both.
   for (const leave of leaves) {
-    const row: any = await db.getRepository('deputyLeaves').create({
+    const row: Model = await db.getRepository('deputyLeaves').create({
       values: { deputyId: leave.deputy.id, from: leave.from, to: leave.to, reason: leave.reason, status: 'pending' },
       context: await as(leave.deputy.userId),
     });
@@ -140,9 +141,9 @@ export async function loadSixOnesDemo(plugin: PluginSixOnesServer, town: DemoTow
   }
 
   // The sign-ins of each past session, with the day's duty record (the rule-free core of dutyActivities:signIn).
-  const deputies = new Map<number, any>();
-  for (const d of await db.getRepository('deputies').find({ filter: { id: { $in: town.deputies.map((x) => x.id) } } })) deputies.set(d.get('id'), d);
-  const bySession = new Map<any, DemoDeputy[]>();
+  const deputies = new Map<number, Model>();
+  for (const d of (await db.getRepository('deputies').find({ filter: { id: { $in: town.deputies.map((x) => x.id) } } })) as Model[]) deputies.set(d.get('id'), d);
+  const bySession = new Map<Model, DemoDeputy[]>();
   for (const { session, deputy } of signIns) bySession.set(session, [...(bySession.get(session) ?? []), deputy]);
   for (const [session, came] of bySession) {
     await db.sequelize.transaction(async (transaction) => {
@@ -162,7 +163,7 @@ export async function loadSixOnesDemo(plugin: PluginSixOnesServer, town: DemoTow
   }
 
   town.progress('six-ones: 履职台账 entries of the stations');
-  const sections: any[] = await db.getRepository('ledgerSections').find({ filter: { active: true, source: 'entry' }, sort: ['sort'] });
+  const sections: Model[] = await db.getRepository('ledgerSections').find({ filter: { active: true, source: 'entry' }, sort: ['sort'] });
   const thisMonth = town.today.slice(0, 7);
   for (const [s, station] of districts.entries()) {
     const context = await as(station.headUserId);

@@ -2,6 +2,8 @@ import type { DemoTown } from '@deputy/plugin-deputies';
 import { onAction } from '@deputy/plugin-suite-core';
 import { auditChanges, installPages, isAdministrator, isStationStaff, keepComputed, keepSingleRow, localizeDefaults, protectFromDeletion, refuseCreatesForOtherStations, refuseOutOfScopeWrites, registerInCollectionManager, scheduleJob, shanghaiToday, PluginPages, SuitePageSpec, validateFields } from '@deputy/plugin-suite-core';
 import { deputyPageDefaults } from '@deputy/plugin-deputies';
+import type { Context } from '@nocobase/actions';
+import type { Model, Transaction } from '@nocobase/database';
 import { Plugin } from '@nocobase/server';
 import { registerComplianceActions } from './actions/compliance-actions';
 import { registerReceptionActions } from './actions/reception-actions';
@@ -22,6 +24,8 @@ import { grantSixOnesPermissions } from './services/role-grants';
 export const SIX_COLLECTIONS = ['dutyRules', 'ruleResults', 'deputyLeaves', 'receptionSessions', 'sixOnesSettings', 'ledgerSections', 'ledgerEntries'];
 
 const asDate = (v: unknown) => String(v ?? '').slice(0, 10);
+/** What database hooks receive besides the row: the change's transaction, when it has one. */
+type HookOptions = { transaction?: Transaction };
 
 /** "六个一": rules as data, compliance computed and shown, the 逢6 reception schedule and reminders. */
 export class PluginSixOnesServer extends Plugin {
@@ -44,11 +48,11 @@ export class PluginSixOnesServer extends Plugin {
     registerReceptionActions(this.app, this.reception);
     this.reception.followDateChanges();
     // Leave is requested by the deputy for itself (or by station staff for their deputies), and starts pending.
-    onAction(this.app, 'deputyLeaves:create', async (ctx: any, next) => {
+    onAction(this.app, 'deputyLeaves:create', async (ctx: Context, next) => {
       const values = (ctx.action.params.values ??= {});
       if (!(await isAdministrator(ctx))) {
-        const userId = ctx.state.currentUser?.id;
-        const own = await ctx.db.getRepository('deputies').findOne({ filter: { userId } });
+        const userId: number | undefined = ctx.state.currentUser?.id;
+        const own: Model | null = await ctx.db.getRepository('deputies').findOne({ filter: { userId } });
         const requested = values.deputyId ?? values.deputy?.id ?? values.deputy;
         const forOther = requested !== undefined && String(requested) !== String(own?.get('id'));
         if ((await isStationStaff(ctx)) && forOther) {
@@ -77,19 +81,22 @@ export class PluginSixOnesServer extends Plugin {
    */
   private recomputeOnChange() {
     const c = this.compliance;
-    const afterCommit = (options: any, work: () => Promise<void>) => {
-      const run = () => work().catch((e) => this.log.error('compliance recompute after a change failed', { error: e?.message }));
+    const afterCommit = (options: HookOptions, work: () => Promise<void>) => {
+      const run = () =>
+        work().catch((e: Error) => {
+          this.log.error('compliance recompute after a change failed', { error: e?.message });
+        });
       if (options?.transaction?.afterCommit) options.transaction.afterCommit(run);
       else return run();
     };
-    this.db.on('dutyRecords.afterSave', async (record: any, options: any) => {
+    this.db.on('dutyRecords.afterSave', async (record: Model, options: HookOptions) => {
       const was = record.previous('status');
       const now = record.get('status');
       if (was === now || (was !== 'approved' && now !== 'approved')) return;
       const scope = { deputyIds: [record.get('deputyId')] };
       await afterCommit(options, () => c.recomputeFor(['records'], asDate(record.get('date')), scope, undefined, record.get('itemId')));
     });
-    this.db.on('dutyActivities.afterSave', async (activity: any, options: any) => {
+    this.db.on('dutyActivities.afterSave', async (activity: Model, options: HookOptions) => {
       if (!activity.get('stationId')) return;
       const scope = { stationIds: [activity.get('stationId')] };
       await afterCommit(options, async () => {
@@ -97,15 +104,15 @@ export class PluginSixOnesServer extends Plugin {
         await c.recomputeFor(['ledgerSections'], asDate(activity.get('date')), scope, undefined);
       });
     });
-    this.db.on('receptionSessions.afterSave', async (session: any, options: any) => {
+    this.db.on('receptionSessions.afterSave', async (session: Model, options: HookOptions) => {
       await afterCommit(options, () => c.recomputeFor(['receptionSessions', 'ledgerSections'], asDate(session.get('date')), { stationIds: [session.get('stationId')] }, undefined));
     });
     for (const event of ['afterSave', 'afterDestroy']) {
-      this.db.on(`ledgerEntries.${event}`, async (entry: any, options: any) => {
+      this.db.on(`ledgerEntries.${event}`, async (entry: Model, options: HookOptions) => {
         await afterCommit(options, () => c.recomputeFor(['ledgerSections'], `${entry.get('month')}-01`, { stationIds: [entry.get('stationId')] }, undefined));
       });
     }
-    this.db.on('deputyLeaves.afterSave', async (leave: any, options: any) => {
+    this.db.on('deputyLeaves.afterSave', async (leave: Model, options: HookOptions) => {
       // Every month the leave touches (at most two years of them).
       await afterCommit(options, async () => {
         let month = monthOf(asDate(leave.get('from')));
@@ -116,10 +123,10 @@ export class PluginSixOnesServer extends Plugin {
       });
     });
     // A deputy just added: the periods of today. Elected, leaving or moving: every period of the years concerned.
-    this.db.on('deputies.afterCreate', async (deputy: any, options: any) => {
+    this.db.on('deputies.afterCreate', async (deputy: Model, options: HookOptions) => {
       await afterCommit(options, () => c.recomputeDeputy(deputy.get('id'), [], undefined, shanghaiToday()));
     });
-    this.db.on('deputies.afterUpdate', async (deputy: any, options: any) => {
+    this.db.on('deputies.afterUpdate', async (deputy: Model, options: HookOptions) => {
       const id = deputy.get('id');
       const fields = ['electedOn', 'leftOn', 'status', 'stationId', 'termId'];
       if (!fields.some((name) => deputy.changed(name))) return;
@@ -134,11 +141,11 @@ export class PluginSixOnesServer extends Plugin {
       await afterCommit(options, () => c.recomputeDeputy(id, [...years], undefined));
     });
     // Grid areas are set with the deputy (its associations): the standing rule follows.
-    this.db.on('deputies.afterSaveWithAssociations', async (deputy: any, options: any) => {
+    this.db.on('deputies.afterSaveWithAssociations', async (deputy: Model, options: HookOptions) => {
       await afterCommit(options, () => c.recomputeFor(['gridAreas'], shanghaiToday(), { deputyIds: [deputy.get('id')] }, undefined));
     });
     // After the associations are saved, so that a rule's new duty items count at once.
-    this.db.on('dutyRules.afterSaveWithAssociations', async (rule: any, options: any) => {
+    this.db.on('dutyRules.afterSaveWithAssociations', async (rule: Model, options: HookOptions) => {
       // An edited rule: its results of this year follow at once.
       await this.db.getModel('ruleResults').destroy({ where: { ruleId: rule.get('id') }, transaction: options.transaction });
       if (!rule.get('active')) return;
@@ -205,8 +212,8 @@ export class PluginSixOnesServer extends Plugin {
     const rules = this.db.getRepository('dutyRules');
     if (!(await rules.count())) {
       for (const { itemCodes, ...rule } of ruleSeeds) {
-        const items = await this.db.getRepository('dutyItems').find({ filter: { code: { $in: itemCodes } }, fields: ['id'] });
-        await rules.create({ values: { ...rule, items: items.map((i: any) => i.get('id')) }, hooks: false });
+        const items: Model[] = await this.db.getRepository('dutyItems').find({ filter: { code: { $in: itemCodes } }, fields: ['id'] });
+        await rules.create({ values: { ...rule, items: items.map((i) => i.get('id')) }, hooks: false });
       }
     }
     const sections = this.db.getRepository('ledgerSections');

@@ -63,7 +63,27 @@ describe('plugin-duty-points: reviewing duty records in a batch', () => {
     // A deputy's own draft is not its to approve.
     const own = await bulk(d2.agent, [draft], 'approved');
     expect(own.status).toBe(400);
-    expect(own.body.errors[0].message).toBe('履职记录请在审核任务中通过或退回，撤销请使用“撤销”');
+    expect(own.body.errors[0].message).toBe('履职记录请在审核任务中或用“批量通过”/“批量退回”审核；编辑不会改变其状态');
+    // Plain update only updates: a status change outside the caller's review tasks is refused whole (the other
+    // values with it), naming the action that makes it.
+    const rows = async () => (await app.db.getRepository('dutyRecords').find({ filter: { id: [r1, r2, r3, draft] }, sort: ['id'] })).map((r: any) => r.toJSON());
+    const before = await rows();
+    for (const [values, message] of [
+      [{ status: 'rejected', description: '改过' }, '履职记录请在审核任务中或用“批量通过”/“批量退回”审核；编辑不会改变其状态'],
+      [{ status: 'revoked', revokeReason: '误报' }, '已通过的履职记录请用“撤销”并填写原因；编辑不会改变其状态'],
+      [{ status: 'archived', description: '改过' }, '履职记录的状态只能通过“提交审核”、审核和“撤销”改变；编辑不会改变其状态'],
+    ] as const) {
+      const res = await d2.agent.set('X-Locale', 'zh-CN').post(`/dutyRecords:update?filterByTk=${draft}`).send(values);
+      expect(res.status, JSON.stringify(values)).toBe(400);
+      expect(res.body.errors[0].message).toBe(message);
+    }
+    const en = await d2.agent.set('X-Locale', 'en-US').post(`/dutyRecords:update?filterByTk=${draft}`).send({ status: 'revoked', revokeReason: 'x' });
+    expect(en.body.errors[0].message).toBe('Revoke an approved duty record with Revoke, giving the reason; editing it does not change its status');
+    expect(await rows()).toEqual(before);
+    // The status it has, sent back by an edit form, is no change: the edit is saved.
+    const edited = await d2.agent.post(`/dutyRecords:update?filterByTk=${draft}`).send({ status: 'draft', description: '补充说明' });
+    expect(edited.status).toBe(200);
+    expect((await app.db.getRepository('dutyRecords').findOne({ filterByTk: draft })).get('description')).toBe('补充说明');
     expect(await statuses()).toEqual(['submitted', 'submitted', 'submitted', 'draft']);
     expect(await app.db.getRepository('pointEntries').count({ filter: { recordId: { $in: [r1, r2, r3, draft] } } })).toBe(0);
 
@@ -78,9 +98,9 @@ describe('plugin-duty-points: reviewing duty records in a batch', () => {
     await workflowsSettled(app);
     expect(await statuses()).toEqual(['approved', 'approved', 'rejected', 'draft']);
     expect(await app.db.getRepository('pointEntries').count({ filter: { recordId: { $in: [r1, r2, r3] } } })).toBe(2);
-    // Decided records have no task left: approving again is refused, nothing posted twice.
+    // Decided records have no task left: approving again is no change (the status they have), nothing posted twice.
     const again = await bulk(head.agent, [r1], 'approved');
-    expect(again.status).toBe(400);
+    expect(again.status).toBe(200);
     expect(await app.db.getRepository('pointEntries').count({ filter: { recordId: r1 } })).toBe(1);
   });
 });

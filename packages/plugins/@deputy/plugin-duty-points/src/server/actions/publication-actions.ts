@@ -42,8 +42,10 @@ export function registerPublicationActions(app: Application, publication: Public
     },
   });
 
-  // NocoBase's own buttons and forms drive the same actions: a period's 发布 / 年度结算 buttons update its
-  // status, an appeal's edit form sets its status and reason. Other status changes through update are refused.
+  // NocoBase's own buttons and forms drive the same actions: a period's 公示 / 年终结账 buttons update its
+  // status, an appeal's 处理申诉 form sets its status and reason — NocoBase 2.2's page buttons cannot call a
+  // collection's own actions (flowSurfaces refuses custom collection actions in JS buttons), so these updates
+  // are the pages' way to the named actions, which do the work. Other status changes through update are refused.
   onAction(app, 'scorePeriods:update', async (ctx: any, next) => {
     const values = ctx.action.params.values ?? {};
     if (values.status === undefined) return next();
@@ -90,7 +92,8 @@ export function registerPublicationActions(app: Application, publication: Public
     },
   });
   app.acl.allow('scoreBoard', ['list', 'print'], 'public');
-  const labels = { publish: 'Publish', decide: 'Decide', closeYear: 'Close the year' };
+  // In 角色和权限 every action shows on every collection: the names say whose they are.
+  const labels = { publish: 'Publish a score period', decide: 'Decide a points appeal', closeYear: 'Close a points year' };
   for (const [action, label] of Object.entries(labels)) {
     app.acl.setAvailableAction(action, { displayName: `{{t("${label}", { ns: "${NS}" })}}`, type: 'old-data' });
   }

@@ -1,4 +1,4 @@
-import { onAction } from '@deputy/plugin-suite-core';
+import { onAction, rawValues } from '@deputy/plugin-suite-core';
 import type { DeputyDirectory } from '@deputy/plugin-deputies';
 import { isAdministrator, isStationStaff } from '@deputy/plugin-suite-core';
 import type { Application } from '@nocobase/server';
@@ -9,6 +9,14 @@ import { myReviewTasks, resumed, reviewInBatch } from '../services/batch-review'
 import { answer } from '../services/errors';
 import { oneDecision } from '../services/review-gate';
 import type { DutyFiling } from '../services/filing';
+
+/** The action that changes a duty record to a status (named by the refusal of an update that tries). */
+const STATUS_ACTIONS: Record<string, string> = {
+  approved: 'Approve or return a duty record in its review task, or with Approve selected / Return selected; editing it does not change its status',
+  rejected: 'Approve or return a duty record in its review task, or with Approve selected / Return selected; editing it does not change its status',
+  revoked: 'Revoke an approved duty record with Revoke, giving the reason; editing it does not change its status',
+  other: 'The status of a duty record changes only through Submit for review, its review and Revoke; editing it does not change its status',
+};
 
 /**
  * dutyRecords:submit — sends a draft (or a returned record) to review: checks evidence, sets the reviewer
@@ -72,21 +80,28 @@ export function registerRecordActions(app: Application, filing: () => DutyFiling
   // Only the caller's own review tasks are touched, whoever calls.
   app.acl.allow('dutyRecords', 'reviewBatch', 'loggedIn');
 
-  for (const action of ['submit', 'revoke']) {
-    app.acl.setAvailableAction(action, { displayName: `{{t("${action === 'submit' ? 'Submit for review' : 'Revoke'}", { ns: "${NS}" })}}`, type: 'old-data' });
+  // In 角色和权限 every action shows on every collection: the names say whose they are.
+  for (const [action, label] of [['submit', 'Submit a duty record for review'], ['revoke', 'Revoke a duty record']]) {
+    app.acl.setAvailableAction(action, { displayName: `{{t("${label}", { ns: "${NS}" })}}`, type: 'old-data' });
   }
 
-  // Through update, a status can go to review (提交审核), or — for records waiting in the caller's own
-  // review tasks — to approved / returned (批量通过 / 批量退回 on 履职审核: NocoBase's bulk update), which
-  // submits those tasks; other decisions are an administrator's, revocation Revoke's.
+  // Through update, a status can go to review (提交审核: the submission's rules are the record lifecycle's,
+  // whoever changes the status), or — for records waiting in the caller's own review tasks — to approved /
+  // returned (批量通过 / 批量退回 on 履职审核: NocoBase's bulk update), which submits those tasks. These are
+  // the pages' buttons: NocoBase 2.2's page buttons cannot call a collection's own actions (flowSurfaces
+  // refuses them in JS buttons). Other decisions are an administrator's (the lifecycle posts them as any
+  // approval). Any other status change through update is refused, naming the action that makes it; the same
+  // status sent back (an edit form showing it) is no change.
   onAction(app, 'dutyRecords:update', async (ctx: any, next) => {
-    const status = ctx.action.params.values?.status;
+    const status = rawValues(ctx).status;
     if (status === undefined || status === 'submitted') return next();
     if ((status === 'approved' || status === 'rejected') && (await decideInReviewTasks(ctx, status))) return;
-    if (!(await isAdministrator(ctx))) {
-      return ctx.throw(400, ctx.t('Approve or return a duty record in its review task, and revoke it with Revoke', { ns: NS }));
-    }
-    await next();
+    if (await isAdministrator(ctx)) return next();
+    const { filterByTk, filter } = ctx.action.params;
+    const rows = await ctx.db.getRepository('dutyRecords').find({ filterByTk, filter, fields: ['id', 'status'] });
+    // Out of the caller's reach, a status change is refused too (not silently nothing).
+    if (rows.length && rows.every((r: any) => r.get('status') === status)) return next();
+    return ctx.throw(400, ctx.t(STATUS_ACTIONS[String(status)] ?? STATUS_ACTIONS.other, { ns: NS }));
   });
 
   // The task centre's decisions (any manual node's, not only the review's) take their turn with the batch

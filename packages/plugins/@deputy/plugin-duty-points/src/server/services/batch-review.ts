@@ -1,29 +1,47 @@
 import type { Context } from '@nocobase/actions';
-import { submit as submitManualTask } from '@nocobase/plugin-workflow-manual/dist/server/actions';
+import { EXECUTION_STATUS, JOB_STATUS } from '@nocobase/plugin-workflow';
 import { oneDecision } from './review-gate';
 import { REVIEW_WORKFLOW_KEY } from './review-workflow';
 
-const PENDING = 0;
-const STARTED = 0;
+/**
+ * How long a decision's reply waits for the workflow to move on. The decision itself is recorded before
+ * (the task is submitted); past this the reply tells the state as it is and the workflow finishes alone.
+ * The same bound as a decision's wait for its turn (review-gate.ts): far beyond a review's run of a few
+ * milliseconds, well short of a browser's request timeout.
+ */
+const RESUME_WAIT_MS = 30_000;
+/** Between two looks at the execution: the run takes a few database round trips; no busier than that. */
+const RESUME_POLL_MS = 100;
 
 /**
- * Waits (up to 30 s) until the workflow has moved past this task: the execution ended, or it waits at a
- * later node (an administrator's second review level). At once when the task's node still waits for other
- * assignees (nothing resumes). One decision at a time keeps SQLite's single writer and the workflow's own
- * queue out of each other's way, and the reply tells the final state.
+ * Waits until the workflow has moved past this task: the execution ended, or it waits at a later node (an
+ * administrator's second review level). At once when the task's node still waits for other assignees
+ * (nothing resumes). The manual plugin resumes the execution after its answer, maybe on another process of
+ * a cluster, so this reads the database rather than waiting for an event of this process. One decision at
+ * a time keeps SQLite's single writer and the workflow's own queue out of each other's way, and the reply
+ * tells the final state.
  */
 export async function resumed(ctx: Context, task: any) {
-  const deadline = Date.now() + 30_000;
+  const deadline = Date.now() + RESUME_WAIT_MS;
   const executionId = task.get('executionId');
   const job = await ctx.db.getRepository('jobs').findOne({ filterByTk: task.get('jobId') });
-  if (!job || job.get('status') === PENDING) return;
+  if (!job || job.get('status') === JOB_STATUS.PENDING) return;
   while (Date.now() < deadline) {
     const execution = await ctx.db.getRepository('executions').findOne({ filterByTk: executionId });
-    if (!execution || execution.get('status') !== STARTED) return;
-    const later = await ctx.db.getRepository('jobs').count({ filter: { executionId, status: PENDING, id: { $ne: task.get('jobId') } } });
+    if (!execution || execution.get('status') !== EXECUTION_STATUS.STARTED) return;
+    const later = await ctx.db.getRepository('jobs').count({ filter: { executionId, status: JOB_STATUS.PENDING, id: { $ne: task.get('jobId') } } });
     if (later) return;
-    await new Promise((r) => setTimeout(r, 100));
+    await new Promise((r) => setTimeout(r, RESUME_POLL_MS));
   }
+}
+
+/**
+ * The handler NocoBase runs for `workflowManualTasks:submit` — what the task centre calls. The manual plugin
+ * exports no function for it (its package exports only the plugin class), so it is taken from the resource
+ * the plugin defines, not from a path inside its build output.
+ */
+function manualTaskSubmit(ctx: Context): (ctx: any, next: () => Promise<void>) => Promise<void> {
+  return (ctx as any).app.resourceManager.getResource('workflowManualTasks').getAction('submit').getHandler();
 }
 
 export type BatchResult = { done: number[]; failed: { id: number; message: string }[] };
@@ -33,7 +51,7 @@ export async function myReviewTasks(ctx: Context): Promise<Map<number, any>> {
   const taskOf = new Map<number, any>();
   if (!ctx.db.hasCollection('workflowManualTasks')) return taskOf;
   const tasks = await ctx.db.getRepository('workflowManualTasks').find({
-    filter: { userId: ctx.state.currentUser.id, status: PENDING, 'workflow.key': REVIEW_WORKFLOW_KEY },
+    filter: { userId: ctx.state.currentUser.id, status: JOB_STATUS.PENDING, 'workflow.key': REVIEW_WORKFLOW_KEY },
     appends: ['execution', 'node'],
   });
   for (const task of tasks) {
@@ -57,6 +75,7 @@ export async function reviewInBatch(
   taskOf?: Map<number, any>,
 ): Promise<BatchResult> {
   taskOf ??= await myReviewTasks(ctx);
+  const submit = manualTaskSubmit(ctx);
   const result: BatchResult = { done: [], failed: [] };
   for (const id of recordIds.map(Number)) {
     const task = taskOf.get(id);
@@ -78,7 +97,7 @@ export async function reviewInBatch(
     try {
       // In its turn with every other review decision (review-gate.ts); on SQLite the turn includes the
       // workflow's run, elsewhere the wait for it is outside.
-      await oneDecision(ctx, () => submitManualTask(sub, async () => {}), () => resumed(ctx, task));
+      await oneDecision(ctx, () => submit(sub, async () => {}), () => resumed(ctx, task));
       await resumed(ctx, task);
       result.done.push(id);
     } catch (e: any) {

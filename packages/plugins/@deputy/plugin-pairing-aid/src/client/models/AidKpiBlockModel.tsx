@@ -1,4 +1,6 @@
 import { BlockModel } from '@nocobase/client';
+import type { APIClient } from '@nocobase/sdk';
+import type { AxiosError } from 'axios';
 import { Alert, Empty, Progress, Space, Spin, Statistic, Table, Tag } from 'antd';
 import React, { useEffect, useState } from 'react';
 import { tExpr, useT } from '../locale';
@@ -26,17 +28,17 @@ const percent = (share: number | null) => Math.round((share ?? 0) * 100);
  * jurisdiction) for this year, and the pairings whose visit is overdue. Both come from aidKpi actions,
  * which apply the viewer's permissions.
  */
-function AidKpi({ api }: { api: any }) {
+function AidKpi({ api }: { api: APIClient }) {
   const t = useT();
   const [state, setState] = useState<{ loading: boolean; data?: Summary; overdue?: Overdue[]; error?: string; none?: boolean }>({ loading: true });
   useEffect(() => {
     let cancelled = false;
     Promise.all([
-      api.request({ url: 'aidKpi:summary', params: { period: String(new Date().getFullYear()) }, skipNotify: true }),
-      api.request({ url: 'aidKpi:overdue', skipNotify: true }),
+      api.request<{ data?: Summary }>({ url: 'aidKpi:summary', params: { period: String(new Date().getFullYear()) }, skipNotify: true }),
+      api.request<{ data?: Overdue[] }>({ url: 'aidKpi:overdue', skipNotify: true }),
     ])
-      .then(([summary, overdue]: any[]) => !cancelled && setState({ loading: false, data: summary.data?.data, overdue: overdue.data?.data ?? [] }))
-      .catch((e: any) => !cancelled && setState({ loading: false, none: e?.response?.status === 403, error: e?.message }));
+      .then(([summary, overdue]) => !cancelled && setState({ loading: false, data: summary.data?.data, overdue: overdue.data?.data ?? [] }))
+      .catch((e: AxiosError) => !cancelled && setState({ loading: false, none: e?.response?.status === 403, error: e?.message }));
     return () => {
       cancelled = true;
     };

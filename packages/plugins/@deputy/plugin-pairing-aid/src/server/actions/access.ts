@@ -1,15 +1,18 @@
 import { isAdministrator, isStationStaff, myDeputy, myStationIds, onAction } from '@deputy/plugin-suite-core';
+import type { Context } from '@nocobase/actions';
+import type { Model } from '@nocobase/database';
 import type { Application } from '@nocobase/server';
 import { NS } from '../fields';
 
-const idOf = (v: any) => (v && typeof v === 'object' ? v.id : v);
+/** A relation as a request sends it: the id, or the related row with its id. */
+const idOf = (v: unknown) => (v && typeof v === 'object' ? (v as { id?: unknown }).id : v);
 export { myDeputy, myStationIds };
 
 /** Whether the signed-in user may record for a deputy: administrators always; staff for their stations' deputies; a deputy for itself. */
-export async function mayActFor(ctx: any, deputyId: number | string | undefined) {
+export async function mayActFor(ctx: Context, deputyId: unknown) {
   if (await isAdministrator(ctx)) return true;
   if (deputyId === undefined || deputyId === null) return false;
-  const deputy: any = await ctx.db.getRepository('deputies').findOne({ filterByTk: deputyId });
+  const deputy: Model | null = await ctx.db.getRepository('deputies').findOne({ filterByTk: deputyId as number | string });
   if (!deputy) return true; // the lifecycle answers "choose an existing …"
   if (deputy.get('userId') && deputy.get('userId') === ctx.state.currentUser?.id) return true;
   return (await isStationStaff(ctx)) && (await myStationIds(ctx)).includes(deputy.get('stationId'));
@@ -21,9 +24,9 @@ export async function mayActFor(ctx: any, deputyId: number | string | undefined)
  * plans, visits and outcomes of its own pairings only.
  */
 export function guardCreates(app: Application) {
-  const t = (ctx: any, key: string) => ctx.t(key, { ns: NS });
+  const t = (ctx: Context, key: string) => ctx.t(key, { ns: NS });
 
-  onAction(app, 'aidHouseholds:create', async (ctx: any, next) => {
+  onAction(app, 'aidHouseholds:create', async (ctx: Context, next) => {
     const values = (ctx.action.params.values ??= {});
     if (!(await isAdministrator(ctx))) {
       const mine = await myStationIds(ctx);
@@ -40,7 +43,7 @@ export function guardCreates(app: Application) {
     await next();
   });
 
-  onAction(app, 'aidPairings:create', async (ctx: any, next) => {
+  onAction(app, 'aidPairings:create', async (ctx: Context, next) => {
     const values = (ctx.action.params.values ??= {});
     delete values.status;
     delete values.previousPairingId;
@@ -51,11 +54,11 @@ export function guardCreates(app: Application) {
   });
 
   for (const name of ['aidPlans', 'aidVisits', 'aidRecords']) {
-    onAction(app, `${name}:create`, async (ctx: any, next) => {
+    onAction(app, `${name}:create`, async (ctx: Context, next) => {
       const values = (ctx.action.params.values ??= {});
       for (const key of ['deputyId', 'deputy', 'householdId', 'household', 'amountFen', 'creditStatus', 'dutyRecordId', 'creditError', 'version', 'current']) delete values[key];
       const pairingId = idOf(values.pairingId ?? values.pairing);
-      const pairing: any = pairingId ? await ctx.db.getRepository('aidPairings').findOne({ filterByTk: pairingId }) : null;
+      const pairing: Model | null = pairingId ? await ctx.db.getRepository('aidPairings').findOne({ filterByTk: pairingId as number | string }) : null;
       if (pairing && !(await mayActFor(ctx, pairing.get('deputyId')))) {
         return ctx.throw(403, t(ctx, 'You can record only for your own pairings or those of your station'));
       }

@@ -1,4 +1,6 @@
 import { isAdministrator, onAction, rawValues, shanghaiToday, defineSuiteResource } from '@deputy/plugin-suite-core';
+import type { Context } from '@nocobase/actions';
+import type { Model } from '@nocobase/database';
 import type { Application } from '@nocobase/server';
 import { NS } from '../fields';
 import type { AidCrediting, CreditedCollection } from '../services/crediting';
@@ -21,23 +23,23 @@ const DATE = /^\d{4}-\d{2}-\d{2}$/;
  * with a message rather than the flag silently dropped.
  */
 export function registerKpiActions(app: Application, kpi: AidKpi, crediting: AidCrediting) {
-  const t = (ctx: any, key: string) => ctx.t(key, { ns: NS });
+  const t = (ctx: Context, key: string) => ctx.t(key, { ns: NS });
 
   /** The deputies the request is about, or null for the whole jurisdiction; throws 403 outside the caller's reach. */
-  async function deputiesInScope(ctx: any): Promise<number[] | null> {
+  async function deputiesInScope(ctx: Context): Promise<number[] | null> {
     const { deputyId, stationId } = ctx.action.params;
     const deputies = ctx.db.getRepository('deputies');
-    const ofStations = async (ids: number[]) => (await deputies.find({ filter: { stationId: { $in: ids } }, fields: ['id'] })).map((d: any) => d.get('id'));
+    const ofStations = async (ids: number[]): Promise<number[]> => ((await deputies.find({ filter: { stationId: { $in: ids } }, fields: ['id'] })) as Model[]).map((d) => d.get('id'));
     if (await isAdministrator(ctx)) {
       if (deputyId) return [Number(deputyId)];
       if (stationId) return ofStations([Number(stationId)]);
       return null;
     }
     const stations = await myStationIds(ctx);
-    const own: any = await myDeputy(ctx);
+    const own: Model | null = await myDeputy(ctx);
     if (deputyId) {
       if (own && String(own.get('id')) === String(deputyId)) return [own.get('id')];
-      const deputy: any = await deputies.findOne({ filterByTk: deputyId });
+      const deputy: Model | null = await deputies.findOne({ filterByTk: deputyId });
       if (deputy && stations.includes(deputy.get('stationId'))) return [deputy.get('id')];
       return ctx.throw(403, t(ctx, 'These figures are outside your permissions'));
     }
@@ -50,7 +52,7 @@ export function registerKpiActions(app: Application, kpi: AidKpi, crediting: Aid
     return ctx.throw(403, t(ctx, 'These figures are outside your permissions'));
   }
 
-  function rangeOf(ctx: any): Range {
+  function rangeOf(ctx: Context): Range {
     const { period, from, to } = ctx.action.params;
     if (from || to) {
       if (!DATE.test(String(from)) || !DATE.test(String(to)) || from > to) {
@@ -66,18 +68,18 @@ export function registerKpiActions(app: Application, kpi: AidKpi, crediting: Aid
   defineSuiteResource(app, {
     name: 'aidKpi',
     actions: {
-      summary: async (ctx: any, next) => {
+      summary: async (ctx: Context, next) => {
         const range = rangeOf(ctx);
         ctx.body = await kpi.summary(range, await deputiesInScope(ctx));
         await next();
       },
-      overdue: async (ctx: any, next) => {
+      overdue: async (ctx: Context, next) => {
         const asOf = ctx.action.params.asOf ?? shanghaiToday();
         if (!DATE.test(String(asOf))) return ctx.throw(400, t(ctx, 'Give dates as YYYY-MM-DD'));
         ctx.body = await kpi.overdue(asOf, await deputiesInScope(ctx));
         await next();
       },
-      public: async (ctx: any, next) => {
+      public: async (ctx: Context, next) => {
         const s = await kpi.summary(rangeOf(ctx), null);
         ctx.body = {
           period: s.period,
@@ -104,7 +106,7 @@ export function registerKpiActions(app: Application, kpi: AidKpi, crediting: Aid
   for (const [collection, flag] of Object.entries(CONFIRMATION_FIELDS)) {
     const message = collection === 'aidVisits' ? OWN_VISIT_CONFIRMATION : OWN_OUTCOME_CONFIRMATION;
     for (const action of ['create', 'update']) {
-      onAction(app, `${collection}:${action}`, async (ctx: any, next) => {
+      onAction(app, `${collection}:${action}`, async (ctx: Context, next) => {
         // As sent: NocoBase's own check has already dropped the fields the role may not write.
         const values = rawValues(ctx);
         const { whitelist } = ctx.action.params;
@@ -119,9 +121,9 @@ export function registerKpiActions(app: Application, kpi: AidKpi, crediting: Aid
 
   for (const collection of ['aidVisits', 'aidRecords'] as CreditedCollection[]) {
     app.resourceManager.registerActionHandlers({
-      [`${collection}:credit`]: async (ctx: any, next) => {
+      [`${collection}:credit`]: async (ctx: Context, next) => {
         const { filterByTk, filter } = ctx.action.params;
-        const row: any = filterByTk !== undefined ? await ctx.db.getRepository(collection).findOne({ filterByTk, filter }) : null;
+        const row: Model | null = filterByTk !== undefined ? await ctx.db.getRepository(collection).findOne({ filterByTk, filter }) : null;
         if (!row) return ctx.throw(404, t(ctx, 'The record does not exist or is outside your permissions'));
         if (!crediting.dutyPoints()) return ctx.throw(400, t(ctx, 'Duty points are not enabled'));
         await crediting.creditPending([{ collection, id: row.get('id') }]);

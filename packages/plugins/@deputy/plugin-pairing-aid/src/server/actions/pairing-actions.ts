@@ -1,3 +1,5 @@
+import type { Context } from '@nocobase/actions';
+import type { Model } from '@nocobase/database';
 import type { Application } from '@nocobase/server';
 import { NS } from '../fields';
 import { AidError, answer } from '../services/errors';
@@ -14,8 +16,8 @@ import { mayActFor } from './access';
  * All are ACL actions, granted per role with data scopes.
  */
 export function registerPairingActions(app: Application) {
-  const t = (ctx: any, key: string, vars: any = {}) => ctx.t(key, { ns: NS, ...vars });
-  const found = async (ctx: any, collection: string) => {
+  const t = (ctx: Context, key: string, vars: Record<string, unknown> = {}) => ctx.t(key, { ns: NS, ...vars });
+  const found = async (ctx: Context, collection: string): Promise<Model> => {
     const { filterByTk, filter } = ctx.action.params;
     const row = filterByTk !== undefined ? await ctx.db.getRepository(collection).findOne({ filterByTk, filter }) : null;
     if (!row) ctx.throw(404, t(ctx, 'The record does not exist or is outside your permissions'));
@@ -23,8 +25,8 @@ export function registerPairingActions(app: Application) {
   };
 
   app.resourceManager.registerActionHandlers({
-    'aidPairings:close': async (ctx: any, next) => {
-      const pairing: any = await found(ctx, 'aidPairings');
+    'aidPairings:close': async (ctx: Context, next) => {
+      const pairing = await found(ctx, 'aidPairings');
       const values = ctx.action.params.values ?? {};
       if (pairing.get('status') !== 'active') return ctx.throw(400, t(ctx, 'A closed or transferred pairing cannot be changed'));
       if (!values.reason) return ctx.throw(400, t(ctx, 'Give the reason for ending the pairing'));
@@ -36,8 +38,8 @@ export function registerPairingActions(app: Application) {
       await next();
     },
 
-    'aidPairings:transfer': async (ctx: any, next) => {
-      const pairing: any = await found(ctx, 'aidPairings');
+    'aidPairings:transfer': async (ctx: Context, next) => {
+      const pairing = await found(ctx, 'aidPairings');
       const values = ctx.action.params.values ?? {};
       const toDeputyId = values.deputyId ?? values.toDeputyId;
       if (pairing.get('status') !== 'active') return ctx.throw(400, t(ctx, 'A closed or transferred pairing cannot be changed'));
@@ -52,8 +54,8 @@ export function registerPairingActions(app: Application) {
       await next();
     },
 
-    'aidPlans:update': async (ctx: any, next) => {
-      const plan: any = await found(ctx, 'aidPlans');
+    'aidPlans:update': async (ctx: Context, next) => {
+      const plan = await found(ctx, 'aidPlans');
       const values = ctx.action.params.values ?? {};
       const carried = Object.fromEntries(PLAN_FIELDS.map((f) => [f, values[f] !== undefined ? values[f] : plan.get(f)]));
       try {

@@ -1,3 +1,4 @@
+import type { Model } from '@nocobase/database';
 import { Migration } from '@nocobase/server';
 import { pairingLabel } from '../services/lifecycle';
 
@@ -11,8 +12,8 @@ export default class extends Migration {
   appVersion = '<3.0.0';
 
   async up() {
-    const pairings = await this.db.getRepository('aidPairings').find({ filter: { label: { $empty: true } }, appends: ['deputy', 'household'] });
-    for (const pairing of pairings as any[]) {
+    const pairings: Model[] = await this.db.getRepository('aidPairings').find({ filter: { label: { $empty: true } }, appends: ['deputy', 'household'] });
+    for (const pairing of pairings) {
       const label = pairingLabel(pairing.get('deputy')?.get('name'), pairing.get('household')?.get('headName'), pairing.get('startDate'));
       await pairing.update({ label }, { hooks: false });
     }

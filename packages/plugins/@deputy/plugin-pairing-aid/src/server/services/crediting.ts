@@ -1,4 +1,4 @@
-import type { Database } from '@nocobase/database';
+import type { Database, Model } from '@nocobase/database';
 import type { Application } from '@nocobase/server';
 import { enabledPlugin, SerialQueue } from '@deputy/plugin-suite-core';
 import type { PluginDutyPointsServer } from '@deputy/plugin-duty-points';
@@ -40,7 +40,7 @@ export class AidCrediting {
     const settings = await readSettings(this.db);
     for (const [collection, spec] of Object.entries(SOURCES) as [CreditedCollection, (typeof SOURCES)[CreditedCollection]][]) {
       const ids = retry.filter((r) => r.collection === collection).map((r) => r.id);
-      const rows = await this.db.getRepository(collection).find({
+      const rows: Model[] = await this.db.getRepository(collection).find({
         filter: {
           [spec.flag]: true,
           $or: [{ creditStatus: 'pending' }, { creditStatus: null }, ...(ids.length ? [{ id: { $in: ids }, creditStatus: 'failed' }] : [])],
@@ -48,7 +48,7 @@ export class AidCrediting {
         appends: [spec.evidence, ...(collection === 'aidRecords' ? ['type'] : [])],
         sort: ['id'],
       });
-      for (const row of rows as any[]) {
+      for (const row of rows) {
         const model = this.db.getCollection(collection).model;
         try {
           const record = await dp.filing.file({
@@ -57,19 +57,19 @@ export class AidCrediting {
             date: String(row.get('date')).slice(0, 10),
             quantity: 1,
             description: description(collection, row),
-            evidenceIds: (row.get(spec.evidence) || []).map((a: any) => a.get('id')),
+            evidenceIds: ((row.get(spec.evidence) || []) as Model[]).map((a) => a.get('id')),
             source: `${spec.prefix}:${row.get('id')}`,
           });
           await model.update({ creditStatus: 'filed', dutyRecordId: record.get('id'), creditError: null }, { where: { id: row.get('id') }, hooks: false });
-        } catch (e: any) {
-          await model.update({ creditStatus: 'failed', creditError: String(e?.message ?? e) }, { where: { id: row.get('id') }, hooks: false });
+        } catch (e) {
+          await model.update({ creditStatus: 'failed', creditError: String((e as { message?: unknown } | null)?.message ?? e) }, { where: { id: row.get('id') }, hooks: false });
         }
       }
     }
   }
 }
 
-function description(collection: CreditedCollection, row: any) {
+function description(collection: CreditedCollection, row: Model) {
   if (collection === 'aidVisits') return `1+N 结对走访 #${row.get('id')}${row.get('findings') ? `：${row.get('findings')}` : ''}`;
   const type = row.get('type')?.get('name') ?? '';
   return `帮扶成效 #${row.get('id')} ${type}${row.get('description') ? `：${row.get('description')}` : ''}`;

@@ -5,6 +5,18 @@ import { readSettings } from './settings';
 
 export type Range = { from: string; to: string };
 
+/** Rows read with `raw: true` (plain column values; dates as the dialect gives them, sums as numbers or text). */
+type DateValue = string | Date | null;
+type PairingRow = { id: number; deputyId: number; householdId: number; status: string; startDate: DateValue; endDate: DateValue };
+type HouseholdRow = { id: number; categoryId: number | null; headName: string };
+type CategoryRow = { id: number; code: string; name: string; visitIntervalDays: number | null };
+type VisitTally = { mode: string; householdConfirmed: boolean | number | null; n: number | string; people: number | string | null };
+type RecordTally = { typeId: number; n: number | string; fen: number | string | null; units: number | string | null };
+type TypeRow = { id: number; code: string; name: string; kpiGroup: string };
+type DeputyRow = { id: number; name: string; stationId: number | null };
+type LastVisit = { pairingId: number; last: DateValue };
+type PlanRow = { pairingId: number; version: number; reviewDate: DateValue; createdAt: DateValue };
+
 /** `2026`, `2026-Q3` or `2026-05` as a date range, or null when the text is none of these. */
 export function periodRange(period: string): Range | null {
   let m = /^(\d{4})$/.exec(period);
@@ -51,23 +63,23 @@ export class AidKpi {
       startDate: { [Op.lte]: range.to },
       [Op.or]: [{ endDate: null }, { endDate: { [Op.gte]: range.from } }],
     };
-    const pairings: any[] = await this.model('aidPairings').findAll({ where: overlapping, attributes: ['id', 'householdId', 'status', 'startDate', 'endDate'], raw: true });
+    const pairings = (await this.model('aidPairings').findAll({ where: overlapping, attributes: ['id', 'householdId', 'status', 'startDate', 'endDate'], raw: true })) as unknown as PairingRow[];
     const householdIds = [...new Set(pairings.map((p) => p.householdId))];
-    const households: any[] = householdIds.length
-      ? await this.model('aidHouseholds').findAll({ where: { id: { [Op.in]: householdIds } }, attributes: ['id', 'categoryId'], raw: true })
+    const households: HouseholdRow[] = householdIds.length
+      ? ((await this.model('aidHouseholds').findAll({ where: { id: { [Op.in]: householdIds } }, attributes: ['id', 'categoryId'], raw: true })) as unknown as HouseholdRow[])
       : [];
-    const categories: any[] = await this.model('aidCategories').findAll({ attributes: ['id', 'code', 'name'], order: [['sort', 'ASC'], ['id', 'ASC']], raw: true });
+    const categories = (await this.model('aidCategories').findAll({ attributes: ['id', 'code', 'name'], order: [['sort', 'ASC'], ['id', 'ASC']], raw: true })) as unknown as CategoryRow[];
     const byCategory = categories
       .map((c) => ({ categoryId: c.id, code: c.code, name: c.name, households: households.filter((h) => h.categoryId === c.id).length }))
       .filter((c) => c.households > 0);
 
     const inRange = { ...this.byDeputy(deputyIds), date: { [Op.between]: [range.from, range.to] } };
-    const visitRows: any[] = await this.model('aidVisits').findAll({
+    const visitRows = (await this.model('aidVisits').findAll({
       where: inRange,
       attributes: ['mode', 'householdConfirmed', [fn('COUNT', this.col('aidVisits', 'id')), 'n'], [fn('SUM', this.col('aidVisits', 'personCount')), 'people']],
-      group: [this.col('aidVisits', 'mode'), this.col('aidVisits', 'householdConfirmed')] as any,
+      group: [this.col('aidVisits', 'mode'), this.col('aidVisits', 'householdConfirmed')],
       raw: true,
-    });
+    })) as unknown as VisitTally[];
     const visits = {
       count: 0,
       personTimes: 0,
@@ -83,7 +95,7 @@ export class AidKpi {
     }
 
     // Outcomes count once their station's staff confirmed them; those still waiting are only counted as such.
-    const recordRows: any[] = await this.model('aidRecords').findAll({
+    const recordRows = (await this.model('aidRecords').findAll({
       where: { ...inRange, confirmed: true },
       attributes: [
         'typeId',
@@ -91,10 +103,10 @@ export class AidKpi {
         [fn('SUM', this.col('aidRecords', 'amountFen')), 'fen'],
         [fn('SUM', this.col('aidRecords', 'units')), 'units'],
       ],
-      group: [this.col('aidRecords', 'typeId')] as any,
+      group: [this.col('aidRecords', 'typeId')],
       raw: true,
-    });
-    const types: any[] = await this.model('aidAssistanceTypes').findAll({ attributes: ['id', 'code', 'name', 'kpiGroup'], order: [['sort', 'ASC'], ['id', 'ASC']], raw: true });
+    })) as unknown as RecordTally[];
+    const types = (await this.model('aidAssistanceTypes').findAll({ attributes: ['id', 'code', 'name', 'kpiGroup'], order: [['sort', 'ASC'], ['id', 'ASC']], raw: true })) as unknown as TypeRow[];
     const byType = types
       .map((type) => {
         const row = recordRows.find((r) => r.typeId === type.id);
@@ -143,25 +155,25 @@ export class AidKpi {
 
   /** Pairings active on a day, each with its visit interval, last visit, due date and current plan. */
   async standing(asOf: string, deputyIds: number[] | null) {
-    const pairings: any[] = await this.model('aidPairings').findAll({
+    const pairings = (await this.model('aidPairings').findAll({
       where: { ...this.byDeputy(deputyIds), startDate: { [Op.lte]: asOf }, [Op.or]: [{ endDate: null }, { endDate: { [Op.gte]: asOf } }] },
       attributes: ['id', 'deputyId', 'householdId', 'startDate'],
       order: [['id', 'ASC']],
       raw: true,
-    });
+    })) as unknown as PairingRow[];
     if (!pairings.length) return [];
     const ids = pairings.map((p) => p.id);
     const settings = await readSettings(this.db);
-    const households: any[] = await this.model('aidHouseholds').findAll({ where: { id: { [Op.in]: pairings.map((p) => p.householdId) } }, attributes: ['id', 'headName', 'categoryId'], raw: true });
-    const categories: any[] = await this.model('aidCategories').findAll({ attributes: ['id', 'name', 'visitIntervalDays'], raw: true });
-    const deputies: any[] = await this.model('deputies').findAll({ where: { id: { [Op.in]: pairings.map((p) => p.deputyId) } }, attributes: ['id', 'name', 'stationId'], raw: true });
-    const lastVisits: any[] = await this.model('aidVisits').findAll({
+    const households = (await this.model('aidHouseholds').findAll({ where: { id: { [Op.in]: pairings.map((p) => p.householdId) } }, attributes: ['id', 'headName', 'categoryId'], raw: true })) as unknown as HouseholdRow[];
+    const categories = (await this.model('aidCategories').findAll({ attributes: ['id', 'name', 'visitIntervalDays'], raw: true })) as unknown as CategoryRow[];
+    const deputies = (await this.model('deputies').findAll({ where: { id: { [Op.in]: pairings.map((p) => p.deputyId) } }, attributes: ['id', 'name', 'stationId'], raw: true })) as unknown as DeputyRow[];
+    const lastVisits = (await this.model('aidVisits').findAll({
       where: { pairingId: { [Op.in]: ids }, date: { [Op.lte]: asOf } },
       attributes: ['pairingId', [fn('MAX', this.col('aidVisits', 'date')), 'last']],
-      group: [this.col('aidVisits', 'pairingId')] as any,
+      group: [this.col('aidVisits', 'pairingId')],
       raw: true,
-    });
-    const plans: any[] = await this.model('aidPlans').findAll({ where: { pairingId: { [Op.in]: ids } }, attributes: ['pairingId', 'version', 'reviewDate', 'createdAt'], raw: true });
+    })) as unknown as LastVisit[];
+    const plans = (await this.model('aidPlans').findAll({ where: { pairingId: { [Op.in]: ids } }, attributes: ['pairingId', 'version', 'reviewDate', 'createdAt'], raw: true })) as unknown as PlanRow[];
     return pairings.map((p) => {
       const household = households.find((h) => h.id === p.householdId);
       const category = categories.find((c) => c.id === household?.categoryId);

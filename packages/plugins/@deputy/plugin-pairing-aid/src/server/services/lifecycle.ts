@@ -1,3 +1,5 @@
+import type { Context } from '@nocobase/actions';
+import type { Model, Transaction } from '@nocobase/database';
 import { Database, Op } from '@nocobase/database';
 import { shanghaiToday } from '@deputy/plugin-suite-core';
 import { AidError, translate } from './errors';
@@ -14,6 +16,8 @@ const day = (v: unknown) => (v ? String(v instanceof Date ? v.toISOString() : v)
  */
 export const pairingLabel = (deputyName: unknown, headName: unknown, startDate: unknown) =>
   `${String(deputyName ?? '').trim()} · ${maskName(String(headName ?? ''))} · ${day(startDate)}`;
+/** What the database hooks receive besides the row: the write's transaction and, from a request, its context. */
+type HookOptions = { transaction?: Transaction; context?: Context };
 const CREDIT_FIELDS = ['creditStatus', 'dutyRecordId', 'creditError', 'updatedAt', 'updatedById'];
 /** Refusals of a confirmation by the deputy who made the visit or achieved the outcome (also used by the actions). */
 export const OWN_VISIT_CONFIRMATION = 'A visit is confirmed by the station staff, not by the deputy who made it';
@@ -27,8 +31,8 @@ export function enforceAidRules(db: Database) {
   const repo = (name: string) => db.getRepository(name);
 
   // ---------- households ----------
-  db.on('aidHouseholds.beforeSave', async (model: any, options: any) => {
-    const t = (key: string, vars?: any) => translate(options, key, vars);
+  db.on('aidHouseholds.beforeSave', async (model: Model, options: HookOptions) => {
+    const t = (key: string, vars?: Record<string, unknown>) => translate(options, key, vars);
     const { transaction } = options;
     if (!String(model.get('headName') ?? '').trim()) throw new AidError(t('Give the name of the head of household'));
     const raw = model.get('idNumber');
@@ -43,7 +47,7 @@ export function enforceAidRules(db: Database) {
     }
     model.set('idNumber', null);
     if (model.isNewRecord || model.changed('categoryId')) {
-      const category: any = model.get('categoryId') ? await repo('aidCategories').findOne({ filterByTk: model.get('categoryId'), transaction }) : null;
+      const category: Model | null = model.get('categoryId') ? await repo('aidCategories').findOne({ filterByTk: model.get('categoryId'), transaction }) : null;
       if (!category) throw new AidError(t('Choose an existing household category'));
       if (category.get('active') === false) throw new AidError(t('This household category is no longer in use'));
     }
@@ -58,15 +62,15 @@ export function enforceAidRules(db: Database) {
     }
   });
 
-  db.on('aidHouseholds.beforeDestroy', async (model: any, options: any) => {
+  db.on('aidHouseholds.beforeDestroy', async (model: Model, options: HookOptions) => {
     if (await repo('aidPairings').count({ filter: { householdId: model.get('id') }, transaction: options.transaction })) {
       throw new AidError(translate(options, 'A household that has been paired cannot be deleted; close its pairing instead'));
     }
   });
 
   // ---------- pairings ----------
-  db.on('aidPairings.beforeCreate', async (model: any, options: any) => {
-    const t = (key: string, vars?: any) => translate(options, key, vars);
+  db.on('aidPairings.beforeCreate', async (model: Model, options: HookOptions) => {
+    const t = (key: string, vars?: Record<string, unknown>) => translate(options, key, vars);
     const { transaction } = options;
     if (!model.get('startDate')) model.set('startDate', shanghaiToday());
     if (!DATE.test(day(model.get('startDate')))) throw new AidError(t('Give the start date of the pairing'));
@@ -77,9 +81,9 @@ export function enforceAidRules(db: Database) {
     // Lock order household → deputy, the same everywhere, so concurrent requests queue instead of deadlocking.
     if (householdId) await lockRow(db, 'aidHouseholds', householdId, transaction);
     if (deputyId) await lockRow(db, 'deputies', deputyId, transaction);
-    const household: any = householdId ? await repo('aidHouseholds').findOne({ filterByTk: householdId, transaction }) : null;
+    const household: Model | null = householdId ? await repo('aidHouseholds').findOne({ filterByTk: householdId, transaction }) : null;
     if (!household) throw new AidError(t('Choose an existing household'));
-    const deputy: any = deputyId ? await repo('deputies').findOne({ filterByTk: deputyId, transaction }) : null;
+    const deputy: Model | null = deputyId ? await repo('deputies').findOne({ filterByTk: deputyId, transaction }) : null;
     if (!deputy) throw new AidError(t('Choose an existing deputy'));
     if (deputy.get('status') === 'left') throw new AidError(t('A deputy who has left office cannot take on a pairing'));
     if (!household.get('consent')) throw new AidError(t('The household has not consented to pairing'));
@@ -94,8 +98,8 @@ export function enforceAidRules(db: Database) {
     }
   });
 
-  db.on('aidPairings.beforeUpdate', async (model: any, options: any) => {
-    const t = (key: string, vars?: any) => translate(options, key, vars);
+  db.on('aidPairings.beforeUpdate', async (model: Model, options: HookOptions) => {
+    const t = (key: string, vars?: Record<string, unknown>) => translate(options, key, vars);
     if (model.changed('deputyId') || model.changed('householdId')) {
       throw new AidError(t('The deputy and household of a pairing cannot change; transfer the pairing instead'));
     }
@@ -116,7 +120,7 @@ export function enforceAidRules(db: Database) {
     const end = day(model.get('endDate'));
     if (end && end < start) throw new AidError(t('A pairing cannot end before it started'));
     if (model.changed('startDate')) {
-      const names = await repo('aidPairings').findOne({ filterByTk: model.get('id'), appends: ['deputy', 'household'], transaction: options.transaction });
+      const names: Model | null = await repo('aidPairings').findOne({ filterByTk: model.get('id'), appends: ['deputy', 'household'], transaction: options.transaction });
       model.set('label', pairingLabel(names?.get('deputy')?.get('name'), names?.get('household')?.get('headName'), start));
       const earlier = await repo('aidVisits').count({ filter: { pairingId: model.get('id'), date: { $lt: start } }, transaction: options.transaction });
       if (earlier) throw new AidError(t('The pairing has visits before this start date'));
@@ -124,11 +128,11 @@ export function enforceAidRules(db: Database) {
   });
 
   // A renamed deputy or household renames its pairings' labels, in the same transaction.
-  const relabel = (foreignKey: 'deputyId' | 'householdId', nameField: string) => async (model: any, options: any) => {
+  const relabel = (foreignKey: 'deputyId' | 'householdId', nameField: string) => async (model: Model, options: HookOptions) => {
     if (!model.changed(nameField)) return;
     const { transaction } = options;
-    const pairings = await repo('aidPairings').find({ filter: { [foreignKey]: model.get('id') }, appends: ['deputy', 'household'], transaction });
-    for (const pairing of pairings as any[]) {
+    const pairings: Model[] = await repo('aidPairings').find({ filter: { [foreignKey]: model.get('id') }, appends: ['deputy', 'household'], transaction });
+    for (const pairing of pairings) {
       const label = pairingLabel(pairing.get('deputy')?.get('name'), pairing.get('household')?.get('headName'), pairing.get('startDate'));
       if (label !== pairing.get('label')) await pairing.update({ label }, { transaction, hooks: false });
     }
@@ -136,7 +140,7 @@ export function enforceAidRules(db: Database) {
   db.on('deputies.afterUpdate', relabel('deputyId', 'name'));
   db.on('aidHouseholds.afterUpdate', relabel('householdId', 'headName'));
 
-  db.on('aidPairings.beforeDestroy', async (model: any, options: any) => {
+  db.on('aidPairings.beforeDestroy', async (model: Model, options: HookOptions) => {
     const filter = { pairingId: model.get('id') };
     const { transaction } = options;
     const used = (await repo('aidVisits').count({ filter, transaction })) + (await repo('aidRecords').count({ filter, transaction })) + (await repo('aidPlans').count({ filter, transaction }));
@@ -146,8 +150,8 @@ export function enforceAidRules(db: Database) {
   });
 
   // ---------- plans: a new row per version ----------
-  db.on('aidPlans.beforeCreate', async (model: any, options: any) => {
-    const t = (key: string, vars?: any) => translate(options, key, vars);
+  db.on('aidPlans.beforeCreate', async (model: Model, options: HookOptions) => {
+    const t = (key: string, vars?: Record<string, unknown>) => translate(options, key, vars);
     const { transaction } = options;
     const pairing = await pairingOf(model, options);
     if (pairing.get('status') !== 'active') throw new AidError(t('Plans are made for active pairings only'));
@@ -157,26 +161,26 @@ export function enforceAidRules(db: Database) {
       if (v && !DATE.test(day(v))) throw new AidError(t('Give dates as YYYY-MM-DD'));
     }
     await lockRow(db, 'aidPairings', pairing.get('id'), transaction);
-    const last = await repo('aidPlans').findOne({ filter: { pairingId: pairing.get('id') }, sort: ['-version'], ...afterLock(db, transaction) });
+    const last: Model | null = await repo('aidPlans').findOne({ filter: { pairingId: pairing.get('id') }, sort: ['-version'], ...afterLock(db, transaction) });
     model.set('version', Number(last?.get('version') ?? 0) + 1);
     model.set('current', true);
   });
-  db.on('aidPlans.afterCreate', async (model: any, options: any) => {
+  db.on('aidPlans.afterCreate', async (model: Model, options: HookOptions) => {
     await db.getCollection('aidPlans').model.update(
       { current: false },
       { where: { pairingId: model.get('pairingId'), id: { [Op.ne]: model.get('id') } }, transaction: options.transaction, hooks: false },
     );
   });
-  const refusePlanChange = async (_: any, options: any) => {
+  const refusePlanChange = async (_: Model, options: HookOptions) => {
     throw new AidError(translate(options, 'A plan version is never changed or deleted; save a new version instead'));
   };
   for (const event of ['beforeUpdate', 'beforeDestroy', 'beforeBulkDestroy']) db.on(`aidPlans.${event}`, refusePlanChange);
 
   // ---------- visits and outcomes ----------
-  async function pairingOf(model: any, options: any) {
-    const t = (key: string, vars?: any) => translate(options, key, vars);
+  async function pairingOf(model: Model, options: HookOptions) {
+    const t = (key: string, vars?: Record<string, unknown>) => translate(options, key, vars);
     if (!model.isNewRecord && model.changed('pairingId')) throw new AidError(t('The pairing of a record cannot change'));
-    const pairing: any = model.get('pairingId') ? await repo('aidPairings').findOne({ filterByTk: model.get('pairingId'), transaction: options.transaction }) : null;
+    const pairing: Model | null = model.get('pairingId') ? await repo('aidPairings').findOne({ filterByTk: model.get('pairingId'), transaction: options.transaction }) : null;
     if (!pairing) throw new AidError(t('Choose an existing pairing'));
     model.set('deputyId', pairing.get('deputyId'));
     model.set('householdId', pairing.get('householdId'));
@@ -184,8 +188,8 @@ export function enforceAidRules(db: Database) {
   }
 
   /** A dated record of a pairing: the date lies within the pairing and not in the future. */
-  async function checkDated(model: any, options: any, what: 'visit' | 'outcome') {
-    const t = (key: string, vars?: any) => translate(options, key, vars);
+  async function checkDated(model: Model, options: HookOptions, what: 'visit' | 'outcome') {
+    const t = (key: string, vars?: Record<string, unknown>) => translate(options, key, vars);
     const pairing = await pairingOf(model, options);
     const date = day(model.get('date'));
     if (!DATE.test(date)) throw new AidError(t(what === 'visit' ? 'Give the date of the visit' : 'Give the date of the outcome'));
@@ -197,9 +201,9 @@ export function enforceAidRules(db: Database) {
   }
 
   /** Once confirmed (and credited to the deputy), only the credit bookkeeping changes. */
-  function refuseChangeOnceConfirmed(model: any, options: any, flag: string, message: string) {
+  function refuseChangeOnceConfirmed(model: Model, options: HookOptions, flag: string, message: string) {
     if (model.isNewRecord || !model.previous(flag)) return;
-    const edited = (model.changed() || []).filter((k: string) => !CREDIT_FIELDS.includes(k));
+    const edited = (model.changed() || []).filter((k) => !CREDIT_FIELDS.includes(k));
     if (edited.length) throw new AidError(translate(options, message), 403);
   }
 
@@ -208,16 +212,16 @@ export function enforceAidRules(db: Database) {
    * made it — whatever roles that user holds and however the grants were changed. Changes without a signed-in
    * user (the suite's services, workflows) are not concerned.
    */
-  async function refuseOwnConfirmation(model: any, options: any, flag: string, message: string) {
+  async function refuseOwnConfirmation(model: Model, options: HookOptions, flag: string, message: string) {
     if (!model.get(flag) || (!model.isNewRecord && !model.changed(flag))) return;
     const userId = options?.context?.state?.currentUser?.id;
     if (userId === undefined || userId === null || !model.get('deputyId')) return;
-    const deputy: any = await repo('deputies').findOne({ filterByTk: model.get('deputyId'), fields: ['id', 'userId'], transaction: options.transaction });
+    const deputy: Model | null = await repo('deputies').findOne({ filterByTk: model.get('deputyId'), fields: ['id', 'userId'], transaction: options.transaction });
     if (deputy && String(deputy.get('userId')) === String(userId)) throw new AidError(translate(options, message), 403);
   }
 
-  db.on('aidVisits.beforeSave', async (model: any, options: any) => {
-    const t = (key: string, vars?: any) => translate(options, key, vars);
+  db.on('aidVisits.beforeSave', async (model: Model, options: HookOptions) => {
+    const t = (key: string, vars?: Record<string, unknown>) => translate(options, key, vars);
     refuseChangeOnceConfirmed(model, options, 'householdConfirmed', 'A visit the household has confirmed cannot be changed');
     await checkDated(model, options, 'visit');
     await refuseOwnConfirmation(model, options, 'householdConfirmed', OWN_VISIT_CONFIRMATION);
@@ -227,13 +231,13 @@ export function enforceAidRules(db: Database) {
     if (model.get('householdConfirmed') && !model.get('creditStatus')) model.set('creditStatus', 'pending');
   });
 
-  db.on('aidRecords.beforeSave', async (model: any, options: any) => {
-    const t = (key: string, vars?: any) => translate(options, key, vars);
+  db.on('aidRecords.beforeSave', async (model: Model, options: HookOptions) => {
+    const t = (key: string, vars?: Record<string, unknown>) => translate(options, key, vars);
     refuseChangeOnceConfirmed(model, options, 'confirmed', 'A confirmed outcome cannot be changed');
     await checkDated(model, options, 'outcome');
     await refuseOwnConfirmation(model, options, 'confirmed', OWN_OUTCOME_CONFIRMATION);
     if (model.isNewRecord || model.changed('typeId')) {
-      const type: any = model.get('typeId') ? await repo('aidAssistanceTypes').findOne({ filterByTk: model.get('typeId'), transaction: options.transaction }) : null;
+      const type: Model | null = model.get('typeId') ? await repo('aidAssistanceTypes').findOne({ filterByTk: model.get('typeId'), transaction: options.transaction }) : null;
       if (!type) throw new AidError(t('Choose an existing assistance type'));
       if (type.get('active') === false) throw new AidError(t('This assistance type is no longer in use'));
     }
@@ -250,7 +254,7 @@ export function enforceAidRules(db: Database) {
     ['aidVisits', 'householdConfirmed', 'A visit the household has confirmed cannot be deleted'],
     ['aidRecords', 'confirmed', 'A confirmed outcome cannot be deleted'],
   ]) {
-    db.on(`${collection}.beforeDestroy`, async (model: any, options: any) => {
+    db.on(`${collection}.beforeDestroy`, async (model: Model, options: HookOptions) => {
       if (model.get(flag)) throw new AidError(translate(options, message), 403);
     });
   }

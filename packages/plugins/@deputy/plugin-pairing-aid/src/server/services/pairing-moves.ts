@@ -1,11 +1,12 @@
-import type { Database, Transaction } from '@nocobase/database';
+import type { Context } from '@nocobase/actions';
+import type { Database, Model, Transaction } from '@nocobase/database';
 import { shanghaiToday } from '@deputy/plugin-suite-core';
 import { translate } from './errors';
 
 /** What a new version of a plan carries over. */
 export const PLAN_FIELDS = ['goals', 'measures', 'responsibleParty', 'dueDate', 'reviewDate'];
 
-type Options = { context?: any; transaction?: Transaction };
+type Options = { context?: Context; transaction?: Transaction };
 export type EndValues = { date?: string; reason?: string; note?: string };
 
 /**
@@ -29,7 +30,7 @@ export async function closePairing(db: Database, pairingId: number, values: EndV
  * first version. The N limit of the new deputy is the lifecycle's: refused, nothing changes.
  * aidPairings:transfer and the demo town use this.
  */
-export async function transferPairing(db: Database, pairing: any, toDeputyId: number | string, values: EndValues, options: Options = {}) {
+export async function transferPairing(db: Database, pairing: Model, toDeputyId: number | string, values: EndValues, options: Options = {}) {
   const { context } = options;
   const date = values.date || shanghaiToday();
   const work = async (transaction: Transaction) => {
@@ -40,12 +41,12 @@ export async function transferPairing(db: Database, pairing: any, toDeputyId: nu
       context,
       transaction,
     });
-    const next: any = await pairings.create({
+    const next: Model = await pairings.create({
       values: { deputyId: toDeputyId, householdId: pairing.get('householdId'), startDate: date, previousPairingId: pairing.get('id') },
       context,
       transaction,
     });
-    const plan: any = await db.getRepository('aidPlans').findOne({ filter: { pairingId: pairing.get('id'), current: true }, transaction });
+    const plan: Model | null = await db.getRepository('aidPlans').findOne({ filter: { pairingId: pairing.get('id'), current: true }, transaction });
     if (plan) {
       const carried = Object.fromEntries(PLAN_FIELDS.map((f) => [f, plan.get(f)]));
       await db.getRepository('aidPlans').create({

@@ -1,4 +1,4 @@
-import type { Database, Transactionable } from '@nocobase/database';
+import type { Database, Model, Transactionable } from '@nocobase/database';
 
 export type AidSettingsValues = {
   maxPairingsPerDeputy: number;
@@ -11,8 +11,8 @@ const DEFAULTS: AidSettingsValues = { maxPairingsPerDeputy: 3, visitItemCode: 'D
 
 /** The settings row (aidSettings), with the defaults for anything missing. */
 export async function readSettings(db: Database, options: Transactionable = {}): Promise<AidSettingsValues> {
-  const row: any = await db.getRepository('aidSettings').findOne({ sort: ['id'], transaction: options.transaction });
-  const v = row?.toJSON() ?? {};
+  const row: Model | null = await db.getRepository('aidSettings').findOne({ sort: ['id'], transaction: options.transaction });
+  const v: Partial<AidSettingsValues> = row?.toJSON() ?? {};
   return {
     maxPairingsPerDeputy: Number(v.maxPairingsPerDeputy) || DEFAULTS.maxPairingsPerDeputy,
     visitItemCode: v.visitItemCode || DEFAULTS.visitItemCode,

@@ -1,4 +1,5 @@
 import { shanghaiToday, suiteCore } from '@deputy/plugin-suite-core';
+import type { Model } from '@nocobase/database';
 import type { Application } from '@nocobase/server';
 import type { AidKpi } from './kpi';
 
@@ -18,7 +19,7 @@ export class VisitReminders {
     };
     for (const row of overdue) {
       const line = `${row.deputyName}：${row.headName}（${row.category}）已逾期 ${row.overdueDays} 天未走访`;
-      const deputy: any = await db.getRepository('deputies').findOne({ filterByTk: row.deputyId, fields: ['id', 'userId'] });
+      const deputy: Model | null = await db.getRepository('deputies').findOne({ filterByTk: row.deputyId, fields: ['id', 'userId'] });
       add(deputy?.get('userId'), line);
       if (row.stationId) {
         const staff = await db.getRepository('liaisonStations.staff', row.stationId).find({ fields: ['id'] });

@@ -1,4 +1,6 @@
 import { BlockModel } from '@nocobase/client';
+import type { APIClient } from '@nocobase/sdk';
+import type { AxiosError } from 'axios';
 import { Alert, Button, Empty, Space, Spin, Statistic, Table, Tag } from 'antd';
 import React, { useEffect, useState } from 'react';
 import { tExpr, useT } from '../locale';
@@ -22,15 +24,15 @@ type Summary = {
  * the jurisdiction): closure rate, open and overdue by class and by station, time to close, satisfaction and
  * open mediation cases — from opinionStats:summary, which applies the viewer's permissions.
  */
-function OpinionDashboard({ api }: { api: any }) {
+function OpinionDashboard({ api }: { api: APIClient }) {
   const t = useT();
   const [state, setState] = useState<{ loading: boolean; data?: Summary; error?: string; none?: boolean }>({ loading: true });
   useEffect(() => {
     let cancelled = false;
     api
-      .request({ url: 'opinionStats:summary', params: { period: String(new Date().getFullYear()) }, skipNotify: true })
-      .then((res: any) => !cancelled && setState({ loading: false, data: res.data?.data }))
-      .catch((e: any) => !cancelled && setState({ loading: false, none: e?.response?.status === 403, error: e?.message }));
+      .request<{ data?: Summary }>({ url: 'opinionStats:summary', params: { period: String(new Date().getFullYear()) }, skipNotify: true })
+      .then((res) => !cancelled && setState({ loading: false, data: res.data?.data }))
+      .catch((e: AxiosError) => !cancelled && setState({ loading: false, none: e?.response?.status === 403, error: e?.message }));
     return () => {
       cancelled = true;
     };
@@ -66,9 +68,9 @@ function OpinionDashboard({ api }: { api: any }) {
           <Statistic title={t('Open mediation cases')} value={d?.mediation.open ?? 0} suffix={d?.mediation.overdue ? <Tag color="red">{d.mediation.overdue}</Tag> : null} />
         </Space>
         <h4>{t('Open by class')}</h4>
-        <Table size="small" rowKey={(r: any) => String(r.classId)} pagination={false} dataSource={d?.byClass ?? []} columns={columns('Class')} />
+        <Table size="small" rowKey={(r: Summary['byClass'][number]) => String(r.classId)} pagination={false} dataSource={d?.byClass ?? []} columns={columns('Class')} />
         <h4 style={{ marginTop: 16 }}>{t('Open by station')}</h4>
-        <Table size="small" rowKey={(r: any) => String(r.stationId)} pagination={false} dataSource={d?.byStation ?? []} columns={columns('Liaison station')} />
+        <Table size="small" rowKey={(r: Summary['byStation'][number]) => String(r.stationId)} pagination={false} dataSource={d?.byStation ?? []} columns={columns('Liaison station')} />
       </div>
     </Spin>
   );

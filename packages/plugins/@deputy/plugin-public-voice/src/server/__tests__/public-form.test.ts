@@ -60,7 +60,7 @@ describe('public form (码上找代表) without sign-in', () => {
       const res = await w.submit(token, values).set('X-Locale', 'en-US');
       expect(res.status, JSON.stringify(values)).toBe(400);
       expect(res.body.errors[0].message, JSON.stringify(values)).toMatch(message);
-      w.plugin().intake.limiter.reset();
+      await w.plugin().intake.limiter.reset();
     }
   });
 
@@ -129,7 +129,7 @@ describe('public form (码上找代表) without sign-in', () => {
     for (const [photos, status] of refused) {
       const res = await w.submit(token, { photos });
       expect(res.status, JSON.stringify(photos).slice(0, 80)).toBe(status);
-      w.plugin().intake.limiter.reset();
+      await w.plugin().intake.limiter.reset();
     }
     expect(await w.app.db.getRepository('attachments').count()).toBe(attachments);
     // The public cannot reach the attachments API itself.
@@ -203,5 +203,27 @@ describe('public form (码上找代表) without sign-in', () => {
     const again = await rate(1);
     expect(again.status).toBe(400);
     expect((await w.app.db.getRepository('opinions').findOne({ filterByTk: id })).get('rating')).toBe(4);
+  });
+
+  it('keeps the counts in the database, where only the limiter writes them: no role reads or changes them through the API', async () => {
+    const { w } = ctx;
+    expect((await w.submit(await w.token('deputies', w.deputyA1.id))).status).toBe(200);
+    const counters = w.app.db.getRepository('publicVoiceRateLimits');
+    const stored = (await counters.find({ sort: ['name'] })).map((r: any) => r.toJSON());
+    expect(stored.map((r: any) => r.name.split(':')[0])).toEqual(['submit-ip', 'submit-qr']);
+    const name = encodeURIComponent(stored[0].name);
+    for (const agent of [w.admin.agent, w.staffA.agent, w.dA1.agent, w.app.agent()]) {
+      expect([401, 403]).toContain((await agent.get('/publicVoiceRateLimits:list')).status);
+      expect([401, 403]).toContain((await agent.post('/publicVoiceRateLimits:create').send({ name: 'submit-ip:1.2.3.4', hits: [] })).status);
+      expect([401, 403]).toContain((await agent.post(`/publicVoiceRateLimits:update?filterByTk=${name}`).send({ hits: [] })).status);
+      expect([401, 403]).toContain((await agent.post(`/publicVoiceRateLimits:destroy?filterByTk=${name}`)).status);
+    }
+    // Root passes every ACL check; the plugin itself refuses its writes.
+    const rootUser = await w.app.db.getRepository('users').findOne({ filter: { 'roles.name': 'root' } });
+    const root = await w.app.agent().login(rootUser, 'root');
+    expect((await root.post('/publicVoiceRateLimits:create').send({ name: 'submit-ip:1.2.3.4', hits: [] })).status).toBe(403);
+    expect((await root.post(`/publicVoiceRateLimits:update?filterByTk=${name}`).send({ hits: [] })).status).toBe(403);
+    expect((await root.post(`/publicVoiceRateLimits:destroy?filterByTk=${name}`)).status).toBe(403);
+    expect((await counters.find({ sort: ['name'] })).map((r: any) => r.toJSON())).toEqual(stored);
   });
 });

@@ -1,4 +1,6 @@
 import { defineSuiteResource } from '@deputy/plugin-suite-core';
+import type { Context } from '@nocobase/actions';
+import type { FilterWithOperator, Model } from '@nocobase/database';
 import type { Application } from '@nocobase/server';
 import { NS } from '../fields';
 import { Card, cardsPage } from '../services/qr-cards';
@@ -18,21 +20,21 @@ export function registerCardActions(app: Application) {
   defineSuiteResource(app, {
     name: 'qrCards',
     actions: {
-      print: async (ctx: any, next) => {
+      print: async (ctx: Context, next) => {
         // Stored values are never interpolated by i18next (it would escape them once more): labels and values are joined here.
-        const t = (key: string, vars: any = {}) => ctx.t(key, { ns: NS, ...vars });
+        const t = (key: string, vars: Record<string, unknown> = {}) => ctx.t(key, { ns: NS, ...vars });
         const { deputyId, stationId } = ctx.action.params;
         const denied = () => ctx.throw(403, t('These QR cards are outside your permissions'));
         if ((deputyId !== undefined && !ID.test(String(deputyId))) || (stationId !== undefined && !ID.test(String(stationId)))) return denied();
         const db = ctx.db;
         const admin = await isAdministrator(ctx);
         const stations = admin ? null : await myStationIds(ctx);
-        const own: any = admin ? null : await myDeputy(ctx);
+        const own: Model | null = admin ? null : await myDeputy(ctx);
 
-        let stationFilter: any = null;
-        let deputyFilter: any = null;
+        let stationFilter: FilterWithOperator | null = null;
+        let deputyFilter: FilterWithOperator | null = null;
         if (deputyId !== undefined) {
-          const deputy: any = await db.getRepository('deputies').findOne({ filterByTk: Number(deputyId) });
+          const deputy: Model | null = await db.getRepository('deputies').findOne({ filterByTk: Number(deputyId) });
           const mine = deputy && (admin || stations!.includes(deputy.get('stationId')) || own?.get('id') === deputy.get('id'));
           if (!mine) return denied();
           deputyFilter = { id: deputy.get('id') };
@@ -61,15 +63,15 @@ export function registerCardActions(app: Application) {
         const tDeputies = (key: string) => ctx.t(key, { ns: DEPUTIES_NS });
         const labelOf = (collection: string, field: string, value: unknown) => {
           const options = db.getCollection(collection).getField(field)?.options?.uiSchema?.enum ?? [];
-          const option = options.find((o: any) => o.value === value);
+          const option = (options as { value: unknown; label: unknown }[]).find((o) => o.value === value);
           return option ? tDeputies(String(option.label).replace(/^\{\{t\("(.*?)".*$/, '$1')) : String(value ?? '');
         };
         const pledge = settings.cardPledge || t('I keep in touch with the voters, pass on their opinions and suggestions truthfully and follow them up until they are handled, and accept the voters’ supervision');
         const cards: Card[] = [];
 
         if (stationFilter) {
-          const rows = await db.getRepository('liaisonStations').find({ filter: stationFilter, sort: ['sort', 'id'] });
-          for (const s of rows as any[]) {
+          const rows: Model[] = await db.getRepository('liaisonStations').find({ filter: stationFilter, sort: ['sort', 'id'] });
+          for (const s of rows) {
             if (!s.get('qrToken')) continue;
             const days = [...(s.get('receptionDays') ?? [])].map(Number).sort((a, b) => a - b).join('、');
             cards.push({
@@ -87,14 +89,14 @@ export function registerCardActions(app: Application) {
           }
         }
         const hasPhoto = !!db.getCollection('deputies').getField('photo');
-        const deputies = await db.getRepository('deputies').find({
+        const deputies: Model[] = await db.getRepository('deputies').find({
           filter: { ...deputyFilter, status: { $ne: 'left' } },
           appends: ['station', 'term', ...(hasPhoto ? ['photo'] : [])],
           sort: ['stationId', 'sort', 'id'],
         });
-        for (const d of deputies as any[]) {
+        for (const d of deputies) {
           if (!d.get('qrToken')) continue;
-          const photo = hasPhoto ? [].concat(d.get('photo') ?? [])[0] : null;
+          const photo: { url?: string } | null = hasPhoto ? [].concat(d.get('photo') ?? [])[0] : null;
           const level = d.get('level') ? labelOf('deputies', 'level', d.get('level')) : null;
           cards.push({
             kind: 'deputy',
@@ -110,7 +112,7 @@ export function registerCardActions(app: Application) {
               t('Keep in touch with the voters and pass on their opinions and suggestions'),
             ],
             pledge,
-            photoUrl: (photo as any)?.url ?? null,
+            photoUrl: photo?.url ?? null,
             formUrl: formUrl(d.get('qrToken')),
           });
         }

@@ -1,4 +1,6 @@
 import { onAction } from '@deputy/plugin-suite-core';
+import type { Context } from '@nocobase/actions';
+import type { Model } from '@nocobase/database';
 import type { Application } from '@nocobase/server';
 import { NS } from '../fields';
 import type { VoiceCrediting } from '../services/crediting';
@@ -15,16 +17,16 @@ import { idOf, isAdministrator, myStationIds } from './access';
  * mediationCases:credit    — files the D22 credit again after it failed.
  */
 export function registerMediationActions(app: Application, mediation: Mediation, crediting: VoiceCrediting) {
-  const t = (ctx: any, key: string) => ctx.t(key, { ns: NS });
-  const visible = async (ctx: any) => {
+  const t = (ctx: Context, key: string) => ctx.t(key, { ns: NS });
+  const visible = async (ctx: Context): Promise<Model> => {
     const { filterByTk, filter } = ctx.action.params;
     if (filterByTk === undefined || !/^\d{1,15}$/.test(String(filterByTk))) return ctx.throw(404, t(ctx, 'The record does not exist or is outside your permissions'));
-    const row: any = await ctx.db.getRepository('mediationCases').findOne({ filterByTk, filter });
+    const row: Model | null = await ctx.db.getRepository('mediationCases').findOne({ filterByTk, filter });
     if (!row) return ctx.throw(404, t(ctx, 'The record does not exist or is outside your permissions'));
     return row;
   };
 
-  onAction(app, 'mediationCases:create', async (ctx: any, next) => {
+  onAction(app, 'mediationCases:create', async (ctx: Context, next) => {
     const values = (ctx.action.params.values ??= {});
     for (const key of MEDIATION_SYSTEM_FIELDS) delete values[key];
     if (!(await isAdministrator(ctx))) {
@@ -40,7 +42,7 @@ export function registerMediationActions(app: Application, mediation: Mediation,
   });
 
   app.resourceManager.registerActionHandlers({
-    'mediationCases:milestone': async (ctx: any, next) => {
+    'mediationCases:milestone': async (ctx: Context, next) => {
       const row = await visible(ctx);
       const values = ctx.action.params.values ?? {};
       try {
@@ -50,7 +52,7 @@ export function registerMediationActions(app: Application, mediation: Mediation,
       }
       await next();
     },
-    'mediationCases:close': async (ctx: any, next) => {
+    'mediationCases:close': async (ctx: Context, next) => {
       const row = await visible(ctx);
       const values = ctx.action.params.values ?? {};
       try {
@@ -63,7 +65,7 @@ export function registerMediationActions(app: Application, mediation: Mediation,
       }
       await next();
     },
-    'mediationCases:credit': async (ctx: any, next) => {
+    'mediationCases:credit': async (ctx: Context, next) => {
       const row = await visible(ctx);
       if (!crediting.dutyPoints()) return ctx.throw(400, t(ctx, 'Duty points are not enabled'));
       ctx.body = (await crediting.creditMediation(row.get('id'), { retry: true })) ?? row;

@@ -1,3 +1,5 @@
+import type { Context, Next } from '@nocobase/actions';
+import type { Model } from '@nocobase/database';
 import type { Application } from '@nocobase/server';
 import { NS } from '../fields';
 import type { VoiceCrediting } from '../services/crediting';
@@ -16,17 +18,17 @@ const STAFF_SOURCES = ['reception', 'visit', 'hotline'];
  * opinions:credit   — files the D14 credit again after it failed.
  */
 export function registerOpinionActions(app: Application, flow: OpinionFlow, intake: PublicIntake, crediting: VoiceCrediting) {
-  const t = (ctx: any, key: string, vars: any = {}) => ctx.t(key, { ns: NS, ...vars });
+  const t = (ctx: Context, key: string, vars: Record<string, unknown> = {}) => ctx.t(key, { ns: NS, ...vars });
 
-  const visible = async (ctx: any) => {
+  const visible = async (ctx: Context): Promise<Model> => {
     const { filterByTk, filter } = ctx.action.params;
     if (filterByTk === undefined || !/^\d{1,15}$/.test(String(filterByTk))) return ctx.throw(404, t(ctx, 'The record does not exist or is outside your permissions'));
-    const row: any = await ctx.db.getRepository('opinions').findOne({ filterByTk, filter });
+    const row: Model | null = await ctx.db.getRepository('opinions').findOne({ filterByTk, filter });
     if (!row) return ctx.throw(404, t(ctx, 'The record does not exist or is outside your permissions'));
     return row;
   };
 
-  const step = (action: OpinionAction) => async (ctx: any, next: () => Promise<any>) => {
+  const step = (action: OpinionAction) => async (ctx: Context, next: Next) => {
     const row = await visible(ctx);
     try {
       ctx.body = await flow.act(row.get('id'), action, ctx.action.params.values ?? {}, { context: ctx });
@@ -40,9 +42,9 @@ export function registerOpinionActions(app: Application, flow: OpinionFlow, inta
   };
 
   app.resourceManager.registerActionHandlers({
-    'opinions:create': async (ctx: any, next) => {
+    'opinions:create': async (ctx: Context, next) => {
       const values = ctx.action.params.values ?? {};
-      const own: any = await myDeputy(ctx);
+      const own: Model | null = await myDeputy(ctx);
       let deputyId = idOf(values.deputyId ?? values.deputy) ?? null;
       let stationId = idOf(values.stationId ?? values.station) ?? null;
       try {
@@ -53,7 +55,7 @@ export function registerOpinionActions(app: Application, flow: OpinionFlow, inta
         const source = text(values.source) || 'reception';
         if (!STAFF_SOURCES.includes(source)) throw new VoiceError(t(ctx, 'Choose how the opinion came in: station reception, deputy visit or 12345 hotline'));
         for (const id of [deputyId, stationId]) if (id !== null && !/^\d{1,15}$/.test(String(id))) throw new VoiceError(t(ctx, 'The record does not exist or is outside your permissions'), 404);
-        const deputy: any = deputyId ? await ctx.db.getRepository('deputies').findOne({ filterByTk: deputyId }) : null;
+        const deputy: Model | null = deputyId ? await ctx.db.getRepository('deputies').findOne({ filterByTk: deputyId as number | string }) : null;
         if (deputyId && !deputy) throw new VoiceError(t(ctx, 'Choose an existing deputy'));
         if (!(await isAdministrator(ctx))) {
           const stations = await myStationIds(ctx);
@@ -70,7 +72,7 @@ export function registerOpinionActions(app: Application, flow: OpinionFlow, inta
         } else if (deputy && !stationId) {
           stationId = deputy.get('stationId') ?? null;
         }
-        const photos = (Array.isArray(values.photos) ? values.photos : []).map(idOf).filter((id: any) => /^\d{1,15}$/.test(String(id)));
+        const photos = (Array.isArray(values.photos) ? values.photos : []).map(idOf).filter((id: unknown) => /^\d{1,15}$/.test(String(id)));
         const opinion = await flow.receive({ ...fields, source, deputyId: deputyId ?? deputy?.get('id') ?? null, stationId, photos }, { context: ctx });
         ctx.body = await ctx.db.getRepository('opinions').findOne({ filterByTk: opinion.get('id') });
       } catch (e) {
@@ -84,7 +86,7 @@ export function registerOpinionActions(app: Application, flow: OpinionFlow, inta
     'opinions:answer': step('answer'),
     'opinions:close': step('close'),
     'opinions:convert': step('convert'),
-    'opinions:credit': async (ctx: any, next) => {
+    'opinions:credit': async (ctx: Context, next) => {
       const row = await visible(ctx);
       if (!crediting.dutyPoints()) return ctx.throw(400, t(ctx, 'Duty points are not enabled'));
       ctx.body = (await crediting.credit(row.get('id'), { retry: true })) ?? row;
@@ -103,7 +105,7 @@ export function registerOpinionActions(app: Application, flow: OpinionFlow, inta
     ['milestone', 'Record a milestone'],
   ]) {
     // close and credit may be registered by another plugin of the suite already (plugin-pairing-aid).
-    if ((app.acl as any).availableActions?.has?.(action)) continue;
+    if (app.acl.getAvailableActions().has(action)) continue;
     app.acl.setAvailableAction(action, { displayName: `{{t("${label}", { ns: "${NS}" })}}`, type: 'old-data' });
   }
 }

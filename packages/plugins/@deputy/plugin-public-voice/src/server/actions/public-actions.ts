@@ -1,4 +1,5 @@
 import { declareReadActions } from '@deputy/plugin-deputies';
+import type { Context } from '@nocobase/actions';
 import type { Application } from '@nocobase/server';
 import { NS } from '../fields';
 import { answer, translate } from '../services/errors';
@@ -15,20 +16,20 @@ import type { PublicIntake } from '../services/public-intake';
  * Nothing else of opinions is public; the citizen's name and phone are never returned.
  */
 export function registerPublicActions(app: Application, intake: PublicIntake) {
-  const params = (ctx: any) => {
+  const params = (ctx: Context) => {
     const { values, ...rest } = ctx.action.params ?? {};
     return { ...rest, ...(values && typeof values === 'object' && !Array.isArray(values) ? values : {}) };
   };
-  const notFound = (ctx: any) => ctx.throw(404, translate({ context: ctx }, 'This QR code is not valid; please scan the code on the deputy’s card or the station’s board again'));
+  const notFound = (ctx: Context) => ctx.throw(404, translate({ context: ctx }, 'This QR code is not valid; please scan the code on the deputy’s card or the station’s board again'));
 
   app.resourceManager.registerActionHandlers({
-    'opinions:target': async (ctx: any, next) => {
+    'opinions:target': async (ctx: Context, next) => {
       const target = await intake.target(params(ctx).token);
       if (!target) return notFound(ctx);
       ctx.body = intake.describe(target);
       await next();
     },
-    'opinions:submit': async (ctx: any, next) => {
+    'opinions:submit': async (ctx: Context, next) => {
       try {
         ctx.body = await intake.submit(ctx, params(ctx));
       } catch (e) {
@@ -36,7 +37,7 @@ export function registerPublicActions(app: Application, intake: PublicIntake) {
       }
       await next();
     },
-    'opinions:track': async (ctx: any, next) => {
+    'opinions:track': async (ctx: Context, next) => {
       try {
         ctx.body = (await intake.track(ctx, params(ctx).code ?? params(ctx).trackingCode)).view;
       } catch (e) {
@@ -44,7 +45,7 @@ export function registerPublicActions(app: Application, intake: PublicIntake) {
       }
       await next();
     },
-    'opinions:rate': async (ctx: any, next) => {
+    'opinions:rate': async (ctx: Context, next) => {
       try {
         ctx.body = await intake.rate(ctx, params(ctx));
       } catch (e) {
@@ -52,7 +53,7 @@ export function registerPublicActions(app: Application, intake: PublicIntake) {
       }
       await next();
     },
-    'opinions:form': async (ctx: any, next) => {
+    'opinions:form': async (ctx: Context, next) => {
       const token = params(ctx).token;
       const target = token ? await intake.target(token) : null;
       if (token && !target) return notFound(ctx);
@@ -64,7 +65,7 @@ export function registerPublicActions(app: Application, intake: PublicIntake) {
         token: target ? String(token) : null,
         target: target ? intake.describe(target) : null,
         lang: ctx.getCurrentLocale?.() ?? 'zh-CN',
-        t: (key: string, vars?: any) => ctx.t(key, { ns: NS, ...(vars ?? {}) }),
+        t: (key: string, vars?: Record<string, unknown>) => ctx.t(key, { ns: NS, ...(vars ?? {}) }),
       });
       await next();
     },

@@ -1,4 +1,6 @@
 import { onAction } from '@deputy/plugin-suite-core';
+import type { Context } from '@nocobase/actions';
+import type { Model } from '@nocobase/database';
 import type { Application } from '@nocobase/server';
 import { NS } from '../fields';
 import { idOf, isAdministrator } from './access';
@@ -13,9 +15,9 @@ const ID = /^\d{1,15}$/;
  * Registered after mediationCases' create handler, which sets the station of a new case.
  */
 export function keepReferencesInStation(app: Application) {
-  const t = (ctx: any, key: string) => ctx.t(key, { ns: NS });
+  const t = (ctx: Context, key: string) => ctx.t(key, { ns: NS });
   for (const [resource, action] of [['opinions', 'update'], ['mediationCases', 'create'], ['mediationCases', 'update']]) {
-    onAction(app, `${resource}:${action}`, async (ctx: any, next) => {
+    onAction(app, `${resource}:${action}`, async (ctx: Context, next) => {
       const values = ctx.action.params.values ?? {};
       const deputyId = idOf(values.deputyId ?? values.deputy);
       const opinionId = resource === 'mediationCases' ? idOf(values.opinionId ?? values.opinion) : undefined;
@@ -24,16 +26,16 @@ export function keepReferencesInStation(app: Application) {
       let stationId: unknown = idOf(values.stationId ?? values.station);
       if (action === 'update') {
         const { filterByTk } = ctx.action.params;
-        const row: any = ID.test(String(filterByTk)) ? await ctx.db.getRepository(resource).findOne({ filterByTk, fields: ['id', 'stationId'] }) : null;
+        const row: Model | null = ID.test(String(filterByTk)) ? await ctx.db.getRepository(resource).findOne({ filterByTk, fields: ['id', 'stationId'] }) : null;
         if (!row) return next();
         stationId = row.get('stationId');
       }
       if (ID.test(String(deputyId))) {
-        const deputy: any = await ctx.db.getRepository('deputies').findOne({ filterByTk: Number(deputyId), fields: ['id', 'stationId'] });
+        const deputy: Model | null = await ctx.db.getRepository('deputies').findOne({ filterByTk: Number(deputyId), fields: ['id', 'stationId'] });
         if (deputy && String(deputy.get('stationId')) !== String(stationId)) return ctx.throw(400, t(ctx, 'The deputy is not at this station'));
       }
       if (ID.test(String(opinionId))) {
-        const opinion: any = await ctx.db.getRepository('opinions').findOne({ filterByTk: Number(opinionId), fields: ['id', 'stationId'] });
+        const opinion: Model | null = await ctx.db.getRepository('opinions').findOne({ filterByTk: Number(opinionId), fields: ['id', 'stationId'] });
         if (opinion && String(opinion.get('stationId')) !== String(stationId)) return ctx.throw(400, t(ctx, 'The opinion is not of this station'));
       }
       await next();

@@ -1,4 +1,6 @@
 import { defineSuiteResource } from '@deputy/plugin-suite-core';
+import type { Context } from '@nocobase/actions';
+import type { Model } from '@nocobase/database';
 import type { Application } from '@nocobase/server';
 import { NS } from '../fields';
 import { OpinionStats, periodRange, Range, Scope } from '../services/stats';
@@ -12,19 +14,19 @@ const DATE = /^\d{4}-\d{2}-\d{2}$/;
  * the jurisdiction (or a stationId / deputyId), station staff their stations, a deputy its own opinions.
  */
 export function registerStatsActions(app: Application, stats: OpinionStats) {
-  const t = (ctx: any, key: string) => ctx.t(key, { ns: NS });
+  const t = (ctx: Context, key: string) => ctx.t(key, { ns: NS });
 
-  async function scopeOf(ctx: any): Promise<Scope> {
+  async function scopeOf(ctx: Context): Promise<Scope> {
     const { deputyId, stationId } = ctx.action.params;
     const num = (v: unknown) => (/^\d{1,15}$/.test(String(v)) ? Number(v) : -1);
     if (await isAdministrator(ctx)) {
       return { ...(stationId ? { stationIds: [num(stationId)] } : {}), ...(deputyId ? { deputyIds: [num(deputyId)] } : {}) };
     }
     const stations = await myStationIds(ctx);
-    const own: any = await myDeputy(ctx);
+    const own: Model | null = await myDeputy(ctx);
     if (deputyId) {
       if (own && String(own.get('id')) === String(deputyId)) return { deputyIds: [own.get('id')] };
-      const deputy: any = num(deputyId) > 0 ? await ctx.db.getRepository('deputies').findOne({ filterByTk: num(deputyId) }) : null;
+      const deputy: Model | null = num(deputyId) > 0 ? await ctx.db.getRepository('deputies').findOne({ filterByTk: num(deputyId) }) : null;
       if (deputy && stations.includes(deputy.get('stationId'))) return { deputyIds: [deputy.get('id')] };
       return ctx.throw(403, t(ctx, 'These figures are outside your permissions'));
     }
@@ -37,7 +39,7 @@ export function registerStatsActions(app: Application, stats: OpinionStats) {
     return ctx.throw(403, t(ctx, 'These figures are outside your permissions'));
   }
 
-  function rangeOf(ctx: any): Range {
+  function rangeOf(ctx: Context): Range {
     const { period, from, to } = ctx.action.params;
     if (from || to) {
       if (!DATE.test(String(from)) || !DATE.test(String(to)) || from > to) return ctx.throw(400, t(ctx, 'Give the period as a year (2026), a quarter (2026-Q3), a month (2026-05) or from and to dates'));
@@ -51,7 +53,7 @@ export function registerStatsActions(app: Application, stats: OpinionStats) {
   defineSuiteResource(app, {
     name: 'opinionStats',
     actions: {
-      summary: async (ctx: any, next) => {
+      summary: async (ctx: Context, next) => {
         const range = rangeOf(ctx);
         ctx.body = await stats.summary(range, await scopeOf(ctx));
         await next();

@@ -67,7 +67,7 @@ export default defineCollection({
     f.stringField('suggestionRef', 'Deputy suggestion it became', readOnly),
     f.integerField('rating', 'Satisfaction (1–5 stars)', readOnly),
     f.textField('ratingComment', 'Comment on the result', readOnly),
-    f.hasManyField('milestones', 'Milestones', 'opinionMilestones', 'opinionId', 'kind', { sortBy: ['at', 'id'] } as any),
+    f.hasManyField('milestones', 'Milestones', 'opinionMilestones', 'opinionId', 'kind', { sortBy: ['at', 'id'] }),
     ...creditFields(),
   ],
 });

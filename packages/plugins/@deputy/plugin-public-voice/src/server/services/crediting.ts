@@ -1,5 +1,6 @@
 import { enabledPlugin, SerialQueue } from '@deputy/plugin-suite-core';
 import type { PluginDutyPointsServer } from '@deputy/plugin-duty-points';
+import type { Model } from '@nocobase/database';
 import type { Application } from '@nocobase/server';
 import { shanghaiDate } from './clock';
 import { ACCEPTED_STATUSES } from './opinion-flow';
@@ -12,7 +13,7 @@ type Source = {
   item: keyof Pick<VoiceSettings, 'creditItemCode' | 'mediationItemCode'>;
   appends: string[];
   /** Whether the row has earned its credit (null when it has not, or has no deputy). */
-  filing(row: any, now: Date): { date: string; description: string; evidenceIds: number[] } | null;
+  filing(row: Model, now: Date): { date: string; description: string; evidenceIds: number[] } | null;
 };
 
 const SOURCES: Record<'opinion' | 'mediation', Source> = {
@@ -34,7 +35,7 @@ const SOURCES: Record<'opinion' | 'mediation', Source> = {
     item: 'mediationItemCode',
     appends: ['agreement'],
     filing: (row) => {
-      const evidenceIds = (row.get('agreement') ?? []).map((a: any) => a.get('id'));
+      const evidenceIds: number[] = ((row.get('agreement') ?? []) as Model[]).map((a) => a.get('id'));
       if (!row.get('deputyId') || row.get('status') !== 'agreed' || !evidenceIds.length) return null;
       return {
         date: shanghaiDate(new Date(row.get('closedAt') ?? Date.now())),
@@ -82,7 +83,7 @@ export class VoiceCrediting {
     if (!dp?.filing) return null;
     const db = this.app.db;
     const repo = db.getRepository(source.collection);
-    const row: any = await repo.findOne({ filterByTk: id, appends: source.appends });
+    const row: Model | null = await repo.findOne({ filterByTk: id, appends: source.appends });
     const filing = row ? source.filing(row, now) : null;
     if (!filing) return null;
     if (row.get('creditStatus') === 'filed' || (row.get('creditStatus') === 'failed' && !retry)) return row;
@@ -97,8 +98,8 @@ export class VoiceCrediting {
         source: `${source.prefix}:${id}`,
       });
       await model.update({ creditStatus: 'filed', dutyRecordId: record.get('id'), creditError: null }, { where: { id }, hooks: false });
-    } catch (e: any) {
-      await model.update({ creditStatus: 'failed', creditError: String(e?.message ?? e).slice(0, 2000) }, { where: { id }, hooks: false });
+    } catch (e) {
+      await model.update({ creditStatus: 'failed', creditError: String((e as { message?: unknown } | null)?.message ?? e).slice(0, 2000) }, { where: { id }, hooks: false });
     }
     return repo.findOne({ filterByTk: id, appends: source.appends });
   }

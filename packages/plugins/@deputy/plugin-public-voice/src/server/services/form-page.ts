@@ -10,7 +10,7 @@ type Options = {
   token: string | null;
   target: { kind: string; deputy: string | null; station: string | null } | null;
   lang: string;
-  t: (key: string, vars?: any) => string;
+  t: (key: string, vars?: Record<string, unknown>) => string;
 };
 
 /**

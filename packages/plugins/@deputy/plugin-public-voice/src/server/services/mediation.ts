@@ -1,12 +1,12 @@
 import { suiteCore } from '@deputy/plugin-suite-core';
-import type { Database, Transaction } from '@nocobase/database';
+import type { Database, Model } from '@nocobase/database';
 import type { Application } from '@nocobase/server';
 import { MEDIATION_STAGES, Stage } from '../collections/mediationCases';
 import { addDays, asDate, shanghaiDate } from './clock';
 import { translate, VoiceError } from './errors';
 import { text } from './opinion-flow';
+import type { FlowUpdate, StepOptions as Options } from './write-options';
 
-type Options = { transaction?: Transaction; context?: any; now?: Date };
 const AT: Record<Stage, string> = { respond: 'respondedAt', intervene: 'intervenedAt', mediate: 'mediatedAt', solution: 'solutionAt' };
 const DUE = (stage: Stage) => `${stage}DueOn`;
 /** Fields written only by this service: the clock, the milestones, the status. */
@@ -35,12 +35,12 @@ export class Mediation {
   }
 
   /** Stages a case must reach: the solution only for complex cases. */
-  static stagesOf(row: any): Stage[] {
+  static stagesOf(row: Model): Stage[] {
     return MEDIATION_STAGES.map((s) => s.value).filter((s) => s !== 'solution' || row.get('complex'));
   }
 
   /** Sets the clock of a new case (called by the create hook). */
-  open(model: any, now = new Date()) {
+  open(model: Model, now = new Date()) {
     model.set('openedAt', now);
     model.set('status', 'open');
     model.set('overdue', false);
@@ -50,13 +50,13 @@ export class Mediation {
     model.set('closedAt', null);
   }
 
-  async reach(id: number, stage: string, values: { note?: string }, options: Options = {}): Promise<any> {
+  async reach(id: number, stage: string, values: { note?: string }, options: Options = {}): Promise<Model | null> {
     if (!options.transaction) return this.db.sequelize.transaction((transaction) => this.reach(id, stage, values, { ...options, transaction }));
     const { transaction, context } = options;
-    const t = (key: string, vars?: any) => translate({ context }, key, vars);
+    const t = (key: string, vars?: Record<string, unknown>) => translate({ context }, key, vars);
     const now = options.now ?? new Date();
     const repo = this.db.getRepository('mediationCases');
-    const row: any = await repo.findOne({ filterByTk: id, transaction });
+    const row: Model | null = await repo.findOne({ filterByTk: id, transaction });
     if (!row) throw new VoiceError(t('The record does not exist or is outside your permissions'), 404);
     if (row.get('status') !== 'open') throw new VoiceError(t('This mediation case is closed'));
     const stages = Mediation.stagesOf(row);
@@ -67,21 +67,21 @@ export class Mediation {
     if (before) throw new VoiceError(t('Reach the milestones in order: first “{{stage}}”', { stage: t(MEDIATION_STAGES.find((s) => s.value === before)!.label) }));
     const note = text(values.note);
     const outcome = note ? [row.get('outcome'), `${t(MEDIATION_STAGES.find((s) => s.value === stage)!.label)}：${note}`].filter(Boolean).join('\n') : row.get('outcome');
-    const values2: any = { [AT[stage as Stage]]: now, outcome };
-    const remaining = (row.get('overdueStages') ?? []).filter((s: string) => s !== stage);
+    const values2: Record<string, unknown> = { [AT[stage as Stage]]: now, outcome };
+    const remaining = ((row.get('overdueStages') ?? []) as string[]).filter((s) => s !== stage);
     values2.overdueStages = remaining;
     values2.overdue = remaining.length > 0;
-    await repo.update({ filterByTk: id, values: values2, transaction, context, mediationFlow: true } as any);
+    await repo.update({ filterByTk: id, values: values2, transaction, context, mediationFlow: true } as FlowUpdate);
     return repo.findOne({ filterByTk: id, appends: ['agreement'], transaction });
   }
 
-  async close(id: number, values: { outcome?: string; result?: string }, options: Options = {}): Promise<any> {
+  async close(id: number, values: { outcome?: string; result?: string }, options: Options = {}): Promise<Model | null> {
     if (!options.transaction) return this.db.sequelize.transaction((transaction) => this.close(id, values, { ...options, transaction }));
     const { transaction, context } = options;
-    const t = (key: string, vars?: any) => translate({ context }, key, vars);
+    const t = (key: string, vars?: Record<string, unknown>) => translate({ context }, key, vars);
     const now = options.now ?? new Date();
     const repo = this.db.getRepository('mediationCases');
-    const row: any = await repo.findOne({ filterByTk: id, appends: ['agreement'], transaction });
+    const row: Model | null = await repo.findOne({ filterByTk: id, appends: ['agreement'], transaction });
     if (!row) throw new VoiceError(t('The record does not exist or is outside your permissions'), 404);
     if (row.get('status') !== 'open') throw new VoiceError(t('This mediation case is closed'));
     const result = values.result;
@@ -97,16 +97,16 @@ export class Mediation {
       transaction,
       context,
       mediationFlow: true,
-    } as any);
+    } as FlowUpdate);
     return repo.findOne({ filterByTk: id, appends: ['agreement'], transaction });
   }
 
   /** Flags the milestones of open cases past their date (Asia/Shanghai) and alerts the team once per milestone. */
   async checkOverdue(now = new Date()) {
     const today = shanghaiDate(now);
-    const rows = await this.db.getRepository('mediationCases').find({ filter: { status: 'open' }, appends: ['deputy', 'station', 'station.staff'], sort: ['id'] });
+    const rows: Model[] = await this.db.getRepository('mediationCases').find({ filter: { status: 'open' }, appends: ['deputy', 'station', 'station.staff'], sort: ['id'] });
     const flagged: { id: number; stages: Stage[] }[] = [];
-    for (const row of rows as any[]) {
+    for (const row of rows) {
       const late = Mediation.stagesOf(row).filter((s) => !row.get(AT[s]) && (asDate(row.get(DUE(s))) ?? '9999') < today);
       const was: string[] = row.get('overdueStages') ?? [];
       if (late.length !== was.length || late.some((s) => !was.includes(s))) {
@@ -114,7 +114,7 @@ export class Mediation {
           filterByTk: row.get('id'),
           values: { overdueStages: late, overdue: late.length > 0 },
           mediationFlow: true,
-        } as any);
+        } as FlowUpdate);
       }
       if (late.length) {
         flagged.push({ id: row.get('id'), stages: late });
@@ -124,11 +124,11 @@ export class Mediation {
     return { today, flagged };
   }
 
-  private async alert(row: any, late: Stage[]) {
+  private async alert(row: Model, late: Stage[]) {
     const notifier = suiteCore(this.app).notifier;
     if (!notifier?.remind) return;
     const users = new Set<number>(
-      [row.get('deputy')?.get('userId'), row.get('judicialOfficerId'), row.get('gridWorkerId'), ...(row.get('station')?.get('staff') ?? []).map((u: any) => u.get('id'))].filter(Boolean),
+      [row.get('deputy')?.get('userId'), row.get('judicialOfficerId'), row.get('gridWorkerId'), ...((row.get('station')?.get('staff') ?? []) as Model[]).map((u) => u.get('id'))].filter(Boolean),
     );
     const title = translate({}, 'Mediation milestone overdue');
     for (const stage of late) {
@@ -140,8 +140,8 @@ export class Mediation {
       for (const userId of users) {
         try {
           await notifier.remind(userId, `mediation-overdue:${row.get('id')}:${stage}:${userId}`, title, content);
-        } catch (e: any) {
-          this.app.log.warn('mediation alert failed', { error: e?.message });
+        } catch (e) {
+          this.app.log.warn('mediation alert failed', { error: (e as Error)?.message });
         }
       }
     }

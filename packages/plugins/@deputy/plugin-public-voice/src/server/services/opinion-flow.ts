@@ -1,14 +1,15 @@
 import { suiteCore } from '@deputy/plugin-suite-core';
-import type { Database, Transaction } from '@nocobase/database';
+import type { Database, Model } from '@nocobase/database';
 import type { Application } from '@nocobase/server';
 import { ESCALATION_LEVELS, TOP_LEVEL } from '../collections/opinionClasses';
 import { DONE_STATUSES, OPEN_STATUSES } from '../collections/opinions';
 import { addDays, asDate, newTrackingCode, shanghaiDate } from './clock';
 import { translate, VoiceError } from './errors';
 import { readSettings } from './settings';
-
-type Options = { transaction?: Transaction; context?: any; now?: Date };
+import type { FlowCreate, FlowUpdate, StepOptions as Options } from './write-options';
 export type OpinionAction = 'classify' | 'assign' | 'progress' | 'answer' | 'close' | 'convert';
+/** A step's input as the request sends it: every value is checked (`text`, the class id's digits) before use. */
+export type StepValues = { note?: unknown; opinionClassId?: unknown; classId?: unknown; opinionClass?: unknown; handlingUnit?: unknown; answer?: unknown; suggestionRef?: unknown };
 
 /** From which statuses each action may be taken, and the status it leads to (null: unchanged). */
 export const TRANSITIONS: Record<OpinionAction, { from: string[]; to: string | null }> = {
@@ -44,7 +45,7 @@ export class OpinionFlow {
   }
 
   /** The date an answer is due: `deadlineDays` calendar (or working) days after `from`; null when the class sets none. */
-  async dueDate(klass: any, from: string): Promise<string | null> {
+  async dueDate(klass: Model, from: string): Promise<string | null> {
     const days = klass.get('deadlineDays');
     if (days === null || days === undefined || days === '') return null;
     if (klass.get('workingDays') && this.calendar()) return this.calendar().addWorkingDays(from, Number(days));
@@ -64,11 +65,11 @@ export class OpinionFlow {
       transaction: options.transaction,
       context: options.context,
       opinionFlow: true,
-    } as any);
+    } as FlowCreate);
   }
 
   /** Registers a new opinion (status received), with a unique tracking code and its first milestone. */
-  async receive(values: Record<string, any>, options: Options = {}) {
+  async receive(values: Record<string, unknown>, options: Options = {}): Promise<Model> {
     if (!options.transaction) return this.db.sequelize.transaction((transaction) => this.receive(values, { ...options, transaction }));
     const { transaction, context } = options;
     const now = options.now ?? new Date();
@@ -76,7 +77,7 @@ export class OpinionFlow {
     const repo = this.db.getRepository('opinions');
     let trackingCode = newTrackingCode();
     while (await repo.count({ filter: { trackingCode }, transaction })) trackingCode = newTrackingCode();
-    const opinion: any = await repo.create({
+    const opinion: Model = await repo.create({
       values: {
         ...values,
         trackingCode,
@@ -89,20 +90,20 @@ export class OpinionFlow {
       transaction,
       context,
       opinionFlow: true,
-    } as any);
+    } as FlowCreate);
     await this.milestone(opinion.get('id'), 'received', null, { transaction, context, now });
     return opinion;
   }
 
   /** Takes one action on an opinion (see TRANSITIONS); returns the opinion as saved. */
-  async act(id: number, action: OpinionAction, values: Record<string, any>, options: Options = {}): Promise<any> {
+  async act(id: number, action: OpinionAction, values: StepValues, options: Options = {}): Promise<Model | null> {
     if (!options.transaction) return this.db.sequelize.transaction((transaction) => this.act(id, action, values, { ...options, transaction }));
     const { transaction, context } = options;
-    const t = (key: string, vars?: any) => translate({ context }, key, vars);
+    const t = (key: string, vars?: Record<string, unknown>) => translate({ context }, key, vars);
     const now = options.now ?? new Date();
     const today = shanghaiDate(now);
     const repo = this.db.getRepository('opinions');
-    const opinion: any = await repo.findOne({ filterByTk: id, appends: ['opinionClass'], transaction });
+    const opinion: Model | null = await repo.findOne({ filterByTk: id, appends: ['opinionClass'], transaction });
     if (!opinion) throw new VoiceError(t('The record does not exist or is outside your permissions'), 404);
     const spec = TRANSITIONS[action];
     const status = opinion.get('status');
@@ -111,13 +112,13 @@ export class OpinionFlow {
     }
     const note = text(values.note);
     if (note.length > MAX_NOTE) throw new VoiceError(t('Keep notes to {{max}} characters', { max: MAX_NOTE }));
-    const changes: Record<string, any> = {};
+    const changes: Record<string, unknown> = {};
     let milestoneNote: string | null = note || null;
     const klass = opinion.get('opinionClass');
 
     if (action === 'classify') {
-      const classId = values.opinionClassId ?? values.classId ?? values.opinionClass?.id ?? values.opinionClass;
-      const chosen: any = classId && /^\d+$/.test(String(classId)) ? await this.db.getRepository('opinionClasses').findOne({ filterByTk: classId, transaction }) : null;
+      const classId = values.opinionClassId ?? values.classId ?? (values.opinionClass as { id?: unknown } | null | undefined)?.id ?? values.opinionClass;
+      const chosen: Model | null = classId && /^\d+$/.test(String(classId)) ? await this.db.getRepository('opinionClasses').findOne({ filterByTk: classId as string | number, transaction }) : null;
       if (!chosen) throw new VoiceError(t('Choose an existing opinion class'));
       if (chosen.get('active') === false) throw new VoiceError(t('This opinion class is no longer in use'));
       const received = shanghaiDate(new Date(opinion.get('receivedAt')));
@@ -160,7 +161,7 @@ export class OpinionFlow {
     }
     if (spec.to && !changes.status) changes.status = spec.to;
 
-    await repo.update({ filterByTk: id, values: changes, transaction, context, opinionFlow: true } as any);
+    await repo.update({ filterByTk: id, values: changes, transaction, context, opinionFlow: true } as FlowUpdate);
     const kind = action === 'classify' ? 'classified' : action === 'assign' ? 'assigned' : action === 'answer' ? 'answered' : action === 'close' ? 'closed' : action === 'convert' ? 'converted' : 'progress';
     await this.milestone(id, kind, milestoneNote, { transaction, context, now, level: changes.escalationLevel ?? opinion.get('escalationLevel') });
     return repo.findOne({ filterByTk: id, appends: ['opinionClass'], transaction });
@@ -175,13 +176,13 @@ export class OpinionFlow {
   async escalateOverdue(now = new Date()) {
     const today = shanghaiDate(now);
     const settings = await readSettings(this.db);
-    const due = await this.db.getRepository('opinions').find({
+    const due: Model[] = await this.db.getRepository('opinions').find({
       filter: { status: { $in: OPEN_STATUSES }, nextDueOn: { $lt: today } },
       appends: ['opinionClass', 'deputy', 'station', 'station.staff'],
       sort: ['id'],
     });
     const escalated: { id: number; level: number; dueOn: string }[] = [];
-    for (const opinion of due as any[]) {
+    for (const opinion of due) {
       const klass = opinion.get('opinionClass');
       const from = Number(opinion.get('escalationLevel') ?? 1);
       const level = Math.min(TOP_LEVEL, from + 1);
@@ -200,7 +201,7 @@ export class OpinionFlow {
           },
           transaction,
           opinionFlow: true,
-        } as any);
+        } as FlowUpdate);
         const levelName = translate({}, ESCALATION_LEVELS.find((l) => l.value === level)!.label);
         const note = translate({}, 'Not done by {{due}}: escalated to {{level}}, now due on {{next}}', { due: missed, level: levelName, next: nextDueOn });
         await this.milestone(opinion.get('id'), 'escalated', note, { transaction, now, level });
@@ -212,17 +213,17 @@ export class OpinionFlow {
   }
 
   /** In-app messages to the deputy and the station staff (plugin-deputies' notifier, once per missed deadline). */
-  private async alert(opinion: any, level: number, dueOn: string) {
+  private async alert(opinion: Model, level: number, dueOn: string) {
     const notifier = suiteCore(this.app).notifier;
     if (!notifier?.remind) return;
-    const users = new Set<number>([opinion.get('deputy')?.get('userId'), ...(opinion.get('station')?.get('staff') ?? []).map((u: any) => u.get('id'))].filter(Boolean));
+    const users = new Set<number>([opinion.get('deputy')?.get('userId'), ...((opinion.get('station')?.get('staff') ?? []) as Model[]).map((u) => u.get('id'))].filter(Boolean));
     const title = translate({}, 'Opinion overdue and escalated');
     const content = translate({}, 'Opinion {{code}} missed its deadline and is escalated to level {{level}}; due on {{due}}', { code: opinion.get('trackingCode'), level, due: dueOn });
     for (const userId of users) {
       try {
         await notifier.remind(userId, `opinion-escalated:${opinion.get('id')}:${Number(opinion.get('overdueCount') ?? 0) + 1}:${userId}`, title, content);
-      } catch (e: any) {
-        this.app.log.warn('opinion escalation alert failed', { error: e?.message });
+      } catch (e) {
+        this.app.log.warn('opinion escalation alert failed', { error: (e as Error)?.message });
       }
     }
   }

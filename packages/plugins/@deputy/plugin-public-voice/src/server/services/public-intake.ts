@@ -32,9 +32,12 @@ type Target = { deputy: any | null; station: any | null };
  * manager — the public never reaches the attachments API. Nothing personal is ever returned.
  */
 export class PublicIntake {
-  limiter = new RateLimiter();
+  /** Shared by every node of a cluster (in the database). */
+  limiter: RateLimiter;
 
-  constructor(private app: Application, private flow: OpinionFlow) {}
+  constructor(private app: Application, private flow: OpinionFlow) {
+    this.limiter = new RateLimiter(app);
+  }
 
   private get db() {
     return this.app.db;
@@ -63,7 +66,7 @@ export class PublicIntake {
   /** Refuses with 429 when the keys are over their limits; the window and limits come from the settings. */
   async throttle(ctx: any, keys: { key: string; limit: number }[]) {
     const settings = await readSettings(this.db);
-    const wait = this.limiter.take(keys, settings.windowMinutes * 60e3);
+    const wait = await this.limiter.take(keys, settings.windowMinutes * 60e3);
     if (wait !== null) {
       ctx.set('Retry-After', String(wait));
       throw new VoiceError(

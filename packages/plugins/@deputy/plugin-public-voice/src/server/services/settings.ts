@@ -1,4 +1,4 @@
-import type { Database, Transactionable } from '@nocobase/database';
+import type { Database, Model, Transactionable } from '@nocobase/database';
 
 export type VoiceSettings = {
   submissionsPerIp: number;
@@ -34,8 +34,8 @@ const num = (v: unknown, fallback: number) => (v === null || v === undefined || 
 
 /** The settings row (publicVoiceSettings), with the defaults for anything missing. */
 export async function readSettings(db: Database, options: Transactionable = {}): Promise<VoiceSettings> {
-  const row: any = await db.getRepository('publicVoiceSettings').findOne({ sort: ['id'], transaction: options.transaction });
-  const v = row?.toJSON() ?? {};
+  const row: Model | null = await db.getRepository('publicVoiceSettings').findOne({ sort: ['id'], transaction: options.transaction });
+  const v: Partial<VoiceSettings> = row?.toJSON() ?? {};
   const d = DEFAULT_SETTINGS;
   return {
     submissionsPerIp: num(v.submissionsPerIp, d.submissionsPerIp),

@@ -1,4 +1,4 @@
-import type { Database } from '@nocobase/database';
+import type { Database, FilterWithOperator, Model } from '@nocobase/database';
 import { DONE_STATUSES, OPEN_STATUSES } from '../collections/opinions';
 import { addDays, asDate, shanghaiDate } from './clock';
 
@@ -53,7 +53,7 @@ export class OpinionStats {
   constructor(private db: Database) {}
 
   private scopeFilter(scope: Scope) {
-    const filter: any = {};
+    const filter: FilterWithOperator = {};
     if (scope.stationIds) filter.stationId = { $in: scope.stationIds.length ? scope.stationIds : [0] };
     if (scope.deputyIds) filter.deputyId = { $in: scope.deputyIds.length ? scope.deputyIds : [0] };
     return filter;
@@ -62,29 +62,29 @@ export class OpinionStats {
   async summary(range: Range, scope: Scope = {}, now = new Date()) {
     const today = shanghaiDate(now);
     const base = this.scopeFilter(scope);
-    const classes = await this.db.getRepository('opinionClasses').find({ sort: ['sort', 'id'] });
-    const classNames = new Map<number, { name: string; nameEn: string | null }>(classes.map((c: any) => [c.get('id'), { name: c.get('name'), nameEn: c.get('nameEn') }]));
-    const cohort = await this.db.getRepository('opinions').find({
+    const classes: Model[] = await this.db.getRepository('opinionClasses').find({ sort: ['sort', 'id'] });
+    const classNames = new Map<number, { name: string; nameEn: string | null }>(classes.map((c) => [c.get('id'), { name: c.get('name'), nameEn: c.get('nameEn') }]));
+    const cohort: Model[] = await this.db.getRepository('opinions').find({
       filter: { ...base, receivedAt: { $gte: startOf(range.from), $lt: startOf(addDays(range.to, 1)) } },
       fields: ['id', 'status', 'receivedAt', 'closedAt', 'rating', 'opinionClassId', 'stationId'],
     });
-    const open = await this.db.getRepository('opinions').find({
+    const open: Model[] = await this.db.getRepository('opinions').find({
       filter: { ...base, status: { $in: OPEN_STATUSES } },
       fields: ['id', 'status', 'overdue', 'nextDueOn', 'opinionClassId', 'stationId'],
       appends: ['station'],
     });
 
     const received = cohort.length;
-    const done = cohort.filter((o: any) => DONE_STATUSES.includes(o.get('status')));
+    const done = cohort.filter((o) => DONE_STATUSES.includes(o.get('status')));
     const days = done
-      .filter((o: any) => o.get('closedAt'))
-      .map((o: any) => (new Date(o.get('closedAt')).getTime() - new Date(o.get('receivedAt')).getTime()) / 86400e3);
-    const ratings = cohort.map((o: any) => Number(o.get('rating'))).filter((r) => r >= 1 && r <= 5);
+      .filter((o) => o.get('closedAt'))
+      .map((o) => (new Date(o.get('closedAt')).getTime() - new Date(o.get('receivedAt')).getTime()) / 86400e3);
+    const ratings = cohort.map((o) => Number(o.get('rating'))).filter((r) => r >= 1 && r <= 5);
 
-    const isOverdue = (o: any) => Boolean(o.get('overdue')) || ((asDate(o.get('nextDueOn')) ?? '9999') < today);
-    const group = (key: (o: any) => string | number | null, label: (k: any, o: any) => Record<string, any>) => {
-      const out = new Map<any, any>();
-      for (const o of open as any[]) {
+    const isOverdue = (o: Model) => Boolean(o.get('overdue')) || ((asDate(o.get('nextDueOn')) ?? '9999') < today);
+    const group = <K extends string | number | null>(key: (o: Model) => K, label: (k: K, o: Model) => Record<string, unknown>) => {
+      const out = new Map<K | null, Record<string, unknown> & { open: number; overdue: number }>();
+      for (const o of open) {
         const k = key(o) ?? null;
         const row = out.get(k) ?? { ...label(k, o), open: 0, overdue: 0 };
         row.open += 1;
@@ -94,7 +94,7 @@ export class OpinionStats {
       return [...out.values()];
     };
 
-    const mediation = await this.db.getRepository('mediationCases').find({
+    const mediation: Model[] = await this.db.getRepository('mediationCases').find({
       filter: { status: 'open', ...(scope.stationIds ? { stationId: { $in: scope.stationIds.length ? scope.stationIds : [0] } } : {}), ...(scope.deputyIds ? { deputyId: { $in: scope.deputyIds.length ? scope.deputyIds : [0] } } : {}) },
       fields: ['id', 'overdue'],
     });
@@ -121,7 +121,7 @@ export class OpinionStats {
         // 满意率: rated 4 or 5 stars, of all ratings; same rounding as the closure rate.
         satisfiedRate: closureRate(ratings.filter((r) => r >= 4).length, ratings.length),
       },
-      mediation: { open: mediation.length, overdue: mediation.filter((m: any) => m.get('overdue')).length },
+      mediation: { open: mediation.length, overdue: mediation.filter((m) => m.get('overdue')).length },
     };
   }
 }

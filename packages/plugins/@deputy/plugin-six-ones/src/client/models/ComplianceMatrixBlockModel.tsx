@@ -1,4 +1,6 @@
 import { BlockModel } from '@nocobase/client';
+import type { APIClient } from '@nocobase/sdk';
+import type { AxiosError } from 'axios';
 import { Alert, DatePicker, Select, Space, Spin, Table, Tag, Tooltip } from 'antd';
 import dayjs from 'dayjs';
 import React, { useEffect, useState } from 'react';
@@ -6,6 +8,7 @@ import { tExpr, useT } from '../locale';
 
 type Cell = { status: string; count: number; required: number; periodKey: string; exemptReason: string | null };
 type Row = { deputyId?: number; stationId?: number; name: string; station?: string | null; cells: Record<number, Cell> };
+type ApiErrors = { errors?: { message?: string }[] };
 type Matrix = { period: string; rules: { id: number; code: string; name: string; nameEn?: string; subject: string }[]; deputies: Row[]; stations: Row[] };
 
 const COLORS: Record<string, string> = { met: 'green', missed: 'red', 'in-progress': 'blue', exempt: 'default' };
@@ -24,7 +27,7 @@ function StatusCell({ cell }: { cell?: Cell }) {
   );
 }
 
-function ComplianceMatrix({ api }: { api: any }) {
+function ComplianceMatrix({ api }: { api: APIClient }) {
   const t = useT();
   const [month, setMonth] = useState(dayjs().format('YYYY-MM'));
   const [stationId, setStationId] = useState<number | undefined>();
@@ -32,8 +35,8 @@ function ComplianceMatrix({ api }: { api: any }) {
   // The stations the user may see (administrators: all; staff: theirs), for the station filter.
   useEffect(() => {
     api
-      .request({ url: 'liaisonStations:list', params: { paginate: false, fields: ['id', 'name'], sort: ['id'] }, skipNotify: true })
-      .then((res: any) => setStations((res.data?.data ?? []).map((s: any) => ({ value: s.id, label: s.name }))))
+      .request<{ data?: { id: number; name: string }[] }>({ url: 'liaisonStations:list', params: { paginate: false, fields: ['id', 'name'], sort: ['id'] }, skipNotify: true })
+      .then((res) => setStations((res.data?.data ?? []).map((s) => ({ value: s.id, label: s.name }))))
       .catch(() => setStations([]));
   }, [api]);
   const [state, setState] = useState<{ loading: boolean; data?: Matrix; error?: string }>({ loading: true });
@@ -41,9 +44,9 @@ function ComplianceMatrix({ api }: { api: any }) {
     let cancelled = false;
     setState((s) => ({ ...s, loading: true }));
     api
-      .request({ url: 'ruleResults:matrix', params: { period: month, ...(stationId ? { stationId } : {}) }, skipNotify: true })
-      .then((res: any) => !cancelled && setState({ loading: false, data: res.data?.data }))
-      .catch((e: any) => !cancelled && setState({ loading: false, error: e?.response?.data?.errors?.[0]?.message ?? e?.message }));
+      .request<{ data?: Matrix }>({ url: 'ruleResults:matrix', params: { period: month, ...(stationId ? { stationId } : {}) }, skipNotify: true })
+      .then((res) => !cancelled && setState({ loading: false, data: res.data?.data }))
+      .catch((e: AxiosError<ApiErrors>) => !cancelled && setState({ loading: false, error: e?.response?.data?.errors?.[0]?.message ?? e?.message }));
     return () => {
       cancelled = true;
     };

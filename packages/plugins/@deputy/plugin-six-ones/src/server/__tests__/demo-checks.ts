@@ -1,21 +1,23 @@
 import { shanghaiToday } from '@deputy/plugin-suite-core';
+import type { DemoCall } from '@deputy/test-helpers';
+import type { Model } from '@nocobase/database';
 import type { MockServer } from '@nocobase/test';
 import { demoMonths } from '../demo';
 
 const asDate = (v: unknown) => String(v ?? '').slice(0, 10);
 
 /** What the demo town must hold of this plugin's data (demo-town.test.ts); returns the failed checks. */
-export async function checkSixOnesDemo(app: MockServer, signIn: (username: string) => Promise<string>, call: any): Promise<string[]> {
+export async function checkSixOnesDemo(app: MockServer, signIn: (username: string) => Promise<string>, call: DemoCall): Promise<string[]> {
   const failures: string[] = [];
   const fail = (message: string) => failures.push(`six-ones: ${message}`);
   const db = app.db;
   const today = shanghaiToday();
   const months = demoMonths(today);
 
-  const stations: any[] = await db.getRepository('liaisonStations').find({ sort: ['id'] });
+  const stations: Model[] = await db.getRepository('liaisonStations').find({ sort: ['id'] });
   const districts = stations.filter((s) => s.get('parentId'));
-  const sessions: any[] = await db.getRepository('receptionSessions').find({ appends: ['roster', 'activity'], sort: ['date'] });
-  const attendances: any[] = await db.getRepository('activityAttendances').find({ fields: ['activityId', 'deputyId'] });
+  const sessions: Model[] = await db.getRepository('receptionSessions').find({ appends: ['roster', 'activity'], sort: ['date'] });
+  const attendances: Model[] = await db.getRepository('activityAttendances').find({ fields: ['activityId', 'deputyId'] });
   const attendedAt = new Map<number, Set<number>>();
   for (const a of attendances) attendedAt.set(a.get('activityId'), new Set([...(attendedAt.get(a.get('activityId')) ?? []), a.get('deputyId')]));
 
@@ -38,7 +40,7 @@ export async function checkSixOnesDemo(app: MockServer, signIn: (username: strin
 
   // 3. Past sessions are settled, coming ones planned; held ones have sign-ins, the not-held ones none.
   const past = sessions.filter((s) => asDate(s.get('date')) < today);
-  const statusCount = (list: any[], status: string) => list.filter((s) => s.get('status') === status).length;
+  const statusCount = (list: Model[], status: string) => list.filter((s) => s.get('status') === status).length;
   if (!past.length) fail('no reception session has passed yet');
   const unsettled = statusCount(past, 'planned');
   if (unsettled) fail(`${unsettled} past reception sessions are still planned (closeDue not run)`);
@@ -52,18 +54,18 @@ export async function checkSixOnesDemo(app: MockServer, signIn: (username: strin
   if (!statusCount(past, 'missed')) fail('no past session shows as not held');
 
   // 4. Most rostered deputies signed in.
-  const shifts = past.flatMap((s) => (s.get('roster') ?? []).map((d: any) => ({ s, deputyId: d.get('id') })));
+  const shifts = past.flatMap((s) => ((s.get('roster') ?? []) as Model[]).map((d) => ({ s, deputyId: d.get('id') })));
   const kept = shifts.filter(({ s, deputyId }) => attendedAt.get(s.get('activityId'))?.has(deputyId)).length;
   if (kept < shifts.length * 0.75) fail(`only ${kept} of ${shifts.length} rostered shifts of past sessions were signed in`);
   // Each sign-in has its approved 进站接待 duty record of the deputy, on the day.
-  const signInRecords = await db.getRepository('activityAttendances').find({ appends: ['record', 'activity'], filter: { activityId: { $in: sessions.map((s) => s.get('activityId')) } } });
-  const badRecords = signInRecords.filter((a: any) => a.get('record')?.get('status') !== 'approved' || a.get('record')?.get('deputyId') !== a.get('deputyId') || asDate(a.get('record')?.get('date')) !== asDate(a.get('activity')?.get('date')));
+  const signInRecords: Model[] = await db.getRepository('activityAttendances').find({ appends: ['record', 'activity'], filter: { activityId: { $in: sessions.map((s) => s.get('activityId')) } } });
+  const badRecords = signInRecords.filter((a) => a.get('record')?.get('status') !== 'approved' || a.get('record')?.get('deputyId') !== a.get('deputyId') || asDate(a.get('record')?.get('date')) !== asDate(a.get('activity')?.get('date')));
   if (badRecords.length) fail(`${badRecords.length} reception sign-ins have no approved duty record of the deputy on the day`);
 
   // 5. No-show deductions: exactly the rostered deputies of settled sessions who neither signed in nor had approved leave.
-  const leaves: any[] = await db.getRepository('deputyLeaves').find();
+  const leaves: Model[] = await db.getRepository('deputyLeaves').find();
   for (const status of ['pending', 'approved', 'rejected']) if (!leaves.some((l) => l.get('status') === status)) fail(`no leave is ${status}`);
-  const deputyUsers = new Map((await db.getRepository('deputies').find({ fields: ['id', 'userId'] })).map((d: any) => [d.get('id'), d.get('userId')]));
+  const deputyUsers = new Map(((await db.getRepository('deputies').find({ fields: ['id', 'userId'] })) as Model[]).map((d) => [d.get('id'), d.get('userId')]));
   const notAsked = leaves.filter((l) => l.get('createdById') !== deputyUsers.get(l.get('deputyId')));
   if (notAsked.length) fail(`${notAsked.length} leaves were not requested by the deputy itself`);
   const onLeave = (deputyId: number, date: string) => leaves.some((l) => l.get('status') === 'approved' && l.get('deputyId') === deputyId && asDate(l.get('from')) <= date && date <= asDate(l.get('to')));
@@ -74,7 +76,7 @@ export async function checkSixOnesDemo(app: MockServer, signIn: (username: strin
     if (onLeave(deputyId, asDate(s.get('date')))) excused += 1;
     else expected.add(`reception-no-show:${s.get('id')}:${deputyId}`);
   }
-  const deductions: any[] = await db.getRepository('dutyRecords').find({ filter: { source: { $like: 'reception-no-show:%' } }, appends: ['item'] });
+  const deductions: Model[] = await db.getRepository('dutyRecords').find({ filter: { source: { $like: 'reception-no-show:%' } }, appends: ['item'] });
   const actual = new Set(deductions.filter((r) => r.get('status') === 'approved').map((r) => r.get('source')));
   const missing = [...expected].filter((k) => !actual.has(k));
   const extra = [...actual].filter((k) => !expected.has(k));
@@ -85,15 +87,15 @@ export async function checkSixOnesDemo(app: MockServer, signIn: (username: strin
   if (wrongItem.length) fail(`${wrongItem.length} no-show records are not D25 deductions with negative points`);
 
   // 6. Compliance: rows for every deputy, and more than one outcome across the town (met, missed, in progress).
-  const results: any[] = await db.getRepository('ruleResults').find({ fields: ['id', 'ruleId', 'deputyId', 'stationId', 'periodKey', 'status', 'count'] });
-  const deputies: any[] = await db.getRepository('deputies').find({ fields: ['id', 'name', 'userId', 'stationId'] });
+  const results: Model[] = await db.getRepository('ruleResults').find({ fields: ['id', 'ruleId', 'deputyId', 'stationId', 'periodKey', 'status', 'count'] });
+  const deputies: Model[] = await db.getRepository('deputies').find({ fields: ['id', 'name', 'userId', 'stationId'] });
   const withRows = new Set(results.map((r) => r.get('deputyId')).filter(Boolean));
   const without = deputies.filter((d) => !withRows.has(d.get('id')));
   if (without.length) fail(`${without.length} deputies have no compliance results (e.g. ${without[0].get('name')})`);
   const outcomes = new Set(results.filter((r) => r.get('deputyId')).map((r) => r.get('status')));
   for (const status of ['met', 'missed', 'in-progress']) if (!outcomes.has(status)) fail(`no deputy's compliance result is ${status}`);
   // The station rule 逢6接待 counts the sessions held in the month.
-  const rules: any[] = await db.getRepository('dutyRules').find();
+  const rules: Model[] = await db.getRepository('dutyRules').find();
   const r2b = rules.find((r) => r.get('measure') === 'receptionSessions' && r.get('active'));
   if (r2b) {
     for (const station of districts) {
@@ -106,7 +108,7 @@ export async function checkSixOnesDemo(app: MockServer, signIn: (username: strin
   }
 
   // 7. 履职台账: each 片区站 uploaded entries for every month so far; the ledger rule shows complete and incomplete months.
-  const entries: any[] = await db.getRepository('ledgerEntries').find({ fields: ['stationId', 'sectionId', 'month', 'createdById'] });
+  const entries: Model[] = await db.getRepository('ledgerEntries').find({ fields: ['stationId', 'sectionId', 'month', 'createdById'] });
   const notByHead = entries.filter((e) => e.get('createdById') !== districts.find((s) => s.get('id') === e.get('stationId'))?.get('headId'));
   if (notByHead.length) fail(`${notByHead.length} ledger entries were not uploaded by their station's head`);
   for (const station of districts) {
@@ -126,7 +128,7 @@ export async function checkSixOnesDemo(app: MockServer, signIn: (username: strin
   if (!headStation) fail('demo-head1 heads no 片区站');
   else {
     const res = await call('get', '/receptionSessions:list?pageSize=1000', await signIn('demo-head1'));
-    const rows: any[] = res.body?.data ?? [];
+    const rows = (res.body?.data ?? []) as { stationId: number }[];
     const own = sessions.filter((s) => s.get('stationId') === headStation.get('id')).length;
     if (res.status !== 200) fail(`demo-head1 lists reception sessions: ${res.status} ${JSON.stringify(res.body)}`);
     else if (rows.some((r) => r.stationId !== headStation.get('id'))) fail('demo-head1 sees reception sessions of other stations');
@@ -141,12 +143,12 @@ export async function checkSixOnesDemo(app: MockServer, signIn: (username: strin
     const token = await signIn('demo-deputy01');
     const own = results.filter((r) => r.get('deputyId') === deputy.get('id')).length;
     const list = await call('get', '/ruleResults:list?pageSize=1000', token);
-    const rows: any[] = list.body?.data ?? [];
+    const rows = (list.body?.data ?? []) as { deputyId: number }[];
     if (list.status !== 200) fail(`demo-deputy01 lists its compliance: ${list.status} ${JSON.stringify(list.body)}`);
     else if (rows.some((r) => r.deputyId !== deputy.get('id'))) fail('demo-deputy01 sees compliance results of others');
     else if (rows.length !== own || !own) fail(`demo-deputy01 sees ${rows.length} compliance results, it has ${own}`);
     const matrix = await call('get', `/ruleResults:matrix?period=${today.slice(0, 7)}`, token);
-    const mine = matrix.body?.data?.deputies ?? [];
+    const mine = (matrix.body?.data as { deputies?: { deputyId: number; cells?: object }[] } | undefined)?.deputies ?? [];
     if (matrix.status !== 200) fail(`demo-deputy01 reads the compliance matrix: ${matrix.status} ${JSON.stringify(matrix.body)}`);
     else if (mine.length !== 1 || mine[0].deputyId !== deputy.get('id') || !Object.keys(mine[0].cells ?? {}).length) {
       fail(`demo-deputy01's compliance matrix shows ${mine.length} deputies (expected its own row with cells)`);

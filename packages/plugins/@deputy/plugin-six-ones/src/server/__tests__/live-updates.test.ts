@@ -1,5 +1,7 @@
 import { scheduledJob } from '@deputy/plugin-suite-core';
 import { createSuiteServer, signedInAs } from '@deputy/test-helpers';
+import type { PluginDutyPointsServer } from '@deputy/plugin-duty-points';
+import type { Model } from '@nocobase/database';
 import { MockServer } from '@nocobase/test';
 import type { PluginSixOnesServer } from '../plugin';
 import { monthOf, quarterOf } from '../services/periods';
@@ -13,11 +15,11 @@ const today = () => new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10)
  */
 describe('plugin-six-ones: the matrix follows edits at once', () => {
   let app: MockServer;
-  let admin: any;
-  let head: any;
-  let station: any;
-  let deputy1: any;
-  let deputy2: any;
+  let admin: Awaited<ReturnType<typeof signedInAs>>;
+  let head: Awaited<ReturnType<typeof signedInAs>>;
+  let station: { id: number };
+  let deputy1: { id: number };
+  let deputy2: { id: number };
   let plugin: PluginSixOnesServer;
   const item = async (code: string) => (await app.db.getRepository('dutyItems').findOne({ filter: { code } })).toJSON();
   const rule = async (code: string) => (await app.db.getRepository('dutyRules').findOne({ filter: { code } })).toJSON();
@@ -35,7 +37,7 @@ describe('plugin-six-ones: the matrix follows edits at once', () => {
     deputy1 = (await admin.agent.resource('deputies').create({ values: { name: '代表一', stationId: station.id, userId: d1.user.id } })).body.data;
     deputy2 = (await admin.agent.resource('deputies').create({ values: { name: '代表二', stationId: station.id, userId: d2.user.id } })).body.data;
     // A study record of today, approved by 高沙镇's own sign-in (an approved activity of today).
-    const dp: any = app.pm.get('@deputy/plugin-duty-points');
+    const dp = app.pm.get('@deputy/plugin-duty-points') as PluginDutyPointsServer;
     const activity = await dp.filing.scheduleActivity({ title: '集中学习', itemCode: 'D03', stationId: station.id, date: today() });
     expect((await d1.agent.post('/dutyActivities:signIn').send({ code: activity.get('signInCode') })).status).toBe(200);
   });
@@ -45,10 +47,11 @@ describe('plugin-six-ones: the matrix follows edits at once', () => {
   });
 
   it('registers the nightly job with NocoBase’s cron manager, started with the app, once', async () => {
-    const jobs = [...(app as any).cronJobManager.jobs].filter((j: any) => j.cronTime?.source === '0 30 0 * * *');
+    // The cron package's declared CronJob leaves out cronTime, which holds the pattern.
+    const jobs = ([...app.cronJobManager.jobs] as unknown as { cronTime?: { source?: string }; running: boolean }[]).filter((j) => j.cronTime?.source === '0 30 0 * * *');
     expect(jobs).toHaveLength(1);
     expect(jobs[0].running).toBe(true);
-    expect(jobs[0]).toBe(scheduledJob(app as any, 'six-ones nightly'));
+    expect(jobs[0]).toBe(scheduledJob(app, 'six-ones nightly'));
   });
 
   it('gives a deputy added today its rows of the current periods without waiting for the nightly job', async () => {
@@ -68,7 +71,7 @@ describe('plugin-six-ones: the matrix follows edits at once', () => {
     expect(await result('R3', quarter, deputy1.id)).toMatchObject({ count: 1, status: 'met' });
     // The matrix shows it too.
     const matrix = await admin.agent.get(`/ruleResults:matrix?period=${monthOf(today()).key}`);
-    const row = matrix.body.data.deputies.find((d: any) => d.deputyId === deputy1.id);
+    const row = matrix.body.data.deputies.find((d: { deputyId: number }) => d.deputyId === deputy1.id);
     expect(row.cells[r3.id]).toMatchObject({ status: 'met', count: 1 });
     // Back to 视察 only: the study record no longer counts.
     await admin.agent.resource('dutyRules').update({ filterByTk: r3.id, values: { items: [d05.id] } });
@@ -83,7 +86,7 @@ describe('plugin-six-ones: the matrix follows edits at once', () => {
     expect(res.status).toBe(200);
     expect(await result('RX', monthOf(today()).key, deputy1.id)).toMatchObject({ count: 1, required: 2 });
     const matrix = await head.agent.get(`/ruleResults:matrix?period=${monthOf(today()).key}`);
-    expect(matrix.body.data.rules.map((r: any) => r.code)).toContain('RX');
+    expect(matrix.body.data.rules.map((r: { code: string }) => r.code)).toContain('RX');
   });
 
   it('exempts a deputy who leaves office in the period, at once, and brings the rows back when undone', async () => {
@@ -97,8 +100,8 @@ describe('plugin-six-ones: the matrix follows edits at once', () => {
 
   it('gives the same rows from the full run as the incremental updates made', async () => {
     const snapshot = async () =>
-      (await app.db.getRepository('ruleResults').find({ filter: { periodKey: { $in: [monthOf(today()).key, quarterOf(today()).key] } } }))
-        .map((r: any) => [r.get('ruleId'), r.get('deputyId'), r.get('stationId'), r.get('periodKey'), r.get('count'), r.get('required'), r.get('status'), r.get('exemptReason'), JSON.stringify(r.get('sourceIds'))].join('|'))
+      ((await app.db.getRepository('ruleResults').find({ filter: { periodKey: { $in: [monthOf(today()).key, quarterOf(today()).key] } } })) as Model[])
+        .map((r) => [r.get('ruleId'), r.get('deputyId'), r.get('stationId'), r.get('periodKey'), r.get('count'), r.get('required'), r.get('status'), r.get('exemptReason'), JSON.stringify(r.get('sourceIds'))].join('|'))
         .sort();
     const incremental = await snapshot();
     await plugin.compliance.recomputeYear(Number(today().slice(0, 4)));
@@ -114,8 +117,8 @@ describe('plugin-six-ones: the matrix follows edits at once', () => {
     const r1 = await rule('R1');
     const rows = await app.db.getRepository('ruleResults').count({ filter: { ruleId: r1.id, periodKey: monthOf(today()).key, deputyId: deputy1.id } });
     expect(rows).toBe(1);
-    const all = await app.db.getRepository('ruleResults').find({ fields: ['ruleId', 'periodKey', 'deputyId', 'stationId'] });
-    const keys = all.map((r: any) => [r.get('ruleId'), r.get('periodKey'), r.get('deputyId'), r.get('stationId')].join('|'));
+    const all: Model[] = await app.db.getRepository('ruleResults').find({ fields: ['ruleId', 'periodKey', 'deputyId', 'stationId'] });
+    const keys = all.map((r) => [r.get('ruleId'), r.get('periodKey'), r.get('deputyId'), r.get('stationId')].join('|'));
     expect(new Set(keys).size).toBe(keys.length);
   });
 
@@ -123,9 +126,9 @@ describe('plugin-six-ones: the matrix follows edits at once', () => {
     const res = await admin.agent.resource('liaisonStations').create({ values: { name: '石江镇联络站', receptionDays: [10, 11] } });
     expect(res.status).toBe(200);
     await plugin.reception.generateMonth('2026-10', [res.body.data.id]);
-    const sessions = await app.db.getRepository('receptionSessions').find({ filter: { stationId: res.body.data.id }, sort: ['scheduledOn'] });
+    const sessions: Model[] = await app.db.getRepository('receptionSessions').find({ filter: { stationId: res.body.data.id }, sort: ['scheduledOn'] });
     // 10 October 2026 is a Saturday worked in exchange for the 国庆 holiday; 11 October is a Sunday.
-    expect(sessions.map((s: any) => [String(s.get('scheduledOn')).slice(0, 10), String(s.get('date')).slice(0, 10)])).toEqual([
+    expect(sessions.map((s) => [String(s.get('scheduledOn')).slice(0, 10), String(s.get('date')).slice(0, 10)])).toEqual([
       ['2026-10-10', '2026-10-10'],
       ['2026-10-11', '2026-10-12'],
     ]);

@@ -1,8 +1,15 @@
 import { createSuiteServer, pagesWithoutSnapshot, signedInAs } from '@deputy/test-helpers';
+import type { FlowModelRepository } from '@nocobase/plugin-flow-engine';
 import { MockServer } from '@nocobase/test';
+import type { PluginSixOnesServer } from '../plugin';
 import enUS from '../../locale/en-US.json';
 import zhCN from '../../locale/zh-CN.json';
 import pages from '../pages/pages.json';
+
+/** A flow model as findModelByParentId answers it (a tree of plain objects), as far as these tests read it. */
+type FlowModelNode = { uid: string; use?: string; stepParams?: { resourceSettings?: { init?: { collectionName?: string } } }; subModels?: { items?: Record<string, FlowModelNode> } };
+type Blueprint = { blueprint: { page: { title: string }; tabs: { title: string; blocks: { title?: string }[] }[] } };
+type RouteNode = { type: string; title: string; children?: RouteNode[] };
 
 /**
  * plugin-six-ones' pages (六个一达标 with the matrix block, rules, station ledger and leave; 逢6接待), installed
@@ -29,18 +36,18 @@ describe('plugin-six-ones: installed pages', () => {
   const tabBlocks = async (title: string) => {
     const page = await routes().findOne({ filter: { type: 'flowPage', title } });
     const tabs = await routes().find({ filter: { parentId: page.get('id') }, sort: ['sort'] });
-    const repo: any = app.db.getRepository('flowModels');
-    const result = [];
+    const repo = app.db.getRepository('flowModels') as FlowModelRepository;
+    const result: FlowModelNode[][] = [];
     for (const tab of tabs) {
-      const grid = await repo.findModelByParentId(tab.get('schemaUid'), { subKey: 'grid', includeAsyncNode: true });
-      result.push(Object.values<any>(grid.subModels.items ?? {}));
+      const grid: FlowModelNode = await repo.findModelByParentId(tab.get('schemaUid'), { subKey: 'grid', includeAsyncNode: true });
+      result.push(Object.values(grid.subModels.items ?? {}));
     }
     return result;
   };
 
   it('installs 六个一达标 (matrix block, results, rules, ledger, leave) and 逢6接待, once', async () => {
     const compliance = await tabBlocks(t('Six-ones compliance'));
-    expect(compliance.map((blocks) => blocks.map((b: any) => b.stepParams?.resourceSettings?.init?.collectionName ?? b.use))).toEqual([
+    expect(compliance.map((blocks) => blocks.map((b) => b.stepParams?.resourceSettings?.init?.collectionName ?? b.use))).toEqual([
       ['ruleResults', 'ComplianceMatrixBlockModel'],
       ['dutyRules'],
       ['ledgerEntries'],
@@ -49,27 +56,29 @@ describe('plugin-six-ones: installed pages', () => {
     // The matrix is the first row of its tab, above the results table.
     const page = await routes().findOne({ filter: { type: 'flowPage', title: t('Six-ones compliance') } });
     const [firstTab] = await routes().find({ filter: { parentId: page.get('id') }, sort: ['sort'] });
-    const grid = await (app.db.getRepository('flowModels') as any).findModelByParentId(firstTab.get('schemaUid'), { subKey: 'grid', includeAsyncNode: true });
+    const grid = await (app.db.getRepository('flowModels') as FlowModelRepository).findModelByParentId(firstTab.get('schemaUid'), { subKey: 'grid', includeAsyncNode: true });
     const { rows, rowOrder } = grid.stepParams.gridSettings.grid;
     expect(rows[rowOrder[0]]).toEqual([[compliance[0][1].uid]]);
     // 逢6接待: the sessions with their roster and sign-in activity and an 安排值班 button; the reception sign-ins.
     const reception = await tabBlocks(t('Reception days'));
-    expect(reception.map((blocks) => blocks.map((b: any) => b.stepParams.resourceSettings.init.collectionName))).toEqual([['receptionSessions'], ['activityAttendances']]);
+    expect(reception.map((blocks) => blocks.map((b) => b.stepParams.resourceSettings.init.collectionName))).toEqual([['receptionSessions'], ['activityAttendances']]);
     const sessions = JSON.stringify(reception[0][0]);
     for (const field of ['roster', 'activity', 'status']) expect(sessions).toContain(`"fieldPath":"${field}"`);
     expect(sessions).toContain(JSON.stringify(t('Arrange duty')).slice(1, -1));
     expect(JSON.stringify(reception[1][0])).toContain('逢6接待');
-    const again = await (app.pm.get(NS) as any).installPages();
+    const again = await (app.pm.get(NS) as PluginSixOnesServer).installPages();
     expect(again).toMatchObject({ created: [], failed: [] });
     expect(await routes().count({ filter: { type: 'flowPage', title: t('Six-ones compliance') } })).toBe(1);
   });
 
   it('shows the pages to deputies and station staff', async () => {
-    const titlesFor = async (agent: any) => {
-      const res = await agent.resource('desktopRoutes').listAccessible({ tree: true, sort: 'sort' });
+    const titlesFor = async (agent: Awaited<ReturnType<typeof signedInAs>>['agent']) => {
+      // The agent's resource() declares the standard actions only; listAccessible is desktopRoutes' own.
+      const routes = agent.resource('desktopRoutes') as unknown as { listAccessible(params: object): PromiseLike<{ status: number; body: { data: RouteNode[] } }> };
+      const res = await routes.listAccessible({ tree: true, sort: 'sort' });
       expect(res.status).toBe(200);
       const titles: string[] = [];
-      const walk = (list: any[]) => list.forEach((r) => (r.type !== 'tabs' && titles.push(r.title), walk(r.children ?? [])));
+      const walk = (list: RouteNode[]) => list.forEach((r) => (r.type !== 'tabs' && titles.push(r.title), walk(r.children ?? [])));
       walk(res.body.data);
       return titles;
     };
@@ -80,9 +89,9 @@ describe('plugin-six-ones: installed pages', () => {
   });
 
   it('has every title in zh-CN and en-US', () => {
-    const titles = (pages as any[]).flatMap((p) => [
+    const titles = (pages as Blueprint[]).flatMap((p) => [
       p.blueprint.page.title,
-      ...p.blueprint.tabs.flatMap((tab: any) => [tab.title, ...tab.blocks.map((b: any) => b.title)]),
+      ...p.blueprint.tabs.flatMap((tab) => [tab.title, ...tab.blocks.map((b) => b.title)]),
     ]);
     for (const title of titles.filter(Boolean)) {
       expect(enUS).toHaveProperty([title]);

@@ -1,5 +1,10 @@
 import { createSuiteServer, signedInAs } from '@deputy/test-helpers';
+import type { PluginDutyPointsServer } from '@deputy/plugin-duty-points';
+import type { Model } from '@nocobase/database';
 import { MockServer } from '@nocobase/test';
+
+type Account = Awaited<ReturnType<typeof signedInAs>>;
+type Agent = Account['agent'];
 
 const today = () => new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10);
 
@@ -10,14 +15,28 @@ const today = () => new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10)
  */
 describe('plugin-six-ones: reception sign-ins need a deputy expected there, and the code stays with the staff', () => {
   let app: MockServer;
-  let w: Record<string, any>;
+  type Deputy = Account & { record: { id: number } };
+  let w: {
+    admin: Account;
+    headA: Account;
+    headB: Account;
+    stationA: { id: number };
+    stationB: { id: number };
+    a1: Deputy;
+    a2: Deputy;
+    b1: Deputy;
+    b2: Deputy;
+    code: string;
+    activityId: number;
+    sessionId: number;
+  };
 
   beforeAll(async () => {
     app = await createSuiteServer(['@deputy/plugin-deputies', '@deputy/plugin-duty-points', '@deputy/plugin-six-ones']);
     const admin = await signedInAs(app, 'npc', ['npc-admin']);
     const headA = await signedInAs(app, 'headA', ['station-staff']);
     const headB = await signedInAs(app, 'headB', ['station-staff']);
-    const station = async (name: string, head: any) =>
+    const station = async (name: string, head: Account) =>
       (await admin.agent.resource('liaisonStations').create({ values: { name, headId: head.user.id, staff: [head.user.id] } })).body.data;
     const stationA = await station('高沙镇联络站', headA);
     const stationB = await station('石江镇联络站', headB);
@@ -31,7 +50,7 @@ describe('plugin-six-ones: reception sign-ins need a deputy expected there, and 
     const b1 = await deputy('b1', '代表乙一', stationB.id); // of station B, not on the roster
     const b2 = await deputy('b2', '代表乙二', stationB.id); // of station B, on the roster
     // Station B's reception session of today: its activity (approved, with a code) and its roster.
-    const dp: any = app.pm.get('@deputy/plugin-duty-points');
+    const dp = app.pm.get('@deputy/plugin-duty-points') as PluginDutyPointsServer;
     const activity = await dp.filing.scheduleActivity({ title: `逢6接待 ${today()}`, itemCode: 'D10', stationId: stationB.id, date: today() });
     const session = await app.db.getRepository('receptionSessions').create({
       values: { stationId: stationB.id, scheduledOn: today(), date: today(), noticeOn: today(), activityId: activity.get('id'), roster: [b2.record.id, a1.record.id] },
@@ -63,7 +82,7 @@ describe('plugin-six-ones: reception sign-ins need a deputy expected there, and 
   });
 
   it('lets the rostered deputies and the deputies of the station sign in', async () => {
-    for (const who of ['a1', 'b2', 'b1']) {
+    for (const who of ['a1', 'b2', 'b1'] as const) {
       const res = await w[who].agent.post('/dutyActivities:signIn').send({ code: w.code });
       expect(res.status, `${who}: ${JSON.stringify(res.body)}`).toBe(200);
       const record = await app.db.getRepository('dutyRecords').findOne({ filterByTk: res.body.data.recordId, appends: ['item'] });
@@ -76,14 +95,14 @@ describe('plugin-six-ones: reception sign-ins need a deputy expected there, and 
 
   it('shows the code of a session to no deputy and no other station’s staff, however the session is read', async () => {
     const reads = [
-      (a: any) => a.resource('receptionSessions').list({ appends: ['activity'], pageSize: 100 }),
-      (a: any) => a.resource('receptionSessions').list({ appends: ['activity', 'activity.attendances.activity'], fields: ['id', 'activity.signInCode'] }),
-      (a: any) => a.resource('receptionSessions').get({ filterByTk: w.sessionId, appends: ['activity'] }),
-      (a: any) => a.resource('receptionSessions.activity', w.sessionId).get({}),
-      (a: any) => a.resource('activityAttendances').list({ appends: ['activity'] }),
-      (a: any) => a.resource('dutyActivities').get({ filterByTk: w.activityId }),
+      (a: Agent) => a.resource('receptionSessions').list({ appends: ['activity'], pageSize: 100 }),
+      (a: Agent) => a.resource('receptionSessions').list({ appends: ['activity', 'activity.attendances.activity'], fields: ['id', 'activity.signInCode'] }),
+      (a: Agent) => a.resource('receptionSessions').get({ filterByTk: w.sessionId, appends: ['activity'] }),
+      (a: Agent) => a.resource('receptionSessions.activity', w.sessionId).get({}),
+      (a: Agent) => a.resource('activityAttendances').list({ appends: ['activity'] }),
+      (a: Agent) => a.resource('dutyActivities').get({ filterByTk: w.activityId }),
     ];
-    for (const who of ['a1', 'a2', 'b1', 'b2', 'headA']) {
+    for (const who of ['a1', 'a2', 'b1', 'b2', 'headA'] as const) {
       for (const [i, read] of reads.entries()) {
         const res = await read(w[who].agent);
         expect(JSON.stringify(res.body), `${who}, read ${i}`).not.toContain(w.code);
@@ -96,7 +115,7 @@ describe('plugin-six-ones: reception sign-ins need a deputy expected there, and 
     // Filtering sessions on the code answers nothing either.
     const probe = async (code: string) => {
       const res = await w.a2.agent.resource('receptionSessions').list({ filter: { 'activity.signInCode': code } });
-      return res.status >= 400 ? `refused ${res.status}` : JSON.stringify(res.body.data.map((s: any) => s.id));
+      return res.status >= 400 ? `refused ${res.status}` : JSON.stringify(res.body.data.map((s: { id: number }) => s.id));
     };
     expect(await probe(w.code)).toBe(await probe('ZZZZZZZZ'));
     // The session's own station staff read it.
@@ -108,7 +127,7 @@ describe('plugin-six-ones: reception sign-ins need a deputy expected there, and 
     const tomorrow = new Date(Date.now() + 32 * 3600e3).toISOString().slice(0, 10);
     const moved = await w.headB.agent.resource('receptionSessions').update({ filterByTk: w.sessionId, values: { date: tomorrow } });
     expect(moved.status).toBe(200);
-    const activity: any = await app.db.getRepository('dutyActivities').findOne({ filterByTk: w.activityId });
+    const activity: Model = await app.db.getRepository('dutyActivities').findOne({ filterByTk: w.activityId });
     expect([String(activity.get('date')).slice(0, 10), activity.get('title')]).toEqual([tomorrow, `逢6接待 ${tomorrow}`]);
     // Back to today, for nothing else changed.
     expect((await w.headB.agent.resource('receptionSessions').update({ filterByTk: w.sessionId, values: { date: today() } })).status).toBe(200);

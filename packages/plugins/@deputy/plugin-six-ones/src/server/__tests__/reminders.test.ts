@@ -1,4 +1,5 @@
 import { createSuiteServer, signedInAs } from '@deputy/test-helpers';
+import type { Model } from '@nocobase/database';
 import { MockServer } from '@nocobase/test';
 import type { PluginSixOnesServer } from '../plugin';
 import { monthOf } from '../services/periods';
@@ -6,8 +7,8 @@ import { monthOf } from '../services/periods';
 /** Reminders before a period ends, as in-app messages of NocoBase's notification manager. */
 describe('plugin-six-ones: reminders', () => {
   let app: MockServer;
-  let deputyUser: any;
-  let headUser: any;
+  let deputyUser: Model;
+  let headUser: Model;
 
   beforeAll(async () => {
     app = await createSuiteServer(['@deputy/plugin-deputies', '@deputy/plugin-duty-points', '@deputy/plugin-six-ones'], ['notification-manager', 'notification-in-app-message']);
@@ -59,8 +60,8 @@ describe('plugin-six-ones: reminders', () => {
     // Not yet announced.
     expect(await plugin.reminders.sessions(today)).toEqual({ sessions: 0, sent: 0 });
     expect(await plugin.reminders.sessions(inDays(1))).toEqual({ sessions: 1, sent: 2 });
-    const log = await app.db.getRepository('reminderLog').find({ filter: { key: { $like: `six-ones-session:${session.get('id')}:%` } } });
-    expect(log.map((l: any) => l.get('userId')).sort()).toEqual([deputyUser.id, headUser.id].sort());
+    const log: Model[] = await app.db.getRepository('reminderLog').find({ filter: { key: { $like: `six-ones-session:${session.get('id')}:%` } } });
+    expect(log.map((l) => l.get('userId')).sort()).toEqual([deputyUser.id, headUser.id].sort());
     expect(log[0].get('content')).toContain('代表一');
     expect(log[0].get('content')).toContain(inDays(2));
     // Once only; and after the day, nothing.

@@ -1,9 +1,13 @@
 import { createSuiteServer, signedInAs } from '@deputy/test-helpers';
+import type { PluginDutyPointsServer } from '@deputy/plugin-duty-points';
+import type { Model } from '@nocobase/database';
 import { MockServer } from '@nocobase/test';
 import type { PluginSixOnesServer } from '../plugin';
 import { monthOf, parsePeriod, quarterOf } from '../services/periods';
 
 const Y = new Date().getFullYear() - 1;
+/** A row of ruleResults:matrix as the HTTP answer carries it. */
+type MatrixRow = { deputyId?: number; stationId?: number; station?: string | null };
 
 /** A station with its head, two deputies with accounts, an administrator; no workflows (records approved directly). */
 async function sixOnesWorld() {
@@ -52,10 +56,10 @@ describe('plugin-six-ones: the 六个一 rules, compliance and the 逢6 schedule
   });
 
   it('seeds R1–R9 as editable rules and the ledger sections; periods are calendar months, quarters and years', async () => {
-    const codes = (await app.db.getRepository('dutyRules').find({ sort: ['sort'] })).map((r: any) => r.get('code'));
+    const codes = ((await app.db.getRepository('dutyRules').find({ sort: ['sort'] })) as Model[]).map((r) => r.get('code'));
     expect(codes).toEqual(['R1', 'R1S', 'R2', 'R2B', 'R3', 'R4', 'R5', 'R6', 'R7', 'R8', 'R9']);
     const r1 = await app.db.getRepository('dutyRules').findOne({ filter: { code: 'R1' }, appends: ['items'] });
-    expect(r1.get('items').map((i: any) => i.get('code'))).toEqual(['D03']);
+    expect((r1.get('items') as Model[]).map((i) => i.get('code'))).toEqual(['D03']);
     expect(await app.db.getRepository('ledgerSections').count()).toBe(12);
     expect(monthOf('2026-02-28')).toEqual({ key: '2026-02', from: '2026-02-01', to: '2026-02-28' });
     expect(monthOf('2024-02-10').to).toBe('2024-02-29');
@@ -117,8 +121,8 @@ describe('plugin-six-ones: the 六个一 rules, compliance and the 逢6 schedule
     await w.approve(w.deputy2.id, 'D05', `${Y}-08-02`);
     await w.approve(w.deputy1.id, 'D10', `${Y}-09-30`);
     const snapshot = async () =>
-      (await app.db.getRepository('ruleResults').find({ filter: { periodKey: { $in: [`${Y}-Q3`, `${Y}-08`, `${Y}-09`] } } }))
-        .map((r: any) => [r.get('ruleId'), r.get('deputyId'), r.get('stationId'), r.get('periodKey'), r.get('count'), r.get('status'), JSON.stringify(r.get('sourceIds'))].join('|'))
+      ((await app.db.getRepository('ruleResults').find({ filter: { periodKey: { $in: [`${Y}-Q3`, `${Y}-08`, `${Y}-09`] } } })) as Model[])
+        .map((r) => [r.get('ruleId'), r.get('deputyId'), r.get('stationId'), r.get('periodKey'), r.get('count'), r.get('status'), JSON.stringify(r.get('sourceIds'))].join('|'))
         .sort();
     // Incremental rows exist for what changed; the full run fills the rest: compare the changed slices.
     const incremental = (await snapshot()).filter((r) => r.includes(`|${w.deputy2.id}|`) || r.includes(`|${w.deputy1.id}|`));
@@ -131,9 +135,9 @@ describe('plugin-six-ones: the 六个一 rules, compliance and the 逢6 schedule
 
   it('moves a reception day on a holiday to the next working day and deducts a rostered no-show, except on leave', async () => {
     await w.plugin.reception.generateMonth('2026-10', [w.station.id]);
-    const sessions = await app.db.getRepository('receptionSessions').find({ filter: { stationId: w.station.id }, sort: ['scheduledOn'], appends: ['roster'] });
+    const sessions: Model[] = await app.db.getRepository('receptionSessions').find({ filter: { stationId: w.station.id }, sort: ['scheduledOn'], appends: ['roster'] });
     // 6 October 2026 is in the 国庆 holiday: the session moves to Thursday 8 October; the 16th and 26th are working days.
-    expect(sessions.map((s: any) => [String(s.get('scheduledOn')).slice(0, 10), String(s.get('date')).slice(0, 10), String(s.get('noticeOn')).slice(0, 10)])).toEqual([
+    expect(sessions.map((s) => [String(s.get('scheduledOn')).slice(0, 10), String(s.get('date')).slice(0, 10), String(s.get('noticeOn')).slice(0, 10)])).toEqual([
       ['2026-10-06', '2026-10-08', '2026-10-05'],
       ['2026-10-16', '2026-10-16', '2026-10-13'],
       ['2026-10-26', '2026-10-26', '2026-10-23'],
@@ -160,7 +164,7 @@ describe('plugin-six-ones: the 六个一 rules, compliance and the 逢6 schedule
 
   it('records a reception when a rostered deputy signs in at a session of today, and shows the public schedule without personal data', async () => {
     const today = new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10);
-    const dp: any = app.pm.get('@deputy/plugin-duty-points');
+    const dp = app.pm.get('@deputy/plugin-duty-points') as PluginDutyPointsServer;
     const activity = await dp.filing.scheduleActivity({ title: '逢6接待', itemCode: 'D10', stationId: w.other.id, date: today });
     const otherDeputy = await signedInAs(app, 'deputy3', ['deputy']);
     const deputy3 = (await w.admin.agent.resource('deputies').create({ values: { name: '代表三', stationId: w.other.id, userId: otherDeputy.user.id, phone: '13800000003' } })).body.data;
@@ -186,18 +190,18 @@ describe('plugin-six-ones: the 六个一 rules, compliance and the 逢6 schedule
   it('shows the matrix to each role as far as it may see, and keeps results out of reach for writes', async () => {
     const mine = await w.d1.agent.get(`/ruleResults:matrix?period=${Y}-03`);
     expect(mine.status).toBe(200);
-    expect(mine.body.data.deputies.map((d: any) => d.deputyId)).toEqual([w.deputy1.id]);
+    expect(mine.body.data.deputies.map((d: MatrixRow) => d.deputyId)).toEqual([w.deputy1.id]);
     const r1 = await w.rule('R1');
     expect(mine.body.data.deputies[0].cells[r1.id]).toMatchObject({ status: 'met', count: 1 });
     const staff = await w.head.agent.get(`/ruleResults:matrix?period=${Y}-06`);
-    expect(staff.body.data.deputies.map((d: any) => d.deputyId).sort()).toEqual([w.deputy1.id, w.deputy2.id]);
-    expect(staff.body.data.stations.map((s: any) => s.stationId)).toEqual([w.station.id]);
+    expect(staff.body.data.deputies.map((d: MatrixRow) => d.deputyId).sort()).toEqual([w.deputy1.id, w.deputy2.id]);
+    expect(staff.body.data.stations.map((s: MatrixRow) => s.stationId)).toEqual([w.station.id]);
     const otherStaff = await w.otherHead.agent.get(`/ruleResults:matrix?period=${Y}-06`);
     // Only its own station's deputies (代表三, with the standing grid-area rule), never 高沙镇's.
-    expect(otherStaff.body.data.deputies.map((d: any) => d.station)).not.toContain('高沙镇联络站');
-    expect(otherStaff.body.data.deputies.map((d: any) => d.deputyId)).not.toContain(w.deputy1.id);
+    expect(otherStaff.body.data.deputies.map((d: MatrixRow) => d.station)).not.toContain('高沙镇联络站');
+    expect(otherStaff.body.data.deputies.map((d: MatrixRow) => d.deputyId)).not.toContain(w.deputy1.id);
     const list = await w.d1.agent.resource('ruleResults').list({ paginate: false });
-    expect(new Set(list.body.data.map((r: any) => r.deputyId))).toEqual(new Set([w.deputy1.id]));
+    expect(new Set(list.body.data.map((r: { deputyId: number }) => r.deputyId))).toEqual(new Set([w.deputy1.id]));
     expect((await w.admin.agent.resource('ruleResults').create({ values: { status: 'met' } })).status).toBe(403);
     const bad = await w.admin.agent.set('X-Locale', 'zh-CN').get('/ruleResults:matrix?period=2026-13');
     expect(bad.status).toBe(400);

@@ -1,5 +1,7 @@
 import { isAdministrator, myStationIds, shanghaiToday } from '@deputy/plugin-suite-core';
 import { declareReadActions } from '@deputy/plugin-deputies';
+import type { Context } from '@nocobase/actions';
+import type { Model, Transaction } from '@nocobase/database';
 import type { Application } from '@nocobase/server';
 import { NS } from '../fields';
 import type { ReceptionSchedule } from '../services/reception';
@@ -14,7 +16,7 @@ import type { ReceptionSchedule } from '../services/reception';
  * roster is expected there, besides the deputies of the activity's station.
  */
 /** The stations a generate/closeDue call acts on: the one asked for, in the caller's reach; else all it may arrange. */
-async function stationsOf(ctx: any): Promise<number[] | undefined> {
+async function stationsOf(ctx: Context): Promise<number[] | undefined> {
   const raw = ctx.action.params.values?.stationId ?? ctx.action.params.stationId;
   const admin = await isAdministrator(ctx);
   const mine = admin ? undefined : await myStationIds(ctx);
@@ -27,24 +29,27 @@ async function stationsOf(ctx: any): Promise<number[] | undefined> {
   return [stationId];
 }
 
+/** What plugin-duty-points emits before a sign-in; a listener sets `expected` for a deputy it expects there. */
+type SignInExpectation = { activity: Model; deputy: Model; expected: boolean };
+
 export function registerReceptionActions(app: Application, schedule: ReceptionSchedule) {
   // Asked by plugin-duty-points before each sign-in (its SIGN_IN_EXPECTATION event).
-  app.db.on('dutyActivities.signInExpectation', async (expectation: any, options: any = {}) => {
+  app.db.on('dutyActivities.signInExpectation', async (expectation: SignInExpectation, options: { transaction?: Transaction } = {}) => {
     if (expectation.expected) return;
     if (await schedule.isRostered(expectation.activity.get('id'), expectation.deputy.get('id'), options.transaction)) expectation.expected = true;
   });
   app.resourceManager.registerActionHandlers({
-    'receptionSessions:generate': async (ctx: any, next) => {
+    'receptionSessions:generate': async (ctx: Context, next) => {
       const month = String(ctx.action.params.values?.month ?? ctx.action.params.month ?? '');
       if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(month)) return ctx.throw(400, ctx.t('Give the month as 2026-03', { ns: NS }));
       ctx.body = { month, created: await schedule.generateMonth(month, await stationsOf(ctx)) };
       await next();
     },
-    'receptionSessions:closeDue': async (ctx: any, next) => {
+    'receptionSessions:closeDue': async (ctx: Context, next) => {
       ctx.body = await schedule.closeDue(shanghaiToday(), await stationsOf(ctx));
       await next();
     },
-    'receptionSessions:upcoming': async (ctx: any, next) => {
+    'receptionSessions:upcoming': async (ctx: Context, next) => {
       const stationId = Number(ctx.action.params.stationId);
       if (!Number.isInteger(stationId) || stationId < 1) return ctx.throw(400, ctx.t('Choose an existing station', { ns: NS }));
       const result = await schedule.upcoming(stationId, shanghaiToday());

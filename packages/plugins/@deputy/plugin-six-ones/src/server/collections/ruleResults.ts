@@ -15,7 +15,10 @@ export const RESULT_STATUSES = [
 export default defineCollection({
   name: 'ruleResults',
   title: tt('Compliance results'),
-  dumpRules: 'required',
+  // Rebuilt from the records, sessions and leaves (on each change, by the nightly job, and for a missing month
+  // when the matrix is read): a backup neither needs it (backup-restore's 'skipped') nor snapshots it (runtime).
+  dumpRules: 'skipped',
+  dataCategory: 'runtime',
   indexes: [{ fields: ['ruleId', 'periodKey', 'deputyId', 'stationId'] }, { fields: ['periodKey', 'stationId'] }],
   fields: [
     f.belongsToField('rule', 'Rule', 'dutyRules', 'name', { onDelete: 'CASCADE' }),

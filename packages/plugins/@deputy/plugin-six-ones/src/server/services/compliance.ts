@@ -1,5 +1,5 @@
 import { lockRow, shanghaiToday } from '@deputy/plugin-suite-core';
-import type { Database, Transaction } from '@nocobase/database';
+import type { Database, FindOptions, Model, Transaction } from '@nocobase/database';
 import { Op } from '@nocobase/database';
 import { Period, periodOf, periodsOfYear } from './periods';
 
@@ -7,6 +7,13 @@ export type Scope = { deputyIds?: number[]; stationIds?: number[] };
 type Rule = { id: number; subject: string; period: string; measure: string; requiredCount: number; exemptOnLeave: boolean; exemptNewcomers: boolean; itemIds: number[] };
 type Deputy = { id: number; stationId: number | null; termId: number | null; status: string; leftOn: string | null; joinedOn: string };
 type Tally = Map<number, { n: number; ids: number[] }>;
+type Where = NonNullable<FindOptions['where']>;
+type ResultRow = ReturnType<Compliance['row']>;
+/** Rows read with `raw: true`: plain column values, not model instances. */
+type DeputyRow = { id: number; stationId: number | null; termId: number | null; status: string; leftOn: string | Date | null; electedOn: string | Date | null };
+type GroupRow = { n: number | string; ids: number[] | string | null } & Record<string, unknown>;
+type SectionRow = { id: number; source: string };
+type EntryRow = { stationId: number; sectionId: number };
 
 const KEEP_IDS = 50;
 /** A period key as a 32-bit integer (the second half of the slice's advisory lock). */
@@ -23,8 +30,8 @@ export class Compliance {
   constructor(private db: Database) {}
 
   async rules(filter: Record<string, unknown> = {}, transaction?: Transaction): Promise<Rule[]> {
-    const rows = await this.db.getRepository('dutyRules').find({ filter: { active: true, ...filter }, appends: ['items'], transaction });
-    return rows.map((r: any) => ({
+    const rows: Model[] = await this.db.getRepository('dutyRules').find({ filter: { active: true, ...filter }, appends: ['items'], transaction });
+    return rows.map((r) => ({
       id: r.get('id'),
       subject: r.get('subject'),
       period: r.get('period'),
@@ -32,7 +39,7 @@ export class Compliance {
       requiredCount: Number(r.get('requiredCount') ?? 1),
       exemptOnLeave: !!r.get('exemptOnLeave'),
       exemptNewcomers: !!r.get('exemptNewcomers'),
-      itemIds: (r.get('items') ?? []).map((i: any) => i.get('id')),
+      itemIds: ((r.get('items') ?? []) as Model[]).map((i) => i.get('id')),
     }));
   }
 
@@ -54,9 +61,9 @@ export class Compliance {
   async periodsOf(rule: Rule, year: number, transaction?: Transaction): Promise<Period[]> {
     if (rule.period === 'standing') return [{ key: 'standing', from: shanghaiToday(), to: shanghaiToday() }];
     if (rule.period === 'term') {
-      const terms = await this.db.getRepository('deputyTerms').find({ transaction });
+      const terms: Model[] = await this.db.getRepository('deputyTerms').find({ transaction });
       return terms
-        .map((t: any) => ({ key: `term-${t.get('id')}`, from: asDate(t.get('startsOn') || `${year}-01-01`), to: asDate(t.get('endsOn') || `${year}-12-31`) }))
+        .map((t) => ({ key: `term-${t.get('id')}`, from: asDate(t.get('startsOn') || `${year}-01-01`), to: asDate(t.get('endsOn') || `${year}-12-31`) }))
         .filter((p) => p.from <= `${year}-12-31` && p.to >= `${year}-01-01`);
     }
     return periodsOfYear(rule.period, year);
@@ -70,8 +77,7 @@ export class Compliance {
     for (const rule of await this.rules()) {
       for (const period of await this.periodsAt(rule, date)) {
         if (!period || period.from > shanghaiToday()) continue;
-        const where: any = { ruleId: rule.id, periodKey: period.key };
-        if (rule.subject === 'station') where.deputyId = null;
+        const where: Where = { ruleId: rule.id, periodKey: period.key, ...(rule.subject === 'station' ? { deputyId: null } : {}) };
         if (!(await this.db.getModel('ruleResults').count({ where }))) await this.compute(rule, period, {});
       }
     }
@@ -124,7 +130,7 @@ export class Compliance {
     await lockRow(this.db, 'dutyRules', rule.id, transaction);
     const today = shanghaiToday();
     const results = this.db.getModel('ruleResults');
-    const rows: any[] = [];
+    const rows: ResultRow[] = [];
     if (rule.subject === 'deputy') {
       const deputies = await this.deputies(period, scope, rule, transaction);
       if (!deputies.length && !scope.deputyIds) return;
@@ -140,7 +146,8 @@ export class Compliance {
       }
       await results.destroy({ where: { ruleId: rule.id, periodKey: period.key, ...(scope.deputyIds ? { deputyId: { [Op.in]: scope.deputyIds } } : {}) }, transaction });
     } else {
-      const stations = (await this.db.getRepository('liaisonStations').find({ fields: ['id'], filter: scope.stationIds ? { id: { $in: scope.stationIds } } : {}, transaction })).map((s: any) => s.get('id'));
+      const found: Model[] = await this.db.getRepository('liaisonStations').find({ fields: ['id'], filter: scope.stationIds ? { id: { $in: scope.stationIds } } : {}, transaction });
+      const stations: number[] = found.map((s) => s.get('id'));
       const { tally, required } = await this.tallyStations(rule, period, stations, transaction);
       for (const stationId of stations) rows.push(this.row({ ...rule, requiredCount: required }, period, today, tally.get(stationId) ?? { n: 0, ids: [] }, { deputyId: null, stationId }, null));
       await results.destroy({ where: { ruleId: rule.id, periodKey: period.key, deputyId: null, ...(scope.stationIds ? { stationId: { [Op.in]: scope.stationIds } } : {}) }, transaction });
@@ -149,9 +156,9 @@ export class Compliance {
   }
 
   /** Computed rows, written as plain multi-row INSERTs (no model instances, no hooks): the bulk of a full run. */
-  private async insert(rows: any[], transaction?: Transaction) {
+  private async insert(rows: ResultRow[], transaction?: Transaction) {
     if (!rows.length) return;
-    const model: any = this.db.getModel('ruleResults');
+    const model = this.db.getModel('ruleResults');
     const column = (attribute: string) => model.rawAttributes[attribute]?.field ?? attribute;
     const now = new Date();
     const plain = rows.map((r) =>
@@ -181,40 +188,41 @@ export class Compliance {
 
   /** Deputies a rule applies to in a period: in office during it (those who left before it began are out). */
   private async deputies(period: Period, scope: Scope, rule: Rule, transaction?: Transaction): Promise<Deputy[]> {
-    const where: any = {};
-    if (scope.deputyIds) where.id = { [Op.in]: scope.deputyIds };
-    if (rule.period === 'term') where.termId = Number(period.key.slice(5));
-    const rows = await this.db.getModel('deputies').findAll({ attributes: ['id', 'stationId', 'termId', 'status', 'leftOn', 'electedOn'], where, raw: true, transaction });
+    const where: Where = {
+      ...(scope.deputyIds ? { id: { [Op.in]: scope.deputyIds } } : {}),
+      ...(rule.period === 'term' ? { termId: Number(period.key.slice(5)) } : {}),
+    };
+    const rows = (await this.db.getModel('deputies').findAll({ attributes: ['id', 'stationId', 'termId', 'status', 'leftOn', 'electedOn'], where, raw: true, transaction })) as unknown as DeputyRow[];
     return rows
-      .map((d: any) => ({ id: d.id, stationId: d.stationId, termId: d.termId, status: d.status, leftOn: d.leftOn ? asDate(d.leftOn) : null, joinedOn: d.electedOn ? asDate(d.electedOn) : '' }))
+      .map((d) => ({ id: d.id, stationId: d.stationId, termId: d.termId, status: d.status, leftOn: d.leftOn ? asDate(d.leftOn) : null, joinedOn: d.electedOn ? asDate(d.electedOn) : '' }))
       .filter((d) => !(d.status === 'left' && d.leftOn && d.leftOn < period.from) && (!d.joinedOn || d.joinedOn <= period.to));
   }
 
   private async onLeave(period: Period, deputyIds: number[], transaction?: Transaction) {
     if (!deputyIds.length) return new Set<number>();
-    const leaves = await this.db.getModel('deputyLeaves').findAll({
+    const leaves = (await this.db.getModel('deputyLeaves').findAll({
       attributes: ['deputyId'],
       where: { status: 'approved', from: { [Op.lte]: period.to }, to: { [Op.gte]: period.from }, deputyId: { [Op.in]: deputyIds } },
       raw: true,
       transaction,
-    });
-    return new Set<number>(leaves.map((l: any) => l.deputyId));
+    })) as unknown as { deputyId: number }[];
+    return new Set<number>(leaves.map((l) => l.deputyId));
   }
 
   /** One grouped query: the count and the ids per key. */
-  private async group(collection: string, key: string, where: any, transaction?: Transaction): Promise<Tally> {
+  private async group(collection: string, key: string, where: Where, transaction?: Transaction): Promise<Tally> {
     const { sequelize } = this.db;
     const dialect = sequelize.getDialect();
     const agg = dialect === 'postgres' ? sequelize.fn('array_agg', sequelize.col('id')) : sequelize.fn('group_concat', sequelize.col('id'));
-    const rows = await this.db.getModel(collection).findAll({
+    const rows = (await this.db.getModel(collection).findAll({
       attributes: [key, [sequelize.fn('COUNT', sequelize.col('id')), 'n'], [agg, 'ids']],
       where,
       group: [key],
       raw: true,
       transaction,
-    });
+    })) as unknown as GroupRow[];
     const tally: Tally = new Map();
-    for (const r of rows as any[]) {
+    for (const r of rows) {
       const ids = Array.isArray(r.ids) ? r.ids : String(r.ids ?? '').split(',').filter(Boolean);
       tally.set(Number(r[key]), { n: Number(r.n), ids: ids.map(Number).sort((a: number, b: number) => a - b) });
     }
@@ -233,9 +241,9 @@ export class Compliance {
       }, transaction);
     }
     if (rule.measure === 'gridAreas') {
-      const rows = await this.db.getModel('deputiesGridAreas').findAll({ where: { deputyId: { [Op.in]: deputyIds } }, raw: true, transaction });
+      const rows = (await this.db.getModel('deputiesGridAreas').findAll({ where: { deputyId: { [Op.in]: deputyIds } }, raw: true, transaction })) as unknown as { deputyId: number; gridAreaId: number }[];
       const tally: Tally = new Map();
-      for (const r of rows as any[]) {
+      for (const r of rows) {
         const t = tally.get(r.deputyId) ?? { n: 0, ids: [] };
         t.n += 1;
         t.ids.push(r.gridAreaId);
@@ -261,16 +269,16 @@ export class Compliance {
     }
     if (rule.measure === 'ledgerSections') {
       // A section is complete for the month by an uploaded entry, or by the suite's own records.
-      const sections = await this.db.getModel('ledgerSections').findAll({ where: { active: true }, raw: true, transaction });
-      const entries = await this.db.getModel('ledgerEntries').findAll({ attributes: ['stationId', 'sectionId'], where: { month: period.key.slice(0, 7), stationId: stationFilter }, raw: true, transaction });
+      const sections = (await this.db.getModel('ledgerSections').findAll({ where: { active: true }, raw: true, transaction })) as unknown as SectionRow[];
+      const entries = (await this.db.getModel('ledgerEntries').findAll({ attributes: ['stationId', 'sectionId'], where: { month: period.key.slice(0, 7), stationId: stationFilter }, raw: true, transaction })) as unknown as EntryRow[];
       const activities = await this.group('dutyActivities', 'stationId', { status: 'approved', date: inPeriod, stationId: stationFilter }, transaction);
       const receptions = await this.group('receptionSessions', 'stationId', { status: 'held', date: inPeriod, stationId: stationFilter }, transaction);
       const tally: Tally = new Map();
       for (const stationId of stationIds) {
-        const done = sections.filter((s: any) =>
-          s.source === 'activities' ? activities.has(stationId) : s.source === 'receptions' ? receptions.has(stationId) : entries.some((e: any) => e.stationId === stationId && e.sectionId === s.id),
+        const done = sections.filter((s) =>
+          s.source === 'activities' ? activities.has(stationId) : s.source === 'receptions' ? receptions.has(stationId) : entries.some((e) => e.stationId === stationId && e.sectionId === s.id),
         );
-        tally.set(stationId, { n: done.length, ids: done.map((s: any) => s.id) });
+        tally.set(stationId, { n: done.length, ids: done.map((s) => s.id) });
       }
       return { tally, required: rule.requiredCount || sections.length };
     }

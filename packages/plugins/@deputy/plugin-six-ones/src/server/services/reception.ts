@@ -1,7 +1,7 @@
 import { afterLock, enabledPlugin, lockRow, shanghaiToday, suiteCore } from '@deputy/plugin-suite-core';
 import type { PluginDutyPointsServer } from '@deputy/plugin-duty-points';
 import type { Application } from '@nocobase/server';
-import type { Transaction } from '@nocobase/database';
+import type { Filter, Model, Transaction } from '@nocobase/database';
 import { Op } from '@nocobase/database';
 import { addDays, monthOf } from './periods';
 
@@ -25,7 +25,7 @@ export class ReceptionSchedule {
   }
 
   async settings(transaction?: Transaction): Promise<Settings> {
-    const s: any = await this.db.getRepository('sixOnesSettings').findOne({ transaction });
+    const s: Model | null = await this.db.getRepository('sixOnesSettings').findOne({ transaction });
     return {
       noticeDaysBefore: Number(s?.get('noticeDaysBefore') ?? 3),
       rosterSize: Math.max(1, Number(s?.get('rosterSize') ?? 2)),
@@ -44,11 +44,11 @@ export class ReceptionSchedule {
     const calendar = suiteCore(this.app).calendar;
     const settings = await this.settings();
     const { from, to } = monthOf(`${month}-01`);
-    const stations = await this.db.getRepository('liaisonStations').find({ filter: stationIds ? { id: { $in: stationIds } } : {}, sort: ['id'] });
+    const stations: Model[] = await this.db.getRepository('liaisonStations').find({ filter: stationIds ? { id: { $in: stationIds } } : {}, sort: ['id'] });
     let created = 0;
-    for (const station of stations as any[]) {
+    for (const station of stations) {
       const days: number[] = [...new Set<number>((station.get('receptionDays') ?? []).map(Number))].sort((a, b) => a - b);
-      const deputies = await this.db.getRepository('deputies').find({ filter: { stationId: station.get('id'), status: 'active' }, fields: ['id'], sort: ['id'] });
+      const deputies: Model[] = await this.db.getRepository('deputies').find({ filter: { stationId: station.get('id'), status: 'active' }, fields: ['id'], sort: ['id'] });
       const monthIndex = Number(month.slice(0, 4)) * 12 + Number(month.slice(5, 7));
       for (const [i, day] of days.entries()) {
         const scheduledOn = `${month}-${pad(day)}`;
@@ -88,7 +88,7 @@ export class ReceptionSchedule {
    * day they come, and settlement counts that day's sign-ins, not the old day's.
    */
   followDateChanges() {
-    this.db.on('receptionSessions.afterUpdate', async (session: any, options: any) => {
+    this.db.on('receptionSessions.afterUpdate', async (session: Model, options: { transaction?: Transaction }) => {
       if (!session.changed('date') || !session.get('activityId') || !this.filing) return;
       const date = asDate(session.get('date'));
       await this.filing.rescheduleActivity(session.get('activityId'), { date, title: `逢6接待 ${date}` }, { transaction: options.transaction });
@@ -98,32 +98,32 @@ export class ReceptionSchedule {
   /** Settles the sessions whose day has passed: held or not, and the deductions of rostered no-shows. */
   async closeDue(today = shanghaiToday(), stationIds?: number[]) {
     const settings = await this.settings();
-    const filter: any = { status: 'planned', date: { $lt: today }, ...(stationIds ? { stationId: { $in: stationIds } } : {}) };
-    const due = await this.db.getRepository('receptionSessions').find({ filter, appends: ['roster'] });
+    const filter: Filter = { status: 'planned', date: { $lt: today }, ...(stationIds ? { stationId: { $in: stationIds } } : {}) };
+    const due: Model[] = await this.db.getRepository('receptionSessions').find({ filter, appends: ['roster'] });
     let deductions = 0;
     let settled = 0;
-    for (const session of due as any[]) {
+    for (const session of due) {
       const attended = session.get('activityId')
-        ? new Set((await this.db.getRepository('activityAttendances').find({ filter: { activityId: session.get('activityId') }, fields: ['deputyId'] })).map((a: any) => a.get('deputyId')))
+        ? new Set(((await this.db.getRepository('activityAttendances').find({ filter: { activityId: session.get('activityId') }, fields: ['deputyId'] })) as Model[]).map((a) => a.get('deputyId')))
         : new Set();
       const date = asDate(session.get('date'));
       const onLeave = new Set(
         (
-          await this.db.getModel('deputyLeaves').findAll({
+          (await this.db.getModel('deputyLeaves').findAll({
             attributes: ['deputyId'],
             where: { status: 'approved', from: { [Op.lte]: date }, to: { [Op.gte]: date } },
             raw: true,
-          })
-        ).map((l: any) => l.deputyId),
+          })) as unknown as { deputyId: number }[]
+        ).map((l) => l.deputyId),
       );
       await this.db.sequelize.transaction(async (transaction) => {
         // Two runs at once (the nightly job and a manual close, or two app instances) settle a session once:
         // the second waits for the lock and finds it settled.
         await lockRow(this.db, 'receptionSessions', session.get('id'), transaction);
-        const current: any = await this.db.getModel('receptionSessions').findOne({ where: { id: session.get('id') }, attributes: ['status'], ...afterLock(this.db, transaction) });
+        const current = await this.db.getModel('receptionSessions').findOne({ where: { id: session.get('id') }, attributes: ['status'], ...afterLock(this.db, transaction) });
         if (current?.get('status') !== 'planned') return;
         settled += 1;
-        for (const deputy of session.get('roster') ?? []) {
+        for (const deputy of (session.get('roster') ?? []) as Model[]) {
           if (attended.has(deputy.get('id')) || onLeave.has(deputy.get('id')) || !this.filing) continue;
           await this.filing.file(
             { deputyId: deputy.get('id'), itemCode: settings.noShowItemCode, date, description: `逢6接待未到岗（${date}）`, source: `reception-no-show:${session.get('id')}:${deputy.get('id')}` },
@@ -139,16 +139,16 @@ export class ReceptionSchedule {
 
   /** The public schedule of a station: announced sessions still to come, with the names of the deputies on duty. */
   async upcoming(stationId: number, today = shanghaiToday()) {
-    const station: any = await this.db.getRepository('liaisonStations').findOne({ filterByTk: stationId, fields: ['id', 'name', 'address'] });
+    const station: Model | null = await this.db.getRepository('liaisonStations').findOne({ filterByTk: stationId, fields: ['id', 'name', 'address'] });
     if (!station) return null;
-    const sessions = await this.db.getRepository('receptionSessions').find({
+    const sessions: Model[] = await this.db.getRepository('receptionSessions').find({
       filter: { stationId, date: { $gte: today }, noticeOn: { $lte: today } },
       appends: ['roster'],
       sort: ['date'],
     });
     return {
       station: { name: station.get('name'), address: station.get('address') ?? null },
-      sessions: sessions.map((s: any) => ({ date: asDate(s.get('date')), deputies: (s.get('roster') ?? []).map((d: any) => d.get('name')) })),
+      sessions: sessions.map((s) => ({ date: asDate(s.get('date')), deputies: ((s.get('roster') ?? []) as Model[]).map((d) => d.get('name')) })),
     };
   }
 }

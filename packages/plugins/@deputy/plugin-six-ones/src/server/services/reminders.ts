@@ -1,4 +1,5 @@
 import { shanghaiToday, suiteCore } from '@deputy/plugin-suite-core';
+import type { Model } from '@nocobase/database';
 import type { Application } from '@nocobase/server';
 import { addDays } from './periods';
 
@@ -12,16 +13,16 @@ export class Reminders {
 
   async send(today = shanghaiToday()) {
     const db = this.app.db;
-    const settings: any = await db.getRepository('sixOnesSettings').findOne();
+    const settings: Model | null = await db.getRepository('sixOnesSettings').findOne();
     const days = Number(settings?.get('remindDaysBeforeEnd') ?? 5);
-    const due = await db.getRepository('ruleResults').find({
+    const due: Model[] = await db.getRepository('ruleResults').find({
       filter: { status: 'in-progress', periodTo: { $gte: today, $lte: addDays(today, days) } },
       appends: ['rule', 'deputy', 'station', 'station.staff'],
     });
     const byUser = new Map<number, string[]>();
-    for (const r of due as any[]) {
+    for (const r of due) {
       const line = `${r.get('rule')?.get('name')}（${r.get('periodKey')}）：${r.get('count')}/${r.get('required')}`;
-      const users: number[] = r.get('deputyId') ? [r.get('deputy')?.get('userId')].filter(Boolean) : (r.get('station')?.get('staff') ?? []).map((u: any) => u.get('id'));
+      const users: number[] = r.get('deputyId') ? [r.get('deputy')?.get('userId')].filter(Boolean) : ((r.get('station')?.get('staff') ?? []) as Model[]).map((u) => u.get('id'));
       for (const userId of users) byUser.set(userId, [...(byUser.get(userId) ?? []), line]);
     }
     const notifier = suiteCore(this.app).notifier;
@@ -38,19 +39,19 @@ export class Reminders {
    */
   async sessions(today = shanghaiToday()) {
     const db = this.app.db;
-    const due = await db.getRepository('receptionSessions').find({
+    const due: Model[] = await db.getRepository('receptionSessions').find({
       filter: { status: 'planned', noticeOn: { $lte: today }, date: { $gte: today } },
       appends: ['roster', 'station', 'station.staff'],
       sort: ['date'],
     });
     const notifier = suiteCore(this.app).notifier;
     let sent = 0;
-    for (const session of due as any[]) {
-      const roster: any[] = session.get('roster') ?? [];
+    for (const session of due) {
+      const roster: Model[] = session.get('roster') ?? [];
       const date = String(session.get('date') ?? '').slice(0, 10);
       const content = `${session.get('station')?.get('name') ?? ''} 逢6接待 ${date}，值班代表：${roster.map((d) => d.get('name')).join('、') || '（未排班）'}`;
       const users = new Set<number>([
-        ...(session.get('station')?.get('staff') ?? []).map((u: any) => u.get('id')),
+        ...((session.get('station')?.get('staff') ?? []) as Model[]).map((u) => u.get('id')),
         ...roster.map((d) => d.get('userId')).filter(Boolean),
       ]);
       for (const userId of users) {
