@@ -7,11 +7,11 @@ export function idNumber(first17: string) {
   const sum = WEIGHTS.reduce((s, w, i) => s + w * Number(first17[i]), 0);
   return first17 + '10X98765432'[sum % 11];
 }
+import type { ApiRow, SignedIn, TestAgent } from '@deputy/app/src/testing';
 
-export type Account = Awaited<ReturnType<typeof signedInAs>>;
-export type Agent = Account['agent'];
-/** A row as the HTTP API answers it, as far as the tests read it. */
-export type Row = { id: number } & Record<string, unknown>;
+export type Account = SignedIn;
+export type Agent = TestAgent;
+export type Row = ApiRow;
 
 export const isPg = () => process.env.DB_DIALECT === 'postgres';
 /** The n-th day of March last year: in the past and in one calendar year, whatever today is. */

@@ -1,11 +1,11 @@
 import { createSuiteServer, signedInAs } from '@deputy/app/src/testing';
 import { MockServer } from '@nocobase/test';
 import type { PluginPublicVoiceServer } from '../plugin';
+import type { ApiRow, SignedIn, TestAgent } from '@deputy/app/src/testing';
 
-export type Account = Awaited<ReturnType<typeof signedInAs>>;
-export type Agent = Account['agent'];
-/** A row as the HTTP API answers it, as far as the tests read it. */
-export type Row = { id: number } & Record<string, unknown>;
+export type Account = SignedIn;
+export type Agent = TestAgent;
+export type Row = ApiRow;
 
 export const isPg = () => process.env.DB_DIALECT === 'postgres';
 
