@@ -60,6 +60,12 @@ export function pagesWithoutSnapshot(app: MockServer, pluginName: string): strin
   return pages.filter((page) => options.snapshots?.pages?.[page.key]?.hash !== pageHash(app, page, options)).map((page) => page.key);
 }
 
+/** A user signed in by signedInAs (its row and agent), and that agent. */
+export type SignedIn = Awaited<ReturnType<typeof signedInAs>>;
+export type TestAgent = SignedIn['agent'];
+/** A row as the HTTP API answers it, as far as a test reads it. */
+export type ApiRow = { id: number } & Record<string, unknown>;
+
 /**
  * How each plugin's demo checks (__tests__/demo-checks.ts) call the demo town's HTTP API (demo-town.test.ts);
  * the answer's JSON is read by the checks, which say what they expect of it.

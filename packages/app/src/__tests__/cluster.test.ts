@@ -2,7 +2,7 @@ import { BASE_PLUGINS, SUITE_CORE } from '@deputy/test-helpers';
 import { scheduledJob } from '@deputy/plugin-suite-core';
 import { createMockCluster, MockCluster, MockServer, sleep } from '@nocobase/test';
 import { CronTime } from 'cron';
-import { pendingTaskFor, waitForStatus, workflowsSettled } from '@deputy/plugin-duty-points/src/server/__tests__/setup';
+import { pendingTaskFor, waitForStatus, workflowsSettled } from '../../../plugins/@deputy/plugin-duty-points/src/server/__tests__/setup';
 
 /**
  * Cluster mode (#17): two NocoBase nodes on one database — NocoBase's own createMockCluster (@nocobase/test: each

@@ -1,4 +1,5 @@
-import { idNumber, lastYear, useAidWorld } from './setup';
+import type { Model } from '@nocobase/database';
+import { idNumber, lastYear, Row, useAidWorld } from './setup';
 
 /**
  * 1+N changes leave a trail (who, when, before, after) in plugin-deputies' auditTrail: households, pairings
@@ -7,11 +8,11 @@ import { idNumber, lastYear, useAidWorld } from './setup';
  */
 describe('1+N audit trail', () => {
   const ctx = useAidWorld();
-  const trail = (collectionName: string, recordId: number) =>
+  const trail = (collectionName: string, recordId: number): Promise<Model[]> =>
     ctx.app.db.getRepository('auditTrail').find({ filter: { collectionName, recordId: String(recordId) }, sort: ['id'] });
-  const ok = (res: any) => {
+  const ok = (res: { status: number; body: { data?: unknown } }) => {
     if (res.status !== 200) throw new Error(`${res.status} ${JSON.stringify(res.body)}`);
-    return res.body.data;
+    return res.body.data as Row;
   };
 
   it('records a household’s registration and edit with the ID number masked only', async () => {
@@ -22,7 +23,7 @@ describe('1+N audit trail', () => {
     }));
     ok(await staffA.agent.resource('aidHouseholds').update({ filterByTk: h.id, values: { needs: '就医报销', idNumber: idNumber('43062119750312012') } }));
     const entries = await trail('aidHouseholds', h.id);
-    expect(entries.map((e: any) => [e.get('action'), e.get('userId')])).toEqual([
+    expect(entries.map((e) => [e.get('action'), e.get('userId')])).toEqual([
       ['create', staffA.user.id],
       ['update', staffA.user.id],
     ]);
@@ -54,7 +55,7 @@ describe('1+N audit trail', () => {
     const p3 = ok(await admin.agent.post(`/aidPairings:transfer?filterByTk=${p2.id}`).send({ deputyId: deputyA2.id, date: lastYear(8), note: '工作调动' }));
 
     const changes = async (name: string, id: number) =>
-      (await trail(name, id)).map((e: any) => ({ action: e.get('action'), by: e.get('userId'), before: e.get('before'), after: e.get('after') }));
+      (await trail(name, id)).map((e) => ({ action: e.get('action'), by: e.get('userId'), before: e.get('before'), after: e.get('after') }));
     const p1Trail = await changes('aidPairings', p1.id);
     expect(p1Trail[0]).toMatchObject({ action: 'create', by: staffA.user.id, after: { deputyId: deputyA1.id, householdId: h1.id, status: 'active' } });
     expect(p1Trail.at(-1)).toMatchObject({ action: 'update', by: staffA.user.id, before: { status: 'active' }, after: { status: 'closed', endReason: 'movedAway', endNote: '迁往市区' } });

@@ -1,6 +1,7 @@
 import { signedInAs } from '@deputy/test-helpers';
+import type { MigrationContext, Model } from '@nocobase/database';
 import Migration from '../migrations/20261201090000-confirmations-by-staff';
-import { LAST_YEAR, lastYear, useAidWorld } from './setup';
+import { Agent, LAST_YEAR, lastYear, Row, useAidWorld } from './setup';
 
 /**
  * Issue #15, item 9: a 1+N outcome (and a visit) is confirmed by its station's staff or an administrator,
@@ -8,16 +9,16 @@ import { LAST_YEAR, lastYear, useAidWorld } from './setup';
  * outcomes with `confirmed: true` and aidKpi counted every outcome, confirmed or not.
  */
 describe('plugin-pairing-aid: the station confirms outcomes and visits, the KPIs count confirmed outcomes', () => {
-  const s = {} as { pairing: any; otherPairing: any };
+  const s = {} as { pairing: Row; otherPairing: Row };
   const ctx = useAidWorld(false, async ({ staffA, deputyA1, household, pair }) => {
     s.pairing = (await pair(staffA.agent, deputyA1.id, (await household('subsistence')).id, lastYear(1))).body.data;
   });
 
   const snapshot = async () => ({
-    records: (await ctx.app.db.getRepository('aidRecords').find({ sort: ['id'] })).map((r: any) => r.toJSON()),
-    visits: (await ctx.app.db.getRepository('aidVisits').find({ sort: ['id'] })).map((r: any) => r.toJSON()),
+    records: ((await ctx.app.db.getRepository('aidRecords').find({ sort: ['id'] })) as Model[]).map((r) => r.toJSON()),
+    visits: ((await ctx.app.db.getRepository('aidVisits').find({ sort: ['id'] })) as Model[]).map((r) => r.toJSON()),
   });
-  const kpi = async (agent: any) => (await agent.get('/aidKpi:summary').query({ period: LAST_YEAR, deputyId: ctx.w.deputyA1.id })).body.data;
+  const kpi = async (agent: Agent) => (await agent.get('/aidKpi:summary').query({ period: LAST_YEAR, deputyId: ctx.w.deputyA1.id })).body.data;
 
   it('refuses a deputy’s own confirmation on create and update, in zh-CN and en-US, and changes nothing', async () => {
     const { dA1, type } = ctx.w;
@@ -77,7 +78,7 @@ describe('plugin-pairing-aid: the station confirms outcomes and visits, the KPIs
   });
 
   it('refuses the deputy who achieved it even when that user is also station staff, or holds an old grant', async () => {
-    const { admin, staffA, stationA, type, household, pair, app } = ctx.w as any;
+    const { admin, staffA, stationA, type, household, pair, app } = ctx.w;
     const legal = (await type('legal-aid')).id;
     // A member of station A's staff who is also a deputy of the station, paired with a household.
     const both = await signedInAs(app, 'staffDeputy', ['station-staff']);
@@ -97,7 +98,7 @@ describe('plugin-pairing-aid: the station confirms outcomes and visits, the KPIs
     // An install from before still grants the deputy role the flag: the deputy is refused all the same.
     const actions = app.db.getRepository('dataSourcesRolesResourcesActions');
     const grantOf = (name: string, action: string) => actions.findOne({ filter: { name: action, 'resource.roleName': 'deputy', 'resource.name': name, 'resource.dataSourceKey': 'main' } });
-    const create: any = await grantOf('aidRecords', 'create');
+    const create: Model = await grantOf('aidRecords', 'create');
     await actions.update({ filterByTk: create.get('id'), values: { fields: [...create.get('fields'), 'confirmed'] } });
     const middle = await snapshot();
     const old = await ctx.w.dA1.agent.set('X-Locale', 'en-US').resource('aidRecords').create({ values: { pairingId: s.pairing.id, typeId: legal, date: lastYear(9), confirmed: true } });
@@ -111,7 +112,7 @@ describe('plugin-pairing-aid: the station confirms outcomes and visits, the KPIs
     const { app } = ctx.w;
     const actions = app.db.getRepository('dataSourcesRolesResourcesActions');
     const grantOf = async (role: string, name: string, action: string) =>
-      (await actions.findOne({ filter: { name: action, 'resource.roleName': role, 'resource.name': name, 'resource.dataSourceKey': 'main' } })) as any;
+      (await actions.findOne({ filter: { name: action, 'resource.roleName': role, 'resource.name': name, 'resource.dataSourceKey': 'main' } })) as Model;
     const flags = { aidRecords: 'confirmed', aidVisits: 'householdConfirmed' };
     const now: Record<string, string[]> = {};
     for (const [name, flag] of Object.entries(flags)) {
@@ -125,7 +126,7 @@ describe('plugin-pairing-aid: the station confirms outcomes and visits, the KPIs
         await actions.update({ filterByTk: grant.get('id'), values: { fields: [...grant.get('fields'), flag] } });
       }
     }
-    const migration = new Migration({ db: app.db, app, sequelize: app.db.sequelize, queryInterface: app.db.sequelize.getQueryInterface() } as any);
+    const migration = new Migration({ db: app.db, app, sequelize: app.db.sequelize, queryInterface: app.db.sequelize.getQueryInterface() } as MigrationContext);
     expect(migration.on).toBe('afterLoad');
     await migration.up();
     const stamps: Record<string, string> = {};

@@ -1,7 +1,10 @@
 import { shanghaiToday } from '@deputy/plugin-suite-core';
+import type { DemoCall } from '@deputy/test-helpers';
+import type { Model } from '@nocobase/database';
 import type { MockServer } from '@nocobase/test';
 import { demoHead, DEMO_HOUSEHOLDS } from '../demo';
 import { hashIdNumber } from '../services/id-number';
+import type { AidKpi } from '../services/kpi';
 
 /**
  * The check digit of a resident ID number (GB 11643), derived here from the standard's formula — weights
@@ -20,15 +23,15 @@ function validIdNumber(id: string, year: number) {
 const day = (v: unknown) => (v ? String(v instanceof Date ? v.toISOString() : v).slice(0, 10) : '');
 
 /** What the demo town must hold of this plugin's data (demo-town.test.ts); returns the failed checks. */
-export async function checkPairingAidDemo(app: MockServer, signIn: (username: string) => Promise<string>, call: any): Promise<string[]> {
+export async function checkPairingAidDemo(app: MockServer, signIn: (username: string) => Promise<string>, call: DemoCall): Promise<string[]> {
   const failures: string[] = [];
   const fail = (message: string) => failures.push(`pairing-aid: ${message}`);
   const db = app.db;
   const today = shanghaiToday();
   const year = Number(today.slice(0, 4));
-  const raw = async (name: string, where: Record<string, any> = {}) => (await db.getCollection(name).model.findAll({ where, raw: true, order: [['id', 'ASC']] })) as any[];
+  const raw = async (name: string, where: Record<string, unknown> = {}) => (await db.getCollection(name).model.findAll({ where, raw: true, order: [['id', 'ASC']] })) as any[];
 
-  const settings: any = (await db.getRepository('aidSettings').findOne())?.toJSON() ?? {};
+  const settings: { maxPairingsPerDeputy?: number } = (await db.getRepository('aidSettings').findOne())?.toJSON() ?? {};
   const N = Number(settings.maxPairingsPerDeputy) || 3;
   const households = await raw('aidHouseholds');
   const pairings = await raw('aidPairings');
@@ -38,10 +41,10 @@ export async function checkPairingAidDemo(app: MockServer, signIn: (username: st
   const deputies = await raw('deputies');
   const categories = await raw('aidCategories');
   const types = await raw('aidAssistanceTypes');
-  const stations: any[] = (await db.getRepository('liaisonStations').find({ appends: ['staff'] })).map((s: any) => s.toJSON());
+  const stations = ((await db.getRepository('liaisonStations').find({ appends: ['staff'] })) as Model[]).map((s) => s.toJSON<{ id: number; name: string; parentId: number | null; headId: number | null; staff?: { id: number }[] }>());
   const districts = stations.filter((s) => s.parentId);
   const deputyOf = new Map(deputies.map((d) => [d.id, d]));
-  const staffOf = new Map(stations.map((s) => [s.id, new Set<number>((s.staff ?? []).map((u: any) => u.id))]));
+  const staffOf = new Map(stations.map((s) => [s.id, new Set<number>((s.staff ?? []).map((u) => u.id))]));
 
   // ---------- households: about 150, in every 片区站's villages, several categories, valid unique ID numbers ----------
   if (households.length < 130 || households.length > 170) fail(`${households.length} households, expected about 150`);
@@ -124,13 +127,13 @@ export async function checkPairingAidDemo(app: MockServer, signIn: (username: st
   if (!visits.some((v) => isTrue(v.householdConfirmed))) fail('no visit is confirmed');
   if (!visits.some((v) => !isTrue(v.householdConfirmed))) fail('every visit is confirmed');
   const trail = await raw('auditTrail', { collectionName: ['aidVisits', 'aidRecords'], action: 'update' });
-  const parse = (v: any) => (typeof v === 'string' ? JSON.parse(v) : v) ?? {};
+  const parse = (v: unknown) => (typeof v === 'string' ? JSON.parse(v) : v) ?? {};
   for (const [collection, flag, rows] of [
     ['aidVisits', 'householdConfirmed', visits],
     ['aidRecords', 'confirmed', records],
   ] as const) {
     const wrong: string[] = [];
-    for (const row of (rows as any[]).filter((r) => isTrue(r[flag]))) {
+    for (const row of rows.filter((r) => isTrue(r[flag]))) {
       const deputy = deputyOf.get(row.deputyId);
       const staff = staffOf.get(deputy?.stationId) ?? new Set();
       const by = trail.find((a) => a.collectionName === collection && String(a.recordId) === String(row.id) && isTrue(parse(a.after)[flag]));
@@ -145,15 +148,15 @@ export async function checkPairingAidDemo(app: MockServer, signIn: (username: st
       ['aidVisits', 'aid-visit', visits],
       ['aidRecords', 'aid-outcome', records],
     ] as const) {
-      const filed = (rows as any[]).filter((r) => r.creditStatus === 'filed');
+      const filed = rows.filter((r) => r.creditStatus === 'filed');
       if (!filed.length) fail(`no ${collection} row was filed for duty points`);
       const duty = await raw('dutyRecords', { source: filed.map((r) => `${prefix}:${r.id}`) });
       const unmatched = filed.filter((r) => !duty.some((d) => d.id === r.dutyRecordId && d.source === `${prefix}:${r.id}` && d.deputyId === r.deputyId && d.status !== 'draft'));
       if (unmatched.length) fail(`${unmatched.length} ${collection} rows marked filed have no matching duty record`);
-      const confirmedNotFiled = (rows as any[]).filter((r) => isTrue(r[collection === 'aidVisits' ? 'householdConfirmed' : 'confirmed']) && r.creditStatus !== 'filed');
+      const confirmedNotFiled = rows.filter((r) => isTrue(r[collection === 'aidVisits' ? 'householdConfirmed' : 'confirmed']) && r.creditStatus !== 'filed');
       if (confirmedNotFiled.some((r) => r.creditStatus !== 'failed' || !r.creditError)) fail(`${collection}: confirmed rows neither filed nor failed with a reason`);
       if (!confirmedNotFiled.length) fail(`${collection}: no confirmed row that could not be filed (the 'failed' state)`);
-      if ((rows as any[]).some((r) => !isTrue(r[collection === 'aidVisits' ? 'householdConfirmed' : 'confirmed']) && r.creditStatus)) fail(`${collection}: an unconfirmed row was credited`);
+      if (rows.some((r) => !isTrue(r[collection === 'aidVisits' ? 'householdConfirmed' : 'confirmed']) && r.creditStatus)) fail(`${collection}: an unconfirmed row was credited`);
     }
   }
 
@@ -176,8 +179,12 @@ export async function checkPairingAidDemo(app: MockServer, signIn: (username: st
   const head1Station = districts.find((s) => s.headId === userId('demo-head1'));
   const checkKpi = async (username: string, deputyIds: Set<number> | null) => {
     const res = await call('get', `/aidKpi:summary?period=${year}`, await signIn(username));
-    if (res.status !== 200) return fail(`${username}: aidKpi:summary answered ${res.status} ${JSON.stringify(res.body)}`);
-    const k = res.body.data;
+    if (res.status !== 200) {
+      fail(`${username}: aidKpi:summary answered ${res.status} ${JSON.stringify(res.body)}`);
+      return null;
+    }
+    // The answer is the JSON of AidKpi.summary.
+    const k = res.body.data as Awaited<ReturnType<AidKpi['summary']>>;
     const want = expected(deputyIds);
     const got = { confirmed: k.outcomes.confirmed, awaiting: k.outcomes.awaitingConfirmation, relief: k.outcomes.reliefFen, visits: k.visits.count };
     if (JSON.stringify(got) !== JSON.stringify(want)) fail(`${username}: KPI ${JSON.stringify(got)} differs from the direct count ${JSON.stringify(want)}`);
@@ -206,11 +213,11 @@ export async function checkPairingAidDemo(app: MockServer, signIn: (username: st
   if (head1Station) {
     const list = await call('get', '/aidHouseholds:list?paginate=false', headToken);
     const mine = households.filter((h) => h.stationId === head1Station.id);
-    const rows: any[] = list.body?.data ?? [];
+    const rows = (list.body?.data ?? []) as Record<string, unknown>[];
     if (list.status !== 200 || !rows.length || rows.length !== mine.length) fail(`demo-head1 lists ${rows.length} households (${list.status}), its station has ${mine.length}`);
     if (rows.some((r) => 'idNumberHash' in r || 'idNumber' in r)) fail('demo-head1 receives ID number data of households');
     const waiting = await call('get', `/aidRecords:list?paginate=false&filter=${encodeURIComponent(JSON.stringify({ confirmed: { $isFalsy: true } }))}`, headToken);
-    const waitingRows: any[] = waiting.body?.data ?? [];
+    const waitingRows = (waiting.body?.data ?? []) as { deputyId: number }[];
     const ownDeputies = new Set(deputies.filter((d) => d.stationId === head1Station.id).map((d) => d.id));
     if (waiting.status !== 200 || !waitingRows.length) fail(`demo-head1 has no outcome waiting for confirmation (${waiting.status})`);
     if (waitingRows.some((r) => !ownDeputies.has(r.deputyId))) fail('demo-head1 sees outcomes of another station');
@@ -223,16 +230,16 @@ export async function checkPairingAidDemo(app: MockServer, signIn: (username: st
     const ownActive = own.filter((p) => p.status === 'active');
     if (ownActive.length !== N) fail(`demo-deputy01 holds ${ownActive.length} active pairings, the demo gives the first deputy N = ${N}`);
     const listed = await call('get', '/aidPairings:list?paginate=false', token);
-    const rows: any[] = listed.body?.data ?? [];
+    const rows = (listed.body?.data ?? []) as { deputyId: number }[];
     if (listed.status !== 200 || rows.length !== own.length || rows.some((r) => r.deputyId !== deputy01.id)) {
       fail(`demo-deputy01 lists ${rows.length} pairings (${listed.status}), its own are ${own.length}`);
     }
     const seen = await call('get', '/aidHouseholds:list?paginate=false', token);
-    const seenIds = ((seen.body?.data ?? []) as any[]).map((h) => h.id).sort((a, b) => a - b);
+    const seenIds = ((seen.body?.data ?? []) as { id: number }[]).map((h) => h.id).sort((a, b) => a - b);
     const ownIds = ownActive.map((p) => p.householdId).sort((a, b) => a - b);
     if (seen.status !== 200 || JSON.stringify(seenIds) !== JSON.stringify(ownIds)) fail(`demo-deputy01 sees households ${JSON.stringify(seenIds)}, its active pairings are with ${JSON.stringify(ownIds)}`);
     const visitsSeen = await call('get', '/aidVisits:list?paginate=false', token);
-    const visitRows: any[] = visitsSeen.body?.data ?? [];
+    const visitRows = (visitsSeen.body?.data ?? []) as { deputyId: number }[];
     if (!visitRows.length || visitRows.some((v) => v.deputyId !== deputy01.id)) fail(`demo-deputy01 lists ${visitRows.length} visits, or some of another deputy`);
     const other = households.find((h) => !ownIds.includes(h.id));
     if (other) {

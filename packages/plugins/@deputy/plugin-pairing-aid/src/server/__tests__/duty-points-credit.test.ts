@@ -1,11 +1,12 @@
 import { sleep } from '@nocobase/test';
-import { lastYear, useAidWorld } from './setup';
+import type { Model } from '@nocobase/database';
+import { Account, lastYear, Row, useAidWorld } from './setup';
 
 // A 1×1 PNG: a real image for the visit photo.
 const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
 
 describe('plugin-pairing-aid with plugin-duty-points: confirmed visits and outcomes go to the normal review', () => {
-  const s = {} as { pairing: any };
+  const s = {} as { pairing: Row };
   const ctx = useAidWorld(true, async ({ staffA, deputyA1, household, pair }) => {
     s.pairing = (await pair(staffA.agent, deputyA1.id, (await household('left-behind-elderly')).id, lastYear(1))).body.data;
   });
@@ -21,10 +22,10 @@ describe('plugin-pairing-aid with plugin-duty-points: confirmed visits and outco
     }
   };
   /** The station's staff confirm a row (update { confirmed: true }); the answer's row, as a create would give it. */
-  const confirm = async (who: any, collection: string, id: number) => {
+  const confirm = async (who: Account, collection: string, id: number) => {
     const res = await who.agent.resource(collection).update({ filterByTk: id, values: { confirmed: true } });
     expect(res.status, JSON.stringify(res.body)).toBe(200);
-    return { status: res.status, body: { data: [].concat(res.body.data)[0] as any } };
+    return { status: res.status, body: { data: [].concat(res.body.data)[0] as Row } };
   };
   const dutyRecord = (source: string) => ctx.app.db.getRepository('dutyRecords').findOne({ filter: { source }, appends: ['item', 'evidence'] });
 
@@ -48,11 +49,11 @@ describe('plugin-pairing-aid with plugin-duty-points: confirmed visits and outco
     const res = { body: { data: [].concat(confirmedRes.body.data)[0] } };
     await settled();
     expect(res.body.data.creditStatus).toBe('filed');
-    const record: any = await dutyRecord(`aid-visit:${res.body.data.id}`);
+    const record: Model = await dutyRecord(`aid-visit:${res.body.data.id}`);
     expect(record.get('id')).toBe(res.body.data.dutyRecordId);
     expect(record.toJSON()).toMatchObject({ deputyId: deputyA1.id, status: 'submitted', reviewerId: staffA.user.id, date: lastYear(4) });
     expect(record.get('item').get('code')).toBe('D20');
-    expect(record.get('evidence').map((e: any) => e.id ?? e.get('id'))).toEqual([upload.body.data.id]);
+    expect((record.get('evidence') as Model[]).map((e) => e.id ?? e.get('id'))).toEqual([upload.body.data.id]);
     // Confirming the earlier visit later files it too, once.
     expect((await dA1.agent.resource('aidVisits').update({ filterByTk: draft.body.data.id, values: { photos: [upload.body.data.id] } })).status).toBe(200);
     const later = await staffA.agent.resource('aidVisits').update({ filterByTk: draft.body.data.id, values: { householdConfirmed: true } });
@@ -61,7 +62,7 @@ describe('plugin-pairing-aid with plugin-duty-points: confirmed visits and outco
     expect(await ctx.app.db.getRepository('dutyRecords').count({ filter: { source: { $like: 'aid-visit:%' } } })).toBe(2);
     // The deputy sees the duty record in its own records, awaiting review.
     const mine = await dA1.agent.resource('dutyRecords').list({ filter: { source: `aid-visit:${res.body.data.id}` } });
-    expect(mine.body.data.map((r: any) => r.status)).toEqual(['submitted']);
+    expect(mine.body.data.map((r: Row) => r.status)).toEqual(['submitted']);
   });
 
   it('files a confirmed outcome as item D21, and keeps the reason when it cannot be filed', async () => {
@@ -74,7 +75,7 @@ describe('plugin-pairing-aid with plugin-duty-points: confirmed visits and outco
     const ok = await confirm(staffA, 'aidRecords', created.body.data.id);
     await settled();
     expect(ok.body.data.creditStatus).toBe('filed');
-    const record: any = await dutyRecord(`aid-outcome:${ok.body.data.id}`);
+    const record: Model = await dutyRecord(`aid-outcome:${ok.body.data.id}`);
     expect(record.get('item').get('code')).toBe('D21');
     expect(record.get('status')).toBe('submitted');
 
@@ -110,7 +111,7 @@ describe('plugin-pairing-aid with plugin-duty-points: confirmed visits and outco
     const retried = await admin.agent.post(`/aidRecords:credit?filterByTk=${res.body.data.id}`).send({});
     expect(retried.body.data.creditStatus).toBe('filed');
     await settled();
-    const record: any = await dutyRecord(`aid-outcome:${res.body.data.id}`);
+    const record: Model = await dutyRecord(`aid-outcome:${res.body.data.id}`);
     expect(record.get('item').get('code')).toBe('D21');
   });
 });

@@ -1,8 +1,9 @@
 import { scheduledJob } from '@deputy/plugin-suite-core';
-import { LAST_YEAR, lastYear, useAidWorld } from './setup';
+import type { PluginPairingAidServer } from '../plugin';
+import { LAST_YEAR, lastYear, Row, useAidWorld } from './setup';
 
 describe('plugin-pairing-aid: plans, visits, outcomes and the KPIs', () => {
-  const pairings: any[] = [];
+  const pairings: Row[] = [];
   const ctx = useAidWorld(false, async ({ staffA, deputyA1, household, pair }) => {
     // 岳阳县荣家湾: 1 deputy, 3 households of special groups.
     for (const code of ['subsistence', 'left-behind-elderly', 'disability']) {
@@ -19,7 +20,7 @@ describe('plugin-pairing-aid: plans, visits, outcomes and the KPIs', () => {
     const v2 = await dA1.agent.resource('aidPlans').update({ filterByTk: v1.body.data.id, values: { goals: '落实低保并对接就业', measures: ['policy', 'jobs'], changeNote: '增加就业' } });
     expect(v2.status).toBe(200);
     const rows = (await dA1.agent.resource('aidPlans').list({ filter: { pairingId: p.id }, sort: ['version'] })).body.data;
-    expect(rows.map((r: any) => [r.version, r.current, r.goals])).toEqual([
+    expect(rows.map((r: Row) => [r.version, r.current, r.goals])).toEqual([
       [1, false, '落实低保政策'],
       [2, true, '落实低保并对接就业'],
     ]);
@@ -32,7 +33,7 @@ describe('plugin-pairing-aid: plans, visits, outcomes and the KPIs', () => {
   });
 
   /** The deputy records an outcome; its station's staff confirm it (only confirmed outcomes count). */
-  const confirmed = async (values: any) => {
+  const confirmed = async (values: Record<string, unknown>) => {
     const res = await ctx.w.dA1.agent.resource('aidRecords').create({ values });
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     const ok = await ctx.w.staffA.agent.resource('aidRecords').update({ filterByTk: res.body.data.id, values: { confirmed: true } });
@@ -45,7 +46,7 @@ describe('plugin-pairing-aid: plans, visits, outcomes and the KPIs', () => {
     const legal = (await type('legal-aid')).id;
     const relief = (await type('relief')).id;
     const housing = (await type('housing')).id;
-    const add = (values: any) => confirmed({ date: lastYear(10), counterpartAgency: '县法律援助中心', ...values });
+    const add = (values: Record<string, unknown>) => confirmed({ date: lastYear(10), counterpartAgency: '县法律援助中心', ...values });
     for (let i = 0; i < 7; i++) await add({ pairingId: pairings[i % 3].id, typeId: legal });
     // ¥135,000 in odd amounts that drift in floating point: 0.1 + 0.2 ≠ 0.3 in a double.
     const amounts = ['33333.33', '33333.33', '33333.34', '0.10', '0.20', '34999.70'];
@@ -66,7 +67,7 @@ describe('plugin-pairing-aid: plans, visits, outcomes and the KPIs', () => {
     expect(o.records).toBe(15);
     expect(res.body.data.pairings.total).toBe(3);
     expect(res.body.data.households.total).toBe(3);
-    expect(res.body.data.households.byCategory.map((c: any) => [c.name, c.households])).toEqual([
+    expect(res.body.data.households.byCategory.map((c: { name: string; households: number }) => [c.name, c.households])).toEqual([
       ['低保', 1],
       ['残疾', 1],
       ['留守老人', 1],
@@ -82,7 +83,7 @@ describe('plugin-pairing-aid: plans, visits, outcomes and the KPIs', () => {
 
   it('sums donations, jobs, medical and school referrals, and counts visits and person-times', async () => {
     const { dA1, type } = ctx.w;
-    const add = async (code: string, values: any = {}) => confirmed({ pairingId: pairings[2].id, typeId: (await type(code)).id, date: lastYear(12), ...values });
+    const add = async (code: string, values: Record<string, unknown> = {}) => confirmed({ pairingId: pairings[2].id, typeId: (await type(code)).id, date: lastYear(12), ...values });
     await add('school', { amount: '5000.05' });
     await add('goods', { amount: '0.95' });
     await add('jobs', { units: 2 });
@@ -110,7 +111,7 @@ describe('plugin-pairing-aid: plans, visits, outcomes and the KPIs', () => {
     const asOf = lastYear(31);
     const res = await dA1.agent.get('/aidKpi:overdue').query({ asOf });
     expect(res.status).toBe(200);
-    expect(res.body.data.map((r: any) => [r.category, r.lastVisit, r.dueDate, r.overdueDays])).toEqual([['留守老人', lastYear(16), lastYear(23), 8]]);
+    expect(res.body.data.map((r: Row) => [r.category, r.lastVisit, r.dueDate, r.overdueDays])).toEqual([['留守老人', lastYear(16), lastYear(23), 8]]);
     expect(JSON.stringify(res.body.data)).not.toMatch(/idNumber|430621/);
     const kpi = await dA1.agent.get('/aidKpi:summary').query({ from: lastYear(1), to: lastYear(31) });
     expect(kpi.body.data.coverage).toMatchObject({ households: 3, withCurrentPlan: 0, withVisitInTime: 2 });
@@ -118,13 +119,13 @@ describe('plugin-pairing-aid: plans, visits, outcomes and the KPIs', () => {
     const cat = await ctx.w.category('subsistence');
     await ctx.w.admin.agent.resource('aidCategories').update({ filterByTk: cat.id, values: { visitIntervalDays: 10 } });
     const again = await dA1.agent.get('/aidKpi:overdue').query({ asOf });
-    expect(again.body.data.map((r: any) => r.category).sort()).toEqual(['低保', '留守老人']);
+    expect(again.body.data.map((r: { category: string }) => r.category).sort()).toEqual(['低保', '留守老人']);
     await ctx.w.admin.agent.resource('aidCategories').update({ filterByTk: cat.id, values: { visitIntervalDays: 90 } });
   });
 
   it('reminds the paired deputy and its station staff of an overdue visit, once a day', async () => {
     const { app, dA1, staffA } = ctx.w;
-    const plugin: any = app.pm.get('@deputy/plugin-pairing-aid');
+    const plugin = app.pm.get('@deputy/plugin-pairing-aid') as PluginPairingAidServer;
     const first = await plugin.visitReminders.send(lastYear(31));
     expect(first.sent).toBeGreaterThanOrEqual(2);
     const toDeputy = await app.db.getRepository('reminderLog').findOne({ filter: { userId: dA1.user.id } });
@@ -133,7 +134,7 @@ describe('plugin-pairing-aid: plans, visits, outcomes and the KPIs', () => {
     expect(await app.db.getRepository('reminderLog').count({ filter: { userId: staffA.user.id } })).toBe(1);
     expect((await plugin.visitReminders.send(lastYear(31))).sent).toBe(0);
     // The daily job is registered with NocoBase's cron manager, which starts it.
-    expect((app as any).cronJobManager.jobs.has(scheduledJob(app as any, 'pairing-aid visit reminders'))).toBe(true);
+    expect(app.cronJobManager.jobs.has(scheduledJob(app, 'pairing-aid visit reminders'))).toBe(true);
   });
 
   it('counts a household with a current plan once its plan exists and is not past review', async () => {

@@ -1,10 +1,16 @@
 import { createSuiteServer, pagesWithoutSnapshot, signedInAs } from '@deputy/test-helpers';
 import { capturePageSnapshot, installPages, pageDigest, PageSnapshot, PluginPages, templatesOf, upgradeInstalledPage } from '@deputy/plugin-suite-core';
-import type { BelongsToManyRepository } from '@nocobase/database';
+import type { BelongsToManyRepository, Model } from '@nocobase/database';
+import type { FlowModelRepository } from '@nocobase/plugin-flow-engine';
 import { MockServer } from '@nocobase/test';
 import enUS from '../../locale/en-US.json';
 import zhCN from '../../locale/zh-CN.json';
 import pages from '../pages/pages.json';
+import type { PluginPairingAidServer } from '../plugin';
+
+/** A flow model as findModelByParentId answers it (a tree of plain objects), as far as these tests read it. */
+type FlowModelNode = { use?: string; stepParams?: { resourceSettings?: { init?: { collectionName?: string } } }; subModels?: { items?: Record<string, FlowModelNode> } };
+type Blueprint = { blueprint: { page: { title: string }; tabs: { title: string; blocks: { title?: string }[] }[] } };
 
 /**
  * plugin-pairing-aid's page (1+N结对帮扶: pairings with the KPI block, visits, households, plans, outcomes),
@@ -32,16 +38,16 @@ describe('plugin-pairing-aid: installed page', () => {
   it('installs 1+N结对帮扶 with its tabs and the KPI block, once', async () => {
     const page = await routes().findOne({ filter: { type: 'flowPage', title: t('1+N pairing assistance') } });
     const tabs = await routes().find({ filter: { parentId: page.get('id') }, sort: ['sort'] });
-    const repo: any = app.db.getRepository('flowModels');
-    const blocks = [];
+    const repo = app.db.getRepository('flowModels') as FlowModelRepository;
+    const blocks: string[][] = [];
     for (const tab of tabs) {
-      const grid = await repo.findModelByParentId(tab.get('schemaUid'), { subKey: 'grid', includeAsyncNode: true });
-      blocks.push(Object.values<any>(grid.subModels.items ?? {}).map((b) => b.stepParams?.resourceSettings?.init?.collectionName ?? b.use));
+      const grid: FlowModelNode = await repo.findModelByParentId(tab.get('schemaUid'), { subKey: 'grid', includeAsyncNode: true });
+      blocks.push(Object.values(grid.subModels.items ?? {}).map((b) => b.stepParams?.resourceSettings?.init?.collectionName ?? b.use));
     }
     expect(blocks).toEqual([['aidPairings', 'AidKpiBlockModel'], ['aidVisits'], ['aidHouseholds'], ['aidPlans'], ['aidRecords']]);
     const households = JSON.stringify(await repo.findModelByParentId(tabs[2].get('schemaUid'), { subKey: 'grid', includeAsyncNode: true }));
     expect(households).toContain('"fieldPath":"idNumberMasked"');
-    expect((await (app.pm.get(NS) as any).installPages())).toMatchObject({ created: [], failed: [] });
+    expect((await (app.pm.get(NS) as PluginPairingAidServer).installPages())).toMatchObject({ created: [], failed: [] });
     expect(await routes().count({ filter: { type: 'flowPage', title: t('1+N pairing assistance') } })).toBe(1);
   });
 
@@ -54,7 +60,7 @@ describe('plugin-pairing-aid: installed page', () => {
   });
 
   it('has every title in zh-CN and en-US', () => {
-    const titles = (pages as any[]).flatMap((p) => [p.blueprint.page.title, ...p.blueprint.tabs.flatMap((tab: any) => [tab.title, ...tab.blocks.map((b: any) => b.title)])]);
+    const titles = (pages as Blueprint[]).flatMap((p) => [p.blueprint.page.title, ...p.blueprint.tabs.flatMap((tab) => [tab.title, ...tab.blocks.map((b) => b.title)])]);
     for (const title of titles.filter(Boolean)) {
       expect(enUS).toHaveProperty([title]);
       expect(zhCN).toHaveProperty([title]);
@@ -63,7 +69,7 @@ describe('plugin-pairing-aid: installed page', () => {
 
   describe('upgrades (#17): an installed page gets a newer release of it only if nobody changed it here', () => {
     const KEY = 'pairing-aid.aid';
-    const specs = () => (app.pm.get(NS) as any).pageSpecs() as PluginPages;
+    const specs = () => (app.pm.get(NS) as PluginPairingAidServer).pageSpecs();
     const mark = () => app.db.getRepository('suitePages').findOne({ filter: { key: KEY } });
     const installed = async () => {
       const routeId = Number((await mark()).get('routeId'));
@@ -73,8 +79,8 @@ describe('plugin-pairing-aid: installed page', () => {
     /** A release of the page that differs from this one: the visits table's first column titled otherwise. */
     const otherRelease = (base: PageSnapshot, title: string): PageSnapshot => {
       const page: PageSnapshot = JSON.parse(JSON.stringify(base));
-      const column = page.flowModels.find((m) => (m.options as any).use === 'TableColumnModel')!;
-      (column.options as any).stepParams = { ...(column.options as any).stepParams, tableColumnSettings: { title: { title } } };
+      const column = page.flowModels.find((m) => m.options.use === 'TableColumnModel')!;
+      column.options.stepParams = { ...column.options.stepParams, tableColumnSettings: { title: { title } } };
       return page;
     };
     const withRelease = (page: PageSnapshot): PluginPages => {
@@ -112,7 +118,7 @@ describe('plugin-pairing-aid: installed page', () => {
       const page = await routes().findOne({ filterByTk: after.routeId });
       expect(page.get('sort')).toBe(5);
       const newTabs = await routes().find({ filter: { parentId: after.routeId }, sort: ['sort'] });
-      const rolesOf = async (id: number) => (await app.db.getRepository('desktopRoutes.roles', id).find()).map((r: any) => r.get('name')).sort();
+      const rolesOf = async (id: number) => ((await app.db.getRepository('desktopRoutes.roles', id).find()) as Model[]).map((r) => r.get('name')).sort();
       expect(await rolesOf(newTabs[1].get('id'))).toEqual(expect.arrayContaining(['aid-visit-viewer', 'deputy', 'station-staff']));
       expect(await rolesOf(newTabs[0].get('id'))).not.toContain('aid-visit-viewer');
       // The deputy still reaches it.
@@ -127,9 +133,9 @@ describe('plugin-pairing-aid: installed page', () => {
       const shipped = pageDigest(current, templatesOf(current, options.snapshots!.templates));
       const before = await installed();
       // The administrator edits a block of the page in the UI (here: the visits table's page size).
-      const table = before.page.flowModels.find((m) => (m.options as any).use === 'TableBlockModel')!;
-      const repo: any = app.db.getRepository('flowModels');
-      const own = table.options as any;
+      const table = before.page.flowModels.find((m) => m.options.use === 'TableBlockModel')!;
+      const repo = app.db.getRepository('flowModels') as FlowModelRepository;
+      const own = table.options;
       await repo.upsertModel({ ...own, uid: table.uid, stepParams: { ...own.stepParams, tableSettings: { ...own.stepParams?.tableSettings, pageSize: { pageSize: 50 } } } });
       const edited = await installed();
       expect(edited.digest).not.toBe(before.digest);

@@ -1,5 +1,6 @@
+import type { MigrationContext, Model } from '@nocobase/database';
 import LabelMigration from '../migrations/20261202090000-pairing-labels';
-import { isPg, lastYear, useAidWorld } from './setup';
+import { isPg, lastYear, Row, useAidWorld } from './setup';
 
 describe('plugin-pairing-aid: pairings, the N limit, transfer and closing', () => {
   const ctx = useAidWorld();
@@ -7,10 +8,10 @@ describe('plugin-pairing-aid: pairings, the N limit, transfer and closing', () =
 
   it('seeds the editable lists and settings', async () => {
     const cats = await ctx.w.admin.agent.resource('aidCategories').list({ paginate: false });
-    expect(cats.body.data.map((c: any) => c.name)).toEqual(['低保', '特困供养', '残疾', '留守老人', '留守儿童', '困境儿童', '重病', '其他']);
-    expect(cats.body.data.find((c: any) => c.code === 'left-behind-elderly').visitIntervalDays).toBe(7);
+    expect(cats.body.data.map((c: Row) => c.name)).toEqual(['低保', '特困供养', '残疾', '留守老人', '留守儿童', '困境儿童', '重病', '其他']);
+    expect(cats.body.data.find((c: Row) => c.code === 'left-behind-elderly').visitIntervalDays).toBe(7);
     const types = await ctx.w.dA1.agent.resource('aidAssistanceTypes').list({ paginate: false });
-    expect(types.body.data.map((c: any) => c.name)).toEqual(['法律援助', '困难救助', '住房协调', '就业岗位', '捐资助学', '联系就医', '物资慰问']);
+    expect(types.body.data.map((c: Row) => c.name)).toEqual(['法律援助', '困难救助', '住房协调', '就业岗位', '捐资助学', '联系就医', '物资慰问']);
     const settings = (await ctx.app.db.getRepository('aidSettings').findOne()).toJSON();
     expect(settings).toMatchObject({ maxPairingsPerDeputy: 3, visitItemCode: 'D20', outcomeItemCode: 'D21' });
     const registered = await ctx.app.db.getRepository('collections').find({ filter: { name: { $in: ['aidHouseholds', 'aidPairings', 'aidRecords'] } } });
@@ -49,7 +50,7 @@ describe('plugin-pairing-aid: pairings, the N limit, transfer and closing', () =
     for (let i = 0; i < 6; i++) households.push(await household());
     const results = isPg()
       ? await Promise.all(households.map((h) => pair(admin.agent, deputyA2.id, h.id)))
-      : await households.reduce(async (acc: Promise<any[]>, h) => [...(await acc), await pair(admin.agent, deputyA2.id, h.id)], Promise.resolve([]));
+      : await households.reduce(async (acc: Promise<Awaited<ReturnType<typeof pair>>[]>, h) => [...(await acc), await pair(admin.agent, deputyA2.id, h.id)], Promise.resolve([]));
     expect(results.filter((r) => r.status === 200)).toHaveLength(3);
     expect(results.filter((r) => r.status === 400)).toHaveLength(3);
     expect(await active(deputyA2.id)).toBe(3);
@@ -88,8 +89,8 @@ describe('plugin-pairing-aid: pairings, the N limit, transfer and closing', () =
     expect(moved.body.data).toMatchObject({ deputyId: newDeputy.id, householdId: h.id, status: 'active', previousPairingId: p.id, startDate: lastYear(20) });
     const old = (await ctx.app.db.getRepository('aidPairings').findOne({ filterByTk: p.id })).toJSON();
     expect(old).toMatchObject({ status: 'transferred', endDate: lastYear(20), endReason: 'reassigned' });
-    const plans = await ctx.app.db.getRepository('aidPlans').find({ filter: { householdId: h.id }, sort: ['id'] });
-    expect(plans.map((x: any) => [x.get('pairingId'), x.get('version'), x.get('current'), x.get('goals')])).toEqual([
+    const plans: Model[] = await ctx.app.db.getRepository('aidPlans').find({ filter: { householdId: h.id }, sort: ['id'] });
+    expect(plans.map((x) => [x.get('pairingId'), x.get('version'), x.get('current'), x.get('goals')])).toEqual([
       [p.id, 1, true, '协调就医报销'],
       [moved.body.data.id, 1, true, '协调就医报销'],
     ]);
@@ -128,7 +129,7 @@ describe('plugin-pairing-aid: pairings, the N limit, transfer and closing', () =
     expect(created.body.data.label).toBe(`代表乙一 · 龙** · ${lastYear(3)}`);
     // The deputy picks it by that label in the visit form (the select lists the pairings the deputy may see).
     const mine = await dB1.agent.resource('aidPairings').list({ filter: { status: 'active' }, fields: ['id', 'label'] });
-    expect(mine.body.data.map((p: any) => p.label)).toContain(`代表乙一 · 龙** · ${lastYear(3)}`);
+    expect(mine.body.data.map((p: Row) => p.label)).toContain(`代表乙一 · 龙** · ${lastYear(3)}`);
     const forged = await admin.agent.resource('aidPairings').update({ filterByTk: id, values: { label: '别人 · 别户' } });
     expect(forged.status).toBe(200);
     const label = async () => (await ctx.app.db.getRepository('aidPairings').findOne({ filterByTk: id })).get('label');
@@ -144,16 +145,16 @@ describe('plugin-pairing-aid: pairings, the N limit, transfer and closing', () =
 
   it('fills the labels of pairings made before labels existed (migration), once', async () => {
     const repo = ctx.app.db.getRepository('aidPairings');
-    const before = (await repo.find({ sort: ['id'] })).map((p: any) => [p.get('id'), p.get('label')]);
+    const before = ((await repo.find({ sort: ['id'] })) as Model[]).map((p) => [p.get('id'), p.get('label')]);
     expect(before.length).toBeGreaterThan(3);
     await ctx.app.db.getCollection('aidPairings').model.update({ label: null }, { where: {}, hooks: false });
-    const migration = new LabelMigration({ db: ctx.app.db, app: ctx.app, sequelize: ctx.app.db.sequelize, queryInterface: ctx.app.db.sequelize.getQueryInterface() } as any);
+    const migration = new LabelMigration({ db: ctx.app.db, app: ctx.app, sequelize: ctx.app.db.sequelize, queryInterface: ctx.app.db.sequelize.getQueryInterface() } as MigrationContext);
     expect(migration.on).toBe('afterSync');
     await migration.up();
-    const after = async () => (await repo.find({ sort: ['id'] })).map((p: any) => [p.get('id'), p.get('label')]);
+    const after = async () => ((await repo.find({ sort: ['id'] })) as Model[]).map((p) => [p.get('id'), p.get('label')]);
     expect(await after()).toEqual(before);
-    const stamps = (await repo.find({ sort: ['id'] })).map((p: any) => String(p.get('updatedAt')));
+    const stamps = ((await repo.find({ sort: ['id'] })) as Model[]).map((p) => String(p.get('updatedAt')));
     await migration.up();
-    expect((await repo.find({ sort: ['id'] })).map((p: any) => String(p.get('updatedAt')))).toEqual(stamps);
+    expect(((await repo.find({ sort: ['id'] })) as Model[]).map((p) => String(p.get('updatedAt')))).toEqual(stamps);
   });
 });

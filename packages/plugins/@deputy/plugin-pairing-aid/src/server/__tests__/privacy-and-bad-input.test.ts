@@ -1,9 +1,9 @@
-import { idNumber, lastYear, useAidWorld } from './setup';
+import { Agent, idNumber, lastYear, Row, useAidWorld } from './setup';
 
 const ID = idNumber('43062119580307123');
 
 describe('plugin-pairing-aid: privacy per role and bad input', () => {
-  const s = {} as { household: any; pairing: any; unpaired: any };
+  const s = {} as { household: Row; pairing: Row; unpaired: Row };
   const ctx = useAidWorld(false, async ({ staffA, deputyA1, category, stationA, pair }) => {
     const created = await staffA.agent.resource('aidHouseholds').create({
       values: { headName: '李奶奶', idNumber: ID, categoryId: (await category('left-behind-elderly')).id, consent: true, address: '荣家湾镇某村' },
@@ -45,7 +45,7 @@ describe('plugin-pairing-aid: privacy per role and bad input', () => {
 
   it('shows a household to its paired deputy, that station’s staff and administrators only', async () => {
     const { admin, staffA, staffB, dA1, dA2, dB1 } = ctx.w;
-    const ids = async (agent: any) => (await agent.resource('aidHouseholds').list({ paginate: false })).body.data.map((h: any) => h.id).sort();
+    const ids = async (agent: Agent) => (await agent.resource('aidHouseholds').list({ paginate: false })).body.data.map((h: Row) => h.id).sort();
     expect(await ids(admin.agent)).toEqual([s.household.id, s.unpaired.id].sort());
     expect(await ids(staffA.agent)).toEqual([s.household.id, s.unpaired.id].sort());
     expect(await ids(dA1.agent)).toEqual([s.household.id]);
@@ -75,9 +75,9 @@ describe('plugin-pairing-aid: privacy per role and bad input', () => {
     const moved = await admin.agent.post(`/aidPairings:transfer?filterByTk=${s.pairing.id}`).send({ deputyId: deputyA2.id, date: lastYear(6) });
     expect(moved.status).toBe(200);
     expect((await dA1.agent.resource('aidHouseholds').list()).body.data).toEqual([]);
-    expect((await dA2.agent.resource('aidHouseholds').list()).body.data.map((h: any) => h.id)).toEqual([s.household.id]);
+    expect((await dA2.agent.resource('aidHouseholds').list()).body.data.map((h: Row) => h.id)).toEqual([s.household.id]);
     // Its own visit stays in the deputy's history.
-    expect((await dA1.agent.resource('aidVisits').list()).body.data.map((x: any) => x.id)).toEqual([v.body.data.id]);
+    expect((await dA1.agent.resource('aidVisits').list()).body.data.map((x: Row) => x.id)).toEqual([v.body.data.id]);
     s.pairing = moved.body.data;
   });
 
@@ -90,10 +90,10 @@ describe('plugin-pairing-aid: privacy per role and bad input', () => {
     ['a visit in the future', 'aidVisits', { mode: 'home', date: '2999-01-01' }, '日期不能晚于今天', 'The date cannot be in the future'],
     ['an unknown visit mode', 'aidVisits', { mode: 'letter', date: 'IN' }, '请选择走访方式：入户、电话或视频', 'Choose how the visit was made: home, phone or video'],
     ['a plan without goals', 'aidPlans', { goals: ' ' }, '请填写帮扶目标', 'Give the goals of the plan'],
-  ])('refuses %s with a clear message and stores nothing', async (_label, collection, input: any, zh, en) => {
+  ])('refuses %s with a clear message and stores nothing', async (_label, collection, input: Record<string, unknown>, zh, en) => {
     const { dA2, type } = ctx.w;
-    const values: any = { ...input, pairingId: s.pairing.id };
-    if (values.typeCode) values.typeId = (await type(values.typeCode)).id;
+    const values: Record<string, unknown> = { ...input, pairingId: s.pairing.id };
+    if (values.typeCode) values.typeId = (await type(values.typeCode as string)).id;
     delete values.typeCode;
     if (values.date === 'IN') values.date = lastYear(10);
     const before = await ctx.app.db.getRepository(collection).count();
@@ -110,10 +110,10 @@ describe('plugin-pairing-aid: privacy per role and bad input', () => {
     ['an invalid ID number', { headName: '张三', idNumber: ID.slice(0, 17) + (ID[17] === '1' ? '2' : '1'), categoryCode: 'other' }, '身份证号无效', 'The ID number is not valid'],
     ['a negative income', { headName: '张三', monthlyIncome: -5, categoryCode: 'other' }, '收入不能为负数', 'The income cannot be negative'],
     ['no head of household', { headName: '', categoryCode: 'other' }, '请填写户主姓名', 'Give the name of the head of household'],
-  ])('refuses a household with %s', async (_label, input: any, zh, en) => {
+  ])('refuses a household with %s', async (_label, input: Record<string, unknown>, zh, en) => {
     const { staffA, category } = ctx.w;
-    const values: any = { ...input };
-    if (values.categoryCode) values.categoryId = (await category(values.categoryCode)).id;
+    const values: Record<string, unknown> = { ...input };
+    if (values.categoryCode) values.categoryId = (await category(values.categoryCode as string)).id;
     delete values.categoryCode;
     const before = await ctx.app.db.getRepository('aidHouseholds').count();
     const resZh = await staffA.agent.set('X-Locale', 'zh-CN').resource('aidHouseholds').create({ values });
@@ -131,7 +131,7 @@ describe('plugin-pairing-aid: privacy per role and bad input', () => {
     expect(res.status).toBe(400);
     expect(res.body.errors[0].message).toBe('该户尚未同意结对帮扶');
     const draft = (await dA2.agent.resource('aidVisits').create({ values: { pairingId: s.pairing.id, date: lastYear(8), mode: 'home' } })).body.data;
-    const v = [].concat((await staffA.agent.resource('aidVisits').update({ filterByTk: draft.id, values: { householdConfirmed: true } })).body.data)[0] as any;
+    const v = [].concat((await staffA.agent.resource('aidVisits').update({ filterByTk: draft.id, values: { householdConfirmed: true } })).body.data)[0] as Row;
     // Without duty-points the visit still counts; nothing is filed.
     expect(v.creditStatus).toBe('pending');
     const edit = await dA2.agent.set('X-Locale', 'zh-CN').resource('aidVisits').update({ filterByTk: v.id, values: { findings: '改写' } });

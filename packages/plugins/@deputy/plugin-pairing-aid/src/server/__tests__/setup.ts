@@ -7,6 +7,11 @@ export function idNumber(first17: string) {
   const sum = WEIGHTS.reduce((s, w, i) => s + w * Number(first17[i]), 0);
   return first17 + '10X98765432'[sum % 11];
 }
+import type { ApiRow, SignedIn, TestAgent } from '@deputy/test-helpers';
+
+export type Account = SignedIn;
+export type Agent = TestAgent;
+export type Row = ApiRow;
 
 export const isPg = () => process.env.DB_DIALECT === 'postgres';
 /** The n-th day of March last year: in the past and in one calendar year, whatever today is. */
@@ -28,7 +33,7 @@ export async function aidWorld(withDutyPoints = false) {
   const dA1 = await signedInAs(app, 'deputyA1', ['deputy']);
   const dA2 = await signedInAs(app, 'deputyA2', ['deputy']);
   const dB1 = await signedInAs(app, 'deputyB1', ['deputy']);
-  const station = async (name: string, staff: any) =>
+  const station = async (name: string, staff: Account) =>
     (await admin.agent.resource('liaisonStations').create({ values: { name, headId: staff.user.id, staff: [staff.user.id] } })).body.data;
   const stationA = await station('荣家湾镇联络站', staffA);
   const stationB = await station('新墙镇联络站', staffB);
@@ -41,7 +46,7 @@ export async function aidWorld(withDutyPoints = false) {
   const type = async (code: string) => (await app.db.getRepository('aidAssistanceTypes').findOne({ filter: { code } })).toJSON();
   let serial = 0;
   /** Registers a consenting household as an administrator (category code, station). */
-  const household = async (code = 'subsistence', stationId = stationA.id, extra: Record<string, any> = {}) => {
+  const household = async (code = 'subsistence', stationId = stationA.id, extra: Record<string, unknown> = {}) => {
     serial += 1;
     const categoryId = (await category(code)).id;
     const res = await admin.agent.resource('aidHouseholds').create({
@@ -50,7 +55,7 @@ export async function aidWorld(withDutyPoints = false) {
     if (res.status !== 200) throw new Error(JSON.stringify(res.body));
     return res.body.data;
   };
-  const pair = async (agent: any, deputyId: number, householdId: number, startDate = lastYear(1)) =>
+  const pair = async (agent: Agent, deputyId: number, householdId: number, startDate = lastYear(1)) =>
     agent.resource('aidPairings').create({ values: { deputyId, householdId, startDate } });
   return { app, admin, staffA, staffB, dA1, dA2, dB1, stationA, stationB, deputyA1, deputyA2, deputyB1, category, type, household, pair };
 }

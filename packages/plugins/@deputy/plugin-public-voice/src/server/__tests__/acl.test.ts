@@ -1,4 +1,7 @@
-import { step, useVoiceWorld, VoiceWorld } from './setup';
+import { Agent, Row, step, useVoiceWorld, VoiceWorld } from './setup';
+
+/** The world with the tracking codes of the opinions `prepare` submitted (A1's, B1's, station A's). */
+type WithCodes = VoiceWorld & { codes: string[] };
 
 /** Opinions at both stations: two through deputy QR codes (A1, B1), one through station A's code. */
 async function prepare(w: VoiceWorld) {
@@ -8,22 +11,22 @@ async function prepare(w: VoiceWorld) {
     if (res.status !== 200) throw new Error(JSON.stringify(res.body));
     codes.push(res.body.data.trackingCode);
   }
-  (w as any).codes = codes;
+  (w as WithCodes).codes = codes;
 }
 
 describe('who sees and does what', () => {
   const ctx = useVoiceWorld(false, prepare);
   const idOf = async (code: string) => (await ctx.w.app.db.getRepository('opinions').findOne({ filter: { trackingCode: code } })).get('id') as number;
-  const listed = async (agent: any, resource = 'opinions') => {
+  const listed = async (agent: Agent, resource = 'opinions') => {
     const res = await agent.resource(resource).list({ pageSize: 200 });
     expect(res.status).toBe(200);
-    return res.body.data as any[];
+    return res.body.data as Row[];
   };
 
   it('a deputy sees the opinions addressed to it, its station staff the station’s, administrators all', async () => {
     const { w } = ctx;
-    const [a1, b1, stA] = (w as any).codes as string[];
-    const codes = (rows: any[]) => rows.map((r) => r.trackingCode).sort();
+    const [a1, b1, stA] = (w as WithCodes).codes;
+    const codes = (rows: Row[]) => rows.map((r) => r.trackingCode).sort();
     expect(codes(await listed(w.dA1.agent))).toEqual([a1]);
     expect(codes(await listed(w.dA2.agent))).toEqual([]);
     expect(codes(await listed(w.dB1.agent))).toEqual([b1]);
@@ -41,7 +44,7 @@ describe('who sees and does what', () => {
 
   it('steps only on opinions in reach: a deputy reports progress and answers its own; staff handle their station’s', async () => {
     const { w } = ctx;
-    const [a1, b1] = (w as any).codes as string[];
+    const [a1, b1] = (w as WithCodes).codes;
     const idA = await idOf(a1);
     const idB = await idOf(b1);
     expect((await w.staffB.agent.post(`/opinions:classify?filterByTk=${idA}`).send({ opinionClassId: (await w.classOf('XW')).id })).status).toBe(404);
@@ -87,7 +90,7 @@ describe('who sees and does what', () => {
     const a = (await w.staffA.agent.get(`/opinionStats:summary?period=${year}`)).body.data;
     const d = (await w.dB1.agent.get(`/opinionStats:summary?period=${year}`)).body.data;
     expect(all.received).toBeGreaterThan(a.received);
-    expect(a.byStation.map((s: any) => s.stationId)).toEqual([w.stationA.id]);
+    expect(a.byStation.map((s: { stationId: number }) => s.stationId)).toEqual([w.stationA.id]);
     expect(d.received).toBe(1);
     expect((await w.staffA.agent.get(`/opinionStats:summary?period=${year}&stationId=${w.stationB.id}`)).status).toBe(403);
     expect((await w.dA1.agent.get(`/opinionStats:summary?period=${year}&deputyId=${w.deputyB1.id}`)).status).toBe(403);
@@ -96,7 +99,7 @@ describe('who sees and does what', () => {
 
   it('public responses never carry the citizen’s name or phone', async () => {
     const { w } = ctx;
-    const [a1] = (w as any).codes as string[];
+    const [a1] = (w as WithCodes).codes;
     const bodies = [
       await w.app.agent().get(`/opinions:track?code=${a1}`),
       await w.app.agent().get(`/opinions:target?token=${await w.token('deputies', w.deputyA1.id)}`),

@@ -1,3 +1,5 @@
+import type { DemoCall } from '@deputy/test-helpers';
+import type { Model } from '@nocobase/database';
 import type { MockServer } from '@nocobase/test';
 import { OPINION_SOURCES, OPINION_STATUSES, OPEN_STATUSES } from '../collections/opinions';
 import { MEDIATION_STAGES } from '../collections/mediationCases';
@@ -5,6 +7,7 @@ import { addDays, asDate, shanghaiDate } from '../services/clock';
 import { TRANSITIONS } from '../services/opinion-flow';
 import { readSettings } from '../services/settings';
 import { closureRate } from '../services/stats';
+import type { OpinionStats } from '../services/stats';
 
 /** The status each milestone kind leads to (escalated and rated leave it as it is). */
 const STEP_OF: Record<string, keyof typeof TRANSITIONS> = {
@@ -16,12 +19,12 @@ const STEP_OF: Record<string, keyof typeof TRANSITIONS> = {
   converted: 'convert',
 };
 const AT_FIELD: Record<string, string> = { respond: 'respondedAt', intervene: 'intervenedAt', mediate: 'mediatedAt', solution: 'solutionAt' };
-const ms = (v: unknown) => (v ? new Date(v as any).getTime() : null);
+const ms = (v: unknown) => (v ? new Date(v as string | number | Date).getTime() : null);
 /** The Asia/Shanghai day a step counts for against the daily job (which runs at 00:20): a step before 00:20 is the day before's. */
 const jobDay = (at: Date) => shanghaiDate(new Date(at.getTime() - 20 * 60e3));
 
 /** What the demo town must hold of this plugin's data (demo-town.test.ts); returns the failed checks. */
-export async function checkPublicVoiceDemo(app: MockServer, signIn: (username: string) => Promise<string>, call: any): Promise<string[]> {
+export async function checkPublicVoiceDemo(app: MockServer, signIn: (username: string) => Promise<string>, call: DemoCall): Promise<string[]> {
   const failures: string[] = [];
   const fail = (message: string) => failures.push(`public-voice: ${message}`);
   const db = app.db;
@@ -30,19 +33,19 @@ export async function checkPublicVoiceDemo(app: MockServer, signIn: (username: s
   const year = Number(shanghaiDate(now).slice(0, 4));
   const settings = await readSettings(db);
 
-  const stations: any[] = await db.getRepository('liaisonStations').find({ appends: ['staff'], sort: ['id'] });
+  const stations: Model[] = await db.getRepository('liaisonStations').find({ appends: ['staff'], sort: ['id'] });
   const districts = stations.filter((s) => s.get('parentId'));
-  const classes: any[] = await db.getRepository('opinionClasses').find({ sort: ['sort', 'id'] });
+  const classes: Model[] = await db.getRepository('opinionClasses').find({ sort: ['sort', 'id'] });
   const classById = new Map(classes.map((c) => [c.get('id'), c]));
-  const opinions: any[] = await db.getRepository('opinions').find({ appends: ['photos', 'deputy'], sort: ['id'] });
-  const milestones: any[] = await db.getRepository('opinionMilestones').find({ sort: ['at', 'id'] });
-  const milestonesOf = new Map<number, any[]>();
+  const opinions: Model[] = await db.getRepository('opinions').find({ appends: ['photos', 'deputy'], sort: ['id'] });
+  const milestones: Model[] = await db.getRepository('opinionMilestones').find({ sort: ['at', 'id'] });
+  const milestonesOf = new Map<number, Model[]>();
   for (const m of milestones) milestonesOf.set(m.get('opinionId'), [...(milestonesOf.get(m.get('opinionId')) ?? []), m]);
 
   // ---- Volume and coverage: every class, state and source, the five 片区站 -----------------------------
   if (opinions.length < 100) fail(`only ${opinions.length} opinions (expected about 120)`);
-  const countBy = (key: (o: any) => any) => {
-    const out = new Map<any, number>();
+  const countBy = <K>(key: (o: Model) => K) => {
+    const out = new Map<K, number>();
     for (const o of opinions) out.set(key(o), (out.get(key(o)) ?? 0) + 1);
     return out;
   };
@@ -184,7 +187,7 @@ export async function checkPublicVoiceDemo(app: MockServer, signIn: (username: s
 
   // ---- D14: each opinion accepted into handling with a deputy filed once, the day it was accepted ------
   if (db.hasCollection('dutyRecords')) {
-    const records: any[] = await db.getRepository('dutyRecords').find({ filter: { source: { $like: 'opinion:%' } }, appends: ['item'] });
+    const records: Model[] = await db.getRepository('dutyRecords').find({ filter: { source: { $like: 'opinion:%' } }, appends: ['item'] });
     const recordOf = new Map(records.map((r) => [r.get('source'), r]));
     for (const o of opinions) {
       const label = `opinion ${o.get('id')}`;
@@ -210,7 +213,7 @@ export async function checkPublicVoiceDemo(app: MockServer, signIn: (username: s
   }
 
   // ---- Mediation: every state, milestones in order on their clock, the agreement uploaded by the staff --
-  const cases: any[] = await db.getRepository('mediationCases').find({ appends: ['agreement', 'station', 'station.staff', 'opinion'], sort: ['id'] });
+  const cases: Model[] = await db.getRepository('mediationCases').find({ appends: ['agreement', 'station', 'station.staff', 'opinion'], sort: ['id'] });
   if (cases.length < 3 || cases.length > 8) fail(`${cases.length} mediation cases (expected 3 to 5)`);
   for (const status of ['open', 'agreed', 'failed']) if (!cases.some((c) => c.get('status') === status)) fail(`no mediation case is ${status}`);
   if (!cases.some((c) => c.get('status') === 'open' && c.get('overdue'))) fail('no open mediation case is overdue');
@@ -245,18 +248,18 @@ export async function checkPublicVoiceDemo(app: MockServer, signIn: (username: s
       if (flagged !== [...late].sort().join(',') || Boolean(c.get('overdue')) !== late.length > 0) fail(`${label}: flagged overdue [${flagged}], missed [${late.join(',')}]`);
     }
     if (c.get('status') === 'agreed') {
-      const files = c.get('agreement') ?? [];
-      const staff = (c.get('station')?.get('staff') ?? []).map((u: any) => u.get('id'));
+      const files: Model[] = c.get('agreement') ?? [];
+      const staff = ((c.get('station')?.get('staff') ?? []) as Model[]).map((u) => u.get('id'));
       if (!files.length) fail(`${label} has no signed agreement attached`);
       for (const f of files) if (!staff.includes(f.get('createdById'))) fail(`${label}: the agreement ${f.get('id')} was not uploaded by the station's staff`);
       if (!c.get('mediatedAt')) fail(`${label} was agreed without its mediation milestone`);
       if (db.hasCollection('dutyRecords')) {
-        const record: any = await db.getRepository('dutyRecords').findOne({ filter: { source: `mediation:${c.get('id')}` }, appends: ['item', 'evidence'] });
+        const record: Model | null = await db.getRepository('dutyRecords').findOne({ filter: { source: `mediation:${c.get('id')}` }, appends: ['item', 'evidence'] });
         if (!record || c.get('creditStatus') !== 'filed' || c.get('dutyRecordId') !== record.get('id')) fail(`${label} filed no D22 record for its deputy`);
         else {
           if (record.get('item')?.get('code') !== settings.mediationItemCode) fail(`${label}: its record is of item ${record.get('item')?.get('code')}`);
-          const evidence = record.get('evidence').map((a: any) => a.get('id')).sort().join(',');
-          if (evidence !== files.map((a: any) => a.get('id')).sort().join(',')) fail(`${label}: its D22 record's evidence is not the agreement`);
+          const evidence = (record.get('evidence') as Model[]).map((a) => a.get('id')).sort().join(',');
+          if (evidence !== files.map((a) => a.get('id')).sort().join(',')) fail(`${label}: its D22 record's evidence is not the agreement`);
           if (asDate(record.get('date')) !== shanghaiDate(new Date(c.get('closedAt')))) fail(`${label}: its D22 record is not dated the day it closed`);
         }
       }
@@ -271,13 +274,14 @@ export async function checkPublicVoiceDemo(app: MockServer, signIn: (username: s
   const res = await call('get', `/opinionStats:summary?period=${period}`, admin);
   if (res.status !== 200) fail(`opinionStats:summary as demo-admin answers ${res.status}: ${JSON.stringify(res.body)}`);
   else {
-    const s = res.body.data;
-    const isOverdue = (o: any) => Boolean(o.get('overdue')) || (asDate(o.get('nextDueOn')) ?? '9999') < shanghaiDate(now);
+    // The answer is the JSON of OpinionStats.summary.
+    const s = res.body.data as Awaited<ReturnType<OpinionStats['summary']>>;
+    const isOverdue = (o: Model) => Boolean(o.get('overdue')) || (asDate(o.get('nextDueOn')) ?? '9999') < shanghaiDate(now);
     const cohort = opinions.filter((o) => shanghaiDate(new Date(o.get('receivedAt'))).startsWith(period));
     const done = cohort.filter((o) => ['closed', 'converted'].includes(o.get('status')));
     const open = opinions.filter((o) => OPEN_STATUSES.includes(o.get('status')));
     const stars = cohort.map((o) => Number(o.get('rating'))).filter((r) => r >= 1);
-    const expected: Record<string, any> = {
+    const expected: Record<string, unknown> = {
       received: cohort.length,
       closed: done.length,
       closureRate: closureRate(done.length, cohort.length),
@@ -288,7 +292,7 @@ export async function checkPublicVoiceDemo(app: MockServer, signIn: (username: s
       mediationOpen: cases.filter((c) => c.get('status') === 'open').length,
       mediationOverdue: cases.filter((c) => c.get('status') === 'open' && c.get('overdue')).length,
     };
-    const got: Record<string, any> = {
+    const got: Record<string, unknown> = {
       received: s.received,
       closed: s.closed,
       closureRate: s.closureRate,
@@ -302,18 +306,18 @@ export async function checkPublicVoiceDemo(app: MockServer, signIn: (username: s
     for (const key of Object.keys(expected)) if (expected[key] !== got[key]) fail(`opinionStats:summary says ${key} ${got[key]}, the records ${expected[key]}`);
     for (const c of classes) {
       const mine = open.filter((o) => o.get('opinionClassId') === c.get('id'));
-      const row = (s.byClass ?? []).find((r: any) => r.classId === c.get('id'));
+      const row = (s.byClass ?? []).find((r) => r.classId === c.get('id'));
       if ((row?.open ?? 0) !== mine.length || (row?.overdue ?? 0) !== mine.filter(isOverdue).length) fail(`opinionStats:summary, class ${c.get('code')}: ${row?.open ?? 0} open / ${row?.overdue ?? 0} overdue, the records ${mine.length} / ${mine.filter(isOverdue).length}`);
     }
     for (const st of districts) {
       const mine = open.filter((o) => o.get('stationId') === st.get('id'));
-      const row = (s.byStation ?? []).find((r: any) => r.stationId === st.get('id'));
+      const row = (s.byStation ?? []).find((r) => r.stationId === st.get('id'));
       if ((row?.open ?? 0) !== mine.length) fail(`opinionStats:summary, ${st.get('name')}: ${row?.open ?? 0} open, the records ${mine.length}`);
     }
   }
 
-  const head1: any = await db.getRepository('users').findOne({ filter: { username: 'demo-head1' } });
-  const station1 = districts.find((s) => (s.get('staff') ?? []).some((u: any) => u.get('id') === head1?.get('id')));
+  const head1: Model | null = await db.getRepository('users').findOne({ filter: { username: 'demo-head1' } });
+  const station1 = districts.find((s) => ((s.get('staff') ?? []) as Model[]).some((u) => u.get('id') === head1?.get('id')));
   if (!head1 || !station1) fail('demo-head1 is not on the staff of a 片区站');
   else {
     const token = await signIn('demo-head1');
@@ -321,8 +325,8 @@ export async function checkPublicVoiceDemo(app: MockServer, signIn: (username: s
     const mine = opinions.filter((o) => o.get('stationId') === station1.get('id'));
     if (list.status !== 200) fail(`opinions:list as demo-head1 answers ${list.status}`);
     else {
-      const rows = list.body.data ?? [];
-      const others = rows.filter((r: any) => r.stationId !== station1.get('id'));
+      const rows = (list.body.data ?? []) as { stationId: number }[];
+      const others = rows.filter((r) => r.stationId !== station1.get('id'));
       if (others.length) fail(`demo-head1 lists ${others.length} opinions of other stations`);
       if (rows.length !== mine.length || !mine.length) fail(`demo-head1 lists ${rows.length} opinions, ${station1.get('name')} has ${mine.length}`);
     }
@@ -333,10 +337,12 @@ export async function checkPublicVoiceDemo(app: MockServer, signIn: (username: s
     }
     const figures = await call('get', `/opinionStats:summary?period=${period}`, token);
     const open = mine.filter((o) => OPEN_STATUSES.includes(o.get('status'))).length;
-    if (figures.status !== 200 || figures.body.data?.open !== open) fail(`demo-head1's figures: ${figures.status} ${figures.body.data?.open} open, the station has ${open}`);
+    const figuresOpen = (figures.body.data as { open?: number } | undefined)?.open;
+    if (figures.status !== 200 || figuresOpen !== open) fail(`demo-head1's figures: ${figures.status} ${figuresOpen} open, the station has ${open}`);
     const mediationList = await call('get', '/mediationCases:list?pageSize=50', token);
     const ownCases = cases.filter((c) => c.get('stationId') === station1.get('id')).length;
-    if (mediationList.status !== 200 || (mediationList.body.data ?? []).length !== ownCases) fail(`demo-head1 lists ${(mediationList.body.data ?? []).length} mediation cases, the station has ${ownCases}`);
+    const listedCases = (mediationList.body.data ?? []) as unknown[];
+    if (mediationList.status !== 200 || listedCases.length !== ownCases) fail(`demo-head1 lists ${listedCases.length} mediation cases, the station has ${ownCases}`);
   }
 
   // The deputy with the most opinions sees those addressed to it, and only those.
@@ -344,11 +350,11 @@ export async function checkPublicVoiceDemo(app: MockServer, signIn: (username: s
   byDeputy.delete(null);
   const [busiest] = [...byDeputy.entries()].sort((a, b) => b[1] - a[1]);
   if (busiest) {
-    const deputy: any = await db.getRepository('deputies').findOne({ filterByTk: busiest[0], appends: ['user'] });
+    const deputy: Model = await db.getRepository('deputies').findOne({ filterByTk: busiest[0], appends: ['user'] });
     const token = await signIn(deputy.get('user').get('username'));
     const list = await call('get', '/opinions:list?pageSize=500', token);
-    const rows = list.body.data ?? [];
-    if (list.status !== 200 || rows.length !== busiest[1] || rows.some((r: any) => r.deputyId !== busiest[0])) {
+    const rows = (list.body.data ?? []) as { deputyId: number }[];
+    if (list.status !== 200 || rows.length !== busiest[1] || rows.some((r) => r.deputyId !== busiest[0])) {
       fail(`deputy ${deputy.get('name')} lists ${rows.length} opinions (${list.status}), ${busiest[1]} are addressed to it`);
     }
   }

@@ -1,5 +1,6 @@
 import { sleep } from '@nocobase/test';
-import { step, useVoiceWorld } from './setup';
+import type { Model } from '@nocobase/database';
+import { Agent, step, useVoiceWorld } from './setup';
 
 describe('with plugin-duty-points: an opinion accepted into handling credits the deputy’s item D14 through the normal review', () => {
   const ctx = useVoiceWorld(true);
@@ -11,17 +12,17 @@ describe('with plugin-duty-points: an opinion accepted into handling credits the
       if ((await ctx.app.db.getRepository('executions').count({ filter: { status: 0, 'jobs.status': { $ne: 0 } } })) === 0) return;
     }
   };
-  const pendingTaskFor = async (agent: any, recordId: number) => {
+  const pendingTaskFor = async (agent: Agent, recordId: number) => {
     const deadline = Date.now() + 60000;
     while (Date.now() < deadline) {
       const res = await agent.resource('workflowManualTasks').listMine({ filter: { status: 0 }, appends: ['execution'] });
-      const task = (res.body.data || []).find((t: any) => t.execution?.context?.data?.id === recordId);
+      const task = (res.body.data || []).find((t: { execution?: { context?: { data?: { id?: number } } } }) => t.execution?.context?.data?.id === recordId);
       if (task) return task;
       await sleep(200);
     }
     throw new Error(`no pending review task for record ${recordId}`);
   };
-  const dutyRecords = (source: string) => ctx.app.db.getRepository('dutyRecords').find({ filter: { source }, appends: ['item'] });
+  const dutyRecords = (source: string): Promise<Model[]> => ctx.app.db.getRepository('dutyRecords').find({ filter: { source }, appends: ['item'] });
 
   it('assigning a QR opinion files one submitted D14 record for the deputy, reviewed by the station head; later steps file nothing more', async () => {
     const { w } = ctx;
@@ -31,7 +32,7 @@ describe('with plugin-duty-points: an opinion accepted into handling credits the
     expect(await dutyRecords(`opinion:${id}`)).toHaveLength(0);
     const assigned = await step(w.staffA.agent, id, 'assign', { handlingUnit: '高沙镇村建站' });
     expect(assigned.creditStatus).toBe('filed');
-    const [record] = (await dutyRecords(`opinion:${id}`)) as any[];
+    const [record] = await dutyRecords(`opinion:${id}`);
     expect(record.get('id')).toBe(assigned.dutyRecordId);
     expect(record.toJSON()).toMatchObject({ deputyId: w.deputyA1.id, status: 'submitted', reviewerId: w.staffA.user.id });
     expect(record.get('item').get('code')).toBe('D14');
@@ -94,12 +95,12 @@ describe('with plugin-duty-points: an opinion accepted into handling credits the
     const closed = await w.staffA.agent.post(`/mediationCases:close?filterByTk=${agreed}`).send({ result: 'agreed', outcome: '签订调解协议' });
     expect(closed.status).toBe(200);
     expect(closed.body.data).toMatchObject({ status: 'agreed', creditStatus: 'filed' });
-    const records = async (source: string) => (await ctx.app.db.getRepository('dutyRecords').find({ filter: { source }, appends: ['item', 'evidence'] })) as any[];
+    const records = async (source: string) => (await ctx.app.db.getRepository('dutyRecords').find({ filter: { source }, appends: ['item', 'evidence'] })) as Model[];
     const [record] = await records(`mediation:${agreed}`);
     expect(record.get('id')).toBe(closed.body.data.dutyRecordId);
     expect(record.toJSON()).toMatchObject({ deputyId: w.deputyA2.id, status: 'submitted', reviewerId: w.staffA.user.id, quantity: 1 });
     expect(record.get('item').get('code')).toBe('D22');
-    expect(record.get('evidence').map((a: any) => a.get('id'))).toEqual([file.get('id')]);
+    expect((record.get('evidence') as Model[]).map((a) => a.get('id'))).toEqual([file.get('id')]);
     expect(record.get('description')).toContain('宅基地边界纠纷');
     await pendingTaskFor(w.staffA.agent, record.get('id'));
     await settled();

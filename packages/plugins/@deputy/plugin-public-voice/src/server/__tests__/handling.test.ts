@@ -1,7 +1,9 @@
 import { scheduledJob } from '@deputy/plugin-suite-core';
+import type { Model } from '@nocobase/database';
+import type { CronJob } from 'cron';
 import { CronTime } from 'cron';
 import { closureRate } from '../services/stats';
-import { step, useVoiceWorld } from './setup';
+import { Row, step, useVoiceWorld } from './setup';
 
 const at = (iso: string) => new Date(`${iso}T10:00:00+08:00`);
 
@@ -9,7 +11,7 @@ describe('handling on a clock: classes, deadlines, escalation, mediation, figure
   const ctx = useVoiceWorld();
 
   /** An opinion received at a given moment, through the flow service (its clock is what the test sets). */
-  const receivedOn = async (day: string, extra: Record<string, any> = {}) => {
+  const receivedOn = async (day: string, extra: Record<string, unknown> = {}) => {
     const { w } = ctx;
     const row = await w.plugin().flow.receive(
       { citizenName: '王五', category: 'livelihood', content: '低保申请迟迟没有回音', source: 'reception', deputyId: w.deputyA1.id, stationId: w.stationA.id, ...extra },
@@ -19,13 +21,13 @@ describe('handling on a clock: classes, deadlines, escalation, mediation, figure
   };
   const get = async (id: number) => (await ctx.w.app.db.getRepository('opinions').findOne({ filterByTk: id })).toJSON();
   const kinds = async (id: number) =>
-    (await ctx.w.app.db.getRepository('opinionMilestones').find({ filter: { opinionId: id }, sort: ['at', 'id'] })).map((m: any) => m.get('kind'));
+    ((await ctx.w.app.db.getRepository('opinionMilestones').find({ filter: { opinionId: id }, sort: ['at', 'id'] })) as Model[]).map((m) => m.get('kind'));
 
   it('seeds both schemes with their deadlines, cadence and level; the table is editable', async () => {
     const { w } = ctx;
     const res = await w.dA1.agent.resource('opinionClasses').list({ sort: ['sort'] });
     expect(res.status).toBe(200);
-    const rows = res.body.data.map((c: any) => [c.code, c.name, c.deadlineDays, c.reminderDays, c.escalationLevel]);
+    const rows = res.body.data.map((c: Row) => [c.code, c.name, c.deadlineDays, c.reminderDays, c.escalationLevel]);
     expect(rows).toEqual([
       ['XW', '小微事', 7, null, 2],
       ['JN', '急难事', null, 7, 3],
@@ -141,7 +143,7 @@ describe('handling on a clock: classes, deadlines, escalation, mediation, figure
     const unclassified = await receivedOn('2026-06-01');
 
     // On the due date nothing is late yet (only the unclassified one: to be classified by 06-02).
-    const ids = (r: any) => r.escalated.map((e: any) => e.id).filter((id: number) => [small, urgent, spot, unclassified].includes(id));
+    const ids = (r: { escalated: { id: number }[] }) => r.escalated.map((e) => e.id).filter((id) => [small, urgent, spot, unclassified].includes(id));
     expect(ids(await w.plugin().escalateOverdue(at('2026-06-08')))).toEqual([unclassified]);
     // 06-09: the 急难事 missed its weekly push (due 06-08), the 小微事 its week (due 06-08).
     const r1 = await w.plugin().escalateOverdue(at('2026-06-09'));
@@ -163,14 +165,15 @@ describe('handling on a clock: classes, deadlines, escalation, mediation, figure
     await flow.act(urgent, 'progress', { note: '县住建局已现场勘查' }, { now: at('2026-06-20') });
     expect((await get(urgent)).nextDueOn).toBe('2026-06-27');
     // The deputy and the station staff were told, once per missed deadline.
-    const log = await w.app.db.getRepository('reminderLog').find({ filter: { key: { $like: `opinion-escalated:${small}:%` } } });
-    expect(log.map((l: any) => l.get('userId')).sort()).toEqual([w.dA1.user.id, w.staffA.user.id, w.dA1.user.id, w.staffA.user.id].sort());
+    const log: Model[] = await w.app.db.getRepository('reminderLog').find({ filter: { key: { $like: `opinion-escalated:${small}:%` } } });
+    expect(log.map((l) => l.get('userId')).sort()).toEqual([w.dA1.user.id, w.staffA.user.id, w.dA1.user.id, w.staffA.user.id].sort());
   });
 
   it('the daily job runs from NocoBase’s cron manager: started with the app, it escalates an overdue opinion', async () => {
     const { w } = ctx;
-    const job: any = scheduledJob(w.app as any, 'public-voice daily');
-    expect(job && (w.app as any).cronJobManager.jobs.has(job)).toBe(true);
+    // The cron package's declared CronJob leaves out cronTime, which holds the pattern.
+    const job = scheduledJob(w.app, 'public-voice daily') as CronJob & { cronTime: { source: string } };
+    expect(job && w.app.cronJobManager.jobs.has(job)).toBe(true);
     expect(job.running).toBe(true);
     expect(job.cronTime.source).toBe('0 20 0 * * *');
     // Received a month ago and never classified: overdue today. The cron library fires the job each second.
@@ -230,7 +233,7 @@ describe('handling on a clock: classes, deadlines, escalation, mediation, figure
     expect(s).toMatchObject({ received: 129, closed: 127, closureRate: 98.4, averageDaysToClose: 10 });
     expect(s.satisfaction).toEqual({ ratings: 4, average: 4, satisfiedRate: 75 });
     // The two still open are overdue (due 2025-12-01), by class and by station.
-    expect(s.byClass.find((c: any) => c.classId === klass.id)).toMatchObject({ name: '一般问题', open: 2, overdue: 2 });
+    expect(s.byClass.find((c: { classId: number }) => c.classId === klass.id)).toMatchObject({ name: '一般问题', open: 2, overdue: 2 });
     expect(s.byStation).toEqual([{ stationId: w.stationB.id, name: '玉霞街道联络站', open: expect.any(Number), overdue: expect.any(Number) }]);
     expect(s.byStation[0].overdue).toBeGreaterThanOrEqual(2);
     // Other period: none of these.
@@ -267,12 +270,12 @@ describe('handling on a clock: classes, deadlines, escalation, mediation, figure
 
     // Four days on, "intervene" (due in 3 days) is overdue: flagged and the team told, once.
     const r = await m.checkOverdue(new Date(Date.now() + 4 * 86400e3));
-    expect(r.flagged.find((f: any) => f.id === c.id)?.stages).toEqual(['intervene']);
+    expect(r.flagged.find((f) => f.id === c.id)?.stages).toEqual(['intervene']);
     const row = (await w.app.db.getRepository('mediationCases').findOne({ filterByTk: c.id })).toJSON();
     expect(row).toMatchObject({ overdue: true, overdueStages: ['intervene'] });
     await m.checkOverdue(new Date(Date.now() + 4 * 86400e3));
-    const alerts = await w.app.db.getRepository('reminderLog').find({ filter: { key: { $like: `mediation-overdue:${c.id}:%` } } });
-    expect(alerts.map((a: any) => a.get('userId')).sort()).toEqual([w.dB1.user.id, w.staffB.user.id].sort());
+    const alerts: Model[] = await w.app.db.getRepository('reminderLog').find({ filter: { key: { $like: `mediation-overdue:${c.id}:%` } } });
+    expect(alerts.map((a) => a.get('userId')).sort()).toEqual([w.dB1.user.id, w.staffB.user.id].sort());
     // Intervening clears the flag.
     const r2 = await w.staffB.agent.post(`/mediationCases:milestone?filterByTk=${c.id}`).send({ stage: 'intervene', note: '司法员到场' });
     expect(r2.body.data).toMatchObject({ overdue: false, overdueStages: [] });

@@ -1,4 +1,4 @@
-import { useVoiceWorld } from './setup';
+import { Agent, useVoiceWorld } from './setup';
 
 describe('"三亮" QR cards: printable A4 page per station and deputy, each QR code opening the public form', () => {
   const ctx = useVoiceWorld(false, async (w) => {
@@ -8,7 +8,7 @@ describe('"三亮" QR cards: printable A4 page per station and deputy, each QR c
       values: { level: 'town', constituency: '第三选区<script>alert(1)</script>', duties: ['policy', 'mediation'], party: '中共党员' },
     });
   });
-  const print = (agent: any, query = '') => agent.get(`/qrCards:print${query}`).set('X-Locale', 'zh-CN');
+  const print = (agent: Agent, query = '') => agent.get(`/qrCards:print${query}`).set('X-Locale', 'zh-CN');
   const tokens = async (html: string) => [...html.matchAll(/<figure class="qr"[^>]*><svg[\s\S]*?<\/svg>/g)].length;
 
   it('station staff print their station’s card and its deputies’; each card has a real QR code, identity, duties and pledge; every value is escaped', async () => {

@@ -1,5 +1,8 @@
 import { useVoiceWorld, VoiceWorld } from './setup';
 
+/** The world with the ids of the opinions `prepare` submitted (station A's, station B's). */
+type WithOpinions = VoiceWorld & { opinions: number[] };
+
 /** An opinion through each station's QR code: A's and B's. */
 async function prepare(w: VoiceWorld) {
   const ids: number[] = [];
@@ -8,7 +11,7 @@ async function prepare(w: VoiceWorld) {
     if (res.status !== 200) throw new Error(JSON.stringify(res.body));
     ids.push((await w.app.db.getRepository('opinions').findOne({ filter: { trackingCode: res.body.data.trackingCode } })).get('id'));
   }
-  (w as any).opinions = ids;
+  (w as WithOpinions).opinions = ids;
 }
 
 /**
@@ -18,11 +21,11 @@ async function prepare(w: VoiceWorld) {
  */
 describe('references in writes stay within the writer’s station', () => {
   const ctx = useVoiceWorld(false, prepare);
-  const message = (res: any) => res.body?.errors?.[0]?.message;
+  const message = (res: { body?: { errors?: { message?: string }[] } }) => res.body?.errors?.[0]?.message;
 
   it('staff cannot assign their station’s opinion to another station’s deputy; a deputy of their own station is fine', async () => {
     const { w } = ctx;
-    const [ownId] = (w as any).opinions as number[];
+    const [ownId] = (w as WithOpinions).opinions;
     const res = await w.staffA.agent.set('X-Locale', 'zh-CN').resource('opinions').update({ filterByTk: ownId, values: { deputyId: w.deputyB1.id } });
     expect(res.status).toBe(400);
     expect(message(res)).toBe('该代表不属于此联络站');
@@ -38,7 +41,7 @@ describe('references in writes stay within the writer’s station', () => {
 
   it('staff cannot tie another station’s opinion or deputy to their mediation case, on create or update', async () => {
     const { w } = ctx;
-    const [ownId, otherId] = (w as any).opinions as number[];
+    const [ownId, otherId] = (w as WithOpinions).opinions;
     const count = await w.app.db.getRepository('mediationCases').count();
     const withOpinion = await w.staffA.agent.set('X-Locale', 'zh-CN').resource('mediationCases').create({ values: { title: '邻里纠纷', opinionId: otherId } });
     expect(withOpinion.status).toBe(400);
@@ -63,7 +66,7 @@ describe('references in writes stay within the writer’s station', () => {
 
   it('administrators are not limited to a station', async () => {
     const { w } = ctx;
-    const [, otherId] = (w as any).opinions as number[];
+    const [, otherId] = (w as WithOpinions).opinions;
     const res = await w.admin.agent.resource('mediationCases').create({ values: { title: '跨站纠纷', stationId: w.stationA.id, opinionId: otherId, deputyId: w.deputyB1.id } });
     expect(res.status).toBe(200);
   });

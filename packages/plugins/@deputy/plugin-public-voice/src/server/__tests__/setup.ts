@@ -1,5 +1,11 @@
 import { createSuiteServer, signedInAs } from '@deputy/test-helpers';
 import { MockServer } from '@nocobase/test';
+import type { PluginPublicVoiceServer } from '../plugin';
+import type { ApiRow, SignedIn, TestAgent } from '@deputy/test-helpers';
+
+export type Account = SignedIn;
+export type Agent = TestAgent;
+export type Row = ApiRow;
 
 export const isPg = () => process.env.DB_DIALECT === 'postgres';
 
@@ -21,7 +27,7 @@ export async function voiceWorld(withDutyPoints = false) {
   const dA1 = await signedInAs(app, 'deputyA1', ['deputy']);
   const dA2 = await signedInAs(app, 'deputyA2', ['deputy']);
   const dB1 = await signedInAs(app, 'deputyB1', ['deputy']);
-  const station = async (name: string, staff: any) =>
+  const station = async (name: string, staff: Account) =>
     (await admin.agent.resource('liaisonStations').create({ values: { name, headId: staff.user.id, staff: [staff.user.id] } })).body.data;
   const stationA = await station('高沙镇联络站', staffA);
   const stationB = await station('玉霞街道联络站', staffB);
@@ -33,12 +39,12 @@ export async function voiceWorld(withDutyPoints = false) {
   const token = async (collection: 'deputies' | 'liaisonStations', id: number) =>
     (await app.db.getRepository(collection).findOne({ filterByTk: id })).get('qrToken') as string;
   const classOf = async (code: string) => (await app.db.getRepository('opinionClasses').findOne({ filter: { code } })).toJSON();
-  const plugin = () => app.pm.get('@deputy/plugin-public-voice') as any;
+  const plugin = () => app.pm.get('@deputy/plugin-public-voice') as PluginPublicVoiceServer;
   /** A citizen's submission through a QR code (no sign-in). */
-  const submit = (qrToken: string, values: Record<string, any> = {}) =>
+  const submit = (qrToken: string, values: Record<string, unknown> = {}) =>
     app.agent().post('/opinions:submit').send({ token: qrToken, name: '张三', phone: '13800138000', category: 'infrastructure', content: '村口的路灯坏了三个月', ...values });
   /** Changes the settings row as an administrator, through the API. */
-  const settings = async (values: Record<string, any>) => {
+  const settings = async (values: Record<string, unknown>) => {
     const row = await app.db.getRepository('publicVoiceSettings').findOne();
     const res = await admin.agent.resource('publicVoiceSettings').update({ filterByTk: row.get('id'), values });
     if (res.status !== 200) throw new Error(JSON.stringify(res.body));
@@ -63,7 +69,7 @@ export function useVoiceWorld(withDutyPoints = false, prepare?: (w: VoiceWorld) 
 }
 
 /** Moves an opinion through the handling steps as the given agent; fails loudly on any refusal. */
-export async function step(agent: any, id: number, action: string, values: Record<string, any> = {}) {
+export async function step(agent: Agent, id: number, action: string, values: Record<string, unknown> = {}) {
   const res = await agent.post(`/opinions:${action}?filterByTk=${id}`).send(values);
   if (res.status !== 200) throw new Error(`${action}: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body.data;

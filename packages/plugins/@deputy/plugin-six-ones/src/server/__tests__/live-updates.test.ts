@@ -1,5 +1,5 @@
 import { scheduledJob } from '@deputy/plugin-suite-core';
-import { createSuiteServer, signedInAs } from '@deputy/test-helpers';
+import { createSuiteServer, SignedIn, signedInAs } from '@deputy/test-helpers';
 import type { PluginDutyPointsServer } from '@deputy/plugin-duty-points';
 import type { Model } from '@nocobase/database';
 import { MockServer } from '@nocobase/test';
@@ -15,8 +15,8 @@ const today = () => new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10)
  */
 describe('plugin-six-ones: the matrix follows edits at once', () => {
   let app: MockServer;
-  let admin: Awaited<ReturnType<typeof signedInAs>>;
-  let head: Awaited<ReturnType<typeof signedInAs>>;
+  let admin: SignedIn;
+  let head: SignedIn;
   let station: { id: number };
   let deputy1: { id: number };
   let deputy2: { id: number };

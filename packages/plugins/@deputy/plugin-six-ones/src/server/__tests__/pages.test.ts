@@ -1,4 +1,4 @@
-import { createSuiteServer, pagesWithoutSnapshot, signedInAs } from '@deputy/test-helpers';
+import { createSuiteServer, pagesWithoutSnapshot, signedInAs, TestAgent } from '@deputy/test-helpers';
 import type { FlowModelRepository } from '@nocobase/plugin-flow-engine';
 import { MockServer } from '@nocobase/test';
 import type { PluginSixOnesServer } from '../plugin';
@@ -72,7 +72,7 @@ describe('plugin-six-ones: installed pages', () => {
   });
 
   it('shows the pages to deputies and station staff', async () => {
-    const titlesFor = async (agent: Awaited<ReturnType<typeof signedInAs>>['agent']) => {
+    const titlesFor = async (agent: TestAgent) => {
       // The agent's resource() declares the standard actions only; listAccessible is desktopRoutes' own.
       const routes = agent.resource('desktopRoutes') as unknown as { listAccessible(params: object): PromiseLike<{ status: number; body: { data: RouteNode[] } }> };
       const res = await routes.listAccessible({ tree: true, sort: 'sort' });

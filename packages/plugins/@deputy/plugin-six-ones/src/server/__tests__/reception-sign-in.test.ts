@@ -1,10 +1,10 @@
-import { createSuiteServer, signedInAs } from '@deputy/test-helpers';
+import { createSuiteServer, SignedIn, signedInAs, TestAgent } from '@deputy/test-helpers';
 import type { PluginDutyPointsServer } from '@deputy/plugin-duty-points';
 import type { Model } from '@nocobase/database';
 import { MockServer } from '@nocobase/test';
 
-type Account = Awaited<ReturnType<typeof signedInAs>>;
-type Agent = Account['agent'];
+type Account = SignedIn;
+type Agent = TestAgent;
 
 const today = () => new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10);
 
