@@ -7,7 +7,13 @@ import type { CreateOptions, Transaction, UpdateOptions } from '@nocobase/databa
  * demo town opens past cases), and the flag marking a step's own write — other writes of status or clock are
  * refused.
  */
-export type WriteOptions = { transaction?: Transaction; context?: Context; now?: Date; opinionFlow?: boolean; mediationFlow?: boolean };
+export type WriteOptions = {
+  transaction?: Transaction;
+  context?: Context;
+  now?: Date;
+  opinionFlow?: boolean;
+  mediationFlow?: boolean;
+};
 export type StepOptions = Pick<WriteOptions, 'transaction' | 'context' | 'now'>;
 export type FlowCreate = CreateOptions & WriteOptions;
 export type FlowUpdate = UpdateOptions & WriteOptions;
