@@ -24,7 +24,8 @@ const esbuild = require('esbuild');
 const ROOT = path.resolve(__dirname, '..');
 const PLUGINS_DIR = path.join(ROOT, 'packages/plugins/@deputy');
 
-// Modules the NocoBase server process already has (platform notes §5.3, "external" list).
+// Modules the NocoBase server process already has (the externals of NocoBase's own plugin build), so a plugin
+// requires the host's copy instead of bundling its own.
 const SERVER_HOST_MODULES = [
   /^@nocobase\//,
   /^@deputy\//,

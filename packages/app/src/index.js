@@ -8,6 +8,6 @@ module.exports = {
   lang: 'zh-CN',
   /** NocoBase plugins the suite needs besides the default preset. */
   builtInPlugins: [],
-  /** The suite's own plugins, dependencies first (design.md "Dependencies between plugins"). */
+  /** The suite's own plugins, dependencies first: the core, the deputies, then the plugins that use them. */
   suitePlugins: ['@deputy/plugin-suite-core', '@deputy/plugin-deputies', '@deputy/plugin-duty-points', '@deputy/plugin-six-ones', '@deputy/plugin-pairing-aid', '@deputy/plugin-public-voice'],
 };

@@ -1,8 +1,8 @@
 import type { Database, Transactionable } from '@nocobase/database';
 
 /**
- * Read service other plugins call instead of querying this plugin's tables themselves
- * (design.md: "no plugin reaches into another's tables").
+ * Read service other plugins call instead of querying this plugin's tables themselves: no plugin reaches into
+ * another's tables, so the deputies' schema can change behind it.
  */
 export class DeputyDirectory {
   constructor(private db: Database) {}

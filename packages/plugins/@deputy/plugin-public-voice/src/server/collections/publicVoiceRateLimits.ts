@@ -11,6 +11,7 @@ import { tt } from '../fields';
 export default defineCollection({
   name: 'publicVoiceRateLimits',
   title: tt('Public form rate limits'),
+  dumpRules: 'skipped',
   dataCategory: 'runtime',
   migrationRules: ['schema-only'],
   autoGenId: false,

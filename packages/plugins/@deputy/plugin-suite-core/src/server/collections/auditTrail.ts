@@ -15,7 +15,8 @@ const jsonField = (name: string, title: string) => ({
 export default defineCollection({
   name: 'auditTrail',
   title: tt('Audit trail'),
-  dumpRules: 'required',
+  // A log: backed up with NocoBase's optional log group, as its own workflow runs and tasks are.
+  dumpRules: { group: 'log' },
   indexes: [{ fields: ['collectionName', 'recordId'] }],
   fields: [
     stringField('collectionName', 'Data table'),

@@ -5,7 +5,8 @@ import { belongsToField, stringField, textField, tt } from '../fields/field-buil
 export default defineCollection({
   name: 'reminderLog',
   title: tt('Reminders sent'),
-  dumpRules: 'required',
+  // A log: backed up with NocoBase's optional log group, as its own workflow runs and tasks are.
+  dumpRules: { group: 'log' },
   fields: [
     stringField('key', 'Key', { unique: true }),
     belongsToField('user', 'User', 'users', 'nickname', { onDelete: 'CASCADE' }),

@@ -17,7 +17,8 @@ const timeField = (name: string, title: string) => ({
 export default defineCollection({
   name: 'scheduledJobRuns',
   title: tt('Scheduled job runs'),
-  dumpRules: 'required',
+  // A log: backed up with NocoBase's optional log group, as its own workflow runs and tasks are.
+  dumpRules: { group: 'log' },
   indexes: [{ fields: ['name', 'slot'], unique: true }],
   fields: [
     stringField('name', 'Job'),
