@@ -1,6 +1,8 @@
 // What the suite's domain plugins use of the core, through typed imports (ARCHITECTURE.md).
 export * from './fields/field-builders';
 export { onAction, rawValues } from './security/action-hooks';
+export { refuseStatusChangesThroughUpdate } from './security/status-changes';
+export type { StatusChange, StatusChangeRule } from './security/status-changes';
 export { scheduledJob, scheduleJob } from './jobs/daily-jobs';
 export { afterLock, lockRow } from './concurrency/row-locks';
 export { ConcurrencyGate, connectionBudget, connectionPoolMax, GateBusyError } from './concurrency/connection-gate';

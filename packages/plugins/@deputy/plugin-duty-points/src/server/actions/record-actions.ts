@@ -1,4 +1,4 @@
-import { onAction, rawValues } from '@deputy/plugin-suite-core';
+import { onAction, refuseStatusChangesThroughUpdate } from '@deputy/plugin-suite-core';
 import type { DeputyDirectory } from '@deputy/plugin-deputies';
 import { isAdministrator, isStationStaff } from '@deputy/plugin-suite-core';
 import type { Application } from '@nocobase/server';
@@ -92,16 +92,12 @@ export function registerRecordActions(app: Application, filing: () => DutyFiling
   // refuses them in JS buttons). Other decisions are an administrator's (the lifecycle posts them as any
   // approval). Any other status change through update is refused, naming the action that makes it; the same
   // status sent back (an edit form showing it) is no change.
-  onAction(app, 'dutyRecords:update', async (ctx: any, next) => {
-    const status = rawValues(ctx).status;
-    if (status === undefined || status === 'submitted') return next();
-    if ((status === 'approved' || status === 'rejected') && (await decideInReviewTasks(ctx, status))) return;
-    if (await isAdministrator(ctx)) return next();
-    const { filterByTk, filter } = ctx.action.params;
-    const rows = await ctx.db.getRepository('dutyRecords').find({ filterByTk, filter, fields: ['id', 'status'] });
-    // Out of the caller's reach, a status change is refused too (not silently nothing).
-    if (rows.length && rows.every((r: any) => r.get('status') === status)) return next();
-    return ctx.throw(400, ctx.t(STATUS_ACTIONS[String(status)] ?? STATUS_ACTIONS.other, { ns: NS }));
+  refuseStatusChangesThroughUpdate(app, {
+    collection: 'dutyRecords',
+    allowed: (ctx, { to }) => to === 'submitted',
+    instead: (ctx, { to }) => (to === 'approved' || to === 'rejected' ? decideInReviewTasks(ctx, to) : Promise.resolve(false)),
+    administrators: true,
+    message: (ctx, { to }) => ctx.t(STATUS_ACTIONS[String(to)] ?? STATUS_ACTIONS.other, { ns: NS }),
   });
 
   // The task centre's decisions (any manual node's, not only the review's) take their turn with the batch
