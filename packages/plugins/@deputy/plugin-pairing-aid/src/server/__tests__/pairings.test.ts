@@ -82,6 +82,21 @@ describe('plugin-pairing-aid: pairings, the N limit, transfer and closing', () =
     // Station A staff cannot touch a station B pairing.
     const outside = await staffA.agent.post(`/aidPairings:transfer?filterByTk=${p.id}`).send({ deputyId: ctx.w.deputyA2.id });
     expect(outside.status).toBe(404);
+    // Not through update: a pairing marked transferred would have no successor. Refused whole, also out of reach.
+    const state = async () => ({
+      pairings: (await ctx.app.db.getRepository('aidPairings').find({ sort: ['id'] })).map((x: Model) => x.toJSON()),
+      plans: await ctx.app.db.getRepository('aidPlans').count(),
+    });
+    const before = await state();
+    const messages = {
+      'zh-CN': '结对通过“移交结对”移交，并为接手的代表建立新结对；编辑结对不能修改其状态',
+      'en-US': "A pairing is transferred with Transfer the pairing, which starts the new deputy's pairing; editing it does not change its status",
+    };
+    for (const [who, locale] of [[admin, 'zh-CN'], [ctx.w.staffB, 'en-US'], [staffA, 'en-US']] as const) {
+      const res = await who.agent.set('X-Locale', locale).post(`/aidPairings:update?filterByTk=${p.id}`).send({ status: 'transferred', endReason: 'reassigned' });
+      expect([res.status, res.body.errors?.[0]?.message]).toEqual([400, messages[locale]]);
+    }
+    expect(await state()).toEqual(before);
 
     const newDeputy = (await admin.agent.resource('deputies').create({ values: { name: '代表乙二', stationId: ctx.w.stationB.id } })).body.data;
     const moved = await admin.agent.post(`/aidPairings:transfer?filterByTk=${p.id}`).send({ deputyId: newDeputy.id, date: lastYear(20), note: '工作调动' });

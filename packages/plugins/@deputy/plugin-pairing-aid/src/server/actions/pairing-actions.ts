@@ -1,3 +1,4 @@
+import { refuseStatusChangesThroughUpdate } from '@deputy/plugin-suite-core';
 import type { Context } from '@nocobase/actions';
 import type { Model } from '@nocobase/database';
 import type { Application } from '@nocobase/server';
@@ -68,6 +69,14 @@ export function registerPairingActions(app: Application) {
       }
       await next();
     },
+  });
+
+  // A transfer starts the successor pairing and carries the plan over; an update to transferred would leave none.
+  // Closing through update keeps the lifecycle's rules (closePairing is that update); the pages only view pairings.
+  refuseStatusChangesThroughUpdate(app, {
+    collection: 'aidPairings',
+    allowed: (ctx, { to }) => to !== 'transferred',
+    message: (ctx) => t(ctx, 'A pairing is transferred with Transfer the pairing, which starts the new deputy\'s pairing; editing it does not change its status'),
   });
 
   for (const [action, label] of [

@@ -134,6 +134,25 @@ describe('plugin-six-ones: reception sign-ins need a deputy expected there, and 
     expect(String((await app.db.getRepository('dutyActivities').findOne({ filterByTk: w.activityId })).get('date')).slice(0, 10)).toBe(today());
   });
 
+  it('refuses held / not held through update (settling decides it, with the no-show deductions), in zh-CN and en-US, changing nothing', async () => {
+    const before = await snapshot();
+    const messages = {
+      'zh-CN': '接待场次是否举行由“结算已过场次”按签到结算（含缺席扣分）；编辑场次不能修改其状态',
+      'en-US': 'A session is settled as held or not held by Settle past sessions, from its sign-ins; editing it does not change its status',
+    };
+    for (const who of [w.headB, w.admin]) {
+      for (const [status, locale] of [['held', 'zh-CN'], ['missed', 'en-US']] as const) {
+        const res = await who.agent.set('X-Locale', locale).post(`/receptionSessions:update?filterByTk=${w.sessionId}`).send({ status, noticeOn: '2020-01-01' });
+        expect([res.status, res.body.errors?.[0]?.message]).toEqual([400, messages[locale]]);
+      }
+    }
+    // Out of the caller's reach, refused too (here by the station scope, first).
+    expect((await w.headA.agent.post(`/receptionSessions:update?filterByTk=${w.sessionId}`).send({ status: 'held' })).status).toBe(404);
+    expect(await snapshot()).toEqual(before);
+    // The status it has, sent back by an edit form, is no change.
+    expect((await w.headB.agent.post(`/receptionSessions:update?filterByTk=${w.sessionId}`).send({ status: 'planned', noticeOn: today() })).status).toBe(200);
+  });
+
   it('generates and settles the sessions of one station when asked for one, and refuses a station that does not exist', async () => {
     const month = '2031-03';
     const sessionsOf = (stationId: number) => app.db.getRepository('receptionSessions').count({ filter: { stationId, scheduledOn: { $gte: `${month}-01`, $lte: `${month}-31` } } });

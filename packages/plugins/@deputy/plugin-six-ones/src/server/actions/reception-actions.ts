@@ -1,4 +1,4 @@
-import { isAdministrator, myStationIds, shanghaiToday } from '@deputy/plugin-suite-core';
+import { isAdministrator, myStationIds, refuseStatusChangesThroughUpdate, shanghaiToday } from '@deputy/plugin-suite-core';
 import { declareReadActions } from '@deputy/plugin-deputies';
 import type { Context } from '@nocobase/actions';
 import type { Model, Transaction } from '@nocobase/database';
@@ -57,6 +57,12 @@ export function registerReceptionActions(app: Application, schedule: ReceptionSc
       ctx.body = result;
       await next();
     },
+  });
+  // Held or not is what closeDue decides from the sign-ins, with the no-show deductions; an update would skip them.
+  // The page's 安排值班 form edits the date, notice and roster only.
+  refuseStatusChangesThroughUpdate(app, {
+    collection: 'receptionSessions',
+    message: (ctx) => ctx.t('A session is settled as held or not held by Settle past sessions, from its sign-ins; editing it does not change its status', { ns: NS }),
   });
   app.acl.allow('receptionSessions', 'upcoming', 'public');
   declareReadActions(['receptionSessions:upcoming']);
