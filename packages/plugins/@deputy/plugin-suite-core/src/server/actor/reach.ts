@@ -1,3 +1,5 @@
+import type { Context } from '@nocobase/actions';
+import type { Model } from '@nocobase/database';
 import { RequestPermissions } from '../security/permissions';
 
 /**
@@ -9,18 +11,18 @@ import { RequestPermissions } from '../security/permissions';
  * Answers are kept for the request.
  */
 export class CallerReach {
-  private memo = new Map<string, Promise<any>>();
+  private memo = new Map<string, Promise<unknown>>();
 
-  private constructor(private ctx: any) {}
+  private constructor(private ctx: Context) {}
 
-  static of(ctx: any): CallerReach {
+  static of(ctx: Context): CallerReach {
     if (!ctx.state.deputyCallerReach) ctx.state.deputyCallerReach = new CallerReach(ctx);
     return ctx.state.deputyCallerReach;
   }
 
   private once<T>(key: string, fn: () => Promise<T>): Promise<T> {
     if (!this.memo.has(key)) this.memo.set(key, fn());
-    return this.memo.get(key);
+    return this.memo.get(key) as Promise<T>;
   }
 
   administers(): Promise<boolean> {
@@ -35,11 +37,11 @@ export class CallerReach {
       const userId = this.ctx.state.currentUser?.id;
       if (!userId) return [];
       const rows = await this.ctx.db.getRepository('liaisonStations').find({ filter: { 'staff.id': userId }, fields: ['id'] });
-      return rows.map((s: any) => s.get('id'));
+      return rows.map((s: Model) => s.get('id') as number);
     });
   }
 
-  deputy(): Promise<any> {
+  deputy(): Promise<Model | null> {
     return this.once('deputy', async () => {
       const userId = this.ctx.state.currentUser?.id;
       return userId ? this.ctx.db.getRepository('deputies').findOne({ filter: { userId } }) : null;
@@ -48,10 +50,10 @@ export class CallerReach {
 }
 
 /** Whether the caller administers the whole jurisdiction (see CallerReach). */
-export const isAdministrator = (ctx: any) => CallerReach.of(ctx).administers();
+export const isAdministrator = (ctx: Context) => CallerReach.of(ctx).administers();
 /** The stations whose staff list holds the caller. */
-export const myStationIds = (ctx: any) => CallerReach.of(ctx).stationIds();
+export const myStationIds = (ctx: Context) => CallerReach.of(ctx).stationIds();
 /** Whether the caller works at a station (is on a station's staff list). */
-export const isStationStaff = async (ctx: any) => (await CallerReach.of(ctx).stationIds()).length > 0;
+export const isStationStaff = async (ctx: Context) => (await CallerReach.of(ctx).stationIds()).length > 0;
 /** The caller's own deputy record, or null. */
-export const myDeputy = (ctx: any) => CallerReach.of(ctx).deputy();
+export const myDeputy = (ctx: Context) => CallerReach.of(ctx).deputy();

@@ -1,7 +1,10 @@
+import type { Context, Next } from '@nocobase/actions';
 import type { Application } from '@nocobase/server';
 import { cloneDeep } from 'lodash';
 
-type Handler = (ctx: any, next: () => Promise<any>) => Promise<any>;
+type Handler = (ctx: Context, next: Next) => Promise<unknown>;
+/** The resource manager with the generic pre-action handlers NocoBase keeps protected (read at request time). */
+type WithGenericHandlers = Application['resourceManager'] & { preActionHandlers?: Map<string, { nodes?: Handler[] }> };
 
 /** Keys (`resource:action`) whose specific handlers already start with NocoBase's generic ones. */
 const withGeneric = new WeakMap<object, Set<string>>();
@@ -16,7 +19,7 @@ const withGeneric = new WeakMap<object, Set<string>>();
  * first, so the suite's checks see (and leave in place) what NocoBase's own checks let through.
  */
 export function onAction(app: Application, key: string, handler: Handler, options: { backstop?: boolean } = {}) {
-  const manager: any = app.resourceManager;
+  const manager = app.resourceManager as WithGenericHandlers;
   let done = withGeneric.get(manager);
   if (!done) withGeneric.set(manager, (done = new Set()));
   if (!done.has(key)) {
@@ -27,7 +30,7 @@ export function onAction(app: Application, key: string, handler: Handler, option
       ctx.state.rawActionValues = cloneDeep(ctx.action?.params?.values);
       const generic: Handler[] = manager.preActionHandlers?.get(action)?.nodes ?? [];
       let i = -1;
-      const step = async (n: number): Promise<any> => {
+      const step = async (n: number): Promise<unknown> => {
         if (n <= i) throw new Error('next() called twice');
         i = n;
         return n < generic.length ? generic[n](ctx, () => step(n + 1)) : next();
@@ -48,6 +51,6 @@ export function onAction(app: Application, key: string, handler: Handler, option
  * The values as the caller sent them, before NocoBase dropped the fields its role may not write. For a
  * check that answers a forbidden change with a clear refusal instead of letting it be silently ignored.
  */
-export function rawValues(ctx: any): Record<string, any> {
+export function rawValues(ctx: Context): Record<string, unknown> {
   return ctx.state.rawActionValues ?? ctx.action?.params?.values ?? {};
 }

@@ -1,3 +1,5 @@
+import type { Context, Next } from '@nocobase/actions';
+import type { Database, Field, Model } from '@nocobase/database';
 import type { Application } from '@nocobase/server';
 import { isRoot, isSuiteCollection, RequestPermissions } from './permissions';
 
@@ -14,9 +16,9 @@ import { isRoot, isSuiteCollection, RequestPermissions } from './permissions';
  */
 export function guardFileAccess(app: Application) {
   app.resourceManager.use(
-    async function deputyFileAccess(ctx: any, next: () => Promise<any>) {
+    async function deputyFileAccess(ctx: Context, next: Next) {
       const { resourceName, actionName } = ctx.action ?? {};
-      let attachment: any;
+      let attachment: Model | undefined;
       if (resourceName === 'attachments' && actionName === 'getFile') {
         const id = ctx.state.fileAccess?.id ?? ctx.action.params?.filterByTk;
         if (id === undefined || id === null || !/^\d+$/.test(String(id))) return next();
@@ -34,7 +36,7 @@ export function guardFileAccess(app: Application) {
 }
 
 /** The attachment stored under the requested /storage/uploads/<path>/<filename>, or undefined. */
-async function attachmentOfUploadUrl(ctx: any) {
+async function attachmentOfUploadUrl(ctx: Context): Promise<Model | undefined> {
   const url = decodeURIComponent(String(ctx.originalUrl || '').split('?')[0]);
   const at = url.indexOf('storage/uploads/');
   if (at < 0) return undefined;
@@ -45,7 +47,7 @@ async function attachmentOfUploadUrl(ctx: any) {
   if (!filename) return undefined;
   const rows = await ctx.db.getRepository('attachments').find({ filter: { filename }, fields: ['id', 'createdById', 'path'] });
   // Local storage keeps the subfolder in `path` (empty or null for the root folder).
-  return rows.find((r: any) => String(r.get('path') ?? '').replace(/^\/+|\/+$/g, '') === path) ?? rows[0];
+  return rows.find((r: Model) => String(r.get('path') ?? '').replace(/^\/+|\/+$/g, '') === path) ?? rows[0];
 }
 
 /**
@@ -53,8 +55,8 @@ async function attachmentOfUploadUrl(ctx: any) {
  * granted the file itself. A file held only outside the suite follows NocoBase's rules; one held nowhere (an
  * upload not yet attached, a citizen's photo in a refused submission) is its uploader's alone.
  */
-async function mayFetch(ctx: any, attachment: any) {
-  const id = attachment.get('id');
+async function mayFetch(ctx: Context, attachment: Model) {
+  const id: AttachmentId = attachment.get('id');
   const userId = ctx.state.currentUser?.id;
   if (userId !== undefined && String(attachment.get('createdById')) === String(userId)) return true;
   const perms = RequestPermissions.of(ctx);
@@ -74,14 +76,17 @@ async function mayFetch(ctx: any, attachment: any) {
   return !heldBySuite && heldElsewhere;
 }
 
-type FileField = { collection: string; suite: boolean; holders: (attachmentId: any) => Promise<any[]> };
+type AttachmentId = number | string;
+/** A row read with `raw: true`: its columns by name. */
+type RawRow = Record<string, unknown>;
+type FileField = { collection: string; suite: boolean; holders: (attachmentId: AttachmentId) => Promise<unknown[]> };
 
 /** Every file field of every collection, as a lookup from an attachment id to the rows holding it. */
-function fileFieldsOf(db: any): FileField[] {
+function fileFieldsOf(db: Database): FileField[] {
   const list: FileField[] = [];
   for (const collection of db.collections.values()) {
     const suite = isSuiteCollection(collection);
-    for (const field of collection.fields.values() as Iterable<any>) {
+    for (const field of collection.fields.values() as Iterable<Field>) {
       if (field.target !== 'attachments' || collection.name === 'attachments') continue;
       const pk = collection.model.primaryKeyAttribute;
       if (field.type === 'belongsToMany') {
@@ -89,15 +94,15 @@ function fileFieldsOf(db: any): FileField[] {
         list.push({
           collection: collection.name,
           suite,
-          holders: async (attachmentId: any) =>
-            (await through.findAll({ where: { [field.otherKey]: attachmentId }, attributes: [field.foreignKey], raw: true })).map((r: any) => r[field.foreignKey]),
+          holders: async (attachmentId) =>
+            ((await through.findAll({ where: { [field.otherKey]: attachmentId }, attributes: [field.foreignKey], raw: true })) as unknown as RawRow[]).map((r) => r[field.foreignKey]),
         });
       } else if (field.type === 'belongsTo') {
         list.push({
           collection: collection.name,
           suite,
-          holders: async (attachmentId: any) =>
-            (await collection.model.findAll({ where: { [field.foreignKey]: attachmentId }, attributes: [pk], raw: true })).map((r: any) => r[pk]),
+          holders: async (attachmentId) =>
+            ((await collection.model.findAll({ where: { [field.foreignKey]: attachmentId }, attributes: [pk], raw: true })) as unknown as RawRow[]).map((r) => r[pk]),
         });
       } else if (suite) {
         throw new Error(`file field ${collection.name}.${field.name} (${field.type}): the file-access guard cannot find its holders`);

@@ -1,3 +1,5 @@
+import type { Context } from '@nocobase/actions';
+import type PluginErrorHandlerServer from '@nocobase/plugin-error-handler';
 import type { Application } from '@nocobase/server';
 import { NS } from '../fields/field-builders';
 
@@ -7,9 +9,9 @@ import { NS } from '../fields/field-builders';
  * (`activityAttendances/1/activity:list`). They are the caller's mistakes and change nothing: 400, in the
  * caller's language.
  */
-const MALFORMED: { test: (err: any) => boolean; message: string }[] = [
+const MALFORMED: { test: (err: unknown) => boolean; message: string }[] = [
   {
-    test: (err) => /^to do (update|destroy) action, filter or filterByTk is required$/.test(err?.message ?? ''),
+    test: (err) => /^to do (update|destroy) action, filter or filterByTk is required$/.test((err as Error | undefined)?.message ?? ''),
     message: 'Say which record: give filterByTk or a filter',
   },
   {
@@ -19,10 +21,10 @@ const MALFORMED: { test: (err: any) => boolean; message: string }[] = [
 ];
 
 export function answerMalformedRequests(app: Application) {
-  const handler = (app.pm.get('error-handler') as any)?.errorHandler;
+  const handler = (app.pm.get('error-handler') as PluginErrorHandlerServer | undefined)?.errorHandler;
   if (!handler?.register) return;
   for (const { test, message } of MALFORMED) {
-    handler.register(test, (err: any, ctx: any) => {
+    handler.register(test, (_err: unknown, ctx: Context) => {
       ctx.status = 400;
       ctx.body = { errors: [{ message: ctx.t(message, { ns: NS }) }] };
     });

@@ -1,7 +1,9 @@
 import { createUserProvider, parseJsonTemplate } from '@nocobase/acl';
+import type { Context } from '@nocobase/actions';
+import type { Collection, Filter, Model } from '@nocobase/database';
 
 /** The suite's own collections: those its plugins define (NocoBase records the defining package as `origin`). */
-export function isSuiteCollection(collection: any) {
+export function isSuiteCollection(collection: Collection | undefined) {
   return String(collection?.options?.origin ?? '').startsWith('@deputy/');
 }
 
@@ -10,20 +12,20 @@ export function isSuiteCollection(collection: any) {
  * (union of the roles, data scope and field list), read once per request.
  * `fields: null` means every field; `filter: null` means every row.
  */
-export type Grant = { fields: Set<string> | null; filter: Record<string, any> | null; root: boolean };
+export type Grant = { fields: Set<string> | null; filter: Filter | null; root: boolean };
 
 /** Files reached through a record the caller may read: what a file field shows, nothing about its uploader. */
 export const FILE_FIELDS = ['id', 'title', 'filename', 'extname', 'size', 'mimetype', 'url', 'preview', 'path', 'meta', 'storageId', 'createdAt', 'updatedAt'];
 /** Users reached from a record (createdBy, reviewer…) by a role that may not read users: a display name at most. */
 export const USER_DISPLAY_FIELDS = ['nickname'];
 
-export function rolesOf(ctx: any): string[] {
+export function rolesOf(ctx: Context): string[] {
   const roles = ctx.state?.currentRoles;
   if (roles?.length) return roles;
   return [ctx.state?.currentRole || 'anonymous'];
 }
 
-export function isRoot(ctx: any) {
+export function isRoot(ctx: Context) {
   return rolesOf(ctx).includes('root');
 }
 
@@ -31,9 +33,9 @@ export function isRoot(ctx: any) {
 export class RequestPermissions {
   private cache = new Map<string, Promise<Grant | null>>();
 
-  constructor(private ctx: any) {}
+  constructor(private ctx: Context) {}
 
-  static of(ctx: any): RequestPermissions {
+  static of(ctx: Context): RequestPermissions {
     if (!ctx.state.deputyPermissions) ctx.state.deputyPermissions = new RequestPermissions(ctx);
     return ctx.state.deputyPermissions;
   }
@@ -66,7 +68,7 @@ export class RequestPermissions {
   }
 
   /** The keys among `keys` of `collection` that lie inside the grant's data scope. */
-  async keysInScope(collection: string, action: string, keys: any[]): Promise<Set<string>> {
+  async keysInScope(collection: string, action: string, keys: unknown[]): Promise<Set<string>> {
     const grant = await this.grant(collection, action);
     const c = this.ctx.db.getCollection(collection);
     const pk = c.model.primaryKeyAttribute;
@@ -74,7 +76,7 @@ export class RequestPermissions {
     if (!grant || !wanted.length) return new Set();
     if (!grant.filter) return new Set(wanted);
     const rows = await c.repository.find({ filter: { $and: [grant.filter, { [`${pk}.$in`]: wanted }] }, fields: [pk] });
-    return new Set(rows.map((r: any) => String(r.get(pk))));
+    return new Set(rows.map((r: Model) => String(r.get(pk))));
   }
 }
 
@@ -82,7 +84,7 @@ export class RequestPermissions {
  * Whether a field of a collection may be read under a grant. Passwords only by root; other hidden fields
  * (keyed hashes, sort keys) only where a field list names them.
  */
-export function fieldReadable(collection: any, name: string, grant: Grant | null) {
+export function fieldReadable(collection: Collection, name: string, grant: Grant | null) {
   if (!grant) return false;
   if (grant.root) return true;
   const field = collection.getField(name);

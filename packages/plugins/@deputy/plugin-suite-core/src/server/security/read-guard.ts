@@ -1,3 +1,5 @@
+import type { Context, Next } from '@nocobase/actions';
+import type { Collection, Database, Field, Model } from '@nocobase/database';
 import type { Application } from '@nocobase/server';
 import { NS } from '../fields/field-builders';
 import { fieldReadable, FILE_FIELDS, Grant, isRoot, isSuiteCollection, RequestPermissions, USER_DISPLAY_FIELDS } from './permissions';
@@ -7,11 +9,13 @@ const LOGIC = new Set(['$and', '$or', '$not']);
 /** Standard actions whose answer is records of the resource's collection. */
 const RECORD_ANSWERS = new Set(['list', 'get', 'create', 'update', 'firstOrCreate', 'updateOrCreate']);
 
-const isAssociation = (field: any) => field && ASSOCIATIONS.has(field.type);
-const targetOf = (db: any, field: any) => db.getCollection(field.target);
+const isAssociation = (field: Field | undefined) => field && ASSOCIATIONS.has(field.type);
+const targetOf = (db: Database, field: Field): Collection | undefined => db.getCollection(field.target);
+/** A record as JSON, or a plain object of an answer. */
+type JsonRow = Record<string, unknown>;
 
 /** The suite collection a request is about (its own, or either end of an association route), else null. */
-export function suiteCollectionsOf(ctx: any) {
+export function suiteCollectionsOf(ctx: Context) {
   const { resourceName } = ctx.action ?? {};
   if (!resourceName) return null;
   const [sourceName, association] = String(resourceName).split('.');
@@ -27,7 +31,7 @@ export function suiteCollectionsOf(ctx: any) {
  * or `phone` for a role whose field list leaves the phone out. Filtering on such a field answers yes/no
  * about its value, so it is refused like reading it.
  */
-export async function unreadablePaths(ctx: any, collection: any, filter: any, paths: string[] = [], prefix = ''): Promise<string[]> {
+export async function unreadablePaths(ctx: Context, collection: Collection, filter: unknown, paths: string[] = [], prefix = ''): Promise<string[]> {
   const perms = RequestPermissions.of(ctx);
   if (Array.isArray(filter)) {
     for (const item of filter) await unreadablePaths(ctx, collection, item, paths, prefix);
@@ -85,8 +89,8 @@ const sortPaths = (sort: unknown) =>
 /** Export columns (`dataIndex: ['station', 'staff', 'email']`) as filter paths. */
 const columnPaths = (columns: unknown) =>
   (Array.isArray(columns) ? columns : [])
-    .map((c: any) => (Array.isArray(c?.dataIndex) ? c.dataIndex.join('.') : c?.dataIndex))
-    .filter((p) => typeof p === 'string' && p)
+    .map((c: { dataIndex?: unknown } | null) => (Array.isArray(c?.dataIndex) ? c.dataIndex.join('.') : c?.dataIndex))
+    .filter((p): p is string => typeof p === 'string' && !!p)
     .reduce((o, path) => ({ ...o, [path]: true }), {} as Record<string, unknown>);
 
 /**
@@ -99,7 +103,7 @@ class AnswerFilter {
   private scoped = new Map<string, Set<string>>();
   private allowed = new Map<string, Set<string>>();
 
-  constructor(private ctx: any) {}
+  constructor(private ctx: Context) {}
 
   private async grantOf(name: string) {
     if (!this.grants.has(name)) this.grants.set(name, await RequestPermissions.of(this.ctx).grant(name, 'view'));
@@ -107,7 +111,7 @@ class AnswerFilter {
   }
 
   /** First pass: the grants of every collection reached, and the keys of rows under a data scope. */
-  private async collect(value: any, collection: any) {
+  private async collect(value: unknown, collection: Collection) {
     if (Array.isArray(value)) {
       for (const v of value) await this.collect(v, collection);
       return;
@@ -115,11 +119,12 @@ class AnswerFilter {
     if (!value || typeof value !== 'object') return;
     const grant = await this.grantOf(collection.name);
     const pk = collection.model.primaryKeyAttribute;
-    if (grant?.filter && value[pk] !== undefined) {
+    const row = value as JsonRow;
+    if (grant?.filter && row[pk] !== undefined) {
       if (!this.scoped.has(collection.name)) this.scoped.set(collection.name, new Set());
-      this.scoped.get(collection.name).add(String(value[pk]));
+      this.scoped.get(collection.name).add(String(row[pk]));
     }
-    for (const [key, v] of Object.entries(value)) {
+    for (const [key, v] of Object.entries(row)) {
       const field = collection.getField(key);
       if (isAssociation(field) && v && typeof v === 'object') {
         const target = targetOf(this.ctx.db, field);
@@ -133,10 +138,10 @@ class AnswerFilter {
    * sign-in filed). Their own values stay, except hidden ones (passwords, keyed hashes); what they carry
    * along — appended associations — obeys the caller's permissions as in a list.
    */
-  async apply(rows: any[], root: any, chosen = false) {
-    const plain = rows.map((r) => (r && typeof r.toJSON === 'function' ? r.toJSON() : r));
+  async apply(rows: unknown[], root: Collection, chosen = false) {
+    const plain = rows.map((r) => (r && typeof (r as Model).toJSON === 'function' ? (r as Model).toJSON() : r));
     for (const row of plain) {
-      for (const [key, v] of Object.entries(row ?? {})) {
+      for (const [key, v] of Object.entries((row ?? {}) as JsonRow)) {
         const field = root.getField(key);
         if (isAssociation(field) && v && typeof v === 'object') {
           const target = targetOf(this.ctx.db, field);
@@ -151,18 +156,18 @@ class AnswerFilter {
   }
 
   /** An association's value: each row it holds, cleaned as a row of its target (null when none may be read). */
-  private cleanAssociated(value: any, target: any) {
+  private cleanAssociated(value: unknown, target: Collection) {
     if (Array.isArray(value)) return value.map((v) => this.cleanRow(v, target)).filter((v) => v !== undefined);
     const cleaned = this.cleanRow(value, target);
     return cleaned === undefined ? null : cleaned;
   }
 
-  private cleanChosen(row: any, collection: any) {
+  private cleanChosen(row: unknown, collection: Collection) {
     if (!row || typeof row !== 'object') return row;
     return this.cleanFields(row, collection, (key, field) => field?.type !== 'password' && !field?.options?.hidden);
   }
 
-  private cleanRow(row: any, collection: any, isRootRow = false): any {
+  private cleanRow(row: unknown, collection: Collection, isRootRow = false): unknown {
     if (!row || typeof row !== 'object') return row;
     const grant = this.grants.get(collection.name);
     if (collection.name === 'attachments' && !isRootRow && !grant?.root) {
@@ -175,12 +180,12 @@ class AnswerFilter {
     }
     if (!isRootRow && grant.filter) {
       const pk = collection.model.primaryKeyAttribute;
-      if (!this.allowed.get(collection.name)?.has(String(row[pk]))) return undefined;
+      if (!this.allowed.get(collection.name)?.has(String((row as JsonRow)[pk]))) return undefined;
     }
     return this.cleanAssociations(row, collection, grant, isRootRow);
   }
 
-  private cleanAssociations(row: any, collection: any, grant: Grant | null, isRootRow = true) {
+  private cleanAssociations(row: object, collection: Collection, grant: Grant | null, isRootRow = true) {
     return this.cleanFields(row, collection, (key, field) => {
       // Values a list adds that are not fields (through-table rows, counts): kept at the top level only.
       if (!field && !collection.model.rawAttributes[key]) return isRootRow;
@@ -189,8 +194,8 @@ class AnswerFilter {
   }
 
   /** The values `keep` lets through; each association among them cleaned as rows of its target. */
-  private cleanFields(row: any, collection: any, keep: (key: string, field: any) => boolean) {
-    const out: Record<string, any> = {};
+  private cleanFields(row: object, collection: Collection, keep: (key: string, field: Field | undefined) => boolean) {
+    const out: JsonRow = {};
     for (const [key, value] of Object.entries(row)) {
       const field = collection.getField(key);
       if (!keep(key, field)) continue;
@@ -209,19 +214,19 @@ class AnswerFilter {
 const SUITE_RESOURCES = new Set<string>();
 
 /** Defines a suite resource that is not a collection; the records its actions answer with are pruned like lists'. */
-export function defineSuiteResource(app: Application, options: { name: string; actions: Record<string, any> }) {
+export function defineSuiteResource(app: Application, options: { name: string; actions: Parameters<Application['resourceManager']['define']>[0]['actions'] }) {
   SUITE_RESOURCES.add(options.name);
   app.resourceManager.define(options);
 }
 
 /** Database records anywhere in a custom action's answer, pruned as chosen rows of their collections. */
-async function pruneRecords(ctx: any, value: any, filter: AnswerFilter, depth = 0): Promise<any> {
+async function pruneRecords(ctx: Context, value: unknown, filter: AnswerFilter, depth = 0): Promise<unknown> {
   if (!value || typeof value !== 'object' || Buffer.isBuffer(value) || depth > 5) return value;
-  const collection = (value.constructor as any)?.collection;
-  if (collection && typeof value.toJSON === 'function') return (await filter.apply([value], collection, true))[0];
+  const collection = (value.constructor as typeof Model | undefined)?.collection;
+  if (collection && typeof (value as Model).toJSON === 'function') return (await filter.apply([value], collection, true))[0];
   if (Array.isArray(value)) return Promise.all(value.map((v) => pruneRecords(ctx, v, filter, depth + 1)));
   if (Object.getPrototypeOf(value) !== Object.prototype) return value;
-  const out: Record<string, any> = {};
+  const out: JsonRow = {};
   for (const [k, v] of Object.entries(value)) out[k] = await pruneRecords(ctx, v, filter, depth + 1);
   return out;
 }
@@ -236,7 +241,7 @@ async function pruneRecords(ctx: any, value: any, filter: AnswerFilter, depth = 
  */
 export function registerReadGuard(app: Application) {
   app.resourceManager.use(
-    async function deputyQueryGuard(ctx: any, next: () => Promise<any>) {
+    async function deputyQueryGuard(ctx: Context, next: Next) {
       const ends = suiteCollectionsOf(ctx);
       if (!ends || isRoot(ctx)) return next();
       const params = ctx.action.params ?? {};
@@ -255,7 +260,7 @@ export function registerReadGuard(app: Application) {
   );
 
   app.resourceManager.use(
-    async function deputyAnswerFilter(ctx: any, next: () => Promise<any>) {
+    async function deputyAnswerFilter(ctx: Context, next: Next) {
       await next();
       const ends = suiteCollectionsOf(ctx);
       if (isRoot(ctx) || ctx.status >= 300 || !ctx.body) return;

@@ -11,7 +11,7 @@ import { NS } from '../fields/field-builders';
 export function refuseOutOfScopeWrites(app: Application, collections: string[]) {
   for (const name of collections) {
     for (const action of ['update', 'destroy']) {
-      onAction(app, `${name}:${action}`, async (ctx: any, next) => {
+      onAction(app, `${name}:${action}`, async (ctx, next) => {
         const { filterByTk, filter } = ctx.action.params;
         if (filterByTk !== undefined && filter && Object.keys(filter).length) {
           const visible = await ctx.db.getRepository(name).count({ filterByTk, filter });
@@ -29,7 +29,7 @@ export function refuseOutOfScopeWrites(app: Application, collections: string[]) 
  */
 export function refuseCreatesForOtherStations(app: Application, resources: Record<string, string>) {
   for (const [resource, stationField] of Object.entries(resources)) {
-    onAction(app, `${resource}:create`, async (ctx: any, next) => {
+    onAction(app, `${resource}:create`, async (ctx, next) => {
       const values = ctx.action.params.values ?? {};
       if (!(await isAdministrator(ctx)) && (await isStationStaff(ctx))) {
         // Both ways of naming the station count (`stationId`, and `station` as a key or {id}): a second one set

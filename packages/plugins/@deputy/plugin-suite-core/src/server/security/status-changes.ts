@@ -1,3 +1,5 @@
+import type { Context } from '@nocobase/actions';
+import type { Model } from '@nocobase/database';
 import type { Application } from '@nocobase/server';
 import { isAdministrator } from '../actor/reach';
 import { onAction, rawValues } from './action-hooks';
@@ -10,13 +12,13 @@ export type StatusChangeRule = {
   /** The status field; 'status' unless said. */
   field?: string;
   /** A change update may make (a page's own button relies on it); let through to the update. */
-  allowed?: (ctx: any, change: StatusChange) => boolean | Promise<boolean>;
+  allowed?: (ctx: Context, change: StatusChange) => boolean | Promise<boolean>;
   /** A change the plugin makes itself instead of the update (answering the request): true when it did. */
-  instead?: (ctx: any, change: StatusChange) => Promise<boolean>;
+  instead?: (ctx: Context, change: StatusChange) => Promise<boolean>;
   /** Administrators may change the status through update (the collection's hooks carry the effects). */
   administrators?: boolean;
   /** The refusal, localized, naming the action that makes this change. */
-  message: (ctx: any, change: StatusChange) => string;
+  message: (ctx: Context, change: StatusChange) => string;
 };
 
 /**
@@ -28,12 +30,12 @@ export type StatusChangeRule = {
  */
 export function refuseStatusChangesThroughUpdate(app: Application, rule: StatusChangeRule) {
   const field = rule.field ?? 'status';
-  onAction(app, `${rule.collection}:update`, async (ctx: any, next) => {
+  onAction(app, `${rule.collection}:update`, async (ctx, next) => {
     const to = rawValues(ctx)[field];
     if (to === undefined) return next();
     const { filterByTk, filter } = ctx.action.params;
     const rows = await ctx.db.getRepository(rule.collection).find({ filterByTk, filter, fields: [field] });
-    const from: unknown[] = [...new Set(rows.map((r: any) => r.get(field)))];
+    const from: unknown[] = [...new Set(rows.map((r: Model) => r.get(field)))];
     if (rows.length && from.every((value) => value === to)) return next();
     const change = { from, to };
     if (rule.allowed && (await rule.allowed(ctx, change))) return next();

@@ -11,7 +11,7 @@ const CREATING = ['create', 'firstOrCreate', 'updateOrCreate', 'importXlsx'];
 export function refuseDirectCreates(app: Application, resources: string[], ns: string, actions: string[] = CREATING) {
   for (const resource of resources) {
     for (const action of actions) {
-      onAction(app, `${resource}:${action}`, async (ctx: any) => {
+      onAction(app, `${resource}:${action}`, async (ctx) => {
         ctx.throw(403, ctx.t('These rows are written by the system and cannot be entered directly', { ns }));
       });
     }
@@ -24,10 +24,10 @@ export function refuseDirectCreates(app: Application, resources: string[], ns: s
  */
 export function keepSingleRow(app: Application, resources: string[], ns: string) {
   for (const resource of resources) {
-    onAction(app, `${resource}:destroy`, async (ctx: any) => {
+    onAction(app, `${resource}:destroy`, async (ctx) => {
       ctx.throw(403, ctx.t('Settings can be changed but not deleted', { ns }));
     });
-    onAction(app, `${resource}:create`, async (ctx: any, next) => {
+    onAction(app, `${resource}:create`, async (ctx, next) => {
       if (await ctx.db.getRepository(resource).count()) return ctx.throw(400, ctx.t('The settings exist already: edit them', { ns }));
       await next();
     });

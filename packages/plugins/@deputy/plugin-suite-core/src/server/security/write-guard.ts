@@ -1,3 +1,5 @@
+import type { Context, Next } from '@nocobase/actions';
+import type { Collection, Field, Model } from '@nocobase/database';
 import type { Application } from '@nocobase/server';
 import { NS } from '../fields/field-builders';
 import { onAction } from './action-hooks';
@@ -8,18 +10,23 @@ const WRITES = ['create', 'update', 'firstOrCreate', 'updateOrCreate'];
 const ASSOCIATIONS = new Set(['belongsTo', 'hasOne', 'hasMany', 'belongsToMany', 'belongsToArray']);
 
 /** The keys an association value names: `5`, `{id: 5}`, `[5, {id: 6}]`; new nested rows (no key) name none. */
-function keysOf(value: any, key: string): any[] {
+function keysOf(value: unknown, key: string): unknown[] {
   if (value === null || value === undefined) return [];
   if (Array.isArray(value)) return value.flatMap((v) => keysOf(v, key));
-  if (typeof value === 'object') return value[key] === undefined || value[key] === null ? [] : [value[key]];
+  if (typeof value === 'object') {
+    const named = (value as Record<string, unknown>)[key];
+    return named === undefined || named === null ? [] : [named];
+  }
   return [value];
 }
 
 /** Whether an association value holds a nested object without a key: a row to be created. */
-const newRowsOf = (value: any, key: string): boolean =>
-  Array.isArray(value) ? value.some((v) => newRowsOf(v, key)) : !!value && typeof value === 'object' && (value[key] === undefined || value[key] === null);
+const newRowsOf = (value: unknown, key: string): boolean =>
+  Array.isArray(value)
+    ? value.some((v) => newRowsOf(v, key))
+    : !!value && typeof value === 'object' && ((value as Record<string, unknown>)[key] === undefined || (value as Record<string, unknown>)[key] === null);
 
-const refuse = (ctx: any, status: number, key: string, vars: Record<string, any> = {}) => ctx.throw(status, ctx.t(key, { ns: NS, ...vars }));
+const refuse = (ctx: Context, status: number, key: string, vars: Record<string, unknown> = {}) => ctx.throw(status, ctx.t(key, { ns: NS, ...vars }));
 
 /**
  * What a write may point to. After NocoBase's own check of nested values (which leaves references as
@@ -30,7 +37,7 @@ const refuse = (ctx: any, status: number, key: string, vars: Record<string, any>
  *   (no attaching someone else's photo to read it through one's own record).
  * Users (reviewer, judicial officer…) are people to point at, not data in reach, and are not limited here.
  */
-async function checkReferences(ctx: any, next: () => Promise<any>) {
+async function checkReferences(ctx: Context, next: Next) {
   if (isRoot(ctx) || String(ctx.action.resourceName).includes('.')) return next();
   const collection = ctx.db.getCollection(ctx.action.resourceName);
   const values = ctx.action.params.values;
@@ -38,7 +45,7 @@ async function checkReferences(ctx: any, next: () => Promise<any>) {
   const perms = RequestPermissions.of(ctx);
   for (const row of Array.isArray(values) ? values : [values]) {
     if (!row || typeof row !== 'object') continue;
-    for (const field of collection.fields.values() as Iterable<any>) {
+    for (const field of collection.fields.values() as Iterable<Field>) {
       if (!ASSOCIATIONS.has(field.type)) continue;
       const target = ctx.db.getCollection(field.target);
       if (!target || target.name === 'users') continue;
@@ -67,13 +74,13 @@ async function checkReferences(ctx: any, next: () => Promise<any>) {
 }
 
 /** Files: the caller's own uploads, those already linked to the record being updated, or files it may read as such. */
-async function checkFiles(ctx: any, collection: any, field: any, keys: any[]) {
+async function checkFiles(ctx: Context, collection: Collection, field: Field, keys: unknown[]) {
   const wanted = [...new Set(keys.map(String))];
   const own = await ctx.db.getRepository('attachments').find({
     filter: { id: { $in: wanted }, createdById: ctx.state.currentUser?.id ?? -1 },
     fields: ['id'],
   });
-  const allowed = new Set(own.map((a: any) => String(a.get('id'))));
+  const allowed = new Set(own.map((a: Model) => String(a.get('id'))));
   const { filterByTk } = ctx.action.params;
   if (ctx.action.actionName !== 'create' && filterByTk !== undefined && wanted.some((k) => !allowed.has(k))) {
     const linked = await ctx.db.getRepository(`${collection.name}.${field.name}`, filterByTk).find({ fields: ['id'] });
@@ -92,7 +99,7 @@ async function checkFiles(ctx: any, collection: any, field: any, keys: any[]) {
  * around the checks of its own resource (scopes, states, cross-station references). Reads stay (the source
  * must be readable, see the read guard); changes are made on the record's own resource, for everyone.
  */
-async function refuseAssociationWrites(ctx: any, next: () => Promise<any>) {
+async function refuseAssociationWrites(ctx: Context, next: Next) {
   const ends = suiteCollectionsOf(ctx);
   if (ends?.association && !['list', 'get'].includes(ctx.action.actionName)) {
     return refuse(ctx, 403, 'Change this on the record itself, not through an association of another record');
@@ -103,7 +110,7 @@ async function refuseAssociationWrites(ctx: any, next: () => Promise<any>) {
 export function registerWriteGuard(app: Application) {
   app.resourceManager.use(refuseAssociationWrites, { tag: 'deputy-association-routes', after: 'setCurrentRole', before: 'acl' });
   const guarded = new Set<string>();
-  const guard = (collection: any) => {
+  const guard = (collection: Collection) => {
     if (!isSuiteCollection(collection) || guarded.has(collection.name)) return;
     guarded.add(collection.name);
     for (const action of WRITES) onAction(app, `${collection.name}:${action}`, checkReferences, { backstop: true });
