@@ -32,7 +32,7 @@ export function registerDeputyActions(app: Application, ns: string) {
   // Moving a deputy to another station is the 人大 administrator's decision, whatever fields a role may edit.
   onAction(app, 'deputies:update', async (ctx: any, next) => {
     const values = rawValues(ctx);
-    const requested = values.stationId ?? values.station?.id ?? values.station;
+    const requested = values.stationId ?? (values.station as { id?: unknown } | undefined)?.id ?? values.station;
     if (requested !== undefined && !(await isAdministrator(ctx))) {
       const current = await ctx.db.getRepository('deputies').findOne({ filterByTk: ctx.action.params.filterByTk, fields: ['id', 'stationId'] });
       if (!current || String(current.get('stationId')) !== String(requested)) {
