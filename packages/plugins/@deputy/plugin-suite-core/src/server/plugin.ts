@@ -30,13 +30,12 @@ export const CORE_COLLECTIONS = ['workCalendarDays', 'auditTrail', 'reminderLog'
  * through `suiteCore(app)`. The domain plugins list it in their peerDependencies, so NocoBase loads it first.
  */
 export class PluginSuiteCoreServer extends Plugin {
-  calendar: WorkCalendar;
-  notifier: Notifier;
+  get calendar() {
+    return suiteCore(this.app).calendar;
+  }
 
-  // Before any plugin's load(): the domain plugins take these services while they load.
-  async beforeLoad() {
-    this.calendar = new WorkCalendar(this.db);
-    this.notifier = new Notifier(this.app);
+  get notifier() {
+    return suiteCore(this.app).notifier;
   }
 
   async load() {
@@ -61,7 +60,10 @@ export class PluginSuiteCoreServer extends Plugin {
 
   async install() {
     await this.ensureDefaults();
-    await applyDeploymentDefaults(this.db, { 'zh-CN': zhCN['Deputy duty performance'], 'en-US': enUS['Deputy duty performance'] });
+    // Only on a first install of the suite: an instance upgraded from a release before the core keeps the
+    // settings its administrator owns since then.
+    const upgrading = await this.app.pm.repository.findOne({ filter: { packageName: '@deputy/plugin-deputies', installed: true } });
+    if (!upgrading) await applyDeploymentDefaults(this.db, { 'zh-CN': zhCN['Deputy duty performance'], 'en-US': enUS['Deputy duty performance'] });
   }
 
   async upgrade() {
@@ -78,9 +80,19 @@ export class PluginSuiteCoreServer extends Plugin {
   }
 }
 
-/** The app's core plugin, typed: its work calendar and notifier for the domain plugins. */
-export function suiteCore(app: Application): PluginSuiteCoreServer {
-  return app.pm.get('@deputy/plugin-suite-core') as PluginSuiteCoreServer;
+/** The shared services every plugin of the suite uses: stateless wrappers over the app's database. */
+export type SuiteCoreServices = { calendar: WorkCalendar; notifier: Notifier };
+
+const SERVICES = Symbol.for('deputy.suiteCoreServices');
+
+/**
+ * The app's shared services, made on first use. They do not depend on the core plugin having loaded, so a
+ * domain plugin loads even while the core is being enabled on an instance upgraded from a release before it.
+ */
+export function suiteCore(app: Application): SuiteCoreServices {
+  const holder = app as Application & { [SERVICES]?: SuiteCoreServices };
+  holder[SERVICES] ??= { calendar: new WorkCalendar(app.db), notifier: new Notifier(app) };
+  return holder[SERVICES];
 }
 
 export default PluginSuiteCoreServer;
