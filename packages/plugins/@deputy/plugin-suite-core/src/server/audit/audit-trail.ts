@@ -1,10 +1,14 @@
-import type { Database } from '@nocobase/database';
+import type { Context } from '@nocobase/actions';
+import type { Database, Field, Model, Transactionable } from '@nocobase/database';
 import { NS } from '../fields/field-builders';
 
 /** Bookkeeping columns that change on every save and say nothing about the decision. */
 const NOISE = new Set(['updatedAt', 'createdAt', 'updatedById', 'createdById', 'sort']);
 
 export type AuditOptions = { create?: boolean };
+/** A hook's options: the change's transaction, and the request it comes from when it does. */
+type HookOptions = Transactionable & { context?: Context };
+type Values = Record<string, unknown>;
 
 const plain = (value: unknown) => (value instanceof Date ? value.toISOString() : value);
 
@@ -14,7 +18,7 @@ const plain = (value: unknown) => (value instanceof Date ? value.toISOString() :
  * fields before and after. Plugins call it for their catalogues, rules and decisions.
  */
 export function auditChanges(db: Database, collections: Record<string, AuditOptions>) {
-  const write = async (name: string, model: any, action: string, before: any, after: any, options: any) => {
+  const write = async (name: string, model: Model, action: string, before: Values, after: Values, options: HookOptions) => {
     const fields = Object.keys({ ...before, ...after });
     if (action === 'update' && !fields.length) return;
     const user = options?.context?.state?.currentUser;
@@ -35,29 +39,29 @@ export function auditChanges(db: Database, collections: Record<string, AuditOpti
   };
   // Fields a collection marks hidden (an ID number as typed, its keyed hash) are never returned by the API:
   // the trail, which administrators read through the API, never records them either.
-  const hidden = (name: string) => new Set([...(db.getCollection(name)?.fields.values() ?? [])].filter((f: any) => f.options?.hidden).map((f: any) => f.name));
-  const snapshot = (name: string, model: any, keys: string[], previous = false) => {
+  const hidden = (name: string) => new Set([...(db.getCollection(name)?.fields.values() ?? [])].filter((f: Field) => f.options?.hidden).map((f: Field) => f.name));
+  const snapshot = (name: string, model: Model, keys: string[], previous = false): Values => {
     const secret = hidden(name);
     return Object.fromEntries(keys.filter((k) => !NOISE.has(k) && !secret.has(k)).map((k) => [k, plain(previous ? model.previous(k) : model.get(k))]));
   };
 
   for (const [name, spec] of Object.entries(collections)) {
     if (spec.create !== false) {
-      db.on(`${name}.afterCreate`, (model: any, options: any) =>
+      db.on(`${name}.afterCreate`, (model: Model, options: HookOptions) =>
         write(name, model, 'create', {}, snapshot(name, model, Object.keys(model.dataValues).filter((k) => model.get(k) != null)), options),
       );
     }
-    db.on(`${name}.afterUpdate`, (model: any, options: any) => {
-      const changed: string[] = (model.changed() || []).filter((k: string) => !NOISE.has(k));
+    db.on(`${name}.afterUpdate`, (model: Model, options: HookOptions) => {
+      const changed: string[] = (model.changed() || []).filter((k) => !NOISE.has(k));
       return write(name, model, 'update', snapshot(name, model, changed, true), snapshot(name, model, changed), options);
     });
-    db.on(`${name}.afterDestroy`, (model: any, options: any) =>
+    db.on(`${name}.afterDestroy`, (model: Model, options: HookOptions) =>
       write(name, model, 'destroy', snapshot(name, model, Object.keys(model.dataValues)), {}, options),
     );
   }
 
   // Nothing edits or removes the trail, whoever asks.
-  const refuse = async (_: any, options: any) => {
+  const refuse = async (_: unknown, options: HookOptions) => {
     const message = options?.context?.t?.('The audit trail cannot be changed', { ns: NS }) ?? '操作留痕不能修改或删除';
     throw Object.assign(new Error(message), { status: 403 });
   };

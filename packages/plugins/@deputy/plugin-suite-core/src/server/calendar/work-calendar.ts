@@ -1,4 +1,4 @@
-import type { Database } from '@nocobase/database';
+import type { Database, Model } from '@nocobase/database';
 import { getDayDetail } from 'chinese-days';
 
 /** Periods, deadlines and "today" are reckoned in Asia/Shanghai (UTC+8, no daylight saving). */
@@ -43,7 +43,7 @@ export class WorkCalendar {
       filter: { date: { $gte: from, $lte: to } },
       fields: ['date', 'kind'],
     });
-    return new Map(rows.map((r: any) => [String(r.get('date')).slice(0, 10), r.get('kind')]));
+    return new Map(rows.map((r: Model) => [String(r.get('date')).slice(0, 10), r.get('kind')]));
   }
 
   private static working(date: string, exceptions: Map<string, string>) {

@@ -1,5 +1,7 @@
 import type { Database } from '@nocobase/database';
 
+type PoolConfig = { pool?: { max?: unknown } };
+
 /** Sequelize's pool size when DB_POOL_MAX is not set. */
 const SEQUELIZE_DEFAULT_POOL_MAX = 5;
 
@@ -10,8 +12,9 @@ const SEQUELIZE_DEFAULT_POOL_MAX = 5;
 export function connectionPoolMax(db: Database): number {
   if (db.sequelize.getDialect() === 'sqlite') return 1;
   // The connection manager's copy carries Sequelize's defaults; the options only what was configured.
-  const sequelize: any = db.sequelize;
-  const configured = Number(sequelize.connectionManager?.config?.pool?.max ?? sequelize.config?.pool?.max ?? (db.options as any)?.pool?.max);
+  // Sequelize's connection manager and config, as far as their pool is read (not in Sequelize's declarations).
+  const sequelize = db.sequelize as unknown as { connectionManager?: { config?: PoolConfig }; config?: PoolConfig };
+  const configured = Number(sequelize.connectionManager?.config?.pool?.max ?? sequelize.config?.pool?.max ?? (db.options as PoolConfig)?.pool?.max);
   return Number.isFinite(configured) && configured > 0 ? Math.floor(configured) : SEQUELIZE_DEFAULT_POOL_MAX;
 }
 

@@ -12,7 +12,9 @@ export class Refusal extends Error {
   }
 }
 
-export type Translate = (options: any, key: string, vars?: Record<string, unknown>) => string;
+/** Hook or action options: NocoBase passes the request as `context` (with its `t`) when the change comes from one. */
+export type TranslateOptions = { context?: { t?: (key: string, options?: Record<string, unknown>) => string; [key: string]: unknown } } | null | undefined;
+export type Translate = (options: TranslateOptions, key: string, vars?: Record<string, unknown>) => string;
 
 /**
  * A plugin's translator: the request's language when the change comes from a request (options.context.t, as

@@ -1,5 +1,6 @@
 import { onAction } from '../security/action-hooks';
-import type { Database, Transactionable } from '@nocobase/database';
+import type { Context } from '@nocobase/actions';
+import type { Database, Repository, Transactionable } from '@nocobase/database';
 import type { Application } from '@nocobase/server';
 import { NS } from './field-builders';
 
@@ -12,7 +13,8 @@ import { NS } from './field-builders';
  * collections already registered, so it is safe on every install, enable and upgrade.
  */
 export async function registerInCollectionManager(db: Database, names: string[], options: Transactionable = {}) {
-  const repo: any = db.getRepository('collections');
+  // plugin-data-source-main's CollectionRepository, whose type that plugin does not export.
+  const repo = db.getRepository('collections') as Repository & { db2cm(name: string): Promise<unknown> };
   const added: string[] = [];
   for (const name of names) {
     if (await repo.findOne({ filter: { name }, transaction: options.transaction })) continue;
@@ -30,11 +32,11 @@ export async function registerInCollectionManager(db: Database, names: string[],
  * later hook could refuse.
  */
 export function protectFromDeletion(app: Application, db: Database, names: string[]) {
-  const refuse = (ctx: any) =>
+  const refuse = (ctx: Context) =>
     ctx.throw(400, ctx.t('Collections and fields of the deputy suite cannot be deleted', { ns: NS }));
   const targets = (value: unknown) => (Array.isArray(value) ? value : [value]).map(String);
 
-  onAction(app, 'collections:destroy', async (ctx: any, next) => {
+  onAction(app, 'collections:destroy', async (ctx, next) => {
     const { filterByTk, filter } = ctx.action.params;
     const requested = filterByTk !== undefined ? targets(filterByTk) : [];
     const byFilter = filterByTk === undefined && filter ? (await db.getRepository('collections').find({ filter })).map((c) => c.get('name')) : [];
@@ -42,10 +44,10 @@ export function protectFromDeletion(app: Application, db: Database, names: strin
     await next();
   });
 
-  onAction(app, 'collections.fields:destroy', async (ctx: any, next) => {
+  onAction(app, 'collections.fields:destroy', async (ctx, next) => {
     const { associatedIndex, filterByTk } = ctx.action.params;
     if (names.includes(associatedIndex)) {
-      const codeFields = db.getCollection(associatedIndex)?.options.fields?.map((f: any) => f.name) ?? [];
+      const codeFields = db.getCollection(associatedIndex)?.options.fields?.map((f: { name: string }) => f.name) ?? [];
       if (targets(filterByTk).some((field) => codeFields.includes(field))) return refuse(ctx);
     }
     await next();

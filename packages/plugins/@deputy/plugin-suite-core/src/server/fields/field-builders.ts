@@ -13,12 +13,12 @@ type Option = { value: string | number; label: string; color?: string };
  * Options of a field, plus builder-only ones: `ns` (locale namespace of the titles, default this plugin's),
  * `rawLabels` (option labels shown as they are), `uiSchema` (merged into the generated one).
  */
-export type FieldExtra = { ns?: string; rawLabels?: boolean; uiSchema?: Record<string, any>; [key: string]: any };
+export type FieldExtra = { ns?: string; rawLabels?: boolean; uiSchema?: Record<string, unknown>; [key: string]: unknown };
 
 /** How one kind of field is stored and edited. */
-type Kind = { type: string; interface: string; uiType?: string; component: string; componentProps?: Record<string, any>; defaults?: Record<string, any> };
+type Kind = { type: string; interface: string; uiType?: string; component: string; componentProps?: Record<string, unknown>; defaults?: Record<string, unknown> };
 
-function build(kind: Kind, name: string, title: string, extra: FieldExtra, more: Record<string, any> = {}, ui: Record<string, any> = {}) {
+function build(kind: Kind, name: string, title: string, extra: FieldExtra, more: Record<string, unknown> = {}, ui: Record<string, unknown> = {}) {
   const { ns, rawLabels, uiSchema = {}, ...options } = extra;
   return {
     type: kind.type,
@@ -127,9 +127,9 @@ export const attachmentsField = (name: string, title: string, through: string, f
 
 /** The same builders with titles translated in another plugin's namespace. */
 export function buildersFor(ns: string) {
-  const withNs = <A extends any[]>(fn: (...args: A) => any, extraAt: number) => (...args: A) => {
-    const copy = [...args] as any[];
-    copy[extraAt] = { ns, ...(copy[extraAt] ?? {}) };
+  const withNs = <A extends unknown[], R>(fn: (...args: A) => R, extraAt: number) => (...args: A) => {
+    const copy: unknown[] = [...args];
+    copy[extraAt] = { ns, ...((copy[extraAt] as FieldExtra | undefined) ?? {}) };
     return fn(...(copy as A));
   };
   return {

@@ -1,14 +1,19 @@
 import { onAction } from '../security/action-hooks';
-import type { Database } from '@nocobase/database';
+import type { Context, Next } from '@nocobase/actions';
+import type { Database, Field, Model, Transactionable } from '@nocobase/database';
 import type { Application } from '@nocobase/server';
 import { NS } from './field-builders';
-import { Refusal } from '../errors/refusals';
+import { Refusal, type TranslateOptions } from '../errors/refusals';
 
 /** A refusal with a 400 and a message in the caller's language; thrown in the transaction, so nothing is kept. */
 export class FieldError extends Refusal {}
 
 /** A rule of its own for one field, returning a message key when the value is wrong. */
-export type FieldRule = (value: any) => string | null;
+export type FieldRule = (value: unknown) => string | null;
+/** A save's options: its transaction, and the request it comes from when it does. */
+type SaveOptions = Transactionable & { context?: Context };
+/** An option of a select field. */
+type Choice = { value: unknown };
 
 const TITLE = /{{\s*t\(\s*(['"`])([^'"`]+)\1\s*(?:,\s*{\s*ns:\s*(['"`])([^'"`]+)\3\s*})?\s*\)\s*}}/;
 const INT_MAX = 2147483647;
@@ -42,14 +47,14 @@ export const phoneNumber: FieldRule = (value) => (isBlank(value) || /^\+?[0-9][0
  * (SQLite has no foreign keys; selects and dates are not checked), or fails with a database message.
  */
 export function validateFields(app: Application, db: Database, names: string[], rules: Record<string, FieldRule> = {}, rulesNs = NS) {
-  const label = (field: any, options: any) => {
+  const label = (field: Field, options: TranslateOptions) => {
     const title = field.options?.uiSchema?.title;
     const parsed = typeof title === 'string' ? TITLE.exec(title) : null;
     const key = parsed ? parsed[2] : title || field.name;
     const t = options?.context?.t;
     return t ? t(key, { ns: parsed?.[4] ? [parsed[4], 'client'] : ['lm-collections', 'client'] }) : key;
   };
-  const fail = (options: any, key: string, vars: Record<string, unknown>) => {
+  const fail = (options: TranslateOptions, key: string, vars: Record<string, unknown>) => {
     const t = options?.context?.t;
     const text = t ? t(key, { ns: [NS, rulesNs], ...vars }) : Object.entries(vars).reduce((s, [k, v]) => s.replace(`{{${k}}}`, String(v)), key);
     throw new FieldError(text);
@@ -59,7 +64,7 @@ export function validateFields(app: Application, db: Database, names: string[], 
   // first, as a record that does not exist.
   const isId = (v: unknown) => /^\d{1,15}$/.test(String(v));
   app.resourceManager.use(
-    async function refuseMalformedIds(ctx: any, next: () => Promise<any>) {
+    async function refuseMalformedIds(ctx: Context, next: Next) {
       const { resourceName, params } = ctx.action ?? {};
       if (names.includes(resourceName) && params?.filterByTk !== undefined) {
         const tks = Array.isArray(params.filterByTk) ? params.filterByTk : [params.filterByTk];
@@ -74,15 +79,15 @@ export function validateFields(app: Application, db: Database, names: string[], 
     // Shapes that break NocoBase before any hook (a list field sent as text, a reference that is not an id)
     // are refused at the API.
     for (const action of ['create', 'update']) {
-      onAction(app, `${name}:${action}`, async (ctx: any, next) => {
+      onAction(app, `${name}:${action}`, async (ctx, next) => {
         const collection = db.getCollection(name);
         const values = ctx.action.params.values ?? {};
         for (const [key, value] of Object.entries(values)) {
-          const field: any = collection?.getField(key);
+          const field: Field | undefined = collection?.getField(key);
           if (field?.options?.type === 'array' && value !== null && value !== undefined && !Array.isArray(value)) {
             return ctx.throw(400, ctx.t('{{field}} must be a list', { ns: NS, field: label(field, { context: ctx }) }));
           }
-          const reference: any = [...(collection?.fields.values() ?? [])].find((f: any) => f.options.type === 'belongsTo' && f.options.foreignKey === key);
+          const reference: Field | undefined = [...(collection?.fields.values() ?? [])].find((f: Field) => f.options.type === 'belongsTo' && f.options.foreignKey === key);
           if (reference && !isBlank(value) && !isId(value)) {
             return ctx.throw(400, ctx.t('{{field}} refers to a record that does not exist', { ns: NS, field: label(reference, { context: ctx }) }));
           }
@@ -91,10 +96,10 @@ export function validateFields(app: Application, db: Database, names: string[], 
       });
     }
 
-    db.on(`${name}.beforeSave`, async (model: any, options: any) => {
+    db.on(`${name}.beforeSave`, async (model: Model, options: SaveOptions) => {
       const collection = db.getCollection(name);
       const isNew = model.isNewRecord;
-      for (const field of collection.fields.values() as Iterable<any>) {
+      for (const field of collection.fields.values() as Iterable<Field>) {
         const o = field.options;
         if (SKIP.has(o.name) || o.hidden) continue;
         const ui = o.uiSchema ?? {};
@@ -135,7 +140,7 @@ export function validateFields(app: Application, db: Database, names: string[], 
         } else if (o.type === 'string') {
           if (typeof value !== 'string' && typeof value !== 'number') fail(options, '{{field}} must be text', vars());
           if (String(value).length > (o.length ?? MAX_STRING)) fail(options, '{{field}} is too long: at most {{max}} characters', { ...vars(), max: o.length ?? MAX_STRING });
-          if (o.interface === 'select' && Array.isArray(ui.enum) && !ui.enum.some((c: any) => c.value === value)) {
+          if (o.interface === 'select' && Array.isArray(ui.enum) && !ui.enum.some((c: Choice) => c.value === value)) {
             fail(options, '{{field}}: choose one of the listed options', vars());
           }
           if (o.interface === 'phone' && phoneNumber(value)) fail(options, phoneNumber(value)!, vars());
@@ -143,7 +148,7 @@ export function validateFields(app: Application, db: Database, names: string[], 
           if (typeof value !== 'string') fail(options, '{{field}} must be text', vars());
           if (value.length > MAX_TEXT) fail(options, '{{field}} is too long: at most {{max}} characters', { ...vars(), max: MAX_TEXT });
         } else if (o.type === 'array' && o.interface === 'multipleSelect' && Array.isArray(ui.enum)) {
-          if (!Array.isArray(value) || value.some((v) => !ui.enum.some((c: any) => c.value === v))) fail(options, '{{field}}: choose one of the listed options', vars());
+          if (!Array.isArray(value) || value.some((v) => !ui.enum.some((c: Choice) => c.value === v))) fail(options, '{{field}}: choose one of the listed options', vars());
         }
         const rule = rules[`${name}.${o.name}`];
         const problem = rule?.(value);

@@ -6,13 +6,16 @@ import type { Database } from '@nocobase/database';
  * rows keeps the value is the office's decision, never the upgrade's.
  */
 export async function refuseDuplicateValues(db: Database, table: string, column: string, what: { zh: string; en: string }) {
-  const qi: any = db.sequelize.getQueryInterface();
+  // Sequelize declares its query interface's queryGenerator as unknown: the two quoting methods used here.
+  const qi = db.sequelize.getQueryInterface() as ReturnType<Database['sequelize']['getQueryInterface']> & {
+    queryGenerator: { quoteIdentifier(name: string): string; quoteTable(table: string): string };
+  };
   if (!(await qi.tableExists(table))) return;
   const q = (name: string) => qi.queryGenerator.quoteIdentifier(name);
-  const [rows]: any = await db.sequelize.query(
+  const [rows] = (await db.sequelize.query(
     `SELECT ${q(column)} AS value, COUNT(*) AS n FROM ${qi.queryGenerator.quoteTable(table)} WHERE ${q(column)} IS NOT NULL GROUP BY ${q(column)} HAVING COUNT(*) > 1`,
-  );
+  )) as [{ value: unknown; n: unknown }[], unknown];
   if (!rows.length) return;
-  const list = rows.map((r: any) => `${r.value} (${r.n})`).join(', ');
+  const list = rows.map((r) => `${r.value} (${r.n})`).join(', ');
   throw new Error(`${what.zh}重复，升级前请先处理：${list} / ${what.en} occur more than once; resolve them before upgrading: ${list}`);
 }

@@ -1,3 +1,5 @@
+import type { Context } from '@nocobase/actions';
+import type PluginErrorHandlerServer from '@nocobase/plugin-error-handler';
 import type { Application } from '@nocobase/server';
 import { NS } from '../fields/field-builders';
 
@@ -15,7 +17,11 @@ const NETWORK = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57
 /** What the drivers say when a pooled connection died with the server (pg, mysql2, mariadb). */
 const LOST = /Connection terminated|not queryable|terminating connection|database system is (starting up|shutting down)|not currently accepting connections|Connection lost|PROTOCOL_CONNECTION_LOST|socket has unexpectedly been closed/i;
 
-export function isDatabaseOutage(err: any) {
+/** What a driver's or Sequelize's error may carry, as far as this reads it. */
+type DriverError = { name?: string; code?: string; message?: string; parent?: { code?: string; message?: string }; original?: { code?: string } };
+
+export function isDatabaseOutage(caught: unknown) {
+  const err = caught as DriverError | null | undefined;
   if (!err) return false;
   if (OUTAGE.has(err.name)) return true;
   const code = err.code ?? err.parent?.code ?? err.original?.code;
@@ -32,9 +38,9 @@ export function isDatabaseOutage(err: any) {
  * the database is back (check-crash-safety.js, database-outage.test.ts).
  */
 export function answerDatabaseOutages(app: Application) {
-  const handler = (app.pm.get('error-handler') as any)?.errorHandler;
+  const handler = (app.pm.get('error-handler') as PluginErrorHandlerServer | undefined)?.errorHandler;
   if (!handler?.register) return;
-  handler.register(isDatabaseOutage, (err: any, ctx: any) => {
+  handler.register(isDatabaseOutage, (err: Error | undefined, ctx: Context) => {
     ctx.status = 503;
     ctx.set('Retry-After', '10');
     ctx.body = { errors: [{ message: ctx.t('The database cannot be reached right now; try again in a moment', { ns: NS }) }] };

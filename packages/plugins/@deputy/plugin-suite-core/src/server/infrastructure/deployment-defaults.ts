@@ -13,7 +13,7 @@ export async function applyDeploymentDefaults(db: Database, titles: Record<strin
   if (basic) {
     const options = basic.get('options') || {};
     await authenticators.update({
-      filterByTk: basic.get('id') as any,
+      filterByTk: basic.get('id') as number,
       values: { options: { ...options, public: { ...(options.public || {}), allowSignUp: false } } },
     });
   }

@@ -1,10 +1,15 @@
 import os from 'os';
+import type { Model } from '@nocobase/database';
 import type { Application } from '@nocobase/server';
 
-type DailyJob = { name: string; cronTime: string; run: () => Promise<unknown>; log: { error: (msg: string, meta?: any) => void } };
+type DailyJob = { name: string; cronTime: string; run: () => Promise<unknown>; log: { error: (msg: string, meta?: Record<string, unknown>) => void } };
+type CronJobManager = Application['cronJobManager'];
+type CronJob = ReturnType<CronJobManager['addJob']>;
+/** The manager with the suite's jobs by name, kept on it (see jobsOf). */
+type WithDeputyJobs = CronJobManager & { deputyJobs?: Map<string, CronJob> };
 
 /** The suite's jobs by name, kept on the cron manager itself (tests load this module apart from the app's copy). */
-function jobsOf(manager: any): Map<string, any> {
+function jobsOf(manager: WithDeputyJobs): Map<string, CronJob> {
   if (!manager.deputyJobs) manager.deputyJobs = new Map();
   return manager.deputyJobs;
 }
@@ -16,14 +21,15 @@ function jobsOf(manager: any): Map<string, any> {
  * the job is started here. A reload replaces the job of the same name instead of adding a second one.
  */
 export function scheduleJob(app: Application, job: DailyJob) {
-  const manager: any = (app as any).cronJobManager;
+  const manager: WithDeputyJobs | undefined = app.cronJobManager;
   if (!manager?.addJob) return null;
   const jobs = jobsOf(manager);
   if (jobs.has(job.name)) manager.removeJob(jobs.get(job.name));
   const cronJob = manager.addJob({
     cronTime: job.cronTime,
     timeZone: 'Asia/Shanghai',
-    onTick: () => runOnce(app, job).catch((e: any) => job.log.error(`${job.name} failed`, { error: e?.message })),
+    // cron ignores what onTick returns: the run's own catch reports its failure.
+    onTick: () => void runOnce(app, job).catch((e: unknown) => job.log.error(`${job.name} failed`, { error: (e as Error | undefined)?.message })),
   });
   jobs.set(job.name, cronJob);
   if (manager.started) cronJob.start();
@@ -32,7 +38,7 @@ export function scheduleJob(app: Application, job: DailyJob) {
 
 /** The job a plugin scheduled under this name (for the tests: they let the cron manager run it). */
 export function scheduledJob(app: Application, name: string) {
-  const manager: any = (app as any).cronJobManager;
+  const manager: WithDeputyJobs | undefined = app.cronJobManager;
   return manager ? jobsOf(manager).get(name) ?? null : null;
 }
 
@@ -52,19 +58,19 @@ function slotOf(now: Date) {
  */
 export async function runOnce(app: Application, job: DailyJob, now = new Date()) {
   const runs = app.db.getRepository('scheduledJobRuns');
-  let run: any;
+  let run: Model;
   try {
     // One plain INSERT, no transaction around it: the unique key decides between instances.
     run = await app.db.getModel('scheduledJobRuns').create({ name: job.name, slot: slotOf(now), status: 'running', instance: `${os.hostname()}:${process.pid}`, startedAt: now });
-  } catch (e: any) {
-    if (e?.name === 'SequelizeUniqueConstraintError') return false;
+  } catch (e: unknown) {
+    if ((e as Error | undefined)?.name === 'SequelizeUniqueConstraintError') return false;
     throw e;
   }
   try {
     await job.run();
     await runs.update({ filterByTk: run.get('id'), values: { status: 'done', finishedAt: new Date() } });
-  } catch (e: any) {
-    await runs.update({ filterByTk: run.get('id'), values: { status: 'failed', finishedAt: new Date(), message: String(e?.message ?? e).slice(0, 2000) } });
+  } catch (e: unknown) {
+    await runs.update({ filterByTk: run.get('id'), values: { status: 'failed', finishedAt: new Date(), message: String((e as Error | undefined)?.message ?? e).slice(0, 2000) } });
     throw e;
   }
   return true;

@@ -1,3 +1,4 @@
+import type PluginNotificationManagerServer from '@nocobase/plugin-notification-manager';
 import type { Application } from '@nocobase/server';
 
 export const REMINDER_CHANNEL = 'deputy-reminders';
@@ -25,7 +26,7 @@ export class Notifier {
     const log = db.getRepository('reminderLog');
     if (await log.count({ filter: { key } })) return false;
     await log.create({ values: { key, userId, title, content } });
-    const manager: any = this.app.pm.get('notification-manager' as any);
+    const manager = this.app.pm.get<PluginNotificationManagerServer>('notification-manager');
     const channel = db.hasCollection('notificationChannels') ? await db.getRepository('notificationChannels').findOne({ filter: { name: REMINDER_CHANNEL } }) : null;
     if (manager?.send && channel) {
       await manager.send({ channelName: REMINDER_CHANNEL, message: { title, content }, receivers: { type: 'userId', value: [userId] }, triggerFrom: key.split(':')[0] });
