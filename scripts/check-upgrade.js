@@ -7,7 +7,12 @@
  * the migrations ran (the pairing got its label; the unique indexes exist), the pages nobody changed are this
  * release's (the visit form offers the pairing), and every installed page is still there. Exits 1 on a failure.
  *
- *   node scripts/check-upgrade.js [commit]     default 7345148: the last release before installed pages were upgraded
+ * From a release before the suite core (017f712 or earlier) it also checks that the core is enabled, that the
+ * administrator's system title survives (the core's deployment defaults are install-only) and that the audit
+ * trail and the work calendar are kept.
+ *
+ *   node scripts/check-upgrade.js [commit]     default 7345148: the last release before installed pages were upgraded;
+ *                                              017f712: the last release before the suite core
  *
  * Needs the git history (a worktree of the earlier commit under storage/upgrade-check, sharing node_modules by
  * hard links, so nothing is downloaded) and ports 13300 / 15438.
@@ -72,6 +77,10 @@ async function main() {
     const household = await api(base, root, 'aidHouseholds:create', { headName: '升级户主', idNumber: idNumber('43062119600101123'), categoryId: category.id, stationId: station.id, consent: true });
     const pairing = await api(base, root, 'aidPairings:create', { deputyId: deputy.id, householdId: household.id, startDate: '2026-01-05' });
     const pagesBefore = await api(base, root, 'suitePages:list?paginate=false');
+    // What an administrator owns after install: the upgrade must leave it (the core's deployment defaults are install-only).
+    await api(base, root, 'systemSettings:update?filterByTk=1', { title: '升级检查县人大' });
+    const auditBefore = (await api(base, root, 'auditTrail:list?paginate=false')).length;
+    const holidaysBefore = (await api(base, root, 'workCalendarDays:list?paginate=false')).length;
     log(`stopped: ${JSON.stringify(await previous.stopApp(app))}`);
 
     log('starting this checkout on the same storage ...');
@@ -89,6 +98,13 @@ async function main() {
         const route = await api(base, root, `desktopRoutes:get?filterByTk=${page.routeId}`).catch(() => null);
         if (!route) check(false, `page ${page.key} has its route`);
       }
+      // A release before the suite core: the core is enabled, loads before the domain plugins, and keeps their data.
+      const plugins = await api(base, root, 'pm:list');
+      const core = plugins.find((p) => p.packageName === '@deputy/plugin-suite-core');
+      check(core?.enabled && core?.installed, 'the suite core is enabled and installed');
+      check((await api(base, root, 'systemSettings:get?filterByTk=1')).title === '升级检查县人大', "the administrator's system title is kept");
+      check((await api(base, root, 'auditTrail:list?paginate=false')).length >= auditBefore, `the audit trail is kept (${auditBefore} rows before)`);
+      check((await api(base, root, 'workCalendarDays:list?paginate=false')).length === holidaysBefore, `the work calendar is kept (${holidaysBefore} days)`);
       const upgradeLog = fs.readFileSync(path.join(storage, 'upgrade.log'), 'utf8');
       for (const line of upgradeLog.split('\n').filter((l) => /\[deputy\] page .* (upgraded|was changed|could not be upgraded)/.test(l))) log(`log: ${JSON.parse(line).message}`);
       check(!/could not be upgraded/.test(upgradeLog), 'no page failed to upgrade');
@@ -96,8 +112,11 @@ async function main() {
       const pg = new Client({ host: '127.0.0.1', port: Number(appEnv.EMBEDDED_DB_PORT), user: 'nocobase', password: env.EMBEDDED_DB_PASSWORD, database: env.EMBEDDED_DB_DATABASE || 'nocobase' });
       await pg.connect();
       try {
-        const indexes = (await pg.query(`SELECT indexname FROM pg_indexes WHERE tablename IN ('deputies', 'opinions', 'aidHouseholds')`)).rows.map((r) => r.indexname);
-        for (const name of ['deputies_userId_uk', 'opinions_trackingCode_uk', 'aidHouseholds_idNumberHash_uk']) check(indexes.includes(name), `unique index ${name}`);
+        // By column, not by name: an install names them as its sync does, an upgrade as the migrations do.
+        const unique = (await pg.query(`SELECT tablename, indexdef FROM pg_indexes WHERE tablename IN ('deputies', 'opinions', 'aidHouseholds') AND indexdef LIKE 'CREATE UNIQUE INDEX%'`)).rows;
+        for (const [table, column] of [['deputies', 'userId'], ['opinions', 'trackingCode'], ['aidHouseholds', 'idNumberHash']]) {
+          check(unique.some((r) => r.tablename === table && r.indexdef.includes(`("${column}")`)), `a unique index on ${table}.${column}`);
+        }
         const form = await pg.query(`SELECT count(*)::int AS n FROM "flowModels" WHERE options::text LIKE '%"collectionName":"aidVisits","fieldPath":"pairing"%'`);
         check(form.rows[0].n > 0, `the visit forms offer the pairing (${form.rows[0].n} field models)`);
       } finally {
