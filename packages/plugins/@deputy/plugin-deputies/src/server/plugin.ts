@@ -1,4 +1,5 @@
 import crypto from 'crypto';
+import type { Model } from '@nocobase/database';
 import { Plugin } from '@nocobase/server';
 import { auditChanges, installPages, keepSingleRow, localizeDefaults, PluginPages, protectFromDeletion, refuseCreatesForOtherStations, refuseOutOfScopeWrites, registerInCollectionManager, SuitePageSpec, daysOfMonth, validateFields } from '@deputy/plugin-suite-core';
 import enUS from '../locale/en-US.json';
@@ -39,13 +40,13 @@ export class PluginDeputiesServer extends Plugin {
     refuseCreatesForOtherStations(this.app, { gridAreas: 'station', deputyGroups: 'station' });
     auditChanges(this.db, { deputies: {}, liaisonStations: {}, gridAreas: {}, deputyTerms: {}, deputySettings: {} });
     // Unguessable tokens for the public QR codes (码上找代表); never derived from ids.
-    const giveToken = (model: any) => {
+    const giveToken = (model: Model) => {
       if (!model.get('qrToken')) model.set('qrToken', crypto.randomBytes(12).toString('base64url'));
     };
     for (const name of ['deputies', 'liaisonStations']) {
       this.db.on(`${name}.beforeCreate`, giveToken);
       // Excel import creates rows in bulk.
-      this.db.on(`${name}.beforeBulkCreate`, (models: any[]) => models.forEach(giveToken));
+      this.db.on(`${name}.beforeBulkCreate`, (models: Model[]) => models.forEach(giveToken));
     }
   }
 

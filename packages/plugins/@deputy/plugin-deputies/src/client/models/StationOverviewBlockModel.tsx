@@ -1,4 +1,5 @@
 import { BlockModel } from '@nocobase/client';
+import type { APIClient } from '@nocobase/sdk';
 import { Alert, Empty, Space, Spin, Statistic, Table, Tag } from 'antd';
 import React, { useEffect, useState } from 'react';
 import { tExpr, useT } from '../locale';
@@ -6,7 +7,7 @@ import { tExpr, useT } from '../locale';
 type Station = { id: number; name: string; town?: string; receptionDays?: number[]; deputyCount: number };
 
 /** Loads stations and active deputies through the ordinary list actions, so the viewer's ACL applies. */
-function useStationOverview(api: any) {
+function useStationOverview(api: APIClient) {
   const [state, setState] = useState<{ loading: boolean; error?: string; stations: Station[] }>({
     loading: true,
     stations: [],
@@ -16,18 +17,18 @@ function useStationOverview(api: any) {
     (async () => {
       try {
         const [stations, deputies] = await Promise.all([
-          api.request({ url: 'liaisonStations:list', params: { pageSize: 500, sort: ['name'] } }),
-          api.request({
+          api.request<{ data?: Omit<Station, 'deputyCount'>[] }>({ url: 'liaisonStations:list', params: { pageSize: 500, sort: ['name'] } }),
+          api.request<{ data?: { id: number; stationId: number }[] }>({
             url: 'deputies:list',
             params: { pageSize: 5000, fields: ['id', 'stationId'], filter: { status: 'active' } },
           }),
         ]);
         const perStation = new Map<number, number>();
         for (const d of deputies.data?.data ?? []) perStation.set(d.stationId, (perStation.get(d.stationId) ?? 0) + 1);
-        const rows = (stations.data?.data ?? []).map((s: any) => ({ ...s, deputyCount: perStation.get(s.id) ?? 0 }));
+        const rows = (stations.data?.data ?? []).map((s) => ({ ...s, deputyCount: perStation.get(s.id) ?? 0 }));
         if (!cancelled) setState({ loading: false, stations: rows });
-      } catch (e: any) {
-        if (!cancelled) setState({ loading: false, stations: [], error: e?.message ?? String(e) });
+      } catch (e: unknown) {
+        if (!cancelled) setState({ loading: false, stations: [], error: (e as Error | undefined)?.message ?? String(e) });
       }
     })();
     return () => {
@@ -37,7 +38,7 @@ function useStationOverview(api: any) {
   return state;
 }
 
-function StationOverview({ api }: { api: any }) {
+function StationOverview({ api }: { api: APIClient }) {
   const t = useT();
   const { loading, error, stations } = useStationOverview(api);
   if (error) return <Alert type="error" showIcon message={t('Failed to load stations')} description={error} />;

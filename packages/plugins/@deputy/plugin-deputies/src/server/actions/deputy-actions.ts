@@ -1,4 +1,5 @@
 import { onAction, rawValues } from '@deputy/plugin-suite-core';
+import type { Context } from '@nocobase/actions';
 import type { Application } from '@nocobase/server';
 import { isAdministrator } from '@deputy/plugin-suite-core';
 import { createDeputyAccount } from '../services/deputy-accounts';
@@ -10,14 +11,14 @@ import { answerRefusal } from '@deputy/plugin-suite-core';
  */
 export function registerDeputyActions(app: Application, ns: string) {
   app.resourceManager.registerActionHandlers({
-    'deputies:me': async (ctx: any, next) => {
+    'deputies:me': async (ctx: Context, next) => {
       ctx.body = await ctx.db.getRepository('deputies').findOne({
         filter: { userId: ctx.state.currentUser.id },
         appends: ['station', 'term', 'gridAreas', 'groups'],
       });
       await next();
     },
-    'deputies:createAccount': async (ctx: any, next) => {
+    'deputies:createAccount': async (ctx: Context, next) => {
       const { filterByTk, values = {} } = ctx.action.params;
       const t = (key: string) => ctx.t(key, { ns });
       try {
@@ -30,7 +31,7 @@ export function registerDeputyActions(app: Application, ns: string) {
     },
   });
   // Moving a deputy to another station is the 人大 administrator's decision, whatever fields a role may edit.
-  onAction(app, 'deputies:update', async (ctx: any, next) => {
+  onAction(app, 'deputies:update', async (ctx, next) => {
     const values = rawValues(ctx);
     const requested = values.stationId ?? (values.station as { id?: unknown } | undefined)?.id ?? values.station;
     if (requested !== undefined && !(await isAdministrator(ctx))) {

@@ -3,6 +3,9 @@ import fs from 'fs/promises';
 import os from 'os';
 import path from 'path';
 import zlib from 'zlib';
+import type { Context } from '@nocobase/actions';
+import type { Transaction } from '@nocobase/database';
+import type PluginFileManagerServer from '@nocobase/plugin-file-manager';
 import type { Application } from '@nocobase/server';
 
 /** The demo town's pictures (visit photos, evidence, scans) are drawn, not shipped: small real PNG files. */
@@ -54,8 +57,8 @@ export const mix = (a: RGB, b: RGB, t: number): RGB => [0, 1, 2].map((i) => Math
  * Stores a picture through the file manager's default storage and records it as the upload of the user of
  * `context` (as attachments:create does: createdBy is the uploader, which the file guards check); its id.
  */
-export async function uploadDemoPicture(app: Application, content: Buffer, title: string, options: { context?: any; transaction?: any } = {}) {
-  const fileManager: any = app.pm.get('file-manager');
+export async function uploadDemoPicture(app: Application, content: Buffer, title: string, options: { context?: Context; transaction?: Transaction } = {}) {
+  const fileManager = app.pm.get<PluginFileManagerServer>('file-manager');
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'deputy-demo-'));
   const filePath = path.join(dir, `${crypto.randomBytes(8).toString('hex')}.png`);
   try {

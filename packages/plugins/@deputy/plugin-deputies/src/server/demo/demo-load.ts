@@ -1,3 +1,4 @@
+import type { Context } from '@nocobase/actions';
 import type { Application } from '@nocobase/server';
 import { NS } from '../fields';
 import { defineSuiteResource } from '@deputy/plugin-suite-core';
@@ -22,18 +23,18 @@ export type DemoState =
 export function registerDemoLoad(app: Application) {
   if (process.env.DEPUTY_DEMO !== 'on') return;
   let status: DemoState = { state: 'idle' };
-  const rootOnly = (ctx: any) => {
+  const rootOnly = (ctx: Context) => {
     if (ctx.state.currentRole !== 'root') ctx.throw(403, ctx.t('Only the root user can load the demo town', { ns: NS }));
   };
   defineSuiteResource(app, {
     name: 'deputyDemo',
     actions: {
-      async status(ctx: any, next) {
+      async status(ctx: Context, next) {
         rootOnly(ctx);
         ctx.body = status;
         await next();
       },
-      async load(ctx: any, next) {
+      async load(ctx: Context, next) {
         rootOnly(ctx);
         if (status.state === 'running') return ctx.throw(409, ctx.t('The demo town is being loaded', { ns: NS }));
         for (const name of REAL_DATA) {
@@ -67,9 +68,9 @@ export function registerDemoLoad(app: Application) {
             const seconds = Math.round((Date.now() - started) / 1000);
             town.progress('done');
             status = { state: 'done', progress, seconds, password: town.password, accounts: town.accounts, counts };
-          } catch (e: any) {
+          } catch (e: unknown) {
             app.logger.error('[demo] the demo town failed to load', e);
-            status = { state: 'failed', progress, message: e?.message || String(e) };
+            status = { state: 'failed', progress, message: (e as Error | undefined)?.message || String(e) };
           }
         })();
         ctx.status = 202;

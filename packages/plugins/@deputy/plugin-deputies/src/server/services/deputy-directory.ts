@@ -1,4 +1,4 @@
-import type { Database, Transactionable } from '@nocobase/database';
+import type { Database, Model, Transactionable } from '@nocobase/database';
 
 /**
  * Read service other plugins call instead of querying this plugin's tables themselves: no plugin reaches into
@@ -22,7 +22,7 @@ export class DeputyDirectory {
 
   /** The user who reviews a deputy's records: its station's head, or null when none is set. */
   async reviewerOf(deputyId: number | string, options: Transactionable = {}) {
-    const station: any = await this.stationOf(deputyId, options);
+    const station: Model | null = await this.stationOf(deputyId, options);
     if (!station?.get('headId')) return null;
     return this.db.getRepository('users').findOne({ filterByTk: station.get('headId'), transaction: options.transaction });
   }

@@ -1,3 +1,4 @@
+import type { Context, Next } from '@nocobase/actions';
 import type { Application } from '@nocobase/server';
 import { isSuiteCollection } from '@deputy/plugin-suite-core';
 
@@ -16,7 +17,7 @@ export function declareReadActions(keys: string[]) {
   for (const key of keys) declaredReads.add(key);
 }
 
-function isWrite(ctx: any, resourceName: string, actionName: string) {
+function isWrite(ctx: Context, resourceName: string, actionName: string) {
   const collection = resourceName ? ctx.db.getCollection(resourceName) : null;
   if (collection && isSuiteCollection(collection)) {
     return !SUITE_READS.has(actionName) && !declaredReads.has(`${resourceName}:${actionName}`);
@@ -37,7 +38,7 @@ const ALWAYS_ALLOWED = new Set(['auth:signIn', 'auth:signOut', 'auth:changePassw
  */
 export function registerDeputyWriteGuard(app: Application, ns: string) {
   app.resourceManager.use(
-    async function deputyWriteGuard(ctx: any, next: () => Promise<any>) {
+    async function deputyWriteGuard(ctx: Context, next: Next) {
       const user = ctx.state.currentUser;
       const { resourceName, actionName } = ctx.action ?? {};
       const key = `${resourceName}:${actionName}`;
