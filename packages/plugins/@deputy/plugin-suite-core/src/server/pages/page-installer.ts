@@ -1,8 +1,11 @@
 import { Op } from '@nocobase/database';
+import type { Context } from '@nocobase/actions';
+import type { Model } from '@nocobase/database';
+import type { FlowModelRepository } from '@nocobase/plugin-flow-engine';
 import type { Application } from '@nocobase/server';
 import { NS, tt } from '../fields/field-builders';
 import { ADMIN_ROLES } from '../actor/administrators';
-import { capturePageSnapshot, insertPageSnapshot, pageInputHash, PluginPageSnapshots, snapshotFits, snapshotsEnabled } from './page-snapshots';
+import { capturePageSnapshot, FlowJson, insertPageSnapshot, pageInputHash, PluginPageSnapshots, snapshotFits, snapshotsEnabled } from './page-snapshots';
 import { upgradeInstalledPage } from './page-upgrade';
 import { grantRoutes, routeTree } from './page-routes';
 
@@ -35,7 +38,7 @@ export type SuitePageSpec = {
   /** Custom client blocks (FlowModel `use` names) appended to a tab after NocoBase's blocks. */
   customBlocks?: { use: string; tab?: number; first?: boolean }[];
   /** An `applyBlueprint` document (version 1, mode create) without `navigation`: the installer adds it. */
-  blueprint: Record<string, any> & { page: { title: string; icon?: string }; tabs: any[] };
+  blueprint: FlowJson & { page: { title: string; icon?: string }; tabs: FlowJson[] };
 };
 
 export type InstallPagesOptions = {
@@ -47,7 +50,7 @@ export type InstallPagesOptions = {
    * `defaults.collections` of applyBlueprint shared by all pages (field groups of the popups NocoBase
    * generates for collections with many fields), already localized with `localizeDefaults`; a page's own win.
    */
-  defaults?: Record<string, any>;
+  defaults?: FlowJson;
   /** The plugin's built page snapshots (`src/server/pages/snapshots.json`); a page without a fitting one is applied. */
   snapshots?: PluginPageSnapshots;
 };
@@ -73,7 +76,7 @@ const GROUP_KEY = 'group';
 const GROUP_TITLE = tt('Deputy duty performance', NS);
 
 function flowSurfacesAction(app: Application, actionName: string) {
-  let resource: any;
+  let resource: ReturnType<Application['resourceManager']['getResource']>;
   try {
     // Throws when the resource is not defined (flow-engine not enabled, e.g. in server tests).
     resource = app.resourceManager.getResource('flowSurfaces');
@@ -89,19 +92,20 @@ function flowSurfacesAction(app: Application, actionName: string) {
 }
 
 /** Runs a flowSurfaces action as the root role, the way its HTTP handler would; throws its error. */
-async function callFlowSurfaces(app: Application, actionName: string, values: Record<string, any>) {
+async function callFlowSurfaces(app: Application, actionName: string, values: FlowJson) {
   const handler = flowSurfacesAction(app, actionName);
   if (!handler) throw new Error(`flowSurfaces:${actionName} is not available`);
-  const ctx: any = {
+  // The request a flowSurfaces handler reads, made by hand: as far as Context goes, what those handlers use.
+  const ctx = {
     app,
     db: app.db,
     action: { actionName, resourceName: 'flowSurfaces', params: { values } },
     state: { currentRoles: ['root'], currentRole: 'root' },
     request: { method: 'POST', headers: {}, querystring: '' },
     i18n: app.i18n,
-    t: (key: string, options?: any) => app.i18n.t(key, options),
+    t: (key: string, options?: Record<string, unknown>) => app.i18n.t(key, options),
     getCurrentLocale: () => app.i18n.language,
-  };
+  } as unknown as Context;
   await handler(ctx, async () => {});
   if (ctx.status && ctx.status >= 400) {
     const errors = ctx.body?.errors ?? ctx.body;
@@ -113,13 +117,13 @@ async function callFlowSurfaces(app: Application, actionName: string, values: Re
 /** Replaces the English title keys of a page document by `{{t()}}` templates in the plugin's namespace. */
 export function localizeBlueprint(blueprint: SuitePageSpec['blueprint'], ns: string, locale?: Record<string, string>) {
   const doc = JSON.parse(JSON.stringify(blueprint));
-  const localize = (holder: any, where: string, prop = 'title') => {
+  const localize = (holder: FlowJson | undefined, where: string, prop = 'title') => {
     if (!holder?.[prop]) return;
     if (locale && !(holder[prop] in locale)) throw new Error(`page text "${holder[prop]}" (${where}) is not in the locale of ${ns}`);
     holder[prop] = tt(holder[prop], ns);
   };
   // Blocks, their buttons (title, confirmation) and the blocks of the buttons' popups.
-  const localizeBlocks = (blocks: any[] = []) => {
+  const localizeBlocks = (blocks: FlowJson[] = []) => {
     for (const block of blocks) {
       localize(block, `block ${block.key}`);
       for (const action of [...(block.actions ?? []), ...(block.recordActions ?? [])]) {
@@ -132,7 +136,7 @@ export function localizeBlueprint(blueprint: SuitePageSpec['blueprint'], ns: str
     }
   };
   localize(doc.page, 'page');
-  for (const [name, collection] of Object.entries<any>(doc.defaults?.collections ?? {})) {
+  for (const [name, collection] of Object.entries<FlowJson>(doc.defaults?.collections ?? {})) {
     for (const group of collection.fieldGroups ?? []) localize(group, `field group of ${name}`);
   }
   for (const tab of doc.tabs ?? []) {
@@ -143,21 +147,21 @@ export function localizeBlueprint(blueprint: SuitePageSpec['blueprint'], ns: str
 }
 
 /** Localizes the field group titles of a plugin's `defaults.collections` in its own namespace. */
-export function localizeDefaults(collections: Record<string, any>, ns: string, locale?: Record<string, string>) {
-  return localizeBlueprint({ page: { title: '' }, tabs: [], defaults: { collections } } as any, ns, locale).defaults.collections;
+export function localizeDefaults(collections: FlowJson, ns: string, locale?: Record<string, string>) {
+  return localizeBlueprint({ page: { title: '' }, tabs: [], defaults: { collections } }, ns, locale).defaults.collections;
 }
 
 async function routeExists(app: Application, id: unknown) {
-  return id != null && !!(await app.db.getRepository('desktopRoutes').findOne({ filterByTk: id as any }));
+  return id != null && !!(await app.db.getRepository('desktopRoutes').findOne({ filterByTk: id as number }));
 }
 
 /** The suite's menu group: the recorded one if it still exists, else one titled 代表履职, else a new one. */
 async function ensureGroup(app: Application): Promise<number> {
   const marks = app.db.getRepository('suitePages');
   const routes = app.db.getRepository('desktopRoutes');
-  const mark: any = await marks.findOne({ filter: { key: GROUP_KEY } });
+  const mark: Model | null = await marks.findOne({ filter: { key: GROUP_KEY } });
   if (mark && (await routeExists(app, mark.get('routeId')))) return mark.get('routeId');
-  let group: any = await routes.findOne({ filter: { type: 'group', title: GROUP_TITLE, parentId: null } });
+  let group: Model | null = await routes.findOne({ filter: { type: 'group', title: GROUP_TITLE, parentId: null } });
   if (!group) {
     const created = await callFlowSurfaces(app, 'createMenu', { type: 'group', title: GROUP_TITLE, icon: 'AuditOutlined' });
     group = await routes.findOne({ filterByTk: created.routeId });
@@ -174,14 +178,14 @@ async function ensureGroup(app: Application): Promise<number> {
  * buttons stay; administrators can add the others back in the UI editor.
  */
 async function removeUndeclaredButtons(app: Application, tabSchemaUid: string) {
-  const repo: any = app.db.getRepository('flowModels');
+  const repo = app.db.getRepository('flowModels') as FlowModelRepository;
   const grid = await repo.findModelByParentId(tabSchemaUid, { subKey: 'grid', includeAsyncNode: true });
   const injected: string[] = [];
-  const walk = (model: any) => {
+  const walk = (model: FlowJson) => {
     if (!model || typeof model !== 'object') return;
     const declared = model.stepParams?.__flowSurfaceMeta?.declaredKey;
     if (typeof declared === 'string' && /\.[A-Za-z]+_default_\d+$/.test(declared)) injected.push(model.uid);
-    for (const sub of Object.values<any>(model.subModels ?? {})) (Array.isArray(sub) ? sub : [sub]).forEach(walk);
+    for (const sub of Object.values<FlowJson>(model.subModels ?? {})) (Array.isArray(sub) ? sub : [sub]).forEach(walk);
   };
   walk(grid);
   for (const uid of injected) await repo.remove(uid);
@@ -189,7 +193,7 @@ async function removeUndeclaredButtons(app: Application, tabSchemaUid: string) {
 
 /** Adds a custom block to a tab's block grid (as `flowModels:save` would): at the end, or as the first row. */
 async function addCustomBlock(app: Application, tabSchemaUid: string, use: string, key: string, first = false) {
-  const repo: any = app.db.getRepository('flowModels');
+  const repo = app.db.getRepository('flowModels') as FlowModelRepository;
   const grid = await repo.findModelByParentId(tabSchemaUid, { subKey: 'grid', includeAsyncNode: true });
   if (!grid?.uid) throw new Error(`no block grid on tab ${tabSchemaUid}`);
   const uid = `${key}-${use}`.replace(/[^A-Za-z0-9_-]/g, '-');
@@ -224,7 +228,7 @@ export async function installPages(app: Application, pages: SuitePageSpec[], opt
   const marks = db.getRepository('suitePages');
   const pending = [];
   for (const page of pages) {
-    const mark: any = await marks.findOne({ filter: { key: page.key } });
+    const mark: Model | null = await marks.findOne({ filter: { key: page.key } });
     if (!mark) {
       pending.push(page);
       continue;
@@ -245,7 +249,7 @@ export async function installPages(app: Application, pages: SuitePageSpec[], opt
     } catch (error) {
       // One page the platform refuses must not stop the plugin's install: it is logged and retried next upgrade.
       // Sequelize says which value clashed only in its `errors` list.
-      const details = (error.errors ?? []).map((e: any) => `${e.path}: ${e.message} (${e.value})`).join('; ');
+      const details = (error.errors ?? []).map((e: { path?: string; message?: string; value?: unknown }) => `${e.path}: ${e.message} (${e.value})`).join('; ');
       result.failed.push({ key: page.key, error: details ? `${error.message}: ${details}` : error.message });
       app.logger?.error?.(`[deputy] page ${page.key} was not installed: ${result.failed[result.failed.length - 1].error}`);
     }
@@ -287,16 +291,16 @@ async function placeBeforeFollowers(app: Application, key: string, followerKeys:
  */
 export function withoutMissingCollections(app: Application, blueprint: SuitePageSpec['blueprint']) {
   const doc = JSON.parse(JSON.stringify(blueprint));
-  const collectionOf = (block: any) => block.collection ?? doc.assets?.charts?.[block.chart]?.query?.resource?.collectionName;
+  const collectionOf = (block: FlowJson) => block.collection ?? doc.assets?.charts?.[block.chart]?.query?.resource?.collectionName;
   for (const tab of doc.tabs ?? []) {
-    const missing = (tab.blocks ?? []).filter((block: any) => collectionOf(block) && !app.db.hasCollection(collectionOf(block)));
+    const missing = (tab.blocks ?? []).filter((block: FlowJson) => collectionOf(block) && !app.db.hasCollection(collectionOf(block)));
     if (!missing.length) continue;
-    const gone = new Set(missing.map((block: any) => block.key));
+    const gone = new Set(missing.map((block: FlowJson) => block.key));
     app.logger?.info?.(`[deputy] left out blocks over collections not defined here: ${[...gone].join(', ')}`);
-    tab.blocks = tab.blocks.filter((block: any) => !gone.has(block.key));
+    tab.blocks = tab.blocks.filter((block: FlowJson) => !gone.has(block.key));
     if (tab.layout?.rows) {
-      const keyOf = (cell: any) => (typeof cell === 'string' ? cell : cell?.key);
-      tab.layout.rows = tab.layout.rows.map((row: any[]) => row.filter((cell) => !gone.has(keyOf(cell)))).filter((row: any[]) => row.length);
+      const keyOf = (cell: string | { key?: string } | null) => (typeof cell === 'string' ? cell : cell?.key);
+      tab.layout.rows = tab.layout.rows.map((row: (string | { key?: string })[]) => row.filter((cell) => !gone.has(keyOf(cell)))).filter((row: unknown[]) => row.length);
     }
   }
   return doc;
@@ -327,7 +331,7 @@ export async function capturePages(app: Application, pages: SuitePageSpec[], opt
   const marks = app.db.getRepository('suitePages');
   const snapshots: PluginPageSnapshots = { pages: {}, templates: {} };
   for (const page of pages) {
-    const mark: any = await marks.findOne({ filter: { key: page.key } });
+    const mark: Model | null = await marks.findOne({ filter: { key: page.key } });
     if (!mark) throw new Error(`page ${page.key} is not installed; a snapshot is taken of an installed page`);
     const taken = await capturePageSnapshot(app, mark.get('routeId'), pageHash(app, page, options));
     snapshots.pages[page.key] = taken.page;
@@ -337,10 +341,10 @@ export async function capturePages(app: Application, pages: SuitePageSpec[], opt
 }
 
 /** Applies the blueprint, then takes NocoBase's default buttons out and adds the custom blocks. */
-async function applyPageBlueprint(app: Application, page: SuitePageSpec, values: Record<string, any>) {
+async function applyPageBlueprint(app: Application, page: SuitePageSpec, values: FlowJson) {
   const routes = app.db.getRepository('desktopRoutes');
   const applied = await callFlowSurfaces(app, 'applyBlueprint', values);
-  const route: any = await routes.findOne({ filter: { schemaUid: applied.target.pageSchemaUid } });
+  const route: Model = await routes.findOne({ filter: { schemaUid: applied.target.pageSchemaUid } });
   const tabs = await routes.find({ filter: { parentId: route.get('id') }, sort: ['sort'] });
   for (const tab of tabs) await removeUndeclaredButtons(app, tab.get('schemaUid'));
   for (const block of page.customBlocks ?? []) {
@@ -354,14 +358,14 @@ async function applyPageBlueprint(app: Application, page: SuitePageSpec, values:
  * An installed page gets this release's page when it is an earlier release's page as shipped (page-upgrade.ts);
  * one an administrator changed stays as it is, and the log says so. Needs this release's snapshot to fit here.
  */
-async function upgradePage(app: Application, page: SuitePageSpec, mark: any, options: InstallPagesOptions, result: InstallPagesResult) {
+async function upgradePage(app: Application, page: SuitePageSpec, mark: Model, options: InstallPagesOptions, result: InstallPagesResult) {
   const snapshot = options.snapshots?.pages?.[page.key];
   const templates = options.snapshots?.templates;
   if (!mark.get('routeId') || !snapshotFits(app, snapshot, pageHash(app, page, options), templates)) return;
   try {
     const { outcome, routeId } = await upgradeInstalledPage(app, Number(mark.get('routeId')), snapshot, templates);
     if (outcome === 'upgraded') {
-      const route: any = await app.db.getRepository('desktopRoutes').findOne({ filterByTk: routeId });
+      const route: Model | null = await app.db.getRepository('desktopRoutes').findOne({ filterByTk: routeId });
       await mark.update({ routeId, schemaUid: route?.get('schemaUid') ?? null });
       result.upgraded.push(page.key);
       app.logger?.info?.(`[deputy] page ${page.key} upgraded to this release's version (it had not been changed here)`);
@@ -388,7 +392,7 @@ async function installPage(
   const routes = db.getRepository('desktopRoutes');
   const values = blueprintValues(app, page, groupId, options);
   // A page of this title already in our group (not recorded): adopt it as it is, never replace it.
-  let route: any = await routes.findOne({ filter: { type: 'flowPage', title: values.page.title, parentId: groupId } });
+  let route: Model | null = await routes.findOne({ filter: { type: 'flowPage', title: values.page.title, parentId: groupId } });
   if (route) {
     result.adopted.push(page.key);
   } else {

@@ -1,5 +1,7 @@
 import { createHash } from 'crypto';
-import type { Transaction } from '@nocobase/database';
+import type { Model, Transaction } from '@nocobase/database';
+import type { FlowModelRepository } from '@nocobase/plugin-flow-engine';
+import type { UiSchemaRepository } from '@nocobase/plugin-ui-schema-storage';
 import type { Application } from '@nocobase/server';
 import { uid } from '@nocobase/utils';
 
@@ -13,17 +15,25 @@ import { uid } from '@nocobase/utils';
  * otherwise the installer applies the blueprint as before.
  */
 
+/** A route row or a ui schema as JSON. */
+type Row = Record<string, unknown>;
+/** flow-engine's and flowSurfaces' JSON (a model's use, props, stepParams, subModels; blueprint nodes), which NocoBase declares no type for. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type FlowJson = Record<string, any>;
+/** A popup template's row (flowModelTemplates). */
+type TemplateRow = Row & { uid: string; targetUid?: string };
+
 /** The rows one page is made of, as applyBlueprint (and the installer's own touches) left them. */
 export type PageSnapshot = {
   /** Hash of the applyBlueprint input and the custom blocks (pageInputHash). */
   hash: string;
   /** NocoBase version the rows were taken on: the flow model format is NocoBase's. */
   nocobase: string;
-  route: Record<string, any>;
-  tabs: Record<string, any>[];
+  route: Row;
+  tabs: Row[];
   /** The page's uiSchemas shell(s) (FlowRoute), as getJsonSchema returns them. */
-  uiSchemas: Record<string, any>[];
-  flowModels: { uid: string; name: string | null; options: Record<string, any> }[];
+  uiSchemas: Row[];
+  flowModels: { uid: string; name: string | null; options: FlowJson }[];
   treePaths: { ancestor: string; descendant: string; depth: number; async: boolean | null; type: string | null; sort: number | null }[];
   /** Route ids of the page and its tabs when taken; written into the page model, replaced on insert. */
   routeIds: (number | string)[];
@@ -39,7 +49,7 @@ export type PageSnapshot = {
   previousDigests?: string[];
 };
 
-export type TemplateSnapshot = { row: Record<string, any>; flowModels: PageSnapshot['flowModels']; treePaths: PageSnapshot['treePaths'] };
+export type TemplateSnapshot = { row: TemplateRow; flowModels: PageSnapshot['flowModels']; treePaths: PageSnapshot['treePaths'] };
 
 export type PluginPageSnapshots = { pages: Record<string, PageSnapshot>; templates?: Record<string, TemplateSnapshot> };
 
@@ -49,52 +59,54 @@ const ROUTE_COLUMNS = ['title', 'tooltip', 'icon', 'schemaUid', 'menuSchemaUid',
 /** Off with DEPUTY_PAGE_SNAPSHOTS=off: every page is applied from its blueprint (how snapshots are built). */
 export const snapshotsEnabled = () => process.env.DEPUTY_PAGE_SNAPSHOTS !== 'off';
 
-const stable = (value: any): any => {
+const stable = (value: unknown): unknown => {
   if (Array.isArray(value)) return value.map(stable);
-  if (value && typeof value === 'object') return Object.fromEntries(Object.keys(value).sort().map((k) => [k, stable(value[k])]));
+  if (value && typeof value === 'object') return Object.fromEntries(Object.keys(value).sort().map((k) => [k, stable((value as Row)[k])]));
   return value;
 };
 
 /** Hash of what the installer would build: the applyBlueprint values (without the group's route id) and custom blocks. */
-export function pageInputHash(values: Record<string, any>, customBlocks: unknown[] = []) {
+export function pageInputHash(values: Row, customBlocks: unknown[] = []) {
   const { navigation, ...rest } = values;
-  const input = { ...rest, navigation: { item: navigation?.item }, customBlocks };
+  const input = { ...rest, navigation: { item: (navigation as { item?: unknown } | undefined)?.item }, customBlocks };
   return createHash('sha256').update(JSON.stringify(stable(input))).digest('hex');
 }
 
-function flowRepo(app: Application): any {
-  return app.db.getRepository('flowModels');
+function flowRepo(app: Application) {
+  return app.db.getRepository('flowModels') as FlowModelRepository;
 }
 
-const parseJson = (v: any) => (typeof v === 'string' ? JSON.parse(v) : v ?? {});
+const parseJson = (v: unknown): FlowJson => (typeof v === 'string' ? JSON.parse(v) : (v as FlowJson) ?? {});
+/** A tree path as the database gives it (async as 0/1 on some dialects). */
+type RawTreePath = Omit<PageSnapshot['treePaths'][number], 'async'> & { async: unknown };
 
 /** The flow models at and under `roots`, with their tree paths. */
 async function readModels(app: Application, roots: string[]) {
   const db = app.db;
   const repo = flowRepo(app);
   const treeTable = repo.flowModelTreePathTableName;
-  const [under]: any = await db.sequelize.query(repo.sqlAdapter(`SELECT DISTINCT descendant FROM ${treeTable} WHERE ancestor IN (:roots)`), {
+  const [under] = (await db.sequelize.query(repo.sqlAdapter(`SELECT DISTINCT descendant FROM ${treeTable} WHERE ancestor IN (:roots)`), {
     replacements: { roots },
-  });
-  const uids = [...new Set([...roots, ...under.map((r: any) => r.descendant)])];
-  const [models]: any = await db.sequelize.query(repo.sqlAdapter(`SELECT uid, name, options FROM ${repo.flowModelsTableName} WHERE uid IN (:uids) ORDER BY uid`), {
+  })) as [{ descendant: string }[], unknown];
+  const uids = [...new Set([...roots, ...under.map((r) => r.descendant)])];
+  const [models] = (await db.sequelize.query(repo.sqlAdapter(`SELECT uid, name, options FROM ${repo.flowModelsTableName} WHERE uid IN (:uids) ORDER BY uid`), {
     replacements: { uids },
-  });
+  })) as [{ uid: string; name: string | null; options: unknown }[], unknown];
   if (!models.length) return { flowModels: [], treePaths: [] };
-  const [paths]: any = await db.sequelize.query(
+  const [paths] = (await db.sequelize.query(
     repo.sqlAdapter(`SELECT ancestor, descendant, depth, async, type, sort FROM ${treeTable} WHERE descendant IN (:uids) ORDER BY descendant, depth`),
-    { replacements: { uids: models.map((m: any) => m.uid) } },
-  );
+    { replacements: { uids: models.map((m) => m.uid) } },
+  )) as [RawTreePath[], unknown];
   return {
-    flowModels: models.map((m: any) => ({ uid: m.uid, name: m.name ?? null, options: parseJson(m.options) })) as PageSnapshot['flowModels'],
-    treePaths: paths.map((p: any) => ({ ...p, async: p.async == null ? null : !!p.async })) as PageSnapshot['treePaths'],
+    flowModels: models.map((m) => ({ uid: m.uid, name: m.name ?? null, options: parseJson(m.options) })) as PageSnapshot['flowModels'],
+    treePaths: paths.map((p) => ({ ...p, async: p.async == null ? null : !!p.async })) as PageSnapshot['treePaths'],
   };
 }
 
 /** Template uids a set of models refers to (popups opened from a template). */
 function templateRefs(models: PageSnapshot['flowModels']) {
   const refs = new Set<string>();
-  const walk = (v: any) => {
+  const walk = (v: unknown) => {
     if (Array.isArray(v)) return v.forEach(walk);
     if (!v || typeof v !== 'object') return;
     for (const [k, x] of Object.entries(v)) {
@@ -118,9 +130,9 @@ async function readTemplates(app: Application, models: PageSnapshot['flowModels'
     for (const templateUid of pending) {
       if (seen.has(templateUid)) continue;
       seen.add(templateUid);
-      const row: any = await repo.findOne({ filterByTk: templateUid });
+      const row: Model | null = await repo.findOne({ filterByTk: templateUid });
       if (!row) continue;
-      const { createdAt, updatedAt, ...values } = row.toJSON();
+      const { createdAt, updatedAt, ...values } = row.toJSON<TemplateRow>();
       const own = await readModels(app, [values.targetUid].filter(Boolean));
       templates.push({ row: values, ...own });
       next.push(...templateRefs(own.flowModels));
@@ -134,14 +146,14 @@ async function readTemplates(app: Application, models: PageSnapshot['flowModels'
 export async function capturePageSnapshot(app: Application, routeId: number | string, hash: string): Promise<{ page: PageSnapshot; templates: TemplateSnapshot[] }> {
   const db = app.db;
   const routes = db.getRepository('desktopRoutes');
-  const page: any = await routes.findOne({ filterByTk: routeId as any });
-  const tabs: any[] = await routes.find({ filter: { parentId: routeId }, sort: ['sort'] });
-  const pick = (r: any) => Object.fromEntries(ROUTE_COLUMNS.map((c) => [c, r.get(c) ?? null]));
+  const page: Model = await routes.findOne({ filterByTk: routeId });
+  const tabs: Model[] = await routes.find({ filter: { parentId: routeId }, sort: ['sort'] });
+  const pick = (r: Model) => Object.fromEntries(ROUTE_COLUMNS.map((c) => [c, r.get(c) ?? null]));
   const roots = [page.get('schemaUid'), ...tabs.map((t) => t.get('schemaUid'))].filter(Boolean);
   const { flowModels, treePaths } = await readModels(app, roots);
-  const uiSchemas = [];
+  const uiSchemas: Row[] = [];
   const shell = await db.getRepository('uiSchemas')?.findOne({ filterByTk: page.get('schemaUid') });
-  if (shell) uiSchemas.push(await (db.getRepository('uiSchemas') as any).getJsonSchema(page.get('schemaUid')));
+  if (shell) uiSchemas.push(await (db.getRepository('uiSchemas') as UiSchemaRepository).getJsonSchema(page.get('schemaUid')));
   const usages = db.hasCollection('flowModelTemplateUsages')
     ? await db.getRepository('flowModelTemplateUsages').find({ filter: { modelUid: { $in: flowModels.map((m) => m.uid) } }, sort: ['modelUid', 'templateUid'] })
     : [];
@@ -156,7 +168,7 @@ export async function capturePageSnapshot(app: Application, routeId: number | st
     treePaths,
     routeIds: [page.get('id'), ...tabs.map((t) => t.get('id'))],
     templates: templates.map((t) => t.row.uid),
-    templateUsages: usages.map((u: any) => ({ templateUid: u.get('templateUid'), modelUid: u.get('modelUid') })),
+    templateUsages: usages.map((u: Model) => ({ templateUid: u.get('templateUid'), modelUid: u.get('modelUid') })),
   };
   return { page: snapshot, templates };
 }
@@ -165,7 +177,7 @@ export async function capturePageSnapshot(app: Application, routeId: number | st
  * Gives every uid of the snapshot a fresh one (inside strings too: layout rows and custom block uids contain
  * them) and every old route id its new id, at any depth.
  */
-function remap(value: any, uids: Map<string, string>, ids: Map<string, number | string>, pattern: RegExp): any {
+function remap(value: unknown, uids: Map<string, string>, ids: Map<string, number | string>, pattern: RegExp): unknown {
   if (typeof value === 'string') {
     if (ids.has(value)) return String(ids.get(value));
     return value.replace(pattern, (m) => uids.get(m) ?? m);
@@ -186,14 +198,14 @@ async function insertModels(app: Application, models: PageSnapshot['flowModels']
   for (const batch of chunks(models)) {
     await db.sequelize.query(repo.sqlAdapter(`INSERT INTO ${repo.flowModelsTableName} ("uid", "name", "options") VALUES ${batch.map(() => '(?)').join(',')}`), {
       replacements: batch.map((m) => [m.uid, m.name, JSON.stringify(m.options)]),
-      type: 'INSERT' as any,
+      type: 'INSERT',
       transaction,
     });
   }
   for (const batch of chunks(paths)) {
     await db.sequelize.query(
       repo.sqlAdapter(`INSERT INTO ${repo.flowModelTreePathTableName} (ancestor, descendant, depth, type, async, sort) VALUES ${batch.map(() => '(?)').join(',')}`),
-      { replacements: batch.map((p) => [p.ancestor, p.descendant, p.depth, p.type, p.async, p.sort]), type: 'INSERT' as any, transaction },
+      { replacements: batch.map((p) => [p.ancestor, p.descendant, p.depth, p.type, p.async, p.sort]), type: 'INSERT', transaction },
     );
   }
 }
@@ -213,13 +225,14 @@ export async function insertPageSnapshot(app: Application, snapshot: PageSnapsho
   const db = app.db;
   const repo = flowRepo(app);
   const uidMap = new Map<string, string>();
-  const add = (u: any) => typeof u === 'string' && u && !uidMap.has(u) && uidMap.set(u, uid());
+  const add = (u: unknown) => typeof u === 'string' && u && !uidMap.has(u) && uidMap.set(u, uid());
   for (const m of snapshot.flowModels) add(m.uid);
   for (const r of [snapshot.route, ...snapshot.tabs]) [r.schemaUid, r.menuSchemaUid].forEach(add);
-  const walkUi = (s: any) => {
+  const walkUi = (s: unknown) => {
     if (!s || typeof s !== 'object') return;
-    add(s['x-uid']);
-    Object.values(s.properties ?? {}).forEach(walkUi);
+    const schema = s as { 'x-uid'?: unknown; properties?: Row };
+    add(schema['x-uid']);
+    Object.values(schema.properties ?? {}).forEach(walkUi);
   };
   snapshot.uiSchemas.forEach(walkUi);
   const escaped = [...uidMap.keys()].sort((a, b) => b.length - a.length).map((u) => u.replace(/[^A-Za-z0-9]/g, '\\$&'));
@@ -232,44 +245,44 @@ export async function insertPageSnapshot(app: Application, snapshot: PageSnapsho
     // Sort values as flowSurfaces gives them (time-based, so after the group's): a role's menu is built from a
     // list sorted by `sort`, and a route listed before its parent is shown at the top level.
     const sort = (lastSort = Math.max(Date.now() * 1000, lastSort + 1000));
-    const page: any = await routes.create({ values: { ...remap(snapshot.route, uidMap, noIds, pattern), parentId: groupId, sort }, transaction });
+    const page: Model = await routes.create({ values: { ...(remap(snapshot.route, uidMap, noIds, pattern) as Row), parentId: groupId, sort }, transaction });
     ids.set(String(snapshot.routeIds[0]), page.get('id'));
     for (const [i, tab] of snapshot.tabs.entries()) {
-      const values = { ...remap(tab, uidMap, noIds, pattern), parentId: page.get('id'), sort: sort + 1 + i };
-      const created: any = await routes.create({ values, transaction });
+      const values = { ...(remap(tab, uidMap, noIds, pattern) as Row), parentId: page.get('id'), sort: sort + 1 + i };
+      const created: Model = await routes.create({ values, transaction });
       ids.set(String(snapshot.routeIds[i + 1]), created.get('id'));
     }
     // plugin-ui-layout shows a route only in the layouts it is attached to: the page and its tabs join the
     // layouts of the menu group, as flowSurfaces attaches them to their parent's.
     if (db.hasCollection('desktopRoutesUiLayouts')) {
       const layouts = db.getModel('desktopRoutesUiLayouts');
-      const ofGroup: any[] = await layouts.findAll({ where: { desktopRouteId: groupId }, transaction, raw: true });
+      const ofGroup = (await layouts.findAll({ where: { desktopRouteId: groupId }, transaction, raw: true })) as unknown as { uiLayoutUid: string }[];
       const routeIds = [...ids.values()];
       const rows = ofGroup.flatMap((l) => routeIds.map((desktopRouteId) => ({ desktopRouteId, uiLayoutUid: l.uiLayoutUid })));
       if (rows.length) await layouts.bulkCreate(rows, { transaction });
     }
     for (const schema of snapshot.uiSchemas) {
-      await (db.getRepository('uiSchemas') as any).insert(remap(schema, uidMap, ids, pattern), { transaction });
+      await (db.getRepository('uiSchemas') as UiSchemaRepository).insert(remap(schema, uidMap, ids, pattern), { transaction });
     }
     // plugin-client gives every new route a flow model of its own (uid = the route's schemaUid); the snapshot
     // holds that model as applyBlueprint left it, so the fresh one makes way.
-    const routeUids = [snapshot.route, ...snapshot.tabs].map((r) => uidMap.get(r.schemaUid)).filter(Boolean);
+    const routeUids = [snapshot.route, ...snapshot.tabs].map((r) => uidMap.get(r.schemaUid as string)).filter(Boolean);
     if (routeUids.length) {
       const where = { replacements: { uids: routeUids }, transaction };
       await db.sequelize.query(repo.sqlAdapter(`DELETE FROM ${repo.flowModelTreePathTableName} WHERE descendant IN (:uids)`), where);
       await db.sequelize.query(repo.sqlAdapter(`DELETE FROM ${repo.flowModelsTableName} WHERE uid IN (:uids)`), where);
     }
-    await insertModels(app, snapshot.flowModels.map((m) => remap(m, uidMap, ids, pattern)), snapshot.treePaths.map((p) => ({ ...p, ancestor: uidMap.get(p.ancestor) ?? p.ancestor, descendant: uidMap.get(p.descendant) ?? p.descendant })), transaction);
+    await insertModels(app, snapshot.flowModels.map((m) => remap(m, uidMap, ids, pattern) as PageSnapshot['flowModels'][number]), snapshot.treePaths.map((p) => ({ ...p, ancestor: uidMap.get(p.ancestor) ?? p.ancestor, descendant: uidMap.get(p.descendant) ?? p.descendant })), transaction);
     // Templates keep their uids (other pages refer to them); one this instance has already stays as it is.
     if (db.hasCollection('flowModelTemplates')) {
       const templates = db.getRepository('flowModelTemplates');
       for (const template of (snapshot.templates ?? []).map((u) => templateRows[u])) {
         if (await templates.findOne({ filterByTk: template.row.uid, transaction })) continue;
-        const [have]: any = await db.sequelize.query(repo.sqlAdapter(`SELECT uid FROM ${repo.flowModelsTableName} WHERE uid IN (:uids)`), {
+        const [have] = (await db.sequelize.query(repo.sqlAdapter(`SELECT uid FROM ${repo.flowModelsTableName} WHERE uid IN (:uids)`), {
           replacements: { uids: template.flowModels.map((m) => m.uid).concat('') },
           transaction,
-        });
-        const existing = new Set(have.map((r: any) => r.uid));
+        })) as [{ uid: string }[], unknown];
+        const existing = new Set(have.map((r) => r.uid));
         await insertModels(app, template.flowModels.filter((m) => !existing.has(m.uid)), template.treePaths.filter((p) => !existing.has(p.descendant)), transaction);
         await templates.create({ values: template.row, transaction });
       }

@@ -1,7 +1,10 @@
 import { createHash } from 'crypto';
+import type { Model } from '@nocobase/database';
+import type { FlowModelRepository } from '@nocobase/plugin-flow-engine';
+import type { UiSchemaRepository } from '@nocobase/plugin-ui-schema-storage';
 import type { Application } from '@nocobase/server';
 import { grantRoutes, routeTree } from './page-routes';
-import { capturePageSnapshot, insertPageSnapshot, PageSnapshot, PluginPageSnapshots, TemplateSnapshot } from './page-snapshots';
+import { capturePageSnapshot, FlowJson, insertPageSnapshot, PageSnapshot, PluginPageSnapshots, TemplateSnapshot } from './page-snapshots';
 
 /**
  * Upgrades of installed pages (#17, #19): a page the suite installed gets the page of a newer release when
@@ -17,13 +20,13 @@ import { capturePageSnapshot, insertPageSnapshot, PageSnapshot, PluginPageSnapsh
 
 type PageRows = Pick<PageSnapshot, 'route' | 'tabs' | 'flowModels' | 'routeIds' | 'uiSchemas' | 'templateUsages'>;
 
-const stable = (value: any): any => {
+const stable = (value: unknown): unknown => {
   if (Array.isArray(value)) return value.map(stable);
-  if (value && typeof value === 'object') return Object.fromEntries(Object.keys(value).sort().map((k) => [k, stable(value[k])]));
+  if (value && typeof value === 'object') return Object.fromEntries(Object.keys(value).sort().map((k) => [k, stable((value as Record<string, unknown>)[k])]));
   return value;
 };
 
-const optionsOf = (model: PageSnapshot['flowModels'][number]): Record<string, any> =>
+const optionsOf = (model: PageSnapshot['flowModels'][number]): FlowJson =>
   (typeof model.options === 'string' ? JSON.parse(model.options) : model.options) ?? {};
 
 /** The digest of a page's rows and of the popup templates it uses, independent of this instance's uids and ids. */
@@ -75,7 +78,7 @@ function namer(flowModels: PageSnapshot['flowModels'], roots: unknown[], extra: 
   const routeNames = new Map(routeIds.map((id, i) => [String(id), `@${i}`]));
   const escaped = [...names.keys()].sort((a, b) => b.length - a.length).map((u) => u.replace(/[^A-Za-z0-9]/g, '\\$&'));
   const pattern = escaped.length ? new RegExp(escaped.join('|'), 'g') : null;
-  const rename = (value: any): any => {
+  const rename = (value: unknown): unknown => {
     if (typeof value === 'string') {
       if (routeNames.has(value)) return routeNames.get(value);
       const renamed = pattern ? value.replace(pattern, (m) => names.get(m) ?? m) : value;
@@ -86,17 +89,18 @@ function namer(flowModels: PageSnapshot['flowModels'], roots: unknown[], extra: 
     if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [rename(k), rename(v)]));
     return value;
   };
-  const renamedModels = () => [...models.entries()].map(([uid, options]) => ({ uid: rename(uid), options: rename(options) })).sort((a, b) => a.uid.localeCompare(b.uid));
+  const renamedModels = () => [...models.entries()].map(([uid, options]) => ({ uid: rename(uid) as string, options: rename(options) })).sort((a, b) => a.uid.localeCompare(b.uid));
   return { rename, renamedModels };
 }
 
 /** A page's rows with every uid and route id named by its place (what pageDigest hashes, with its templates). */
 export function pageContent(page: PageRows) {
   const ui: unknown[] = [];
-  const walkUi = (s: any) => {
+  const walkUi = (s: unknown) => {
     if (!s || typeof s !== 'object') return;
-    ui.push(s['x-uid']);
-    Object.values(s.properties ?? {}).forEach(walkUi);
+    const schema = s as { 'x-uid'?: unknown; properties?: Record<string, unknown> };
+    ui.push(schema['x-uid']);
+    Object.values(schema.properties ?? {}).forEach(walkUi);
   };
   page.uiSchemas.forEach(walkUi);
   const routes = [page.route, ...page.tabs];
@@ -133,7 +137,7 @@ export async function upgradeInstalledPage(
 ): Promise<{ outcome: PageUpgrade; routeId?: number }> {
   const db = app.db;
   const routes = db.getRepository('desktopRoutes');
-  const old: any = await routes.findOne({ filterByTk: routeId });
+  const old: Model | null = await routes.findOne({ filterByTk: routeId });
   if (!old) return { outcome: 'gone' };
   const captured = await capturePageSnapshot(app, routeId, snapshot.hash);
   const installed = captured.page;
@@ -142,7 +146,7 @@ export async function upgradeInstalledPage(
   if (!(snapshot.previousDigests ?? []).includes(digest)) return { outcome: 'edited', routeId };
 
   const [, ...oldTabs] = await routeTree(app, routeId);
-  const rolesOf = async (id: number) => ((await db.getRepository('desktopRoutes.roles', id).find({ fields: ['name'] })) as any[]).map((r) => r.get('name'));
+  const rolesOf = async (id: number) => ((await db.getRepository('desktopRoutes.roles', id).find({ fields: ['name'] })) as Model[]).map((r) => r.get('name') as string);
   const grants = [await rolesOf(routeId), ...(await Promise.all(oldTabs.map((t) => rolesOf(t.get('id')))))];
   const newId = await insertPageSnapshot(app, snapshot, old.get('parentId'), templates);
   await routes.update({ filterByTk: newId, values: { sort: old.get('sort') } });
@@ -153,9 +157,9 @@ export async function upgradeInstalledPage(
 }
 
 /** Removes an installed page: its routes (with their role links and layouts), flow models, tree paths, template usages and shell. */
-async function removePage(app: Application, page: any, tabs: any[], rows: PageSnapshot) {
+async function removePage(app: Application, page: Model, tabs: Model[], rows: PageSnapshot) {
   const db = app.db;
-  const repo: any = db.getRepository('flowModels');
+  const repo = db.getRepository('flowModels') as FlowModelRepository;
   const uids = rows.flowModels.map((m) => m.uid);
   await db.sequelize.transaction(async (transaction) => {
     if (uids.length) {
@@ -165,7 +169,7 @@ async function removePage(app: Application, page: any, tabs: any[], rows: PageSn
       await db.sequelize.query(repo.sqlAdapter(`DELETE FROM ${repo.flowModelsTableName} WHERE uid IN (:uids)`), where);
     }
     const schemaUid = page.get('schemaUid');
-    if (schemaUid && db.hasCollection('uiSchemas')) await (db.getRepository('uiSchemas') as any).remove(schemaUid, { transaction });
+    if (schemaUid && db.hasCollection('uiSchemas')) await (db.getRepository('uiSchemas') as UiSchemaRepository).remove(schemaUid, { transaction });
     const ids = [page.get('id'), ...tabs.map((t) => t.get('id'))];
     await db.getRepository('desktopRoutes').destroy({ filter: { id: { $in: ids } }, transaction });
   });
