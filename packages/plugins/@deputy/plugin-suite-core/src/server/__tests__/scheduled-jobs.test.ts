@@ -1,4 +1,5 @@
 import { createSuiteServer, signedInAs } from '@deputy/test-helpers';
+import type { Model } from '@nocobase/database';
 import { MockServer } from '@nocobase/test';
 import { CronTime } from 'cron';
 import { scheduledJob, scheduleJob } from '@deputy/plugin-suite-core';
@@ -23,21 +24,21 @@ describe('plugin-suite-core: scheduled jobs run once per tick, on a cluster too'
   it('two instances firing the same tick run the job once; the run is recorded as done', async () => {
     let ran = 0;
     const log = { error: () => undefined };
-    const job: any = scheduleJob(app as any, { name: 'test once', cronTime: '0 0 3 * * *', log, run: async () => void (await new Promise((r) => setTimeout(r, 200)), ran++) });
-    expect(scheduledJob(app as any, 'test once')).toBe(job);
+    const job = scheduleJob(app, { name: 'test once', cronTime: '0 0 3 * * *', log, run: async () => void (await new Promise((r) => setTimeout(r, 200)), ran++) });
+    expect(scheduledJob(app, 'test once')).toBe(job);
     // The cron library calls its onTick callbacks; two instances of the app do that at the same minute.
     await Promise.all([job.fireOnTick(), job.fireOnTick()]);
-    for (let i = 0; i < 50 && !(await runs()).some((r: any) => r.get('status') === 'done'); i++) await new Promise((r) => setTimeout(r, 100));
+    for (let i = 0; i < 50 && !(await runs()).some((r: Model) => r.get('status') === 'done'); i++) await new Promise((r) => setTimeout(r, 100));
     expect(ran).toBe(1);
-    const rows = (await runs()).filter((r: any) => r.get('name') === 'test once');
-    expect(rows.map((r: any) => r.get('status'))).toEqual(['done']);
+    const rows = (await runs()).filter((r: Model) => r.get('name') === 'test once');
+    expect(rows.map((r: Model) => r.get('status'))).toEqual(['done']);
     expect(rows[0].get('finishedAt')).toBeTruthy();
   });
 
   it('the cron manager ticking every second runs the job once per minute, and records a failure with its message', async () => {
     let ran = 0;
     const log = { error: () => undefined };
-    const job: any = scheduleJob(app as any, {
+    const job = scheduleJob(app, {
       name: 'test failing',
       cronTime: '0 0 4 * * *',
       log,
@@ -53,12 +54,12 @@ describe('plugin-suite-core: scheduled jobs run once per tick, on a cluster too'
     } finally {
       job.stop();
     }
-    const rows = (await runs()).filter((r: any) => r.get('name') === 'test failing');
+    const rows = (await runs()).filter((r: Model) => r.get('name') === 'test failing');
     // Ticks in the same minute share one run: one or, across a minute boundary, two.
     expect(ran).toBe(rows.length);
     expect(rows.length).toBeGreaterThanOrEqual(1);
     expect(rows.length).toBeLessThanOrEqual(2);
-    expect(rows.every((r: any) => r.get('status') === 'failed' && r.get('message') === '数据库不可用')).toBe(true);
+    expect(rows.every((r: Model) => r.get('status') === 'failed' && r.get('message') === '数据库不可用')).toBe(true);
   });
 
   it('administrators read the runs; nobody writes them through the API', async () => {

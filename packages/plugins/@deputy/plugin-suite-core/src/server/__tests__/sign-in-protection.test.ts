@@ -1,13 +1,13 @@
-import { createSuiteServer, signedInAs } from '@deputy/test-helpers';
+import { createSuiteServer, signedInAs, type TestAgent } from '@deputy/test-helpers';
 import { MockServer } from '@nocobase/test';
 
 describe('plugin-suite-core: sign-in lockout and password policy', () => {
   let app: MockServer;
-  let admin: any;
+  let admin: TestAgent;
   const signIn = (account: string, password: string) =>
     app.agent().set('X-Authenticator', 'basic').set('X-Locale', 'zh-CN').post('/auth:signIn').send({ account, password });
   /** A sign-in with any body NocoBase's basic auth accepts (`account`, `email`…). */
-  const post = (values: any) => app.agent().set('X-Authenticator', 'basic').set('X-Locale', 'zh-CN').post('/auth:signIn').send(values);
+  const post = (values: Record<string, unknown>) => app.agent().set('X-Authenticator', 'basic').set('X-Locale', 'zh-CN').post('/auth:signIn').send(values);
   const LOCKED_10 = '登录失败次数过多，账号已锁定，请 10 分钟后再试';
   const RIGHT = 'Right-Passw0rd';
   const setPolicy = async (maxSignInFailures: number, signInLockMinutes = 10) => {
@@ -20,7 +20,7 @@ describe('plugin-suite-core: sign-in lockout and password policy', () => {
     const lockedUntil = user.get('lockedUntil') ? new Date(user.get('lockedUntil')) : null;
     return { failures: user.get('failedSignIns'), locked: !!lockedUntil && lockedUntil > new Date() };
   };
-  const makeUser = (username: string, values: any = {}) =>
+  const makeUser = (username: string, values: Record<string, unknown> = {}) =>
     app.db.getRepository('users').create({ values: { username, nickname: username, password: RIGHT, ...values } });
 
   beforeAll(async () => {

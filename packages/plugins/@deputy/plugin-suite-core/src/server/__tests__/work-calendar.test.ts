@@ -55,7 +55,7 @@ describe('plugin-suite-core: the shared work calendar (statutory holidays, 调�
     const refused = await deputy.agent.resource('workCalendarDays').create({ values: { date: '2026-11-17', kind: 'holiday' } });
     expect(refused.status).toBe(403);
     const listed = await deputy.agent.resource('workCalendarDays').list({ filter: { date: '2026-11-16' } });
-    expect(listed.body.data.map((d: any) => d.name)).toEqual(['县庆']);
+    expect(listed.body.data.map((d: { name: string }) => d.name)).toEqual(['县庆']);
     // The same day twice is refused by the unique date.
     const twice = await admin.agent.resource('workCalendarDays').create({ values: { date: '2026-11-16', kind: 'workday' } });
     expect(twice.status).toBeGreaterThanOrEqual(400);
