@@ -56,7 +56,8 @@ export async function recordRealAppPlugins(app: MockServer) {
 
 /** Keys of a plugin's pages whose built snapshot does not fit this app (`npm run build:pages` makes them fit). */
 export function pagesWithoutSnapshot(app: MockServer, pluginName: string): string[] {
-  const { pages, options } = (app.pm.get(pluginName) as any).pageSpecs() as PluginPages;
+  // Every suite plugin has pageSpecs() (see PluginPages); the plugin is looked up by name.
+  const { pages, options } = (app.pm.get(pluginName) as unknown as { pageSpecs(): PluginPages }).pageSpecs();
   return pages.filter((page) => options.snapshots?.pages?.[page.key]?.hash !== pageHash(app, page, options)).map((page) => page.key);
 }
 

@@ -11,6 +11,7 @@
  * (the server test, or the started app) supplies those, the HTTP client, and the database snapshots.
  */
 import { createUserProvider, parseJsonTemplate } from '@nocobase/acl';
+import type { Database } from '@nocobase/database';
 import type { Http, World } from './permissions-matrix';
 
 // ---------------------------------------------------------------------------------------------------------
@@ -86,8 +87,9 @@ export async function scopeFilterOf(grant: Grant, a: Attacker, usersDb: unknown)
   const currentUser = a.userId ? { id: a.userId } : undefined;
   return parseJsonTemplate(filter, {
     state: { currentUser, currentRole: a.roles[0], currentRoles: a.roles },
-    userProvider: createUserProvider({ db: usersDb as any, currentUser }),
-  } as any);
+    // The app's database, or a stand-in answering the few lookups the user provider makes.
+    userProvider: createUserProvider({ db: usersDb as Database, currentUser }),
+  });
 }
 
 export interface AttackEnv {
@@ -159,11 +161,12 @@ const PG_TYPES: Record<string, string> = {
 };
 
 /** Unique indexes of a collection definition as column lists, each once. */
-const uniqueIndexSets = (indexes: any[]) => [
+type IndexDef = { unique?: boolean; fields?: (string | { name: string })[] } | null;
+const uniqueIndexSets = (indexes: IndexDef[]) => [
   ...new Map(
     indexes
       .filter((i) => i?.unique && i.fields?.length)
-      .map((i) => i.fields.map((x: any) => (typeof x === 'string' ? x : x.name)) as string[])
+      .map((i) => i.fields.map((x) => (typeof x === 'string' ? x : x.name)))
       .map((set) => [set.join(','), set] as const),
   ).values(),
 ];
@@ -197,7 +200,7 @@ export function schemaFromCollectionsList(list: any[], tables?: Record<string, T
         targetKey: f.targetKey,
         hidden: !!f.hidden,
         unique: !!f.unique,
-        enum: Array.isArray(f.uiSchema?.enum) ? f.uiSchema.enum.map((e: any) => (e && typeof e === 'object' ? e.value : e)) : undefined,
+        enum: Array.isArray(f.uiSchema?.enum) ? f.uiSchema.enum.map((e: unknown) => (e && typeof e === 'object' ? (e as { value: unknown }).value : e)) : undefined,
       };
       if (f.primaryKey) pk.push(f.name);
       if (!ASSOCIATION_TYPES.includes(f.type) && f.type !== 'virtual') columns.add(f.name);
@@ -1397,7 +1400,7 @@ export class AttackGenerator {
         let same = '';
         if (res.status < 300) {
           const key = `${attack.attacker.key}|${attack.expectRefusal.baseline}`;
-          const ids = (body: any) => JSON.stringify((Array.isArray(body?.data) ? body.data : []).map((r: Row) => r?.[pkOf(this.schema, attack.collection)]));
+          const ids = (body: { data?: unknown } | undefined) => JSON.stringify((Array.isArray(body?.data) ? body.data : []).map((r: Row) => r?.[pkOf(this.schema, attack.collection)]));
           if (!baselines.has(key)) {
             calls++;
             baselines.set(key, ids((await env.http('GET', attack.expectRefusal.baseline, undefined, attack.attacker.token)).body));
