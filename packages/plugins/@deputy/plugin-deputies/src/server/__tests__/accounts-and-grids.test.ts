@@ -1,10 +1,11 @@
 import { initialPassword } from '../services/deputy-accounts';
-import { createSuiteServer, signedInAs } from '@deputy/test-helpers';
+import { createSuiteServer, signedInAs, type ApiRow, type TestAgent } from '@deputy/test-helpers';
+import type { Model } from '@nocobase/database';
 import { MockServer, sleep } from '@nocobase/test';
 
 describe('plugin-deputies: deputy user accounts', () => {
   let app: MockServer;
-  let admin: any;
+  let admin: TestAgent;
 
   beforeAll(async () => {
     app = await createSuiteServer(['@deputy/plugin-deputies']);
@@ -24,13 +25,13 @@ describe('plugin-deputies: deputy user accounts', () => {
     expect(initialPassword).toMatch(/^[A-Za-z0-9]{12}$/);
     expect((await app.db.getRepository('deputies').findOne({ filterByTk: deputy.id })).get('userId')).toBe(userId);
     const user = await app.db.getRepository('users').findOne({ filterByTk: userId, appends: ['roles'] });
-    expect(user.get('roles').map((r: any) => r.name)).toEqual(['deputy']);
+    expect(user.get('roles').map((r: { name: string }) => r.name)).toEqual(['deputy']);
 
     // Signs in with the initial password through the real sign-in action.
     const signIn = await app.agent().set('X-Authenticator', 'basic').post('/auth:signIn').send({ account: username, password: initialPassword });
     expect(signIn.status).toBe(200);
     const token = signIn.body.data.token;
-    const as = (req: any) => req.set('Authorization', `Bearer ${token}`).set('X-Authenticator', 'basic').set('X-Locale', 'zh-CN');
+    const as = <R extends { set(field: string, value: string): R }>(req: R) => req.set('Authorization', `Bearer ${token}`).set('X-Authenticator', 'basic').set('X-Locale', 'zh-CN');
 
     const blocked = await as(app.agent().post(`/deputies:update?filterByTk=${deputy.id}`)).send({ occupation: '个体户' });
     expect(blocked.status).toBe(403);
@@ -92,9 +93,9 @@ describe('plugin-deputies: deputy user accounts', () => {
 
 describe('plugin-deputies: 每人联系一个网格片区', () => {
   let app: MockServer;
-  let admin: any;
-  let deputy: any;
-  let g1: any, g2: any, g3: any;
+  let admin: TestAgent;
+  let deputy: ApiRow;
+  let g1: ApiRow, g2: ApiRow, g3: ApiRow;
 
   beforeAll(async () => {
     app = await createSuiteServer(['@deputy/plugin-deputies']);
@@ -109,11 +110,11 @@ describe('plugin-deputies: 每人联系一个网格片区', () => {
   });
 
   const linked = async () =>
-    (await app.db.getRepository('deputies.gridAreas', deputy.id).find()).map((g: any) => g.get('name')).sort();
+    (await app.db.getRepository('deputies.gridAreas', deputy.id).find()).map((g: Model) => g.get('name')).sort();
 
   it('seeds the limit at 1 in a settings record administrators edit', async () => {
     const settings = await admin.resource('deputySettings').list();
-    expect(settings.body.data.map((s: any) => s.maxGridAreasPerDeputy)).toEqual([1]);
+    expect(settings.body.data.map((s: ApiRow) => s.maxGridAreasPerDeputy)).toEqual([1]);
     expect(await linked()).toEqual(['一片区']);
   });
 

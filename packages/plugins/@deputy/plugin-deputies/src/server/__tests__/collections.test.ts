@@ -16,11 +16,11 @@ describe('plugin-deputies: collections through the HTTP API', () => {
     const { agent } = await signedInAs(app, 'cm-admin', ['admin']);
     const res = await agent.resource('collections').listMeta();
     expect(res.status).toBe(200);
-    const byName = Object.fromEntries(res.body.data.map((c: any) => [c.name, c]));
-    expect(byName.deputies.fields.map((f: any) => f.name)).toEqual(
+    const byName = Object.fromEntries(res.body.data.map((c: { name: string; fields: { name: string }[] }) => [c.name, c]));
+    expect(byName.deputies.fields.map((f: { name: string }) => f.name)).toEqual(
       expect.arrayContaining(['name', 'station', 'user', 'phone', 'status', 'duties']),
     );
-    expect(byName.liaisonStations.fields.map((f: any) => f.name)).toEqual(
+    expect(byName.liaisonStations.fields.map((f: { name: string }) => f.name)).toEqual(
       expect.arrayContaining(['name', 'town', 'parent', 'receptionDays', 'deputies']),
     );
   });
@@ -37,7 +37,7 @@ describe('plugin-deputies: collections through the HTTP API', () => {
     expect(deputy.status).toBe(200);
     expect(deputy.body.data.status).toBe('active');
     const list = await agent.resource('deputies').list({ filter: { stationId: station.body.data.id }, appends: ['station'] });
-    expect(list.body.data.map((d: any) => [d.name, d.station.name])).toEqual([['李四', '高沙镇中心联络站']]);
+    expect(list.body.data.map((d: { name: string; station: { name: string } }) => [d.name, d.station.name])).toEqual([['李四', '高沙镇中心联络站']]);
   });
 
   it('refuses anonymous reads and writes', async () => {

@@ -1,4 +1,5 @@
 import { createSuiteServer } from '@deputy/test-helpers';
+import type { Model } from '@nocobase/database';
 import { MockServer } from '@nocobase/test';
 import type { PluginDeputiesServer } from '../plugin';
 
@@ -27,8 +28,8 @@ describe('plugin-deputies: the directory service other plugins call', () => {
 
     expect((await directory.stationOf(d1.get('id'))).get('name')).toBe('高沙镇联络站');
     expect((await directory.reviewerOf(d1.get('id'))).get('username')).toBe('zhanzhang');
-    expect((await directory.gridAreasOf(d1.get('id'))).map((g: any) => g.get('name'))).toEqual(['东片区']);
-    expect((await directory.deputiesOfStation(station.get('id'))).map((d: any) => d.get('name')).sort()).toEqual(['乙', '甲'].sort());
+    expect((await directory.gridAreasOf(d1.get('id'))).map((g: Model) => g.get('name'))).toEqual(['东片区']);
+    expect((await directory.deputiesOfStation(station.get('id'))).map((d: Model) => d.get('name')).sort()).toEqual(['乙', '甲'].sort());
     const noStation = await app.db.getRepository('deputies').create({ values: { name: '丁' } });
     expect(await directory.stationOf(noStation.get('id'))).toBeNull();
     expect(await directory.reviewerOf(noStation.get('id'))).toBeNull();

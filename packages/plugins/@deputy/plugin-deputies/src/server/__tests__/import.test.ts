@@ -1,4 +1,4 @@
-import { createSuiteServer, signedInAs } from '@deputy/test-helpers';
+import { createSuiteServer, signedInAs, type TestAgent } from '@deputy/test-helpers';
 import { MockServer } from '@nocobase/test';
 import ExcelJS from 'exceljs';
 
@@ -13,7 +13,7 @@ async function workbook(headers: string[], rows: (string | number | null)[][]) {
 
 describe('plugin-deputies: Excel import through NocoBase’s own import action', () => {
   let app: MockServer;
-  let admin: any;
+  let admin: TestAgent;
 
   beforeAll(async () => {
     app = await createSuiteServer(['@deputy/plugin-deputies'], ['action-import']);
@@ -24,7 +24,7 @@ describe('plugin-deputies: Excel import through NocoBase’s own import action',
     await app?.destroy();
   });
 
-  const importXlsx = (resource: string, columns: any[], file: Buffer) =>
+  const importXlsx = (resource: string, columns: unknown[], file: Buffer) =>
     admin
       .post(`/${resource}:importXlsx`)
       .field('columns', JSON.stringify(columns))

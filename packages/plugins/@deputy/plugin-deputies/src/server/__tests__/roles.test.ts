@@ -1,4 +1,4 @@
-import { createSuiteServer, signedInAs } from '@deputy/test-helpers';
+import { createSuiteServer, signedInAs, type ApiRow, type TestAgent } from '@deputy/test-helpers';
 import { MockServer } from '@nocobase/test';
 
 /**
@@ -7,8 +7,8 @@ import { MockServer } from '@nocobase/test';
  */
 describe('plugin-deputies: roles and data scopes', () => {
   let app: MockServer;
-  let admin: any, staffA: any, staffB: any, deputyA1: any;
-  let stationA: any, stationB: any, dA1: any, dA2: any, dB1: any;
+  let admin: TestAgent, staffA: TestAgent, staffB: TestAgent, deputyA1: TestAgent;
+  let stationA: ApiRow, stationB: ApiRow, dA1: ApiRow, dA2: ApiRow, dB1: ApiRow;
 
   const deputies = () => app.db.getRepository('deputies');
 
@@ -23,7 +23,7 @@ describe('plugin-deputies: roles and data scopes', () => {
     deputyA1 = uA1.agent;
     stationA = (await admin.resource('liaisonStations').create({ values: { name: '高沙镇联络站', staff: [sA.user.id] } })).body.data;
     stationB = (await admin.resource('liaisonStations').create({ values: { name: '醪田镇联络站', staff: [sB.user.id] } })).body.data;
-    const make = async (values: any) => (await admin.resource('deputies').create({ values })).body.data;
+    const make = async (values: Record<string, unknown>) => (await admin.resource('deputies').create({ values })).body.data;
     dA1 = await make({ name: '甲一', stationId: stationA.id, phone: '13800000001', userId: uA1.user.id });
     dA2 = await make({ name: '甲二', stationId: stationA.id, phone: '13800000002' });
     dB1 = await make({ name: '乙一', stationId: stationB.id, phone: '13800000003' });
@@ -36,14 +36,14 @@ describe('plugin-deputies: roles and data scopes', () => {
   it('installs the three roles with their scopes, editable as ordinary NocoBase roles', async () => {
     const roles = await admin.resource('roles').list({ filter: { name: ['npc-admin', 'station-staff', 'deputy'] } });
     expect(roles.status).toBe(200);
-    expect(roles.body.data.map((r: any) => r.name).sort()).toEqual(['deputy', 'npc-admin', 'station-staff']);
+    expect(roles.body.data.map((r: ApiRow) => r.name).sort()).toEqual(['deputy', 'npc-admin', 'station-staff']);
     const scopes = await app.db.getRepository('dataSourcesRolesResourcesScopes').find({ filter: { key: { $startsWith: 'deputy-' } } });
     expect(scopes.length).toBe(5);
   });
 
   it('npc-admin reads and writes every deputy', async () => {
     const list = await admin.resource('deputies').list({ pageSize: 100 });
-    expect(list.body.data.map((d: any) => d.name).sort()).toEqual(['乙一', '甲一', '甲二']);
+    expect(list.body.data.map((d: ApiRow) => d.name).sort()).toEqual(['乙一', '甲一', '甲二']);
     const moved = await admin.resource('deputies').update({ filterByTk: dA2.id, values: { occupation: '教师' } });
     expect(moved.status).toBe(200);
   });
@@ -51,9 +51,9 @@ describe('plugin-deputies: roles and data scopes', () => {
   it('station staff see and edit only their own station’s deputies', async () => {
     const list = await staffA.resource('deputies').list({ pageSize: 100 });
     expect(list.status).toBe(200);
-    expect(list.body.data.map((d: any) => d.name).sort()).toEqual(['甲一', '甲二']);
+    expect(list.body.data.map((d: ApiRow) => d.name).sort()).toEqual(['甲一', '甲二']);
     const listB = await staffB.resource('deputies').list({ pageSize: 100 });
-    expect(listB.body.data.map((d: any) => d.name)).toEqual(['乙一']);
+    expect(listB.body.data.map((d: ApiRow) => d.name)).toEqual(['乙一']);
 
     const ok = await staffA.resource('deputies').update({ filterByTk: dA2.id, values: { occupation: '种植大户' } });
     expect(ok.status).toBe(200);
@@ -68,7 +68,7 @@ describe('plugin-deputies: roles and data scopes', () => {
     expect(await deputies().count({ filter: { name: '擅自新增' } })).toBe(0);
 
     const stations = await staffA.resource('liaisonStations').list();
-    expect(stations.body.data.map((s: any) => s.name)).toEqual(['高沙镇联络站']);
+    expect(stations.body.data.map((s: ApiRow) => s.name)).toEqual(['高沙镇联络站']);
   });
 
   it('station staff cannot move a deputy to another station', async () => {
