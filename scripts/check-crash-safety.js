@@ -50,7 +50,7 @@ async function main() {
     const signIn = async (account, password) => (await call('POST', 'auth:signIn', { account, password })).token;
     const results = [];
 
-    // The nightly run's longest step (六个一 of the year, ruleResults:recompute) killed half-way, on the demo town.
+    // The nightly run's longest step (六个一 of the year, ruleResults:recomputeCompliance) killed half-way, on the demo town.
     {
       const root = await signIn(env.INIT_ROOT_USERNAME, env.INIT_ROOT_PASSWORD);
       await call('POST', 'deputyDemo:load', {}, root);
@@ -68,10 +68,10 @@ async function main() {
       };
       const before = await slices(root);
       const started = Date.now();
-      await call('POST', 'ruleResults:recompute', { year }, root);
+      await call('POST', 'ruleResults:recomputeCompliance', { year }, root);
       const took = Date.now() - started;
       log(`nightly: the demo town has ${before.rows} compliance results; recomputing the year takes ${took} ms; again, killed after ${Math.round(took / 2)} ms ...`);
-      const run = call('POST', 'ruleResults:recompute', { year }, root).catch((e) => e);
+      const run = call('POST', 'ruleResults:recomputeCompliance', { year }, root).catch((e) => e);
       await sleep(Math.round(took / 2));
       process.kill(-app.pid, 'SIGKILL');
       await app.exited;
@@ -79,7 +79,7 @@ async function main() {
       app = await startApp(appEnv, logFile);
       const root2 = await signIn(env.INIT_ROOT_USERNAME, env.INIT_ROOT_PASSWORD);
       const after = await slices(root2);
-      await call('POST', 'ruleResults:recompute', { year }, root2);
+      await call('POST', 'ruleResults:recomputeCompliance', { year }, root2);
       const rerun = await slices(root2);
       log(`nightly: after the restart ${after.rows} results (${after.duplicates} duplicated); run again: ${rerun.rows} results, ${rerun.digest === before.digest ? 'the same as before the crash' : 'DIFFERENT from before the crash'}`);
       if (after.duplicates || rerun.duplicates) failures.push('nightly: duplicated compliance results');

@@ -30,7 +30,7 @@ it('station staff arrange a reception day’s roster in 逢6接待; desktop and 
   next.setUTCDate(1);
   next.setUTCMonth(next.getUTCMonth() + 1);
   const month = next.toISOString().slice(0, 7);
-  await api('receptionSessions:generate', { month });
+  await api('receptionSessions:generateSessions', { month });
   const sessions = await api('receptionSessions:list', undefined, `${q({ stationId: station.id })}&appends=roster&sort=date`);
   expect(sessions).toHaveLength(3);
   const first = sessions[0];

@@ -100,15 +100,15 @@ const PUBLIC_VOICE: Probe[] = [
     ['opinions:progress with a 100,000-character note', 'opinions,opinionMilestones', 'POST', '/opinions:progress?filterByTk=ASSIGNED', { note: 'x'.repeat(100_000) }],
     ['opinions:answer without an answer', 'opinions,opinionMilestones', 'POST', '/opinions:answer?filterByTk=ASSIGNED', {}],
     ['opinions:answer with a 100,000-character answer', 'opinions,opinionMilestones', 'POST', '/opinions:answer?filterByTk=ASSIGNED', { answer: 'x'.repeat(100_000) }],
-    ['opinions:close of an opinion not answered', 'opinions,opinionMilestones', 'POST', '/opinions:close?filterByTk=OPINION', {}],
+    ['opinions:closeOpinion of an opinion not answered', 'opinions,opinionMilestones', 'POST', '/opinions:closeOpinion?filterByTk=OPINION', {}],
     ['opinions:convert with a 100,000-character suggestion number', 'opinions,opinionMilestones', 'POST', '/opinions:convert?filterByTk=ASSIGNED', { suggestionRef: 'x'.repeat(100_000) }],
-    ['opinions:credit of an unknown opinion', 'opinions', 'POST', '/opinions:credit?filterByTk=999999', {}],
+    ['opinions:retryOpinionCredit of an unknown opinion', 'opinions', 'POST', '/opinions:retryOpinionCredit?filterByTk=999999', {}],
     ['opinions:update of the status directly', 'opinions', 'POST', '/opinions:update?filterByTk=OPINION', { status: 'closed' }],
     ['mediationCases:milestone with an unknown stage', 'mediationCases', 'POST', '/mediationCases:milestone?filterByTk=CASE', { stage: 'bogus' }],
     ['mediationCases:milestone out of order', 'mediationCases', 'POST', '/mediationCases:milestone?filterByTk=CASE', { stage: 'mediate' }],
     ['mediationCases:milestone of an unknown case', 'mediationCases', 'POST', '/mediationCases:milestone?filterByTk=999999', { stage: 'respond' }],
-    ['mediationCases:close with an unknown result', 'mediationCases', 'POST', '/mediationCases:close?filterByTk=CASE', { result: 'maybe' }],
-    ['mediationCases:close as agreed without the mediation milestone', 'mediationCases', 'POST', '/mediationCases:close?filterByTk=CASE', { result: 'agreed' }],
+    ['mediationCases:closeMediation with an unknown result', 'mediationCases', 'POST', '/mediationCases:closeMediation?filterByTk=CASE', { result: 'maybe' }],
+    ['mediationCases:closeMediation as agreed without the mediation milestone', 'mediationCases', 'POST', '/mediationCases:closeMediation?filterByTk=CASE', { result: 'agreed' }],
     ['mediationCases:update of the clock directly', 'mediationCases', 'POST', '/mediationCases:update?filterByTk=CASE', { respondedAt: '2025-01-01T00:00:00Z' }],
     ['opinionStats:summary of a bogus period', 'opinions', 'GET', '/opinionStats:summary?period=abc', undefined],
     ['opinionStats:summary with from after to', 'opinions', 'GET', '/opinionStats:summary?from=2025-12-01&to=2025-01-01', undefined],
@@ -183,7 +183,7 @@ const PROBES: Probe[] = [
     ['dutyScores:ranking of a bogus period', 'scorePeriods', 'GET', '/dutyScores:ranking?period=abc', undefined],
     ['dutyScores:reelection of an unknown term', 'scorePeriods', 'GET', '/dutyScores:reelection?termId=999999', undefined],
     ['scoreBoard:print of an unknown station', 'scorePeriods', 'GET', '/scoreBoard:print?stationId=999999', undefined],
-    ['aidPairings:close without a reason', 'aidPairings', 'POST', '/aidPairings:close?filterByTk=PAIRING', {}],
+    ['aidPairings:closePairing without a reason', 'aidPairings', 'POST', '/aidPairings:closePairing?filterByTk=PAIRING', {}],
     ['aidPairings:transfer to an unknown deputy', 'aidPairings', 'POST', '/aidPairings:transfer?filterByTk=PAIRING', { deputyId: 999999, reason: 'x' }],
     ['aidKpi:summary of a bogus period', 'aidPairings', 'GET', '/aidKpi:summary?period=abc', undefined],
   ].map(([label, resource, method, url, body]) => ({
@@ -258,7 +258,7 @@ describe('bad input across the suite', () => {
     ids.opinion = received.id;
     voice.received = received.trackingCode;
     ids.assigned = (await opinion([['classify', { opinionClassId: ids.opinionclass }], ['assign', { handlingUnit: '镇政府' }]])).id;
-    voice.closed = (await opinion([['classify', { opinionClassId: ids.opinionclass }], ['assign', { handlingUnit: '镇政府' }], ['answer', { answer: '已修复' }], ['close', {}]])).trackingCode;
+    voice.closed = (await opinion([['classify', { opinionClassId: ids.opinionclass }], ['assign', { handlingUnit: '镇政府' }], ['answer', { answer: '已修复' }], ['closeOpinion', {}]])).trackingCode;
     ids.case = (await make('/mediationCases:create', { title: '邻里纠纷', stationId: ids.station, deputyId: ids.deputy })).id;
   });
 

@@ -880,7 +880,7 @@ describe('security regressions (issue #15: the attacks of "Why now")', () => {
     await attempt(who, S.token, 'opinions:assign', `/opinions:assign?filterByTk=${staffOps.assign}`, { handlingUnit: '县交通局' }, staffOps.assign);
     await attempt(who, S.token, 'opinions:progress', `/opinions:progress?filterByTk=${staffOps.progress}`, { note: '伪造的进展' }, staffOps.progress);
     await attempt(who, S.token, 'opinions:answer', `/opinions:answer?filterByTk=${staffOps.answer}`, { answer: '伪造的答复' }, staffOps.answer);
-    await attempt(who, S.token, 'opinions:close', `/opinions:close?filterByTk=${staffOps.close}`, {}, staffOps.close);
+    await attempt(who, S.token, 'opinions:closeOpinion', `/opinions:closeOpinion?filterByTk=${staffOps.close}`, {}, staffOps.close);
     await attempt(who, S.token, 'mediationCases:milestone', `/mediationCases:milestone?filterByTk=${staffOps.mediation}`, { stage: 'respond', note: '伪造' }, undefined, staffOps.mediation);
     // Control: the activity was open to an active deputy of the station, today.
     const ctrl4 = await http('POST', '/dutyActivities:signIn', { code: activityCode }, tok().deputyA);

@@ -70,7 +70,7 @@ const STEPS_TO: Record<string, [string, Record<string, unknown>][]> = {
   classified: [['classify', {}]],
   assigned: [['classify', {}], ['assign', { handlingUnit: '镇政府' }]],
   answered: [['classify', {}], ['assign', { handlingUnit: '镇政府' }], ['answer', { answer: '已修复' }]],
-  closed: [['classify', {}], ['assign', { handlingUnit: '镇政府' }], ['answer', { answer: '已修复' }], ['close', {}]],
+  closed: [['classify', {}], ['assign', { handlingUnit: '镇政府' }], ['answer', { answer: '已修复' }], ['closeOpinion', {}]],
 };
 async function freshOpinion(http: Http, w: World, status: keyof typeof STEPS_TO) {
   const row = await submitOpinion(http, w.admin, w.qrToken);
@@ -457,8 +457,8 @@ const CUSTOM: Case[] = [
     },
   },
   { key: 'ruleResults:matrix', run: async (http, w, role) => (ok((await http('GET', '/ruleResults:matrix?period=2025-04', undefined, w.tokens[role])).status) ? 'allow' : 'deny') },
-  { key: 'ruleResults:recompute', run: async (http, w, role) => (ok((await http('POST', '/ruleResults:recompute', { year: 2019 }, w.tokens[role])).status) ? 'allow' : 'deny') },
-  { key: 'receptionSessions:generate', run: async (http, w, role) => (ok((await http('POST', '/receptionSessions:generate', { month: '2019-01' }, w.tokens[role])).status) ? 'allow' : 'deny') },
+  { key: 'ruleResults:recomputeCompliance', run: async (http, w, role) => (ok((await http('POST', '/ruleResults:recomputeCompliance', { year: 2019 }, w.tokens[role])).status) ? 'allow' : 'deny') },
+  { key: 'receptionSessions:generateSessions', run: async (http, w, role) => (ok((await http('POST', '/receptionSessions:generateSessions', { month: '2019-01' }, w.tokens[role])).status) ? 'allow' : 'deny') },
   { key: 'receptionSessions:closeDue', run: async (http, w, role) => (ok((await http('POST', '/receptionSessions:closeDue', {}, w.tokens[role])).status) ? 'allow' : 'deny') },
   { key: 'receptionSessions:upcoming', run: async (http, w, role) => (ok((await http('GET', `/receptionSessions:upcoming?stationId=${w.ids.stationA}`, undefined, w.tokens[role])).status) ? 'allow' : 'deny') },
   {
@@ -478,19 +478,19 @@ const CUSTOM: Case[] = [
       const household = await w.admin('POST', '/aidHouseholds:create', { headName: unique('户主'), categoryId: w.ids.category, stationId: w.ids.stationA, consent: true });
       const res = await http('POST', '/aidPairings:create', { deputyId: w.ids.deputyA, householdId: household.id, startDate: '2025-03-01' }, w.tokens[role]);
       const made = await w.admin('GET', `/aidPairings:list?filter=${encodeURIComponent(JSON.stringify({ householdId: household.id }))}`);
-      for (const p of made) await w.admin('POST', `/aidPairings:close?filterByTk=${p.id}`, { reason: 'other', date: '2025-06-01' });
+      for (const p of made) await w.admin('POST', `/aidPairings:closePairing?filterByTk=${p.id}`, { reason: 'other', date: '2025-06-01' });
       return ok(res.status) && made.length === 1 ? 'allow' : 'deny';
     },
   },
   {
-    key: 'aidPairings:close',
+    key: 'aidPairings:closePairing',
     run: async (http, w, role) => {
       // A fresh pairing of deputy A each time; "allow" means it was closed.
       const household = await w.admin('POST', '/aidHouseholds:create', { headName: unique('户主'), categoryId: w.ids.category, stationId: w.ids.stationA, consent: true });
       const pairing = await w.admin('POST', '/aidPairings:create', { deputyId: w.ids.deputyA, householdId: household.id, startDate: '2025-01-01' });
-      await http('POST', `/aidPairings:close?filterByTk=${pairing.id}`, { reason: 'movedAway', date: '2025-06-01' }, w.tokens[role]);
+      await http('POST', `/aidPairings:closePairing?filterByTk=${pairing.id}`, { reason: 'movedAway', date: '2025-06-01' }, w.tokens[role]);
       const after = await w.admin('GET', `/aidPairings:get?filterByTk=${pairing.id}`);
-      if (after.status === 'active') await w.admin('POST', `/aidPairings:close?filterByTk=${pairing.id}`, { reason: 'movedAway', date: '2025-06-01' });
+      if (after.status === 'active') await w.admin('POST', `/aidPairings:closePairing?filterByTk=${pairing.id}`, { reason: 'movedAway', date: '2025-06-01' });
       return after.status === 'closed' ? 'allow' : 'deny';
     },
   },
@@ -555,9 +555,9 @@ const CUSTOM: Case[] = [
   opinionStep('assign', 'classified', 'assigned', () => ({ handlingUnit: '县交通局' })),
   opinionStep('progress', 'assigned', 'inProgress', () => ({ note: '已到现场查看' })),
   opinionStep('answer', 'assigned', 'answered', () => ({ answer: '已安排维修' })),
-  opinionStep('close', 'answered', 'closed', () => ({})),
+  opinionStep('closeOpinion', 'answered', 'closed', () => ({})),
   opinionStep('convert', 'received', 'converted', () => ({ suggestionRef: '建议第1号' })),
-  { key: 'opinions:credit', run: async (http, w, role) => (ok((await http('POST', `/opinions:credit?filterByTk=${w.ids.opinion}`, {}, w.tokens[role])).status) ? 'allow' : 'deny') },
+  { key: 'opinions:retryOpinionCredit', run: async (http, w, role) => (ok((await http('POST', `/opinions:retryOpinionCredit?filterByTk=${w.ids.opinion}`, {}, w.tokens[role])).status) ? 'allow' : 'deny') },
   {
     key: 'mediationCases:milestone',
     run: async (http, w, role) => {
@@ -567,10 +567,10 @@ const CUSTOM: Case[] = [
     },
   },
   {
-    key: 'mediationCases:close',
+    key: 'mediationCases:closeMediation',
     run: async (http, w, role) => {
       const c = await w.admin('POST', '/mediationCases:create', { title: unique('纠纷'), stationId: w.ids.stationA, deputyId: w.ids.deputyA });
-      await http('POST', `/mediationCases:close?filterByTk=${c.id}`, { result: 'failed', outcome: '未达成' }, w.tokens[role]);
+      await http('POST', `/mediationCases:closeMediation?filterByTk=${c.id}`, { result: 'failed', outcome: '未达成' }, w.tokens[role]);
       return (await w.admin('GET', `/mediationCases:get?filterByTk=${c.id}`)).status === 'failed' ? 'allow' : 'deny';
     },
   },
@@ -592,7 +592,7 @@ const CUSTOM: Case[] = [
       return (await w.admin('GET', `/mediationCases:get?filterByTk=${w.ids.mediation}`)).opinionId === other.id ? 'allow' : 'deny';
     },
   },
-  { key: 'mediationCases:credit', run: async (http, w, role) => (ok((await http('POST', `/mediationCases:credit?filterByTk=${w.ids.mediation}`, {}, w.tokens[role])).status) ? 'allow' : 'deny') },
+  { key: 'mediationCases:retryMediationCredit', run: async (http, w, role) => (ok((await http('POST', `/mediationCases:retryMediationCredit?filterByTk=${w.ids.mediation}`, {}, w.tokens[role])).status) ? 'allow' : 'deny') },
   {
     key: 'opinionStats:summary',
     run: async (http, w, role) => {

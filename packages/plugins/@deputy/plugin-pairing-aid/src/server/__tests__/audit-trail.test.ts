@@ -48,7 +48,7 @@ describe('1+N audit trail', () => {
     const visit = ok(await dA1.agent.resource('aidVisits').create({ values: { pairingId: p1.id, date: lastYear(5), mode: 'home', findings: '生活基本稳定' } }));
     ok(await dA1.agent.resource('aidVisits').update({ filterByTk: visit.id, values: { findings: '需要就业帮助' } }));
     const outcome = ok(await dA1.agent.resource('aidRecords').create({ values: { pairingId: p1.id, typeId: (await type('relief')).id, date: lastYear(6), amount: '300.00' } }));
-    ok(await staffA.agent.post(`/aidPairings:close?filterByTk=${p1.id}`).send({ reason: 'movedAway', date: lastYear(7), note: '迁往市区' }));
+    ok(await staffA.agent.post(`/aidPairings:closePairing?filterByTk=${p1.id}`).send({ reason: 'movedAway', date: lastYear(7), note: '迁往市区' }));
 
     const h2 = await household();
     const p2 = ok(await pair(admin.agent, deputyA1.id, h2.id));

@@ -87,15 +87,15 @@ describe('plugin-pairing-aid with plugin-duty-points: confirmed visits and outco
     expect(noProof.body.data.creditError).toBe('该项目须提供佐证：请先上传照片或文档再提交');
     expect(await dutyRecord(`aid-outcome:${noProof.body.data.id}`)).toBeNull();
     // Staff can retry; it fails the same way until the duty item no longer asks for evidence.
-    const retry = await staffA.agent.post(`/aidRecords:credit?filterByTk=${noProof.body.data.id}`).send({});
+    const retry = await staffA.agent.post(`/aidRecords:retryOutcomeCredit?filterByTk=${noProof.body.data.id}`).send({});
     expect(retry.status).toBe(200);
     expect(retry.body.data.creditStatus).toBe('failed');
     await ctx.app.db.getRepository('dutyItems').update({ filter: { code: 'D21' }, values: { evidenceRequired: false } });
-    const again = await staffA.agent.post(`/aidRecords:credit?filterByTk=${noProof.body.data.id}`).send({});
+    const again = await staffA.agent.post(`/aidRecords:retryOutcomeCredit?filterByTk=${noProof.body.data.id}`).send({});
     expect(again.body.data.creditStatus).toBe('filed');
     await settled();
     // Station B cannot retry station A's records.
-    expect((await ctx.w.staffB.agent.post(`/aidRecords:credit?filterByTk=${noProof.body.data.id}`).send({})).status).toBe(404);
+    expect((await ctx.w.staffB.agent.post(`/aidRecords:retryOutcomeCredit?filterByTk=${noProof.body.data.id}`).send({})).status).toBe(404);
   });
 
   it('uses the item codes of the settings', async () => {
@@ -108,7 +108,7 @@ describe('plugin-pairing-aid with plugin-duty-points: confirmed visits and outco
     // D18 needs evidence: the reason is kept; the code it tried is the one of the settings.
     expect(res.body.data.creditStatus).toBe('failed');
     await admin.agent.resource('aidSettings').update({ filterByTk: settings.get('id'), values: { outcomeItemCode: 'D21' } });
-    const retried = await admin.agent.post(`/aidRecords:credit?filterByTk=${res.body.data.id}`).send({});
+    const retried = await admin.agent.post(`/aidRecords:retryOutcomeCredit?filterByTk=${res.body.data.id}`).send({});
     expect(retried.body.data.creditStatus).toBe('filed');
     await settled();
     const record: Model = await dutyRecord(`aid-outcome:${res.body.data.id}`);

@@ -118,12 +118,12 @@ describe('plugin-pairing-aid: pairings, the N limit, transfer and closing', () =
   it('closes a pairing with its reason, which frees a place under N', async () => {
     const { staffA, deputyA2, household, pair } = ctx.w;
     const p = await ctx.app.db.getRepository('aidPairings').findOne({ filter: { deputyId: deputyA2.id, status: 'active' } });
-    const noReason = await staffA.agent.set('X-Locale', 'zh-CN').post(`/aidPairings:close?filterByTk=${p.get('id')}`).send({});
+    const noReason = await staffA.agent.set('X-Locale', 'zh-CN').post(`/aidPairings:closePairing?filterByTk=${p.get('id')}`).send({});
     expect(noReason.status).toBe(400);
     expect(noReason.body.errors[0].message).toBe('请填写结束结对的原因');
-    const early = await staffA.agent.post(`/aidPairings:close?filterByTk=${p.get('id')}`).send({ reason: 'resolved', date: '2001-01-01' });
+    const early = await staffA.agent.post(`/aidPairings:closePairing?filterByTk=${p.get('id')}`).send({ reason: 'resolved', date: '2001-01-01' });
     expect(early.status).toBe(400);
-    const closed = await staffA.agent.post(`/aidPairings:close?filterByTk=${p.get('id')}`).send({ reason: 'resolved', date: lastYear(25) });
+    const closed = await staffA.agent.post(`/aidPairings:closePairing?filterByTk=${p.get('id')}`).send({ reason: 'resolved', date: lastYear(25) });
     expect(closed.status).toBe(200);
     expect(closed.body.data).toMatchObject({ status: 'closed', endReason: 'resolved', endDate: lastYear(25) });
     expect(await active(deputyA2.id)).toBe(2);

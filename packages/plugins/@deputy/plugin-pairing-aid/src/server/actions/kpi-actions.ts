@@ -6,7 +6,7 @@ import { NS } from '../fields';
 import type { AidCrediting, CreditedCollection } from '../services/crediting';
 import { AidKpi, periodRange, Range } from '../services/kpi';
 import { OWN_OUTCOME_CONFIRMATION, OWN_VISIT_CONFIRMATION } from '../services/lifecycle';
-import { CONFIRMATION_FIELDS } from '../services/role-grants';
+import { CONFIRMATION_FIELDS, CREDIT_RETRY_ACTIONS } from '../services/role-grants';
 import { myDeputy, myStationIds } from './access';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -17,7 +17,7 @@ const DATE = /^\d{4}-\d{2}-\d{2}$/;
  *                  their stations, a deputy itself.
  * aidKpi:overdue — active pairings whose visit is overdue (asOf, default today), in the same scopes.
  * aidKpi:public  — jurisdiction totals only, no names: what the public board (阳光栏) may show.
- * aidVisits:credit / aidRecords:credit — files a confirmed row whose crediting failed again.
+ * aidVisits:retryVisitCredit / aidRecords:retryOutcomeCredit — files a confirmed row whose crediting failed again.
  * Confirming a visit or an outcome (create/update with the flag set) needs the flag in the caller's field
  * list of that action (角色和权限: the station staff's, not the deputy's); without it the request is refused
  * with a message rather than the flag silently dropped.
@@ -121,7 +121,7 @@ export function registerKpiActions(app: Application, kpi: AidKpi, crediting: Aid
 
   for (const collection of ['aidVisits', 'aidRecords'] as CreditedCollection[]) {
     app.resourceManager.registerActionHandlers({
-      [`${collection}:credit`]: async (ctx: Context, next) => {
+      [`${collection}:${CREDIT_RETRY_ACTIONS[collection]}`]: async (ctx: Context, next) => {
         const { filterByTk, filter } = ctx.action.params;
         const row: Model | null = filterByTk !== undefined ? await ctx.db.getRepository(collection).findOne({ filterByTk, filter }) : null;
         if (!row) return ctx.throw(404, t(ctx, 'The record does not exist or is outside your permissions'));

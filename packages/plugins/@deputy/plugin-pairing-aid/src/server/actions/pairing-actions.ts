@@ -8,7 +8,7 @@ import { PLAN_FIELDS, closePairing, transferPairing } from '../services/pairing-
 import { mayActFor } from './access';
 
 /**
- * aidPairings:close    — ends an active pairing (脱困, 迁出, 去世 …) with its date and reason.
+ * aidPairings:closePairing — ends an active pairing (脱困, 迁出, 去世 …) with its date and reason.
  * aidPairings:transfer — hands an active pairing to another deputy: this one becomes "transferred", a new
  *                        one starts with previousPairing pointing here (history kept) and the current plan
  *                        carried over as its first version; refused, changing nothing, when the new deputy
@@ -26,7 +26,7 @@ export function registerPairingActions(app: Application) {
   };
 
   app.resourceManager.registerActionHandlers({
-    'aidPairings:close': async (ctx: Context, next) => {
+    'aidPairings:closePairing': async (ctx: Context, next) => {
       const pairing = await found(ctx, 'aidPairings');
       const values = ctx.action.params.values ?? {};
       if (pairing.get('status') !== 'active') return ctx.throw(400, t(ctx, 'A closed or transferred pairing cannot be changed'));
@@ -79,10 +79,13 @@ export function registerPairingActions(app: Application) {
     message: (ctx) => t(ctx, 'A pairing is transferred with Transfer the pairing, which starts the new deputy\'s pairing; editing it does not change its status'),
   });
 
+  // NocoBase's action names are global, one display name each: the names say whose they are (close and
+  // credit were the opinions' and mediation cases' too).
   for (const [action, label] of [
-    ['close', 'Close the pairing'],
+    ['closePairing', 'Close the pairing'],
     ['transfer', 'Transfer the pairing'],
-    ['credit', 'File for duty points again'],
+    ['retryVisitCredit', 'File a visit for duty points again'],
+    ['retryOutcomeCredit', 'File an assistance outcome for duty points again'],
   ]) {
     app.acl.setAvailableAction(action, { displayName: `{{t("${label}", { ns: "${NS}" })}}`, type: 'old-data' });
   }

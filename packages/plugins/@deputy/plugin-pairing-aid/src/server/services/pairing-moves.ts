@@ -11,7 +11,7 @@ export type EndValues = { date?: string; reason?: string; note?: string };
 
 /**
  * Ends an active pairing (脱困, 迁出, 去世 …) with its date (default today) and reason. The rules (active
- * only, a reason, not before the start) are the lifecycle's; aidPairings:close and the demo town use this.
+ * only, a reason, not before the start) are the lifecycle's; aidPairings:closePairing and the demo town use this.
  */
 export async function closePairing(db: Database, pairingId: number, values: EndValues, options: Options = {}) {
   const pairings = db.getRepository('aidPairings');

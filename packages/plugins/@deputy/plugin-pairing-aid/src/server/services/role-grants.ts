@@ -41,10 +41,12 @@ const RECORD_INPUT = ['pairing', 'pairingId', 'type', 'typeId', 'date', 'amount'
  * Only confirmed outcomes count in the KPIs and are credited to the deputy.
  */
 export const CONFIRMATION_FIELDS = { aidVisits: 'householdConfirmed', aidRecords: 'confirmed' } as const;
+/** Each credited collection's retry, named for it (NocoBase's action names are global). */
+export const CREDIT_RETRY_ACTIONS = { aidVisits: 'retryVisitCredit', aidRecords: 'retryOutcomeCredit' } as const;
 
 const lists = (): ResourceSpec[] => ['aidSettings', 'aidCategories', 'aidAssistanceTypes'].map((name) => ({ name, actions: [{ name: 'view' }] }));
 
-const work = (who: 'own' | 'station', extra: ResourceSpec['actions'] = []): ResourceSpec[] =>
+const work = (who: 'own' | 'station'): ResourceSpec[] =>
   (
     [
       ['aidPlans', PLAN_INPUT],
@@ -61,7 +63,8 @@ const work = (who: 'own' | 'station', extra: ResourceSpec['actions'] = []): Reso
         { name: 'create', fields: input },
         { name: 'update', scope: `aid-${who}-${name}`, fields: input.filter((f) => !f.startsWith('pairing')) },
         ...(name === 'aidPlans' ? [] : [{ name: 'destroy', scope: `aid-${who}-${name}` }]),
-        ...(name === 'aidPlans' || who === 'own' ? [] : extra),
+        // A station's credit retry, within its own resource's scope.
+        ...(name === 'aidPlans' || who === 'own' ? [] : [{ name: CREDIT_RETRY_ACTIONS[name], scope: `aid-station-${name}` }]),
       ],
     };
   });
@@ -96,22 +99,15 @@ const GRANTS: Record<string, ResourceSpec[]> = {
         { name: 'view', scope: 'aid-station-aidPairings' },
         { name: 'create', fields: ['deputy', 'deputyId', 'household', 'householdId', 'startDate'] },
         { name: 'update', scope: 'aid-station-aidPairings', fields: ['startDate', 'endNote'] },
-        { name: 'close', scope: 'aid-station-aidPairings' },
+        { name: 'closePairing', scope: 'aid-station-aidPairings' },
         { name: 'transfer', scope: 'aid-station-aidPairings' },
       ],
     },
-    ...work('station', [{ name: 'credit', scope: 'aid-station-aidVisits' }]),
+    ...work('station'),
   ],
 };
 
 /** Grants the suite's roles their default permissions on this plugin's collections (only where none exist). */
 export async function grantAidPermissions(db: Database) {
-  // A station's credit retry uses its own resource's scope.
-  const grants = Object.fromEntries(
-    Object.entries(GRANTS).map(([role, specs]) => [
-      role,
-      specs.map((s) => ({ ...s, actions: s.actions.map((a) => (a.name === 'credit' ? { ...a, scope: `aid-station-${s.name}` } : a)) })),
-    ]),
-  );
-  await grantPluginPermissions(db, { scopes: SCOPES, grants, adminActions: ['close', 'transfer', 'credit'] });
+  await grantPluginPermissions(db, { scopes: SCOPES, grants: GRANTS, adminActions: ['closePairing', 'transfer', ...Object.values(CREDIT_RETRY_ACTIONS)] });
 }

@@ -80,7 +80,7 @@ describe('who sees and does what', () => {
     expect(await listed(w.dA2.agent, 'mediationCases')).toEqual([]);
     expect(await listed(w.staffB.agent, 'mediationCases')).toEqual([]);
     expect((await w.dA2.agent.post(`/mediationCases:milestone?filterByTk=${c.id}`).send({ stage: 'respond' })).status).toBe(404);
-    expect((await w.dA1.agent.post(`/mediationCases:close?filterByTk=${c.id}`).send({ result: 'failed' })).status).toBe(403);
+    expect((await w.dA1.agent.post(`/mediationCases:closeMediation?filterByTk=${c.id}`).send({ result: 'failed' })).status).toBe(403);
   });
 
   it('figures in reach: staff their stations, a deputy its own, others refused', async () => {

@@ -64,7 +64,7 @@ describe('with plugin-duty-points: an opinion accepted into handling credits the
     expect(answered.creditStatus).toBe('failed');
     expect(answered.creditError).toBeTruthy();
     await w.app.db.getRepository('liaisonStations').update({ filterByTk: w.stationB.id, values: { headId: w.staffB.user.id } });
-    const retried = await w.staffB.agent.post(`/opinions:credit?filterByTk=${idB}`).send({});
+    const retried = await w.staffB.agent.post(`/opinions:retryOpinionCredit?filterByTk=${idB}`).send({});
     expect(retried.status).toBe(200);
     expect(retried.body.data.creditStatus).toBe('filed');
     await pendingTaskFor(w.staffB.agent, retried.body.data.dutyRecordId);
@@ -92,7 +92,7 @@ describe('with plugin-duty-points: an opinion accepted into handling credits the
     expect([attached.status, attached.body.errors]).toEqual([200, undefined]);
     // The bookkeeping cannot be written by hand, not even by an administrator.
     expect((await w.admin.agent.resource('mediationCases').update({ filterByTk: agreed, values: { creditStatus: 'filed', dutyRecordId: 1 } })).status).toBe(400);
-    const closed = await w.staffA.agent.post(`/mediationCases:close?filterByTk=${agreed}`).send({ result: 'agreed', outcome: '签订调解协议' });
+    const closed = await w.staffA.agent.post(`/mediationCases:closeMediation?filterByTk=${agreed}`).send({ result: 'agreed', outcome: '签订调解协议' });
     expect(closed.status).toBe(200);
     expect(closed.body.data).toMatchObject({ status: 'agreed', creditStatus: 'filed' });
     const records = async (source: string) => (await ctx.app.db.getRepository('dutyRecords').find({ filter: { source }, appends: ['item', 'evidence'] })) as Model[];
@@ -105,16 +105,16 @@ describe('with plugin-duty-points: an opinion accepted into handling credits the
     await pendingTaskFor(w.staffA.agent, record.get('id'));
     await settled();
     // Exactly once: a retry and a second close file nothing more.
-    const again = await w.staffA.agent.post(`/mediationCases:credit?filterByTk=${agreed}`).send({});
+    const again = await w.staffA.agent.post(`/mediationCases:retryMediationCredit?filterByTk=${agreed}`).send({});
     expect(again.status).toBe(200);
     expect(again.body.data.dutyRecordId).toBe(record.get('id'));
-    expect((await w.staffA.agent.post(`/mediationCases:close?filterByTk=${agreed}`).send({ result: 'agreed' })).status).toBe(400);
+    expect((await w.staffA.agent.post(`/mediationCases:closeMediation?filterByTk=${agreed}`).send({ result: 'agreed' })).status).toBe(400);
     expect(await records(`mediation:${agreed}`)).toHaveLength(1);
     // Another station's staff cannot retry it.
-    expect((await w.staffB.agent.post(`/mediationCases:credit?filterByTk=${agreed}`).send({})).status).toBe(404);
+    expect((await w.staffB.agent.post(`/mediationCases:retryMediationCredit?filterByTk=${agreed}`).send({})).status).toBe(404);
 
     const failed = await open('噪音纠纷');
-    const notSettled = await w.staffA.agent.post(`/mediationCases:close?filterByTk=${failed}`).send({ result: 'failed', outcome: '一方拒绝调解' });
+    const notSettled = await w.staffA.agent.post(`/mediationCases:closeMediation?filterByTk=${failed}`).send({ result: 'failed', outcome: '一方拒绝调解' });
     expect(notSettled.status).toBe(200);
     expect(notSettled.body.data.creditStatus ?? null).toBeNull();
     expect(await records(`mediation:${failed}`)).toHaveLength(0);

@@ -77,7 +77,7 @@ describe('handling on a clock: classes, deadlines, escalation, mediation, figure
     expect(res.body.data).toMatchObject({ status: 'received', stationId: w.stationA.id, source: 'visit' });
     expect(res.body.data.trackingCode).toMatch(/^YJ/);
     // Out of order: refused, nothing changes.
-    for (const [action, values] of [['assign', { handlingUnit: '镇环卫站' }], ['answer', { answer: '已清理' }], ['close', {}], ['progress', { note: 'x' }]] as const) {
+    for (const [action, values] of [['assign', { handlingUnit: '镇环卫站' }], ['answer', { answer: '已清理' }], ['closeOpinion', {}], ['progress', { note: 'x' }]] as const) {
       const r = await w.staffA.agent.post(`/opinions:${action}?filterByTk=${id}`).send(values);
       expect(r.status, action).toBe(400);
     }
@@ -90,8 +90,8 @@ describe('handling on a clock: classes, deadlines, escalation, mediation, figure
     const answered = await step(w.dA2.agent, id, 'answer', { answer: '河道已清理，并建立每周巡查' });
     expect(answered).toMatchObject({ status: 'answered', answer: '河道已清理，并建立每周巡查' });
     // A deputy does not close; the station does.
-    expect((await w.dA2.agent.post(`/opinions:close?filterByTk=${id}`).send({})).status).toBe(403);
-    const closed = await step(w.staffA.agent, id, 'close');
+    expect((await w.dA2.agent.post(`/opinions:closeOpinion?filterByTk=${id}`).send({})).status).toBe(403);
+    const closed = await step(w.staffA.agent, id, 'closeOpinion');
     expect(closed.status).toBe('closed');
     expect(closed.closedAt).toBeTruthy();
     expect(await kinds(id)).toEqual(['received', 'classified', 'assigned', 'progress', 'answered', 'closed']);
@@ -281,11 +281,11 @@ describe('handling on a clock: classes, deadlines, escalation, mediation, figure
     expect(r2.body.data).toMatchObject({ overdue: false, overdueStages: [] });
     await w.staffB.agent.post(`/mediationCases:milestone?filterByTk=${c.id}`).send({ stage: 'mediate', note: '双方同意以现有界桩为准' });
     // An agreement needs the signed agreement attached.
-    expect((await w.staffB.agent.post(`/mediationCases:close?filterByTk=${c.id}`).send({ result: 'agreed' })).status).toBe(400);
+    expect((await w.staffB.agent.post(`/mediationCases:closeMediation?filterByTk=${c.id}`).send({ result: 'agreed' })).status).toBe(400);
     // The staff's own upload: a file someone else uploaded cannot be attached (security, #15).
     const file = await w.app.db.getRepository('attachments').create({ values: { title: '调解协议书', filename: 'agreement.pdf', extname: '.pdf', mimetype: 'application/pdf', size: 10, url: '/storage/uploads/agreement.pdf' }, context: { state: { currentUser: w.staffB.user } } });
     expect((await w.staffB.agent.resource('mediationCases').update({ filterByTk: c.id, values: { agreement: [file.get('id')] } })).status).toBe(200);
-    const closed = await w.staffB.agent.post(`/mediationCases:close?filterByTk=${c.id}`).send({ result: 'agreed', outcome: '签订调解协议' });
+    const closed = await w.staffB.agent.post(`/mediationCases:closeMediation?filterByTk=${c.id}`).send({ result: 'agreed', outcome: '签订调解协议' });
     expect(closed.status).toBe(200);
     expect(closed.body.data).toMatchObject({ status: 'agreed' });
     expect(closed.body.data.outcome).toContain('签订调解协议');

@@ -194,7 +194,7 @@ describe('public form (码上找代表) without sign-in', () => {
     await step(w.staffA.agent, id, 'assign', { handlingUnit: '高沙镇城管办' });
     await step(w.staffA.agent, id, 'answer', { answer: '路灯已修复' });
     expect((await rate(5)).status).toBe(400);
-    await step(w.staffA.agent, id, 'close');
+    await step(w.staffA.agent, id, 'closeOpinion');
     for (const bad of [0, 6, 2.5, 'five']) expect((await rate(bad)).status, String(bad)).toBe(400);
     const ok = await rate(4);
     expect(ok.status).toBe(200);

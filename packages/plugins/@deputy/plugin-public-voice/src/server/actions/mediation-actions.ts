@@ -12,9 +12,9 @@ import { idOf, isAdministrator, myStationIds } from './access';
 /**
  * mediationCases:create    — staff open a case at their own station (administrators anywhere); the clock starts.
  * mediationCases:milestone — respond / intervene / mediate / solution reached now (with a note), in order.
- * mediationCases:close     — agreed (needs the mediation milestone and the signed agreement attached) or failed;
+ * mediationCases:closeMediation — agreed (needs the mediation milestone and the signed agreement attached) or failed;
  *                            an agreement credits the deputy's duty record with item D22 (after the commit).
- * mediationCases:credit    — files the D22 credit again after it failed.
+ * mediationCases:retryMediationCredit — files the D22 credit again after it failed.
  */
 export function registerMediationActions(app: Application, mediation: Mediation, crediting: VoiceCrediting) {
   const t = (ctx: Context, key: string) => ctx.t(key, { ns: NS });
@@ -52,7 +52,7 @@ export function registerMediationActions(app: Application, mediation: Mediation,
       }
       await next();
     },
-    'mediationCases:close': async (ctx: Context, next) => {
+    'mediationCases:closeMediation': async (ctx: Context, next) => {
       const row = await visible(ctx);
       const values = ctx.action.params.values ?? {};
       try {
@@ -65,7 +65,7 @@ export function registerMediationActions(app: Application, mediation: Mediation,
       }
       await next();
     },
-    'mediationCases:credit': async (ctx: Context, next) => {
+    'mediationCases:retryMediationCredit': async (ctx: Context, next) => {
       const row = await visible(ctx);
       if (!crediting.dutyPoints()) return ctx.throw(400, t(ctx, 'Duty points are not enabled'));
       ctx.body = (await crediting.creditMediation(row.get('id'), { retry: true })) ?? row;

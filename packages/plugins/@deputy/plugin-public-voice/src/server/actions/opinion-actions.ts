@@ -13,9 +13,9 @@ const STAFF_SOURCES = ['reception', 'visit', 'hotline'];
 /**
  * opinions:create   — a deputy or station staff registers an opinion received at a reception, on a visit or
  *                     from the 12345 hotline (a deputy for itself; staff for their stations; administrators any).
- * opinions:classify / assign / progress / answer / close / convert — the handling steps, each an ACL action
+ * opinions:classify / assign / progress / answer / closeOpinion / convert — the handling steps, each an ACL action
  *                     granted per role with its data scope; each appends a milestone.
- * opinions:credit   — files the D14 credit again after it failed.
+ * opinions:retryOpinionCredit — files the D14 credit again after it failed.
  */
 export function registerOpinionActions(app: Application, flow: OpinionFlow, intake: PublicIntake, crediting: VoiceCrediting) {
   const t = (ctx: Context, key: string, vars: Record<string, unknown> = {}) => ctx.t(key, { ns: NS, ...vars });
@@ -84,9 +84,9 @@ export function registerOpinionActions(app: Application, flow: OpinionFlow, inta
     'opinions:assign': step('assign'),
     'opinions:progress': step('progress'),
     'opinions:answer': step('answer'),
-    'opinions:close': step('close'),
+    'opinions:closeOpinion': step('close'),
     'opinions:convert': step('convert'),
-    'opinions:credit': async (ctx: Context, next) => {
+    'opinions:retryOpinionCredit': async (ctx: Context, next) => {
       const row = await visible(ctx);
       if (!crediting.dutyPoints()) return ctx.throw(400, t(ctx, 'Duty points are not enabled'));
       ctx.body = (await crediting.credit(row.get('id'), { retry: true })) ?? row;
@@ -99,13 +99,14 @@ export function registerOpinionActions(app: Application, flow: OpinionFlow, inta
     ['assign', 'Assign'],
     ['progress', 'Report progress'],
     ['answer', 'Answer'],
-    ['close', 'Close'],
+    ['closeOpinion', 'Close the opinion'],
     ['convert', 'Convert to a deputy suggestion'],
-    ['credit', 'File for duty points again'],
+    ['retryOpinionCredit', 'File an opinion for duty points again'],
     ['milestone', 'Record a milestone'],
+    ['closeMediation', 'Close the mediation case'],
+    ['retryMediationCredit', 'File a mediation for duty points again'],
   ]) {
-    // close and credit may be registered by another plugin of the suite already (plugin-pairing-aid).
-    if (app.acl.getAvailableActions().has(action)) continue;
+    // NocoBase's action names are global, one display name each: the names say whose they are.
     app.acl.setAvailableAction(action, { displayName: `{{t("${label}", { ns: "${NS}" })}}`, type: 'old-data' });
   }
 }

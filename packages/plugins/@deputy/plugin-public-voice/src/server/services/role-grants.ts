@@ -18,7 +18,7 @@ export const SCOPES: ScopeSpec[] = [
   { key: 'pv-station-mediation', name: tt('Mediation cases of my station'), resourceName: 'mediationCases', scope: { station: { staff: { id: ME } } } },
 ];
 
-export const OPINION_ACTIONS = ['classify', 'assign', 'progress', 'answer', 'close', 'convert', 'credit', 'milestone'];
+export const OPINION_ACTIONS = ['classify', 'assign', 'progress', 'answer', 'closeOpinion', 'convert', 'retryOpinionCredit', 'milestone', 'closeMediation', 'retryMediationCredit'];
 const OPINION_INPUT = ['source', 'citizenName', 'citizenPhone', 'category', 'content', 'photos'];
 const MEDIATION_INPUT = [
   'title', 'description', 'parties', 'station', 'stationId', 'opinion', 'opinionId', 'deputy', 'deputyId', 'judicialOfficer', 'judicialOfficerId',
@@ -56,7 +56,7 @@ const GRANTS: Record<string, ResourceSpec[]> = {
         { name: 'create', fields: [...OPINION_INPUT, 'deputy', 'deputyId', 'station', 'stationId'] },
         { name: 'update', scope: 'pv-station-opinions', fields: ['citizenName', 'citizenPhone', 'category', 'content', 'photos', 'deputy', 'deputyId'] },
         { name: 'export', scope: 'pv-station-opinions' },
-        ...['classify', 'assign', 'progress', 'answer', 'close', 'convert', 'credit'].map((name) => ({ name, scope: 'pv-station-opinions' })),
+        ...['classify', 'assign', 'progress', 'answer', 'closeOpinion', 'convert', 'retryOpinionCredit'].map((name) => ({ name, scope: 'pv-station-opinions' })),
       ],
     },
     { name: 'opinionMilestones', actions: [{ name: 'view', scope: 'pv-station-milestones' }] },
@@ -67,8 +67,8 @@ const GRANTS: Record<string, ResourceSpec[]> = {
         { name: 'create', fields: MEDIATION_INPUT },
         { name: 'update', scope: 'pv-station-mediation', fields: MEDIATION_INPUT.filter((f) => !f.startsWith('station')) },
         { name: 'milestone', scope: 'pv-station-mediation' },
-        { name: 'close', scope: 'pv-station-mediation' },
-        { name: 'credit', scope: 'pv-station-mediation' },
+        { name: 'closeMediation', scope: 'pv-station-mediation' },
+        { name: 'retryMediationCredit', scope: 'pv-station-mediation' },
       ],
     },
   ],

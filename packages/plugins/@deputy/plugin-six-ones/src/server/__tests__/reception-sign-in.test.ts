@@ -156,12 +156,12 @@ describe('plugin-six-ones: reception sign-ins need a deputy expected there, and 
   it('generates and settles the sessions of one station when asked for one, and refuses a station that does not exist', async () => {
     const month = '2031-03';
     const sessionsOf = (stationId: number) => app.db.getRepository('receptionSessions').count({ filter: { stationId, scheduledOn: { $gte: `${month}-01`, $lte: `${month}-31` } } });
-    const res = await w.admin.agent.post('/receptionSessions:generate').send({ month, stationId: w.stationA.id });
+    const res = await w.admin.agent.post('/receptionSessions:generateSessions').send({ month, stationId: w.stationA.id });
     expect(res.status).toBe(200);
     expect(res.body.data.created).toBe(3);
     expect([await sessionsOf(w.stationA.id), await sessionsOf(w.stationB.id)]).toEqual([3, 0]);
     for (const [locale, message] of [['zh-CN', '请选择已有的联络站'], ['en-US', 'Choose an existing station']]) {
-      const bad = await w.admin.agent.set('X-Locale', locale).post('/receptionSessions:generate').send({ month, stationId: 99999 });
+      const bad = await w.admin.agent.set('X-Locale', locale).post('/receptionSessions:generateSessions').send({ month, stationId: 99999 });
       expect([bad.status, bad.body.errors?.[0]?.message]).toEqual([400, message]);
     }
     expect(await sessionsOf(w.stationB.id)).toBe(0);
@@ -173,6 +173,6 @@ describe('plugin-six-ones: reception sign-ins need a deputy expected there, and 
     expect((await w.admin.agent.post('/receptionSessions:closeDue').send({ stationId: w.stationA.id })).body.data.closed).toBe(1);
     expect((await app.db.getRepository('receptionSessions').findOne({ filterByTk: past.get('id') })).get('status')).toBe('missed');
     // Station staff are not given the action.
-    expect((await w.headA.agent.post('/receptionSessions:generate').send({ month, stationId: w.stationA.id })).status).toBe(403);
+    expect((await w.headA.agent.post('/receptionSessions:generateSessions').send({ month, stationId: w.stationA.id })).status).toBe(403);
   });
 });

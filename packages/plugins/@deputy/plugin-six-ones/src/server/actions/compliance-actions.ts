@@ -10,7 +10,7 @@ import { monthOf, quarterOf, yearOf } from '../services/periods';
 /**
  * ruleResults:matrix    — deputies (rows) × rules (columns) for a month (with the quarter, year, term and
  *                         standing rules that include it), plus the station view; what the caller may see.
- * ruleResults:recompute — an administrator recomputes a year now (the nightly job does it too).
+ * ruleResults:recomputeCompliance — an administrator recomputes a year now (the nightly job does it too).
  */
 type Cell = { status: string; count: number; required: number; periodKey: string; exemptReason: string | null; sourceIds: number[] };
 type MatrixRow = { name: string; cells: Record<number, Cell> };
@@ -59,7 +59,7 @@ export function registerComplianceActions(app: Application, compliance: Complian
       };
       await next();
     },
-    'ruleResults:recompute': async (ctx: Context, next) => {
+    'ruleResults:recomputeCompliance': async (ctx: Context, next) => {
       const year = Number(ctx.action.params.values?.year ?? ctx.action.params.year ?? shanghaiToday().slice(0, 4));
       if (!Number.isInteger(year) || year < 2000 || year > 2100) return ctx.throw(400, ctx.t('Give the year as 2026', { ns: NS }));
       ctx.body = { year, slices: await compliance.recomputeYear(year) };
@@ -69,5 +69,5 @@ export function registerComplianceActions(app: Application, compliance: Complian
   app.acl.allow('ruleResults', 'matrix', 'loggedIn');
   // Reads only: open to users the write guard stops (initial password, left office).
   declareReadActions(['ruleResults:matrix']);
-  app.acl.setAvailableAction('recompute', { displayName: `{{t("Recompute", { ns: "${NS}" })}}`, type: 'new-data' });
+  app.acl.setAvailableAction('recomputeCompliance', { displayName: `{{t("Recompute compliance", { ns: "${NS}" })}}`, type: 'new-data' });
 }

@@ -7,7 +7,7 @@ import { NS } from '../fields';
 import type { ReceptionSchedule } from '../services/reception';
 
 /**
- * receptionSessions:generate — create a month's sessions now (the nightly job creates next month's).
+ * receptionSessions:generateSessions — create a month's sessions now (the nightly job creates next month's).
  * receptionSessions:closeDue — settle past sessions now (held or not, no-show deductions).
  * Both take an optional `stationId`; without it they act on every station the caller may arrange (an
  * administrator: all; station staff: their own), never on another station's.
@@ -39,7 +39,7 @@ export function registerReceptionActions(app: Application, schedule: ReceptionSc
     if (await schedule.isRostered(expectation.activity.get('id'), expectation.deputy.get('id'), options.transaction)) expectation.expected = true;
   });
   app.resourceManager.registerActionHandlers({
-    'receptionSessions:generate': async (ctx: Context, next) => {
+    'receptionSessions:generateSessions': async (ctx: Context, next) => {
       const month = String(ctx.action.params.values?.month ?? ctx.action.params.month ?? '');
       if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(month)) return ctx.throw(400, ctx.t('Give the month as 2026-03', { ns: NS }));
       ctx.body = { month, created: await schedule.generateMonth(month, await stationsOf(ctx)) };
@@ -66,6 +66,6 @@ export function registerReceptionActions(app: Application, schedule: ReceptionSc
   });
   app.acl.allow('receptionSessions', 'upcoming', 'public');
   declareReadActions(['receptionSessions:upcoming']);
-  app.acl.setAvailableAction('generate', { displayName: `{{t("Generate sessions", { ns: "${NS}" })}}`, type: 'new-data' });
+  app.acl.setAvailableAction('generateSessions', { displayName: `{{t("Generate sessions", { ns: "${NS}" })}}`, type: 'new-data' });
   app.acl.setAvailableAction('closeDue', { displayName: `{{t("Settle past sessions", { ns: "${NS}" })}}`, type: 'new-data' });
 }

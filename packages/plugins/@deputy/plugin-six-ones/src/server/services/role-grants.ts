@@ -33,5 +33,5 @@ const GRANTS: Record<string, ResourceSpec[]> = {
 
 /** Default permissions of the suite's roles on the 六个一 collections (only where none exist). */
 export async function grantSixOnesPermissions(db: Database) {
-  await grantPluginPermissions(db, { scopes: SCOPES, grants: GRANTS, adminActions: ['recompute', 'generate', 'closeDue'] });
+  await grantPluginPermissions(db, { scopes: SCOPES, grants: GRANTS, adminActions: ['recomputeCompliance', 'generateSessions', 'closeDue'] });
 }

@@ -103,3 +103,38 @@ export async function withdrawFields(db: Database, roleName: string, collection:
     if (kept.length !== current.length) await actions.update({ filterByTk: grant.get('id'), values: { fields: kept } });
   }
 }
+
+export type ActionRename = { resource: string; from: string; to: string };
+
+/**
+ * For upgrades: an action renamed (NocoBase's action names are global, so a generic `close` of one plugin
+ * was every plugin's `close`) keeps the grants administrators gave under the old name. Each role's grant of
+ * `from` on `resource` becomes `to`, its fields and data scope kept; through the repository, so NocoBase
+ * writes the grant to the ACL at once. A role strategy listing `from` (or `from:own`) also lists `to`; the
+ * old name stays there, for another resource's rename may still read it, and names no action any more.
+ * Running it again changes nothing.
+ */
+export async function renameGrantedActions(db: Database, renames: ActionRename[]) {
+  if (!db.hasCollection('dataSourcesRolesResourcesActions')) return;
+  const resources = db.getRepository('dataSourcesRolesResources');
+  const actions = db.getRepository('dataSourcesRolesResourcesActions');
+  for (const { resource, from, to } of renames) {
+    for (const granted of await resources.find({ filter: { dataSourceKey: 'main', name: resource } })) {
+      const rolesResourceId = granted.get('id');
+      const old = await actions.findOne({ filter: { rolesResourceId, name: from } });
+      // Installed after the rename too (its grants added under the new name): the new grant is the one kept.
+      if (!old || (await actions.findOne({ filter: { rolesResourceId, name: to } }))) continue;
+      await actions.update({ filterByTk: old.get('id'), values: { name: to } });
+    }
+  }
+  const roles = db.getRepository('roles');
+  for (const role of await roles.find({ fields: ['name', 'strategy'] })) {
+    const strategy = role.get('strategy');
+    const listed: string[] = Array.isArray(strategy?.actions) ? strategy.actions : [];
+    const wanted = [...listed];
+    for (const { from, to } of renames) {
+      for (const suffix of ['', ':own']) if (listed.includes(from + suffix) && !wanted.includes(to + suffix)) wanted.push(to + suffix);
+    }
+    if (wanted.length !== listed.length) await roles.update({ filterByTk: role.get('name'), values: { strategy: { ...strategy, actions: wanted } } });
+  }
+}

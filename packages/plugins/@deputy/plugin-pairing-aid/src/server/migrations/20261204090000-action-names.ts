@@ -1,0 +1,23 @@
+import { ActionRename, renameGrantedActions } from '@deputy/plugin-suite-core';
+import { Migration } from '@nocobase/server';
+
+/**
+ * NocoBase's action names are global, with one display name each: the pairings' `close` and the visits' and
+ * outcomes' `credit` were also the opinions' and mediation cases' (角色和权限 showed one plugin's label for
+ * all). They are now closePairing, retryVisitCredit and retryOutcomeCredit; the grants administrators gave
+ * under the old names (fields and data scopes) move to the new ones. Running it again changes nothing.
+ */
+export const RENAMED_ACTIONS: ActionRename[] = [
+  { resource: 'aidPairings', from: 'close', to: 'closePairing' },
+  { resource: 'aidVisits', from: 'credit', to: 'retryVisitCredit' },
+  { resource: 'aidRecords', from: 'credit', to: 'retryOutcomeCredit' },
+];
+
+export default class extends Migration {
+  on = 'afterLoad';
+  appVersion = '<3.0.0';
+
+  async up() {
+    await renameGrantedActions(this.db, RENAMED_ACTIONS);
+  }
+}
