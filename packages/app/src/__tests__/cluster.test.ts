@@ -182,6 +182,29 @@ describe.runIf(SERVER_DB)('cluster mode: two nodes on one database', () => {
   });
 
   /** Changes 码上找代表's settings as the administrator, through node a. */
+  it('(e) the same source credited at once on both nodes files one duty record', async () => {
+    // An opinion of a deputy whose station has no reviewer yet: accepted, its D14 credit fails (kept as failed).
+    const headUser = await a.db.getRepository('users').findOne({ filter: { username: 'head' } });
+    const station = await admin[0].resource('liaisonStations').create({ values: { name: '石江镇联络站' } });
+    const other = await admin[1].resource('deputies').create({ values: { name: '代表二', stationId: station.body.data.id } });
+    const opinion = await admin[0].resource('opinions').create({
+      values: { source: 'reception', citizenName: '李四', citizenPhone: '13800138001', category: 'infrastructure', content: '村口的桥面破损多日', deputyId: other.body.data.id },
+    });
+    expect(opinion.status, JSON.stringify(opinion.body)).toBe(200);
+    const id = opinion.body.data.id;
+    const opinionClassId = (await a.db.getRepository('opinionClasses').findOne({ filter: { code: 'XW' } })).get('id');
+    expect((await admin[0].post(`/opinions:classify?filterByTk=${id}`).send({ opinionClassId })).status).toBe(200);
+    expect((await admin[1].post(`/opinions:assign?filterByTk=${id}`).send({ handlingUnit: '镇政府' })).status).toBe(200);
+    expect((await a.db.getRepository('opinions').findOne({ filterByTk: id })).get('creditStatus')).toBe('failed');
+    // The station gets its head; the credit is retried at the same moment on both nodes.
+    expect((await admin[0].resource('liaisonStations').update({ filterByTk: station.body.data.id, values: { headId: headUser.get('id') } })).status).toBe(200);
+    const retries = await Promise.all(admin.map((on) => on.post(`/opinions:retryOpinionCredit?filterByTk=${id}`).send({})));
+    expect(retries.map((r: any) => r.status)).toEqual([200, 200]);
+    const filed = await a.db.getRepository('dutyRecords').find({ filter: { source: `opinion:${id}` } });
+    expect(filed.map((r: any) => r.get('status'))).toEqual(['submitted']);
+    expect((await a.db.getRepository('opinions').findOne({ filterByTk: id })).get('dutyRecordId')).toBe(filed[0].get('id'));
+  });
+
   async function setVoiceSettings(values: Record<string, any>) {
     const row = await a.db.getRepository('publicVoiceSettings').findOne();
     const res = await admin[0].resource('publicVoiceSettings').update({ filterByTk: row.get('id'), values });

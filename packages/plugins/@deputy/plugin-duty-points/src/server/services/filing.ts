@@ -1,4 +1,5 @@
 import type { DeputyDirectory } from '@deputy/plugin-deputies';
+import { afterLock, lockRow } from '@deputy/plugin-suite-core';
 import type { BelongsToManyRepository, Database, Transaction } from '@nocobase/database';
 import { DutyError, translate } from './errors';
 
@@ -89,9 +90,12 @@ export class DutyFiling {
     const t = (key: string, vars?: any) => translate({ context }, key, vars);
     if (!values.source) throw new DutyError(t('A filed duty record needs its source'));
     const repo = this.db.getRepository('dutyRecords');
+    // Once per source across the cluster: the deputy's row lock makes a second node's filing of the same source
+    // wait until the first commits, and then find its record (the crediting queues serialise one process only).
+    await lockRow(this.db, 'deputies', values.deputyId, transaction);
     const existing: any = await repo.findOne({
       filter: { source: values.source, status: { $notIn: ['rejected', 'revoked'] } },
-      transaction,
+      ...afterLock(this.db, transaction),
     });
     if (existing) return existing;
     const item: any = await this.db.getRepository('dutyItems').findOne({ filter: { code: String(values.itemCode) }, transaction });
