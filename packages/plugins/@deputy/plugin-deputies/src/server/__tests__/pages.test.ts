@@ -1,6 +1,9 @@
-import { createSuiteServer, recordRealAppPlugins, signedInAs } from '@deputy/test-helpers';
-import { installPages, pageHash, PluginPages } from '@deputy/plugin-suite-core';
+import { createSuiteServer, recordRealAppPlugins, signedInAs, type TestAgent } from '@deputy/test-helpers';
+import { installPages, pageHash, PageSnapshot, PluginPages, SuitePageSpec } from '@deputy/plugin-suite-core';
+import type { Model } from '@nocobase/database';
+import type { FlowModelRepository } from '@nocobase/plugin-flow-engine';
 import { MockServer } from '@nocobase/test';
+import type { PluginDeputiesServer } from '../plugin';
 import enUS from '../../locale/en-US.json';
 import zhCN from '../../locale/zh-CN.json';
 import pages from '../pages/pages.json';
@@ -9,9 +12,13 @@ import pages from '../pages/pages.json';
  * The suite's pages, installed through flow-engine's flowSurfaces:applyBlueprint: created once under the
  * 代表履职 group, granted per role, never duplicated, overwritten or brought back by a later install/upgrade.
  */
+/** flow-engine's JSON (models, their stepParams and subModels), which NocoBase declares no type for: the core's one alias. */
+type FlowJson = PageSnapshot['flowModels'][number]['options'];
+type RouteNode = { type?: string; title?: string; children?: RouteNode[] };
+
 describe('plugin-deputies: installed pages', () => {
   let app: MockServer;
-  const plugin = () => app.pm.get('@deputy/plugin-deputies') as any;
+  const plugin = () => app.pm.get('@deputy/plugin-deputies') as PluginDeputiesServer;
   const routes = () => app.db.getRepository('desktopRoutes');
   const t = (key: string, ns = '@deputy/plugin-deputies') => `{{t(${JSON.stringify(key)}, { ns: ${JSON.stringify(ns)} })}}`;
   // The suite's menu group is the core's (its page installer makes it).
@@ -26,11 +33,11 @@ describe('plugin-deputies: installed pages', () => {
     await app?.destroy();
   });
 
-  const accessibleTitles = async (agent: any) => {
-    const res = await agent.resource('desktopRoutes').listAccessible({ tree: true, sort: 'sort' });
+  const accessibleTitles = async (agent: TestAgent) => {
+    const res = await agent.resource('desktopRoutes').listAccessible({ tree: true, sort: ['sort'] });
     expect(res.status).toBe(200);
     const titles: string[] = [];
-    const walk = (list: any[]) =>
+    const walk = (list: RouteNode[]) =>
       list.forEach((r) => {
         if (r.type !== 'tabs') titles.push(r.title);
         walk(r.children ?? []);
@@ -43,19 +50,16 @@ describe('plugin-deputies: installed pages', () => {
     const group = await routes().findOne({ filter: { type: 'group', title: GROUP } });
     expect(group).toBeTruthy();
     const children = await routes().find({ filter: { parentId: group.get('id') }, sort: ['sort'] });
-    expect(children.map((r: any) => r.get('title'))).toEqual([t('Deputy information'), t('Liaison stations'), t('Suite settings')]);
-    expect(children.every((r: any) => r.get('type') === 'flowPage')).toBe(true);
+    expect(children.map((r: Model) => r.get('title'))).toEqual([t('Deputy information'), t('Liaison stations'), t('Suite settings')]);
+    expect(children.every((r: Model) => r.get('type') === 'flowPage')).toBe(true);
     const marks = await app.db.getRepository('suitePages').find({ sort: ['id'] });
-    expect(marks.map((m: any) => m.get('key'))).toEqual(['group', 'deputies.directory', 'deputies.stations', 'deputies.settings']);
+    expect(marks.map((m: Model) => m.get('key'))).toEqual(['group', 'deputies.directory', 'deputies.stations', 'deputies.settings']);
 
     // 代表信息: a table of deputies, with its actions, stored as flow models.
     const directory = children[0];
     const [tab] = await routes().find({ filter: { parentId: directory.get('id') } });
-    const grid: any = await app.db
-      .getRepository('flowModels')
-      // @ts-ignore FlowModelRepository
-      .findModelByParentId(tab.get('schemaUid'), { subKey: 'grid', includeAsyncNode: true });
-    const blocks = Object.values(grid.subModels.items ?? {}) as any[];
+    const grid: FlowJson = await (app.db.getRepository('flowModels') as FlowModelRepository).findModelByParentId(tab.get('schemaUid'), { subKey: 'grid', includeAsyncNode: true });
+    const blocks = Object.values(grid.subModels.items ?? {}) as FlowJson[];
     expect(blocks.map((b) => b.use)).toEqual(['TableBlockModel']);
     expect(blocks[0].stepParams.resourceSettings.init.collectionName).toBe('deputies');
     // 系统设置: one tab per catalogue.
@@ -97,7 +101,7 @@ describe('plugin-deputies: installed pages', () => {
   });
 
   it('has every page title in zh-CN and en-US', () => {
-    const titles = (pages as any[]).flatMap((p) => [p.blueprint.page.title, ...p.blueprint.tabs.map((tab: any) => tab.title)]).filter(Boolean);
+    const titles = (pages as unknown as SuitePageSpec[]).flatMap((p) => [p.blueprint.page.title, ...p.blueprint.tabs.map((tab) => tab.title)]).filter(Boolean);
     for (const title of titles) {
       expect(enUS).toHaveProperty([title]);
       expect(zhCN).toHaveProperty([title]);
@@ -106,18 +110,18 @@ describe('plugin-deputies: installed pages', () => {
 
   /** A page as its rows say, with uids and route ids named by where they first appear: equal pages compare equal. */
   const canonicalPage = async (key: string) => {
-    const mark: any = await app.db.getRepository('suitePages').findOne({ filter: { key } });
-    const page: any = await routes().findOne({ filterByTk: mark.get('routeId') });
-    const tabs: any[] = await routes().find({ filter: { parentId: page.get('id') }, sort: ['sort'] });
-    const repo: any = app.db.getRepository('flowModels');
+    const mark: Model | null = await app.db.getRepository('suitePages').findOne({ filter: { key } });
+    const page: Model = await routes().findOne({ filterByTk: mark.get('routeId') });
+    const tabs: Model[] = await routes().find({ filter: { parentId: page.get('id') }, sort: ['sort'] });
+    const repo = app.db.getRepository('flowModels') as FlowModelRepository;
     const tree = {
       route: { ...page.toJSON(), tabs: tabs.map((t) => t.toJSON()) },
       page: await repo.findModelByParentId(page.get('schemaUid'), { subKey: 'page', includeAsyncNode: true }),
       grids: await Promise.all(tabs.map((t) => repo.findModelByParentId(t.get('schemaUid'), { subKey: 'grid', includeAsyncNode: true }))),
     };
     // The popup templates the page opens (ui-templates), with their models, in the order the page refers to them.
-    const templates: any[] = [];
-    const refs = (v: any, out: string[] = []) => {
+    const templates: { row: unknown; model: FlowJson }[] = [];
+    const refs = (v: unknown, out: string[] = []) => {
       if (Array.isArray(v)) v.forEach((x) => refs(x, out));
       else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) k === 'popupTemplateUid' && typeof x === 'string' ? out.push(x) : refs(x, out);
       return out;
@@ -127,7 +131,7 @@ describe('plugin-deputies: installed pages', () => {
       for (const templateUid of pending) {
         if (seen.has(templateUid)) continue;
         seen.add(templateUid);
-        const row: any = await app.db.getRepository('flowModelTemplates').findOne({ filterByTk: templateUid });
+        const row: Model | null = await app.db.getRepository('flowModelTemplates').findOne({ filterByTk: templateUid });
         const model = row && (await repo.findModelById(row.get('targetUid'), { includeAsyncNode: true }));
         templates.push({ row: row?.toJSON(), model });
         next.push(...refs(model));
@@ -137,10 +141,11 @@ describe('plugin-deputies: installed pages', () => {
     const names = new Map<string, string>();
     const ids = new Set([page.get('id'), ...tabs.map((t) => t.get('id'))].map(String));
     const known = new Set<string>();
-    const collect = (v: any) => {
+    const collect = (v: unknown) => {
       if (Array.isArray(v)) return v.forEach(collect);
       if (v && typeof v === 'object') {
-        for (const k of ['uid', 'schemaUid', 'menuSchemaUid', 'tabSchemaName', 'targetUid', 'popupTemplateUid', 'templateUid']) if (typeof v[k] === 'string') known.add(v[k]);
+        const o = v as Record<string, unknown>;
+        for (const k of ['uid', 'schemaUid', 'menuSchemaUid', 'tabSchemaName', 'targetUid', 'popupTemplateUid', 'templateUid']) if (typeof o[k] === 'string') known.add(o[k] as string);
         Object.values(v).forEach(collect);
       }
     };
@@ -149,18 +154,18 @@ describe('plugin-deputies: installed pages', () => {
     // NocoBase leaves a few generated uids that name no model (a popup grid's `props.rows`): uid-shaped words count too.
     const uidLike = (m: string) => known.has(m) || ids.has(m) || /^[a-z0-9]{11}$/.test(m);
     const name = (s: string) => s.replace(/[A-Za-z0-9_]+/g, (m) => (uidLike(m) ? (names.get(m) ?? names.set(m, `#${names.size}`).get(m)) : m));
-    const walk = (v: any): any => {
+    const walk = (v: unknown): unknown => {
       if (typeof v === 'string') return name(v);
       if (typeof v === 'number') return ids.has(String(v)) ? name(String(v)) : v;
       if (Array.isArray(v)) return v.map(walk);
       if (v && typeof v === 'object') {
         const skip = ['createdAt', 'updatedAt', 'sort', 'parentId', 'id', 'name'];
-        return Object.fromEntries(Object.keys(v).sort().filter((k) => !skip.includes(k)).map((k) => [name(k), walk(v[k])]));
+        return Object.fromEntries(Object.keys(v).sort().filter((k) => !skip.includes(k)).map((k) => [name(k), walk((v as Record<string, unknown>)[k])]));
       }
       return v;
     };
     // Templates are named on their own and sorted: models of equal sort come back in either order.
-    const canonical = walk(tree);
+    const canonical = walk(tree) as FlowJson;
     const own = templates.map((template) => {
       names.clear();
       return JSON.stringify(walk(template));
@@ -169,9 +174,9 @@ describe('plugin-deputies: installed pages', () => {
   };
 
   /** Each model of a canonical page (templates included) as its class and field, sorted. */
-  const modelsOf = (canonical: any) => {
+  const modelsOf = (canonical: FlowJson) => {
     const out: string[] = [];
-    const walk = (v: any) => {
+    const walk = (v: FlowJson) => {
       if (Array.isArray(v)) return v.forEach(walk);
       if (!v || typeof v !== 'object') return;
       if (typeof v.use === 'string') out.push(`${v.use} ${JSON.stringify(v.stepParams?.fieldSettings?.init ?? v.stepParams?.resourceSettings?.init ?? {})}`);
@@ -188,7 +193,7 @@ describe('plugin-deputies: installed pages', () => {
     const page = specs.find((p) => p.key === 'deputies.stations');
     const models = () => app.db.getRepository('flowModels').count();
     const remove = async () => {
-      const mark: any = await app.db.getRepository('suitePages').findOne({ filter: { key: page.key } });
+      const mark: Model | null = await app.db.getRepository('suitePages').findOne({ filter: { key: page.key } });
       if (mark) await routes().destroy({ filter: { $or: [{ id: mark.get('routeId') }, { parentId: mark.get('routeId') }] } });
       await app.db.getRepository('suitePages').destroy({ filter: { key: page.key } });
     };
