@@ -1,4 +1,5 @@
-import { createSuiteServer, signedInAs } from '@deputy/test-helpers';
+import { createSuiteServer, signedInAs, type SignedIn, type TestAgent } from '@deputy/test-helpers';
+import type { BelongsToManyRepository, Model } from '@nocobase/database';
 import { MockServer, sleep } from '@nocobase/test';
 import fs from 'fs';
 import { buildWorld, Http } from '@deputy/test-helpers/security/permissions-matrix';
@@ -52,7 +53,7 @@ describe('security regressions (issue #15: the attacks of "Why now")', () => {
   const repo = (name: string) => app.db.getRepository(name);
   const row = async (name: string, id: number) => (await repo(name).findOne({ filterByTk: id }))?.toJSON() as any;
   const passwordHash = async (userId: number) => ((await app.db.getModel('users').findByPk(userId, { raw: true })) as any)?.password as string;
-  const rolesOf = async (userId: number) => ((await repo('users').findOne({ filterByTk: userId, appends: ['roles'] })) as any).get('roles').map((r: any) => r.get('name')).sort();
+  const rolesOf = async (userId: number) => (await repo('users').findOne({ filterByTk: userId, appends: ['roles'] })).get('roles').map((r: Model) => r.get('name')).sort();
   const signIn = async (account: string, password: string) => http('POST', '/auth:signIn', { account, password });
   const tokenOf = async (account: string, password: string) => {
     const res = await signIn(account, password);
@@ -61,7 +62,7 @@ describe('security regressions (issue #15: the attacks of "Why now")', () => {
   };
   const count = (name: string, filter: Record<string, unknown>) => repo(name).count({ filter });
   const evidenceIds = async (recordId: number) =>
-    (await app.db.getRepository<any>('dutyRecords.evidence', recordId).find()).map((a: any) => a.get('id')).sort((a: number, b: number) => a - b);
+    (await app.db.getRepository<BelongsToManyRepository>('dutyRecords.evidence', recordId).find()).map((a: Model) => a.get('id')).sort((a: number, b: number) => a - b);
 
   async function upload(token: string, filename: string) {
     const res = await app.agent().post('/attachments:create').set('X-Authenticator', 'basic').set('Authorization', `Bearer ${token}`).attach('file', PNG, { filename, contentType: 'image/png' });
@@ -178,7 +179,7 @@ describe('security regressions (issue #15: the attacks of "Why now")', () => {
       const changed = await http('POST', '/auth:changePassword', { oldPassword: account.initialPassword, newPassword: PASSWORD, confirmPassword: PASSWORD }, first);
       if (!ok(changed.status)) throw new Error(`password change failed: ${brief(changed)}`);
     }
-    const stored: any = await repo('deputies').findOne({ filterByTk: d.id });
+    const stored: Model = await repo('deputies').findOne({ filterByTk: d.id });
     return { id: d.id as number, userId: stored.get('userId') as number, username: account.username as string, initialPassword: account.initialPassword as string, token: first, qrToken: stored.get('qrToken') as string, fresh };
   }
 
@@ -204,21 +205,21 @@ describe('security regressions (issue #15: the attacks of "Why now")', () => {
     w = await buildWorld(http, 'matrix-admin', 'Matrix-Admin-1');
 
     // Accounts and e-mails, so that a leaked user shows.
-    const stationA: any = await repo('liaisonStations').findOne({ filterByTk: w.ids.stationA });
-    const stationB: any = await repo('liaisonStations').findOne({ filterByTk: w.ids.stationB });
+    const stationA: Model = await repo('liaisonStations').findOne({ filterByTk: w.ids.stationA });
+    const stationB: Model = await repo('liaisonStations').findOne({ filterByTk: w.ids.stationB });
     f.userStaffA = stationA.get('headId');
     f.userStaffB = stationB.get('headId');
-    f.userDeputyA = (await repo('deputies').findOne({ filterByTk: w.ids.deputyA }) as any).get('userId');
-    f.userDeputyB = (await repo('deputies').findOne({ filterByTk: w.ids.deputyB }) as any).get('userId');
-    for (const u of (await repo('users').find()) as any[]) {
+    f.userDeputyA = (await repo('deputies').findOne({ filterByTk: w.ids.deputyA })).get('userId');
+    f.userDeputyB = (await repo('deputies').findOne({ filterByTk: w.ids.deputyB })).get('userId');
+    for (const u of (await repo('users').find()) as Model[]) {
       if (!u.get('email')) await repo('users').update({ filterByTk: u.get('id'), values: { email: `u${u.get('id')}-${u.get('username')}@example.gov.cn` } });
     }
-    f.root = (await repo('users').findOne({ filter: { username: 'nocobase' } }) as any).toJSON();
+    f.root = (await repo('users').findOne({ filter: { username: 'nocobase' } })).toJSON();
     f.victimAdmin = (await repo('users').create({ values: { username: 'victim-admin', nickname: '另一位管理员', email: 'victim-admin@example.gov.cn', password: 'Victim-Admin-1', roles: ['npc-admin'] } })).toJSON();
     f.officer = (await repo('users').create({ values: { username: 'officer-li', nickname: '司法员李', email: 'officer-li@example.gov.cn', password: 'Officer-Li-1', roles: ['station-staff'] } })).toJSON();
 
     // N high enough that the attacks' pairings never hit the 1+N limit.
-    const aidSettings: any = await repo('aidSettings').findOne();
+    const aidSettings: Model = await repo('aidSettings').findOne();
     await repo('aidSettings').update({ filterByTk: aidSettings.get('id'), values: { maxPairingsPerDeputy: 100 } });
 
     // Station B gets what station A has: a grid area, a reception session with a roster, an activity today.
@@ -243,8 +244,8 @@ describe('security regressions (issue #15: the attacks of "Why now")', () => {
     // and station staff who has not changed its initial password.
     f.deputyC = await deputyWithAccount('丙代表', w.ids.stationA);
     f.deputyD = await deputyWithAccount('丁代表', w.ids.stationA, true);
-    const freshStaff: any = await repo('users').create({ values: { username: 'fresh-staff', nickname: '新站员', email: 'fresh-staff@example.gov.cn', password: PASSWORD, roles: ['station-staff'], mustChangePassword: true } });
-    await app.db.getRepository<any>('liaisonStations.staff', w.ids.stationA).add(freshStaff.get('id'));
+    const freshStaff: Model = await repo('users').create({ values: { username: 'fresh-staff', nickname: '新站员', email: 'fresh-staff@example.gov.cn', password: PASSWORD, roles: ['station-staff'], mustChangePassword: true } });
+    await app.db.getRepository<BelongsToManyRepository>('liaisonStations.staff', w.ids.stationA).add(freshStaff.get('id'));
     f.freshStaff = freshStaff.toJSON();
     // A token issued in the same second as a password change is refused by NocoBase.
     await sleep(1100);
@@ -356,13 +357,13 @@ describe('security regressions (issue #15: the attacks of "Why now")', () => {
         tok().staffA,
       );
       await noNewRows('gridAreas:update', c0);
-      const linked = (await app.db.getRepository<any>('gridAreas.deputies', w.ids.grid).find()).map((d: any) => d.get('id'));
+      const linked = (await app.db.getRepository<BelongsToManyRepository>('gridAreas.deputies', w.ids.grid).find()).map((d: Model) => d.get('id'));
       p.check(JSON.stringify(linked) === JSON.stringify([w.ids.deputyA]), `gridAreas:update: the grid area's deputies are now ${linked}`);
       const a1 = await row('deputies', w.ids.deputyA);
       p.check(same(deputyFields(a1), deputyFields(a0)), `gridAreas:update: deputy A changed ${JSON.stringify(deputyFields(a0))} → ${JSON.stringify(deputyFields(a1))} (answer ${res.status})`);
       await checkNoLeak(p, 'gridAreas:update answer', res.body, staffViewer('A'));
       await restoreDeputy(w.ids.deputyA, a0);
-      await app.db.getRepository<any>('gridAreas.deputies', w.ids.grid).set([w.ids.deputyA]);
+      await app.db.getRepository<BelongsToManyRepository>('gridAreas.deputies', w.ids.grid).set([w.ids.deputyA]);
     }
 
     // b) station staff, aidPairings:create with nested household and deputy
@@ -526,7 +527,7 @@ describe('security regressions (issue #15: the attacks of "Why now")', () => {
 
   it('5. deputy: filters on createdBy.password ($like prefixes) and on deputies’ phone are refused or ignored — no yes/no oracle', async () => {
     const p = collector();
-    const hash = await passwordHash((await repo('users').findOne({ filter: { username: 'matrix-admin' } }) as any).get('id'));
+    const hash = await passwordHash((await repo('users').findOne({ filter: { username: 'matrix-admin' } })).get('id'));
     const ids = (res: any) => JSON.stringify((res.body?.data ?? []).map((r: any) => r.id));
     const plainItems = await http('GET', '/dutyItems:list?pageSize=500&sort=id', undefined, tok().deputyA);
     p.check(ok(plainItems.status) && (plainItems.body.data ?? []).some((r: any) => r.id === f.itemByAdmin), `control: the deputy lists duty items, the one made by the administrator included: ${brief(plainItems)}`);
@@ -587,7 +588,7 @@ describe('security regressions (issue #15: the attacks of "Why now")', () => {
 
   it('7. sign-in lockout: giving the account as `email`, and parallel wrong guesses, still lock after deputySettings.maxSignInFailures', async () => {
     const p = collector();
-    const settings: any = await repo('deputySettings').findOne();
+    const settings: Model = await repo('deputySettings').findOne();
     const original = { maxSignInFailures: settings.get('maxSignInFailures'), signInLockMinutes: settings.get('signInLockMinutes') };
     await w.admin('POST', `/deputySettings:update?filterByTk=${settings.get('id')}`, { maxSignInFailures: 3, signInLockMinutes: 10 });
     try {
@@ -601,7 +602,7 @@ describe('security regressions (issue #15: the attacks of "Why now")', () => {
         const res = await viaEmail('Wrong-Passw0rd9');
         p.check(!ok(res.status), `wrong password ${i + 1} through email accepted`);
       }
-      const stored1: any = await repo('users').findOne({ filterByTk: u1.id });
+      const stored1: Model = await repo('users').findOne({ filterByTk: u1.id });
       p.check(stored1.get('lockedUntil') && new Date(stored1.get('lockedUntil')) > new Date(), `after 3 wrong passwords through email the account is not locked (failedSignIns ${stored1.get('failedSignIns')}, lockedUntil ${stored1.get('lockedUntil')})`);
       const right1 = await viaEmail('Right-Passw0rd1');
       p.check(right1.status === 403, `the right password through email after 3 failures is not refused as locked: ${brief(right1)}`);
@@ -615,7 +616,7 @@ describe('security regressions (issue #15: the attacks of "Why now")', () => {
       // b) parallel wrong guesses
       const u2 = await mk('lock-parallel');
       await Promise.all([0, 1, 2].map(() => signIn('lock-parallel', 'Wrong-Passw0rd9')));
-      const stored2: any = await repo('users').findOne({ filterByTk: u2.id });
+      const stored2: Model = await repo('users').findOne({ filterByTk: u2.id });
       p.check(stored2.get('lockedUntil') && new Date(stored2.get('lockedUntil')) > new Date(), `after 3 parallel wrong passwords the account is not locked (failedSignIns ${stored2.get('failedSignIns')})`);
       const right2 = await signIn('lock-parallel', 'Right-Passw0rd1');
       p.check(right2.status === 403, `the right password after 3 parallel failures is not refused as locked: ${brief(right2)}`);
@@ -738,7 +739,7 @@ describe('security regressions (issue #15: the attacks of "Why now")', () => {
       const rec = await row('dutyRecords', approved.id);
       p.check(rec.status === 'approved', `${label}: the record's status changed to ${rec.status}`);
       // Put the evidence back so that each route is tested on its own.
-      if (JSON.stringify(after) !== JSON.stringify(before)) await app.db.getRepository<any>('dutyRecords.evidence', approved.id).set(before);
+      if (JSON.stringify(after) !== JSON.stringify(before)) await app.db.getRepository<BelongsToManyRepository>('dutyRecords.evidence', approved.id).set(before);
     }
     p.done();
   });
@@ -777,7 +778,7 @@ describe('security regressions (issue #15: the attacks of "Why now")', () => {
 
   it('11. station staff cannot roster another station’s deputy into their reception session, nor pair their deputy with another station’s household', async () => {
     const p = collector();
-    const roster = async (id: number) => (await app.db.getRepository<any>('receptionSessions.roster', id).find()).map((d: any) => d.get('id')).sort();
+    const roster = async (id: number) => (await app.db.getRepository<BelongsToManyRepository>('receptionSessions.roster', id).find()).map((d: Model) => d.get('id')).sort();
     const before = await roster(w.ids.session);
     const control = await http('POST', `/receptionSessions:update?filterByTk=${w.ids.session}`, { roster: [w.ids.deputyA] }, tok().staffA);
     p.check(ok(control.status), `control: staff A sets the roster of its session to its own deputy: ${brief(control)}`);
@@ -791,7 +792,7 @@ describe('security regressions (issue #15: the attacks of "Why now")', () => {
       const after = await roster(w.ids.session);
       p.check(!after.includes(w.ids.deputyB), `${label}: deputy B (station B) is now on station A's roster (answer ${res.status})`);
       p.check(!ok(res.status), `${label}: answered ${res.status}, not refused`);
-      if (JSON.stringify(after) !== JSON.stringify(before)) await app.db.getRepository<any>('receptionSessions.roster', w.ids.session).set(before);
+      if (JSON.stringify(after) !== JSON.stringify(before)) await app.db.getRepository<BelongsToManyRepository>('receptionSessions.roster', w.ids.session).set(before);
     }
     const sessions0 = await count('receptionSessions', { stationId: w.ids.stationA });
     const created = await http('POST', '/receptionSessions:create', { stationId: w.ids.stationA, scheduledOn: '2024-11-06', date: '2024-11-06', noticeOn: '2024-11-03', roster: [w.ids.deputyB] }, tok().staffA);
@@ -890,7 +891,7 @@ describe('security regressions (issue #15: the attacks of "Why now")', () => {
 
   it('13. a deputy cannot confirm its own 1+N outcome (aidRecords:create {confirmed: true}); aidKpi:summary counts confirmed outcomes only', async () => {
     const p = collector();
-    const relief: any = await repo('aidAssistanceTypes').findOne({ filter: { code: 'relief' } });
+    const relief: Model = await repo('aidAssistanceTypes').findOne({ filter: { code: 'relief' } });
     const day = '2025-05-17';
     const values = { pairingId: w.ids.pairing, typeId: relief.get('id'), date: day, amount: '300.00', description: '临时救助' };
     const control = await http('POST', '/aidRecords:create', values, tok().deputyA);
@@ -929,7 +930,7 @@ describe('security regressions (issue #15), with the review workflow: dutyRecord
   let app: MockServer;
   let fx: any;
 
-  async function pendingTaskFor(agent: any, recordId: number, ms = 60000) {
+  async function pendingTaskFor(agent: TestAgent, recordId: number, ms = 60000) {
     const deadline = Date.now() + ms;
     while (Date.now() < deadline) {
       const res = await agent.resource('workflowManualTasks').listMine({ filter: { status: 0 }, appends: ['execution'] });
@@ -939,7 +940,7 @@ describe('security regressions (issue #15), with the review workflow: dutyRecord
     }
     throw new Error(`no pending review task for record ${recordId}`);
   }
-  const status = async (id: number) => (await app.db.getRepository('dutyRecords').findOne({ filterByTk: id }) as any).get('status');
+  const status = async (id: number) => (await app.db.getRepository('dutyRecords').findOne({ filterByTk: id })).get('status');
 
   beforeAll(async () => {
     app = await createSuiteServer(['@deputy/plugin-deputies', '@deputy/plugin-duty-points'], ['workflow', 'workflow-manual']);
@@ -948,7 +949,7 @@ describe('security regressions (issue #15), with the review workflow: dutyRecord
     const head2 = await signedInAs(app, 'wfhead2', ['station-staff']);
     const dep1 = await signedInAs(app, 'wfdep1', ['deputy']);
     const dep2 = await signedInAs(app, 'wfdep2', ['deputy']);
-    const station = async (name: string, head: any) => (await admin.agent.resource('liaisonStations').create({ values: { name, headId: head.user.id, staff: [head.user.id] } })).body.data;
+    const station = async (name: string, head: SignedIn) => (await admin.agent.resource('liaisonStations').create({ values: { name, headId: head.user.id, staff: [head.user.id] } })).body.data;
     const s1 = await station('一站', head1);
     const s2 = await station('二站', head2);
     const deputy = async (name: string, stationId: number, userId: number) => (await admin.agent.resource('deputies').create({ values: { name, stationId, userId } })).body.data;
@@ -956,9 +957,9 @@ describe('security regressions (issue #15), with the review workflow: dutyRecord
     const d2 = await deputy('代表二', s2.id, dep2.user.id);
     // Head 2 is itself a deputy of its station (it will leave office).
     const d3 = await deputy('站长代表', s2.id, head2.user.id);
-    const item: any = await app.db.getRepository('dutyItems').findOne({ filter: { code: 'D04' } });
+    const item: Model = await app.db.getRepository('dutyItems').findOne({ filter: { code: 'D04' } });
     const year = new Date().getFullYear() - 1;
-    const file = async (agent: any, n: number) => {
+    const file = async (agent: TestAgent, n: number) => {
       const r = (await agent.resource('dutyRecords').create({ values: { itemId: item.get('id'), date: `${year}-03-${String(n).padStart(2, '0')}` } })).body.data;
       await agent.post(`/dutyRecords:submit?filterByTk=${r.id}`).send({});
       return r.id as number;
