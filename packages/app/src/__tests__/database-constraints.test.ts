@@ -1,3 +1,4 @@
+import type { Collection, Field } from '@nocobase/database';
 import { MockServer } from '@nocobase/test';
 import { createSuiteServer, SUITE_PLUGINS } from '@deputy/test-helpers';
 
@@ -8,6 +9,11 @@ import { createSuiteServer, SUITE_PLUGINS } from '@deputy/test-helpers';
  * database's own index list. (NocoBase's sync drops a one-column unique index declared in a collection's
  * `indexes`, so one deputy per user account and the others once held only in the application.)
  */
+/** An index as a collection declares it: its fields by name or as { name }. */
+type IndexOption = { unique?: boolean; fields?: (string | { name: string })[] };
+/** An index as the database lists it (Sequelize's showIndex, whose answer it declares as object). */
+type StoredIndex = { unique?: boolean; primary?: boolean; fields: { attribute: string }[] };
+
 describe('database constraints of the suite', () => {
   let app: MockServer;
 
@@ -19,11 +25,11 @@ describe('database constraints of the suite', () => {
     await app?.destroy();
   });
 
-  const suiteCollections = () => [...app.db.collections.values()].filter((c: any) => String(c.options.origin ?? '').startsWith('@deputy/'));
+  const suiteCollections = () => [...app.db.collections.values()].filter((c: Collection) => String(c.options.origin ?? '').startsWith('@deputy/'));
 
   it('declares a single column unique on its field, where NocoBase keeps it', () => {
-    const misplaced = suiteCollections().flatMap((c: any) =>
-      (c.options.indexes ?? []).filter((i: any) => i.unique && i.fields?.length === 1).map((i: any) => `${c.name}(${i.fields[0]})`),
+    const misplaced = suiteCollections().flatMap((c) =>
+      ((c.options.indexes ?? []) as IndexOption[]).filter((i) => i.unique && i.fields?.length === 1).map((i) => `${c.name}(${i.fields[0]})`),
     );
     expect(misplaced).toEqual([]);
   });
@@ -32,16 +38,16 @@ describe('database constraints of the suite', () => {
     const qi = app.db.sequelize.getQueryInterface();
     const missing: string[] = [];
     let checked = 0;
-    for (const collection of suiteCollections() as any[]) {
+    for (const collection of suiteCollections()) {
       const model = collection.model;
       const columnOf = (name: string) => model.rawAttributes[name]?.field ?? name;
       const wanted: string[][] = [
-        ...[...collection.fields.values()].filter((f: any) => f.options?.unique).map((f: any) => [columnOf(f.name)]),
-        ...(collection.options.indexes ?? []).filter((i: any) => i.unique).map((i: any) => i.fields.map((x: any) => columnOf(typeof x === 'string' ? x : x.name))),
+        ...[...collection.fields.values()].filter((f: Field) => f.options?.unique).map((f: Field) => [columnOf(f.name)]),
+        ...((collection.options.indexes ?? []) as IndexOption[]).filter((i) => i.unique).map((i) => i.fields.map((x) => columnOf(typeof x === 'string' ? x : x.name))),
       ];
       if (!wanted.length) continue;
-      const indexes: any[] = (await qi.showIndex(model.getTableName())) as any[];
-      const unique = indexes.filter((i) => i.unique || i.primary).map((i) => i.fields.map((f: any) => f.attribute).sort().join(','));
+      const indexes = (await qi.showIndex(model.getTableName())) as StoredIndex[];
+      const unique = indexes.filter((i) => i.unique || i.primary).map((i) => i.fields.map((f) => f.attribute).sort().join(','));
       for (const columns of wanted) {
         checked++;
         if (!unique.includes([...columns].sort().join(','))) missing.push(`${collection.name}(${columns.join(', ')})`);
