@@ -1,3 +1,5 @@
+import type { Model } from '@nocobase/database';
+import type PluginACLServer from '@nocobase/plugin-acl';
 import { MockServer } from '@nocobase/test';
 import fs from 'fs';
 import { QueryTypes } from 'sequelize';
@@ -33,24 +35,28 @@ function schemaOf(app: MockServer): Schema {
         targetKey: rel ? (f.targetKey ?? o.targetKey) : undefined,
         hidden: !!o.hidden,
         unique: !!o.unique,
-        enum: Array.isArray(o.uiSchema?.enum) ? o.uiSchema.enum.map((e: any) => (e && typeof e === 'object' ? e.value : e)) : undefined,
+        enum: Array.isArray(o.uiSchema?.enum) ? o.uiSchema.enum.map((e: unknown) => (e && typeof e === 'object' ? (e as { value: unknown }).value : e)) : undefined,
       };
     }
     const columns = Object.keys(raw).filter((k) => raw[k].type?.key !== 'VIRTUAL');
-    const uniqueSets = ((c.model.options?.indexes ?? []) as any[]).filter((i) => i.unique && i.fields?.length).map((i) => i.fields.map((x: any) => (typeof x === 'string' ? x : x.name)));
+    const uniqueSets = ((c.model.options?.indexes ?? []) as IndexOption[]).filter((i) => i.unique && i.fields?.length).map((i) => i.fields.map((x) => (typeof x === 'string' ? x : x.name)));
     schema[name] = { name, origin: c.options.origin, pk: [...c.model.primaryKeyAttributes], fields, columns, uniqueSets };
   }
   return schema;
 }
 
 const JSON_TYPES = ['json', 'jsonb', 'array', 'set'];
+/** An index as a model declares it: its fields by name or as { name }. */
+type IndexOption = { unique?: boolean; fields?: (string | { name: string })[] };
+/** Sequelize declares its query interface's queryGenerator as unknown: the quoting used here. */
+type Quoting = { quoteIdentifier(name: string): string; quoteTable(table: unknown): string };
 
 /** The server-side environment: ACL, scopes and snapshots read from the app itself. */
 function serverEnv(app: MockServer, http: Http, attackers: Attacker[], attachments: AttackEnv['attachments']): AttackEnv {
   const db = app.db;
   const schema = schemaOf(app);
   const qi = db.sequelize.getQueryInterface();
-  const qg: any = (qi as any).queryGenerator;
+  const qg = (qi as unknown as { queryGenerator: Quoting }).queryGenerator;
   const sqlite = db.sequelize.getDialect() === 'sqlite';
   const tableOf = (name: string) => db.getCollection(name).model.getTableName();
   const selects = new Map<string, string>();
@@ -58,8 +64,8 @@ function serverEnv(app: MockServer, http: Http, attackers: Attacker[], attachmen
     if (!selects.has(name)) {
       const model = db.getCollection(name).model;
       const cols = Object.entries(model.rawAttributes)
-        .filter(([, a]: any) => a.type?.key !== 'VIRTUAL')
-        .map(([attr, a]: any) => `${qg.quoteIdentifier(a.field ?? attr)} AS ${qg.quoteIdentifier(attr)}`);
+        .filter(([, a]) => (a.type as { key?: string } | undefined)?.key !== 'VIRTUAL')
+        .map(([attr, a]) => `${qg.quoteIdentifier(a.field ?? attr)} AS ${qg.quoteIdentifier(attr)}`);
       selects.set(name, `SELECT ${cols.join(', ')} FROM ${qg.quoteTable(tableOf(name))}`);
     }
     return selects.get(name)!;
@@ -79,7 +85,7 @@ function serverEnv(app: MockServer, http: Http, attackers: Attacker[], attachmen
     }
     return row;
   };
-  const columnOf = (name: string, attr: string) => (db.getCollection(name).model.rawAttributes as any)[attr]?.field ?? attr;
+  const columnOf = (name: string, attr: string) => db.getCollection(name).model.rawAttributes[attr]?.field ?? attr;
   const toDb = (name: string, row: Row) => {
     const out: Row = {};
     for (const [k, v] of Object.entries(row)) out[columnOf(name, k)] = v !== null && typeof v === 'object' && !(v instanceof Date) ? JSON.stringify(v) : v;
@@ -108,7 +114,7 @@ function serverEnv(app: MockServer, http: Http, attackers: Attacker[], attachmen
       }
       for (const name of names) {
         const table = db.getCollection(name).model.getTableName() as unknown as string;
-        const bare = typeof table === 'string' ? table : (table as any).tableName;
+        const bare = typeof table === 'string' ? table : (table as { tableName: string }).tableName;
         tableToCollection.set(bare, name);
         if (postgres) {
           const trigger = qg.quoteIdentifier(`__attack_${bare}`.slice(0, 63));
@@ -128,15 +134,15 @@ function serverEnv(app: MockServer, http: Http, attackers: Attacker[], attachmen
     attackers,
     attachments,
     log: (line) => console.log(line),
-    can: (a, resource, action) => app.acl.can({ roles: a.roles, resource, action }) as any,
+    can: (a, resource, action) => app.acl.can({ roles: a.roles, resource, action }),
     async scope(a, name, action, pks) {
-      const grant: any = app.acl.can({ roles: a.roles, resource: name, action });
+      const grant = app.acl.can({ roles: a.roles, resource: name, action });
       if (!grant) return new Set();
       const parsed = await scopeFilterOf(grant, a, db);
       if (!parsed) return 'all';
       const pk = db.getCollection(name).model.primaryKeyAttribute;
       const rows = await db.getRepository(name).find({ filter: pks ? { $and: [parsed, { [`${pk}.$in`]: pks }] } : parsed, fields: [pk] });
-      return new Set(rows.map((r: any) => String(r.get(pk))));
+      return new Set(rows.map((r: Model) => String(r.get(pk))));
     },
     async snapshot(names) {
       if (tracked) await installTriggers(names);
@@ -196,7 +202,7 @@ function serverEnv(app: MockServer, http: Http, attackers: Attacker[], attachmen
         await app.emitAsync('cache:del:roles', { userId });
         await app.emitAsync('cache:del:auth', { userId });
       }
-      if (roles) await (app.pm.get('acl') as any)?.writeRolesToACL?.({});
+      if (roles) await (app.pm.get('acl') as PluginACLServer | undefined)?.writeRolesToACL?.({});
     },
   };
 }
@@ -220,7 +226,7 @@ describe('adversarial attacks (issue #15): every role × every suite collection'
     const attackers = await attackersOf(world, {
       userOfDeputy: async (id) => (await db.getRepository('deputies').findOne({ filterByTk: id })).get('userId') as number,
       headOf: async (id) => (await db.getRepository('liaisonStations').findOne({ filterByTk: id })).get('headId') as number,
-      rolesOf: async (userId) => ((await db.getRepository('rolesUsers').find({ filter: { userId } })) as any[]).map((r) => r.get('roleName') as string),
+      rolesOf: async (userId) => ((await db.getRepository('rolesUsers').find({ filter: { userId } })) as Model[]).map((r) => r.get('roleName') as string),
     });
     // Uploads by others: deputy B's photo (foreign to everyone else) and a citizen's photo from the public form.
     const storage = await db.getRepository('storages').findOne({});
@@ -258,7 +264,7 @@ describe('adversarial attacks (issue #15): every role × every suite collection'
     }
     expect(report.failures.length, text).toBe(0);
     // A refused attack is the caller's mistake: a 4xx in the caller's language, never "server error".
-    const serverErrors = Object.values(report.counts).reduce((n: number, c: any) => n + (c.serverErrors ?? 0), 0);
+    const serverErrors = Object.values(report.counts).reduce((n: number, c: { serverErrors?: number }) => n + (c.serverErrors ?? 0), 0);
     expect(serverErrors, report.notes.filter((n) => n.startsWith('5xx')).join('\n')).toBe(0);
   }, 1800000);
 });
