@@ -205,7 +205,7 @@ async function buildClient(pluginDir, pkg) {
   return { bytes: Buffer.byteLength(amd), deps };
 }
 
-function pack(pluginDir, pkg) {
+function pack(pluginDir) {
   const dest = path.join(ROOT, 'storage/tar/@deputy');
   fs.mkdirSync(dest, { recursive: true });
   const out = execFileSync('npm', ['pack', '--silent', '--pack-destination', dest], { cwd: pluginDir, encoding: 'utf8' });
@@ -218,7 +218,7 @@ async function buildPlugin(dirName, { tar }) {
   fs.rmSync(path.join(pluginDir, 'dist'), { recursive: true, force: true });
   const server = await buildServer(pluginDir, pkg);
   const client = await buildClient(pluginDir, pkg);
-  const archive = tar ? pack(pluginDir, pkg) : undefined;
+  const archive = tar ? pack(pluginDir) : undefined;
   return { name: pkg.name, server, client, archive };
 }
 

@@ -318,7 +318,7 @@ export async function loadPairingAidDemo(plugin: PluginPairingAidServer, town: D
     ids.add(head.idNumber);
     const age = town.year - head.birthYear;
     const old = age >= 60;
-    let name = '';
+    let name: string;
     do {
       name = town.pick([...SURNAMES]) + town.pick(head.male ? (old ? GIVEN.oldMan : GIVEN.man) : old ? GIVEN.oldWoman : GIVEN.woman);
     } while (names.has(name));
@@ -616,7 +616,7 @@ async function chunked<T>(db: DemoTown['db'], items: T[], size: number, work: (i
  */
 async function settled(plugin: PluginPairingAidServer) {
   // Its dispatcher is private in NocoBase's types: only whether it is idle is read here.
-  let workflow: { dispatcher?: { idle?: boolean } } | null = null;
+  let workflow: { dispatcher?: { idle?: boolean } } | null;
   try {
     workflow = plugin.app.pm.get('workflow') as unknown as { dispatcher?: { idle?: boolean } };
   } catch {

@@ -1,5 +1,4 @@
 import { mix, png } from '@deputy/plugin-deputies';
-import type { RGB } from '@deputy/plugin-deputies';
 
 /**
  * Small real PNG pictures for the demo town (drawn here, no file shipped): a citizen's photo of the matter (a

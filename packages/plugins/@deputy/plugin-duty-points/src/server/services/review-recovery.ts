@@ -22,7 +22,9 @@ export class ReviewRecovery {
 
   watch() {
     this.app.on('afterStart', () => {
-      setTimeout(() => this.resumeStranded().catch((e) => this.app.logger.error('resuming stranded reviews failed', { error: e?.message })), this.graceMs).unref?.();
+      setTimeout(() => {
+        void this.resumeStranded().catch((e) => this.app.logger.error('resuming stranded reviews failed', { error: e?.message }));
+      }, this.graceMs).unref?.();
     });
   }
 

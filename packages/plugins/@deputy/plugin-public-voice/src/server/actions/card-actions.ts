@@ -32,7 +32,7 @@ export function registerCardActions(app: Application) {
         const own: Model | null = admin ? null : await myDeputy(ctx);
 
         let stationFilter: FilterWithOperator | null = null;
-        let deputyFilter: FilterWithOperator | null = null;
+        let deputyFilter: FilterWithOperator | null;
         if (deputyId !== undefined) {
           const deputy: Model | null = await db.getRepository('deputies').findOne({ filterByTk: Number(deputyId) });
           const mine = deputy && (admin || stations!.includes(deputy.get('stationId')) || own?.get('id') === deputy.get('id'));

@@ -246,6 +246,8 @@ export function statusLabel(status: string) {
 /** Text as stored: trimmed, control characters other than line breaks and tabs removed. Never interpreted as HTML. */
 export function text(v: unknown) {
   if (v === null || v === undefined) return '';
+  // Control characters are what this removes, on purpose.
+  // eslint-disable-next-line no-control-regex
   return String(v).replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g, '').trim();
 }
 
