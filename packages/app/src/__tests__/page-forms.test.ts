@@ -10,7 +10,11 @@ import path from 'path';
  */
 const PLUGINS = path.resolve(__dirname, '../../../plugins/@deputy');
 
-type Field = { name: string; type: string; foreignKey?: string; uiSchema?: Record<string, any> };
+type Field = { name: string; type: string; foreignKey?: string; uiSchema?: Record<string, unknown> };
+
+/** A popup template of a plugin's snapshots.json, as far as this test reads it. */
+type ModelOptions = { stepParams?: { fieldSettings?: { init?: { fieldPath?: string } } } };
+type TemplateJson = { row: { collectionName: string; useModel: string }; flowModels: { options: string | ModelOptions }[] };
 
 async function collections(): Promise<Map<string, Field[]>> {
   const all = new Map<string, Field[]>();
@@ -31,10 +35,10 @@ function forms() {
     const file = path.join(PLUGINS, plugin, 'src/server/pages/snapshots.json');
     if (!fs.existsSync(file)) continue;
     const { templates } = JSON.parse(fs.readFileSync(file, 'utf8'));
-    for (const template of Object.values<any>(templates ?? {})) {
+    for (const template of Object.values<TemplateJson>(templates ?? {})) {
       const fieldPaths = new Set<string>();
       for (const model of template.flowModels) {
-        const options = typeof model.options === 'string' ? JSON.parse(model.options) : model.options;
+        const options: ModelOptions = typeof model.options === 'string' ? JSON.parse(model.options) : model.options;
         const fieldPath = options?.stepParams?.fieldSettings?.init?.fieldPath;
         if (fieldPath) fieldPaths.add(fieldPath);
       }
