@@ -6,7 +6,7 @@ import type { Browser } from 'playwright-core';
 import { ADMIN, apiAs, BASE_URL, launchBrowser, screenshot, signInThroughUI, watchProblems } from './support';
 
 // The distribution's plugin list (CommonJS, shared with scripts/start.js).
-// eslint-disable-next-line @typescript-eslint/no-var-requires
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- a CommonJS module without types
 const suite = require('../src/index.js');
 
 let browser: Browser;

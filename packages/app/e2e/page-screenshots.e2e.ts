@@ -33,7 +33,7 @@ it('opens every installed page for its roles, desktop and phone', async () => {
   expect(marks.length).toBeGreaterThanOrEqual(11);
 
   const people = [
-    { who: 'admin', account: ADMIN.account, password: ADMIN.password, sees: (roles: string[]) => true },
+    { who: 'admin', account: ADMIN.account, password: ADMIN.password, sees: (_roles: string[]) => true },
     { who: 'staff', account: head.username, password: headPassword, sees: (roles: string[]) => roles.includes('station-staff') },
     { who: 'deputy', account: login.username, password: login.password, sees: (roles: string[]) => roles.includes('deputy') },
   ];
@@ -71,7 +71,7 @@ it('opens every installed page for its roles, desktop and phone', async () => {
           await page.locator('.ant-card:visible').first().waitFor({ timeout: 60000 });
         } catch (e) {
           await screenshot(page, `failed-page-${mark.key}-${person.who}-${label}`);
-          throw new Error(`${mark.key} did not render for ${person.who} (${label}): ${e.message}`);
+          throw new Error(`${mark.key} did not render for ${person.who} (${label}): ${e.message}`, { cause: e });
         }
         await page.waitForLoadState('networkidle').catch(() => undefined);
         // Its blocks' data: no spinner left (after a change within the app there is no load event to wait on).

@@ -3,7 +3,6 @@
  * resource and action of the suite through the HTTP API, compared with the expected matrix.
  */
 import fs from 'fs';
-import path from 'path';
 import { fetchHttp } from '@deputy/test-helpers/security/http-attack-env';
 import { buildWorld, Http, Matrix, runMatrix, EXPECTED_PERMISSIONS_FILE } from '@deputy/test-helpers/security/permissions-matrix';
 import { ADMIN, BASE_URL } from './support';

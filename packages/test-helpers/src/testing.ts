@@ -46,6 +46,7 @@ export async function signedInAs(app: MockServer, username: string, roles: strin
  * real app's only after this (page snapshots, #22).
  */
 export async function recordRealAppPlugins(app: MockServer) {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a JSON file outside the type check's reach
   const { builtIn } = require('@nocobase/preset-nocobase/package.json');
   const repo = app.db.getRepository('applicationPlugins');
   for (const packageName of builtIn as string[]) {

@@ -1,7 +1,6 @@
 import { agentHttp, createWholeSuiteServer } from '@deputy/test-helpers';
 import { MockServer } from '@nocobase/test';
 import fs from 'fs';
-import path from 'path';
 import { buildWorld, Matrix, runMatrix, EXPECTED_PERMISSIONS_FILE } from '@deputy/test-helpers/security/permissions-matrix';
 
 const EXPECTED = EXPECTED_PERMISSIONS_FILE;

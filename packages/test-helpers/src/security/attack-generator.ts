@@ -301,7 +301,10 @@ export function trackedCollections(schema: Schema) {
     const next: string[] = [];
     for (const n of frontier) {
       for (const f of associations(schema, n)) {
-        for (const t of [f.target, f.through]) if (t && schema[t] && !seen.has(t)) (seen.add(t), next.push(t));
+        for (const t of [f.target, f.through]) if (t && schema[t] && !seen.has(t)) {
+          seen.add(t);
+          next.push(t);
+        }
       }
     }
     frontier = next;
@@ -1369,7 +1372,10 @@ export class AttackGenerator {
           excused += items.length - kept.length;
           items = kept;
         }
-        for (const x of items) (reasons.push(x.reason), causes.push(x.cause));
+        for (const x of items) {
+          reasons.push(x.reason);
+          causes.push(x.cause);
+        }
       }
       return { res, reasons, causes };
     };

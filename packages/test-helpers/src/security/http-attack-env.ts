@@ -348,7 +348,10 @@ export function sampleAttacks<T extends { cls: string; collection: string; attac
   const groups = new Set<string>();
   attacks.forEach((x, i) => {
     const g = `${x.cls}|${x.collection}|${x.attacker.key}`;
-    if (!groups.has(g)) (groups.add(g), chosen.add(i));
+    if (!groups.has(g)) {
+      groups.add(g);
+      chosen.add(i);
+    }
   });
   // mulberry32: a small seeded generator.
   let state = seed >>> 0;
