@@ -13,7 +13,13 @@ const require = createRequire(import.meta.url);
  * (a clean clone, as CI has) it orders files by size, and a long file drawn last added its whole length to the
  * stage (#22). The rest follow in vitest's own order.
  */
-const LONG_FIRST = ['demo-town.test.ts', 'attacks.test.ts', 'permissions-matrix.test.ts', 'security-regressions.test.ts', 'plugin-deputies/src/server/__tests__/pages.test.ts'];
+const LONG_FIRST = [
+  'demo-town.test.ts',
+  'attacks.test.ts',
+  'permissions-matrix.test.ts',
+  'security-regressions.test.ts',
+  'plugin-deputies/src/server/__tests__/pages.test.ts',
+];
 class LongFilesFirst extends BaseSequencer {
   async sort(files: Parameters<BaseSequencer['sort']>[0]) {
     const rank = (file: string) => {
@@ -21,7 +27,10 @@ class LongFilesFirst extends BaseSequencer {
       return i < 0 ? LONG_FIRST.length : i;
     };
     const sorted = await super.sort(files);
-    return sorted.map((spec, i) => ({ spec, i })).sort((a, b) => rank(a.spec[1]) - rank(b.spec[1]) || a.i - b.i).map(({ spec }) => spec);
+    return sorted
+      .map((spec, i) => ({ spec, i }))
+      .sort((a, b) => rank(a.spec[1]) - rank(b.spec[1]) || a.i - b.i)
+      .map(({ spec }) => spec);
   }
 }
 
@@ -44,7 +53,9 @@ export default mergeConfig(defineConfig(), {
     // Each test file boots a whole app. In-memory SQLite gives every worker its own database, so files run
     // side by side; on a server database they share one, so they run one after another.
     // scripts/test.js gives each worker its own server database (DEPUTY_TEST_DB_PER_WORKER, test-database.ts).
-    fileParallelism: (process.env.DB_DIALECT === 'sqlite' && process.env.DB_STORAGE === ':memory:') || !!process.env.DEPUTY_TEST_DB_PER_WORKER,
+    fileParallelism:
+      (process.env.DB_DIALECT === 'sqlite' && process.env.DB_STORAGE === ':memory:') ||
+      !!process.env.DEPUTY_TEST_DB_PER_WORKER,
     setupFiles: [path.resolve('packages/test-helpers/src/test-database.ts')],
     poolOptions: { forks: { execArgv: ['--import', 'tsx', '--conditions=deputy-source'], maxForks: 2, minForks: 1 } },
   },

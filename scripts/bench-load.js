@@ -30,7 +30,11 @@ function client(base) {
   return async function call(method, url, body, token) {
     const res = await fetch(`${base}/api/${url}`, {
       method,
-      headers: { 'Content-Type': 'application/json', 'X-Authenticator': 'basic', ...(token ? { Authorization: `Bearer ${token}` } : {}) },
+      headers: {
+        'Content-Type': 'application/json',
+        'X-Authenticator': 'basic',
+        ...(token ? { Authorization: `Bearer ${token}` } : {}),
+      },
       body: method === 'POST' ? JSON.stringify(body ?? {}) : undefined,
     });
     const json = await res.json().catch(() => ({}));
@@ -42,24 +46,57 @@ function client(base) {
 /** A station with its head and deputies with their own accounts (initial passwords changed). */
 async function arrange(call, adminToken) {
   const stamp = Date.now() % 1e6;
-  const head = await call('POST', 'users:create', { username: `loadhead${stamp}`, nickname: '站长', password: `Head-${stamp}-Pass1`, roles: ['station-staff'] }, adminToken);
-  const station = await call('POST', 'liaisonStations:create', { name: `压测联络站-${stamp}`, headId: head.id, staff: [head.id] }, adminToken);
-  const [item] = await call('GET', `dutyItems:list?filter=${encodeURIComponent(JSON.stringify({ code: 'D14' }))}`, undefined, adminToken);
+  const head = await call(
+    'POST',
+    'users:create',
+    { username: `loadhead${stamp}`, nickname: '站长', password: `Head-${stamp}-Pass1`, roles: ['station-staff'] },
+    adminToken,
+  );
+  const station = await call(
+    'POST',
+    'liaisonStations:create',
+    { name: `压测联络站-${stamp}`, headId: head.id, staff: [head.id] },
+    adminToken,
+  );
+  const [item] = await call(
+    'GET',
+    `dutyItems:list?filter=${encodeURIComponent(JSON.stringify({ code: 'D14' }))}`,
+    undefined,
+    adminToken,
+  );
   const tokens = [];
   for (let i = 0; i < DEPUTIES; i++) {
-    const deputy = await call('POST', 'deputies:create', { name: `压测代表${i}`, phone: `139${String(stamp * 100 + i).padStart(8, '0').slice(-8)}`, stationId: station.id }, adminToken);
+    const deputy = await call(
+      'POST',
+      'deputies:create',
+      {
+        name: `压测代表${i}`,
+        phone: `139${String(stamp * 100 + i)
+          .padStart(8, '0')
+          .slice(-8)}`,
+        stationId: station.id,
+      },
+      adminToken,
+    );
     const account = await call('POST', `deputies:createAccount?filterByTk=${deputy.id}`, {}, adminToken);
     const first = await call('POST', 'auth:signIn', { account: account.username, password: account.initialPassword });
     const password = `Load-${stamp}-${i}-Pass`;
-    await call('POST', 'auth:changePassword', { oldPassword: account.initialPassword, newPassword: password, confirmPassword: password }, first.token);
+    await call(
+      'POST',
+      'auth:changePassword',
+      { oldPassword: account.initialPassword, newPassword: password, confirmPassword: password },
+      first.token,
+    );
     tokens.push({ username: account.username, password });
   }
   await new Promise((r) => setTimeout(r, 1100));
-  for (const t of tokens) t.token = (await call('POST', 'auth:signIn', { account: t.username, password: t.password })).token;
+  for (const t of tokens)
+    t.token = (await call('POST', 'auth:signIn', { account: t.username, password: t.password })).token;
   return { itemId: item.id, tokens };
 }
 
-const percentile = (sorted, p) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] : NaN);
+const percentile = (sorted, p) =>
+  sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] : NaN;
 
 /** Runs `work` in `concurrency` loops for `seconds`; returns throughput and latency figures. */
 async function drive(concurrency, seconds, work) {
@@ -94,7 +131,8 @@ async function drive(concurrency, seconds, work) {
   };
 }
 
-const fmt = (r) => `${r.perSecond.toFixed(1)}/s, p50 ${r.p50.toFixed(0)} ms, p95 ${r.p95.toFixed(0)} ms, p99 ${r.p99.toFixed(0)} ms, ${r.done} done, ${r.errors} errors (concurrency ${r.concurrency})`;
+const fmt = (r) =>
+  `${r.perSecond.toFixed(1)}/s, p50 ${r.p50.toFixed(0)} ms, p95 ${r.p95.toFixed(0)} ms, p99 ${r.p99.toFixed(0)} ms, ${r.done} done, ${r.errors} errors (concurrency ${r.concurrency})`;
 
 /** Resident memory of the process serving the port (the NocoBase server), in MB. */
 function rssOfPort(port) {
@@ -117,7 +155,14 @@ async function main() {
     const storage = path.join(ROOT, 'storage', 'bench-load');
     fs.rmSync(storage, { recursive: true, force: true });
     fs.mkdirSync(storage, { recursive: true });
-    const appEnv = { DEPUTY_ENV_FILE: path.join(storage, '.env'), STORAGE_PATH: storage, APP_PORT: String(port), DB_DIALECT: '', EMBEDDED_DB_PORT: '15450', LOGGER_LEVEL: 'warn' };
+    const appEnv = {
+      DEPUTY_ENV_FILE: path.join(storage, '.env'),
+      STORAGE_PATH: storage,
+      APP_PORT: String(port),
+      DB_DIALECT: '',
+      EMBEDDED_DB_PORT: '15450',
+      LOGGER_LEVEL: 'warn',
+    };
     log(`starting a fresh instance on port ${port} (log: storage/bench-load/app.log) ...`);
     app = await startApp(appEnv, path.join(storage, 'app.log'));
     const env = parse(fs.readFileSync(appEnv.DEPUTY_ENV_FILE, 'utf8'));
@@ -132,7 +177,12 @@ async function main() {
     const today = new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10);
     const submission = async (worker, n) => {
       const { token } = tokens[(worker * 7 + n) % tokens.length];
-      const record = await call('POST', 'dutyRecords:create', { itemId, date: today, description: `压测 ${worker}-${n}` }, token);
+      const record = await call(
+        'POST',
+        'dutyRecords:create',
+        { itemId, date: today, description: `压测 ${worker}-${n}` },
+        token,
+      );
       await call('POST', `dutyRecords:submit?filterByTk=${record.id}`, {}, token);
     };
     const list = async (worker, n) => {

@@ -60,10 +60,14 @@ async function main() {
     await db.import({ directory: path.join(ROOT, `packages/plugins/@deputy/${plugin}/dist/server/collections`) });
   }
   await db.sync();
-  const { Scores } = require(path.join(ROOT, 'packages/plugins/@deputy/plugin-duty-points/dist/server/services/scores.js'));
+  const { Scores } = require(
+    path.join(ROOT, 'packages/plugins/@deputy/plugin-duty-points/dist/server/services/scores.js'),
+  );
   const scores = new Scores(db);
 
-  const items = require(path.join(ROOT, 'packages/plugins/@deputy/plugin-duty-points/dist/server/seeds/duty-items.json'));
+  const items = require(
+    path.join(ROOT, 'packages/plugins/@deputy/plugin-duty-points/dist/server/seeds/duty-items.json'),
+  );
   await db.getRepository('dutyItems').createMany({ records: items });
   await db.getRepository('gradeBands').createMany({
     records: require(path.join(ROOT, 'packages/plugins/@deputy/plugin-duty-points/dist/server/seeds/grade-bands.json')),
@@ -95,7 +99,8 @@ async function main() {
     const [items] = await q(`SELECT "itemId", SUM(points) AS posted FROM "pointEntries"
       WHERE "deputyId" = ${deputyId} AND year = ${YEAR} GROUP BY "itemId"`);
     const total = items.reduce((s, r) => s + Number(r.posted), 0);
-    const ahead = (station) => q(`SELECT COUNT(*) AS n FROM (SELECT d.id, COALESCE(SUM(p.points), 0) AS t FROM deputies d
+    const ahead = (station) =>
+      q(`SELECT COUNT(*) AS n FROM (SELECT d.id, COALESCE(SUM(p.points), 0) AS t FROM deputies d
       LEFT JOIN "pointEntries" p ON p."deputyId" = d.id AND p.year = ${YEAR}
       WHERE d.status = 'active' ${station ? `AND d."stationId" = (SELECT "stationId" FROM deputies WHERE id = ${deputyId})` : ''}
       GROUP BY d.id) x WHERE x.t > ${total}`);
@@ -109,7 +114,9 @@ async function main() {
   // The two must agree before their times mean anything.
   const rawRows = raw.result[0];
   const byId = new Map(suite.result.map((s) => [s.deputyId, s]));
-  const mismatches = rawRows.filter((r) => byId.get(Number(r.id))?.total !== Number(r.total) || byId.get(Number(r.id))?.rank !== Number(r.rank)).length;
+  const mismatches = rawRows.filter(
+    (r) => byId.get(Number(r.id))?.total !== Number(r.total) || byId.get(Number(r.id))?.rank !== Number(r.rank),
+  ).length;
 
   const mem = process.memoryUsage();
   const report = {
@@ -118,8 +125,16 @@ async function main() {
     ledgerEntries: RECORDS,
     seedSeconds: +(seeded / 1000).toFixed(1),
     runs: RUNS,
-    yearRanking: { rawSqlMs: +raw.ms.toFixed(1), suiteMs: +suite.ms.toFixed(1), ratio: +(suite.ms / raw.ms).toFixed(2) },
-    deputySummary: { rawSqlMs: +rawOne.ms.toFixed(1), suiteMs: +suiteOne.ms.toFixed(1), ratio: +(suiteOne.ms / rawOne.ms).toFixed(2) },
+    yearRanking: {
+      rawSqlMs: +raw.ms.toFixed(1),
+      suiteMs: +suite.ms.toFixed(1),
+      ratio: +(suite.ms / raw.ms).toFixed(2),
+    },
+    deputySummary: {
+      rawSqlMs: +rawOne.ms.toFixed(1),
+      suiteMs: +suiteOne.ms.toFixed(1),
+      ratio: +(suiteOne.ms / rawOne.ms).toFixed(2),
+    },
     rankingMismatches: mismatches,
     rssMB: Math.round(mem.rss / 2 ** 20),
     heapUsedMB: Math.round(mem.heapUsed / 2 ** 20),

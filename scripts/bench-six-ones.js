@@ -56,17 +56,27 @@ async function main() {
   const { Compliance } = require(dist('plugin-six-ones', 'services/compliance.js'));
   const compliance = new Compliance(db);
 
-  await db.getRepository('dutyItems').createMany({ records: require(dist('plugin-duty-points', 'seeds/duty-items.json')) });
+  await db
+    .getRepository('dutyItems')
+    .createMany({ records: require(dist('plugin-duty-points', 'seeds/duty-items.json')) });
   for (const { itemCodes, ...rule } of require(dist('plugin-six-ones', 'seeds/rules.json'))) {
     const items = await db.getRepository('dutyItems').find({ filter: { code: { $in: itemCodes } } });
     await db.getRepository('dutyRules').create({ values: { ...rule, items: items.map((i) => i.get('id')) } });
   }
-  await db.getRepository('ledgerSections').createMany({ records: require(dist('plugin-six-ones', 'seeds/ledger-sections.json')) });
-  const ruleItems = (await db.getRepository('dutyItems').find({ filter: { code: { $in: ['D03', 'D05', 'D06', 'D07', 'D08', 'D10', 'D23'] } } })).map((i) => i.get('id'));
+  await db
+    .getRepository('ledgerSections')
+    .createMany({ records: require(dist('plugin-six-ones', 'seeds/ledger-sections.json')) });
+  const ruleItems = (
+    await db
+      .getRepository('dutyItems')
+      .find({ filter: { code: { $in: ['D03', 'D05', 'D06', 'D07', 'D08', 'D10', 'D23'] } } })
+  ).map((i) => i.get('id'));
 
   const q = (sql) => db.sequelize.query(sql);
   let t0 = performance.now();
-  await q(`INSERT INTO "deputyTerms" (name, "startsOn", "endsOn", level, "createdAt", "updatedAt") VALUES ('第十八届', '2021-01-01', '2026-12-31', 'town', now(), now())`);
+  await q(
+    `INSERT INTO "deputyTerms" (name, "startsOn", "endsOn", level, "createdAt", "updatedAt") VALUES ('第十八届', '2021-01-01', '2026-12-31', 'town', now(), now())`,
+  );
   await q(`INSERT INTO "liaisonStations" (name, "receptionDays", "createdAt", "updatedAt")
            SELECT '联络站' || g, '[6,16,26]', now(), now() FROM generate_series(1, 50) g`);
   await q(`INSERT INTO deputies (name, "stationId", "termId", status, level, duties, "createdAt", "updatedAt")
@@ -95,7 +105,9 @@ async function main() {
   // Incremental: a record of deputy 4242 approved in March; the update recomputes what it affects.
   const samples = [];
   for (let i = 0; i < RUNS; i++) {
-    await q(`INSERT INTO "dutyRecords" ("deputyId", "itemId", date, quantity, status, "createdAt", "updatedAt") VALUES (4242, ${ruleItems[0]}, '${YEAR}-03-1${i}', 1, 'approved', now(), now())`);
+    await q(
+      `INSERT INTO "dutyRecords" ("deputyId", "itemId", date, quantity, status, "createdAt", "updatedAt") VALUES (4242, ${ruleItems[0]}, '${YEAR}-03-1${i}', 1, 'approved', now(), now())`,
+    );
     const s = performance.now();
     await compliance.recomputeFor(['records'], `${YEAR}-03-1${i}`, { deputyIds: [4242] }, undefined, ruleItems[0]);
     samples.push(performance.now() - s);
@@ -105,8 +117,18 @@ async function main() {
     deputies: DEPUTIES,
     records: RECORDS,
     seedSeconds: +(seeded / 1000).toFixed(1),
-    fullRecompute: { slices, resultRows: Number(rows), met: Number(met), seconds: +(fullMs / 1000).toFixed(2), target: '< 30 s' },
-    rawSqlGroupedCount: { groups: raw.length, seconds: +(rawMs / 1000).toFixed(2), ratio: +(fullMs / rawMs).toFixed(1) },
+    fullRecompute: {
+      slices,
+      resultRows: Number(rows),
+      met: Number(met),
+      seconds: +(fullMs / 1000).toFixed(2),
+      target: '< 30 s',
+    },
+    rawSqlGroupedCount: {
+      groups: raw.length,
+      seconds: +(rawMs / 1000).toFixed(2),
+      ratio: +(fullMs / rawMs).toFixed(1),
+    },
     incrementalUpdate: { medianMs: +median(samples).toFixed(1), runs: RUNS, target: '< 50 ms' },
     rssMB: Math.round(mem.rss / 2 ** 20),
   };

@@ -13,7 +13,13 @@ const started = Date.now();
 const r = spawnSync(
   process.execPath,
   // The file first: @nocobase/test's config takes the first plain argument as the file to run.
-  [require.resolve('vitest/vitest.mjs', { paths: [ROOT] }), '--run', 'packages/app/src/page-snapshots/build-snapshots.build.ts', '--config', 'scripts/page-snapshots.vitest.config.mts'],
+  [
+    require.resolve('vitest/vitest.mjs', { paths: [ROOT] }),
+    '--run',
+    'packages/app/src/page-snapshots/build-snapshots.build.ts',
+    '--config',
+    'scripts/page-snapshots.vitest.config.mts',
+  ],
   {
     cwd: ROOT,
     stdio: 'inherit',

@@ -30,28 +30,87 @@ const SERVER_HOST_MODULES = [
   /^@nocobase\//,
   /^@deputy\//,
   ...[
-    'jsonwebtoken', 'cache-manager', 'sequelize', 'umzug', 'async-mutex', '@formulajs/formulajs', 'mathjs',
-    'winston', 'winston-daily-rotate-file', 'koa', '@koa/cors', '@koa/router', 'multer', '@koa/multer',
-    'koa-bodyparser', 'koa-static', 'koa-send', 'react', 'react-dom', 'antd', 'i18next', 'dayjs', 'mysql2',
-    'pg', 'pg-hstore', 'sqlite3', 'supertest', 'axios', 'lodash', 'exceljs',
+    'jsonwebtoken',
+    'cache-manager',
+    'sequelize',
+    'umzug',
+    'async-mutex',
+    '@formulajs/formulajs',
+    'mathjs',
+    'winston',
+    'winston-daily-rotate-file',
+    'koa',
+    '@koa/cors',
+    '@koa/router',
+    'multer',
+    '@koa/multer',
+    'koa-bodyparser',
+    'koa-static',
+    'koa-send',
+    'react',
+    'react-dom',
+    'antd',
+    'i18next',
+    'dayjs',
+    'mysql2',
+    'pg',
+    'pg-hstore',
+    'sqlite3',
+    'supertest',
+    'axios',
+    'lodash',
+    'exceljs',
   ].map((name) => new RegExp(`^${name.replace(/[/.]/g, '\\$&')}(/|$)`)),
 ];
 
 // Modules the NocoBase v1 browser client defines for requirejs
 // (packages/core/client/src/application/utils/globalDeps.ts); plugins of this suite may import each other too.
 const CLIENT_HOST_MODULES = [
-  'react', 'react-dom', 'react/jsx-runtime', 'react-router', 'react-router-dom', 'antd', 'antd-style',
-  '@ant-design/icons', '@ant-design/cssinjs', 'i18next', 'react-i18next', '@formily/antd-v5', '@formily/core',
-  '@formily/react', '@formily/shared', '@formily/json-schema', '@formily/reactive', '@formily/path',
-  '@formily/validator', '@formily/reactive-react', '@nocobase/utils', '@nocobase/utils/client',
-  '@nocobase/client', '@nocobase/client/client', '@nocobase/evaluators', '@nocobase/evaluators/client',
-  '@nocobase/sdk', '@nocobase/flow-engine', '@dnd-kit/core', '@dnd-kit/sortable', 'axios', 'dayjs', 'lodash',
-  'ahooks', '@emotion/css', 'file-saver',
+  'react',
+  'react-dom',
+  'react/jsx-runtime',
+  'react-router',
+  'react-router-dom',
+  'antd',
+  'antd-style',
+  '@ant-design/icons',
+  '@ant-design/cssinjs',
+  'i18next',
+  'react-i18next',
+  '@formily/antd-v5',
+  '@formily/core',
+  '@formily/react',
+  '@formily/shared',
+  '@formily/json-schema',
+  '@formily/reactive',
+  '@formily/path',
+  '@formily/validator',
+  '@formily/reactive-react',
+  '@nocobase/utils',
+  '@nocobase/utils/client',
+  '@nocobase/client',
+  '@nocobase/client/client',
+  '@nocobase/evaluators',
+  '@nocobase/evaluators/client',
+  '@nocobase/sdk',
+  '@nocobase/flow-engine',
+  '@dnd-kit/core',
+  '@dnd-kit/sortable',
+  'axios',
+  'dayjs',
+  'lodash',
+  'ahooks',
+  '@emotion/css',
+  'file-saver',
 ];
 
 const isServerHost = (spec) => SERVER_HOST_MODULES.some((re) => re.test(spec));
 const isClientHost = (spec) => CLIENT_HOST_MODULES.includes(spec) || /^@deputy\/plugin-[^/]+(\/client)?$/.test(spec);
-const packageNameOf = (spec) => spec.split('/').slice(0, spec.startsWith('@') ? 2 : 1).join('/');
+const packageNameOf = (spec) =>
+  spec
+    .split('/')
+    .slice(0, spec.startsWith('@') ? 2 : 1)
+    .join('/');
 
 function walk(dir, out = []) {
   if (!fs.existsSync(dir)) return out;
@@ -82,7 +141,9 @@ function readVersion(name) {
 async function buildServer(pluginDir, pkg) {
   const srcDir = path.join(pluginDir, 'src');
   const distDir = path.join(pluginDir, 'dist');
-  const files = walk(srcDir).map((f) => path.relative(srcDir, f)).filter(isServerSource);
+  const files = walk(srcDir)
+    .map((f) => path.relative(srcDir, f))
+    .filter(isServerSource);
   const code = files.filter((f) => /\.(ts|tsx|js|jsx)$/.test(f) && !f.endsWith('.d.ts'));
   const assets = files.filter((f) => !code.includes(f));
 
@@ -171,7 +232,9 @@ async function buildClient(pluginDir, pkg) {
         }
         if (/^@nocobase\//.test(args.path) || /^(koa|sequelize)(\/|$)/.test(args.path)) {
           // Server-only or not provided to the browser: fail the build instead of the page.
-          return { errors: [{ text: `"${args.path}" is not available in the browser (imported by ${args.importer})` }] };
+          return {
+            errors: [{ text: `"${args.path}" is not available in the browser (imported by ${args.importer})` }],
+          };
         }
         return undefined;
       });
@@ -208,7 +271,10 @@ async function buildClient(pluginDir, pkg) {
 function pack(pluginDir) {
   const dest = path.join(ROOT, 'storage/tar/@deputy');
   fs.mkdirSync(dest, { recursive: true });
-  const out = execFileSync('npm', ['pack', '--silent', '--pack-destination', dest], { cwd: pluginDir, encoding: 'utf8' });
+  const out = execFileSync('npm', ['pack', '--silent', '--pack-destination', dest], {
+    cwd: pluginDir,
+    encoding: 'utf8',
+  });
   return path.join(dest, out.trim().split('\n').pop());
 }
 

@@ -25,13 +25,18 @@ const PG = {
 };
 const log = (...a) => console.log('[backup-restore]', ...a);
 const pgEnv = { ...process.env, PGHOST: PG.host, PGPORT: PG.port, PGUSER: PG.user, PGPASSWORD: PG.password };
-const psql = (sql) => execFileSync('psql', ['-q', '-d', 'postgres', '-c', sql], { env: pgEnv, stdio: ['ignore', 'ignore', 'inherit'] });
+const psql = (sql) =>
+  execFileSync('psql', ['-q', '-d', 'postgres', '-c', sql], { env: pgEnv, stdio: ['ignore', 'ignore', 'inherit'] });
 
 function client(base) {
   return async function call(method, url, body, token) {
     const res = await fetch(`${base}/api/${url}`, {
       method,
-      headers: { 'Content-Type': 'application/json', 'X-Authenticator': 'basic', ...(token ? { Authorization: `Bearer ${token}` } : {}) },
+      headers: {
+        'Content-Type': 'application/json',
+        'X-Authenticator': 'basic',
+        ...(token ? { Authorization: `Bearer ${token}` } : {}),
+      },
       body: method === 'POST' ? JSON.stringify(body ?? {}) : undefined,
     });
     const json = await res.json().catch(() => ({}));
@@ -63,15 +68,38 @@ function instance(name, database, port) {
 
 /** Populates the instance as a county office would after a while: records, a revocation, a published period, 1+N. */
 async function populate(call, admin) {
-  const head = await call('POST', 'users:create', { username: 'backuphead', nickname: '站长', password: 'Backup-Head-1', roles: ['station-staff'] }, admin);
-  const station = await call('POST', 'liaisonStations:create', { name: '高沙镇联络站', headId: head.id, staff: [head.id] }, admin);
+  const head = await call(
+    'POST',
+    'users:create',
+    { username: 'backuphead', nickname: '站长', password: 'Backup-Head-1', roles: ['station-staff'] },
+    admin,
+  );
+  const station = await call(
+    'POST',
+    'liaisonStations:create',
+    { name: '高沙镇联络站', headId: head.id, staff: [head.id] },
+    admin,
+  );
   const items = await call('GET', 'dutyItems:list?paginate=false', undefined, admin);
   const byCode = Object.fromEntries(items.map((i) => [i.code, i]));
   const deputies = [];
-  for (let i = 0; i < 6; i++) deputies.push(await call('POST', 'deputies:create', { name: `代表${i + 1}`, phone: `1390000000${i}`, stationId: station.id }, admin));
+  for (let i = 0; i < 6; i++)
+    deputies.push(
+      await call(
+        'POST',
+        'deputies:create',
+        { name: `代表${i + 1}`, phone: `1390000000${i}`, stationId: station.id },
+        admin,
+      ),
+    );
   let n = 0;
   const approve = async (deputyId, code, date) => {
-    const r = await call('POST', 'dutyRecords:create', { deputyId, itemId: byCode[code].id, date, description: `记录 ${++n}` }, admin);
+    const r = await call(
+      'POST',
+      'dutyRecords:create',
+      { deputyId, itemId: byCode[code].id, date, description: `记录 ${++n}` },
+      admin,
+    );
     await call('POST', `dutyRecords:submit?filterByTk=${r.id}`, {}, admin);
     await call('POST', `dutyRecords:update?filterByTk=${r.id}`, { status: 'approved' }, admin);
     return r.id;
@@ -83,12 +111,45 @@ async function populate(call, admin) {
   await call('POST', `dutyRecords:revoke?filterByTk=${revoked}`, { reason: '重复录入' }, admin);
   const period = await call('POST', 'scorePeriods:create', { key: '2025' }, admin);
   await call('POST', `scorePeriods:publish?filterByTk=${period.id}`, {}, admin);
-  const [category] = await call('GET', `aidCategories:list?filter=${encodeURIComponent(JSON.stringify({ code: 'subsistence' }))}`, undefined, admin);
+  const [category] = await call(
+    'GET',
+    `aidCategories:list?filter=${encodeURIComponent(JSON.stringify({ code: 'subsistence' }))}`,
+    undefined,
+    admin,
+  );
   const types = await call('GET', 'aidAssistanceTypes:list?paginate=false', undefined, admin);
-  const household = await call('POST', 'aidHouseholds:create', { headName: '王某', idNumber: withCheckDigit('43062119600101001'), categoryId: category.id, stationId: station.id, consent: true }, admin);
-  const pairing = await call('POST', 'aidPairings:create', { deputyId: deputies[1].id, householdId: household.id, startDate: '2025-01-02' }, admin);
+  const household = await call(
+    'POST',
+    'aidHouseholds:create',
+    {
+      headName: '王某',
+      idNumber: withCheckDigit('43062119600101001'),
+      categoryId: category.id,
+      stationId: station.id,
+      consent: true,
+    },
+    admin,
+  );
+  const pairing = await call(
+    'POST',
+    'aidPairings:create',
+    { deputyId: deputies[1].id, householdId: household.id, startDate: '2025-01-02' },
+    admin,
+  );
   for (const [k, type] of types.slice(0, 3).entries()) {
-    await call('POST', 'aidRecords:create', { pairingId: pairing.id, typeId: type.id, date: `2025-0${k + 2}-03`, amount: `${1000 + k * 333}.${k}5`, units: k, confirmed: false }, admin);
+    await call(
+      'POST',
+      'aidRecords:create',
+      {
+        pairingId: pairing.id,
+        typeId: type.id,
+        date: `2025-0${k + 2}-03`,
+        amount: `${1000 + k * 333}.${k}5`,
+        units: k,
+        confirmed: false,
+      },
+      admin,
+    );
   }
 }
 
@@ -105,7 +166,11 @@ async function figures(call, admin) {
   const kpi = await call('GET', 'aidKpi:summary?period=2025', undefined, admin).catch((e) => ({ error: e.message }));
   return {
     ranking: ranking.map((r) => ({ name: r.name, total: r.total, rank: r.rank, grade: r.grade })),
-    ledger: { entries: entries.length, sum: entries.reduce((s, e) => s + Number(e.points), 0), ids: entries.map((e) => e.id) },
+    ledger: {
+      entries: entries.length,
+      sum: entries.reduce((s, e) => s + Number(e.points), 0),
+      ids: entries.map((e) => e.id),
+    },
     snapshots: snapshots.map((s) => [s.deputyName, s.total, s.rank, s.grade, s.version]),
     kpi,
   };
@@ -126,7 +191,9 @@ async function main() {
   let before;
   try {
     const call = client(`http://127.0.0.1:${a.port}`);
-    const admin = (await call('POST', 'auth:signIn', { account: env.INIT_ROOT_USERNAME, password: env.INIT_ROOT_PASSWORD })).token;
+    const admin = (
+      await call('POST', 'auth:signIn', { account: env.INIT_ROOT_USERNAME, password: env.INIT_ROOT_PASSWORD })
+    ).token;
     log('populating ...');
     await populate(call, admin);
     before = await figures(call, admin);
@@ -142,13 +209,16 @@ async function main() {
   // The same secrets (APP_KEY signs tokens), the restored database, A's uploads.
   const envB = fs.readFileSync(a.env.DEPUTY_ENV_FILE, 'utf8').replace(/^DB_DATABASE=.*$/m, `DB_DATABASE=${b.database}`);
   fs.writeFileSync(b.env.DEPUTY_ENV_FILE, envB);
-  if (fs.existsSync(path.join(a.storage, 'uploads'))) fs.cpSync(path.join(a.storage, 'uploads'), path.join(b.storage, 'uploads'), { recursive: true });
+  if (fs.existsSync(path.join(a.storage, 'uploads')))
+    fs.cpSync(path.join(a.storage, 'uploads'), path.join(b.storage, 'uploads'), { recursive: true });
   log(`starting instance B on the restored ${b.database} (port ${b.port}) ...`);
   app = await startApp(b.env, path.join(b.storage, 'app.log'));
   let after;
   try {
     const call = client(`http://127.0.0.1:${b.port}`);
-    const admin = (await call('POST', 'auth:signIn', { account: env.INIT_ROOT_USERNAME, password: env.INIT_ROOT_PASSWORD })).token;
+    const admin = (
+      await call('POST', 'auth:signIn', { account: env.INIT_ROOT_USERNAME, password: env.INIT_ROOT_PASSWORD })
+    ).token;
     after = await figures(call, admin);
   } finally {
     await stopApp(app);

@@ -33,7 +33,11 @@ const EARLIER = '7345148';
 async function api(base, token, action, body) {
   const res = await fetch(`${base}/api/${action}`, {
     method: body === undefined ? 'GET' : 'POST',
-    headers: { 'Content-Type': 'application/json', 'X-Authenticator': 'basic', ...(token ? { Authorization: `Bearer ${token}` } : {}) },
+    headers: {
+      'Content-Type': 'application/json',
+      'X-Authenticator': 'basic',
+      ...(token ? { Authorization: `Bearer ${token}` } : {}),
+    },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const json = await res.json().catch(() => ({}));
@@ -42,7 +46,8 @@ async function api(base, token, action, body) {
 }
 
 const WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-const idNumber = (first17) => first17 + '10X98765432'[WEIGHTS.reduce((sum, w, i) => sum + w * Number(first17[i]), 0) % 11];
+const idNumber = (first17) =>
+  first17 + '10X98765432'[WEIGHTS.reduce((sum, w, i) => sum + w * Number(first17[i]), 0) % 11];
 
 async function main() {
   const commit = git('rev-parse', process.argv[2] || EARLIER);
@@ -54,7 +59,14 @@ async function main() {
   git('worktree', 'add', '--detach', '--force', earlier, commit);
   // The same lockfile's packages, by hard links; the workspace links inside are relative, so they point at the worktree.
   execFileSync('cp', ['-al', path.join(ROOT, 'node_modules'), path.join(earlier, 'node_modules')]);
-  const appEnv = { DEPUTY_ENV_FILE: path.join(storage, '.env'), STORAGE_PATH: storage, APP_PORT: '13300', DB_DIALECT: '', EMBEDDED_DB_PORT: '15438', LOGGER_LEVEL: 'info' };
+  const appEnv = {
+    DEPUTY_ENV_FILE: path.join(storage, '.env'),
+    STORAGE_PATH: storage,
+    APP_PORT: '13300',
+    DB_DIALECT: '',
+    EMBEDDED_DB_PORT: '15438',
+    LOGGER_LEVEL: 'info',
+  };
   fs.mkdirSync(storage, { recursive: true });
   const base = `http://127.0.0.1:${appEnv.APP_PORT}`;
   const failures = [];
@@ -69,13 +81,29 @@ async function main() {
     let app = await previous.startApp(appEnv, path.join(storage, 'earlier.log'));
     log(`earlier release answering after ${Math.round((Date.now() - started) / 1000)} s`);
     const env = parse(fs.readFileSync(appEnv.DEPUTY_ENV_FILE, 'utf8'));
-    const signIn = async () => (await api(base, null, 'auth:signIn', { account: env.INIT_ROOT_USERNAME, password: env.INIT_ROOT_PASSWORD })).token;
+    const signIn = async () =>
+      (await api(base, null, 'auth:signIn', { account: env.INIT_ROOT_USERNAME, password: env.INIT_ROOT_PASSWORD }))
+        .token;
     let root = await signIn();
     const station = await api(base, root, 'liaisonStations:create', { name: '升级检查联络站' });
     const deputy = await api(base, root, 'deputies:create', { name: '升级代表', stationId: station.id });
-    const [category] = await api(base, root, 'aidCategories:list?filter=' + encodeURIComponent(JSON.stringify({ code: 'subsistence' })));
-    const household = await api(base, root, 'aidHouseholds:create', { headName: '升级户主', idNumber: idNumber('43062119600101123'), categoryId: category.id, stationId: station.id, consent: true });
-    const pairing = await api(base, root, 'aidPairings:create', { deputyId: deputy.id, householdId: household.id, startDate: '2026-01-05' });
+    const [category] = await api(
+      base,
+      root,
+      'aidCategories:list?filter=' + encodeURIComponent(JSON.stringify({ code: 'subsistence' })),
+    );
+    const household = await api(base, root, 'aidHouseholds:create', {
+      headName: '升级户主',
+      idNumber: idNumber('43062119600101123'),
+      categoryId: category.id,
+      stationId: station.id,
+      consent: true,
+    });
+    const pairing = await api(base, root, 'aidPairings:create', {
+      deputyId: deputy.id,
+      householdId: household.id,
+      startDate: '2026-01-05',
+    });
     const pagesBefore = await api(base, root, 'suitePages:list?paginate=false');
     // What an administrator owns after install: the upgrade must leave it (the core's deployment defaults are install-only).
     await api(base, root, 'systemSettings:update?filterByTk=1', { title: '升级检查县人大' });
@@ -91,7 +119,10 @@ async function main() {
     try {
       root = await signIn();
       const after = await api(base, root, `aidPairings:get?filterByTk=${pairing.id}`);
-      check(after.label === '升级代表 · 升*** · 2026-01-05', `the pairing made before got its label (${JSON.stringify(after.label)})`);
+      check(
+        after.label === '升级代表 · 升*** · 2026-01-05',
+        `the pairing made before got its label (${JSON.stringify(after.label)})`,
+      );
       const pagesAfter = await api(base, root, 'suitePages:list?paginate=false');
       check(pagesAfter.length === pagesBefore.length, `every installed page is still recorded (${pagesAfter.length})`);
       for (const page of pagesAfter) {
@@ -102,22 +133,53 @@ async function main() {
       const plugins = await api(base, root, 'pm:list');
       const core = plugins.find((p) => p.packageName === '@deputy/plugin-suite-core');
       check(core?.enabled && core?.installed, 'the suite core is enabled and installed');
-      check((await api(base, root, 'systemSettings:get?filterByTk=1')).title === '升级检查县人大', "the administrator's system title is kept");
-      check((await api(base, root, 'auditTrail:list?paginate=false')).length >= auditBefore, `the audit trail is kept (${auditBefore} rows before)`);
-      check((await api(base, root, 'workCalendarDays:list?paginate=false')).length === holidaysBefore, `the work calendar is kept (${holidaysBefore} days)`);
+      check(
+        (await api(base, root, 'systemSettings:get?filterByTk=1')).title === '升级检查县人大',
+        "the administrator's system title is kept",
+      );
+      check(
+        (await api(base, root, 'auditTrail:list?paginate=false')).length >= auditBefore,
+        `the audit trail is kept (${auditBefore} rows before)`,
+      );
+      check(
+        (await api(base, root, 'workCalendarDays:list?paginate=false')).length === holidaysBefore,
+        `the work calendar is kept (${holidaysBefore} days)`,
+      );
       const upgradeLog = fs.readFileSync(path.join(storage, 'upgrade.log'), 'utf8');
-      for (const line of upgradeLog.split('\n').filter((l) => /\[deputy\] page .* (upgraded|was changed|could not be upgraded)/.test(l))) log(`log: ${JSON.parse(line).message}`);
+      for (const line of upgradeLog
+        .split('\n')
+        .filter((l) => /\[deputy\] page .* (upgraded|was changed|could not be upgraded)/.test(l)))
+        log(`log: ${JSON.parse(line).message}`);
       check(!/could not be upgraded/.test(upgradeLog), 'no page failed to upgrade');
       const { Client } = require('pg');
-      const pg = new Client({ host: '127.0.0.1', port: Number(appEnv.EMBEDDED_DB_PORT), user: 'nocobase', password: env.EMBEDDED_DB_PASSWORD, database: env.EMBEDDED_DB_DATABASE || 'nocobase' });
+      const pg = new Client({
+        host: '127.0.0.1',
+        port: Number(appEnv.EMBEDDED_DB_PORT),
+        user: 'nocobase',
+        password: env.EMBEDDED_DB_PASSWORD,
+        database: env.EMBEDDED_DB_DATABASE || 'nocobase',
+      });
       await pg.connect();
       try {
         // By column, not by name: an install names them as its sync does, an upgrade as the migrations do.
-        const unique = (await pg.query(`SELECT tablename, indexdef FROM pg_indexes WHERE tablename IN ('deputies', 'opinions', 'aidHouseholds') AND indexdef LIKE 'CREATE UNIQUE INDEX%'`)).rows;
-        for (const [table, column] of [['deputies', 'userId'], ['opinions', 'trackingCode'], ['aidHouseholds', 'idNumberHash']]) {
-          check(unique.some((r) => r.tablename === table && r.indexdef.includes(`("${column}")`)), `a unique index on ${table}.${column}`);
+        const unique = (
+          await pg.query(
+            `SELECT tablename, indexdef FROM pg_indexes WHERE tablename IN ('deputies', 'opinions', 'aidHouseholds') AND indexdef LIKE 'CREATE UNIQUE INDEX%'`,
+          )
+        ).rows;
+        for (const [table, column] of [
+          ['deputies', 'userId'],
+          ['opinions', 'trackingCode'],
+          ['aidHouseholds', 'idNumberHash'],
+        ]) {
+          check(
+            unique.some((r) => r.tablename === table && r.indexdef.includes(`("${column}")`)),
+            `a unique index on ${table}.${column}`,
+          );
         }
-        const form = await pg.query(`SELECT count(*)::int AS n FROM "flowModels" WHERE options::text LIKE '%"collectionName":"aidVisits","fieldPath":"pairing"%'`);
+        const form = await pg.query(
+          `SELECT count(*)::int AS n FROM "flowModels" WHERE options::text LIKE '%"collectionName":"aidVisits","fieldPath":"pairing"%'`,
+        );
         check(form.rows[0].n > 0, `the visit forms offer the pairing (${form.rows[0].n} field models)`);
       } finally {
         await pg.end();

@@ -58,10 +58,14 @@ async function main() {
       embedded = await db.startEmbeddedPostgres(env, storageRoot, log);
       Object.assign(env, embedded.settings);
       Object.assign(childEnv, embedded.settings);
-      log(`embedded PostgreSQL ${embedded.fresh ? 'created and ' : ''}running on 127.0.0.1:${embedded.settings.DB_PORT}`);
+      log(
+        `embedded PostgreSQL ${embedded.fresh ? 'created and ' : ''}running on 127.0.0.1:${embedded.settings.DB_PORT}`,
+      );
     }
     const state = await db.installState(env);
-    log(`database: ${db.describe(env)} — ${state === 'ready' ? 'NocoBase installed' : state === 'fresh' ? 'empty' : 'half-installed'}`);
+    log(
+      `database: ${db.describe(env)} — ${state === 'ready' ? 'NocoBase installed' : state === 'fresh' ? 'empty' : 'half-installed'}`,
+    );
     if (state === 'partial' && !reinstall) {
       throw new db.StartError(
         `the ${db.describe(env)} holds a half-finished first install (NocoBase tables but no version row); ` +
@@ -82,7 +86,9 @@ async function main() {
       log(`enabling ${missing.join(', ')} ...`);
       const enableStarted = Date.now();
       await nocobase(['pm', 'enable', ...missing], childEnv);
-      log(`enabled in ${Math.round((Date.now() - enableStarted) / 1000)} s (the suite's pages come from their built snapshots)`);
+      log(
+        `enabled in ${Math.round((Date.now() - enableStarted) / 1000)} s (the suite's pages come from their built snapshots)`,
+      );
     }
     // A changed build may add collections or fields: let NocoBase sync and run migrations once.
     const fingerprint = buildFingerprint();
@@ -103,7 +109,11 @@ async function main() {
     const onStop = () => (stopRequested = true);
     process.once('SIGINT', onStop).once('SIGTERM', onStop);
     // The demo's actions exist only in a run started with --demo (deputyDemo:load, plugin-deputies/demo).
-    const serving = nocobase(['start', '--launch-mode', 'direct'], demo ? { ...childEnv, DEPUTY_DEMO: 'on' } : childEnv, { forwardSignals: true });
+    const serving = nocobase(
+      ['start', '--launch-mode', 'direct'],
+      demo ? { ...childEnv, DEPUTY_DEMO: 'on' } : childEnv,
+      { forwardSignals: true },
+    );
     if (demo) {
       require('./lib/demo')
         .loadDemo(`http://127.0.0.1:${port}`, env, serving, log)
@@ -164,7 +174,11 @@ function nocobase(cliArgs, env, { forwardSignals = false } = {}) {
       process.off('SIGTERM', onSignal);
       if (forwardSignals) return resolve(code);
       if (code === 0) return resolve(0);
-      reject(new Error(`\`nocobase ${cliArgs.join(' ')}\` ${signal ? `was stopped by ${signal}` : `failed with exit code ${code}`}; see the messages above`));
+      reject(
+        new Error(
+          `\`nocobase ${cliArgs.join(' ')}\` ${signal ? `was stopped by ${signal}` : `failed with exit code ${code}`}; see the messages above`,
+        ),
+      );
     });
   });
 }
@@ -173,8 +187,12 @@ function printBanner(env, port) {
   const line = '─'.repeat(64);
   console.log(`\n${line}`);
   console.log(`  代表履职 is starting at  http://localhost:${port}/admin`);
-  console.log(`  administrator:  ${env.INIT_ROOT_USERNAME || 'nocobase'}  (or ${env.INIT_ROOT_EMAIL || 'admin@nocobase.com'})`);
-  console.log(`  password:       ${env.INIT_ROOT_PASSWORD || 'admin123'}   (set at first install; change it after signing in)`);
+  console.log(
+    `  administrator:  ${env.INIT_ROOT_USERNAME || 'nocobase'}  (or ${env.INIT_ROOT_EMAIL || 'admin@nocobase.com'})`,
+  );
+  console.log(
+    `  password:       ${env.INIT_ROOT_PASSWORD || 'admin123'}   (set at first install; change it after signing in)`,
+  );
   console.log(`  stop with Ctrl-C`);
   console.log(`${line}\n`);
 }

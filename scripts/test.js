@@ -56,16 +56,33 @@ async function vitest(label, configArgs, env, { noFilters = false, outputFile } 
   const bin = require.resolve('vitest/vitest.mjs', { paths: [ROOT] });
   log(`── ${label} ──`);
   const started = Date.now();
-  const code = await run(process.execPath, [bin, '--run', ...(noFilters ? [] : filters), ...configArgs, '--reporter=default', '--reporter=json', `--outputFile.json=${report}`], env, { outputFile });
+  const code = await run(
+    process.execPath,
+    [
+      bin,
+      '--run',
+      ...(noFilters ? [] : filters),
+      ...configArgs,
+      '--reporter=default',
+      '--reporter=json',
+      `--outputFile.json=${report}`,
+    ],
+    env,
+    { outputFile },
+  );
   let passed = 0;
   let failed = 0;
   if (fs.existsSync(report)) {
     const r = JSON.parse(fs.readFileSync(report, 'utf8'));
     // Counted from the tests themselves: vitest's numPassedTests also counts the tests a -t pattern left out.
-    passed = (r.testResults || []).reduce((n, suite) => n + suite.assertionResults.filter((a) => a.status === 'passed').length, 0);
+    passed = (r.testResults || []).reduce(
+      (n, suite) => n + suite.assertionResults.filter((a) => a.status === 'passed').length,
+      0,
+    );
     failed = r.numFailedTests + (r.numRuntimeErrorTestSuites || 0);
     // A suite that failed to load has no failed tests but failed all the same.
-    for (const suite of r.testResults || []) if (suite.status === 'failed' && suite.assertionResults.length === 0) failed += 1;
+    for (const suite of r.testResults || [])
+      if (suite.status === 'failed' && suite.assertionResults.length === 0) failed += 1;
   }
   if (code !== 0 && failed === 0) failed = 1;
   if (passed + failed === 0 && (filters.length === 0 || noFilters)) failed = 1;
@@ -126,11 +143,20 @@ async function serverTestsOnPostgres(settings) {
     const db = require('./lib/database');
     log(`no PostgreSQL at ${settings.host}:${settings.port}; starting an embedded one for the tests`);
     embedded = await db.startEmbeddedPostgres(
-      { EMBEDDED_DB_PORT: process.env.TEST_EMBEDDED_PG_PORT || '15433', EMBEDDED_DB_PASSWORD: 'test', EMBEDDED_DB_DATABASE: 'postgres' },
+      {
+        EMBEDDED_DB_PORT: process.env.TEST_EMBEDDED_PG_PORT || '15433',
+        EMBEDDED_DB_PASSWORD: 'test',
+        EMBEDDED_DB_DATABASE: 'postgres',
+      },
       path.join(ROOT, 'storage', 'test-pg'),
       log,
     );
-    Object.assign(settings, { host: '127.0.0.1', port: Number(embedded.settings.DB_PORT), user: embedded.settings.DB_USER, password: 'test' });
+    Object.assign(settings, {
+      host: '127.0.0.1',
+      port: Number(embedded.settings.DB_PORT),
+      user: embedded.settings.DB_USER,
+      password: 'test',
+    });
   }
   const database = process.env.TEST_PG_DATABASE || 'deputy_test';
   const { Client } = require('pg');
@@ -188,7 +214,12 @@ async function serverTestsOnMysql() {
   const picked = filters.length ? entries.filter(([f]) => filters.some((x) => f.includes(x))) : entries;
   for (const [file, pattern] of picked) {
     const only = pattern ? ['-t', pattern] : [];
-    await vitest(`money-like invariants on MariaDB: ${path.basename(file)}`, [file, ...only], serverDbEnv('mariadb', settings, database), { noFilters: true });
+    await vitest(
+      `money-like invariants on MariaDB: ${path.basename(file)}`,
+      [file, ...only],
+      serverDbEnv('mariadb', settings, database),
+      { noFilters: true },
+    );
   }
 }
 
@@ -197,11 +228,16 @@ function ensureChromium() {
   const haveFonts = fs.existsSync('/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc');
   if (fs.existsSync(exe) && haveFonts) return exe;
   if (process.getuid && process.getuid() !== 0) {
-    throw new Error(`Chromium is missing at ${exe}: install the Debian packages chromium and fonts-noto-cjk (as root) or set CHROMIUM_PATH`);
+    throw new Error(
+      `Chromium is missing at ${exe}: install the Debian packages chromium and fonts-noto-cjk (as root) or set CHROMIUM_PATH`,
+    );
   }
   log('installing Debian packages chromium and fonts-noto-cjk ...');
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  for (const cmd of [['apt-get', ['update', '-qq']], ['apt-get', ['install', '-y', '-qq', 'chromium', 'fonts-noto-cjk']]]) {
+  for (const cmd of [
+    ['apt-get', ['update', '-qq']],
+    ['apt-get', ['install', '-y', '-qq', 'chromium', 'fonts-noto-cjk']],
+  ]) {
     const r = spawnSync(cmd[0], cmd[1], { stdio: 'inherit', env });
     if (r.status !== 0) throw new Error(`${cmd[0]} ${cmd[1].join(' ')} failed (exit ${r.status})`);
   }
@@ -263,26 +299,34 @@ async function browserTests({ outputFile } = {}) {
   const { parse } = require('./lib/dotenv-file');
   const env = parse(fs.readFileSync(appEnv.DEPUTY_ENV_FILE, 'utf8'));
   try {
-    await vitest('browser tests', ['--config', 'packages/app/e2e/vitest.config.mts'], {
-      E2E_BASE_URL: baseURL,
-      E2E_ADMIN_ACCOUNT: env.INIT_ROOT_USERNAME,
-      E2E_ADMIN_PASSWORD: env.INIT_ROOT_PASSWORD,
-      E2E_SCREENSHOTS: path.join(storage, 'screenshots'),
-      // The app's embedded PostgreSQL (a superuser), for tests that need a scratch database.
-      E2E_PG_HOST: '127.0.0.1',
-      E2E_PG_PORT: appEnv.EMBEDDED_DB_PORT,
-      E2E_PG_USER: 'nocobase',
-      E2E_PG_PASSWORD: env.EMBEDDED_DB_PASSWORD,
-      E2E_PG_DATABASE: env.EMBEDDED_DB_DATABASE || 'nocobase',
-      CHROMIUM_PATH: chromium,
-    }, { outputFile });
+    await vitest(
+      'browser tests',
+      ['--config', 'packages/app/e2e/vitest.config.mts'],
+      {
+        E2E_BASE_URL: baseURL,
+        E2E_ADMIN_ACCOUNT: env.INIT_ROOT_USERNAME,
+        E2E_ADMIN_PASSWORD: env.INIT_ROOT_PASSWORD,
+        E2E_SCREENSHOTS: path.join(storage, 'screenshots'),
+        // The app's embedded PostgreSQL (a superuser), for tests that need a scratch database.
+        E2E_PG_HOST: '127.0.0.1',
+        E2E_PG_PORT: appEnv.EMBEDDED_DB_PORT,
+        E2E_PG_USER: 'nocobase',
+        E2E_PG_PASSWORD: env.EMBEDDED_DB_PASSWORD,
+        E2E_PG_DATABASE: env.EMBEDDED_DB_DATABASE || 'nocobase',
+        CHROMIUM_PATH: chromium,
+      },
+      { outputFile },
+    );
     log(`screenshots: ${path.relative(ROOT, path.join(storage, 'screenshots'))}/`);
   } finally {
     const stopped = await stopApp(app);
     await check('start/stop lifecycle', 'Ctrl-C stops the app and the embedded PostgreSQL cleanly', async () => {
       assert(stopped.code === 0, `start.js exited with ${JSON.stringify(stopped)}`);
       assert(!fs.existsSync(path.join(storage, 'db/postgres/postmaster.pid')), 'postmaster.pid is still there');
-      assert(/embedded PostgreSQL stopped/.test(fs.readFileSync(logFile, 'utf8')), 'no "embedded PostgreSQL stopped" in the log');
+      assert(
+        /embedded PostgreSQL stopped/.test(fs.readFileSync(logFile, 'utf8')),
+        'no "embedded PostgreSQL stopped" in the log',
+      );
     });
   }
   await check('start/stop lifecycle', 'a second start reuses the installed database and its data', async () => {
@@ -298,7 +342,9 @@ async function browserTests({ outputFile } = {}) {
         body: JSON.stringify({ account: env.INIT_ROOT_USERNAME, password: env.INIT_ROOT_PASSWORD }),
       });
       const token = (await signIn.json()).data.token;
-      const list = await fetch(`${baseURL}/api/liaisonStations:list`, { headers: { Authorization: `Bearer ${token}` } });
+      const list = await fetch(`${baseURL}/api/liaisonStations:list`, {
+        headers: { Authorization: `Bearer ${token}` },
+      });
       const stations = (await list.json()).data;
       assert(stations.length >= 1, 'the station created by the browser tests is gone');
     } finally {
@@ -315,7 +361,12 @@ async function typeCheck() {
   const tsc = require.resolve('typescript/bin/tsc', { paths: [ROOT] });
   const code = await run(process.execPath, [tsc, '-p', 'tsconfig.json', '--pretty', 'false'], {});
   log(`type check: ${code === 0 ? 'no errors' : 'type errors (above)'} in ${seconds(started)}`);
-  totals.push({ label: 'type check', passed: code === 0 ? 1 : 0, failed: code === 0 ? 0 : 1, duration: seconds(started) });
+  totals.push({
+    label: 'type check',
+    passed: code === 0 ? 1 : 0,
+    failed: code === 0 ? 0 : 1,
+    duration: seconds(started),
+  });
 }
 
 /**
@@ -340,14 +391,20 @@ async function lint() {
       for (const m of file.messages) {
         if (m.severity === 2) {
           errors += 1;
-          console.log(`  ${path.relative(ROOT, file.filePath)}:${m.line || 0}:${m.column || 0}  ${m.message}  ${m.ruleId || ''}`);
+          console.log(
+            `  ${path.relative(ROOT, file.filePath)}:${m.line || 0}:${m.column || 0}  ${m.message}  ${m.ruleId || ''}`,
+          );
         } else warnings[m.ruleId] = (warnings[m.ruleId] || 0) + 1;
       }
     }
   } else if (eslintCode !== 0) errors = 1; // eslint itself failed (a broken config): its message is above
-  const warned = Object.entries(warnings).map(([rule, n]) => `${rule} ${n}`).join(', ');
+  const warned = Object.entries(warnings)
+    .map(([rule, n]) => `${rule} ${n}`)
+    .join(', ');
   const ok = errors === 0 && eslintCode === 0 && prettierCode === 0;
-  log(`lint: eslint ${errors} error(s)${warned ? `, warnings: ${warned}` : ''}; prettier: ${prettierCode === 0 ? 'formatted' : 'files to format (above; `npm run format`)'} in ${seconds(started)}`);
+  log(
+    `lint: eslint ${errors} error(s)${warned ? `, warnings: ${warned}` : ''}; prettier: ${prettierCode === 0 ? 'formatted' : 'files to format (above; `npm run format`)'} in ${seconds(started)}`,
+  );
   totals.push({ label: 'lint', passed: ok ? 1 : 0, failed: ok ? 0 : 1, duration: seconds(started) });
 }
 
@@ -380,10 +437,13 @@ async function main() {
     if (beside) {
       fs.mkdirSync(path.dirname(browserLog), { recursive: true });
       fs.rmSync(browserLog, { force: true });
-      log(`browser stage started beside the server tests (its output: ${path.relative(ROOT, browserLog)}, printed when it ends)`);
+      log(
+        `browser stage started beside the server tests (its output: ${path.relative(ROOT, browserLog)}, printed when it ends)`,
+      );
     }
     await browserTests({ outputFile: beside ? browserLog : undefined });
-    if (beside && fs.existsSync(browserLog)) process.stdout.write(`\n[test] ── output of the browser stage ──\n${fs.readFileSync(browserLog, 'utf8')}\n`);
+    if (beside && fs.existsSync(browserLog))
+      process.stdout.write(`\n[test] ── output of the browser stage ──\n${fs.readFileSync(browserLog, 'utf8')}\n`);
     log(`browser stage (app start, browser tests, restart) took ${seconds(started)}`);
   };
   const serverStages = async () => {
@@ -409,9 +469,11 @@ main()
     const passed = totals.reduce((n, t) => n + t.passed, 0);
     const failed = totals.reduce((n, t) => n + t.failed, 0);
     console.log('');
-    for (const t of totals) console.log(`  ${t.label}: ${t.passed} passed, ${t.failed} failed${t.duration ? ` (${t.duration})` : ''}`);
+    for (const t of totals)
+      console.log(`  ${t.label}: ${t.passed} passed, ${t.failed} failed${t.duration ? ` (${t.duration})` : ''}`);
     console.log(`  whole run: ${seconds(runStarted)}`);
-    if (failed > 0) console.log('  the test apps\' error logs: storage/logs/ (the browser stage\'s app: storage/e2e/app.log)');
+    if (failed > 0)
+      console.log("  the test apps' error logs: storage/logs/ (the browser stage's app: storage/e2e/app.log)");
     console.log(`${passed} passed, ${failed} failed`);
     process.exit(failed > 0 ? 1 : 0);
   });

@@ -13,7 +13,10 @@ declare module 'react' {
   const React: any;
   export default React;
   export function useState<T>(initial: T | (() => T)): [T, (next: T | ((previous: T) => T)) => void];
-  export function useState<T = undefined>(): [T | undefined, (next: T | undefined | ((previous: T | undefined) => T | undefined)) => void];
+  export function useState<T = undefined>(): [
+    T | undefined,
+    (next: T | undefined | ((previous: T | undefined) => T | undefined)) => void,
+  ];
   export function useEffect(effect: () => void | (() => void), deps?: unknown[]): void;
 }
 declare module 'dayjs';

@@ -21,7 +21,10 @@ async function startEmbeddedPostgres(env, storageRoot, log) {
   const user = 'nocobase';
   const password = env.EMBEDDED_DB_PASSWORD || 'nocobase';
   const database = env.EMBEDDED_DB_DATABASE || 'nocobase';
-  await assertPortFree(port, `the embedded PostgreSQL port ${port} is in use: stop what uses it or set EMBEDDED_DB_PORT in .env`);
+  await assertPortFree(
+    port,
+    `the embedded PostgreSQL port ${port} is in use: stop what uses it or set EMBEDDED_DB_PORT in .env`,
+  );
   const pg = new EmbeddedPostgres({
     databaseDir,
     port,
@@ -66,7 +69,14 @@ async function startEmbeddedPostgres(env, storageRoot, log) {
   await client.end();
   let stopped = false;
   return {
-    settings: { DB_DIALECT: 'postgres', DB_HOST: '127.0.0.1', DB_PORT: String(port), DB_DATABASE: database, DB_USER: user, DB_PASSWORD: password },
+    settings: {
+      DB_DIALECT: 'postgres',
+      DB_HOST: '127.0.0.1',
+      DB_PORT: String(port),
+      DB_DATABASE: database,
+      DB_USER: user,
+      DB_PASSWORD: password,
+    },
     fresh,
     async stop() {
       if (stopped) return;
@@ -95,7 +105,9 @@ function describe(env) {
 /** Opens a connection with the app's settings, or throws a one-line StartError saying what to fix. */
 async function connect(env) {
   if (!SUPPORTED.includes(env.DB_DIALECT)) {
-    throw new StartError(`DB_DIALECT=${env.DB_DIALECT} is not supported: use postgres, mysql or mariadb (or leave it empty for the embedded PostgreSQL)`);
+    throw new StartError(
+      `DB_DIALECT=${env.DB_DIALECT} is not supported: use postgres, mysql or mariadb (or leave it empty for the embedded PostgreSQL)`,
+    );
   }
   const hint = 'check DB_HOST, DB_PORT, DB_DATABASE, DB_USER and DB_PASSWORD in .env, and that the server is running';
   try {
@@ -117,7 +129,10 @@ async function connect(env) {
         },
         quote: (name) => `"${schema}"."${name}"`,
         async tableExists(name) {
-          const r = await client.query('SELECT 1 FROM information_schema.tables WHERE table_schema = $1 AND table_name = $2', [schema, name]);
+          const r = await client.query(
+            'SELECT 1 FROM information_schema.tables WHERE table_schema = $1 AND table_name = $2',
+            [schema, name],
+          );
           return r.rowCount > 0;
         },
         async count(name) {
@@ -142,7 +157,10 @@ async function connect(env) {
       },
       quote: (name) => `\`${name}\``,
       async tableExists(name) {
-        const [rows] = await conn.query('SELECT 1 FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = ?', [name]);
+        const [rows] = await conn.query(
+          'SELECT 1 FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = ?',
+          [name],
+        );
         return rows.length > 0;
       },
       async count(name) {
@@ -185,7 +203,9 @@ async function installState(env) {
 async function enabledPlugins(env) {
   const db = await connect(env);
   try {
-    const rows = await db.query(`SELECT name FROM ${db.quote(tableName(env, 'applicationPlugins'))} WHERE enabled = true`);
+    const rows = await db.query(
+      `SELECT name FROM ${db.quote(tableName(env, 'applicationPlugins'))} WHERE enabled = true`,
+    );
     return rows.map((r) => r.name);
   } finally {
     await db.close();

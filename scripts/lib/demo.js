@@ -7,7 +7,12 @@
 async function api(base, method, url, token, body) {
   const res = await fetch(`${base}/api/${url}`, {
     method,
-    headers: { 'Content-Type': 'application/json', 'X-Locale': 'zh-CN', 'X-Authenticator': 'basic', ...(token ? { Authorization: `Bearer ${token}` } : {}) },
+    headers: {
+      'Content-Type': 'application/json',
+      'X-Locale': 'zh-CN',
+      'X-Authenticator': 'basic',
+      ...(token ? { Authorization: `Bearer ${token}` } : {}),
+    },
     body: body ? JSON.stringify(body) : undefined,
   });
   const json = await res.json().catch(() => ({}));
@@ -18,7 +23,10 @@ const message = (res) => res.body?.errors?.[0]?.message || `HTTP ${res.status}`;
 
 async function waitUntilServing(base, serving) {
   let exited = false;
-  serving.then(() => (exited = true), () => (exited = true));
+  serving.then(
+    () => (exited = true),
+    () => (exited = true),
+  );
   for (;;) {
     if (exited) throw new Error('the app stopped before it answered');
     try {
@@ -36,13 +44,17 @@ async function loadDemo(base, env, serving, log) {
   const password = process.env.DEMO_ROOT_PASSWORD || env.INIT_ROOT_PASSWORD || 'admin123';
   const signIn = await api(base, 'POST', 'auth:signIn', null, { account, password });
   if (signIn.status !== 200) {
-    throw new Error(`root could not sign in (${message(signIn)}); if its password was changed, run DEMO_ROOT_PASSWORD=… npm run demo`);
+    throw new Error(
+      `root could not sign in (${message(signIn)}); if its password was changed, run DEMO_ROOT_PASSWORD=… npm run demo`,
+    );
   }
   const token = signIn.body.data.token;
   const started = Date.now();
   const load = await api(base, 'POST', 'deputyDemo:load', token, {});
   if (load.status !== 202) throw new Error(message(load));
-  log('loading the demo town (高沙镇: 1+5 stations, 60 deputies, a year of their work; about 3 minutes on a 2-core machine) ...');
+  log(
+    'loading the demo town (高沙镇: 1+5 stations, 60 deputies, a year of their work; about 3 minutes on a 2-core machine) ...',
+  );
   let printed = 0;
   for (;;) {
     await new Promise((r) => setTimeout(r, 1000));
@@ -58,12 +70,16 @@ async function loadDemo(base, env, serving, log) {
 
 function printAccounts(status, seconds) {
   const line = '─'.repeat(64);
-  const rows = Object.entries(status.counts).map(([name, n]) => `${name} ${n}`).join(', ');
+  const rows = Object.entries(status.counts)
+    .map(([name, n]) => `${name} ${n}`)
+    .join(', ');
   const text = [
     line,
     `  demo town loaded in ${seconds} s: ${rows}`,
     `  every demo account's password:  ${status.password}   (shown this once)`,
-    ...status.accounts.map((a) => `  ${a.username.padEnd(30)} ${a.role.padEnd(14)} ${a.name}\n  ${''.padEnd(30)} try first: ${a.tryFirst}`),
+    ...status.accounts.map(
+      (a) => `  ${a.username.padEnd(30)} ${a.role.padEnd(14)} ${a.name}\n  ${''.padEnd(30)} try first: ${a.tryFirst}`,
+    ),
     line,
   ].join('\n');
   console.log(`\n${text}\n`);

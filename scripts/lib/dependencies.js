@@ -17,11 +17,15 @@ function ensureDependencies(root, log) {
   );
   if (present && fs.existsSync(stamp) && fs.readFileSync(stamp, 'utf8') === hash) return false;
   const command = present ? 'install' : 'ci';
-  log(`installing npm dependencies (npm ${command}; 2–3 minutes the first time on a 2-core machine, measured with an empty npm cache) ...`);
+  log(
+    `installing npm dependencies (npm ${command}; 2–3 minutes the first time on a 2-core machine, measured with an empty npm cache) ...`,
+  );
   const started = Date.now();
   const r = spawnSync('npm', [command, '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit' });
   if (r.status !== 0) {
-    throw new Error(`npm ${command} failed (exit ${r.status}); check the network access to the npm registry and run it again`);
+    throw new Error(
+      `npm ${command} failed (exit ${r.status}); check the network access to the npm registry and run it again`,
+    );
   }
   log(`npm dependencies installed in ${Math.round((Date.now() - started) / 1000)} s`);
   fs.writeFileSync(stamp, hash);

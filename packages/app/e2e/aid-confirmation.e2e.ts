@@ -5,10 +5,20 @@
  * pairing, and the deputy records a visit with them (#19: without the pairing field every visit was refused).
  */
 import type { Browser, Page } from 'playwright-core';
-import { ADMIN, apiAs, deputyAccount, formItem, installedPage, launchBrowser, screenshot, signInThroughUI } from './support';
+import {
+  ADMIN,
+  apiAs,
+  deputyAccount,
+  formItem,
+  installedPage,
+  launchBrowser,
+  screenshot,
+  signInThroughUI,
+} from './support';
 
 const WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-const idNumber = (first17: string) => first17 + '10X98765432'[WEIGHTS.reduce((s, w, i) => s + w * Number(first17[i]), 0) % 11];
+const idNumber = (first17: string) =>
+  first17 + '10X98765432'[WEIGHTS.reduce((s, w, i) => s + w * Number(first17[i]), 0) % 11];
 const shanghaiToday = () => new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10);
 
 let browser: Browser;
@@ -29,9 +39,14 @@ async function addNewForm(page: Page, url: string, tab: string, firstField: stri
   await page.locator('.ant-tabs-tab-active', { hasText: tab }).waitFor({ timeout: 60000 });
   const panel = page.locator('.ant-tabs-tabpane-active');
   await panel.locator('.ant-table').first().waitFor({ timeout: 60000 });
-  await panel.getByRole('button', { name: /新\s*增|添\s*加|Add new/ }).first().click({ timeout: 60000 });
+  await panel
+    .getByRole('button', { name: /新\s*增|添\s*加|Add new/ })
+    .first()
+    .click({ timeout: 60000 });
   await formItem(page, firstField).waitFor({ timeout: 60000 });
-  const labels = await page.locator('.ant-drawer-open .ant-form-item-label, .ant-modal .ant-form-item-label, .adm-popup .ant-form-item-label').allInnerTexts();
+  const labels = await page
+    .locator('.ant-drawer-open .ant-form-item-label, .ant-modal .ant-form-item-label, .adm-popup .ant-form-item-label')
+    .allInnerTexts();
   return labels.map((l) => l.replace(/[:：\s]/g, ''));
 }
 
@@ -39,11 +54,28 @@ it('shows the confirmation boxes to the station head, not to the deputy', async 
   const api = await apiAs(ADMIN.account, ADMIN.password);
   const stamp = Date.now() % 1e6;
   const headPassword = `Head-${stamp}-Pass3`;
-  const head = await api('users:create', { username: `confhead${stamp}`, nickname: '确认站长', password: headPassword, roles: ['station-staff'] });
-  const station = await api('liaisonStations:create', { name: `石榴片区站-${stamp}`, headId: head.id, staff: [head.id] });
-  const deputy = await api('deputies:create', { name: '石代表', phone: `137${String(stamp).padStart(8, '0')}`, stationId: station.id });
+  const head = await api('users:create', {
+    username: `confhead${stamp}`,
+    nickname: '确认站长',
+    password: headPassword,
+    roles: ['station-staff'],
+  });
+  const station = await api('liaisonStations:create', {
+    name: `石榴片区站-${stamp}`,
+    headId: head.id,
+    staff: [head.id],
+  });
+  const deputy = await api('deputies:create', {
+    name: '石代表',
+    phone: `137${String(stamp).padStart(8, '0')}`,
+    stationId: station.id,
+  });
   const login = await deputyAccount(api, deputy.id, `Shi-${stamp}-Pass9`);
-  const [category] = await api('aidCategories:list', undefined, 'filter=' + encodeURIComponent(JSON.stringify({ code: 'left-behind-elderly' })));
+  const [category] = await api(
+    'aidCategories:list',
+    undefined,
+    'filter=' + encodeURIComponent(JSON.stringify({ code: 'left-behind-elderly' })),
+  );
   const household = await api('aidHouseholds:create', {
     headName: `石奶奶${stamp}`,
     idNumber: idNumber(`430621194601${String(stamp).padStart(6, '0').slice(-5)}`.slice(0, 17)),
@@ -51,7 +83,11 @@ it('shows the confirmation boxes to the station head, not to the deputy', async 
     stationId: station.id,
     consent: true,
   });
-  const pairing = await api('aidPairings:create', { deputyId: deputy.id, householdId: household.id, startDate: shanghaiToday() });
+  const pairing = await api('aidPairings:create', {
+    deputyId: deputy.id,
+    householdId: household.id,
+    startDate: shanghaiToday(),
+  });
   expect(pairing.label).toBe(`石代表 · 石${'*'.repeat(`奶奶${stamp}`.length)} · ${shanghaiToday()}`);
   const url = await installedPage(api, 'pairing-aid.aid');
 
@@ -70,8 +106,12 @@ it('shows the confirmation boxes to the station head, not to the deputy', async 
       if (who === 'deputy') {
         // The deputy records the visit with the form: the pairing by its label, the day, 提交.
         await formItem(page, '结对').locator('.ant-select-selector').click();
-        await page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: pairing.label }).click({ timeout: 30000 });
-        await formItem(page, '结对').locator('.ant-select-selection-item', { hasText: pairing.label }).waitFor({ timeout: 10000 });
+        await page
+          .locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: pairing.label })
+          .click({ timeout: 30000 });
+        await formItem(page, '结对')
+          .locator('.ant-select-selection-item', { hasText: pairing.label })
+          .waitFor({ timeout: 10000 });
         const date = formItem(page, '走访日期').locator('input').first();
         await date.click();
         // Today, tapped in the date panel as a person does.
@@ -80,11 +120,20 @@ it('shows the confirmation boxes to the station head, not to the deputy', async 
         expect(await date.inputValue()).toBe(shanghaiToday());
         await screenshot(page, `aid-visit-form-deputy-${device}`);
         const saved = page.waitForResponse((r) => r.url().includes('aidVisits:create'), { timeout: 30000 });
-        await page.getByRole('button', { name: /提\s*交/ }).last().click();
+        await page
+          .getByRole('button', { name: /提\s*交/ })
+          .last()
+          .click();
         const response = await saved;
         expect(response.status(), await response.text()).toBe(200);
-        const visits = await api('aidVisits:list', undefined, 'filter=' + encodeURIComponent(JSON.stringify({ pairingId: pairing.id })));
-        expect(visits.map((v: any) => [v.deputyId, v.householdId, v.date, v.findings])).toEqual([[deputy.id, household.id, shanghaiToday(), '老人身体尚好，需要代购降压药']]);
+        const visits = await api(
+          'aidVisits:list',
+          undefined,
+          'filter=' + encodeURIComponent(JSON.stringify({ pairingId: pairing.id })),
+        );
+        expect(visits.map((v: any) => [v.deputyId, v.householdId, v.date, v.findings])).toEqual([
+          [deputy.id, household.id, shanghaiToday(), '老人身体尚好，需要代购降压药'],
+        ]);
       }
       await page.close();
     }
@@ -94,8 +143,10 @@ it('shows the confirmation boxes to the station head, not to the deputy', async 
     const box = form.endsWith('outcomes') ? '已确认' : '帮扶对象已确认';
     const shown = labels.includes(box);
     if (form.startsWith('deputy') && shown) failures.push(`${form}: the deputy's form shows ${box}`);
-    if (form.startsWith('head') && !shown) failures.push(`${form}: the station head's form lacks ${box} (${labels.join(', ')})`);
-    if (!labels.includes(form.endsWith('outcomes') ? '日期' : '走访日期')) failures.push(`${form}: no form opened (${labels.join(', ')})`);
+    if (form.startsWith('head') && !shown)
+      failures.push(`${form}: the station head's form lacks ${box} (${labels.join(', ')})`);
+    if (!labels.includes(form.endsWith('outcomes') ? '日期' : '走访日期'))
+      failures.push(`${form}: no form opened (${labels.join(', ')})`);
     if (!labels.includes('结对')) failures.push(`${form}: no pairing to choose (${labels.join(', ')})`);
   }
   expect(failures).toEqual([]);

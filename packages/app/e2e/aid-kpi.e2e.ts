@@ -17,12 +17,15 @@ afterAll(async () => {
 
 const shanghaiToday = () => new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10);
 const WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-const idNumber = (first17: string) => first17 + '10X98765432'[WEIGHTS.reduce((s, w, i) => s + w * Number(first17[i]), 0) % 11];
+const idNumber = (first17: string) =>
+  first17 + '10X98765432'[WEIGHTS.reduce((s, w, i) => s + w * Number(first17[i]), 0) % 11];
 
 /** The number a statistic of the KPI block shows, by its title. */
 async function statistic(page: Page, title: string) {
   const block = page.getByTestId('aid-kpi');
-  const stat = block.locator('.ant-statistic').filter({ has: page.locator('.ant-statistic-title', { hasText: title }) });
+  const stat = block
+    .locator('.ant-statistic')
+    .filter({ has: page.locator('.ant-statistic-title', { hasText: title }) });
   return (await stat.locator('.ant-statistic-content-value').innerText()).trim();
 }
 
@@ -41,11 +44,28 @@ async function waitForStatistic(page: Page, title: string, value: string, ms = 3
 it('shows a deputy its 1+N figures, and a recorded visit counts', async () => {
   const api = await apiAs(ADMIN.account, ADMIN.password);
   const stamp = Date.now() % 1e6;
-  const head = await api('users:create', { username: `aidhead${stamp}`, nickname: '站长', password: `Head-${stamp}-Pass`, roles: ['station-staff'] });
-  const station = await api('liaisonStations:create', { name: `荣家湾镇联络站-${stamp}`, headId: head.id, staff: [head.id] });
-  const deputy = await api('deputies:create', { name: '周代表', phone: `136${String(stamp).padStart(8, '0')}`, stationId: station.id });
+  const head = await api('users:create', {
+    username: `aidhead${stamp}`,
+    nickname: '站长',
+    password: `Head-${stamp}-Pass`,
+    roles: ['station-staff'],
+  });
+  const station = await api('liaisonStations:create', {
+    name: `荣家湾镇联络站-${stamp}`,
+    headId: head.id,
+    staff: [head.id],
+  });
+  const deputy = await api('deputies:create', {
+    name: '周代表',
+    phone: `136${String(stamp).padStart(8, '0')}`,
+    stationId: station.id,
+  });
   const account = await api(`deputies:createAccount?filterByTk=${deputy.id}`, {});
-  const [category] = await api('aidCategories:list', undefined, 'filter=' + encodeURIComponent(JSON.stringify({ code: 'left-behind-elderly' })));
+  const [category] = await api(
+    'aidCategories:list',
+    undefined,
+    'filter=' + encodeURIComponent(JSON.stringify({ code: 'left-behind-elderly' })),
+  );
   const household = await api('aidHouseholds:create', {
     headName: '李奶奶',
     idNumber: idNumber(`430621194501${String(stamp).padStart(6, '0').slice(-5)}`.slice(0, 17)),
@@ -53,16 +73,31 @@ it('shows a deputy its 1+N figures, and a recorded visit counts', async () => {
     stationId: station.id,
     consent: true,
   });
-  const pairing = await api('aidPairings:create', { deputyId: deputy.id, householdId: household.id, startDate: shanghaiToday() });
+  const pairing = await api('aidPairings:create', {
+    deputyId: deputy.id,
+    householdId: household.id,
+    startDate: shanghaiToday(),
+  });
 
   const page = await api('flowSurfaces:createPage', { title: '结对帮扶', icon: 'TeamOutlined' });
-  await api('flowModels:save', { uid: `aid-kpi-${stamp}`, use: 'AidKpiBlockModel', parentId: page.gridUid, subKey: 'items', subType: 'array', stepParams: {} });
+  await api('flowModels:save', {
+    uid: `aid-kpi-${stamp}`,
+    use: 'AidKpiBlockModel',
+    parentId: page.gridUid,
+    subKey: 'items',
+    subType: 'array',
+    stepParams: {},
+  });
   await api('roles/deputy/desktopRoutes:add', [page.routeId, page.tabRouteId]);
 
   // The deputy changes its initial password at first sign-in, then works with its own.
   const password = `Zhou-${stamp}-Pass9`;
   const first = await apiAs(account.username, account.initialPassword);
-  await first('auth:changePassword', { oldPassword: account.initialPassword, newPassword: password, confirmPassword: password });
+  await first('auth:changePassword', {
+    oldPassword: account.initialPassword,
+    newPassword: password,
+    confirmPassword: password,
+  });
   await new Promise((r) => setTimeout(r, 1100));
   const asDeputy = await apiAs(account.username, password);
 
@@ -76,7 +111,13 @@ it('shows a deputy its 1+N figures, and a recorded visit counts', async () => {
   await screenshot(tab, 'aid-kpi-before-desktop');
 
   // The deputy records a visit (two people met); its confirmation is the station staff's (#15), not the deputy's.
-  await asDeputy('aidVisits:create', { pairingId: pairing.id, date: shanghaiToday(), mode: 'home', personCount: 2, findings: '身体尚好，需要代购药品' });
+  await asDeputy('aidVisits:create', {
+    pairingId: pairing.id,
+    date: shanghaiToday(),
+    mode: 'home',
+    personCount: 2,
+    findings: '身体尚好，需要代购药品',
+  });
   await tab.reload();
   await tab.getByTestId('aid-kpi').waitFor({ timeout: 60000 });
   await waitForStatistic(tab, '走访（人次）', String(before + 2));

@@ -5,7 +5,12 @@
  * sample: every class × suite collection × role at least once, the rest drawn with a fixed seed
  * (ATTACKS_E2E_SIZE, default 2500; 0 sends everything: 12,229 attacks took 153 s on the idle 2-core machine, and 4,000 took 112 s beside the server tests).
  */
-import { AttackClass, AttackGenerator, CLASS_NAMES, formatReport } from '@deputy/test-helpers/security/attack-generator';
+import {
+  AttackClass,
+  AttackGenerator,
+  CLASS_NAMES,
+  formatReport,
+} from '@deputy/test-helpers/security/attack-generator';
 import { sampleAttacks, startedAppAttackEnv } from '@deputy/test-helpers/security/http-attack-env';
 import { ADMIN, BASE_URL } from './support';
 
@@ -19,19 +24,31 @@ it('lets no role write, link or read anything outside its reach on the started a
     // The app's database: EMBEDDED_DB_DATABASE of its .env, 'nocobase' unless changed (scripts/lib/database.js).
     database: process.env.E2E_PG_DATABASE || 'nocobase',
   };
-  const { env, world } = await startedAppAttackEnv({ baseURL: BASE_URL, admin: ADMIN, pg, log: (line) => console.log(line) });
+  const { env, world } = await startedAppAttackEnv({
+    baseURL: BASE_URL,
+    admin: ADMIN,
+    pg,
+    log: (line) => console.log(line),
+  });
   try {
     const generator = new AttackGenerator(env, { sample: true });
     const all = await generator.generate();
     const size = Number(process.env.ATTACKS_E2E_SIZE ?? 2500);
     const attacks = size > 0 ? sampleAttacks(all, size) : all;
-    const per = (list: typeof all) => (Object.keys(CLASS_NAMES) as AttackClass[]).map((c) => `${c} ${list.filter((x) => x.cls === c).length}`).join(', ');
+    const per = (list: typeof all) =>
+      (Object.keys(CLASS_NAMES) as AttackClass[])
+        .map((c) => `${c} ${list.filter((x) => x.cls === c).length}`)
+        .join(', ');
     const covered = (list: typeof all) =>
       `${new Set(list.map((x) => x.collection)).size} collections, ${new Set(list.map((x) => x.attacker.key)).size} roles, ${new Set(list.map((x) => `${x.cls}|${x.collection}|${x.attacker.key}`)).size} class × collection × role`;
-    console.log(`attacks on the started app: ${all.length} generated (${per(all)}; ${covered(all)}), ${attacks.length} sent (${per(attacks)}; ${covered(attacks)}), fixtures ${Math.round((Date.now() - t0) / 1000)}s`);
+    console.log(
+      `attacks on the started app: ${all.length} generated (${per(all)}; ${covered(all)}), ${attacks.length} sent (${per(attacks)}; ${covered(attacks)}), fixtures ${Math.round((Date.now() - t0) / 1000)}s`,
+    );
     const report = await generator.run(attacks);
     const text = formatReport(report);
-    console.log(`attack generator on the started app: ${attacks.length} attacks, ${report.failures.length} failures, ${Math.round(report.ms / 1000)}s\n${text}`);
+    console.log(
+      `attack generator on the started app: ${attacks.length} attacks, ${report.failures.length} failures, ${Math.round(report.ms / 1000)}s\n${text}`,
+    );
     expect(report.failures.length, text).toBe(0);
     const serverErrors = Object.values(report.counts).reduce((n, c) => n + c.serverErrors, 0);
     expect(serverErrors, report.notes.filter((n) => n.startsWith('5xx')).join('\n')).toBe(0);

@@ -4,7 +4,16 @@
  * decided in the head's own review task, so the workflow posts the points as a single approval does.
  */
 import type { Browser } from 'playwright-core';
-import { ADMIN, apiAs, deputyAccount, installedPage, launchBrowser, screenshot, signInThroughUI, watchProblems } from './support';
+import {
+  ADMIN,
+  apiAs,
+  deputyAccount,
+  installedPage,
+  launchBrowser,
+  screenshot,
+  signInThroughUI,
+  watchProblems,
+} from './support';
 
 let browser: Browser;
 
@@ -30,24 +39,52 @@ it('the head approves two records and returns a third from 履职审核 with the
   const api = await apiAs(ADMIN.account, ADMIN.password);
   const stamp = Date.now() % 1e6;
   const headPassword = `Head-${stamp}-Batch7`;
-  const head = await api('users:create', { username: `batchhead${stamp}`, nickname: '谭站长', password: headPassword, roles: ['station-staff'] });
-  const station = await api('liaisonStations:create', { name: `栗山镇联络站-${stamp}`, headId: head.id, staff: [head.id] });
-  const deputy = await api('deputies:create', { name: `周代表${stamp}`, phone: `136${String(stamp).padStart(8, '0')}`, stationId: station.id });
+  const head = await api('users:create', {
+    username: `batchhead${stamp}`,
+    nickname: '谭站长',
+    password: headPassword,
+    roles: ['station-staff'],
+  });
+  const station = await api('liaisonStations:create', {
+    name: `栗山镇联络站-${stamp}`,
+    headId: head.id,
+    staff: [head.id],
+  });
+  const deputy = await api('deputies:create', {
+    name: `周代表${stamp}`,
+    phone: `136${String(stamp).padStart(8, '0')}`,
+    stationId: station.id,
+  });
   const login = await deputyAccount(api, deputy.id, `Zhou-${stamp}-Pass3`);
   const asDeputy = await apiAs(login.username, login.password);
-  const [item] = await api('dutyItems:list', undefined, 'filter=' + encodeURIComponent(JSON.stringify({ code: 'D14' })));
+  const [item] = await api(
+    'dutyItems:list',
+    undefined,
+    'filter=' + encodeURIComponent(JSON.stringify({ code: 'D14' })),
+  );
   const year = new Date().getFullYear() - 1;
   const descriptions = ['收集群众对村道硬化的意见', '收集群众对饮水安全的意见', '收集群众对校车接送的意见'];
   const ids: number[] = [];
   for (const [i, description] of descriptions.entries()) {
-    const record = await asDeputy('dutyRecords:create', { itemId: item.id, date: `${year}-05-0${i + 1}`, description: `${description}-${stamp}` });
+    const record = await asDeputy('dutyRecords:create', {
+      itemId: item.id,
+      date: `${year}-05-0${i + 1}`,
+      description: `${description}-${stamp}`,
+    });
     await asDeputy(`dutyRecords:submit?filterByTk=${record.id}`, {});
     ids.push(record.id);
   }
   const asHead = await apiAs(head.username, headPassword);
   // The review workflow has given the head a task for each.
   await until(
-    async () => ((await asHead('workflowManualTasks:listMine', undefined, `pageSize=100&filter=${encodeURIComponent(JSON.stringify({ status: 0 }))}&appends=execution`)) ?? []).map((t: any) => t.execution?.context?.data?.id),
+    async () =>
+      (
+        (await asHead(
+          'workflowManualTasks:listMine',
+          undefined,
+          `pageSize=100&filter=${encodeURIComponent(JSON.stringify({ status: 0 }))}&appends=execution`,
+        )) ?? []
+      ).map((t: any) => t.execution?.context?.data?.id),
     (seen: number[]) => ids.every((id) => seen.includes(id)),
     'the review tasks',
   );
@@ -70,7 +107,10 @@ it('the head approves two records and returns a third from 履职审核 with the
   await screenshot(page, 'batch-review-1-selected-desktop');
   const approved = page.waitForResponse((r) => r.url().includes('dutyRecords:update'), { timeout: 60000 });
   await page.getByRole('button', { name: /批量通过/ }).click();
-  await page.getByRole('button', { name: /确\s*定|OK/ }).last().click();
+  await page
+    .getByRole('button', { name: /确\s*定|OK/ })
+    .last()
+    .click();
   expect((await approved).status()).toBe(200);
   // Decided records leave the queue.
   await row(0).waitFor({ state: 'detached', timeout: 60000 });
@@ -79,7 +119,10 @@ it('the head approves two records and returns a third from 履职审核 with the
   await select(2);
   const returned = page.waitForResponse((r) => r.url().includes('dutyRecords:update'), { timeout: 60000 });
   await page.getByRole('button', { name: /批量退回/ }).click();
-  await page.getByRole('button', { name: /确\s*定|OK/ }).last().click();
+  await page
+    .getByRole('button', { name: /确\s*定|OK/ })
+    .last()
+    .click();
   expect((await returned).status()).toBe(200);
   await row(2).waitFor({ state: 'detached', timeout: 60000 });
   await screenshot(page, 'batch-review-2-queue-empty-desktop');
@@ -92,7 +135,12 @@ it('the head approves two records and returns a third from 履职审核 with the
   expect(statuses).toEqual(['approved', 'approved', 'rejected']);
   // One ledger entry per approved record (D14 收集反映群众意见: 1 point each), none for the returned one.
   const entries = await until(
-    async () => api('pointEntries:list', undefined, 'pageSize=20&filter=' + encodeURIComponent(JSON.stringify({ recordId: { $in: ids } }))),
+    async () =>
+      api(
+        'pointEntries:list',
+        undefined,
+        'pageSize=20&filter=' + encodeURIComponent(JSON.stringify({ recordId: { $in: ids } })),
+      ),
     (e: any[]) => e.length >= 2,
     'the ledger entries',
   );

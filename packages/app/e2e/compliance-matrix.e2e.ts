@@ -20,20 +20,48 @@ const shanghaiToday = () => new Date(Date.now() + 8 * 3600e3).toISOString().slic
 it('shows a deputy its 六个一 compliance, following the administrator’s rule edits', async () => {
   const api = await apiAs(ADMIN.account, ADMIN.password);
   const stamp = Date.now() % 1e6;
-  const head = await api('users:create', { username: `sixhead${stamp}`, nickname: '站长', password: `Head-${stamp}-Pass`, roles: ['station-staff'] });
-  const station = await api('liaisonStations:create', { name: `高沙镇联络站-${stamp}`, headId: head.id, staff: [head.id] });
-  const deputy = await api('deputies:create', { name: '何代表', phone: `135${String(stamp).padStart(8, '0')}`, stationId: station.id });
+  const head = await api('users:create', {
+    username: `sixhead${stamp}`,
+    nickname: '站长',
+    password: `Head-${stamp}-Pass`,
+    roles: ['station-staff'],
+  });
+  const station = await api('liaisonStations:create', {
+    name: `高沙镇联络站-${stamp}`,
+    headId: head.id,
+    staff: [head.id],
+  });
+  const deputy = await api('deputies:create', {
+    name: '何代表',
+    phone: `135${String(stamp).padStart(8, '0')}`,
+    stationId: station.id,
+  });
   const account = await api(`deputies:createAccount?filterByTk=${deputy.id}`, {});
-  const byCode = async (code: string) => (await api('dutyItems:list', undefined, 'filter=' + encodeURIComponent(JSON.stringify({ code }))))[0];
+  const byCode = async (code: string) =>
+    (await api('dutyItems:list', undefined, 'filter=' + encodeURIComponent(JSON.stringify({ code }))))[0];
   const [r1] = await api('dutyRules:list', undefined, 'filter=' + encodeURIComponent(JSON.stringify({ code: 'R1' })));
   // The administrator lets training (D04) count for the monthly study rule, and asks for two a month.
-  await api(`dutyRules:update?filterByTk=${r1.id}`, { items: [(await byCode('D03')).id, (await byCode('D04')).id], requiredCount: 2 });
-  const record = await api('dutyRecords:create', { deputyId: deputy.id, itemId: (await byCode('D04')).id, date: shanghaiToday() });
+  await api(`dutyRules:update?filterByTk=${r1.id}`, {
+    items: [(await byCode('D03')).id, (await byCode('D04')).id],
+    requiredCount: 2,
+  });
+  const record = await api('dutyRecords:create', {
+    deputyId: deputy.id,
+    itemId: (await byCode('D04')).id,
+    date: shanghaiToday(),
+  });
   await api(`dutyRecords:submit?filterByTk=${record.id}`, {});
   await api(`dutyRecords:update?filterByTk=${record.id}`, { status: 'approved' });
 
   const page = await api('flowSurfaces:createPage', { title: '六个一达标', icon: 'CheckSquareOutlined' });
-  await api('flowModels:save', { uid: `six-ones-${stamp}`, use: 'ComplianceMatrixBlockModel', parentId: page.gridUid, subKey: 'items', subType: 'array', stepParams: {} });
+  await api('flowModels:save', {
+    uid: `six-ones-${stamp}`,
+    use: 'ComplianceMatrixBlockModel',
+    parentId: page.gridUid,
+    subKey: 'items',
+    subType: 'array',
+    stepParams: {},
+  });
   await api('roles/deputy/desktopRoutes:add', [page.routeId, page.tabRouteId]);
 
   const tab = await browser.newPage({ viewport: { width: 1280, height: 800 } });

@@ -8,7 +8,18 @@
  * the browser, in the UI editor.
  */
 import type { Browser } from 'playwright-core';
-import { ADMIN, apiAs, deputyAccount, formItem, installedPage, launchBrowser, pick, screenshot, signInThroughUI, watchProblems } from './support';
+import {
+  ADMIN,
+  apiAs,
+  deputyAccount,
+  formItem,
+  installedPage,
+  launchBrowser,
+  pick,
+  screenshot,
+  signInThroughUI,
+  watchProblems,
+} from './support';
 
 let browser: Browser;
 let api: Awaited<ReturnType<typeof apiAs>>;
@@ -23,15 +34,27 @@ const PHONE = { width: 390, height: 844 };
 
 const q = (filter: unknown) => 'filter=' + encodeURIComponent(JSON.stringify(filter));
 
-
 beforeAll(async () => {
   browser = await launchBrowser();
   api = await apiAs(ADMIN.account, ADMIN.password);
-  const head = await api('users:create', { username: `pages-head-${stamp}`, nickname: '站长', password: `Head-${stamp}-Pass`, roles: ['station-staff'] });
+  const head = await api('users:create', {
+    username: `pages-head-${stamp}`,
+    nickname: '站长',
+    password: `Head-${stamp}-Pass`,
+    roles: ['station-staff'],
+  });
   staffAccount = { username: head.username, password: `Head-${stamp}-Pass` };
-  const station = await api('liaisonStations:create', { name: `金江镇联络站-${stamp}`, headId: head.id, staff: [head.id] });
+  const station = await api('liaisonStations:create', {
+    name: `金江镇联络站-${stamp}`,
+    headId: head.id,
+    staff: [head.id],
+  });
   deputyName = `陈代表${stamp}`;
-  const deputy = await api('deputies:create', { name: deputyName, phone: `136${String(stamp).padStart(8, '0')}`, stationId: station.id });
+  const deputy = await api('deputies:create', {
+    name: deputyName,
+    phone: `136${String(stamp).padStart(8, '0')}`,
+    stationId: station.id,
+  });
   deputyLogin = await deputyAccount(api, deputy.id, `Chen-${stamp}-Pass9`);
 });
 
@@ -49,8 +72,16 @@ it('an administrator adds 活动地点 to the duty record form in the UI editor;
     uiSchema: { title: LABEL, type: 'string', 'x-component': 'Input' },
   });
   // A new field is not in the deputy role's field list for "create" until 角色和权限 grants it.
-  const [resource] = await api('dataSourcesRolesResources:list', undefined, q({ roleName: 'deputy', name: 'dutyRecords', dataSourceKey: 'main' }));
-  const [create] = await api('dataSourcesRolesResourcesActions:list', undefined, q({ rolesResourceId: resource.id, name: 'create' }));
+  const [resource] = await api(
+    'dataSourcesRolesResources:list',
+    undefined,
+    q({ roleName: 'deputy', name: 'dutyRecords', dataSourceKey: 'main' }),
+  );
+  const [create] = await api(
+    'dataSourcesRolesResourcesActions:list',
+    undefined,
+    q({ rolesResourceId: resource.id, name: 'create' }),
+  );
   if (!create.fields.includes(FIELD)) {
     await api(`dataSourcesRolesResourcesActions:update?filterByTk=${create.id}`, { fields: [...create.fields, FIELD] });
   }
@@ -67,8 +98,15 @@ it('an administrator adds 活动地点 to the duty record form in the UI editor;
   await admin.getByTestId('ui-editor-button').click();
   await form.hover();
   await form.getByText('字段', { exact: true }).last().click({ timeout: 30000 });
-  const saved = admin.waitForResponse((r) => /flowModels:(save|attach|move)/.test(r.url()) && r.request().method() === 'POST', { timeout: 30000 });
-  await admin.locator('.ant-dropdown:visible, .ant-popover:visible').getByText(LABEL, { exact: true }).first().click({ timeout: 30000 });
+  const saved = admin.waitForResponse(
+    (r) => /flowModels:(save|attach|move)/.test(r.url()) && r.request().method() === 'POST',
+    { timeout: 30000 },
+  );
+  await admin
+    .locator('.ant-dropdown:visible, .ant-popover:visible')
+    .getByText(LABEL, { exact: true })
+    .first()
+    .click({ timeout: 30000 });
   expect((await saved).status()).toBe(200);
   await formItem(admin, LABEL).waitFor({ timeout: 30000 });
   await admin.keyboard.press('Escape');
@@ -90,7 +128,12 @@ it('an administrator adds 活动地点 to the duty record form in the UI editor;
   await formItem(deputy, LABEL).locator('input').fill(place);
   await screenshot(deputy, 'designer-my-duty-deputy-filled-mobile');
   const created = deputy.waitForResponse((r) => r.url().includes('dutyRecords:create'), { timeout: 30000 });
-  await deputy.locator('.ant-card').filter({ hasText: '填报履职记录' }).first().getByRole('button', { name: /保存草稿/ }).click();
+  await deputy
+    .locator('.ant-card')
+    .filter({ hasText: '填报履职记录' })
+    .first()
+    .getByRole('button', { name: /保存草稿/ })
+    .click();
   expect((await created).status()).toBe(200);
   await screenshot(deputy, 'designer-my-duty-deputy-submitted-mobile');
   await deputy.close();
@@ -103,27 +146,57 @@ it('an administrator adds 活动地点 to the duty record form in the UI editor;
 
 it('shows each role exactly its menus', async () => {
   const expectations = [
-    { who: 'deputy', account: deputyLogin.username, password: deputyLogin.password, sees: ['我的履职'], hidden: ['积分管理', '履职审核', '积分排行', '代表信息', '系统设置'] },
-    { who: 'staff', account: staffAccount.username, password: staffAccount.password, sees: ['代表信息', '联络站', '履职审核', '积分排行'], hidden: ['积分管理', '我的履职', '系统设置'] },
-    { who: 'admin', account: ADMIN.account, password: ADMIN.password, sees: ['代表信息', '联络站', '系统设置', '我的履职', '履职审核', '积分管理', '积分排行'], hidden: [] },
+    {
+      who: 'deputy',
+      account: deputyLogin.username,
+      password: deputyLogin.password,
+      sees: ['我的履职'],
+      hidden: ['积分管理', '履职审核', '积分排行', '代表信息', '系统设置'],
+    },
+    {
+      who: 'staff',
+      account: staffAccount.username,
+      password: staffAccount.password,
+      sees: ['代表信息', '联络站', '履职审核', '积分排行'],
+      hidden: ['积分管理', '我的履职', '系统设置'],
+    },
+    {
+      who: 'admin',
+      account: ADMIN.account,
+      password: ADMIN.password,
+      sees: ['代表信息', '联络站', '系统设置', '我的履职', '履职审核', '积分管理', '积分排行'],
+      hidden: [],
+    },
   ];
   for (const e of expectations) {
-    for (const [label, viewport] of [['desktop', DESKTOP], ['mobile', PHONE]] as const) {
+    for (const [label, viewport] of [
+      ['desktop', DESKTOP],
+      ['mobile', PHONE],
+    ] as const) {
       const page = await browser.newPage({ viewport });
       await signInThroughUI(page, e.account, e.password);
       // The suite's group opens its pages in the side menu (on a phone, behind the menu button).
-      await page.goto(await installedPage(api, e.sees[0] === '我的履职' ? 'duty-points.my-duty' : 'deputies.directory'));
+      await page.goto(
+        await installedPage(api, e.sees[0] === '我的履职' ? 'duty-points.my-duty' : 'deputies.directory'),
+      );
       if (label === 'mobile') {
-        const toggle = page.locator('.ant-pro-global-header-collapsed-button, [aria-label="menu-unfold"], [aria-label="menu"]').first();
+        const toggle = page
+          .locator('.ant-pro-global-header-collapsed-button, [aria-label="menu-unfold"], [aria-label="menu"]')
+          .first();
         if (await toggle.isVisible().catch(() => false)) await toggle.click();
       }
       if (label === 'desktop') {
         await page.getByText('代表履职', { exact: true }).first().waitFor({ timeout: 60000 });
-        for (const title of e.sees) await page.getByRole('menuitem').filter({ hasText: title }).first().waitFor({ timeout: 30000 });
+        for (const title of e.sees)
+          await page.getByRole('menuitem').filter({ hasText: title }).first().waitFor({ timeout: 30000 });
       } else {
         await page.waitForLoadState('networkidle');
       }
-      for (const title of e.hidden) expect(await page.getByRole('menuitem').filter({ hasText: title }).count(), `${e.who} must not see ${title}`).toBe(0);
+      for (const title of e.hidden)
+        expect(
+          await page.getByRole('menuitem').filter({ hasText: title }).count(),
+          `${e.who} must not see ${title}`,
+        ).toBe(0);
       await screenshot(page, `menus-${e.who}-${label}`);
       await page.close();
     }

@@ -7,7 +7,19 @@
  * The record is dated in the previous quarter, which has ended, so that its period can be published.
  */
 import type { Browser } from 'playwright-core';
-import { ADMIN, apiAs, BASE_URL, deputyAccount, formItem, installedPage, launchBrowser, pick, screenshot, signInThroughUI, watchProblems } from './support';
+import {
+  ADMIN,
+  apiAs,
+  BASE_URL,
+  deputyAccount,
+  formItem,
+  installedPage,
+  launchBrowser,
+  pick,
+  screenshot,
+  signInThroughUI,
+  watchProblems,
+} from './support';
 
 let browser: Browser;
 const PHONE = { width: 390, height: 844 };
@@ -37,10 +49,23 @@ it('a deputy files a record with a photo on a phone; the head approves it in the
   const api = await apiAs(ADMIN.account, ADMIN.password);
   const stamp = Date.now() % 1e6;
   const headPassword = `Head-${stamp}-Pass2`;
-  const head = await api('users:create', { username: `flowhead${stamp}`, nickname: '欧阳站长', password: headPassword, roles: ['station-staff'] });
-  const station = await api('liaisonStations:create', { name: `高沙镇联络站-${stamp}`, headId: head.id, staff: [head.id] });
+  const head = await api('users:create', {
+    username: `flowhead${stamp}`,
+    nickname: '欧阳站长',
+    password: headPassword,
+    roles: ['station-staff'],
+  });
+  const station = await api('liaisonStations:create', {
+    name: `高沙镇联络站-${stamp}`,
+    headId: head.id,
+    staff: [head.id],
+  });
   const deputyName = `刘代表${stamp}`;
-  const deputy = await api('deputies:create', { name: deputyName, phone: `135${String(stamp).padStart(8, '0')}`, stationId: station.id });
+  const deputy = await api('deputies:create', {
+    name: deputyName,
+    phone: `135${String(stamp).padStart(8, '0')}`,
+    stationId: station.id,
+  });
   const login = await deputyAccount(api, deputy.id, `Liu-${stamp}-Pass9`);
   const target = previousQuarter();
   const myDuty = await installedPage(api, 'duty-points.my-duty');
@@ -56,13 +81,20 @@ it('a deputy files a record with a photo on a phone; the head approves it in the
   // The phone's date picker opens on today: move the month wheel back to the last quarter, confirm.
   await formItem(phone, '日期').locator('input').first().click({ force: true });
   const wheels = phone.locator('.adm-picker-view-column');
-  if (target.year !== new Date(Date.now() + 8 * 3600e3).getUTCFullYear()) await wheels.nth(0).getByText(String(target.year), { exact: true }).click();
+  if (target.year !== new Date(Date.now() + 8 * 3600e3).getUTCFullYear())
+    await wheels.nth(0).getByText(String(target.year), { exact: true }).click();
   await wheels.nth(1).getByText(String(target.month), { exact: true }).click();
   await phone.waitForTimeout(500);
   await phone.getByText('确定', { exact: true }).last().click();
-  await formItem(phone, '情况说明').locator('textarea').fill('在村民小组宣讲新修订的《中华人民共和国村民委员会组织法》');
-  const uploaded = phone.waitForResponse((r) => /attachments/.test(r.url()) && r.request().method() === 'POST', { timeout: 30000 });
-  await formItem(phone, '佐证材料').locator('input[type=file]').setInputFiles({ name: '宣讲现场.png', mimeType: 'image/png', buffer: await phone.screenshot() });
+  await formItem(phone, '情况说明')
+    .locator('textarea')
+    .fill('在村民小组宣讲新修订的《中华人民共和国村民委员会组织法》');
+  const uploaded = phone.waitForResponse((r) => /attachments/.test(r.url()) && r.request().method() === 'POST', {
+    timeout: 30000,
+  });
+  await formItem(phone, '佐证材料')
+    .locator('input[type=file]')
+    .setInputFiles({ name: '宣讲现场.png', mimeType: 'image/png', buffer: await phone.screenshot() });
   expect((await uploaded).status()).toBe(200);
   await screenshot(phone, 'duty-flow-1-deputy-filled-mobile');
   const created = phone.waitForResponse((r) => r.url().includes('dutyRecords:create'), { timeout: 30000 });
@@ -74,15 +106,28 @@ it('a deputy files a record with a photo on a phone; the head approves it in the
   const submitted = phone.waitForResponse((r) => r.url().includes('dutyRecords:update'), { timeout: 30000 });
   await phone.getByText('提交审核', { exact: true }).first().click({ timeout: 30000 });
   // The confirmation's own button, once it shows (a hidden 确定 of the date picker is still in the page).
-  await phone.getByRole('button', { name: /确\s*定|OK/ }).filter({ visible: true }).last().click({ timeout: 30000 });
+  await phone
+    .getByRole('button', { name: /确\s*定|OK/ })
+    .filter({ visible: true })
+    .last()
+    .click({ timeout: 30000 });
   expect((await submitted).status()).toBe(200);
   const filingSeconds = (Date.now() - started) / 1000;
-  console.log(`[duty-flow] the deputy filed and submitted the record with a photo in ${filingSeconds.toFixed(1)} s of browser time`);
+  console.log(
+    `[duty-flow] the deputy filed and submitted the record with a photo in ${filingSeconds.toFixed(1)} s of browser time`,
+  );
   const record = await api('dutyRecords:get', undefined, `filterByTk=${recordId}&appends=evidence`);
-  expect(record).toMatchObject({ status: 'submitted', reviewerId: head.id, date: expect.stringContaining(`${target.year}-${String(target.month).padStart(2, '0')}`) });
+  expect(record).toMatchObject({
+    status: 'submitted',
+    reviewerId: head.id,
+    date: expect.stringContaining(`${target.year}-${String(target.month).padStart(2, '0')}`),
+  });
   expect(record.evidence).toHaveLength(1);
   // Sent: the row keeps 查看 only (提交审核 and 删除 are for drafts and returned records).
-  await phone.locator('tr.ant-table-row').getByText('提交审核', { exact: true }).waitFor({ state: 'detached', timeout: 30000 });
+  await phone
+    .locator('tr.ant-table-row')
+    .getByText('提交审核', { exact: true })
+    .waitFor({ state: 'detached', timeout: 30000 });
   expect(await phone.locator('tr.ant-table-row').getByText('删除', { exact: true }).count()).toBe(0);
   await screenshot(phone, 'duty-flow-2-deputy-submitted-mobile');
 
@@ -90,7 +135,11 @@ it('a deputy files a record with a photo on a phone; the head approves it in the
   const asHead = await apiAs(head.username, headPassword);
   let task: any;
   for (let i = 0; i < 60 && !task; i++) {
-    const tasks = await asHead('workflowManualTasks:listMine', undefined, `pageSize=50&filter=${encodeURIComponent(JSON.stringify({ status: 0 }))}&appends=execution`);
+    const tasks = await asHead(
+      'workflowManualTasks:listMine',
+      undefined,
+      `pageSize=50&filter=${encodeURIComponent(JSON.stringify({ status: 0 }))}&appends=execution`,
+    );
     task = (tasks ?? []).find((t: any) => t.execution?.context?.data?.id === recordId);
     if (!task) await new Promise((r) => setTimeout(r, 1000));
   }
@@ -120,14 +169,23 @@ it('a deputy files a record with a photo on a phone; the head approves it in the
   await phone.goto(myDuty);
   const points = phone.getByTestId('deputy-my-points');
   await points.waitFor({ timeout: 60000 });
-  await points.locator('.ant-statistic-content-value').first().getByText('2', { exact: true }).waitFor({ timeout: 30000 });
+  await points
+    .locator('.ant-statistic-content-value')
+    .first()
+    .getByText('2', { exact: true })
+    .waitFor({ timeout: 30000 });
   await screenshot(phone, 'duty-flow-4-deputy-points-mobile');
   expect(problems.filter((p) => /@deputy|dutyRecords|MyPoints/i.test(p))).toEqual([]);
   await phone.close();
 
   // 4. The administrator publishes the period with 公示 on 积分管理 › 积分周期; the public board shows it to anyone.
-  const [period] = await api('scorePeriods:list', undefined, 'filter=' + encodeURIComponent(JSON.stringify({ key: target.key })));
-  const periodId = period?.id ?? (await api('scorePeriods:create', { key: target.key, title: `${target.key} 积分公示` })).id;
+  const [period] = await api(
+    'scorePeriods:list',
+    undefined,
+    'filter=' + encodeURIComponent(JSON.stringify({ key: target.key })),
+  );
+  const periodId =
+    period?.id ?? (await api('scorePeriods:create', { key: target.key, title: `${target.key} 积分公示` })).id;
   const versionBefore = period?.version ?? 0;
   const admin = await browser.newPage({ viewport: DESKTOP });
   await signInThroughUI(admin, ADMIN.account, ADMIN.password);
@@ -137,7 +195,10 @@ it('a deputy files a record with a photo on a phone; the head approves it in the
   await periodRow.waitFor({ timeout: 60000 });
   const published = admin.waitForResponse((r) => r.url().includes('scorePeriods:update'), { timeout: 60000 });
   await periodRow.getByText('公示', { exact: true }).click();
-  await admin.getByRole('button', { name: /确\s*定|OK/ }).last().click();
+  await admin
+    .getByRole('button', { name: /确\s*定|OK/ })
+    .last()
+    .click();
   expect((await published).status()).toBe(200);
   expect((await api(`scorePeriods:get?filterByTk=${periodId}`)).version).toBe(versionBefore + 1);
   await screenshot(admin, 'duty-flow-5-admin-published-desktop');

@@ -21,20 +21,47 @@ const shanghaiToday = () => new Date(Date.now() + 8 * 3600e3).toISOString().slic
 it('shows a deputy its points on the 我的积分 block', async () => {
   const api = await apiAs(ADMIN.account, ADMIN.password);
   const stamp = Date.now() % 1e6;
-  const head = await api('users:create', { username: `zhanzhang${stamp}`, nickname: '站长', password: `Head-${stamp}-Pass`, roles: ['station-staff'] });
-  const station = await api('liaisonStations:create', { name: `石江镇联络站-${stamp}`, headId: head.id, staff: [head.id] });
-  const deputy = await api('deputies:create', { name: '刘代表', phone: `137${String(stamp).padStart(8, '0')}`, stationId: station.id });
+  const head = await api('users:create', {
+    username: `zhanzhang${stamp}`,
+    nickname: '站长',
+    password: `Head-${stamp}-Pass`,
+    roles: ['station-staff'],
+  });
+  const station = await api('liaisonStations:create', {
+    name: `石江镇联络站-${stamp}`,
+    headId: head.id,
+    staff: [head.id],
+  });
+  const deputy = await api('deputies:create', {
+    name: '刘代表',
+    phone: `137${String(stamp).padStart(8, '0')}`,
+    stationId: station.id,
+  });
   const account = await api(`deputies:createAccount?filterByTk=${deputy.id}`, {});
-  const [item] = await api('dutyItems:list', undefined, 'filter=' + encodeURIComponent(JSON.stringify({ code: 'D04' })));
+  const [item] = await api(
+    'dutyItems:list',
+    undefined,
+    'filter=' + encodeURIComponent(JSON.stringify({ code: 'D04' })),
+  );
   const record = await api('dutyRecords:create', { deputyId: deputy.id, itemId: item.id, date: shanghaiToday() });
   await api(`dutyRecords:submit?filterByTk=${record.id}`, {});
   await api(`dutyRecords:update?filterByTk=${record.id}`, { status: 'approved' });
 
   const page = await api('flowSurfaces:createPage', { title: '我的积分', icon: 'TrophyOutlined' });
-  await api('flowModels:save', { uid: `my-points-${stamp}`, use: 'MyPointsBlockModel', parentId: page.gridUid, subKey: 'items', subType: 'array', stepParams: {} });
+  await api('flowModels:save', {
+    uid: `my-points-${stamp}`,
+    use: 'MyPointsBlockModel',
+    parentId: page.gridUid,
+    subKey: 'items',
+    subType: 'array',
+    stepParams: {},
+  });
   await api('roles/deputy/desktopRoutes:add', [page.routeId, page.tabRouteId]);
 
-  for (const [label, viewport] of [['desktop', { width: 1280, height: 800 }], ['mobile', { width: 390, height: 844 }]] as const) {
+  for (const [label, viewport] of [
+    ['desktop', { width: 1280, height: 800 }],
+    ['mobile', { width: 390, height: 844 }],
+  ] as const) {
     const tab = await browser.newPage({ viewport });
     const problems = watchProblems(tab);
     await signInThroughUI(tab, account.username, account.initialPassword);

@@ -19,7 +19,10 @@ afterAll(async () => {
 
 /** The number a statistic of the dashboard shows, by its title. */
 async function statistic(page: Page, title: string) {
-  const stat = page.getByTestId('opinion-dashboard').locator('.ant-statistic').filter({ has: page.locator('.ant-statistic-title', { hasText: new RegExp(`^${title}$`) }) });
+  const stat = page
+    .getByTestId('opinion-dashboard')
+    .locator('.ant-statistic')
+    .filter({ has: page.locator('.ant-statistic-title', { hasText: new RegExp(`^${title}$`) }) });
   return (await stat.locator('.ant-statistic-content-value').innerText()).trim();
 }
 
@@ -39,21 +42,45 @@ async function waitForStatistic(page: Page, title: string, value: string, ms = 3
 async function openDashboard(page: Page, url: string) {
   await page.goto(url);
   await page.getByTestId('opinion-dashboard').waitFor({ timeout: 60000 });
-  await page.getByTestId('opinion-dashboard').locator('.ant-spin-spinning').waitFor({ state: 'detached', timeout: 30000 }).catch(() => undefined);
+  await page
+    .getByTestId('opinion-dashboard')
+    .locator('.ant-spin-spinning')
+    .waitFor({ state: 'detached', timeout: 30000 })
+    .catch(() => undefined);
 }
 
 it('an opinion a citizen submits through the QR form shows in the station staff’s dashboard', async () => {
   const api = await apiAs(ADMIN.account, ADMIN.password);
   const stamp = Date.now() % 1e6;
   const password = `Staff-${stamp}-Pass9`;
-  const staff = await api('users:create', { username: `voicestaff${stamp}`, nickname: '联络站干事', password, roles: ['station-staff'] });
-  const station = await api('liaisonStations:create', { name: `玉霞街道联络站-${stamp}`, headId: staff.id, staff: [staff.id] });
-  const deputy = await api('deputies:create', { name: '刘代表', phone: `137${String(stamp).padStart(8, '0')}`, stationId: station.id });
+  const staff = await api('users:create', {
+    username: `voicestaff${stamp}`,
+    nickname: '联络站干事',
+    password,
+    roles: ['station-staff'],
+  });
+  const station = await api('liaisonStations:create', {
+    name: `玉霞街道联络站-${stamp}`,
+    headId: staff.id,
+    staff: [staff.id],
+  });
+  const deputy = await api('deputies:create', {
+    name: '刘代表',
+    phone: `137${String(stamp).padStart(8, '0')}`,
+    stationId: station.id,
+  });
   const { qrToken } = await api(`deputies:get?filterByTk=${deputy.id}`, undefined);
   expect(qrToken).toBeTruthy();
 
   const page = await api('flowSurfaces:createPage', { title: '意见建议办理', icon: 'MessageOutlined' });
-  await api('flowModels:save', { uid: `opinion-dashboard-${stamp}`, use: 'OpinionDashboardBlockModel', parentId: page.gridUid, subKey: 'items', subType: 'array', stepParams: {} });
+  await api('flowModels:save', {
+    uid: `opinion-dashboard-${stamp}`,
+    use: 'OpinionDashboardBlockModel',
+    parentId: page.gridUid,
+    subKey: 'items',
+    subType: 'array',
+    stepParams: {},
+  });
   await api('roles/station-staff/desktopRoutes:add', [page.routeId, page.tabRouteId]);
   const pageUrl = `${BASE_URL}/admin/${page.pageSchemaUid}`;
 

@@ -4,7 +4,16 @@
  * folder for reviewers (issue #7).
  */
 import type { Browser } from 'playwright-core';
-import { ADMIN, apiAs, BASE_URL, deputyAccount, launchBrowser, screenshot, signInThroughUI, watchProblems } from './support';
+import {
+  ADMIN,
+  apiAs,
+  BASE_URL,
+  deputyAccount,
+  launchBrowser,
+  screenshot,
+  signInThroughUI,
+  watchProblems,
+} from './support';
 
 let browser: Browser;
 const VIEWPORTS = [
@@ -24,24 +33,52 @@ it('opens every installed page for its roles, desktop and phone', async () => {
   const api = await apiAs(ADMIN.account, ADMIN.password);
   const stamp = Date.now() % 1e6;
   const headPassword = `Head-${stamp}-Pass3`;
-  const head = await api('users:create', { username: `pagehead${stamp}`, nickname: '谭站长', password: headPassword, roles: ['station-staff'] });
-  const station = await api('liaisonStations:create', { name: `石湾镇联络站-${stamp}`, headId: head.id, staff: [head.id] });
-  const deputy = await api('deputies:create', { name: `谭代表${stamp}`, phone: `137${String(stamp).padStart(8, '0')}`, stationId: station.id });
+  const head = await api('users:create', {
+    username: `pagehead${stamp}`,
+    nickname: '谭站长',
+    password: headPassword,
+    roles: ['station-staff'],
+  });
+  const station = await api('liaisonStations:create', {
+    name: `石湾镇联络站-${stamp}`,
+    headId: head.id,
+    staff: [head.id],
+  });
+  const deputy = await api('deputies:create', {
+    name: `谭代表${stamp}`,
+    phone: `137${String(stamp).padStart(8, '0')}`,
+    stationId: station.id,
+  });
   const login = await deputyAccount(api, deputy.id, `Tan-${stamp}-Pass9`);
   // The suite's menu group is recorded too; its pages are what opens.
-  const marks: any[] = (await api('suitePages:list', undefined, 'paginate=false')).filter((m: any) => m.key !== 'group');
+  const marks: any[] = (await api('suitePages:list', undefined, 'paginate=false')).filter(
+    (m: any) => m.key !== 'group',
+  );
   expect(marks.length).toBeGreaterThanOrEqual(11);
 
   const people = [
     { who: 'admin', account: ADMIN.account, password: ADMIN.password, sees: (_roles: string[]) => true },
-    { who: 'staff', account: head.username, password: headPassword, sees: (roles: string[]) => roles.includes('station-staff') },
-    { who: 'deputy', account: login.username, password: login.password, sees: (roles: string[]) => roles.includes('deputy') },
+    {
+      who: 'staff',
+      account: head.username,
+      password: headPassword,
+      sees: (roles: string[]) => roles.includes('station-staff'),
+    },
+    {
+      who: 'deputy',
+      account: login.username,
+      password: login.password,
+      sees: (roles: string[]) => roles.includes('deputy'),
+    },
   ];
   const roleOf: Record<string, string[]> = Object.fromEntries(
-    (await api('desktopRoutes:list', undefined, `paginate=false&appends=roles&filter=${encodeURIComponent(JSON.stringify({ id: { $in: marks.map((m) => m.routeId) } }))}`)).map((r: any) => [
-      r.id,
-      (r.roles ?? []).map((role: any) => role.name),
-    ]),
+    (
+      await api(
+        'desktopRoutes:list',
+        undefined,
+        `paginate=false&appends=roles&filter=${encodeURIComponent(JSON.stringify({ id: { $in: marks.map((m) => m.routeId) } }))}`,
+      )
+    ).map((r: any) => [r.id, (r.roles ?? []).map((role: any) => role.name)]),
   );
   let shots = 0;
   for (const person of people) {
@@ -75,11 +112,18 @@ it('opens every installed page for its roles, desktop and phone', async () => {
         }
         await page.waitForLoadState('networkidle').catch(() => undefined);
         // Its blocks' data: no spinner left (after a change within the app there is no load event to wait on).
-        await page.locator('.ant-spin-spinning:visible').first().waitFor({ state: 'hidden', timeout: 20000 }).catch(() => undefined);
+        await page
+          .locator('.ant-spin-spinning:visible')
+          .first()
+          .waitFor({ state: 'hidden', timeout: 20000 })
+          .catch(() => undefined);
         await screenshot(page, `page-${mark.key}-${person.who}-${label}`);
         shots++;
       }
-      expect(problems.filter((p) => /@deputy|Model/i.test(p)), `${person.who} ${label}`).toEqual([]);
+      expect(
+        problems.filter((p) => /@deputy|Model/i.test(p)),
+        `${person.who} ${label}`,
+      ).toEqual([]);
       await page.close();
     }
   }

@@ -4,7 +4,13 @@
  */
 import fs from 'fs';
 import { fetchHttp } from '@deputy/test-helpers/security/http-attack-env';
-import { buildWorld, Http, Matrix, runMatrix, EXPECTED_PERMISSIONS_FILE } from '@deputy/test-helpers/security/permissions-matrix';
+import {
+  buildWorld,
+  Http,
+  Matrix,
+  runMatrix,
+  EXPECTED_PERMISSIONS_FILE,
+} from '@deputy/test-helpers/security/permissions-matrix';
 import { ADMIN, BASE_URL } from './support';
 
 const EXPECTED = EXPECTED_PERMISSIONS_FILE;
@@ -15,7 +21,12 @@ it('allows exactly what the expected matrix allows on the started app', async ()
   const password = `Matrix-${Date.now() % 1e6}-Admin1`;
   const admin = await http('POST', '/auth:signIn', { account: ADMIN.account, password: ADMIN.password });
   const username = `npcadmin${Date.now() % 1e6}`;
-  const created = await http('POST', '/users:create', { username, nickname: '人大管理员', password, roles: ['npc-admin'] }, admin.body.data.token);
+  const created = await http(
+    'POST',
+    '/users:create',
+    { username, nickname: '人大管理员', password, roles: ['npc-admin'] },
+    admin.body.data.token,
+  );
   expect(created.status).toBe(200);
   const expected: Matrix = JSON.parse(fs.readFileSync(EXPECTED, 'utf8'));
   const world = await buildWorld(http, username, password);

@@ -4,7 +4,17 @@
  * stored; the page and its 接待签到 tab work on a 390 px phone. Screenshots of both widths.
  */
 import type { Browser } from 'playwright-core';
-import { ADMIN, apiAs, deputyAccount, formItem, installedPage, launchBrowser, screenshot, signInThroughUI, watchProblems } from './support';
+import {
+  ADMIN,
+  apiAs,
+  deputyAccount,
+  formItem,
+  installedPage,
+  launchBrowser,
+  screenshot,
+  signInThroughUI,
+  watchProblems,
+} from './support';
 
 let browser: Browser;
 const q = (filter: unknown) => 'filter=' + encodeURIComponent(JSON.stringify(filter));
@@ -21,17 +31,38 @@ it('station staff arrange a reception day’s roster in 逢6接待; desktop and 
   const api = await apiAs(ADMIN.account, ADMIN.password);
   const stamp = Date.now() % 1e6;
   const password = `Head-${stamp}-Pass7`;
-  const head = await api('users:create', { username: `rcphead${stamp}`, nickname: '龙站长', password, roles: ['station-staff'] });
-  const station = await api('liaisonStations:create', { name: `月田镇联络站-${stamp}`, headId: head.id, staff: [head.id], receptionDays: [6, 16, 26] });
+  const head = await api('users:create', {
+    username: `rcphead${stamp}`,
+    nickname: '龙站长',
+    password,
+    roles: ['station-staff'],
+  });
+  const station = await api('liaisonStations:create', {
+    name: `月田镇联络站-${stamp}`,
+    headId: head.id,
+    staff: [head.id],
+    receptionDays: [6, 16, 26],
+  });
   const names = ['甲', '乙', '丙'].map((n) => `龙代表${n}${stamp}`);
   const deputies = [];
-  for (const [i, name] of names.entries()) deputies.push(await api('deputies:create', { name, phone: `136${String(stamp * 10 + i).padStart(8, '0')}`, stationId: station.id }));
+  for (const [i, name] of names.entries())
+    deputies.push(
+      await api('deputies:create', {
+        name,
+        phone: `136${String(stamp * 10 + i).padStart(8, '0')}`,
+        stationId: station.id,
+      }),
+    );
   const next = new Date(Date.now() + 8 * 3600e3);
   next.setUTCDate(1);
   next.setUTCMonth(next.getUTCMonth() + 1);
   const month = next.toISOString().slice(0, 7);
   await api('receptionSessions:generateSessions', { month });
-  const sessions = await api('receptionSessions:list', undefined, `${q({ stationId: station.id })}&appends=roster&sort=date`);
+  const sessions = await api(
+    'receptionSessions:list',
+    undefined,
+    `${q({ stationId: station.id })}&appends=roster&sort=date`,
+  );
   expect(sessions).toHaveLength(3);
   const first = sessions[0];
   const offDuty = names.find((n) => !first.roster.some((d: any) => d.name === n));
@@ -49,15 +80,23 @@ it('station staff arrange a reception day’s roster in 逢6接待; desktop and 
   const roster = formItem(page, '值班代表');
   await roster.locator('.ant-select-selector').click({ timeout: 30000 });
   await page.keyboard.type(offDuty!);
-  await page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: offDuty! }).click({ timeout: 30000 });
+  await page
+    .locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: offDuty! })
+    .click({ timeout: 30000 });
   await page.keyboard.press('Escape');
   await roster.locator('.ant-select-selection-item', { hasText: offDuty! }).waitFor({ timeout: 10000 });
   await screenshot(page, 'reception-arrange-form-desktop');
   const saved = page.waitForResponse((r) => r.url().includes('receptionSessions:update'), { timeout: 30000 });
-  await page.locator('.ant-drawer:visible, .ant-modal:visible').last().getByRole('button', { name: /提\s*交/ }).click();
+  await page
+    .locator('.ant-drawer:visible, .ant-modal:visible')
+    .last()
+    .getByRole('button', { name: /提\s*交/ })
+    .click();
   expect((await saved).status()).toBe(200);
   const stored = await api('receptionSessions:get', undefined, `filterByTk=${first.id}&appends=roster`);
-  expect(stored.roster.map((d: any) => d.name)).toEqual(expect.arrayContaining([...first.roster.map((d: any) => d.name), offDuty]));
+  expect(stored.roster.map((d: any) => d.name)).toEqual(
+    expect.arrayContaining([...first.roster.map((d: any) => d.name), offDuty]),
+  );
   expect(problems.filter((p) => /@deputy|Model/i.test(p))).toEqual([]);
   await page.close();
 

@@ -4,7 +4,16 @@
  * posts the new points and the 六个一 matrix counts against the new number.
  */
 import type { Browser, Page } from 'playwright-core';
-import { ADMIN, apiAs, formItem, installedPage, launchBrowser, screenshot, signInThroughUI, watchProblems } from './support';
+import {
+  ADMIN,
+  apiAs,
+  formItem,
+  installedPage,
+  launchBrowser,
+  screenshot,
+  signInThroughUI,
+  watchProblems,
+} from './support';
 
 let browser: Browser;
 const DESKTOP = { width: 1280, height: 800 };
@@ -20,7 +29,15 @@ afterAll(async () => {
 });
 
 /** Opens the row's 编辑 form on the given tab, sets one number field and submits it. */
-async function editNumber(page: Page, url: string, tab: string, rowText: string, label: string, value: number, resource: string) {
+async function editNumber(
+  page: Page,
+  url: string,
+  tab: string,
+  rowText: string,
+  label: string,
+  value: number,
+  resource: string,
+) {
   await page.goto(url);
   await page.getByRole('tab', { name: tab }).click();
   const row = page.locator('tr.ant-table-row:visible', { hasText: rowText }).first();
@@ -30,7 +47,11 @@ async function editNumber(page: Page, url: string, tab: string, rowText: string,
   await input.waitFor({ timeout: 30000 });
   await input.fill(String(value));
   const saved = page.waitForResponse((r) => r.url().includes(`${resource}:update`), { timeout: 30000 });
-  await page.locator('.ant-drawer:visible, .ant-modal:visible').last().getByRole('button', { name: /提\s*交/ }).click();
+  await page
+    .locator('.ant-drawer:visible, .ant-modal:visible')
+    .last()
+    .getByRole('button', { name: /提\s*交/ })
+    .click();
   expect((await saved).status()).toBe(200);
 }
 
@@ -39,11 +60,28 @@ it('an administrator re-points an item and changes a rule’s count in the setti
   const stamp = Date.now() % 1e6;
   const [item] = await api('dutyItems:list', undefined, q({ code: 'D04' }));
   const [rule] = await api('dutyRules:list', undefined, q({ code: 'R1' }));
-  const head = await api('users:create', { username: `sethead${stamp}`, nickname: '站长', password: `Head-${stamp}-Pass`, roles: ['station-staff'] });
-  const station = await api('liaisonStations:create', { name: `白沙镇联络站-${stamp}`, headId: head.id, staff: [head.id] });
+  const head = await api('users:create', {
+    username: `sethead${stamp}`,
+    nickname: '站长',
+    password: `Head-${stamp}-Pass`,
+    roles: ['station-staff'],
+  });
+  const station = await api('liaisonStations:create', {
+    name: `白沙镇联络站-${stamp}`,
+    headId: head.id,
+    staff: [head.id],
+  });
   const deputyName = `易代表${stamp}`;
-  const deputy = await api('deputies:create', { name: deputyName, phone: `134${String(stamp).padStart(8, '0')}`, stationId: station.id });
-  const original = { points: item.points, requiredCount: rule.requiredCount, items: (await api('dutyRules:get', undefined, `filterByTk=${rule.id}&appends=items`)).items.map((i: any) => i.id) };
+  const deputy = await api('deputies:create', {
+    name: deputyName,
+    phone: `134${String(stamp).padStart(8, '0')}`,
+    stationId: station.id,
+  });
+  const original = {
+    points: item.points,
+    requiredCount: rule.requiredCount,
+    items: (await api('dutyRules:get', undefined, `filterByTk=${rule.id}&appends=items`)).items.map((i: any) => i.id),
+  };
   try {
     // Training counts for the monthly study rule in this test.
     await api(`dutyRules:update?filterByTk=${rule.id}`, { items: [...new Set([...original.items, item.id])] });
@@ -51,9 +89,25 @@ it('an administrator re-points an item and changes a rule’s count in the setti
     const admin = await browser.newPage({ viewport: DESKTOP });
     const problems = watchProblems(admin);
     await signInThroughUI(admin, ADMIN.account, ADMIN.password);
-    await editNumber(admin, await installedPage(api, 'duty-points.management'), '积分项目', '参加履职培训', '每次分值', item.points + 1, 'dutyItems');
+    await editNumber(
+      admin,
+      await installedPage(api, 'duty-points.management'),
+      '积分项目',
+      '参加履职培训',
+      '每次分值',
+      item.points + 1,
+      'dutyItems',
+    );
     await screenshot(admin, 'settings-item-points-desktop');
-    await editNumber(admin, await installedPage(api, 'six-ones.compliance'), '规则', rule.name, '要求次数（0 表示全部台账栏目）', 2, 'dutyRules');
+    await editNumber(
+      admin,
+      await installedPage(api, 'six-ones.compliance'),
+      '规则',
+      rule.name,
+      '要求次数（0 表示全部台账栏目）',
+      2,
+      'dutyRules',
+    );
     await screenshot(admin, 'settings-rule-count-desktop');
     expect((await api('dutyItems:get', undefined, `filterByTk=${item.id}`)).points).toBe(item.points + 1);
     expect((await api('dutyRules:get', undefined, `filterByTk=${rule.id}`)).requiredCount).toBe(2);
@@ -76,6 +130,9 @@ it('an administrator re-points an item and changes a rule’s count in the setti
   } finally {
     // The seeded values stay as shipped for the other browser tests.
     await api(`dutyItems:update?filterByTk=${item.id}`, { points: original.points });
-    await api(`dutyRules:update?filterByTk=${rule.id}`, { items: original.items, requiredCount: original.requiredCount });
+    await api(`dutyRules:update?filterByTk=${rule.id}`, {
+      items: original.items,
+      requiredCount: original.requiredCount,
+    });
   }
 });

@@ -53,7 +53,14 @@ describe('npm start refuses bad conditions in one line', () => {
   });
 
   it('says the database cannot be reached', () => {
-    const r = start({ APP_PORT: '13197', DB_DIALECT: 'postgres', DB_HOST: '127.0.0.1', DB_PORT: '1', DB_DATABASE: 'nowhere', DB_USER: 'x' });
+    const r = start({
+      APP_PORT: '13197',
+      DB_DIALECT: 'postgres',
+      DB_HOST: '127.0.0.1',
+      DB_PORT: '1',
+      DB_DATABASE: 'nowhere',
+      DB_USER: 'x',
+    });
     expect(r.status).toBe(1);
     expect(r.errors).toHaveLength(1);
     expect(r.errors[0]).toMatch(/cannot reach the postgres database "nowhere" at 127\.0\.0\.1:1 \(ECONNREFUSED\)/);

@@ -7,7 +7,10 @@ import path from 'path';
 import { Browser, chromium, ConsoleMessage, Page } from 'playwright-core';
 
 export const BASE_URL = process.env.E2E_BASE_URL || 'http://127.0.0.1:13000';
-export const ADMIN = { account: process.env.E2E_ADMIN_ACCOUNT || 'admin', password: process.env.E2E_ADMIN_PASSWORD || '' };
+export const ADMIN = {
+  account: process.env.E2E_ADMIN_ACCOUNT || 'admin',
+  password: process.env.E2E_ADMIN_PASSWORD || '',
+};
 const SCREENSHOTS = process.env.E2E_SCREENSHOTS || path.resolve('storage/e2e/screenshots');
 
 export async function launchBrowser(): Promise<Browser> {
@@ -35,10 +38,12 @@ export function watchProblems(page: Page) {
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
   // A request the browser cancels because the user moved on (net::ERR_ABORTED) is not a failure.
   page.on('requestfailed', (r) => {
-    if (!/ERR_ABORTED/.test(r.failure()?.errorText ?? '')) problems.push(`request failed: ${r.url()} ${r.failure()?.errorText ?? ''}`);
+    if (!/ERR_ABORTED/.test(r.failure()?.errorText ?? ''))
+      problems.push(`request failed: ${r.url()} ${r.failure()?.errorText ?? ''}`);
   });
   page.on('response', (r) => {
-    if (r.status() >= 400 && r.url().includes('/static/plugins/')) problems.push(`plugin asset ${r.status()}: ${r.url()}`);
+    if (r.status() >= 400 && r.url().includes('/static/plugins/'))
+      problems.push(`plugin asset ${r.status()}: ${r.url()}`);
   });
   return problems;
 }
@@ -81,7 +86,10 @@ export async function apiAs(account: string, password: string) {
 
 /** The form item with exactly this label. */
 export const formItem = (page: Page, label: string) =>
-  page.locator('.ant-form-item').filter({ has: page.locator('.ant-form-item-label', { hasText: new RegExp(`^\\s*${label}\\s*[:：]?\\s*$`) }) }).first();
+  page
+    .locator('.ant-form-item')
+    .filter({ has: page.locator('.ant-form-item-label', { hasText: new RegExp(`^\\s*${label}\\s*[:：]?\\s*$`) }) })
+    .first();
 
 export async function pick(page: Page, label: string, text: string) {
   const item = formItem(page, label);
@@ -96,7 +104,10 @@ export async function pick(page: Page, label: string, text: string) {
     // The phone's sheet stays open after a choice: tap outside it.
     const mask = page.locator('.adm-mask:visible');
     if (await mask.count()) await mask.first().click({ position: { x: 10, y: 10 } });
-    await mask.first().waitFor({ state: 'hidden', timeout: 10000 }).catch(() => undefined);
+    await mask
+      .first()
+      .waitFor({ state: 'hidden', timeout: 10000 })
+      .catch(() => undefined);
   } catch (e) {
     await screenshot(page, `failed-pick-${label}`);
     throw e;
@@ -107,7 +118,11 @@ export async function pick(page: Page, label: string, text: string) {
 export async function deputyAccount(api: Awaited<ReturnType<typeof apiAs>>, deputyId: number, password: string) {
   const account = await api(`deputies:createAccount?filterByTk=${deputyId}`, {});
   const first = await apiAs(account.username, account.initialPassword);
-  await first('auth:changePassword', { oldPassword: account.initialPassword, newPassword: password, confirmPassword: password });
+  await first('auth:changePassword', {
+    oldPassword: account.initialPassword,
+    newPassword: password,
+    confirmPassword: password,
+  });
   // A token signed in the same second as the password change is refused.
   await new Promise((r) => setTimeout(r, 1100));
   return { username: account.username as string, password };

@@ -22,17 +22,43 @@ it('lets the station head approve a duty record from the task centre', async () 
   const api = await apiAs(ADMIN.account, ADMIN.password);
   const stamp = Date.now() % 1e6;
   const headPassword = `Head-${stamp}-Pass1`;
-  const head = await api('users:create', { username: `taskhead${stamp}`, nickname: '龙站长', password: headPassword, roles: ['station-staff'] });
-  const station = await api('liaisonStations:create', { name: `小冀镇联络站-${stamp}`, headId: head.id, staff: [head.id] });
-  const deputy = await api('deputies:create', { name: '唐代表', phone: `133${String(stamp).padStart(8, '0')}`, stationId: station.id });
-  const [item] = await api('dutyItems:list', undefined, 'filter=' + encodeURIComponent(JSON.stringify({ code: 'D04' })));
-  const record = await api('dutyRecords:create', { deputyId: deputy.id, itemId: item.id, date: shanghaiToday(), description: '参加县人大代表履职培训' });
+  const head = await api('users:create', {
+    username: `taskhead${stamp}`,
+    nickname: '龙站长',
+    password: headPassword,
+    roles: ['station-staff'],
+  });
+  const station = await api('liaisonStations:create', {
+    name: `小冀镇联络站-${stamp}`,
+    headId: head.id,
+    staff: [head.id],
+  });
+  const deputy = await api('deputies:create', {
+    name: '唐代表',
+    phone: `133${String(stamp).padStart(8, '0')}`,
+    stationId: station.id,
+  });
+  const [item] = await api(
+    'dutyItems:list',
+    undefined,
+    'filter=' + encodeURIComponent(JSON.stringify({ code: 'D04' })),
+  );
+  const record = await api('dutyRecords:create', {
+    deputyId: deputy.id,
+    itemId: item.id,
+    date: shanghaiToday(),
+    description: '参加县人大代表履职培训',
+  });
   await api(`dutyRecords:submit?filterByTk=${record.id}`, {});
 
   const asHead = await apiAs(head.username, headPassword);
   let task: any;
   for (let i = 0; i < 60 && !task; i++) {
-    const tasks = await asHead('workflowManualTasks:listMine', undefined, `pageSize=50&filter=${encodeURIComponent(JSON.stringify({ status: 0 }))}&appends=${encodeURIComponent('execution')}`);
+    const tasks = await asHead(
+      'workflowManualTasks:listMine',
+      undefined,
+      `pageSize=50&filter=${encodeURIComponent(JSON.stringify({ status: 0 }))}&appends=${encodeURIComponent('execution')}`,
+    );
     task = (tasks ?? []).find((t: any) => t.execution?.context?.data?.id === record.id);
     if (!task) await new Promise((r) => setTimeout(r, 1000));
   }

@@ -9,5 +9,12 @@ module.exports = {
   /** NocoBase plugins the suite needs besides the default preset. */
   builtInPlugins: [],
   /** The suite's own plugins, dependencies first: the core, the deputies, then the plugins that use them. */
-  suitePlugins: ['@deputy/plugin-suite-core', '@deputy/plugin-deputies', '@deputy/plugin-duty-points', '@deputy/plugin-six-ones', '@deputy/plugin-pairing-aid', '@deputy/plugin-public-voice'],
+  suitePlugins: [
+    '@deputy/plugin-suite-core',
+    '@deputy/plugin-deputies',
+    '@deputy/plugin-duty-points',
+    '@deputy/plugin-six-ones',
+    '@deputy/plugin-pairing-aid',
+    '@deputy/plugin-public-voice',
+  ],
 };

@@ -59,7 +59,9 @@ export async function recordRealAppPlugins(app: MockServer) {
 export function pagesWithoutSnapshot(app: MockServer, pluginName: string): string[] {
   // Every suite plugin has pageSpecs() (see PluginPages); the plugin is looked up by name.
   const { pages, options } = (app.pm.get(pluginName) as unknown as { pageSpecs(): PluginPages }).pageSpecs();
-  return pages.filter((page) => options.snapshots?.pages?.[page.key]?.hash !== pageHash(app, page, options)).map((page) => page.key);
+  return pages
+    .filter((page) => options.snapshots?.pages?.[page.key]?.hash !== pageHash(app, page, options))
+    .map((page) => page.key);
 }
 
 /** A user signed in by signedInAs (its row and agent), and that agent. */
@@ -72,10 +74,22 @@ export type ApiRow = { id: number } & Record<string, unknown>;
  * How each plugin's demo checks (__tests__/demo-checks.ts) call the demo town's HTTP API (demo-town.test.ts);
  * the answer's JSON is read by the checks, which say what they expect of it.
  */
-export type DemoCall = (method: 'get' | 'post', url: string, token: string, body?: object) => PromiseLike<{ status: number; body?: { data?: unknown } }>;
+export type DemoCall = (
+  method: 'get' | 'post',
+  url: string,
+  token: string,
+  body?: object,
+) => PromiseLike<{ status: number; body?: { data?: unknown } }>;
 
 /** Every plugin of the suite, as the permissions matrix and the attack generator boot them. */
-export const SUITE_PLUGINS = [SUITE_CORE, '@deputy/plugin-deputies', '@deputy/plugin-duty-points', '@deputy/plugin-six-ones', '@deputy/plugin-pairing-aid', '@deputy/plugin-public-voice'];
+export const SUITE_PLUGINS = [
+  SUITE_CORE,
+  '@deputy/plugin-deputies',
+  '@deputy/plugin-duty-points',
+  '@deputy/plugin-six-ones',
+  '@deputy/plugin-pairing-aid',
+  '@deputy/plugin-public-voice',
+];
 
 /**
  * The whole suite without the workflow plugins (on SQLite their asynchronous runs collide with the writes of the

@@ -4,7 +4,19 @@ import { MockServer } from '@nocobase/test';
 import fs from 'fs';
 import { QueryTypes } from 'sequelize';
 import { agentHttp, createWholeSuiteServer } from '@deputy/test-helpers';
-import { attackersOf, scopeFilterOf, AttackEnv, Attacker, AttackGenerator, CollectionDef, formatReport, groupFailures, Row, Schema, Snapshot } from '@deputy/test-helpers/security/attack-generator';
+import {
+  attackersOf,
+  scopeFilterOf,
+  AttackEnv,
+  Attacker,
+  AttackGenerator,
+  CollectionDef,
+  formatReport,
+  groupFailures,
+  Row,
+  Schema,
+  Snapshot,
+} from '@deputy/test-helpers/security/attack-generator';
 import { buildWorld, Http } from '@deputy/test-helpers/security/permissions-matrix';
 
 /**
@@ -35,12 +47,23 @@ function schemaOf(app: MockServer): Schema {
         targetKey: rel ? (f.targetKey ?? o.targetKey) : undefined,
         hidden: !!o.hidden,
         unique: !!o.unique,
-        enum: Array.isArray(o.uiSchema?.enum) ? o.uiSchema.enum.map((e: unknown) => (e && typeof e === 'object' ? (e as { value: unknown }).value : e)) : undefined,
+        enum: Array.isArray(o.uiSchema?.enum)
+          ? o.uiSchema.enum.map((e: unknown) => (e && typeof e === 'object' ? (e as { value: unknown }).value : e))
+          : undefined,
       };
     }
     const columns = Object.keys(raw).filter((k) => raw[k].type?.key !== 'VIRTUAL');
-    const uniqueSets = ((c.model.options?.indexes ?? []) as IndexOption[]).filter((i) => i.unique && i.fields?.length).map((i) => i.fields.map((x) => (typeof x === 'string' ? x : x.name)));
-    schema[name] = { name, origin: c.options.origin, pk: [...c.model.primaryKeyAttributes], fields, columns, uniqueSets };
+    const uniqueSets = ((c.model.options?.indexes ?? []) as IndexOption[])
+      .filter((i) => i.unique && i.fields?.length)
+      .map((i) => i.fields.map((x) => (typeof x === 'string' ? x : x.name)));
+    schema[name] = {
+      name,
+      origin: c.options.origin,
+      pk: [...c.model.primaryKeyAttributes],
+      fields,
+      columns,
+      uniqueSets,
+    };
   }
   return schema;
 }
@@ -52,7 +75,12 @@ type IndexOption = { unique?: boolean; fields?: (string | { name: string })[] };
 type Quoting = { quoteIdentifier(name: string): string; quoteTable(table: unknown): string };
 
 /** The server-side environment: ACL, scopes and snapshots read from the app itself. */
-function serverEnv(app: MockServer, http: Http, attackers: Attacker[], attachments: AttackEnv['attachments']): AttackEnv {
+function serverEnv(
+  app: MockServer,
+  http: Http,
+  attackers: Attacker[],
+  attachments: AttackEnv['attachments'],
+): AttackEnv {
   const db = app.db;
   const schema = schemaOf(app);
   const qi = db.sequelize.getQueryInterface();
@@ -88,7 +116,8 @@ function serverEnv(app: MockServer, http: Http, attackers: Attacker[], attachmen
   const columnOf = (name: string, attr: string) => db.getCollection(name).model.rawAttributes[attr]?.field ?? attr;
   const toDb = (name: string, row: Row) => {
     const out: Row = {};
-    for (const [k, v] of Object.entries(row)) out[columnOf(name, k)] = v !== null && typeof v === 'object' && !(v instanceof Date) ? JSON.stringify(v) : v;
+    for (const [k, v] of Object.entries(row))
+      out[columnOf(name, k)] = v !== null && typeof v === 'object' && !(v instanceof Date) ? JSON.stringify(v) : v;
     return out;
   };
   const whereOf = (name: string, row: Row) => {
@@ -119,12 +148,16 @@ function serverEnv(app: MockServer, http: Http, attackers: Attacker[], attachmen
         if (postgres) {
           const trigger = qg.quoteIdentifier(`__attack_${bare}`.slice(0, 63));
           await db.sequelize.query(`DROP TRIGGER IF EXISTS ${trigger} ON ${qg.quoteTable(table)}`);
-          await db.sequelize.query(`CREATE TRIGGER ${trigger} AFTER INSERT OR UPDATE OR DELETE ON ${qg.quoteTable(table)} FOR EACH STATEMENT EXECUTE FUNCTION "__attack_note"()`);
+          await db.sequelize.query(
+            `CREATE TRIGGER ${trigger} AFTER INSERT OR UPDATE OR DELETE ON ${qg.quoteTable(table)} FOR EACH STATEMENT EXECUTE FUNCTION "__attack_note"()`,
+          );
           continue;
         }
         for (const op of ['INSERT', 'UPDATE', 'DELETE']) {
           const trigger = qg.quoteIdentifier(`__attack_${table}_${op}`);
-          await db.sequelize.query(`CREATE TEMP TRIGGER IF NOT EXISTS ${trigger} AFTER ${op} ON ${qg.quoteTable(table)} BEGIN INSERT INTO "__attack_writes" (tbl) VALUES ('${table.replace(/'/g, "''")}'); END`);
+          await db.sequelize.query(
+            `CREATE TEMP TRIGGER IF NOT EXISTS ${trigger} AFTER ${op} ON ${qg.quoteTable(table)} BEGIN INSERT INTO "__attack_writes" (tbl) VALUES ('${table.replace(/'/g, "''")}'); END`,
+          );
         }
       }
     })());
@@ -141,7 +174,9 @@ function serverEnv(app: MockServer, http: Http, attackers: Attacker[], attachmen
       const parsed = await scopeFilterOf(grant, a, db);
       if (!parsed) return 'all';
       const pk = db.getCollection(name).model.primaryKeyAttribute;
-      const rows = await db.getRepository(name).find({ filter: pks ? { $and: [parsed, { [`${pk}.$in`]: pks }] } : parsed, fields: [pk] });
+      const rows = await db
+        .getRepository(name)
+        .find({ filter: pks ? { $and: [parsed, { [`${pk}.$in`]: pks }] } : parsed, fields: [pk] });
       return new Set(rows.map((r: Model) => String(r.get(pk))));
     },
     async snapshot(names) {
@@ -161,7 +196,9 @@ function serverEnv(app: MockServer, http: Http, attackers: Attacker[], attachmen
     },
     changed: tracked
       ? async () => {
-          const rows = (await db.sequelize.query('SELECT DISTINCT tbl FROM "__attack_writes"', { type: QueryTypes.SELECT })) as Array<{ tbl: string }>;
+          const rows = (await db.sequelize.query('SELECT DISTINCT tbl FROM "__attack_writes"', {
+            type: QueryTypes.SELECT,
+          })) as Array<{ tbl: string }>;
           return rows.map((r) => tableToCollection.get(r.tbl)).filter((n): n is string => !!n);
         }
       : undefined,
@@ -224,15 +261,29 @@ describe('adversarial attacks (issue #15): every role × every suite collection'
     const world = await buildWorld(http, 'attack-admin', 'Attack-Admin-1');
     const db = app.db;
     const attackers = await attackersOf(world, {
-      userOfDeputy: async (id) => (await db.getRepository('deputies').findOne({ filterByTk: id })).get('userId') as number,
-      headOf: async (id) => (await db.getRepository('liaisonStations').findOne({ filterByTk: id })).get('headId') as number,
-      rolesOf: async (userId) => ((await db.getRepository('rolesUsers').find({ filter: { userId } })) as Model[]).map((r) => r.get('roleName') as string),
+      userOfDeputy: async (id) =>
+        (await db.getRepository('deputies').findOne({ filterByTk: id })).get('userId') as number,
+      headOf: async (id) =>
+        (await db.getRepository('liaisonStations').findOne({ filterByTk: id })).get('headId') as number,
+      rolesOf: async (userId) =>
+        ((await db.getRepository('rolesUsers').find({ filter: { userId } })) as Model[]).map(
+          (r) => r.get('roleName') as string,
+        ),
     });
     // Uploads by others: deputy B's photo (foreign to everyone else) and a citizen's photo from the public form.
     const storage = await db.getRepository('storages').findOne({});
     const upload = async (title: string, createdById: number | null) => {
       const att = await db.getRepository('attachments').create({
-        values: { title, filename: `${title}.jpg`, extname: '.jpg', size: 1024, mimetype: 'image/jpeg', path: '', url: `/storage/uploads/${title}.jpg`, storageId: storage?.get('id') },
+        values: {
+          title,
+          filename: `${title}.jpg`,
+          extname: '.jpg',
+          size: 1024,
+          mimetype: 'image/jpeg',
+          path: '',
+          url: `/storage/uploads/${title}.jpg`,
+          storageId: storage?.get('id'),
+        },
       });
       await db.getRepository('attachments').update({ filterByTk: att.get('id') as number, values: { createdById } });
       return att.get('id') as number;
@@ -247,7 +298,9 @@ describe('adversarial attacks (issue #15): every role × every suite collection'
     // ATTACKS_ONLY=AB (classes) and ATTACKS_ROLES=deputyA,staffA narrow a run while working on a defence.
     const only = process.env.ATTACKS_ONLY;
     const roles = process.env.ATTACKS_ROLES?.split(',');
-    const attacks = (await generator.generate()).filter((x) => (!only || only.includes(x.cls)) && (!roles || roles.includes(x.attacker.key)));
+    const attacks = (await generator.generate()).filter(
+      (x) => (!only || only.includes(x.cls)) && (!roles || roles.includes(x.attacker.key)),
+    );
     if (process.env.ATTACKS_DRY) {
       const by: Record<string, number> = {};
       for (const x of attacks) by[`${x.cls} ${x.attacker.key}`] = (by[`${x.cls} ${x.attacker.key}`] ?? 0) + 1;
@@ -258,13 +311,30 @@ describe('adversarial attacks (issue #15): every role × every suite collection'
     const report = await generator.run(attacks);
     await world.restore();
     const text = formatReport(report);
-    console.log(`attack generator: fixtures ${Math.round((t1 - t0) / 1000)}s, ${attacks.length} attacks generated\n${text}`);
+    console.log(
+      `attack generator: fixtures ${Math.round((t1 - t0) / 1000)}s, ${attacks.length} attacks generated\n${text}`,
+    );
     if (process.env.ATTACKS_REPORT) {
-      fs.writeFileSync(process.env.ATTACKS_REPORT, JSON.stringify({ counts: report.counts, notes: report.notes, groups: groupFailures(report.failures), failures: report.failures }, null, 1));
+      fs.writeFileSync(
+        process.env.ATTACKS_REPORT,
+        JSON.stringify(
+          {
+            counts: report.counts,
+            notes: report.notes,
+            groups: groupFailures(report.failures),
+            failures: report.failures,
+          },
+          null,
+          1,
+        ),
+      );
     }
     expect(report.failures.length, text).toBe(0);
     // A refused attack is the caller's mistake: a 4xx in the caller's language, never "server error".
-    const serverErrors = Object.values(report.counts).reduce((n: number, c: { serverErrors?: number }) => n + (c.serverErrors ?? 0), 0);
+    const serverErrors = Object.values(report.counts).reduce(
+      (n: number, c: { serverErrors?: number }) => n + (c.serverErrors ?? 0),
+      0,
+    );
     expect(serverErrors, report.notes.filter((n) => n.startsWith('5xx')).join('\n')).toBe(0);
   }, 1800000);
 });

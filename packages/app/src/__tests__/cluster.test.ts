@@ -2,7 +2,11 @@ import { BASE_PLUGINS, SUITE_CORE } from '@deputy/test-helpers';
 import { scheduledJob } from '@deputy/plugin-suite-core';
 import { createMockCluster, MockCluster, MockServer, sleep } from '@nocobase/test';
 import { CronTime } from 'cron';
-import { pendingTaskFor, waitForStatus, workflowsSettled } from '../../../plugins/@deputy/plugin-duty-points/src/server/__tests__/setup';
+import {
+  pendingTaskFor,
+  waitForStatus,
+  workflowsSettled,
+} from '../../../plugins/@deputy/plugin-duty-points/src/server/__tests__/setup';
 
 /**
  * Cluster mode (#17): two NocoBase nodes on one database — NocoBase's own createMockCluster (@nocobase/test: each
@@ -32,15 +36,26 @@ describe.runIf(SERVER_DB)('cluster mode: two nodes on one database', () => {
   let deputy: any[];
   let deputyId: number;
 
-  const sessionsOf = async (user: any, role: string) => Promise.all(nodes().map((node) => node.agent().login(user, role)));
+  const sessionsOf = async (user: any, role: string) =>
+    Promise.all(nodes().map((node) => node.agent().login(user, role)));
   const user = (username: string, roles: string[]) =>
-    a.db.getRepository('users').create({ values: { username, nickname: username, password: `${username}-Passw0rd!`, roles } });
+    a.db
+      .getRepository('users')
+      .create({ values: { username, nickname: username, password: `${username}-Passw0rd!`, roles } });
 
   beforeAll(async () => {
     cluster = await createMockCluster({
       number: 2,
       acl: true,
-      plugins: [...BASE_PLUGINS, 'workflow', 'workflow-manual', SUITE_CORE, '@deputy/plugin-deputies', '@deputy/plugin-duty-points', '@deputy/plugin-public-voice'],
+      plugins: [
+        ...BASE_PLUGINS,
+        'workflow',
+        'workflow-manual',
+        SUITE_CORE,
+        '@deputy/plugin-deputies',
+        '@deputy/plugin-duty-points',
+        '@deputy/plugin-public-voice',
+      ],
     });
     [a, b] = cluster.nodes;
     // Everything below is written after both nodes have started (each node's start installs the database).
@@ -50,9 +65,13 @@ describe.runIf(SERVER_DB)('cluster mode: two nodes on one database', () => {
     admin = await sessionsOf(npc, 'npc-admin');
     head = await sessionsOf(headUser, 'station-staff');
     deputy = await sessionsOf(deputyUser, 'deputy');
-    const station = await admin[1].resource('liaisonStations').create({ values: { name: '高沙镇联络站', headId: headUser.get('id'), staff: [headUser.get('id')] } });
+    const station = await admin[1]
+      .resource('liaisonStations')
+      .create({ values: { name: '高沙镇联络站', headId: headUser.get('id'), staff: [headUser.get('id')] } });
     expect(station.status).toBe(200);
-    const made = await admin[0].resource('deputies').create({ values: { name: '代表一', stationId: station.body.data.id, userId: deputyUser.get('id') } });
+    const made = await admin[0]
+      .resource('deputies')
+      .create({ values: { name: '代表一', stationId: station.body.data.id, userId: deputyUser.get('id') } });
     expect(made.status).toBe(200);
     deputyId = made.body.data.id;
   });
@@ -70,7 +89,9 @@ describe.runIf(SERVER_DB)('cluster mode: two nodes on one database', () => {
     for (let day = 1; day <= 8; day++) {
       // Filed and submitted on alternate nodes: both nodes' review workflows open tasks.
       const on = deputy[day % 2];
-      const created = await on.resource('dutyRecords').create({ values: { itemId: item.id, date: `${year}-04-${String(day).padStart(2, '0')}` } });
+      const created = await on
+        .resource('dutyRecords')
+        .create({ values: { itemId: item.id, date: `${year}-04-${String(day).padStart(2, '0')}` } });
       expect(created.status).toBe(200);
       expect((await on.post(`/dutyRecords:submit?filterByTk=${created.body.data.id}`).send({})).status).toBe(200);
       ids.push(created.body.data.id);
@@ -81,11 +102,24 @@ describe.runIf(SERVER_DB)('cluster mode: two nodes on one database', () => {
     // All at once, as review-and-ledger, batch-review and review-under-load decide on one node: the head approves
     // two in the task centre of node a and a batch of two on node b (each decision then runs in its node's review
     // workflow); the administrator approves two directly on each node (in the request itself).
-    const viaTasks = ids.slice(0, 2).map((id) => head[0].post(`/workflowManualTasks:submit?filterByTk=${taskOf.get(id)}`).send({ result: { review: { comment: '同意' }, _: 'approve' } }));
-    const viaBatch = head[1].post('/dutyRecords:reviewBatch').send({ ids: ids.slice(2, 4), decision: 'approve', comment: '批量通过' });
-    const direct = ids.slice(4).map((id, i) => admin[i % 2].resource('dutyRecords').update({ filterByTk: id, values: { status: 'approved' } }));
+    const viaTasks = ids
+      .slice(0, 2)
+      .map((id) =>
+        head[0]
+          .post(`/workflowManualTasks:submit?filterByTk=${taskOf.get(id)}`)
+          .send({ result: { review: { comment: '同意' }, _: 'approve' } }),
+      );
+    const viaBatch = head[1]
+      .post('/dutyRecords:reviewBatch')
+      .send({ ids: ids.slice(2, 4), decision: 'approve', comment: '批量通过' });
+    const direct = ids
+      .slice(4)
+      .map((id, i) => admin[i % 2].resource('dutyRecords').update({ filterByTk: id, values: { status: 'approved' } }));
     const [batch, ...others] = await Promise.all([viaBatch, ...viaTasks, ...direct]);
-    expect(others.map((r: any) => r.status), JSON.stringify(others.map((r: any) => r.body?.errors ?? null))).toEqual([202, 202, 200, 200, 200, 200]);
+    expect(
+      others.map((r: any) => r.status),
+      JSON.stringify(others.map((r: any) => r.body?.errors ?? null)),
+    ).toEqual([202, 202, 200, 200, 200, 200]);
     // Accepted, as the task centre's submits: each record's workflow writes the decision.
     expect(batch.status).toBe(202);
     expect(batch.body.data).toEqual({ done: ids.slice(2, 4), failed: [] });
@@ -148,7 +182,11 @@ describe.runIf(SERVER_DB)('cluster mode: two nodes on one database', () => {
     const qr = (await a.db.getRepository('deputies').findOne({ filterByTk: deputyId })).get('qrToken');
     // Both nodes see the citizen at the same address (the test's loopback connection).
     const submit = (node: MockServer, n: number, locale = 'zh-CN') =>
-      node.agent().set('X-Locale', locale).post('/opinions:submit').send({ token: qr, name: '张三', category: 'infrastructure', content: `村口的路灯坏了（第${n}条）` });
+      node
+        .agent()
+        .set('X-Locale', locale)
+        .post('/opinions:submit')
+        .send({ token: qr, name: '张三', category: 'infrastructure', content: `村口的路灯坏了（第${n}条）` });
     const before = await a.db.getRepository('opinions').count();
     // Eight at the same moment, four to each node: four pass in all.
     const burst = await Promise.all(Array.from({ length: 8 }, (_, n) => submit(nodes()[n % 2], n)));
@@ -168,10 +206,23 @@ describe.runIf(SERVER_DB)('cluster mode: two nodes on one database', () => {
 
   it('(d) the sign-in lockout counts the wrong passwords tried on both nodes', async () => {
     const settings = await a.db.getRepository('deputySettings').findOne();
-    expect((await admin[1].resource('deputySettings').update({ filterByTk: settings.get('id'), values: { maxSignInFailures: 4, signInLockMinutes: 10 } })).status).toBe(200);
-    await a.db.getRepository('users').create({ values: { username: 'wang', nickname: '王代表', password: 'Right-Passw0rd' } });
+    expect(
+      (
+        await admin[1]
+          .resource('deputySettings')
+          .update({ filterByTk: settings.get('id'), values: { maxSignInFailures: 4, signInLockMinutes: 10 } })
+      ).status,
+    ).toBe(200);
+    await a.db
+      .getRepository('users')
+      .create({ values: { username: 'wang', nickname: '王代表', password: 'Right-Passw0rd' } });
     const signIn = (node: MockServer, password: string) =>
-      node.agent().set('X-Authenticator', 'basic').set('X-Locale', 'zh-CN').post('/auth:signIn').send({ account: 'wang', password });
+      node
+        .agent()
+        .set('X-Authenticator', 'basic')
+        .set('X-Locale', 'zh-CN')
+        .post('/auth:signIn')
+        .send({ account: 'wang', password });
     // Four wrong passwords, alternating between the nodes: two on each, four in all.
     for (let i = 0; i < 4; i++) expect((await signIn(nodes()[i % 2], 'wrong')).status).toBe(401);
     for (const node of nodes()) {
@@ -186,23 +237,44 @@ describe.runIf(SERVER_DB)('cluster mode: two nodes on one database', () => {
     // An opinion of a deputy whose station has no reviewer yet: accepted, its D14 credit fails (kept as failed).
     const headUser = await a.db.getRepository('users').findOne({ filter: { username: 'head' } });
     const station = await admin[0].resource('liaisonStations').create({ values: { name: '石江镇联络站' } });
-    const other = await admin[1].resource('deputies').create({ values: { name: '代表二', stationId: station.body.data.id } });
+    const other = await admin[1]
+      .resource('deputies')
+      .create({ values: { name: '代表二', stationId: station.body.data.id } });
     const opinion = await admin[0].resource('opinions').create({
-      values: { source: 'reception', citizenName: '李四', citizenPhone: '13800138001', category: 'infrastructure', content: '村口的桥面破损多日', deputyId: other.body.data.id },
+      values: {
+        source: 'reception',
+        citizenName: '李四',
+        citizenPhone: '13800138001',
+        category: 'infrastructure',
+        content: '村口的桥面破损多日',
+        deputyId: other.body.data.id,
+      },
     });
     expect(opinion.status, JSON.stringify(opinion.body)).toBe(200);
     const id = opinion.body.data.id;
     const opinionClassId = (await a.db.getRepository('opinionClasses').findOne({ filter: { code: 'XW' } })).get('id');
     expect((await admin[0].post(`/opinions:classify?filterByTk=${id}`).send({ opinionClassId })).status).toBe(200);
-    expect((await admin[1].post(`/opinions:assign?filterByTk=${id}`).send({ handlingUnit: '镇政府' })).status).toBe(200);
+    expect((await admin[1].post(`/opinions:assign?filterByTk=${id}`).send({ handlingUnit: '镇政府' })).status).toBe(
+      200,
+    );
     expect((await a.db.getRepository('opinions').findOne({ filterByTk: id })).get('creditStatus')).toBe('failed');
     // The station gets its head; the credit is retried at the same moment on both nodes.
-    expect((await admin[0].resource('liaisonStations').update({ filterByTk: station.body.data.id, values: { headId: headUser.get('id') } })).status).toBe(200);
-    const retries = await Promise.all(admin.map((on) => on.post(`/opinions:retryOpinionCredit?filterByTk=${id}`).send({})));
+    expect(
+      (
+        await admin[0]
+          .resource('liaisonStations')
+          .update({ filterByTk: station.body.data.id, values: { headId: headUser.get('id') } })
+      ).status,
+    ).toBe(200);
+    const retries = await Promise.all(
+      admin.map((on) => on.post(`/opinions:retryOpinionCredit?filterByTk=${id}`).send({})),
+    );
     expect(retries.map((r: any) => r.status)).toEqual([200, 200]);
     const filed = await a.db.getRepository('dutyRecords').find({ filter: { source: `opinion:${id}` } });
     expect(filed.map((r: any) => r.get('status'))).toEqual(['submitted']);
-    expect((await a.db.getRepository('opinions').findOne({ filterByTk: id })).get('dutyRecordId')).toBe(filed[0].get('id'));
+    expect((await a.db.getRepository('opinions').findOne({ filterByTk: id })).get('dutyRecordId')).toBe(
+      filed[0].get('id'),
+    );
   });
 
   async function setVoiceSettings(values: Record<string, any>) {

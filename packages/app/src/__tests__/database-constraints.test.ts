@@ -25,11 +25,14 @@ describe('database constraints of the suite', () => {
     await app?.destroy();
   });
 
-  const suiteCollections = () => [...app.db.collections.values()].filter((c: Collection) => String(c.options.origin ?? '').startsWith('@deputy/'));
+  const suiteCollections = () =>
+    [...app.db.collections.values()].filter((c: Collection) => String(c.options.origin ?? '').startsWith('@deputy/'));
 
   it('declares a single column unique on its field, where NocoBase keeps it', () => {
     const misplaced = suiteCollections().flatMap((c) =>
-      ((c.options.indexes ?? []) as IndexOption[]).filter((i) => i.unique && i.fields?.length === 1).map((i) => `${c.name}(${i.fields[0]})`),
+      ((c.options.indexes ?? []) as IndexOption[])
+        .filter((i) => i.unique && i.fields?.length === 1)
+        .map((i) => `${c.name}(${i.fields[0]})`),
     );
     expect(misplaced).toEqual([]);
   });
@@ -42,12 +45,23 @@ describe('database constraints of the suite', () => {
       const model = collection.model;
       const columnOf = (name: string) => model.rawAttributes[name]?.field ?? name;
       const wanted: string[][] = [
-        ...[...collection.fields.values()].filter((f: Field) => f.options?.unique).map((f: Field) => [columnOf(f.name)]),
-        ...((collection.options.indexes ?? []) as IndexOption[]).filter((i) => i.unique).map((i) => i.fields.map((x) => columnOf(typeof x === 'string' ? x : x.name))),
+        ...[...collection.fields.values()]
+          .filter((f: Field) => f.options?.unique)
+          .map((f: Field) => [columnOf(f.name)]),
+        ...((collection.options.indexes ?? []) as IndexOption[])
+          .filter((i) => i.unique)
+          .map((i) => i.fields.map((x) => columnOf(typeof x === 'string' ? x : x.name))),
       ];
       if (!wanted.length) continue;
       const indexes = (await qi.showIndex(model.getTableName())) as StoredIndex[];
-      const unique = indexes.filter((i) => i.unique || i.primary).map((i) => i.fields.map((f) => f.attribute).sort().join(','));
+      const unique = indexes
+        .filter((i) => i.unique || i.primary)
+        .map((i) =>
+          i.fields
+            .map((f) => f.attribute)
+            .sort()
+            .join(','),
+        );
       for (const columns of wanted) {
         checked++;
         if (!unique.includes([...columns].sort().join(','))) missing.push(`${collection.name}(${columns.join(', ')})`);
@@ -58,7 +72,9 @@ describe('database constraints of the suite', () => {
   });
 
   it('refuses a second deputy for the same user account in the database itself', async () => {
-    const user = await app.db.getRepository('users').create({ values: { username: 'constraint-user', nickname: '约束' } });
+    const user = await app.db
+      .getRepository('users')
+      .create({ values: { username: 'constraint-user', nickname: '约束' } });
     const deputies = app.db.getCollection('deputies').model;
     await deputies.create({ name: '甲', userId: user.get('id') }, { hooks: false });
     await expect(deputies.create({ name: '乙', userId: user.get('id') }, { hooks: false })).rejects.toThrow();

@@ -32,7 +32,10 @@ describe('demo town (npm start -- --demo)', () => {
   const previous = process.env.DEPUTY_DEMO;
 
   const call = (method: 'get' | 'post', url: string, token: string, body?: object) => {
-    const req = (method === 'get' ? app.agent().get(url) : app.agent().post(url)).set('X-Authenticator', 'basic').set('X-Locale', 'en-US').set('Authorization', `Bearer ${token}`);
+    const req = (method === 'get' ? app.agent().get(url) : app.agent().post(url))
+      .set('X-Authenticator', 'basic')
+      .set('X-Locale', 'en-US')
+      .set('Authorization', `Bearer ${token}`);
     return method === 'get' ? req : req.send(body ?? {});
   };
   const tokenOf = async (account: string, password: string) => {
@@ -43,7 +46,8 @@ describe('demo town (npm start -- --demo)', () => {
   const rowCounts = async () => {
     const counts: Record<string, number> = {};
     for (const c of app.db.collections.values()) {
-      if (c.options.dumpRules === 'required' || c.name === 'users') counts[c.name] = await app.db.getRepository(c.name).count();
+      if (c.options.dumpRules === 'required' || c.name === 'users')
+        counts[c.name] = await app.db.getRepository(c.name).count();
     }
     return counts;
   };
@@ -51,7 +55,9 @@ describe('demo town (npm start -- --demo)', () => {
   beforeAll(async () => {
     process.env.DEPUTY_DEMO = 'on';
     app = await createSuiteServer(SUITE_PLUGINS, ['workflow', 'workflow-manual']);
-    const root = await app.db.getRepository('users').findOne({ filter: { username: process.env.INIT_ROOT_USERNAME || 'nocobase' } });
+    const root = await app.db
+      .getRepository('users')
+      .findOne({ filter: { username: process.env.INIT_ROOT_USERNAME || 'nocobase' } });
     await root.update({ password: 'Demo-Root-Passw0rd' });
     // A token issued in the same second as a password change is refused by NocoBase ("password changed").
     await new Promise((r) => setTimeout(r, 1100));
@@ -66,8 +72,10 @@ describe('demo town (npm start -- --demo)', () => {
         done = status;
         break;
       }
-      if (status.state === 'failed') throw new Error(`the demo failed: ${status.message}\n${status.progress.join('\n')}`);
-      if (Date.now() > deadline) throw new Error(`the demo did not finish in 12 minutes:\n${status.progress.join('\n')}`);
+      if (status.state === 'failed')
+        throw new Error(`the demo failed: ${status.message}\n${status.progress.join('\n')}`);
+      if (Date.now() > deadline)
+        throw new Error(`the demo did not finish in 12 minutes:\n${status.progress.join('\n')}`);
       await new Promise((r) => setTimeout(r, 500));
     }
     console.log(`demo town loaded in ${done.seconds} s: ${JSON.stringify(done.counts)}`);
@@ -81,12 +89,19 @@ describe('demo town (npm start -- --demo)', () => {
   it('makes the town of the seeds: 1+5 stations, 60 deputies, each with an account that signs in', async () => {
     const stations = await app.db.getRepository('liaisonStations').find({ appends: ['deputies'] });
     expect(stations.map((s: any) => s.get('name'))).toContain('高沙镇人大代表联络站');
-    expect(stations.filter((s: any) => s.get('parentId')).map((s: any) => s.get('deputies').length)).toEqual([12, 12, 12, 12, 12]);
+    expect(stations.filter((s: any) => s.get('parentId')).map((s: any) => s.get('deputies').length)).toEqual([
+      12, 12, 12, 12, 12,
+    ]);
     const deputies = await app.db.getRepository('deputies').find({ appends: ['user'] });
     expect(deputies.length).toBe(60);
     expect(deputies.filter((d: any) => !d.get('user')).length).toBe(0);
     // The printed counts are what the load wrote.
-    expect(done.counts).toMatchObject({ liaisonStations: 6, deputies: 60, users: 66, dutyRecords: await app.db.getRepository('dutyRecords').count() });
+    expect(done.counts).toMatchObject({
+      liaisonStations: 6,
+      deputies: 60,
+      users: 66,
+      dutyRecords: await app.db.getRepository('dutyRecords').count(),
+    });
     // The printed accounts are real: the administrator, a station head and a deputy sign in with the printed password.
     const names = done.accounts.map((a) => a.username);
     for (const username of ['demo-admin', 'demo-head1', 'demo-deputy01', 'demo-deputy60']) {
@@ -102,8 +117,12 @@ describe('demo town (npm start -- --demo)', () => {
     // not a settings row or a seeded catalogue) has rows, so no installed page opens empty.
     const counts = await rowCounts();
     const owner = (name: string) => app.db.getCollection(name).origin ?? '';
-    const loaded = (name: string) => owner(name).startsWith('@deputy/') && (!ONLY || ONLY.includes(owner(name)) || owner(name) === '@deputy/plugin-deputies');
-    const empty = Object.entries(counts).filter(([name, n]) => n === 0 && loaded(name) && !NOT_DEMO_DATA.includes(name));
+    const loaded = (name: string) =>
+      owner(name).startsWith('@deputy/') &&
+      (!ONLY || ONLY.includes(owner(name)) || owner(name) === '@deputy/plugin-deputies');
+    const empty = Object.entries(counts).filter(
+      ([name, n]) => n === 0 && loaded(name) && !NOT_DEMO_DATA.includes(name),
+    );
     // A filter that matched no suite collection would pass whatever the demo did.
     expect(Object.keys(counts).filter(loaded).length).toBeGreaterThan(30);
     expect(empty).toEqual([]);
@@ -124,7 +143,9 @@ describe('demo town (npm start -- --demo)', () => {
     const before = await rowCounts();
     const again = await call('post', '/deputyDemo:load', rootToken);
     expect(again.status).toBe(400);
-    expect(again.body.errors[0].message).toBe('This instance already holds data: the demo town loads only into an empty suite');
+    expect(again.body.errors[0].message).toBe(
+      'This instance already holds data: the demo town loads only into an empty suite',
+    );
     const zh = await call('post', '/deputyDemo:load', rootToken).set('X-Locale', 'zh-CN');
     expect(zh.body.errors[0].message).toBe('本实例已有数据：演示数据只能载入到空的套件中');
     const admin = await tokenOf('demo-admin', done.password);

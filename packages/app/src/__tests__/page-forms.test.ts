@@ -14,7 +14,10 @@ type Field = { name: string; type: string; foreignKey?: string; uiSchema?: Recor
 
 /** A popup template of a plugin's snapshots.json, as far as this test reads it. */
 type ModelOptions = { stepParams?: { fieldSettings?: { init?: { fieldPath?: string } } } };
-type TemplateJson = { row: { collectionName: string; useModel: string }; flowModels: { options: string | ModelOptions }[] };
+type TemplateJson = {
+  row: { collectionName: string; useModel: string };
+  flowModels: { options: string | ModelOptions }[];
+};
 
 async function collections(): Promise<Map<string, Field[]>> {
   const all = new Map<string, Field[]>();

@@ -1,7 +1,12 @@
 import { agentHttp, createWholeSuiteServer } from '@deputy/test-helpers';
 import { MockServer } from '@nocobase/test';
 import fs from 'fs';
-import { buildWorld, Matrix, runMatrix, EXPECTED_PERMISSIONS_FILE } from '@deputy/test-helpers/security/permissions-matrix';
+import {
+  buildWorld,
+  Matrix,
+  runMatrix,
+  EXPECTED_PERMISSIONS_FILE,
+} from '@deputy/test-helpers/security/permissions-matrix';
 
 const EXPECTED = EXPECTED_PERMISSIONS_FILE;
 
@@ -25,8 +30,11 @@ describe('permissions matrix (roles × resources × actions)', () => {
     const expected: Matrix = JSON.parse(fs.readFileSync(EXPECTED, 'utf8'));
     const world = await buildWorld(http, 'matrix-admin', 'Matrix-Admin-1');
     const result = await runMatrix(http, world, expected);
-    if (process.env.WRITE_PERMISSIONS_MATRIX) fs.writeFileSync(process.env.WRITE_PERMISSIONS_MATRIX, JSON.stringify(result.actual, null, 2) + '\n');
-    console.log(`permissions matrix: ${result.calls} calls, ${result.allowed} allowed, ${result.refused} refused, ${result.unexpectedAllows.length} unexpected allows, ${result.unexpectedRefusals.length} unexpected refusals`);
+    if (process.env.WRITE_PERMISSIONS_MATRIX)
+      fs.writeFileSync(process.env.WRITE_PERMISSIONS_MATRIX, JSON.stringify(result.actual, null, 2) + '\n');
+    console.log(
+      `permissions matrix: ${result.calls} calls, ${result.allowed} allowed, ${result.refused} refused, ${result.unexpectedAllows.length} unexpected allows, ${result.unexpectedRefusals.length} unexpected refusals`,
+    );
     expect(result.missing).toEqual([]);
     expect(result.unexpectedAllows).toEqual([]);
     expect(result.unexpectedRefusals).toEqual([]);

@@ -19,7 +19,9 @@ describe('APP_TRUST_PROXY: the public form’s per-address limit behind a revers
     token = station.get('qrToken') as string;
     // One submission per address, many per QR code: only the address limit can refuse.
     const settings = await app.db.getRepository('publicVoiceSettings').findOne();
-    await app.db.getRepository('publicVoiceSettings').update({ filterByTk: settings.get('id') as number, values: { submissionsPerIp: 1, submissionsPerCode: 100 } });
+    await app.db
+      .getRepository('publicVoiceSettings')
+      .update({ filterByTk: settings.get('id') as number, values: { submissionsPerIp: 1, submissionsPerCode: 100 } });
   });
 
   afterAll(async () => {
@@ -30,7 +32,12 @@ describe('APP_TRUST_PROXY: the public form’s per-address limit behind a revers
 
   const limiter = () => (app.pm.get('@deputy/plugin-public-voice') as any).intake.limiter;
   const submit = (forwardedFor: string) =>
-    app.agent().post('/opinions:submit').set('X-Forwarded-For', forwardedFor).set('X-Locale', 'zh-CN').send({ token, name: '张三', category: 'other', content: '村口的路灯坏了三个月' });
+    app
+      .agent()
+      .post('/opinions:submit')
+      .set('X-Forwarded-For', forwardedFor)
+      .set('X-Locale', 'zh-CN')
+      .send({ token, name: '张三', category: 'other', content: '村口的路灯坏了三个月' });
 
   it('on (read from the environment at start): two addresses are limited separately; a forged left entry changes nothing', async () => {
     expect(app.proxy).toBe(true);

@@ -19,10 +19,19 @@ describe('page snapshots', () => {
       // The pages the enable installed were built without the real app's plugins recorded: built again with them.
       await recordRealAppPlugins(app);
       // Everything those pages left: routes, models and the popup templates NocoBase saved from them.
-      for (const name of ['suitePages', 'desktopRoutes', 'flowModelTreePath', 'flowModels', 'flowModelTemplateUsages', 'flowModelTemplates']) {
+      for (const name of [
+        'suitePages',
+        'desktopRoutes',
+        'flowModelTreePath',
+        'flowModels',
+        'flowModelTemplateUsages',
+        'flowModelTemplates',
+      ]) {
         await app.db.getCollection(name).model.destroy({ where: {}, hooks: false });
       }
-      const withPages = SUITE.map((name) => app.pm.get(name)).filter((plugin) => typeof plugin.pageSpecs === 'function');
+      const withPages = SUITE.map((name) => app.pm.get(name)).filter(
+        (plugin) => typeof plugin.pageSpecs === 'function',
+      );
       for (const plugin of withPages) {
         const result = await plugin.installPages();
         expect(result.failed).toEqual([]);
@@ -37,7 +46,9 @@ describe('page snapshots', () => {
         const snapshots = carryPageHistory(shipped, await capturePages(app, pages, options));
         fs.writeFileSync(file, JSON.stringify(snapshots) + '\n');
         const rows = Object.values(snapshots.pages).reduce((n, p) => n + p.flowModels.length, 0);
-        console.log(`[build:pages] ${name}: ${pages.length} pages, ${rows} flow models → ${path.relative(process.cwd(), file)}`);
+        console.log(
+          `[build:pages] ${name}: ${pages.length} pages, ${rows} flow models → ${path.relative(process.cwd(), file)}`,
+        );
       }
     } finally {
       await app.destroy();

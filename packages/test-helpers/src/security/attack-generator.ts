@@ -46,7 +46,9 @@ export type CollectionDef = {
   uniqueSets: string[][];
 };
 export type Schema = Record<string, CollectionDef>;
-export type Grant = { params?: { fields?: string[]; appends?: string[]; whitelist?: string[]; filter?: unknown; [k: string]: unknown } } | null;
+export type Grant = {
+  params?: { fields?: string[]; appends?: string[]; whitelist?: string[]; filter?: unknown; [k: string]: unknown };
+} | null;
 export type Row = Record<string, any>;
 /** collection → primary key (as a string) → row. */
 export type Snapshot = Map<string, Map<string, Row>>;
@@ -71,7 +73,12 @@ export async function attackersOf(world: World, look: WorldLookups): Promise<Att
   const attackers: Attacker[] = [];
   for (const key of ['anonymous', 'deputyA', 'deputyB', 'staffA', 'staffB'] as const) {
     const userId = ids[key];
-    attackers.push({ key, token: world.tokens[key], userId, roles: userId ? await look.rolesOf(userId) : ['anonymous'] });
+    attackers.push({
+      key,
+      token: world.tokens[key],
+      userId,
+      roles: userId ? await look.rolesOf(userId) : ['anonymous'],
+    });
   }
   return attackers;
 }
@@ -81,7 +88,11 @@ export async function attackersOf(world: World, look: WorldLookups): Promise<Att
  * them, or null when the grant covers every row. `usersDb` answers the user lookups (the app's database, or a
  * stand-in that asks the HTTP API).
  */
-export async function scopeFilterOf(grant: Grant, a: Attacker, usersDb: unknown): Promise<Record<string, unknown> | null> {
+export async function scopeFilterOf(
+  grant: Grant,
+  a: Attacker,
+  usersDb: unknown,
+): Promise<Record<string, unknown> | null> {
   const filter = grant?.params?.filter as Record<string, unknown> | undefined;
   if (!filter || !Object.keys(filter).length) return null;
   const currentUser = a.userId ? { id: a.userId } : undefined;
@@ -121,13 +132,48 @@ export interface AttackEnv {
 /** Tables the server writes on its own; rows may be added there (never changed or removed). */
 export const APPEND_ONLY_SYSTEM = ['auditTrail', 'reminderLog'];
 /** Tables the server keeps for itself (sign-in tokens, workflow runs): not judged. */
-export const IGNORED_SYSTEM = ['issuedTokens', 'tokenBlacklist', 'executions', 'jobs', 'workflowTasks', 'userWorkflowTasks', 'workflowStats', 'logs'];
+export const IGNORED_SYSTEM = [
+  'issuedTokens',
+  'tokenBlacklist',
+  'executions',
+  'jobs',
+  'workflowTasks',
+  'userWorkflowTasks',
+  'workflowStats',
+  'logs',
+];
 /** What a role may see of a user reached through any association when it may not view users. */
 export const USER_DISPLAY_FIELDS = ['nickname'];
 /** What may be seen of an attachment reached through a readable record. */
-export const FILE_FIELDS = ['id', 'title', 'filename', 'extname', 'size', 'mimetype', 'url', 'preview', 'path', 'storageId', 'createdAt', 'updatedAt', 'meta'];
+export const FILE_FIELDS = [
+  'id',
+  'title',
+  'filename',
+  'extname',
+  'size',
+  'mimetype',
+  'url',
+  'preview',
+  'path',
+  'storageId',
+  'createdAt',
+  'updatedAt',
+  'meta',
+];
 const AUTO_COLUMNS = ['createdAt', 'updatedAt', 'createdById', 'updatedById'];
-const ROUTE_ACTIONS = ['list', 'get', 'create', 'update', 'destroy', 'set', 'add', 'remove', 'toggle', 'firstOrCreate', 'updateOrCreate'];
+const ROUTE_ACTIONS = [
+  'list',
+  'get',
+  'create',
+  'update',
+  'destroy',
+  'set',
+  'add',
+  'remove',
+  'toggle',
+  'firstOrCreate',
+  'updateOrCreate',
+];
 /** The actions NocoBase's relation repositories have, by association type. */
 const ROUTE_ACTIONS_OF: Record<string, string[]> = {
   belongsTo: ['get', 'set', 'remove', 'update', 'create', 'destroy'],
@@ -139,7 +185,12 @@ const MARK = 'HACKED';
 const SENSITIVE = /password|token|phone|email|idNumber|username|code|secret|key|income|members|address|citizen/i;
 
 /** A table as the database describes it (the started app: PostgreSQL's catalog). */
-export type TableInfo = { columns: Array<{ name: string; type: string }>; pk: string[]; uniqueSets: string[][]; unique?: string[] };
+export type TableInfo = {
+  columns: Array<{ name: string; type: string }>;
+  pk: string[];
+  uniqueSets: string[][];
+  unique?: string[];
+};
 /** Field types of columns of collections the collection manager does not list (defined in a plugin's code). */
 const PG_TYPES: Record<string, string> = {
   'character varying': 'string',
@@ -200,7 +251,9 @@ export function schemaFromCollectionsList(list: any[], tables?: Record<string, T
         targetKey: f.targetKey,
         hidden: !!f.hidden,
         unique: !!f.unique,
-        enum: Array.isArray(f.uiSchema?.enum) ? f.uiSchema.enum.map((e: unknown) => (e && typeof e === 'object' ? (e as { value: unknown }).value : e)) : undefined,
+        enum: Array.isArray(f.uiSchema?.enum)
+          ? f.uiSchema.enum.map((e: unknown) => (e && typeof e === 'object' ? (e as { value: unknown }).value : e))
+          : undefined,
       };
       if (f.primaryKey) pk.push(f.name);
       if (!ASSOCIATION_TYPES.includes(f.type) && f.type !== 'virtual') columns.add(f.name);
@@ -212,8 +265,18 @@ export function schemaFromCollectionsList(list: any[], tables?: Record<string, T
       // Columns of fields a plugin adds in code (users.failedSignIns): plain fields of the column's type.
       const fks = new Set(Object.values(fields).map((f) => f.foreignKey));
       for (const col of table.columns) {
-        if (fields[col.name] || keys.includes(col.name) || fks.has(col.name) || ['createdAt', 'updatedAt'].includes(col.name)) continue;
-        fields[col.name] = { name: col.name, type: PG_TYPES[col.type] ?? 'string', unique: !!table.unique?.includes(col.name) };
+        if (
+          fields[col.name] ||
+          keys.includes(col.name) ||
+          fks.has(col.name) ||
+          ['createdAt', 'updatedAt'].includes(col.name)
+        )
+          continue;
+        fields[col.name] = {
+          name: col.name,
+          type: PG_TYPES[col.type] ?? 'string',
+          unique: !!table.unique?.includes(col.name),
+        };
       }
     }
     schema[c.name] = {
@@ -226,7 +289,10 @@ export function schemaFromCollectionsList(list: any[], tables?: Record<string, T
       // the table's, but not those of a field declared unique (the server test's schema has those on the field).
       uniqueSets: Array.isArray(c.indexes)
         ? uniqueIndexSets(c.indexes)
-        : [...(table?.uniqueSets ?? []), ...(table?.unique ?? []).filter((col) => !fields[col]?.unique).map((col) => [col])],
+        : [
+            ...(table?.uniqueSets ?? []),
+            ...(table?.unique ?? []).filter((col) => !fields[col]?.unique).map((col) => [col]),
+          ],
     };
   }
   const fromTable = (name: string) => {
@@ -242,28 +308,56 @@ export function schemaFromCollectionsList(list: any[], tables?: Record<string, T
       const linked = !!tables[target] && (!!by || !table.pk.includes(col.name));
       if (linked) {
         const assoc = by ? `${by[1]}By` : col.name.slice(0, -2);
-        fields[assoc] = { name: assoc, type: 'belongsTo', target, foreignKey: col.name, sourceKey: 'id', targetKey: 'id' };
+        fields[assoc] = {
+          name: assoc,
+          type: 'belongsTo',
+          target,
+          foreignKey: col.name,
+          sourceKey: 'id',
+          targetKey: 'id',
+        };
       }
       if (by) fields[col.name] = { name: col.name, type: 'context' };
-      else if (!linked) fields[col.name] = { name: col.name, type: PG_TYPES[col.type] ?? 'string', unique: !!table.unique?.includes(col.name) };
+      else if (!linked)
+        fields[col.name] = {
+          name: col.name,
+          type: PG_TYPES[col.type] ?? 'string',
+          unique: !!table.unique?.includes(col.name),
+        };
     }
-    schema[name] = { name, pk: table.pk.length ? table.pk : (throughKeys.get(name) ?? ['id']), fields, columns: table.columns.map((x) => x.name), uniqueSets: table.uniqueSets };
+    schema[name] = {
+      name,
+      pk: table.pk.length ? table.pk : (throughKeys.get(name) ?? ['id']),
+      fields,
+      columns: table.columns.map((x) => x.name),
+      uniqueSets: table.uniqueSets,
+    };
   };
   /** Through tables without a primary key in the database are keyed by their two foreign keys. */
   const throughKeys = new Map<string, string[]>();
-  for (const c of Object.values(schema)) for (const f of Object.values(c.fields)) if (f.type === 'belongsToMany' && f.through) throughKeys.set(f.through, [f.foreignKey as string, f.otherKey as string]);
+  for (const c of Object.values(schema))
+    for (const f of Object.values(c.fields))
+      if (f.type === 'belongsToMany' && f.through)
+        throughKeys.set(f.through, [f.foreignKey as string, f.otherKey as string]);
   if (tables) {
     // The collections the listed ones reach, a few hops deep (as far as trackedCollections may look).
     for (const seed of ['users', 'roles', 'rolesUsers', 'attachments']) fromTable(seed);
     for (let depth = 0; depth < 3; depth++) {
-      for (const c of Object.values(schema)) for (const f of Object.values(c.fields)) for (const t of [f.target, f.through]) if (t) fromTable(t);
+      for (const c of Object.values(schema))
+        for (const f of Object.values(c.fields)) for (const t of [f.target, f.through]) if (t) fromTable(t);
     }
   }
   for (const c of Object.values(schema)) {
     for (const f of Object.values(c.fields)) {
       if (f.type !== 'belongsToMany' || !f.through || schema[f.through]) continue;
       const keys = [f.foreignKey as string, f.otherKey as string];
-      schema[f.through] = { name: f.through, pk: keys, fields: {}, columns: [...keys, 'createdAt', 'updatedAt'], uniqueSets: [] };
+      schema[f.through] = {
+        name: f.through,
+        pk: keys,
+        fields: {},
+        columns: [...keys, 'createdAt', 'updatedAt'],
+        uniqueSets: [],
+      };
     }
   }
   return schema;
@@ -279,14 +373,19 @@ export const suiteCollections = (schema: Schema) =>
     .map((c) => c.name)
     .sort();
 const associations = (schema: Schema, name: string) =>
-  Object.values(schema[name]?.fields ?? {}).filter((f) => ASSOCIATION_TYPES.includes(f.type) && f.target && schema[f.target]);
+  Object.values(schema[name]?.fields ?? {}).filter(
+    (f) => ASSOCIATION_TYPES.includes(f.type) && f.target && schema[f.target],
+  );
 const toMany = (f: FieldDef) => f.type === 'hasMany' || f.type === 'belongsToMany';
 const pkOf = (schema: Schema, name: string) => schema[name]?.pk?.[0] ?? 'id';
 const keyOf = (schema: Schema, name: string, row: Row) => {
   const pk = schema[name]?.pk ?? [];
   return pk.length ? pk.map((k) => String(row[k])).join('|') : JSON.stringify(row);
 };
-const foreignKeys = (c: CollectionDef) => Object.values(c.fields).filter((f) => f.type === 'belongsTo' && f.foreignKey).map((f) => f.foreignKey as string);
+const foreignKeys = (c: CollectionDef) =>
+  Object.values(c.fields)
+    .filter((f) => f.type === 'belongsTo' && f.foreignKey)
+    .map((f) => f.foreignKey as string);
 
 /**
  * What the generator snapshots: the suite's collections, users, roles and attachments, everything one or two
@@ -301,15 +400,17 @@ export function trackedCollections(schema: Schema) {
     const next: string[] = [];
     for (const n of frontier) {
       for (const f of associations(schema, n)) {
-        for (const t of [f.target, f.through]) if (t && schema[t] && !seen.has(t)) {
-          seen.add(t);
-          next.push(t);
-        }
+        for (const t of [f.target, f.through])
+          if (t && schema[t] && !seen.has(t)) {
+            seen.add(t);
+            next.push(t);
+          }
       }
     }
     frontier = next;
   }
-  for (const n of [...seen]) for (const f of associations(schema, n)) if (f.through && schema[f.through]) seen.add(f.through);
+  for (const n of [...seen])
+    for (const f of associations(schema, n)) if (f.through && schema[f.through]) seen.add(f.through);
   return [...seen].filter((n) => !IGNORED_SYSTEM.includes(n)).sort();
 }
 
@@ -332,7 +433,30 @@ function throughIndex(schema: Schema) {
 // ---------------------------------------------------------------------------------------------------------
 
 let serial = 0;
-const SKIP_TYPES = ['date', 'dateOnly', 'datetime', 'datetimeNoTz', 'datetimeTz', 'time', 'unixTimestamp', 'json', 'jsonb', 'array', 'set', 'uid', 'uuid', 'nanoid', 'snowflakeId', 'context', 'virtual', 'formula', 'sort', 'sequence', 'encryption', 'radio'];
+const SKIP_TYPES = [
+  'date',
+  'dateOnly',
+  'datetime',
+  'datetimeNoTz',
+  'datetimeTz',
+  'time',
+  'unixTimestamp',
+  'json',
+  'jsonb',
+  'array',
+  'set',
+  'uid',
+  'uuid',
+  'nanoid',
+  'snowflakeId',
+  'context',
+  'virtual',
+  'formula',
+  'sort',
+  'sequence',
+  'encryption',
+  'radio',
+];
 const NUMBER_TYPES = ['integer', 'bigInt', 'float', 'double', 'real', 'decimal'];
 
 /** A changed value of each plain field of a row: strings marked, numbers 999, switches flipped, other options. */
@@ -342,7 +466,8 @@ function mutatedScalars(schema: Schema, name: string, row: Row) {
   const out: Row = {};
   const n = ++serial;
   for (const f of Object.values(c.fields)) {
-    if (c.pk.includes(f.name) || fks.has(f.name) || AUTO_COLUMNS.includes(f.name) || ASSOCIATION_TYPES.includes(f.type)) continue;
+    if (c.pk.includes(f.name) || fks.has(f.name) || AUTO_COLUMNS.includes(f.name) || ASSOCIATION_TYPES.includes(f.type))
+      continue;
     if (f.type === 'password') {
       out[f.name] = 'Hacked-123';
       continue;
@@ -377,7 +502,11 @@ function cloneValues(schema: Schema, name: string, row: Row | undefined) {
   const c = schema[name];
   const n = ++serial;
   const fks = new Set(foreignKeys(c));
-  const unique = new Set<string>(Object.values(c.fields).filter((f) => f.unique).map((f) => f.name));
+  const unique = new Set<string>(
+    Object.values(c.fields)
+      .filter((f) => f.unique)
+      .map((f) => f.name),
+  );
   for (const set of c.uniqueSets) {
     const member = set.find((m) => !fks.has(m)) ?? set[0];
     unique.add(member);
@@ -385,7 +514,15 @@ function cloneValues(schema: Schema, name: string, row: Row | undefined) {
   const out: Row = {};
   for (const col of c.columns) {
     const f = c.fields[col];
-    if (c.pk.includes(col) || AUTO_COLUMNS.includes(col) || f?.hidden || ['sort', 'uid', 'uuid', 'nanoid', 'snowflakeId', 'sequence', 'context', 'virtual', 'formula'].includes(f?.type ?? '')) continue;
+    if (
+      c.pk.includes(col) ||
+      AUTO_COLUMNS.includes(col) ||
+      f?.hidden ||
+      ['sort', 'uid', 'uuid', 'nanoid', 'snowflakeId', 'sequence', 'context', 'virtual', 'formula'].includes(
+        f?.type ?? '',
+      )
+    )
+      continue;
     let v = row[col];
     if (v === undefined) continue;
     if (unique.has(col) && v !== null) {
@@ -454,14 +591,31 @@ export type Attack = {
    */
   twin?: () => Attack;
 };
-type Change = { name: string; key: string; kind: 'insert' | 'update' | 'delete'; before?: Row; after?: Row; columns: string[] };
+type Change = {
+  name: string;
+  key: string;
+  kind: 'insert' | 'update' | 'delete';
+  before?: Row;
+  after?: Row;
+  columns: string[];
+};
 type Judged = { reason: string; cause: string; sig?: string };
 /** What a change is, regardless of the keys a new row got: to compare an attack with the same call without it. */
 const signature = (c: Change) =>
-  c.kind === 'insert' ? `insert ${c.name}` : c.kind === 'delete' ? `delete ${c.name}[${c.key}]` : `update ${c.name}[${c.key}] ${c.columns.filter((x) => x !== 'updatedAt').sort().join(',')}`;
+  c.kind === 'insert'
+    ? `insert ${c.name}`
+    : c.kind === 'delete'
+      ? `delete ${c.name}[${c.key}]`
+      : `update ${c.name}[${c.key}] ${c.columns
+          .filter((x) => x !== 'updatedAt')
+          .sort()
+          .join(',')}`;
 export type Failure = { cls: AttackClass; role: string; call: string; reasons: string[]; causes: string[] };
 export type AttackReport = {
-  counts: Record<AttackClass, { attacks: number; failures: number; refused: number; validation: number; serverErrors: number }>;
+  counts: Record<
+    AttackClass,
+    { attacks: number; failures: number; refused: number; validation: number; serverErrors: number }
+  >;
   failures: Failure[];
   notes: string[];
   calls: number;
@@ -485,7 +639,10 @@ export class AttackGenerator {
   timing = { http: 0, snapshot: 0, restore: 0 };
   idleWrites = 0;
 
-  constructor(private env: AttackEnv, private options: { sample?: boolean } = {}) {
+  constructor(
+    private env: AttackEnv,
+    private options: { sample?: boolean } = {},
+  ) {
     this.suite = suiteCollections(env.schema);
     this.tracked = trackedCollections(env.schema);
     this.throughs = throughIndex(env.schema);
@@ -513,14 +670,18 @@ export class AttackGenerator {
     const cached = this.readableCache.get(key);
     if (cached) return cached;
     const c = this.schema[name];
-    const all = () => [...c.columns, ...Object.keys(c.fields)].filter((f) => !c.fields[f]?.hidden && c.fields[f]?.type !== 'password');
+    const all = () =>
+      [...c.columns, ...Object.keys(c.fields)].filter((f) => !c.fields[f]?.hidden && c.fields[f]?.type !== 'password');
     let set: Set<string>;
     const grant = this.env.can(a, name, 'view');
     if (name === 'attachments') set = new Set(FILE_FIELDS);
     else if (name === 'users' && !grant) set = new Set(USER_DISPLAY_FIELDS);
     else if (!grant) set = new Set();
     else if (!grant.params?.fields?.length) set = new Set(all());
-    else set = new Set([...grant.params.fields, ...(grant.params.appends ?? [])].filter((f) => c.fields[f]?.type !== 'password'));
+    else
+      set = new Set(
+        [...grant.params.fields, ...(grant.params.appends ?? [])].filter((f) => c.fields[f]?.type !== 'password'),
+      );
     this.readableCache.set(key, set);
     return set;
   }
@@ -532,7 +693,10 @@ export class AttackGenerator {
       const pk = pkOf(this.schema, name);
       const rows = [...(this.base.get(name)?.values() ?? [])];
       const num = rows.every((r) => typeof r[pk] === 'number');
-      this.sorted.set(name, rows.sort((x, y) => (num ? x[pk] - y[pk] : String(x[pk]).localeCompare(String(y[pk])))));
+      this.sorted.set(
+        name,
+        rows.sort((x, y) => (num ? x[pk] - y[pk] : String(x[pk]).localeCompare(String(y[pk])))),
+      );
     }
     return this.sorted.get(name)!;
   }
@@ -555,7 +719,8 @@ export class AttackGenerator {
   }
   /** Values of a new row: copied from a row the role may change or see. */
   private async createBase(a: Attacker, name: string) {
-    const source = (await this.firstIn(a, name, 'update')) ?? (await this.firstIn(a, name, 'view')) ?? this.rows(name)[0];
+    const source =
+      (await this.firstIn(a, name, 'update')) ?? (await this.firstIn(a, name, 'view')) ?? this.rows(name)[0];
     return cloneValues(this.schema, name, source);
   }
 
@@ -566,14 +731,16 @@ export class AttackGenerator {
     const t = f.target as string;
     const row = await this.target(a, t);
     if (!row) return undefined;
-    const tk = f.type === 'hasOne' || f.type === 'hasMany' ? pkOf(this.schema, t) : (f.targetKey ?? pkOf(this.schema, t));
+    const tk =
+      f.type === 'hasOne' || f.type === 'hasMany' ? pkOf(this.schema, t) : (f.targetKey ?? pkOf(this.schema, t));
     const value: Row = { [tk]: row[tk], ...mutatedScalars(this.schema, t, row) };
     if (second) {
       for (const g of associations(this.schema, t)) {
         const gt = g.target as string;
         const grow = await this.target(a, gt);
         if (!grow) continue;
-        const gtk = g.type === 'hasOne' || g.type === 'hasMany' ? pkOf(this.schema, gt) : (g.targetKey ?? pkOf(this.schema, gt));
+        const gtk =
+          g.type === 'hasOne' || g.type === 'hasMany' ? pkOf(this.schema, gt) : (g.targetKey ?? pkOf(this.schema, gt));
         const inner = { [gtk]: grow[gtk], ...mutatedScalars(this.schema, gt, grow) };
         value[g.name] = toMany(g) ? [inner] : inner;
       }
@@ -592,9 +759,17 @@ export class AttackGenerator {
       const full = await this.nestedValue(a, f, true);
       if (!full) continue;
       const plain = await this.nestedValue(a, f, false);
-      const tk = f.type === 'hasOne' || f.type === 'hasMany' ? pkOf(this.schema, f.target as string) : (f.targetKey ?? pkOf(this.schema, f.target as string));
+      const tk =
+        f.type === 'hasOne' || f.type === 'hasMany'
+          ? pkOf(this.schema, f.target as string)
+          : (f.targetKey ?? pkOf(this.schema, f.target as string));
       const paths = [f.name, ...associations(this.schema, f.target as string).map((g) => `${f.name}.${g.name}`)];
-      const forms: Array<[string, unknown]> = toMany(f) ? [['object', full], ['array', [full]]] : [['object', full]];
+      const forms: Array<[string, unknown]> = toMany(f)
+        ? [
+            ['object', full],
+            ['array', [full]],
+          ]
+        : [['object', full]];
       const ops: Array<'create' | 'update'> = row ? ['create', 'update'] : ['create'];
       for (const op of ops) {
         const granted = op === 'create' ? canCreate : canUpdate;
@@ -603,10 +778,16 @@ export class AttackGenerator {
             // Without the grant, the ACL refuses before any value is read: one call per association is enough.
             if (!granted && (form !== 'object' || !withUav)) continue;
             const make = (v: unknown, variant: string): Attack => {
-              const base = op === 'create' ? this.createBaseSync.get(`${a.key}|${name}`) ?? {} : {};
+              const base = op === 'create' ? (this.createBaseSync.get(`${a.key}|${name}`) ?? {}) : {};
               const url = op === 'create' ? `/${name}:create` : `/${name}:update?filterByTk=${q(String(row![pk]))}`;
-              const write: WriteContext = { subject: name, action: op, rowPk: op === 'update' ? String(row![pk]) : undefined, fields: [f.name] };
-              const keys = (x: unknown): unknown => (Array.isArray(x) ? x.map(keys) : x && typeof x === 'object' ? { [tk]: (x as Row)[tk] } : x);
+              const write: WriteContext = {
+                subject: name,
+                action: op,
+                rowPk: op === 'update' ? String(row![pk]) : undefined,
+                fields: [f.name],
+              };
+              const keys = (x: unknown): unknown =>
+                Array.isArray(x) ? x.map(keys) : x && typeof x === 'object' ? { [tk]: (x as Row)[tk] } : x;
               return {
                 cls: 'A',
                 attacker: a,
@@ -617,14 +798,28 @@ export class AttackGenerator {
                 body: { ...base, [f.name]: v },
                 answers: name,
                 write,
-                twin: () => ({ cls: 'A', attacker: a, collection: name, about: 'twin', method: 'POST', url, body: { ...base, [f.name]: keys(v) }, answers: name, write }),
+                twin: () => ({
+                  cls: 'A',
+                  attacker: a,
+                  collection: name,
+                  about: 'twin',
+                  method: 'POST',
+                  url,
+                  body: { ...base, [f.name]: keys(v) },
+                  answers: name,
+                  write,
+                }),
                 fallback:
                   variant === 'all' && withUav
                     ? () => {
                         // Only the target's first marked string (and no second level): fewer checks to trip.
                         const one = { ...(plain as Row) };
-                        const keep = Object.keys(one).find((k) => typeof one[k] === 'string' && one[k].startsWith(MARK));
-                        for (const k of Object.keys(one)) if (!this.schema[f.target as string].pk.includes(k) && k !== f.targetKey && k !== keep) delete one[k];
+                        const keep = Object.keys(one).find(
+                          (k) => typeof one[k] === 'string' && one[k].startsWith(MARK),
+                        );
+                        for (const k of Object.keys(one))
+                          if (!this.schema[f.target as string].pk.includes(k) && k !== f.targetKey && k !== keep)
+                            delete one[k];
                         const attack = make(toMany(f) && form === 'array' ? [one] : one, 'one');
                         attack.about = `${f.name} (one field)`;
                         return attack;
@@ -637,12 +832,24 @@ export class AttackGenerator {
             out.push(attack);
             if (granted && withUav && form === 'object') {
               // A nested value without a key: a new target row (and below it, new rows again).
-              const fresh = (x: unknown): unknown => (Array.isArray(x) ? x.map(fresh) : x && typeof x === 'object' ? Object.fromEntries(Object.entries(x as Row).filter(([k]) => k !== tk && k !== 'id').map(([k, v]) => [k, v && typeof v === 'object' ? fresh(v) : v])) : x);
+              const fresh = (x: unknown): unknown =>
+                Array.isArray(x)
+                  ? x.map(fresh)
+                  : x && typeof x === 'object'
+                    ? Object.fromEntries(
+                        Object.entries(x as Row)
+                          .filter(([k]) => k !== tk && k !== 'id')
+                          .map(([k, v]) => [k, v && typeof v === 'object' ? fresh(v) : v]),
+                      )
+                    : x;
               const created = make(toMany(f) ? [fresh(full)] : fresh(full), 'new');
               created.about = `${f.name} ${op} new row +updateAssociationValues`;
               // Its twin clears the field: what NocoBase makes of a value it may not create.
               const plainTwin = attack.twin!();
-              created.twin = () => ({ ...plainTwin, body: { ...(plainTwin.body as Row), [f.name]: toMany(f) ? [] : null } });
+              created.twin = () => ({
+                ...plainTwin,
+                body: { ...(plainTwin.body as Row), [f.name]: toMany(f) ? [] : null },
+              });
               out.push(created);
             }
           }
@@ -671,7 +878,8 @@ export class AttackGenerator {
       if (paths.length) {
         const all = paths.map((p) => `appends[]=${q(p)}`).join('&');
         out.push(this.read('B', a, name, 'all paths', `/${name}:list?${all}`, name));
-        if (row) out.push(this.read('B', a, name, 'all paths', `/${name}:get?filterByTk=${q(String(row[pk]))}&${all}`, name));
+        if (row)
+          out.push(this.read('B', a, name, 'all paths', `/${name}:get?filterByTk=${q(String(row[pk]))}&${all}`, name));
       }
       return out;
     }
@@ -679,33 +887,70 @@ export class AttackGenerator {
     for (const [i, p] of paths.entries()) {
       // Sampling: one list per association with its whole subtree appended (F and every F.G); refused (4xx), it is
       // sent again path by path, so a refusal of one path cannot hide another.
-      if (!this.options.sample) out.push(this.read('B', a, name, p, `/${name}:list?pageSize=50&appends[]=${q(p)}`, name));
+      if (!this.options.sample)
+        out.push(this.read('B', a, name, p, `/${name}:list?pageSize=50&appends[]=${q(p)}`, name));
       else if (!p.includes('.')) {
         const subtree = paths.filter((x) => x === p || x.startsWith(`${p}.`));
-        const list = (ps: string[]) => this.read('B', a, name, ps.join(' + '), `/${name}:list?pageSize=50&${ps.map((x) => `appends[]=${q(x)}`).join('&')}`, name);
+        const list = (ps: string[]) =>
+          this.read(
+            'B',
+            a,
+            name,
+            ps.join(' + '),
+            `/${name}:list?pageSize=50&${ps.map((x) => `appends[]=${q(x)}`).join('&')}`,
+            name,
+          );
         out.push({ ...list(subtree), expand: subtree.length > 1 ? () => subtree.map((x) => list([x])) : undefined });
       }
       // Sampling: a get for each association (depth 1); the paths below it through the list. The get asks in turn
       // with appends[]=, appends= and with the target's every column named in fields[].
       if (row && (!this.options.sample || !p.includes('.'))) {
         const t = this.pathTarget(name, p);
-        const forms = [`appends[]=${q(p)}`, `appends=${q(p)}`, ['id', ...columns(t).map((c) => `${p}.${c}`)].map((c) => `fields[]=${q(c)}`).join('&')];
-        out.push(this.read('B', a, name, p, `/${name}:get?filterByTk=${q(String(row[pk]))}&${forms[i % forms.length]}`, name));
+        const forms = [
+          `appends[]=${q(p)}`,
+          `appends=${q(p)}`,
+          ['id', ...columns(t).map((c) => `${p}.${c}`)].map((c) => `fields[]=${q(c)}`).join('&'),
+        ];
+        out.push(
+          this.read('B', a, name, p, `/${name}:get?filterByTk=${q(String(row[pk]))}&${forms[i % forms.length]}`, name),
+        );
       }
     }
     // Every column asked for by name, and a row outside the role's scope asked for by key (get and list).
-    out.push(this.read('B', a, name, 'fields[] of every column', `/${name}:list?pageSize=50&${columns(name).map((c) => `fields[]=${q(c)}`).join('&')}`, name));
+    out.push(
+      this.read(
+        'B',
+        a,
+        name,
+        'fields[] of every column',
+        `/${name}:list?pageSize=50&${columns(name)
+          .map((c) => `fields[]=${q(c)}`)
+          .join('&')}`,
+        name,
+      ),
+    );
     const outside = await this.firstOut(a, name, 'view');
     if (outside) {
       const key = String(outside[pk]);
       out.push(this.read('B', a, name, 'a row outside the scope', `/${name}:get?filterByTk=${q(key)}`, name));
-      out.push(this.read('B', a, name, 'a row outside the scope', `/${name}:list?filter=${q({ [pk]: { $in: [key] } })}`, name));
+      out.push(
+        this.read('B', a, name, 'a row outside the scope', `/${name}:list?filter=${q({ [pk]: { $in: [key] } })}`, name),
+      );
     }
     return out;
   }
 
   private read(cls: AttackClass, a: Attacker, name: string, about: string, url: string, answers: string): Attack {
-    return { cls, attacker: a, collection: name, about, method: 'GET', url, answers, write: { subject: name, action: 'read', fields: [] } };
+    return {
+      cls,
+      attacker: a,
+      collection: name,
+      about,
+      method: 'GET',
+      url,
+      answers,
+      write: { subject: name, action: 'read', fields: [] },
+    };
   }
 
   /** Paths (depth ≤ 2) ending in a field the role may not read, with the field's type. */
@@ -715,14 +960,24 @@ export class AttackGenerator {
     const pick = (coll: string, fields: string[]) => {
       // Sensitive-looking and hidden fields first, then the others; deterministic.
       const c = this.schema[coll];
-      return [...fields].sort((x, y) => Number(!(SENSITIVE.test(x) || c.fields[x]?.hidden)) - Number(!(SENSITIVE.test(y) || c.fields[y]?.hidden)) || x.localeCompare(y));
+      return [...fields].sort(
+        (x, y) =>
+          Number(!(SENSITIVE.test(x) || c.fields[x]?.hidden)) - Number(!(SENSITIVE.test(y) || c.fields[y]?.hidden)) ||
+          x.localeCompare(y),
+      );
     };
     const plainFields = (coll: string) => {
       const c = this.schema[coll];
-      const names = new Set([...c.columns, ...Object.keys(c.fields).filter((f) => !ASSOCIATION_TYPES.includes(c.fields[f].type) && c.fields[f].type !== 'virtual')]);
+      const names = new Set([
+        ...c.columns,
+        ...Object.keys(c.fields).filter(
+          (f) => !ASSOCIATION_TYPES.includes(c.fields[f].type) && c.fields[f].type !== 'virtual',
+        ),
+      ]);
       return [...names].filter((f) => c.fields[f]?.type !== 'context' || c.columns.includes(f));
     };
-    const unreadableOf = (coll: string, hopsReadable: boolean) => plainFields(coll).filter((f) => !hopsReadable || !this.readable(a, coll).has(f));
+    const unreadableOf = (coll: string, hopsReadable: boolean) =>
+      plainFields(coll).filter((f) => !hopsReadable || !this.readable(a, coll).has(f));
     const typeOf = (coll: string, f: string) => this.schema[coll].fields[f]?.type ?? 'string';
     for (const f of pick(name, unreadableOf(name, true))) out.push({ path: f, type: typeOf(name, f), sortable: true });
     const r0 = this.readable(a, name);
@@ -731,14 +986,24 @@ export class AttackGenerator {
       const hop1 = r0.has(f.name);
       // Sampling: through an association the role may not read, one field (a refusal must come at the first hop).
       for (const x of pick(t, unreadableOf(t, hop1)).slice(0, hop1 ? limit : this.options.sample ? 1 : Infinity)) {
-        out.push({ path: `${f.name}.${x}`, type: typeOf(t, x), sortable: !toMany(f), unreadable: hop1 ? `${t}.${x}` : `${name}.${f.name}` });
+        out.push({
+          path: `${f.name}.${x}`,
+          type: typeOf(t, x),
+          sortable: !toMany(f),
+          unreadable: hop1 ? `${t}.${x}` : `${name}.${f.name}`,
+        });
       }
       if (!hop1 && this.options.sample) continue;
       for (const g of associations(this.schema, t)) {
         const gt = g.target as string;
         const hop2 = hop1 && this.readable(a, t).has(g.name);
         for (const x of pick(gt, unreadableOf(gt, hop2)).slice(0, this.options.sample ? 1 : Infinity)) {
-          out.push({ path: `${f.name}.${g.name}.${x}`, type: typeOf(gt, x), sortable: !toMany(f) && !toMany(g), unreadable: hop2 ? `${gt}.${x}` : `${t}.${g.name}` });
+          out.push({
+            path: `${f.name}.${g.name}.${x}`,
+            type: typeOf(gt, x),
+            sortable: !toMany(f) && !toMany(g),
+            unreadable: hop2 ? `${gt}.${x}` : `${t}.${g.name}`,
+          });
         }
       }
     }
@@ -752,7 +1017,9 @@ export class AttackGenerator {
     let paths = this.unreadablePaths(a, name);
     // Sampling: an attacker with the same roles as one before it (the other station's deputy or staff) gets the
     // collection's own fields and one path per association: the fields a role may read do not depend on its station.
-    const sibling = this.options.sample && this.env.attackers.slice(0, this.env.attackers.indexOf(a)).some((b) => b.roles.join() === a.roles.join());
+    const sibling =
+      this.options.sample &&
+      this.env.attackers.slice(0, this.env.attackers.indexOf(a)).some((b) => b.roles.join() === a.roles.join());
     if (sibling) {
       const seen = new Set<string>();
       paths = paths.filter((p) => {
@@ -772,7 +1039,13 @@ export class AttackGenerator {
       // The resource itself is refused: one filter and one sort (the most sensitive path) suffice.
       const first = paths[0];
       if (first) {
-        out.push(mk(first.path, `filter=${q({ [first.path]: { $notEmpty: true } })}`, first.unreadable ?? `${name}.${first.path}`));
+        out.push(
+          mk(
+            first.path,
+            `filter=${q({ [first.path]: { $notEmpty: true } })}`,
+            first.unreadable ?? `${name}.${first.path}`,
+          ),
+        );
         out.push(mk(`sort ${first.path}`, `sort=${q(first.path)}`, first.unreadable ?? `${name}.${first.path}`));
       }
       return out;
@@ -784,7 +1057,7 @@ export class AttackGenerator {
       const forms = [{ [p.path]: op }, nested, { $or: [{ [p.path]: op }, { id: { $lt: 0 } }] }, { $and: [nested] }];
       const sorts = [`sort=${q(p.path)}`, `sort=${q(`-${p.path}`)}`, `sort[]=${q(p.path)}`];
       const unreadable = p.unreadable ?? `${name}.${p.path}`;
-      out.push(mk(p.path, `filter=${q(forms[(this.formTurn++) % forms.length])}`, unreadable));
+      out.push(mk(p.path, `filter=${q(forms[this.formTurn++ % forms.length])}`, unreadable));
       if (p.sortable) out.push(mk(`sort ${p.path}`, sorts[i % sorts.length], unreadable));
     }
     return out;
@@ -801,7 +1074,10 @@ export class AttackGenerator {
     if (!sources.length) sources.push({ [pk]: 999999 });
     for (const f of associations(this.schema, name)) {
       const t = f.target as string;
-      const tpk = f.type === 'belongsTo' || f.type === 'belongsToMany' ? (f.targetKey ?? pkOf(this.schema, t)) : pkOf(this.schema, t);
+      const tpk =
+        f.type === 'belongsTo' || f.type === 'belongsToMany'
+          ? (f.targetKey ?? pkOf(this.schema, t))
+          : pkOf(this.schema, t);
       for (const [i, src] of sources.entries()) {
         const id = String(src[pk]);
         const where = i === 0 && inRow ? 'in reach' : 'out of reach';
@@ -811,7 +1087,8 @@ export class AttackGenerator {
         const foreign = (await this.target(a, t)) ?? this.rows(t)[0];
         const other = linked ?? foreign;
         const route = { source: name, sourceId: id, field: f };
-        const sourceHidden = !(await this.inScope(a, name, 'view', keyOf(this.schema, name, src))) || !this.env.can(a, name, 'view');
+        const sourceHidden =
+          !(await this.inScope(a, name, 'view', keyOf(this.schema, name, src))) || !this.env.can(a, name, 'view');
         const tkOf = (r: Row | undefined) => (r ? String(r[tpk]) : undefined);
         const linkedNow = this.linkedKeys(name, f, src);
         /**
@@ -820,7 +1097,11 @@ export class AttackGenerator {
          */
         const direct = (action: string, url: string, body: unknown): Attack['twin'] => {
           const one = !toMany(f);
-          const setTo = (keys: string[]) => ({ method: 'POST' as const, url: `/${name}:update?filterByTk=${q(id)}`, body: { [f.name]: one ? (keys[0] ?? null) : keys } });
+          const setTo = (keys: string[]) => ({
+            method: 'POST' as const,
+            url: `/${name}:update?filterByTk=${q(id)}`,
+            body: { [f.name]: one ? (keys[0] ?? null) : keys },
+          });
           const tk = new URLSearchParams(url.split('?')[1] ?? '').get('filterByTk') ?? undefined;
           const plan =
             action === 'create' || action === 'firstOrCreate' || action === 'updateOrCreate'
@@ -828,7 +1109,11 @@ export class AttackGenerator {
               : action === 'update'
                 ? { method: 'POST' as const, url: `/${t}:update?filterByTk=${q(tk ?? tkOf(linked) ?? '')}`, body }
                 : action === 'destroy'
-                  ? { method: 'POST' as const, url: `/${t}:destroy?filterByTk=${q(tk ?? tkOf(linked) ?? '')}`, body: {} }
+                  ? {
+                      method: 'POST' as const,
+                      url: `/${t}:destroy?filterByTk=${q(tk ?? tkOf(linked) ?? '')}`,
+                      body: {},
+                    }
                   : action === 'set'
                     ? setTo(tk ? [tk] : [])
                     : action === 'add' || (action === 'toggle' && !linkedNow.includes(String((body as Row)?.tk)))
@@ -837,9 +1122,23 @@ export class AttackGenerator {
                         ? setTo(linkedNow.filter((k) => k !== String(tk ?? (body as Row)?.tk)))
                         : undefined;
           if (!plan) return undefined;
-          return () => ({ cls: 'D', attacker: a, collection: name, about: 'twin', answers: t, write: { subject: t, action: 'link', fields: [], route }, ...plan });
+          return () => ({
+            cls: 'D',
+            attacker: a,
+            collection: name,
+            about: 'twin',
+            answers: t,
+            write: { subject: t, action: 'link', fields: [], route },
+            ...plan,
+          });
         };
-        const mk = (action: string, method: 'GET' | 'POST', url: string, body: unknown, write: Partial<WriteContext>): Attack => ({
+        const mk = (
+          action: string,
+          method: 'GET' | 'POST',
+          url: string,
+          body: unknown,
+          write: Partial<WriteContext>,
+        ): Attack => ({
           cls: 'D',
           attacker: a,
           collection: name,
@@ -854,12 +1153,20 @@ export class AttackGenerator {
           twin: method === 'POST' ? direct(action, url, body) : undefined,
         });
         const tPk = (r: Row | undefined) => (r ? keyOf(this.schema, t, r) : undefined);
-        const values = { ...cloneValues(this.schema, t, other), ...(other ? mutatedScalars(this.schema, t, other) : {}) };
+        const values = {
+          ...cloneValues(this.schema, t, other),
+          ...(other ? mutatedScalars(this.schema, t, other) : {}),
+        };
         // Sampling: a route the ACL refuses whole (no grant on the source nor on the target) gets two actions,
         // taken in turn so every action is sent somewhere; the others get every action.
-        const blind = !['view', 'create', 'update', 'destroy'].some((x) => this.env.can(a, name, x) || this.env.can(a, t, x));
+        const blind = !['view', 'create', 'update', 'destroy'].some(
+          (x) => this.env.can(a, name, x) || this.env.can(a, t, x),
+        );
         const turn = (this.routeTurn = (this.routeTurn + 2) % ROUTE_ACTIONS.length);
-        let chosen = this.options.sample && blind ? [ROUTE_ACTIONS[turn], ROUTE_ACTIONS[(turn + 1) % ROUTE_ACTIONS.length]] : ROUTE_ACTIONS;
+        let chosen =
+          this.options.sample && blind
+            ? [ROUTE_ACTIONS[turn], ROUTE_ACTIONS[(turn + 1) % ROUTE_ACTIONS.length]]
+            : ROUTE_ACTIONS;
         // In reach: the actions NocoBase has for the association's type (out of reach every action is sent), and
         // the writes only where the role may write the source or the target at all.
         if (this.options.sample && !blind) {
@@ -867,7 +1174,12 @@ export class AttackGenerator {
           const others = ROUTE_ACTIONS.filter((x) => !ROUTE_ACTIONS_OF[f.type].includes(x));
           const extra = where === 'out of reach' && others.length ? [others[this.routeTurn % others.length]] : [];
           chosen = chosen.filter((x) => ROUTE_ACTIONS_OF[f.type].includes(x) || extra.includes(x));
-          if (where === 'in reach' && !this.env.can(a, name, 'update') && !['create', 'update', 'destroy'].some((x) => this.env.can(a, t, x))) chosen = ['list', 'get'];
+          if (
+            where === 'in reach' &&
+            !this.env.can(a, name, 'update') &&
+            !['create', 'update', 'destroy'].some((x) => this.env.can(a, t, x))
+          )
+            chosen = ['list', 'get'];
         }
         for (const action of chosen) {
           const one = !toMany(f);
@@ -876,7 +1188,15 @@ export class AttackGenerator {
               out.push(mk(action, 'GET', `${base}:list`, undefined, { action: 'read' }));
               break;
             case 'get':
-              out.push(mk(action, 'GET', one || !other ? `${base}:get` : `${base}:get?filterByTk=${q(tkOf(other)!)}`, undefined, { action: 'read' }));
+              out.push(
+                mk(
+                  action,
+                  'GET',
+                  one || !other ? `${base}:get` : `${base}:get?filterByTk=${q(tkOf(other)!)}`,
+                  undefined,
+                  { action: 'read' },
+                ),
+              );
               break;
             case 'create':
               out.push(mk(action, 'POST', `${base}:create`, values, { action: 'create' }));
@@ -884,21 +1204,54 @@ export class AttackGenerator {
             case 'firstOrCreate':
             case 'updateOrCreate': {
               const key = Object.keys(values).find((k) => typeof values[k] === 'string');
-              out.push(mk(action, 'POST', `${base}:${action}${key ? `?filterKeys[]=${q(key)}` : ''}`, values, { action: 'create', rowPk: tPk(other) }));
+              out.push(
+                mk(action, 'POST', `${base}:${action}${key ? `?filterKeys[]=${q(key)}` : ''}`, values, {
+                  action: 'create',
+                  rowPk: tPk(other),
+                }),
+              );
               break;
             }
             case 'update':
-              out.push(mk(action, 'POST', one || !other ? `${base}:update` : `${base}:update?filterByTk=${q(tkOf(other)!)}`, other ? mutatedScalars(this.schema, t, other) : {}, { action: 'update', rowPk: tPk(other) }));
+              out.push(
+                mk(
+                  action,
+                  'POST',
+                  one || !other ? `${base}:update` : `${base}:update?filterByTk=${q(tkOf(other)!)}`,
+                  other ? mutatedScalars(this.schema, t, other) : {},
+                  { action: 'update', rowPk: tPk(other) },
+                ),
+              );
               break;
             case 'destroy':
-              out.push(mk(action, 'POST', one || !other ? `${base}:destroy` : `${base}:destroy?filterByTk=${q(tkOf(other)!)}`, {}, { action: 'destroy', rowPk: tPk(other) }));
+              out.push(
+                mk(
+                  action,
+                  'POST',
+                  one || !other ? `${base}:destroy` : `${base}:destroy?filterByTk=${q(tkOf(other)!)}`,
+                  {},
+                  { action: 'destroy', rowPk: tPk(other) },
+                ),
+              );
               break;
             case 'set':
             case 'add':
-              if (foreign) out.push(mk(action, 'POST', `${base}:${action}?filterByTk=${q(tkOf(foreign)!)}`, one ? {} : [tkOf(foreign)], {}));
+              if (foreign)
+                out.push(
+                  mk(
+                    action,
+                    'POST',
+                    `${base}:${action}?filterByTk=${q(tkOf(foreign)!)}`,
+                    one ? {} : [tkOf(foreign)],
+                    {},
+                  ),
+                );
               break;
             case 'remove':
-              if (other) out.push(mk(action, 'POST', `${base}:remove?filterByTk=${q(tkOf(other)!)}`, one ? {} : [tkOf(other)], {}));
+              if (other)
+                out.push(
+                  mk(action, 'POST', `${base}:remove?filterByTk=${q(tkOf(other)!)}`, one ? {} : [tkOf(other)], {}),
+                );
               break;
             case 'toggle':
               if (foreign) out.push(mk(action, 'POST', `${base}:toggle`, { tk: tkOf(foreign) }, {}));
@@ -915,8 +1268,14 @@ export class AttackGenerator {
     const t = f.target as string;
     const tk = f.targetKey ?? pkOf(this.schema, t);
     if (f.type === 'belongsTo') return src[f.foreignKey as string] == null ? [] : [String(src[f.foreignKey as string])];
-    if (f.type === 'hasOne' || f.type === 'hasMany') return this.rows(t).filter((r) => String(r[f.foreignKey as string]) === String(src[f.sourceKey ?? 'id'])).map((r) => String(r[pkOf(this.schema, t)]));
-    return this.rows(f.through as string).filter((r) => String(r[f.foreignKey as string]) === String(src[f.sourceKey ?? 'id'])).map((r) => String(r[f.otherKey as string])).filter((k) => k !== undefined && tk !== undefined);
+    if (f.type === 'hasOne' || f.type === 'hasMany')
+      return this.rows(t)
+        .filter((r) => String(r[f.foreignKey as string]) === String(src[f.sourceKey ?? 'id']))
+        .map((r) => String(r[pkOf(this.schema, t)]));
+    return this.rows(f.through as string)
+      .filter((r) => String(r[f.foreignKey as string]) === String(src[f.sourceKey ?? 'id']))
+      .map((r) => String(r[f.otherKey as string]))
+      .filter((k) => k !== undefined && tk !== undefined);
   }
 
   /** Whether the role may see a file: its own upload, or a file on a record of the suite it may view. */
@@ -927,7 +1286,11 @@ export class AttackGenerator {
       for (const { source, field } of links) {
         if (field.target !== 'attachments' || !this.suite.includes(source)) continue;
         for (const row of data.get(through)?.values() ?? []) {
-          if (String(row[field.otherKey as string]) === id && (await this.inScope(a, source, 'view', String(row[field.foreignKey as string])))) return true;
+          if (
+            String(row[field.otherKey as string]) === id &&
+            (await this.inScope(a, source, 'view', String(row[field.foreignKey as string])))
+          )
+            return true;
         }
       }
     }
@@ -944,10 +1307,16 @@ export class AttackGenerator {
   /** A target row currently linked to `src` through `f` (from the snapshot). */
   private linkedTarget(name: string, f: FieldDef, src: Row) {
     const t = f.target as string;
-    if (f.type === 'belongsTo') return this.rows(t).find((r) => String(r[f.targetKey ?? 'id']) === String(src[f.foreignKey as string]));
-    if (f.type === 'hasOne' || f.type === 'hasMany') return this.rows(t).find((r) => String(r[f.foreignKey as string]) === String(src[f.sourceKey ?? 'id']));
-    const link = this.rows(f.through as string).find((r) => String(r[f.foreignKey as string]) === String(src[f.sourceKey ?? 'id']));
-    return link ? this.rows(t).find((r) => String(r[f.targetKey ?? 'id']) === String(link[f.otherKey as string])) : undefined;
+    if (f.type === 'belongsTo')
+      return this.rows(t).find((r) => String(r[f.targetKey ?? 'id']) === String(src[f.foreignKey as string]));
+    if (f.type === 'hasOne' || f.type === 'hasMany')
+      return this.rows(t).find((r) => String(r[f.foreignKey as string]) === String(src[f.sourceKey ?? 'id']));
+    const link = this.rows(f.through as string).find(
+      (r) => String(r[f.foreignKey as string]) === String(src[f.sourceKey ?? 'id']),
+    );
+    return link
+      ? this.rows(t).find((r) => String(r[f.targetKey ?? 'id']) === String(link[f.otherKey as string]))
+      : undefined;
   }
 
   /** Class E: another user's (or a citizen's) upload linked through every attachment field, on create and update. */
@@ -959,10 +1328,21 @@ export class AttackGenerator {
       for (const att of this.env.attachments.filter((x) => x.ownerUserId !== a.userId)) {
         for (const op of ['create', 'update'] as const) {
           if (op === 'update' && !row) continue;
-          for (const [form, value] of [['ids', [att.id]], ['objects', [{ id: att.id }]]] as const) {
-            const body = op === 'create' ? { ...(this.createBaseSync.get(`${a.key}|${name}`) ?? {}), [f.name]: value } : { [f.name]: value };
+          for (const [form, value] of [
+            ['ids', [att.id]],
+            ['objects', [{ id: att.id }]],
+          ] as const) {
+            const body =
+              op === 'create'
+                ? { ...(this.createBaseSync.get(`${a.key}|${name}`) ?? {}), [f.name]: value }
+                : { [f.name]: value };
             const url = op === 'create' ? `/${name}:create` : `/${name}:update?filterByTk=${q(String(row![pk]))}`;
-            const write: WriteContext = { subject: name, action: op, rowPk: op === 'update' ? String(row![pk]) : undefined, fields: [f.name] };
+            const write: WriteContext = {
+              subject: name,
+              action: op,
+              rowPk: op === 'update' ? String(row![pk]) : undefined,
+              fields: [f.name],
+            };
             const twinBody = { ...body };
             delete (twinBody as Row)[f.name];
             out.push({
@@ -975,7 +1355,17 @@ export class AttackGenerator {
               body,
               answers: name,
               write,
-              twin: () => ({ cls: 'E', attacker: a, collection: name, about: 'twin', method: 'POST', url, body: twinBody, answers: name, write }),
+              twin: () => ({
+                cls: 'E',
+                attacker: a,
+                collection: name,
+                about: 'twin',
+                method: 'POST',
+                url,
+                body: twinBody,
+                answers: name,
+                write,
+              }),
             });
           }
         }
@@ -1004,26 +1394,57 @@ export class AttackGenerator {
         attacks.push(...(await time('E', () => this.foreignAttachments(a, name))));
       }
       // Files read directly: only the caller's own uploads and files on records it may read.
-      attacks.push({ ...this.read('E', a, 'attachments', 'attachments:list', '/attachments:list?pageSize=200', 'attachments'), fileCheck: true });
+      attacks.push({
+        ...this.read('E', a, 'attachments', 'attachments:list', '/attachments:list?pageSize=200', 'attachments'),
+        fileCheck: true,
+      });
       for (const att of this.env.attachments.filter((x) => x.ownerUserId !== a.userId)) {
-        attacks.push({ ...this.read('E', a, 'attachments', `attachments:get ${att.label}`, `/attachments:get?filterByTk=${att.id}`, 'attachments'), fileCheck: true });
+        attacks.push({
+          ...this.read(
+            'E',
+            a,
+            'attachments',
+            `attachments:get ${att.label}`,
+            `/attachments:get?filterByTk=${att.id}`,
+            'attachments',
+          ),
+          fileCheck: true,
+        });
         // The file itself: NocoBase answers a granted fetch with a redirect to the stored file.
-        attacks.push({ ...this.read('E', a, 'attachments', `attachments:getFile ${att.label}`, `/attachments:getFile?filterByTk=${att.id}`, 'attachments'), fileFetch: String(att.id) });
+        attacks.push({
+          ...this.read(
+            'E',
+            a,
+            'attachments',
+            `attachments:getFile ${att.label}`,
+            `/attachments:getFile?filterByTk=${att.id}`,
+            'attachments',
+          ),
+          fileFetch: String(att.id),
+        });
       }
     }
     // Coverage: every role × collection × association has at least one attack of classes A, B and D.
     const gaps: string[] = [];
     for (const cls of ['A', 'B', 'D'] as AttackClass[]) {
-      const covered = new Set(attacks.filter((x) => x.cls === cls).map((x) => `${x.attacker.key}|${x.collection}|${x.about === 'all paths' ? '*' : x.about.split(/[ :.+(]/)[0]}`));
+      const covered = new Set(
+        attacks
+          .filter((x) => x.cls === cls)
+          .map(
+            (x) => `${x.attacker.key}|${x.collection}|${x.about === 'all paths' ? '*' : x.about.split(/[ :.+(]/)[0]}`,
+          ),
+      );
       for (const a of this.env.attackers) {
         for (const name of this.suite) {
           for (const f of associations(this.schema, name)) {
-            if (!covered.has(`${a.key}|${name}|${f.name}`) && !covered.has(`${a.key}|${name}|*`)) gaps.push(`${cls} ${a.key} ${name}.${f.name}`);
+            if (!covered.has(`${a.key}|${name}|${f.name}`) && !covered.has(`${a.key}|${name}|*`))
+              gaps.push(`${cls} ${a.key} ${name}.${f.name}`);
           }
         }
       }
     }
-    const pairs = this.env.attackers.length * this.suite.reduce((n, name) => n + associations(this.schema, name).length, 0);
+    const pairs =
+      this.env.attackers.length * this.suite.reduce((n, name) => n + associations(this.schema, name).length, 0);
     this.notes.push(
       gaps.length
         ? `not covered (${gaps.length} of ${pairs * 3} role × association × class): ${gaps.slice(0, 30).join(', ')}${gaps.length > 30 ? ', …' : ''}`
@@ -1043,7 +1464,16 @@ export class AttackGenerator {
   // --- checks ----------------------------------------------------------------------------------------
 
   /** (a) Every key of the answer the role may not read, at every depth, and rows outside its view scope. */
-  async walk(a: Attacker, name: string, value: unknown, leaks: Map<string, string>, isNew: (name: string, pk: string) => boolean, path = '', through?: FieldDef, depth = 0): Promise<void> {
+  async walk(
+    a: Attacker,
+    name: string,
+    value: unknown,
+    leaks: Map<string, string>,
+    isNew: (name: string, pk: string) => boolean,
+    path = '',
+    through?: FieldDef,
+    depth = 0,
+  ): Promise<void> {
     if (value === null || value === undefined || depth > 6) return;
     if (Array.isArray(value)) {
       for (const item of value) await this.walk(a, name, item, leaks, isNew, path, through, depth);
@@ -1056,23 +1486,40 @@ export class AttackGenerator {
     const readable = this.readable(a, name);
     const at = path ? `${path} → ${name}` : name;
     if (!readable.size) {
-      leaks.set(`${at}: a row of ${name}, which the role may not view`, `shows ${name} rows (the role may not view ${name})`);
+      leaks.set(
+        `${at}: a row of ${name}, which the role may not view`,
+        `shows ${name} rows (the role may not view ${name})`,
+      );
     } else if (!['users', 'attachments'].includes(name)) {
       const pk = c.pk[0];
       const k = pk && obj[pk] !== undefined ? String(obj[pk]) : undefined;
-      if (k && !(await this.inScope(a, name, 'view', k, isNew(name, k)))) leaks.set(`${at}: row ${obj[pk]} outside the role's view scope`, `shows ${name} rows outside the role's view scope`);
+      if (k && !(await this.inScope(a, name, 'view', k, isNew(name, k))))
+        leaks.set(
+          `${at}: row ${obj[pk]} outside the role's view scope`,
+          `shows ${name} rows outside the role's view scope`,
+        );
     }
     for (const [key, v] of Object.entries(obj)) {
       if (through && (key === through.through || key === '_pivot_')) {
         // The link row of a many-to-many append: only its two keys and timestamps.
         const allowed = [through.foreignKey, through.otherKey, 'createdAt', 'updatedAt'];
-        for (const k of Object.keys((v as Row) ?? {})) if (!allowed.includes(k)) leaks.set(`${at}.${key}.${k}`, `shows ${key}.${k}`);
+        for (const k of Object.keys((v as Row) ?? {}))
+          if (!allowed.includes(k)) leaks.set(`${at}.${key}.${k}`, `shows ${key}.${k}`);
         continue;
       }
       if (readable.size && !readable.has(key)) leaks.set(`${at}.${key}`, `shows ${name}.${key}`);
       const f = c.fields[key];
       if (f && ASSOCIATION_TYPES.includes(f.type) && f.target && v && typeof v === 'object') {
-        await this.walk(a, f.target, v, leaks, isNew, `${path ? `${path}.` : ''}${key}`, f.type === 'belongsToMany' ? f : undefined, depth + 1);
+        await this.walk(
+          a,
+          f.target,
+          v,
+          leaks,
+          isNew,
+          `${path ? `${path}.` : ''}${key}`,
+          f.type === 'belongsToMany' ? f : undefined,
+          depth + 1,
+        );
       }
     }
   }
@@ -1106,7 +1553,8 @@ export class AttackGenerator {
     /** A failure; those about one changed row may be excused when the same call without the attack makes it too. */
     const fail = (reason: string, cause: string, excusable = true) => {
       const c = current;
-      const values = c?.kind === 'insert' ? Object.values(c.after!) : c?.kind === 'update' ? c.columns.map((k) => c.after![k]) : [];
+      const values =
+        c?.kind === 'insert' ? Object.values(c.after!) : c?.kind === 'update' ? c.columns.map((k) => c.after![k]) : [];
       const marked = values.some((v) => (typeof v === 'string' && /hacked/i.test(v)) || sent.has(String(v)));
       items.push({ reason, cause, sig: excusable && c && !marked ? signature(c) : undefined });
     };
@@ -1116,7 +1564,8 @@ export class AttackGenerator {
     const collect = (v: unknown, depth: number) => {
       if (Array.isArray(v)) v.forEach((x) => collect(x, depth));
       else if (v && typeof v === 'object') Object.values(v).forEach((x) => collect(x, depth + 1));
-      else if (depth >= 2 && ((typeof v === 'string' && v.length > 3) || (typeof v === 'number' && v >= 999))) sent.add(String(v));
+      else if (depth >= 2 && ((typeof v === 'string' && v.length > 3) || (typeof v === 'number' && v >= 999)))
+        sent.add(String(v));
     };
     collect(attack.body, 0);
     if (!changes.length) return { items, changed: false };
@@ -1130,16 +1579,30 @@ export class AttackGenerator {
     const newKey = w.action === 'create' && inserted.length === 1 ? inserted[0].key : undefined;
     const subjectRowOk = async (c: Change) => {
       if (c.name !== w.subject) return false;
-      if (c.kind === 'insert') return (w.action === 'create' && c.key === newKey && !!this.env.can(a, w.subject, 'create')) || false;
-      if (c.kind === 'update') return ['update', 'create'].includes(w.action) && c.key === w.rowPk && (await this.inScope(a, w.subject, 'update', c.key));
+      if (c.kind === 'insert')
+        return (w.action === 'create' && c.key === newKey && !!this.env.can(a, w.subject, 'create')) || false;
+      if (c.kind === 'update')
+        return (
+          ['update', 'create'].includes(w.action) &&
+          c.key === w.rowPk &&
+          (await this.inScope(a, w.subject, 'update', c.key))
+        );
       return w.action === 'destroy' && c.key === w.rowPk && (await this.inScope(a, w.subject, 'destroy', c.key));
     };
     const ownerRows = after.get(w.subject);
     // Sources whose links may change: the subject row (new or updated), or the route's source.
     const linkSources = (): Array<{ source: string; id: string; field: string; action: string }> => {
-      if (w.route) return [{ source: w.route.source, id: w.route.sourceId, field: w.route.field.name, action: 'update' }];
+      if (w.route)
+        return [{ source: w.route.source, id: w.route.sourceId, field: w.route.field.name, action: 'update' }];
       const id = newKey ?? w.rowPk;
-      return id ? w.fields.map((field) => ({ source: w.subject, id, field, action: w.action === 'create' ? 'create' : 'update' })) : [];
+      return id
+        ? w.fields.map((field) => ({
+            source: w.subject,
+            id,
+            field,
+            action: w.action === 'create' ? 'create' : 'update',
+          }))
+        : [];
     };
     const nestedCreates: Change[] = [];
     const targetOk = async (f: FieldDef, tk: string) => {
@@ -1163,15 +1626,30 @@ export class AttackGenerator {
       const label = `${c.kind} ${c.name}[${c.key}]${c.kind === 'update' ? ` (${c.columns.join(', ')})` : ''}`;
       if (IGNORED_SYSTEM.includes(c.name)) continue;
       if (APPEND_ONLY_SYSTEM.includes(c.name)) {
-        if (c.kind !== 'insert') fail(`${label}: the server's append-only log changed`, `${attack.cls}: ${c.kind} ${c.name} (append-only log)`);
+        if (c.kind !== 'insert')
+          fail(
+            `${label}: the server's append-only log changed`,
+            `${attack.cls}: ${c.kind} ${c.name} (append-only log)`,
+          );
         continue;
       }
       if (await subjectRowOk(c)) continue;
       // Only the timestamp of a row the role may update (a route touched its source): not a change of data.
-      if (c.kind === 'update' && c.columns.every((x) => x === 'updatedAt' || x === 'updatedById') && (await this.inScope(a, c.name, 'update', c.key))) continue;
+      if (
+        c.kind === 'update' &&
+        c.columns.every((x) => x === 'updatedAt' || x === 'updatedById') &&
+        (await this.inScope(a, c.name, 'update', c.key))
+      )
+        continue;
       // A row created through nested values in a collection the role may create rows of: checked below like the
       // call's own row (scope and references).
-      if (c.kind === 'insert' && c.name !== w.subject && this.suite.includes(c.name) && this.env.can(a, c.name, 'create') && w.action !== 'read') {
+      if (
+        c.kind === 'insert' &&
+        c.name !== w.subject &&
+        this.suite.includes(c.name) &&
+        this.env.can(a, c.name, 'create') &&
+        w.action !== 'read'
+      ) {
         nestedCreates.push(c);
         continue;
       }
@@ -1190,7 +1668,10 @@ export class AttackGenerator {
         }
         if (!ok) {
           const f = links[0].field;
-          fail(`${label}: link ${JSON.stringify(Object.fromEntries([f.foreignKey, f.otherKey].map((k) => [k, row[k as string]])))} (${links.map((l) => `${l.source}.${l.field.name}`).join(' / ')}) outside the caller's reach`, `${attack.cls}: ${c.kind === 'delete' ? 'unlinks' : 'links'} ${links[0].source}.${links[0].field.name}${f.target === 'attachments' ? ' (attachment not the caller’s)' : ''}`);
+          fail(
+            `${label}: link ${JSON.stringify(Object.fromEntries([f.foreignKey, f.otherKey].map((k) => [k, row[k as string]])))} (${links.map((l) => `${l.source}.${l.field.name}`).join(' / ')}) outside the caller's reach`,
+            `${attack.cls}: ${c.kind === 'delete' ? 'unlinks' : 'links'} ${links[0].source}.${links[0].field.name}${f.target === 'attachments' ? ' (attachment not the caller’s)' : ''}`,
+          );
         }
         continue;
       }
@@ -1204,7 +1685,12 @@ export class AttackGenerator {
           const fk = f.foreignKey as string;
           const onlyFk = c.columns.every((col) => col === fk || col === 'updatedAt' || col === 'updatedById');
           const value = c.after?.[fk];
-          if (onlyFk && (await sourceOk(s)) && (value === null || value === undefined || (await targetOk(f, String(value))))) ok = true;
+          if (
+            onlyFk &&
+            (await sourceOk(s)) &&
+            (value === null || value === undefined || (await targetOk(f, String(value))))
+          )
+            ok = true;
         }
         for (const s of linkSources()) {
           const f = schema[s.source]?.fields[s.field];
@@ -1219,29 +1705,79 @@ export class AttackGenerator {
       // A row the server adds for the new or changed row (a milestone, a filed duty record), unmarked.
       if (c.kind === 'insert' && c.after && !hasMarker(c.after)) {
         const id = newKey ?? w.rowPk;
-        const refers = id && Object.values(schema[c.name]?.fields ?? {}).some((f) => f.type === 'belongsTo' && f.target === w.subject && String(c.after![f.foreignKey as string]) === id);
-        const referred = ownerRows && id && Object.values(schema[w.subject]?.fields ?? {}).some((f) => f.type === 'belongsTo' && f.target === c.name && String(ownerRows.get(id)?.[f.foreignKey as string]) === c.key);
+        const refers =
+          id &&
+          Object.values(schema[c.name]?.fields ?? {}).some(
+            (f) => f.type === 'belongsTo' && f.target === w.subject && String(c.after![f.foreignKey as string]) === id,
+          );
+        const referred =
+          ownerRows &&
+          id &&
+          Object.values(schema[w.subject]?.fields ?? {}).some(
+            (f) =>
+              f.type === 'belongsTo' &&
+              f.target === c.name &&
+              String(ownerRows.get(id)?.[f.foreignKey as string]) === c.key,
+          );
         if (refers || referred) continue;
       }
-      const what = c.kind === 'update' ? `updates ${c.name} (${c.columns.filter((x) => !AUTO_COLUMNS.includes(x)).join(', ') || c.columns.join(', ')})` : `${c.kind === 'insert' ? 'creates' : 'deletes'} ${c.name}`;
-      const subjectNote = c.name === w.subject ? (c.kind === 'update' ? ' — a row outside the caller’s update scope' : c.kind === 'insert' ? ' — without create permission or more than one row' : ' — outside the caller’s destroy scope') : '';
+      const what =
+        c.kind === 'update'
+          ? `updates ${c.name} (${c.columns.filter((x) => !AUTO_COLUMNS.includes(x)).join(', ') || c.columns.join(', ')})`
+          : `${c.kind === 'insert' ? 'creates' : 'deletes'} ${c.name}`;
+      const subjectNote =
+        c.name === w.subject
+          ? c.kind === 'update'
+            ? ' — a row outside the caller’s update scope'
+            : c.kind === 'insert'
+              ? ' — without create permission or more than one row'
+              : ' — outside the caller’s destroy scope'
+          : '';
       const through = w.route ? 'the association route' : 'nested values';
-      const otherNote = c.name === w.subject ? '' : c.kind === 'update' ? ' — another row than the call’s own' : c.kind === 'insert' ? ` — a row created through ${through}` : ` — a row removed through ${through}`;
-      fail(`${label}${subjectNote}${otherNote}${c.kind === 'update' ? `: ${c.columns.filter((x) => x !== 'updatedAt').map((x) => `${x} ${JSON.stringify(c.before?.[x])} → ${JSON.stringify(c.after?.[x])}`).join(', ').slice(0, 300)}` : ''}`, `${attack.cls}: ${what}${subjectNote}`);
+      const otherNote =
+        c.name === w.subject
+          ? ''
+          : c.kind === 'update'
+            ? ' — another row than the call’s own'
+            : c.kind === 'insert'
+              ? ` — a row created through ${through}`
+              : ` — a row removed through ${through}`;
+      fail(
+        `${label}${subjectNote}${otherNote}${
+          c.kind === 'update'
+            ? `: ${c.columns
+                .filter((x) => x !== 'updatedAt')
+                .map((x) => `${x} ${JSON.stringify(c.before?.[x])} → ${JSON.stringify(c.after?.[x])}`)
+                .join(', ')
+                .slice(0, 300)}`
+            : ''
+        }`,
+        `${attack.cls}: ${what}${subjectNote}`,
+      );
     }
     current = undefined;
     // The row the call created or changed, and rows created through nested values (allowed only where the role
     // may create them itself), must be inside the caller's reach and point inside it.
-    const subjectKey = newKey ?? (changes.some((c) => c.name === w.subject && c.key === w.rowPk && c.kind === 'update') ? w.rowPk : undefined);
+    const subjectKey =
+      newKey ??
+      (changes.some((c) => c.name === w.subject && c.key === w.rowPk && c.kind === 'update') ? w.rowPk : undefined);
     const subjectChange = changes.find((c) => c.name === w.subject && c.key === subjectKey);
     const checked = subjectKey && subjectChange?.after && (await subjectRowOk(subjectChange)) ? [subjectChange] : [];
     checked.push(...nestedCreates);
     for (const change of checked) {
       const name = change.name;
-      const how = change === subjectChange ? (change.kind === 'insert' ? 'created' : 'moved') : `created through ${w.route ? 'the association route' : 'nested values'}`;
+      const how =
+        change === subjectChange
+          ? change.kind === 'insert'
+            ? 'created'
+            : 'moved'
+          : `created through ${w.route ? 'the association route' : 'nested values'}`;
       const viewGrant = this.env.can(a, name, 'view');
       if (viewGrant?.params?.filter && !(await this.inScope(a, name, 'view', change.key, true))) {
-        fail(`${change.kind} ${name}[${change.key}]: the row ends up outside the caller's own view scope`, `${attack.cls}: ${name} ${how} outside the caller's view scope`);
+        fail(
+          `${change.kind} ${name}[${change.key}]: the row ends up outside the caller's own view scope`,
+          `${attack.cls}: ${name} ${how} outside the caller's view scope`,
+        );
       }
       for (const f of Object.values(schema[name].fields)) {
         if (f.type !== 'belongsTo' || !f.target || !this.suite.includes(f.target)) continue;
@@ -1252,7 +1788,10 @@ export class AttackGenerator {
         const g = this.env.can(a, f.target, 'view');
         if (g && !g.params?.filter) continue;
         if (!g || !(await this.inScope(a, f.target, 'view', String(value), true))) {
-          fail(`${change.kind} ${name}[${change.key}].${fk} = ${value}: a ${f.target} row outside the caller's reach`, `${attack.cls}: ${name}.${f.name} set to a ${f.target} row outside the caller's reach`);
+          fail(
+            `${change.kind} ${name}[${change.key}].${fk} = ${value}: a ${f.target} row outside the caller's reach`,
+            `${attack.cls}: ${name}.${f.name} set to a ${f.target} row outside the caller's reach`,
+          );
         }
       }
     }
@@ -1264,7 +1803,12 @@ export class AttackGenerator {
   async run(attacks: Attack[]): Promise<AttackReport> {
     const started = Date.now();
     const env = this.env;
-    const counts = Object.fromEntries((Object.keys(CLASS_NAMES) as AttackClass[]).map((k) => [k, { attacks: 0, failures: 0, refused: 0, validation: 0, serverErrors: 0 }])) as AttackReport['counts'];
+    const counts = Object.fromEntries(
+      (Object.keys(CLASS_NAMES) as AttackClass[]).map((k) => [
+        k,
+        { attacks: 0, failures: 0, refused: 0, validation: 0, serverErrors: 0 },
+      ]),
+    ) as AttackReport['counts'];
     const failures: Failure[] = [];
     const baselines = new Map<string, string>();
     let before = this.base;
@@ -1293,7 +1837,8 @@ export class AttackGenerator {
       }
       this.timing.snapshot += Date.now() - t2;
       const changes = after ? this.diff(before, after) : [];
-      for (const c of changes) this.changedTables.set(`${c.kind} ${c.name}`, (this.changedTables.get(`${c.kind} ${c.name}`) ?? 0) + 1);
+      for (const c of changes)
+        this.changedTables.set(`${c.kind} ${c.name}`, (this.changedTables.get(`${c.kind} ${c.name}`) ?? 0) + 1);
       if (after && !changes.length) this.idleWrites++;
       return { res, after: changes.length ? after : undefined };
     };
@@ -1310,7 +1855,9 @@ export class AttackGenerator {
         const left = this.diff(before, check);
         this.timing.restore += Date.now() - t;
         if (left.length) {
-          this.notes.push(`data not fully put back after ${attack.method} ${attack.url}: ${[...new Set(left.map((c) => c.name))].join(', ')}`);
+          this.notes.push(
+            `data not fully put back after ${attack.method} ${attack.url}: ${[...new Set(left.map((c) => c.name))].join(', ')}`,
+          );
           before = check;
           this.scopeCache.clear();
         }
@@ -1329,15 +1876,35 @@ export class AttackGenerator {
       // a row the call created is judged on the data it created).
       if (res.status < 300 && res.body && typeof res.body === 'object') {
         const leaks = new Map<string, string>();
-        await this.walk(attack.attacker, attack.answers, res.body.data, leaks, (name, pk) => !before.get(name)?.has(pk), '', attack.answersThrough);
+        await this.walk(
+          attack.attacker,
+          attack.answers,
+          res.body.data,
+          leaks,
+          (name, pk) => !before.get(name)?.has(pk),
+          '',
+          attack.answersThrough,
+        );
         const data = res.body.data;
-        if (attack.sourceHidden && attack.method === 'GET' && data !== null && data !== undefined && !(Array.isArray(data) && !data.length)) {
-          leaks.set(`${attack.answers} rows linked to ${attack.collection} ${attack.url.split('/')[2]}, a row the role may not view`, `answers through ${attack.collection} rows the role may not view`);
+        if (
+          attack.sourceHidden &&
+          attack.method === 'GET' &&
+          data !== null &&
+          data !== undefined &&
+          !(Array.isArray(data) && !data.length)
+        ) {
+          leaks.set(
+            `${attack.answers} rows linked to ${attack.collection} ${attack.url.split('/')[2]}, a row the role may not view`,
+            `answers through ${attack.collection} rows the role may not view`,
+          );
         }
         if (attack.fileCheck) {
           for (const file of (Array.isArray(data) ? data : data ? [data] : []) as Row[]) {
             if (!(await this.fileReadable(attack.attacker, String(file?.id), before))) {
-              leaks.set(`attachment ${file?.id} (${file?.title}): not the caller's upload, on no record it may read`, `shows attachments that are not the caller's, on no record it may read`);
+              leaks.set(
+                `attachment ${file?.id} (${file?.title}): not the caller's upload, on no record it may read`,
+                `shows attachments that are not the caller's, on no record it may read`,
+              );
             }
           }
         }
@@ -1349,8 +1916,13 @@ export class AttackGenerator {
       // A fetch granted (the file, or the redirect to it) must be of a file the role may see.
       if (attack.fileFetch && res.status < 400) {
         const id = attack.fileFetch;
-        if (!(await this.fileReadable(attack.attacker, id, before)) && !(await this.inScope(attack.attacker, 'attachments', 'view', id))) {
-          reasons.push(`fetched attachment ${id} (answer ${res.status}): not the caller's upload, on no record it may read`);
+        if (
+          !(await this.fileReadable(attack.attacker, id, before)) &&
+          !(await this.inScope(attack.attacker, 'attachments', 'view', id))
+        ) {
+          reasons.push(
+            `fetched attachment ${id} (answer ${res.status}): not the caller's upload, on no record it may read`,
+          );
           causes.push('E: fetches files that are not the caller’s, on no record it may read');
         }
       }
@@ -1397,8 +1969,13 @@ export class AttackGenerator {
       if (res.status >= 500) {
         counts[attack.cls].serverErrors++;
         const action = attack.url.split('?')[0].split(':').pop();
-        const key = `${attack.cls} ${action}: ${String(res.body?.errors?.[0]?.message ?? res.status).replace(/\d+/g, 'N').slice(0, 120)}`;
-        const e = serverErrors.get(key) ?? { n: 0, example: `${attack.attacker.key} ${attack.method} ${decodeURIComponent(attack.url)}` };
+        const key = `${attack.cls} ${action}: ${String(res.body?.errors?.[0]?.message ?? res.status)
+          .replace(/\d+/g, 'N')
+          .slice(0, 120)}`;
+        const e = serverErrors.get(key) ?? {
+          n: 0,
+          example: `${attack.attacker.key} ${attack.method} ${decodeURIComponent(attack.url)}`,
+        };
         e.n++;
         serverErrors.set(key, e);
       }
@@ -1406,16 +1983,27 @@ export class AttackGenerator {
         let same = '';
         if (res.status < 300) {
           const key = `${attack.attacker.key}|${attack.expectRefusal.baseline}`;
-          const ids = (body: { data?: unknown } | undefined) => JSON.stringify((Array.isArray(body?.data) ? body.data : []).map((r: Row) => r?.[pkOf(this.schema, attack.collection)]));
+          const ids = (body: { data?: unknown } | undefined) =>
+            JSON.stringify(
+              (Array.isArray(body?.data) ? body.data : []).map((r: Row) => r?.[pkOf(this.schema, attack.collection)]),
+            );
           if (!baselines.has(key)) {
             calls++;
-            baselines.set(key, ids((await env.http('GET', attack.expectRefusal.baseline, undefined, attack.attacker.token)).body));
+            baselines.set(
+              key,
+              ids((await env.http('GET', attack.expectRefusal.baseline, undefined, attack.attacker.token)).body),
+            );
           }
-          same = ids(res.body) === baselines.get(key) ? 'same rows as without it' : 'other rows than without it: an oracle';
+          same =
+            ids(res.body) === baselines.get(key) ? 'same rows as without it' : 'other rows than without it: an oracle';
         }
         const sort = attack.about.startsWith('sort ');
-        reasons.push(`${sort ? 'sort' : 'filter'} on an unreadable field answered ${res.status}${same ? ` (${same})` : ''}`);
-        causes.push(`C: accepts ${sort ? 'sort' : 'filter'} on unreadable ${attack.expectRefusal.unreadable}${res.status >= 500 ? ' (answers 5xx)' : ''}`);
+        reasons.push(
+          `${sort ? 'sort' : 'filter'} on an unreadable field answered ${res.status}${same ? ` (${same})` : ''}`,
+        );
+        causes.push(
+          `C: accepts ${sort ? 'sort' : 'filter'} on unreadable ${attack.expectRefusal.unreadable}${res.status >= 500 ? ' (answers 5xx)' : ''}`,
+        );
       }
       if (reasons.length) {
         counts[attack.cls].failures++;
@@ -1427,20 +2015,40 @@ export class AttackGenerator {
           causes: [...new Set(causes)],
         });
       }
-      if (env.log && (i + 1) % 2000 === 0) env.log(`… ${i + 1}/${attacks.length} attacks, ${failures.length} failing, ${Math.round((Date.now() - started) / 1000)}s`);
+      if (env.log && (i + 1) % 2000 === 0)
+        env.log(
+          `… ${i + 1}/${attacks.length} attacks, ${failures.length} failing, ${Math.round((Date.now() - started) / 1000)}s`,
+        );
     }
-    this.notes.push(`rows changed by calls (before being put back): ${[...this.changedTables].sort((x, y) => y[1] - x[1]).map(([k, n]) => `${k} ×${n}`).join(', ')}; ${this.idleWrites} calls wrote only untracked tables`);
-    this.notes.push(`time: ${Math.round(this.timing.http / 1000)}s in calls, ${Math.round(this.timing.snapshot / 1000)}s reading the data, ${Math.round(this.timing.restore / 1000)}s putting it back`);
-    for (const [k, e] of [...serverErrors].sort((x, y) => y[1].n - x[1].n).slice(0, 12)) this.notes.push(`5xx ×${e.n} ${k} (e.g. ${e.example})`);
+    this.notes.push(
+      `rows changed by calls (before being put back): ${[...this.changedTables]
+        .sort((x, y) => y[1] - x[1])
+        .map(([k, n]) => `${k} ×${n}`)
+        .join(', ')}; ${this.idleWrites} calls wrote only untracked tables`,
+    );
+    this.notes.push(
+      `time: ${Math.round(this.timing.http / 1000)}s in calls, ${Math.round(this.timing.snapshot / 1000)}s reading the data, ${Math.round(this.timing.restore / 1000)}s putting it back`,
+    );
+    for (const [k, e] of [...serverErrors].sort((x, y) => y[1].n - x[1].n).slice(0, 12))
+      this.notes.push(`5xx ×${e.n} ${k} (e.g. ${e.example})`);
     this.notes.push(`${restores} calls changed data; each time the data was put back before the next call`);
-    this.notes.push(`${excused} changed rows not blamed on an attack: the same call without the attacking values made them too`);
+    this.notes.push(
+      `${excused} changed rows not blamed on an attack: the same call without the attacking values made them too`,
+    );
     return { counts, failures, notes: this.notes, calls, ms: Date.now() - started };
   }
 }
 
 /** Failures grouped by cause, most frequent first, each with the roles and an example call. */
 export function groupFailures(failures: Failure[]) {
-  type Group = { cause: string; count: number; roles: Set<string>; fields: Set<string>; example: string; reason: string };
+  type Group = {
+    cause: string;
+    count: number;
+    roles: Set<string>;
+    fields: Set<string>;
+    example: string;
+    reason: string;
+  };
   const groups = new Map<string, Group>();
   // Fields of one collection shown (or filtered on) are one cause: "B: shows deputies.{phone, qrToken}".
   const merge = (cause: string): [string, string | undefined] => {
@@ -1451,7 +2059,14 @@ export function groupFailures(failures: Failure[]) {
     const counted = new Set<string>();
     for (const cause of f.causes) {
       const [key, field] = merge(cause);
-      const g = groups.get(key) ?? { cause: key, count: 0, roles: new Set<string>(), fields: new Set<string>(), example: f.call, reason: f.reasons.find((r) => !field || r.includes(field)) ?? f.reasons[0] };
+      const g = groups.get(key) ?? {
+        cause: key,
+        count: 0,
+        roles: new Set<string>(),
+        fields: new Set<string>(),
+        example: f.call,
+        reason: f.reasons.find((r) => !field || r.includes(field)) ?? f.reasons[0],
+      };
       if (!counted.has(key)) g.count++;
       counted.add(key);
       g.roles.add(f.role);
@@ -1461,22 +2076,31 @@ export function groupFailures(failures: Failure[]) {
   }
   return [...groups.values()]
     .sort((x, y) => y.count - x.count || x.cause.localeCompare(y.cause))
-    .map((g) => ({ ...g, cause: g.cause.replace('{…}', `{${[...g.fields].sort().join(', ')}}`), roles: [...g.roles].sort(), fields: [...g.fields].sort() }));
+    .map((g) => ({
+      ...g,
+      cause: g.cause.replace('{…}', `{${[...g.fields].sort().join(', ')}}`),
+      roles: [...g.roles].sort(),
+      fields: [...g.fields].sort(),
+    }));
 }
 
 /** The readable summary the test prints and fails with. */
 export function formatReport(report: AttackReport, limit = 50) {
   const lines: string[] = [];
   for (const [cls, c] of Object.entries(report.counts)) {
-    lines.push(`${cls} ${CLASS_NAMES[cls as AttackClass]}: ${c.attacks} attacks, ${c.failures} failures (${c.refused} refused, ${c.serverErrors} of them with 5xx${c.validation ? `; ${c.validation} refused as invalid and re-sent with one changed field` : ''})`);
+    lines.push(
+      `${cls} ${CLASS_NAMES[cls as AttackClass]}: ${c.attacks} attacks, ${c.failures} failures (${c.refused} refused, ${c.serverErrors} of them with 5xx${c.validation ? `; ${c.validation} refused as invalid and re-sent with one changed field` : ''})`,
+    );
   }
   lines.push(`${report.calls} calls in ${Math.round(report.ms / 1000)}s`);
   for (const n of report.notes) lines.push(`note: ${n}`);
   if (report.failures.length) {
     lines.push('', `failures by cause (${report.failures.length} failing calls):`);
-    for (const g of groupFailures(report.failures)) lines.push(`  ${g.count} × ${g.cause} [${g.roles.join(', ')}]\n      e.g. ${g.example}\n      ${g.reason}`);
+    for (const g of groupFailures(report.failures))
+      lines.push(`  ${g.count} × ${g.cause} [${g.roles.join(', ')}]\n      e.g. ${g.example}\n      ${g.reason}`);
     lines.push('', `first ${Math.min(limit, report.failures.length)} failures:`);
-    for (const f of report.failures.slice(0, limit)) lines.push(`  [${f.cls}] ${f.role} ${f.call}\n      ${f.reasons.join('\n      ')}`);
+    for (const f of report.failures.slice(0, limit))
+      lines.push(`  [${f.cls}] ${f.role} ${f.call}\n      ${f.reasons.join('\n      ')}`);
   }
   return lines.join('\n');
 }

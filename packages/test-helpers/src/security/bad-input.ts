@@ -21,47 +21,95 @@ export type Probe = {
   anonymous?: boolean;
 };
 
-export type BadInputResult = { tried: number; refusedClearly: number; storedVerbatim: number; rowsChanged: number; problems: string[] };
+export type BadInputResult = {
+  tried: number;
+  refusedClearly: number;
+  storedVerbatim: number;
+  rowsChanged: number;
+  problems: string[];
+};
 
 const HUGE = 'x'.repeat(100_000);
 export const SQL = `'); DROP TABLE "dutyRecords"; --`;
 const SCRIPT = '<script>alert(document.cookie)</script><img src=x onerror=alert(1)>';
 /** A script short enough for a name field (50 characters at most). */
 export const SHORT_SCRIPT = '<img src=x onerror=alert(1)>';
-const UNCLEAR = /\{\{\s*t\(|Sequelize|SQLITE|violates|syntax error|invalid input|null value in column|notNull Violation|Internal Server Error|Cannot read|undefined|is not a function|^Error$|value too long|out of range for type/i;
+const UNCLEAR =
+  /\{\{\s*t\(|Sequelize|SQLITE|violates|syntax error|invalid input|null value in column|notNull Violation|Internal Server Error|Cannot read|undefined|is not a function|^Error$|value too long|out of range for type/i;
 
 /** Invalid values for a field of a kind, each with a label. */
 function invalidValues(kind: string): [string, unknown][] {
   switch (kind) {
     case 'integer':
-      return [['text for a number', 'abc'], ['a fraction', 1.5], ['a huge number', 1e15], ['an object', { $gt: 1 }]];
+      return [
+        ['text for a number', 'abc'],
+        ['a fraction', 1.5],
+        ['a huge number', 1e15],
+        ['an object', { $gt: 1 }],
+      ];
     case 'positive':
-      return [['text for a number', 'abc'], ['a negative number', -5], ['a fraction', 1.5], ['a huge number', 1e15]];
+      return [
+        ['text for a number', 'abc'],
+        ['a negative number', -5],
+        ['a fraction', 1.5],
+        ['a huge number', 1e15],
+      ];
     case 'date':
-      return [['not a date', 'not-a-date'], ['an impossible date', '2025-13-45'], ['a date before 1900', '1800-01-01']];
+      return [
+        ['not a date', 'not-a-date'],
+        ['an impossible date', '2025-13-45'],
+        ['a date before 1900', '1800-01-01'],
+      ];
     case 'pastDate':
-      return [['not a date', 'not-a-date'], ['an impossible date', '2025-13-45'], ['a date before 1900', '1800-01-01'], ['a date in the future', '2999-12-31']];
+      return [
+        ['not a date', 'not-a-date'],
+        ['an impossible date', '2025-13-45'],
+        ['a date before 1900', '1800-01-01'],
+        ['a date in the future', '2999-12-31'],
+      ];
     case 'fk':
-      return [['an unknown reference', 999999], ['text for a reference', 'abc']];
+      return [
+        ['an unknown reference', 999999],
+        ['text for a reference', 'abc'],
+      ];
     case 'required':
-      return [['an empty value', ''], ['null', null]];
+      return [
+        ['an empty value', ''],
+        ['null', null],
+      ];
     case 'select':
       return [['an unknown choice', 'bogus-choice']];
     case 'string':
       return [['a 100,000-character string', HUGE]];
     case 'amount':
-      return [['a negative amount', '-100'], ['text for an amount', 'abc'], ['a sub-fen amount', '1.234'], ['a huge amount', '1e20']];
+      return [
+        ['a negative amount', '-100'],
+        ['text for an amount', 'abc'],
+        ['a sub-fen amount', '1.234'],
+        ['a huge amount', '1e20'],
+      ];
     case 'mobile':
-      return [['letters for a phone number', 'abcdefghijk'], ['a too short phone number', '123']];
+      return [
+        ['letters for a phone number', 'abcdefghijk'],
+        ['a too short phone number', '123'],
+      ];
     case 'daysOfMonth':
-      return [['day 0', [0]], ['day 45', [45]], ['text for a day', ['x']]];
+      return [
+        ['day 0', [0]],
+        ['day 45', [45]],
+        ['text for a day', ['x']],
+      ];
     default:
       return [];
   }
 }
 
 /** A create probe per invalid value of each listed field, on top of otherwise valid values. */
-export function createProbes(resource: string, valid: (ids: Record<string, number>) => Record<string, unknown>, fields: Record<string, string[]>): Probe[] {
+export function createProbes(
+  resource: string,
+  valid: (ids: Record<string, number>) => Record<string, unknown>,
+  fields: Record<string, string[]>,
+): Probe[] {
   const probes: Probe[] = [];
   for (const [field, kinds] of Object.entries(fields)) {
     for (const kind of kinds) {
@@ -88,7 +136,11 @@ export function updateProbes(resource: string, target: string, fields: Record<st
           label: `${resource}:update with ${label} in ${field}`,
           resource,
           expect: 'refuse',
-          request: (ids) => ({ method: 'POST', url: `/${resource}:update?filterByTk=${ids[target]}`, body: { [field]: value } }),
+          request: (ids) => ({
+            method: 'POST',
+            url: `/${resource}:update?filterByTk=${ids[target]}`,
+            body: { [field]: value },
+          }),
         });
       }
     }
@@ -101,7 +153,12 @@ export function textProbes(
   resource: string,
   valid: (ids: Record<string, number>) => Record<string, unknown>,
   field: string,
-  { action = `${resource}:create`, stored = field, anonymous = false, texts = [SQL, SCRIPT] }: { action?: string; stored?: string; anonymous?: boolean; texts?: string[] } = {},
+  {
+    action = `${resource}:create`,
+    stored = field,
+    anonymous = false,
+    texts = [SQL, SCRIPT],
+  }: { action?: string; stored?: string; anonymous?: boolean; texts?: string[] } = {},
 ): Probe[] {
   return texts.map((text) => ({
     label: `${action} with ${text === SQL ? 'an SQL injection' : 'a script'} in ${field}`,
@@ -114,7 +171,13 @@ export function textProbes(
 }
 
 /** Runs the probes; `snapshot` returns every row of a resource (as the administrator) to detect any change. */
-export async function runProbes(http: Http, token: string, ids: Record<string, number>, probes: Probe[], snapshot: (resource: string) => Promise<string>): Promise<BadInputResult> {
+export async function runProbes(
+  http: Http,
+  token: string,
+  ids: Record<string, number>,
+  probes: Probe[],
+  snapshot: (resource: string) => Promise<string>,
+): Promise<BadInputResult> {
   const result: BadInputResult = { tried: 0, refusedClearly: 0, storedVerbatim: 0, rowsChanged: 0, problems: [] };
   // `resource` may name several, comma-separated (an opinion and its photos).
   const rowsOf = async (resources: string) => (await Promise.all(resources.split(',').map(snapshot))).join('\n');

@@ -22,7 +22,10 @@ type RoleAcl = { name: string; strategy: any; actions: Record<string, any>; reso
  * to attachments to one's own uploads. They only narrow a grant that exists (roles:check shows which do).
  */
 const FIXED_PARAMS: Record<string, { filter: unknown }> = Object.fromEntries(
-  ['create', 'update', 'destroy'].map((action) => [`attachments:${action}`, { filter: { createdById: '{{ctx.state.currentUser.id}}' } }]),
+  ['create', 'update', 'destroy'].map((action) => [
+    `attachments:${action}`,
+    { filter: { createdById: '{{ctx.state.currentUser.id}}' } },
+  ]),
 );
 /** Strategy resources added in code (acl.appendStrategyResource), besides the collection manager's collections. */
 const CODE_STRATEGY_RESOURCES = ['attachments', 'chinaRegions'];
@@ -33,7 +36,12 @@ export function fetchHttp(baseURL: string, locale = 'en-US', redirect: RequestRe
     const res = await fetch(`${baseURL}/api${url}`, {
       method,
       redirect,
-      headers: { 'Content-Type': 'application/json', 'X-Authenticator': 'basic', 'X-Locale': locale, ...(token ? { Authorization: `Bearer ${token}` } : {}) },
+      headers: {
+        'Content-Type': 'application/json',
+        'X-Authenticator': 'basic',
+        'X-Locale': locale,
+        ...(token ? { Authorization: `Bearer ${token}` } : {}),
+      },
       body: method === 'POST' ? JSON.stringify(body ?? {}) : undefined,
     });
     const text = await res.text();
@@ -50,8 +58,14 @@ export function fetchHttp(baseURL: string, locale = 'en-US', redirect: RequestRe
 /** Columns, keys and unique indexes of every table of the public schema. */
 async function readTables(pg: Client): Promise<Record<string, TableInfo>> {
   const tables: Record<string, TableInfo> = {};
-  const cols = await pg.query(`SELECT table_name, column_name, data_type FROM information_schema.columns WHERE table_schema = 'public' ORDER BY table_name, ordinal_position`);
-  for (const r of cols.rows) (tables[r.table_name] ??= { columns: [], pk: [], uniqueSets: [] }).columns.push({ name: r.column_name, type: r.data_type });
+  const cols = await pg.query(
+    `SELECT table_name, column_name, data_type FROM information_schema.columns WHERE table_schema = 'public' ORDER BY table_name, ordinal_position`,
+  );
+  for (const r of cols.rows)
+    (tables[r.table_name] ??= { columns: [], pk: [], uniqueSets: [] }).columns.push({
+      name: r.column_name,
+      type: r.data_type,
+    });
   const idx = await pg.query(`
     SELECT t.relname AS tbl, i.indisprimary AS pk, array_agg(a.attname::text ORDER BY k.ord) AS cols
     FROM pg_index i JOIN pg_class t ON t.oid = i.indrelid JOIN pg_namespace n ON n.oid = t.relnamespace
@@ -102,8 +116,13 @@ export async function httpAttackEnv(o: HttpAttackEnvOptions): Promise<AttackEnv 
   const tables = await readTables(pg);
   const meta: any[] = await root('/collections:listMeta');
   // The data source's list adds each collection's declared indexes (the collection manager's list has none).
-  const indexes = new Map<string, unknown>(((await root('/dataSources/main/collections:list?paginate=false')) as any[]).map((c) => [c.name, c.indexes ?? []]));
-  const listed = ((await root('/collections:list?paginate=false&appends[]=fields')) as any[]).map((c) => ({ ...c, indexes: indexes.get(c.name) }));
+  const indexes = new Map<string, unknown>(
+    ((await root('/dataSources/main/collections:list?paginate=false')) as any[]).map((c) => [c.name, c.indexes ?? []]),
+  );
+  const listed = ((await root('/collections:list?paginate=false&appends[]=fields')) as any[]).map((c) => ({
+    ...c,
+    indexes: indexes.get(c.name),
+  }));
   const schema: Schema = schemaFromCollectionsList(listed, tables);
   const tableOf = (name: string) => (tables[name] ? name : undefined);
   const columnTypes = (name: string) => new Map(tables[tableOf(name)!]?.columns.map((c) => [c.name, c.type]) ?? []);
@@ -115,7 +134,10 @@ export async function httpAttackEnv(o: HttpAttackEnvOptions): Promise<AttackEnv 
   const check0 = (await root('/roles:check')) as any;
   const alias: Record<string, string> = check0.actionAlias ?? {};
   const aliasOf = (action: string) => alias[action] ?? action;
-  const strategyResources = new Set([...meta.filter((c) => c.loadedFromCollectionManager).map((c) => c.name), ...CODE_STRATEGY_RESOURCES]);
+  const strategyResources = new Set([
+    ...meta.filter((c) => c.loadedFromCollectionManager).map((c) => c.name),
+    ...CODE_STRATEGY_RESOURCES,
+  ]);
   const roleAcls = new Map<string, RoleAcl | null>();
   for (const a of o.attackers) {
     for (const role of a.roles) {
@@ -125,22 +147,42 @@ export async function httpAttackEnv(o: HttpAttackEnvOptions): Promise<AttackEnv 
         // anonymous role with configured resources would need plugin-acl's field → appends rewriting (code): refused.
         const stored = await root(`/roles:get?filterByTk=${encodeURIComponent(role)}`);
         const resources = stored ? await root(`/roles/${encodeURIComponent(role)}/resources:list?paginate=false`) : [];
-        if (resources.length) throw new Error(`role ${role} has configured resources, which only roles:check resolves (it needs a signed-in user)`);
-        roleAcls.set(role, stored ? { name: role, strategy: stored.strategy, actions: {}, resources: [], snippets: stored.snippets ?? [] } : null);
+        if (resources.length)
+          throw new Error(
+            `role ${role} has configured resources, which only roles:check resolves (it needs a signed-in user)`,
+          );
+        roleAcls.set(
+          role,
+          stored
+            ? { name: role, strategy: stored.strategy, actions: {}, resources: [], snippets: stored.snippets ?? [] }
+            : null,
+        );
         continue;
       }
       // One roles:check per role (X-Role picks it), merged below as ACL.can merges a user's roles.
-      const checked = await fetch(`${o.baseURL}/api/roles:check`, { headers: { Authorization: `Bearer ${a.token}`, 'X-Authenticator': 'basic', 'X-Role': role } });
+      const checked = await fetch(`${o.baseURL}/api/roles:check`, {
+        headers: { Authorization: `Bearer ${a.token}`, 'X-Authenticator': 'basic', 'X-Role': role },
+      });
       const data = ((await checked.json()) as any).data;
-      if (checked.status !== 200 || data?.role !== role) throw new Error(`roles:check as ${a.key} with role ${role}: ${checked.status}`);
-      roleAcls.set(role, { name: role, strategy: data.strategy, actions: data.actions ?? {}, resources: data.resources ?? [], snippets: data.snippets ?? [] });
+      if (checked.status !== 200 || data?.role !== role)
+        throw new Error(`roles:check as ${a.key} with role ${role}: ${checked.status}`);
+      roleAcls.set(role, {
+        name: role,
+        strategy: data.strategy,
+        actions: data.actions ?? {},
+        resources: data.resources ?? [],
+        snippets: data.snippets ?? [],
+      });
     }
   }
   const canByRole = (r: RoleAcl | null, resource: string, action: string): any => {
     if (!r) return null;
     if (r.name === 'root') return { role: 'root', resource, action };
     // Snippets name actions in code (acl.registerSnippet); the suite's roles only exclude them.
-    if (r.snippets.some((s) => !s.startsWith('!'))) throw new Error(`role ${r.name} is granted snippets ${r.snippets.join(', ')}, whose actions only the server's code lists`);
+    if (r.snippets.some((s) => !s.startsWith('!')))
+      throw new Error(
+        `role ${r.name} is granted snippets ${r.snippets.join(', ')}, whose actions only the server's code lists`,
+      );
     const fixed = FIXED_PARAMS[`${resource}:${action}`];
     const merge = (result: any) => {
       const params = fixed ? assign(result.params ?? {}, fixed) : (result.params ?? {});
@@ -155,8 +197,11 @@ export async function httpAttackEnv(o: HttpAttackEnvOptions): Promise<AttackEnv 
       return merge({ role: r.name, resource, action, params: structuredClone(params) });
     }
     if (!r.strategy) return null;
-    if (typeof r.strategy === 'string') throw new Error(`role ${r.name} uses the named strategy ${r.strategy}, defined in code`);
-    const allowed = strategyResources.has(resource) ? new ACLAvailableStrategy({ resolveActionAlias: aliasOf } as any, r.strategy).allow(resource, action) : false;
+    if (typeof r.strategy === 'string')
+      throw new Error(`role ${r.name} uses the named strategy ${r.strategy}, defined in code`);
+    const allowed = strategyResources.has(resource)
+      ? new ACLAvailableStrategy({ resolveActionAlias: aliasOf } as any, r.strategy).allow(resource, action)
+      : false;
     if (!allowed) return null;
     return merge({ role: r.name, resource, action, params: allowed && typeof allowed === 'object' ? allowed : {} });
   };
@@ -196,7 +241,9 @@ export async function httpAttackEnv(o: HttpAttackEnvOptions): Promise<AttackEnv 
     if (!parsed) return 'all';
     const pk = schema[name].pk[0];
     const where = pks ? { $and: [parsed, { [`${pk}.$in`]: pks }] } : parsed;
-    const rows: Row[] = await root(`/${name}:list?paginate=false&fields[]=${encodeURIComponent(pk)}&filter=${encodeURIComponent(JSON.stringify(where))}`);
+    const rows: Row[] = await root(
+      `/${name}:list?paginate=false&fields[]=${encodeURIComponent(pk)}&filter=${encodeURIComponent(JSON.stringify(where))}`,
+    );
     return new Set(rows.map((r) => String(r[pk])));
   };
 
@@ -204,12 +251,16 @@ export async function httpAttackEnv(o: HttpAttackEnvOptions): Promise<AttackEnv 
   const tracked = trackedCollections(schema).filter(tableOf);
   const ident = (s: string) => `"${s.replace(/"/g, '""')}"`;
   await pg.query('CREATE TABLE IF NOT EXISTS "__attack_writes" (tbl TEXT)');
-  await pg.query(`CREATE OR REPLACE FUNCTION "__attack_note"() RETURNS trigger SECURITY DEFINER AS $$ BEGIN INSERT INTO "__attack_writes" (tbl) VALUES (TG_TABLE_NAME); RETURN NULL; END $$ LANGUAGE plpgsql`);
+  await pg.query(
+    `CREATE OR REPLACE FUNCTION "__attack_note"() RETURNS trigger SECURITY DEFINER AS $$ BEGIN INSERT INTO "__attack_writes" (tbl) VALUES (TG_TABLE_NAME); RETURN NULL; END $$ LANGUAGE plpgsql`,
+  );
   const triggered: string[] = [];
   for (const name of tracked) {
     const trigger = ident(`__attack_${name}`.slice(0, 63));
     await pg.query(`DROP TRIGGER IF EXISTS ${trigger} ON ${ident(name)}`);
-    await pg.query(`CREATE TRIGGER ${trigger} AFTER INSERT OR UPDATE OR DELETE ON ${ident(name)} FOR EACH STATEMENT EXECUTE FUNCTION "__attack_note"()`);
+    await pg.query(
+      `CREATE TRIGGER ${trigger} AFTER INSERT OR UPDATE OR DELETE ON ${ident(name)} FOR EACH STATEMENT EXECUTE FUNCTION "__attack_note"()`,
+    );
     triggered.push(name);
   }
   const keyOf = (name: string, row: Row) => {
@@ -220,7 +271,8 @@ export async function httpAttackEnv(o: HttpAttackEnvOptions): Promise<AttackEnv 
     const t = columnTypes(name);
     return new Set([...t].filter(([, type]) => type === 'json' || type === 'jsonb').map(([c]) => c));
   };
-  const value = (json: Set<string>, col: string, v: unknown) => (v !== null && v !== undefined && json.has(col) ? JSON.stringify(v) : v);
+  const value = (json: Set<string>, col: string, v: unknown) =>
+    v !== null && v !== undefined && json.has(col) ? JSON.stringify(v) : v;
   const where = (name: string, row: Row, from: number) => {
     const pk = schema[name].pk.length ? schema[name].pk : Object.keys(row);
     return { sql: pk.map((k, i) => `${ident(k)} = $${from + i}`).join(' AND '), values: pk.map((k) => row[k]) };
@@ -238,7 +290,8 @@ export async function httpAttackEnv(o: HttpAttackEnvOptions): Promise<AttackEnv 
       const snap: Snapshot = new Map();
       for (const name of names) {
         const map = new Map<string, Row>();
-        if (tableOf(name)) for (const row of (await pg.query(`SELECT * FROM ${ident(name)}`)).rows) map.set(keyOf(name, row), row);
+        if (tableOf(name))
+          for (const row of (await pg.query(`SELECT * FROM ${ident(name)}`)).rows) map.set(keyOf(name, row), row);
         snap.set(name, map);
       }
       return snap;
@@ -264,23 +317,31 @@ export async function httpAttackEnv(o: HttpAttackEnvOptions): Promise<AttackEnv 
           } else if (JSON.stringify(old) !== JSON.stringify(row)) {
             const cols = Object.keys(old).filter((c) => !pk.includes(c));
             const w = where(name, old, cols.length + 1);
-            await pg.query(`UPDATE ${ident(name)} SET ${cols.map((c, i) => `${ident(c)} = $${i + 1}`).join(', ')} WHERE ${w.sql}`, [...cols.map((c) => value(json, c, old[c])), ...w.values]);
+            await pg.query(
+              `UPDATE ${ident(name)} SET ${cols.map((c, i) => `${ident(c)} = $${i + 1}`).join(', ')} WHERE ${w.sql}`,
+              [...cols.map((c) => value(json, c, old[c])), ...w.values],
+            );
           }
         }
         for (const [k, row] of b) {
           if (n.has(k)) continue;
           const cols = Object.keys(row);
-          await pg.query(`INSERT INTO ${ident(name)} (${cols.map(ident).join(', ')}) VALUES (${cols.map((_, i) => `$${i + 1}`).join(', ')})`, cols.map((c) => value(json, c, row[c])));
+          await pg.query(
+            `INSERT INTO ${ident(name)} (${cols.map(ident).join(', ')}) VALUES (${cols.map((_, i) => `$${i + 1}`).join(', ')})`,
+            cols.map((c) => value(json, c, row[c])),
+          );
         }
         if (['users', 'rolesUsers', 'roles'].includes(name) || name.startsWith('dataSourcesRoles')) users = true;
       }
       // The server test clears the app's caches of users and roles here; the started app's cannot be reached from
       // outside. Only a failing attack writes there (it is reported), so later answers may follow the cache.
-      if (users) o.log?.('note: users or roles were put back in the database; the app may still cache the changed values');
+      if (users)
+        o.log?.('note: users or roles were put back in the database; the app may still cache the changed values');
       users = false;
     },
     async close() {
-      for (const name of triggered) await pg.query(`DROP TRIGGER IF EXISTS ${ident(`__attack_${name}`.slice(0, 63))} ON ${ident(name)}`);
+      for (const name of triggered)
+        await pg.query(`DROP TRIGGER IF EXISTS ${ident(`__attack_${name}`.slice(0, 63))} ON ${ident(name)}`);
       await pg.query('DROP FUNCTION IF EXISTS "__attack_note"() CASCADE');
       await pg.query('DROP TABLE IF EXISTS "__attack_writes"');
       await pg.end();
@@ -292,7 +353,11 @@ export async function httpAttackEnv(o: HttpAttackEnvOptions): Promise<AttackEnv 
 async function upload(baseURL: string, token: string, name: string) {
   const form = new FormData();
   form.append('file', new Blob([Buffer.from(`${name} ${Date.now()}`)], { type: 'image/jpeg' }), `${name}.jpg`);
-  const res = await fetch(`${baseURL}/api/attachments:create`, { method: 'POST', headers: { Authorization: `Bearer ${token}`, 'X-Authenticator': 'basic' }, body: form });
+  const res = await fetch(`${baseURL}/api/attachments:create`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${token}`, 'X-Authenticator': 'basic' },
+    body: form,
+  });
   const body: any = await res.json();
   if (res.status !== 200) throw new Error(`upload ${name}: ${res.status} ${JSON.stringify(body)}`);
   return body.data.id as number;
@@ -303,7 +368,12 @@ async function upload(baseURL: string, token: string, name: string) {
  * root builds the permissions matrix's fixtures; the attackers are anonymous, the two deputies and the two station
  * heads with their stored roles; deputy B and a citizen have uploaded a file each.
  */
-export async function startedAppAttackEnv(o: { baseURL: string; admin: { account: string; password: string }; pg: HttpAttackEnvOptions['pg']; log?: (line: string) => void }) {
+export async function startedAppAttackEnv(o: {
+  baseURL: string;
+  admin: { account: string; password: string };
+  pg: HttpAttackEnvOptions['pg'];
+  log?: (line: string) => void;
+}) {
   const http = fetchHttp(o.baseURL);
   const signIn = await http('POST', '/auth:signIn', { account: o.admin.account, password: o.admin.password });
   if (signIn.status !== 200) throw new Error(`root sign-in: ${signIn.status} ${JSON.stringify(signIn.body)}`);
@@ -321,7 +391,10 @@ export async function startedAppAttackEnv(o: { baseURL: string; admin: { account
   const attackers = await attackersOf(world, {
     userOfDeputy: async (id) => (await root('GET', `/deputies:get?filterByTk=${id}`)).userId,
     headOf: async (id) => (await root('GET', `/liaisonStations:get?filterByTk=${id}`)).headId,
-    rolesOf: async (userId) => ((await root('GET', `/users:get?filterByTk=${userId}&appends[]=roles`)).roles as any[]).map((r) => r.name as string),
+    rolesOf: async (userId) =>
+      ((await root('GET', `/users:get?filterByTk=${userId}&appends[]=roles`)).roles as any[]).map(
+        (r) => r.name as string,
+      ),
   });
   // Deputy B's photo (foreign to everyone else), and a citizen's (no uploader: as the server test stores it).
   const photo = await upload(o.baseURL, world.tokens.deputyB!, 'deputyB-photo');
@@ -334,7 +407,15 @@ export async function startedAppAttackEnv(o: { baseURL: string; admin: { account
     { id: photo, ownerUserId: attackers.find((a) => a.key === 'deputyB')!.userId!, label: "deputy B's upload" },
     { id: citizen, ownerUserId: null, label: "a citizen's upload" },
   ];
-  const env = await httpAttackEnv({ baseURL: o.baseURL, http, rootToken, pg: o.pg, attackers, attachments, log: o.log });
+  const env = await httpAttackEnv({
+    baseURL: o.baseURL,
+    http,
+    rootToken,
+    pg: o.pg,
+    attackers,
+    attachments,
+    log: o.log,
+  });
   return { env, world, rootToken };
 }
 
@@ -342,7 +423,11 @@ export async function startedAppAttackEnv(o: { baseURL: string; admin: { account
  * A deterministic sample of `attacks`: the first attack of every class × collection × role, the rest drawn with a
  * fixed seed, kept in the generated order (so a run can be repeated exactly).
  */
-export function sampleAttacks<T extends { cls: string; collection: string; attacker: { key: string } }>(attacks: T[], size: number, seed = 15) {
+export function sampleAttacks<T extends { cls: string; collection: string; attacker: { key: string } }>(
+  attacks: T[],
+  size: number,
+  seed = 15,
+) {
   if (attacks.length <= size) return attacks;
   const chosen = new Set<number>();
   const groups = new Set<string>();

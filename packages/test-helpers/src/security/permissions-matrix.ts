@@ -8,7 +8,12 @@ import path from 'path';
  * a custom action answered 2xx. Anything else — 401, 403, 404, 400, or a 200 that changed nothing — is "deny".
  * The same runner serves the server test (createMockServer) and the browser-stage run on the started app.
  */
-export type Http = (method: 'GET' | 'POST', url: string, body?: unknown, token?: string) => Promise<{ status: number; body: any }>;
+export type Http = (
+  method: 'GET' | 'POST',
+  url: string,
+  body?: unknown,
+  token?: string,
+) => Promise<{ status: number; body: any }>;
 
 /** The expected matrix, checked in beside this file. */
 export const EXPECTED_PERMISSIONS_FILE = path.join(__dirname, 'expected-permissions.json');
@@ -58,9 +63,18 @@ const uniqueDay = () => {
 
 /** A citizen's opinion through a QR code (no sign-in), as the administrator sees it afterwards. */
 async function submitOpinion(http: Http, admin: World['admin'], token: string) {
-  const res = await http('POST', '/opinions:submit', { token, name: '王五', phone: '13900139000', category: 'infrastructure', content: unique('村口路灯坏了') });
+  const res = await http('POST', '/opinions:submit', {
+    token,
+    name: '王五',
+    phone: '13900139000',
+    category: 'infrastructure',
+    content: unique('村口路灯坏了'),
+  });
   if (!ok(res.status)) throw new Error(`opinions:submit: ${res.status} ${JSON.stringify(res.body)}`);
-  const [row] = await admin('GET', `/opinions:list?filter=${encodeURIComponent(JSON.stringify({ trackingCode: res.body.data.trackingCode }))}`);
+  const [row] = await admin(
+    'GET',
+    `/opinions:list?filter=${encodeURIComponent(JSON.stringify({ trackingCode: res.body.data.trackingCode }))}`,
+  );
   return row as { id: number; trackingCode: string };
 }
 
@@ -68,20 +82,41 @@ async function submitOpinion(http: Http, admin: World['admin'], token: string) {
 const STEPS_TO: Record<string, [string, Record<string, unknown>][]> = {
   received: [],
   classified: [['classify', {}]],
-  assigned: [['classify', {}], ['assign', { handlingUnit: '镇政府' }]],
-  answered: [['classify', {}], ['assign', { handlingUnit: '镇政府' }], ['answer', { answer: '已修复' }]],
-  closed: [['classify', {}], ['assign', { handlingUnit: '镇政府' }], ['answer', { answer: '已修复' }], ['closeOpinion', {}]],
+  assigned: [
+    ['classify', {}],
+    ['assign', { handlingUnit: '镇政府' }],
+  ],
+  answered: [
+    ['classify', {}],
+    ['assign', { handlingUnit: '镇政府' }],
+    ['answer', { answer: '已修复' }],
+  ],
+  closed: [
+    ['classify', {}],
+    ['assign', { handlingUnit: '镇政府' }],
+    ['answer', { answer: '已修复' }],
+    ['closeOpinion', {}],
+  ],
 };
 async function freshOpinion(http: Http, w: World, status: keyof typeof STEPS_TO) {
   const row = await submitOpinion(http, w.admin, w.qrToken);
   for (const [action, values] of STEPS_TO[status]) {
-    await w.admin('POST', `/opinions:${action}?filterByTk=${row.id}`, action === 'classify' ? { opinionClassId: w.ids.opinionClass } : values);
+    await w.admin(
+      'POST',
+      `/opinions:${action}?filterByTk=${row.id}`,
+      action === 'classify' ? { opinionClassId: w.ids.opinionClass } : values,
+    );
   }
   return row;
 }
 
 /** An opinion step as the role on a fresh opinion in the step's starting status; "allow": it reached `to`. */
-function opinionStep(action: string, from: keyof typeof STEPS_TO, to: string, values: (w: World) => Record<string, unknown>): Case {
+function opinionStep(
+  action: string,
+  from: keyof typeof STEPS_TO,
+  to: string,
+  values: (w: World) => Record<string, unknown>,
+): Case {
   return {
     key: `opinions:${action}`,
     run: async (http, w, role) => {
@@ -108,19 +143,38 @@ export async function buildWorld(http: Http, adminAccount: string, adminPassword
   const tag = unique('m');
   for (const p of await admin('GET', '/scorePeriods:list?paginate=false&fields=key')) takenKeys.add(p.key);
   const password = `Matrix-${tag}-9`;
-  const user = async (name: string, roles: string[]) => admin('POST', '/users:create', { username: `${name}${tag}`.replace(/-/g, ''), nickname: name, password, roles });
+  const user = async (name: string, roles: string[]) =>
+    admin('POST', '/users:create', { username: `${name}${tag}`.replace(/-/g, ''), nickname: name, password, roles });
   const staffA = await user('staffA', ['station-staff']);
   const staffB = await user('staffB', ['station-staff']);
-  const stationA = await admin('POST', '/liaisonStations:create', { name: `甲站-${tag}`, headId: staffA.id, staff: [staffA.id] });
-  const stationB = await admin('POST', '/liaisonStations:create', { name: `乙站-${tag}`, headId: staffB.id, staff: [staffB.id] });
-  const term = await admin('POST', '/deputyTerms:create', { name: `届-${tag}`, startsOn: '2021-01-01', endsOn: '2026-12-31' });
+  const stationA = await admin('POST', '/liaisonStations:create', {
+    name: `甲站-${tag}`,
+    headId: staffA.id,
+    staff: [staffA.id],
+  });
+  const stationB = await admin('POST', '/liaisonStations:create', {
+    name: `乙站-${tag}`,
+    headId: staffB.id,
+    staff: [staffB.id],
+  });
+  const term = await admin('POST', '/deputyTerms:create', {
+    name: `届-${tag}`,
+    startsOn: '2021-01-01',
+    endsOn: '2026-12-31',
+  });
   const deputy = async (name: string, stationId: number, phone: string) => {
     const d = await admin('POST', '/deputies:create', { name, stationId, termId: term.id, phone });
     const account = await admin('POST', `/deputies:createAccount?filterByTk=${d.id}`, {});
     // First sign-in: the initial password must be changed before any write.
     const first = await signIn(account.username, account.initialPassword);
-    const changed = await http('POST', '/auth:changePassword', { oldPassword: account.initialPassword, newPassword: password, confirmPassword: password }, first);
-    if (!ok(changed.status)) throw new Error(`password change failed: ${changed.status} ${JSON.stringify(changed.body)}`);
+    const changed = await http(
+      'POST',
+      '/auth:changePassword',
+      { oldPassword: account.initialPassword, newPassword: password, confirmPassword: password },
+      first,
+    );
+    if (!ok(changed.status))
+      throw new Error(`password change failed: ${changed.status} ${JSON.stringify(changed.body)}`);
     return { ...d, username: account.username };
   };
   const phone = (n: number) => `15${String((Date.now() + n) % 1e9).padStart(9, '0')}`;
@@ -136,27 +190,61 @@ export async function buildWorld(http: Http, adminAccount: string, adminPassword
     staffB: await signIn(staffB.username, password),
     admin: adminToken,
   };
-  const grid = await admin('POST', '/gridAreas:create', { name: `片区-${tag}`, stationId: stationA.id, deputies: [deputyA.id] });
-  const group = await admin('POST', '/deputyGroups:create', { name: `小组-${tag}`, stationId: stationA.id, members: [deputyA.id] });
+  const grid = await admin('POST', '/gridAreas:create', {
+    name: `片区-${tag}`,
+    stationId: stationA.id,
+    deputies: [deputyA.id],
+  });
+  const group = await admin('POST', '/deputyGroups:create', {
+    name: `小组-${tag}`,
+    stationId: stationA.id,
+    members: [deputyA.id],
+  });
   const [item] = await admin('GET', `/dutyItems:list?filter=${encodeURIComponent(JSON.stringify({ code: 'D04' }))}`);
-  const record = await http('POST', '/dutyRecords:create', { itemId: item.id, date: '2025-03-02' }, tokens.deputyA).then((r) => r.body.data);
-  const activity = await admin('POST', '/dutyActivities:create', { title: `学习-${tag}`, itemId: item.id, stationId: stationA.id, date: '2025-03-03' });
+  const record = await http(
+    'POST',
+    '/dutyRecords:create',
+    { itemId: item.id, date: '2025-03-02' },
+    tokens.deputyA,
+  ).then((r) => r.body.data);
+  const activity = await admin('POST', '/dutyActivities:create', {
+    title: `学习-${tag}`,
+    itemId: item.id,
+    stationId: stationA.id,
+    date: '2025-03-03',
+  });
   // An approved record of deputy A (a ledger entry), a published year with deputy A's appeal, and a closed
   // year (grades in the duty file): every collection has a row for the matrix to aim at.
-  const approved = await admin('POST', '/dutyRecords:create', { deputyId: deputyA.id, itemId: item.id, date: '2000-06-01' });
+  const approved = await admin('POST', '/dutyRecords:create', {
+    deputyId: deputyA.id,
+    itemId: item.id,
+    date: '2000-06-01',
+  });
   await admin('POST', `/dutyRecords:submit?filterByTk=${approved.id}`, {});
   await admin('POST', `/dutyRecords:update?filterByTk=${approved.id}`, { status: 'approved' });
   const period = await admin('POST', '/scorePeriods:create', { key: uniqueQuarter() });
   const published = await admin('POST', '/scorePeriods:create', { key: freeKey(YEARS) });
   await admin('POST', `/scorePeriods:publish?filterByTk=${published.id}`, {});
-  const appeal = await http('POST', '/pointAppeals:create', { periodId: published.id, kind: 'missing', description: '漏记一次接待' }, tokens.deputyA).then((r) => r.body.data);
+  const appeal = await http(
+    'POST',
+    '/pointAppeals:create',
+    { periodId: published.id, kind: 'missing', description: '漏记一次接待' },
+    tokens.deputyA,
+  ).then((r) => r.body.data);
   const closed = await admin('POST', '/scorePeriods:create', { key: freeKey(YEARS) });
   await admin('POST', `/scorePeriods:publish?filterByTk=${closed.id}`, {});
-  await admin('POST', `/scorePeriods:update?filterByTk=${closed.id}`, { appealDeadline: `${Number(closed.key) + 1}-01-10` });
+  await admin('POST', `/scorePeriods:update?filterByTk=${closed.id}`, {
+    appealDeadline: `${Number(closed.key) + 1}-01-10`,
+  });
   await admin('POST', `/scorePeriods:closeYear?filterByTk=${closed.id}`, {});
   // Deputy A signs in to an approved activity of today (an attendance row).
   const today = new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10);
-  const meeting = await admin('POST', '/dutyActivities:create', { title: `会议-${tag}`, itemId: item.id, stationId: stationA.id, date: today });
+  const meeting = await admin('POST', '/dutyActivities:create', {
+    title: `会议-${tag}`,
+    itemId: item.id,
+    stationId: stationA.id,
+    date: today,
+  });
   await admin('POST', `/dutyActivities:update?filterByTk=${meeting.id}`, { status: 'approved' });
   const { signInCode } = await admin('GET', `/dutyActivities:get?filterByTk=${meeting.id}`);
   await http('POST', '/dutyActivities:signIn', { code: signInCode }, tokens.deputyA);
@@ -169,31 +257,76 @@ export async function buildWorld(http: Http, adminAccount: string, adminPassword
   const [rule] = await admin('GET', `/dutyRules:list?filter=${encodeURIComponent(JSON.stringify({ code: 'R1' }))}`);
   const [section] = await admin('GET', '/ledgerSections:list?sort=sort&pageSize=1');
   const [sixSettings] = await admin('GET', '/sixOnesSettings:list');
-  const leave = await admin('POST', '/deputyLeaves:create', { deputyId: deputyA.id, from: '2025-04-01', to: '2025-04-03', reason: '出差' });
-  const session = await admin('POST', '/receptionSessions:create', { stationId: stationA.id, scheduledOn: `2025-0${1 + (serial % 9)}-06`, date: '2025-01-06', noticeOn: '2025-01-03', roster: [deputyA.id] });
-  const ledgerEntry = await admin('POST', '/ledgerEntries:create', { stationId: stationA.id, sectionId: section.id, month: '2025-01', note: '制度上墙' });
+  const leave = await admin('POST', '/deputyLeaves:create', {
+    deputyId: deputyA.id,
+    from: '2025-04-01',
+    to: '2025-04-03',
+    reason: '出差',
+  });
+  const session = await admin('POST', '/receptionSessions:create', {
+    stationId: stationA.id,
+    scheduledOn: `2025-0${1 + (serial % 9)}-06`,
+    date: '2025-01-06',
+    noticeOn: '2025-01-03',
+    roster: [deputyA.id],
+  });
+  const ledgerEntry = await admin('POST', '/ledgerEntries:create', {
+    stationId: stationA.id,
+    sectionId: section.id,
+    month: '2025-01',
+    note: '制度上墙',
+  });
   // 1+N: a household of station A paired with deputy A, with a plan, a visit and an outcome.
   const [category] = await admin('GET', '/aidCategories:list?sort=id&pageSize=1');
   const [assistanceType] = await admin('GET', '/aidAssistanceTypes:list?sort=id&pageSize=1');
   const [aidSettings] = await admin('GET', '/aidSettings:list');
-  const household = await admin('POST', '/aidHouseholds:create', { headName: `户主-${tag}`, categoryId: category.id, stationId: stationA.id, consent: true });
-  const pairing = await admin('POST', '/aidPairings:create', { deputyId: deputyA.id, householdId: household.id, startDate: '2025-01-01' });
+  const household = await admin('POST', '/aidHouseholds:create', {
+    headName: `户主-${tag}`,
+    categoryId: category.id,
+    stationId: stationA.id,
+    consent: true,
+  });
+  const pairing = await admin('POST', '/aidPairings:create', {
+    deputyId: deputyA.id,
+    householdId: household.id,
+    startDate: '2025-01-01',
+  });
   const plan = await admin('POST', '/aidPlans:create', { pairingId: pairing.id, goals: '稳定就医' });
   const visit = await admin('POST', '/aidVisits:create', { pairingId: pairing.id, date: '2025-02-01', mode: 'home' });
-  const outcome = await admin('POST', '/aidRecords:create', { pairingId: pairing.id, typeId: assistanceType.id, date: '2025-02-02', amount: '100.00' });
+  const outcome = await admin('POST', '/aidRecords:create', {
+    pairingId: pairing.id,
+    typeId: assistanceType.id,
+    date: '2025-02-02',
+    amount: '100.00',
+  });
   // 码上找代表: the public form's limits raised for the matrix's many submissions (restored at the end);
   // an opinion through deputy A's QR code with its first milestone, one through station A's code (no
   // deputy), and a mediation case of station A with deputy A on it.
   const [voiceSettings] = await admin('GET', '/publicVoiceSettings:list');
-  const limits = { submissionsPerIp: voiceSettings.submissionsPerIp, submissionsPerCode: voiceSettings.submissionsPerCode, lookupsPerIp: voiceSettings.lookupsPerIp };
-  await admin('POST', `/publicVoiceSettings:update?filterByTk=${voiceSettings.id}`, { submissionsPerIp: 100000, submissionsPerCode: 100000, lookupsPerIp: 100000 });
+  const limits = {
+    submissionsPerIp: voiceSettings.submissionsPerIp,
+    submissionsPerCode: voiceSettings.submissionsPerCode,
+    lookupsPerIp: voiceSettings.lookupsPerIp,
+  };
+  await admin('POST', `/publicVoiceSettings:update?filterByTk=${voiceSettings.id}`, {
+    submissionsPerIp: 100000,
+    submissionsPerCode: 100000,
+    lookupsPerIp: 100000,
+  });
   const qrToken = (await admin('GET', `/deputies:get?filterByTk=${deputyA.id}`)).qrToken as string;
   const stationToken = (await admin('GET', `/liaisonStations:get?filterByTk=${stationA.id}`)).qrToken as string;
   const [opinionClass] = await admin('GET', '/opinionClasses:list?sort=id&pageSize=1');
   const opinion = await submitOpinion(http, admin, qrToken);
   const stationOpinion = await submitOpinion(http, admin, stationToken);
-  const [milestone] = await admin('GET', `/opinionMilestones:list?filter=${encodeURIComponent(JSON.stringify({ opinionId: opinion.id }))}`);
-  const mediation = await admin('POST', '/mediationCases:create', { title: `纠纷-${tag}`, stationId: stationA.id, deputyId: deputyA.id });
+  const [milestone] = await admin(
+    'GET',
+    `/opinionMilestones:list?filter=${encodeURIComponent(JSON.stringify({ opinionId: opinion.id }))}`,
+  );
+  const mediation = await admin('POST', '/mediationCases:create', {
+    title: `纠纷-${tag}`,
+    stationId: stationA.id,
+    deputyId: deputyA.id,
+  });
   const [trail] = await admin('GET', '/auditTrail:list?sort=-id&pageSize=1');
   return {
     tokens,
@@ -257,59 +390,234 @@ type CollectionSpec = {
 };
 
 const COLLECTIONS: CollectionSpec[] = [
-  { resource: 'deputyTerms', fixture: 'term', update: ['name', () => unique('届')], create: () => ({ name: unique('届') }) },
-  { resource: 'liaisonStations', fixture: 'stationA', update: ['description', () => unique('说明')], create: () => ({ name: unique('站') }) },
-  { resource: 'gridAreas', fixture: 'grid', update: ['description', () => unique('说明')], create: (w) => ({ name: unique('片区'), stationId: w.ids.stationA }) },
-  { resource: 'deputies', fixture: 'deputyA', update: ['occupation', () => unique('职业')], create: (w) => ({ name: unique('代表'), stationId: w.ids.stationA }) },
-  { resource: 'deputyGroups', fixture: 'group', update: ['name', () => unique('小组')], create: (w) => ({ name: unique('小组'), stationId: w.ids.stationA }) },
+  {
+    resource: 'deputyTerms',
+    fixture: 'term',
+    update: ['name', () => unique('届')],
+    create: () => ({ name: unique('届') }),
+  },
+  {
+    resource: 'liaisonStations',
+    fixture: 'stationA',
+    update: ['description', () => unique('说明')],
+    create: () => ({ name: unique('站') }),
+  },
+  {
+    resource: 'gridAreas',
+    fixture: 'grid',
+    update: ['description', () => unique('说明')],
+    create: (w) => ({ name: unique('片区'), stationId: w.ids.stationA }),
+  },
+  {
+    resource: 'deputies',
+    fixture: 'deputyA',
+    update: ['occupation', () => unique('职业')],
+    create: (w) => ({ name: unique('代表'), stationId: w.ids.stationA }),
+  },
+  {
+    resource: 'deputyGroups',
+    fixture: 'group',
+    update: ['name', () => unique('小组')],
+    create: (w) => ({ name: unique('小组'), stationId: w.ids.stationA }),
+  },
   { resource: 'deputySettings', fixture: 'settings', update: ['maxGridAreasPerDeputy', () => 1 + (serial++ % 2)] },
-  { resource: 'workCalendarDays', fixture: 'day', update: ['name', () => unique('节')], create: () => ({ date: uniqueDay(), kind: 'holiday', name: unique('节') }) },
-  { resource: 'auditTrail', fixture: 'trail', update: ['via', () => unique('x')], create: () => ({ collectionName: 'deputies', action: 'update' }) },
-  { resource: 'dutyItems', fixture: 'item', update: ['nameEn', () => unique('item')], create: () => ({ code: unique('X'), category: 'A', name: unique('事项'), points: 1 }) },
-  { resource: 'gradeBands', fixture: 'band', update: ['nameEn', () => unique('band')], create: () => ({ name: unique('等次'), minPoints: 999 }) },
-  { resource: 'dutyPointsSettings', fixture: 'pointsSettings', update: ['reelectionAllowedFailures', () => serial++ % 2] },
-  { resource: 'dutyActivities', fixture: 'activity', update: ['place', () => unique('地点')], create: (w) => ({ title: unique('活动'), itemId: w.ids.item, stationId: w.ids.stationA, date: '2025-03-04' }) },
-  { resource: 'dutyRecords', fixture: 'record', update: ['description', () => unique('说明')], create: (w) => ({ deputyId: w.ids.deputyA, itemId: w.ids.item, date: '2025-03-05' }) },
-  { resource: 'scorePeriods', fixture: 'period', update: ['title', () => unique('周期')], create: () => ({ key: uniqueQuarter() }) },
-  { resource: 'pointEntries', update: ['points', () => 999], create: (w) => ({ deputyId: w.ids.deputyA, points: 100, year: 2025 }) },
-  { resource: 'scoreSnapshots', update: ['total', () => 999], create: (w) => ({ periodId: w.ids.period, deputyId: w.ids.deputyA, total: 999 }) },
-  { resource: 'deputyYearGrades', update: ['grade', () => '优秀'], create: (w) => ({ deputyId: w.ids.deputyA, year: 1799, grade: '优秀' }) },
+  {
+    resource: 'workCalendarDays',
+    fixture: 'day',
+    update: ['name', () => unique('节')],
+    create: () => ({ date: uniqueDay(), kind: 'holiday', name: unique('节') }),
+  },
+  {
+    resource: 'auditTrail',
+    fixture: 'trail',
+    update: ['via', () => unique('x')],
+    create: () => ({ collectionName: 'deputies', action: 'update' }),
+  },
+  {
+    resource: 'dutyItems',
+    fixture: 'item',
+    update: ['nameEn', () => unique('item')],
+    create: () => ({ code: unique('X'), category: 'A', name: unique('事项'), points: 1 }),
+  },
+  {
+    resource: 'gradeBands',
+    fixture: 'band',
+    update: ['nameEn', () => unique('band')],
+    create: () => ({ name: unique('等次'), minPoints: 999 }),
+  },
+  {
+    resource: 'dutyPointsSettings',
+    fixture: 'pointsSettings',
+    update: ['reelectionAllowedFailures', () => serial++ % 2],
+  },
+  {
+    resource: 'dutyActivities',
+    fixture: 'activity',
+    update: ['place', () => unique('地点')],
+    create: (w) => ({ title: unique('活动'), itemId: w.ids.item, stationId: w.ids.stationA, date: '2025-03-04' }),
+  },
+  {
+    resource: 'dutyRecords',
+    fixture: 'record',
+    update: ['description', () => unique('说明')],
+    create: (w) => ({ deputyId: w.ids.deputyA, itemId: w.ids.item, date: '2025-03-05' }),
+  },
+  {
+    resource: 'scorePeriods',
+    fixture: 'period',
+    update: ['title', () => unique('周期')],
+    create: () => ({ key: uniqueQuarter() }),
+  },
+  {
+    resource: 'pointEntries',
+    update: ['points', () => 999],
+    create: (w) => ({ deputyId: w.ids.deputyA, points: 100, year: 2025 }),
+  },
+  {
+    resource: 'scoreSnapshots',
+    update: ['total', () => 999],
+    create: (w) => ({ periodId: w.ids.period, deputyId: w.ids.deputyA, total: 999 }),
+  },
+  {
+    resource: 'deputyYearGrades',
+    update: ['grade', () => '优秀'],
+    create: (w) => ({ deputyId: w.ids.deputyA, year: 1799, grade: '优秀' }),
+  },
   { resource: 'activityAttendances', create: (w) => ({ activityId: w.ids.activity, deputyId: w.ids.deputyB }) },
-  { resource: 'dutyRules', fixture: 'rule', update: ['description', () => unique('说明')], create: () => ({ code: unique('R'), name: unique('规则'), subject: 'deputy', period: 'year', measure: 'records', requiredCount: 1 }) },
-  { resource: 'ruleResults', update: ['count', () => 99], create: (w) => ({ ruleId: w.ids.rule, deputyId: w.ids.deputyA, periodKey: '2025', status: 'met' }) },
-  { resource: 'deputyLeaves', fixture: 'leave', update: ['reason', () => unique('事由')], create: (w) => ({ deputyId: w.ids.deputyA, from: '2025-05-01', to: '2025-05-02' }) },
-  { resource: 'receptionSessions', fixture: 'session', update: ['noticeOn', () => `2024-12-${String(10 + (serial++ % 18)).padStart(2, '0')}`], create: (w) => ({ stationId: w.ids.stationA, scheduledOn: `2024-${String(1 + (serial++ % 12)).padStart(2, '0')}-${String(1 + (serial % 28)).padStart(2, '0')}`, date: '2024-06-06' }) },
-  { resource: 'ledgerSections', fixture: 'section', update: ['nameEn', () => unique('section')], create: () => ({ name: unique('栏目'), source: 'entry' }) },
-  { resource: 'ledgerEntries', fixture: 'ledgerEntry', update: ['note', () => unique('备注')], create: (w) => ({ stationId: w.ids.stationA, sectionId: w.ids.section, month: '2025-02' }) },
+  {
+    resource: 'dutyRules',
+    fixture: 'rule',
+    update: ['description', () => unique('说明')],
+    create: () => ({
+      code: unique('R'),
+      name: unique('规则'),
+      subject: 'deputy',
+      period: 'year',
+      measure: 'records',
+      requiredCount: 1,
+    }),
+  },
+  {
+    resource: 'ruleResults',
+    update: ['count', () => 99],
+    create: (w) => ({ ruleId: w.ids.rule, deputyId: w.ids.deputyA, periodKey: '2025', status: 'met' }),
+  },
+  {
+    resource: 'deputyLeaves',
+    fixture: 'leave',
+    update: ['reason', () => unique('事由')],
+    create: (w) => ({ deputyId: w.ids.deputyA, from: '2025-05-01', to: '2025-05-02' }),
+  },
+  {
+    resource: 'receptionSessions',
+    fixture: 'session',
+    update: ['noticeOn', () => `2024-12-${String(10 + (serial++ % 18)).padStart(2, '0')}`],
+    create: (w) => ({
+      stationId: w.ids.stationA,
+      scheduledOn: `2024-${String(1 + (serial++ % 12)).padStart(2, '0')}-${String(1 + (serial % 28)).padStart(2, '0')}`,
+      date: '2024-06-06',
+    }),
+  },
+  {
+    resource: 'ledgerSections',
+    fixture: 'section',
+    update: ['nameEn', () => unique('section')],
+    create: () => ({ name: unique('栏目'), source: 'entry' }),
+  },
+  {
+    resource: 'ledgerEntries',
+    fixture: 'ledgerEntry',
+    update: ['note', () => unique('备注')],
+    create: (w) => ({ stationId: w.ids.stationA, sectionId: w.ids.section, month: '2025-02' }),
+  },
   { resource: 'sixOnesSettings', fixture: 'sixSettings', update: ['noticeDaysBefore', () => 1 + (serial++ % 5)] },
   { resource: 'aidSettings', fixture: 'aidSettings', update: ['defaultVisitIntervalDays', () => 60 + (serial++ % 30)] },
-  { resource: 'aidCategories', fixture: 'category', update: ['visitIntervalDays', () => 80 + (serial++ % 20)], create: () => ({ code: unique('cat'), name: unique('类别'), visitIntervalDays: 90 }) },
-  { resource: 'aidAssistanceTypes', fixture: 'assistanceType', update: ['name', () => unique('类型')], create: () => ({ code: unique('type'), name: unique('类型') }) },
-  { resource: 'aidHouseholds', fixture: 'household', update: ['needs', () => unique('需求')], create: (w) => ({ headName: unique('户主'), categoryId: w.ids.category, stationId: w.ids.stationA, consent: true }) },
+  {
+    resource: 'aidCategories',
+    fixture: 'category',
+    update: ['visitIntervalDays', () => 80 + (serial++ % 20)],
+    create: () => ({ code: unique('cat'), name: unique('类别'), visitIntervalDays: 90 }),
+  },
+  {
+    resource: 'aidAssistanceTypes',
+    fixture: 'assistanceType',
+    update: ['name', () => unique('类型')],
+    create: () => ({ code: unique('type'), name: unique('类型') }),
+  },
+  {
+    resource: 'aidHouseholds',
+    fixture: 'household',
+    update: ['needs', () => unique('需求')],
+    create: (w) => ({ headName: unique('户主'), categoryId: w.ids.category, stationId: w.ids.stationA, consent: true }),
+  },
   { resource: 'aidPairings', fixture: 'pairing', update: ['endNote', () => unique('备注')] },
-  { resource: 'aidPlans', fixture: 'plan', update: ['responsibleParty', () => unique('责任人')], create: (w) => ({ pairingId: w.ids.pairing, goals: unique('目标') }) },
-  { resource: 'aidVisits', fixture: 'visit', update: ['findings', () => unique('情况')], create: (w) => ({ pairingId: w.ids.pairing, date: '2025-02-03', mode: 'phone' }) },
-  { resource: 'aidRecords', fixture: 'outcome', update: ['description', () => unique('说明')], create: (w) => ({ pairingId: w.ids.pairing, typeId: w.ids.assistanceType, date: '2025-02-04', amount: '50.00' }) },
-  { resource: 'opinionClasses', fixture: 'opinionClass', update: ['description', () => unique('范围')], create: () => ({ code: unique('C'), name: unique('类'), escalationLevel: 1 }) },
+  {
+    resource: 'aidPlans',
+    fixture: 'plan',
+    update: ['responsibleParty', () => unique('责任人')],
+    create: (w) => ({ pairingId: w.ids.pairing, goals: unique('目标') }),
+  },
+  {
+    resource: 'aidVisits',
+    fixture: 'visit',
+    update: ['findings', () => unique('情况')],
+    create: (w) => ({ pairingId: w.ids.pairing, date: '2025-02-03', mode: 'phone' }),
+  },
+  {
+    resource: 'aidRecords',
+    fixture: 'outcome',
+    update: ['description', () => unique('说明')],
+    create: (w) => ({ pairingId: w.ids.pairing, typeId: w.ids.assistanceType, date: '2025-02-04', amount: '50.00' }),
+  },
+  {
+    resource: 'opinionClasses',
+    fixture: 'opinionClass',
+    update: ['description', () => unique('范围')],
+    create: () => ({ code: unique('C'), name: unique('类'), escalationLevel: 1 }),
+  },
   { resource: 'publicVoiceSettings', fixture: 'voiceSettings', update: ['cardPledge', () => unique('承诺')] },
   {
     resource: 'opinions',
     fixture: 'opinion',
     update: ['content', () => unique('改写的意见内容')],
-    create: (w) => ({ citizenName: '李四', category: 'other', content: unique('接待日登记的意见'), source: 'reception', deputyId: w.ids.deputyA }),
+    create: (w) => ({
+      citizenName: '李四',
+      category: 'other',
+      content: unique('接待日登记的意见'),
+      source: 'reception',
+      deputyId: w.ids.deputyA,
+    }),
   },
-  { resource: 'opinionMilestones', fixture: 'milestone', update: ['note', () => unique('备注')], create: (w) => ({ opinionId: w.ids.opinion, kind: 'progress', note: unique('伪造') }) },
+  {
+    resource: 'opinionMilestones',
+    fixture: 'milestone',
+    update: ['note', () => unique('备注')],
+    create: (w) => ({ opinionId: w.ids.opinion, kind: 'progress', note: unique('伪造') }),
+  },
   {
     resource: 'mediationCases',
     fixture: 'mediation',
     update: ['description', () => unique('说明')],
     create: (w) => ({ title: unique('纠纷'), stationId: w.ids.stationA, deputyId: w.ids.deputyA }),
   },
-  { resource: 'pointAppeals', fixture: 'appeal', update: ['description', () => unique('申诉')], create: (w) => ({ periodId: w.ids.published, deputyId: w.ids.deputyA, kind: 'missing', description: unique('申诉') }) },
+  {
+    resource: 'pointAppeals',
+    fixture: 'appeal',
+    update: ['description', () => unique('申诉')],
+    create: (w) => ({
+      periodId: w.ids.published,
+      deputyId: w.ids.deputyA,
+      kind: 'missing',
+      description: unique('申诉'),
+    }),
+  },
 ];
 
 async function countOf(w: World, resource: string, filter: Record<string, unknown> = {}) {
-  const res = await w.admin('GET', `/${resource}:list?paginate=false&filter=${encodeURIComponent(JSON.stringify(filter))}`);
+  const res = await w.admin(
+    'GET',
+    `/${resource}:list?paginate=false&filter=${encodeURIComponent(JSON.stringify(filter))}`,
+  );
   return (res as any[]).length;
 }
 
@@ -330,7 +638,12 @@ function collectionCases(spec: CollectionSpec): Case[] {
       run: async (http, w, role) => {
         const id = await targetOf(w, spec);
         if (id === null) return 'deny';
-        const res = await http('GET', `/${resource}:list?filter=${encodeURIComponent(JSON.stringify({ id }))}`, undefined, w.tokens[role]);
+        const res = await http(
+          'GET',
+          `/${resource}:list?filter=${encodeURIComponent(JSON.stringify({ id }))}`,
+          undefined,
+          w.tokens[role],
+        );
         return ok(res.status) && (res.body?.data ?? []).some((r: any) => r.id === id) ? 'allow' : 'deny';
       },
     },
@@ -386,19 +699,33 @@ function collectionCases(spec: CollectionSpec): Case[] {
 
 /** Custom actions of the suite, each called the way its users call it. */
 const CUSTOM: Case[] = [
-  { key: 'deputies:me', run: async (http, w, role) => (ok((await http('GET', '/deputies:me', undefined, w.tokens[role])).status) ? 'allow' : 'deny') },
+  {
+    key: 'deputies:me',
+    run: async (http, w, role) =>
+      ok((await http('GET', '/deputies:me', undefined, w.tokens[role])).status) ? 'allow' : 'deny',
+  },
   {
     key: 'deputies:createAccount',
     run: async (http, w, role) => {
-      const d = await w.admin('POST', '/deputies:create', { name: unique('新代表'), stationId: w.ids.stationA, phone: `16${String(Date.now() % 1e9).padStart(9, '0')}` });
-      return ok((await http('POST', `/deputies:createAccount?filterByTk=${d.id}`, {}, w.tokens[role])).status) ? 'allow' : 'deny';
+      const d = await w.admin('POST', '/deputies:create', {
+        name: unique('新代表'),
+        stationId: w.ids.stationA,
+        phone: `16${String(Date.now() % 1e9).padStart(9, '0')}`,
+      });
+      return ok((await http('POST', `/deputies:createAccount?filterByTk=${d.id}`, {}, w.tokens[role])).status)
+        ? 'allow'
+        : 'deny';
     },
   },
   {
     key: 'dutyRecords:submit',
     run: async (http, w, role) => {
       // A fresh draft of deputy A each time; "allow" means it left the draft state.
-      const r = await w.admin('POST', '/dutyRecords:create', { deputyId: w.ids.deputyA, itemId: w.ids.item, date: `2025-04-${String(1 + (serial++ % 27)).padStart(2, '0')}` });
+      const r = await w.admin('POST', '/dutyRecords:create', {
+        deputyId: w.ids.deputyA,
+        itemId: w.ids.item,
+        date: `2025-04-${String(1 + (serial++ % 27)).padStart(2, '0')}`,
+      });
       await http('POST', `/dutyRecords:submit?filterByTk=${r.id}`, {}, w.tokens[role]);
       return (await w.admin('GET', `/dutyRecords:get?filterByTk=${r.id}`)).status === 'submitted' ? 'allow' : 'deny';
     },
@@ -406,7 +733,11 @@ const CUSTOM: Case[] = [
   {
     key: 'dutyRecords:revoke',
     run: async (http, w, role) => {
-      const r = await w.admin('POST', '/dutyRecords:create', { deputyId: w.ids.deputyA, itemId: w.ids.item, date: `2025-05-${String(1 + (serial++ % 27)).padStart(2, '0')}` });
+      const r = await w.admin('POST', '/dutyRecords:create', {
+        deputyId: w.ids.deputyA,
+        itemId: w.ids.item,
+        date: `2025-05-${String(1 + (serial++ % 27)).padStart(2, '0')}`,
+      });
       await w.admin('POST', `/dutyRecords:submit?filterByTk=${r.id}`, {});
       await w.admin('POST', `/dutyRecords:update?filterByTk=${r.id}`, { status: 'approved' });
       await http('POST', `/dutyRecords:revoke?filterByTk=${r.id}`, { reason: '测试' }, w.tokens[role]);
@@ -417,11 +748,20 @@ const CUSTOM: Case[] = [
     key: 'dutyRecords:reviewBatch',
     run: async (http, w, role) => {
       // Nobody but the assigned reviewer has a task: the call answers, and decides nothing.
-      const res = await http('POST', '/dutyRecords:reviewBatch', { ids: [w.ids.record], decision: 'approve' }, w.tokens[role]);
+      const res = await http(
+        'POST',
+        '/dutyRecords:reviewBatch',
+        { ids: [w.ids.record], decision: 'approve' },
+        w.tokens[role],
+      );
       return ok(res.status) && (res.body?.data?.done ?? []).length > 0 ? 'allow' : 'deny';
     },
   },
-  { key: 'dutyScores:mine', run: async (http, w, role) => (ok((await http('GET', '/dutyScores:mine', undefined, w.tokens[role])).status) ? 'allow' : 'deny') },
+  {
+    key: 'dutyScores:mine',
+    run: async (http, w, role) =>
+      ok((await http('GET', '/dutyScores:mine', undefined, w.tokens[role])).status) ? 'allow' : 'deny',
+  },
   {
     key: 'dutyScores:ranking',
     run: async (http, w, role) => {
@@ -429,7 +769,13 @@ const CUSTOM: Case[] = [
       return ok(res.status) && (res.body?.data ?? []).some((r: any) => r.deputyId === w.ids.deputyA) ? 'allow' : 'deny';
     },
   },
-  { key: 'dutyScores:reelection', run: async (http, w, role) => (ok((await http('GET', `/dutyScores:reelection?termId=${w.ids.term}`, undefined, w.tokens[role])).status) ? 'allow' : 'deny') },
+  {
+    key: 'dutyScores:reelection',
+    run: async (http, w, role) =>
+      ok((await http('GET', `/dutyScores:reelection?termId=${w.ids.term}`, undefined, w.tokens[role])).status)
+        ? 'allow'
+        : 'deny',
+  },
   {
     key: 'scorePeriods:publish',
     run: async (http, w, role) => {
@@ -446,39 +792,110 @@ const CUSTOM: Case[] = [
       return res.status === 400 ? 'allow' : ok(res.status) ? 'allow' : 'deny';
     },
   },
-  { key: 'scoreBoard:list', run: async (http, w, role) => (ok((await http('GET', '/scoreBoard:list', undefined, w.tokens[role])).status) ? 'allow' : 'deny') },
-  { key: 'scoreBoard:print', run: async (http, w, role) => (ok((await http('GET', '/scoreBoard:print', undefined, w.tokens[role])).status) ? 'allow' : 'deny') },
+  {
+    key: 'scoreBoard:list',
+    run: async (http, w, role) =>
+      ok((await http('GET', '/scoreBoard:list', undefined, w.tokens[role])).status) ? 'allow' : 'deny',
+  },
+  {
+    key: 'scoreBoard:print',
+    run: async (http, w, role) =>
+      ok((await http('GET', '/scoreBoard:print', undefined, w.tokens[role])).status) ? 'allow' : 'deny',
+  },
   {
     key: 'pointAppeals:decide',
     run: async (http, w, role) => {
-      const res = await http('POST', '/pointAppeals:decide?filterByTk=999999', { decision: 'accepted', reason: 'x' }, w.tokens[role]);
+      const res = await http(
+        'POST',
+        '/pointAppeals:decide?filterByTk=999999',
+        { decision: 'accepted', reason: 'x' },
+        w.tokens[role],
+      );
       // A permitted caller reaches the action (404: no such appeal); others are stopped before it.
       return res.status === 404 ? 'allow' : 'deny';
     },
   },
-  { key: 'ruleResults:matrix', run: async (http, w, role) => (ok((await http('GET', '/ruleResults:matrix?period=2025-04', undefined, w.tokens[role])).status) ? 'allow' : 'deny') },
-  { key: 'ruleResults:recomputeCompliance', run: async (http, w, role) => (ok((await http('POST', '/ruleResults:recomputeCompliance', { year: 2019 }, w.tokens[role])).status) ? 'allow' : 'deny') },
-  { key: 'receptionSessions:generateSessions', run: async (http, w, role) => (ok((await http('POST', '/receptionSessions:generateSessions', { month: '2019-01' }, w.tokens[role])).status) ? 'allow' : 'deny') },
-  { key: 'receptionSessions:closeDue', run: async (http, w, role) => (ok((await http('POST', '/receptionSessions:closeDue', {}, w.tokens[role])).status) ? 'allow' : 'deny') },
-  { key: 'receptionSessions:upcoming', run: async (http, w, role) => (ok((await http('GET', `/receptionSessions:upcoming?stationId=${w.ids.stationA}`, undefined, w.tokens[role])).status) ? 'allow' : 'deny') },
+  {
+    key: 'ruleResults:matrix',
+    run: async (http, w, role) =>
+      ok((await http('GET', '/ruleResults:matrix?period=2025-04', undefined, w.tokens[role])).status)
+        ? 'allow'
+        : 'deny',
+  },
+  {
+    key: 'ruleResults:recomputeCompliance',
+    run: async (http, w, role) =>
+      ok((await http('POST', '/ruleResults:recomputeCompliance', { year: 2019 }, w.tokens[role])).status)
+        ? 'allow'
+        : 'deny',
+  },
+  {
+    key: 'receptionSessions:generateSessions',
+    run: async (http, w, role) =>
+      ok((await http('POST', '/receptionSessions:generateSessions', { month: '2019-01' }, w.tokens[role])).status)
+        ? 'allow'
+        : 'deny',
+  },
+  {
+    key: 'receptionSessions:closeDue',
+    run: async (http, w, role) =>
+      ok((await http('POST', '/receptionSessions:closeDue', {}, w.tokens[role])).status) ? 'allow' : 'deny',
+  },
+  {
+    key: 'receptionSessions:upcoming',
+    run: async (http, w, role) =>
+      ok(
+        (await http('GET', `/receptionSessions:upcoming?stationId=${w.ids.stationA}`, undefined, w.tokens[role]))
+          .status,
+      )
+        ? 'allow'
+        : 'deny',
+  },
   {
     key: 'aidKpi:summary',
     run: async (http, w, role) => {
       // Figures of station A: its staff and administrators only.
-      const res = await http('GET', `/aidKpi:summary?period=2025&stationId=${w.ids.stationA}`, undefined, w.tokens[role]);
+      const res = await http(
+        'GET',
+        `/aidKpi:summary?period=2025&stationId=${w.ids.stationA}`,
+        undefined,
+        w.tokens[role],
+      );
       return ok(res.status) ? 'allow' : 'deny';
     },
   },
-  { key: 'aidKpi:overdue', run: async (http, w, role) => (ok((await http('GET', '/aidKpi:overdue', undefined, w.tokens[role])).status) ? 'allow' : 'deny') },
-  { key: 'aidKpi:public', run: async (http, w, role) => (ok((await http('GET', '/aidKpi:public?period=2025', undefined, w.tokens[role])).status) ? 'allow' : 'deny') },
+  {
+    key: 'aidKpi:overdue',
+    run: async (http, w, role) =>
+      ok((await http('GET', '/aidKpi:overdue', undefined, w.tokens[role])).status) ? 'allow' : 'deny',
+  },
+  {
+    key: 'aidKpi:public',
+    run: async (http, w, role) =>
+      ok((await http('GET', '/aidKpi:public?period=2025', undefined, w.tokens[role])).status) ? 'allow' : 'deny',
+  },
   {
     key: 'aidPairings:create',
     run: async (http, w, role) => {
       // A fresh household of station A for deputy A; a pairing made is closed again (N stays free).
-      const household = await w.admin('POST', '/aidHouseholds:create', { headName: unique('户主'), categoryId: w.ids.category, stationId: w.ids.stationA, consent: true });
-      const res = await http('POST', '/aidPairings:create', { deputyId: w.ids.deputyA, householdId: household.id, startDate: '2025-03-01' }, w.tokens[role]);
-      const made = await w.admin('GET', `/aidPairings:list?filter=${encodeURIComponent(JSON.stringify({ householdId: household.id }))}`);
-      for (const p of made) await w.admin('POST', `/aidPairings:closePairing?filterByTk=${p.id}`, { reason: 'other', date: '2025-06-01' });
+      const household = await w.admin('POST', '/aidHouseholds:create', {
+        headName: unique('户主'),
+        categoryId: w.ids.category,
+        stationId: w.ids.stationA,
+        consent: true,
+      });
+      const res = await http(
+        'POST',
+        '/aidPairings:create',
+        { deputyId: w.ids.deputyA, householdId: household.id, startDate: '2025-03-01' },
+        w.tokens[role],
+      );
+      const made = await w.admin(
+        'GET',
+        `/aidPairings:list?filter=${encodeURIComponent(JSON.stringify({ householdId: household.id }))}`,
+      );
+      for (const p of made)
+        await w.admin('POST', `/aidPairings:closePairing?filterByTk=${p.id}`, { reason: 'other', date: '2025-06-01' });
       return ok(res.status) && made.length === 1 ? 'allow' : 'deny';
     },
   },
@@ -486,11 +903,29 @@ const CUSTOM: Case[] = [
     key: 'aidPairings:closePairing',
     run: async (http, w, role) => {
       // A fresh pairing of deputy A each time; "allow" means it was closed.
-      const household = await w.admin('POST', '/aidHouseholds:create', { headName: unique('户主'), categoryId: w.ids.category, stationId: w.ids.stationA, consent: true });
-      const pairing = await w.admin('POST', '/aidPairings:create', { deputyId: w.ids.deputyA, householdId: household.id, startDate: '2025-01-01' });
-      await http('POST', `/aidPairings:closePairing?filterByTk=${pairing.id}`, { reason: 'movedAway', date: '2025-06-01' }, w.tokens[role]);
+      const household = await w.admin('POST', '/aidHouseholds:create', {
+        headName: unique('户主'),
+        categoryId: w.ids.category,
+        stationId: w.ids.stationA,
+        consent: true,
+      });
+      const pairing = await w.admin('POST', '/aidPairings:create', {
+        deputyId: w.ids.deputyA,
+        householdId: household.id,
+        startDate: '2025-01-01',
+      });
+      await http(
+        'POST',
+        `/aidPairings:closePairing?filterByTk=${pairing.id}`,
+        { reason: 'movedAway', date: '2025-06-01' },
+        w.tokens[role],
+      );
       const after = await w.admin('GET', `/aidPairings:get?filterByTk=${pairing.id}`);
-      if (after.status === 'active') await w.admin('POST', `/aidPairings:closePairing?filterByTk=${pairing.id}`, { reason: 'movedAway', date: '2025-06-01' });
+      if (after.status === 'active')
+        await w.admin('POST', `/aidPairings:closePairing?filterByTk=${pairing.id}`, {
+          reason: 'movedAway',
+          date: '2025-06-01',
+        });
       return after.status === 'closed' ? 'allow' : 'deny';
     },
   },
@@ -499,7 +934,11 @@ const CUSTOM: Case[] = [
     run: async (http, w, role) => {
       const res = await http('POST', '/dutyActivities:signIn', { code: 'NOSUCHCODE' }, w.tokens[role]);
       // Signed-in users reach the action (it answers "no activity has this code" or "not a deputy").
-      return [403, 404].includes(res.status) && res.body?.errors?.[0]?.message && !/No permissions|权限/.test(res.body.errors[0].message) ? 'allow' : 'deny';
+      return [403, 404].includes(res.status) &&
+        res.body?.errors?.[0]?.message &&
+        !/No permissions|权限/.test(res.body.errors[0].message)
+        ? 'allow'
+        : 'deny';
     },
   },
   // 码上找代表 — the public side: a QR code's addressee, the form, submitting, tracking and rating.
@@ -510,12 +949,21 @@ const CUSTOM: Case[] = [
       return ok(res.status) && res.body?.data?.deputy ? 'allow' : 'deny';
     },
   },
-  { key: 'opinions:form', run: async (http, w, role) => (ok((await http('GET', `/opinions:form?token=${w.qrToken}`, undefined, w.tokens[role])).status) ? 'allow' : 'deny') },
+  {
+    key: 'opinions:form',
+    run: async (http, w, role) =>
+      ok((await http('GET', `/opinions:form?token=${w.qrToken}`, undefined, w.tokens[role])).status) ? 'allow' : 'deny',
+  },
   {
     key: 'opinions:submit',
     run: async (http, w, role) => {
       const before = await countOf(w, 'opinions');
-      const res = await http('POST', '/opinions:submit', { token: w.qrToken, name: '赵六', category: 'other', content: unique('扫码提交的意见') }, w.tokens[role]);
+      const res = await http(
+        'POST',
+        '/opinions:submit',
+        { token: w.qrToken, name: '赵六', category: 'other', content: unique('扫码提交的意见') },
+        w.tokens[role],
+      );
       return ok(res.status) && (await countOf(w, 'opinions')) > before ? 'allow' : 'deny';
     },
   },
@@ -539,7 +987,12 @@ const CUSTOM: Case[] = [
     key: 'opinions:list of a station’s opinion',
     run: async (http, w, role) => {
       const id = w.ids.stationOpinion;
-      const res = await http('GET', `/opinions:list?filter=${encodeURIComponent(JSON.stringify({ id }))}`, undefined, w.tokens[role]);
+      const res = await http(
+        'GET',
+        `/opinions:list?filter=${encodeURIComponent(JSON.stringify({ id }))}`,
+        undefined,
+        w.tokens[role],
+      );
       return ok(res.status) && (res.body?.data ?? []).some((r: any) => r.id === id) ? 'allow' : 'deny';
     },
   },
@@ -557,20 +1010,44 @@ const CUSTOM: Case[] = [
   opinionStep('answer', 'assigned', 'answered', () => ({ answer: '已安排维修' })),
   opinionStep('closeOpinion', 'answered', 'closed', () => ({})),
   opinionStep('convert', 'received', 'converted', () => ({ suggestionRef: '建议第1号' })),
-  { key: 'opinions:retryOpinionCredit', run: async (http, w, role) => (ok((await http('POST', `/opinions:retryOpinionCredit?filterByTk=${w.ids.opinion}`, {}, w.tokens[role])).status) ? 'allow' : 'deny') },
+  {
+    key: 'opinions:retryOpinionCredit',
+    run: async (http, w, role) =>
+      ok((await http('POST', `/opinions:retryOpinionCredit?filterByTk=${w.ids.opinion}`, {}, w.tokens[role])).status)
+        ? 'allow'
+        : 'deny',
+  },
   {
     key: 'mediationCases:milestone',
     run: async (http, w, role) => {
-      const c = await w.admin('POST', '/mediationCases:create', { title: unique('纠纷'), stationId: w.ids.stationA, deputyId: w.ids.deputyA });
-      await http('POST', `/mediationCases:milestone?filterByTk=${c.id}`, { stage: 'respond', note: '已联系双方' }, w.tokens[role]);
+      const c = await w.admin('POST', '/mediationCases:create', {
+        title: unique('纠纷'),
+        stationId: w.ids.stationA,
+        deputyId: w.ids.deputyA,
+      });
+      await http(
+        'POST',
+        `/mediationCases:milestone?filterByTk=${c.id}`,
+        { stage: 'respond', note: '已联系双方' },
+        w.tokens[role],
+      );
       return (await w.admin('GET', `/mediationCases:get?filterByTk=${c.id}`)).respondedAt ? 'allow' : 'deny';
     },
   },
   {
     key: 'mediationCases:closeMediation',
     run: async (http, w, role) => {
-      const c = await w.admin('POST', '/mediationCases:create', { title: unique('纠纷'), stationId: w.ids.stationA, deputyId: w.ids.deputyA });
-      await http('POST', `/mediationCases:closeMediation?filterByTk=${c.id}`, { result: 'failed', outcome: '未达成' }, w.tokens[role]);
+      const c = await w.admin('POST', '/mediationCases:create', {
+        title: unique('纠纷'),
+        stationId: w.ids.stationA,
+        deputyId: w.ids.deputyA,
+      });
+      await http(
+        'POST',
+        `/mediationCases:closeMediation?filterByTk=${c.id}`,
+        { result: 'failed', outcome: '未达成' },
+        w.tokens[role],
+      );
       return (await w.admin('GET', `/mediationCases:get?filterByTk=${c.id}`)).status === 'failed' ? 'allow' : 'deny';
     },
   },
@@ -579,7 +1056,11 @@ const CUSTOM: Case[] = [
   {
     key: 'opinions:update to another station’s deputy',
     run: async (http, w, role) => {
-      const row = await submitOpinion(http, w.admin, (await w.admin('GET', `/liaisonStations:get?filterByTk=${w.ids.stationA}`)).qrToken);
+      const row = await submitOpinion(
+        http,
+        w.admin,
+        (await w.admin('GET', `/liaisonStations:get?filterByTk=${w.ids.stationA}`)).qrToken,
+      );
       await http('POST', `/opinions:update?filterByTk=${row.id}`, { deputyId: w.ids.deputyB }, w.tokens[role]);
       return (await w.admin('GET', `/opinions:get?filterByTk=${row.id}`)).deputyId === w.ids.deputyB ? 'allow' : 'deny';
     },
@@ -587,17 +1068,42 @@ const CUSTOM: Case[] = [
   {
     key: 'mediationCases:update to another station’s opinion',
     run: async (http, w, role) => {
-      const other = await submitOpinion(http, w.admin, (await w.admin('GET', `/liaisonStations:get?filterByTk=${w.ids.stationB}`)).qrToken);
-      await http('POST', `/mediationCases:update?filterByTk=${w.ids.mediation}`, { opinionId: other.id }, w.tokens[role]);
-      return (await w.admin('GET', `/mediationCases:get?filterByTk=${w.ids.mediation}`)).opinionId === other.id ? 'allow' : 'deny';
+      const other = await submitOpinion(
+        http,
+        w.admin,
+        (await w.admin('GET', `/liaisonStations:get?filterByTk=${w.ids.stationB}`)).qrToken,
+      );
+      await http(
+        'POST',
+        `/mediationCases:update?filterByTk=${w.ids.mediation}`,
+        { opinionId: other.id },
+        w.tokens[role],
+      );
+      return (await w.admin('GET', `/mediationCases:get?filterByTk=${w.ids.mediation}`)).opinionId === other.id
+        ? 'allow'
+        : 'deny';
     },
   },
-  { key: 'mediationCases:retryMediationCredit', run: async (http, w, role) => (ok((await http('POST', `/mediationCases:retryMediationCredit?filterByTk=${w.ids.mediation}`, {}, w.tokens[role])).status) ? 'allow' : 'deny') },
+  {
+    key: 'mediationCases:retryMediationCredit',
+    run: async (http, w, role) =>
+      ok(
+        (await http('POST', `/mediationCases:retryMediationCredit?filterByTk=${w.ids.mediation}`, {}, w.tokens[role]))
+          .status,
+      )
+        ? 'allow'
+        : 'deny',
+  },
   {
     key: 'opinionStats:summary',
     run: async (http, w, role) => {
       // Figures of station A: its staff and administrators only.
-      const res = await http('GET', `/opinionStats:summary?period=2025&stationId=${w.ids.stationA}`, undefined, w.tokens[role]);
+      const res = await http(
+        'GET',
+        `/opinionStats:summary?period=2025&stationId=${w.ids.stationA}`,
+        undefined,
+        w.tokens[role],
+      );
       return ok(res.status) ? 'allow' : 'deny';
     },
   },
@@ -605,11 +1111,22 @@ const CUSTOM: Case[] = [
     key: 'opinionStats:summary of a deputy',
     run: async (http, w, role) => {
       // Deputy A's figures: deputy A, its station's staff and administrators.
-      const res = await http('GET', `/opinionStats:summary?period=2025&deputyId=${w.ids.deputyA}`, undefined, w.tokens[role]);
+      const res = await http(
+        'GET',
+        `/opinionStats:summary?period=2025&deputyId=${w.ids.deputyA}`,
+        undefined,
+        w.tokens[role],
+      );
       return ok(res.status) ? 'allow' : 'deny';
     },
   },
-  { key: 'qrCards:print', run: async (http, w, role) => (ok((await http('GET', `/qrCards:print?deputyId=${w.ids.deputyA}`, undefined, w.tokens[role])).status) ? 'allow' : 'deny') },
+  {
+    key: 'qrCards:print',
+    run: async (http, w, role) =>
+      ok((await http('GET', `/qrCards:print?deputyId=${w.ids.deputyA}`, undefined, w.tokens[role])).status)
+        ? 'allow'
+        : 'deny',
+  },
 ];
 
 export function allCases(): Case[] {
@@ -629,7 +1146,15 @@ export type MatrixResult = {
 /** Runs every case for every role and compares with the expected matrix. */
 export async function runMatrix(http: Http, world: World, expected: Matrix): Promise<MatrixResult> {
   const actual: Matrix = {};
-  const result: MatrixResult = { calls: 0, allowed: 0, refused: 0, unexpectedAllows: [], unexpectedRefusals: [], missing: [], actual };
+  const result: MatrixResult = {
+    calls: 0,
+    allowed: 0,
+    refused: 0,
+    unexpectedAllows: [],
+    unexpectedRefusals: [],
+    missing: [],
+    actual,
+  };
   for (const c of allCases()) {
     actual[c.key] = {};
     for (const role of ROLES) {
@@ -639,7 +1164,8 @@ export async function runMatrix(http: Http, world: World, expected: Matrix): Pro
       result[outcome === 'allow' ? 'allowed' : 'refused'] += 1;
       const want = expected[c.key]?.[role];
       if (!want) result.missing.push(`${c.key} ${role}`);
-      else if (want !== outcome) (outcome === 'allow' ? result.unexpectedAllows : result.unexpectedRefusals).push(`${c.key} ${role}`);
+      else if (want !== outcome)
+        (outcome === 'allow' ? result.unexpectedAllows : result.unexpectedRefusals).push(`${c.key} ${role}`);
     }
   }
   await world.restore();

@@ -1,7 +1,20 @@
 import crypto from 'crypto';
 import type { Model } from '@nocobase/database';
 import { Plugin } from '@nocobase/server';
-import { auditChanges, installPages, keepSingleRow, localizeDefaults, PluginPages, protectFromDeletion, refuseCreatesForOtherStations, refuseOutOfScopeWrites, registerInCollectionManager, SuitePageSpec, daysOfMonth, validateFields } from '@deputy/plugin-suite-core';
+import {
+  auditChanges,
+  installPages,
+  keepSingleRow,
+  localizeDefaults,
+  PluginPages,
+  protectFromDeletion,
+  refuseCreatesForOtherStations,
+  refuseOutOfScopeWrites,
+  registerInCollectionManager,
+  SuitePageSpec,
+  daysOfMonth,
+  validateFields,
+} from '@deputy/plugin-suite-core';
 import enUS from '../locale/en-US.json';
 import { registerDeputyActions } from './actions/deputy-actions';
 import { registerDemoLoad } from './demo/demo-load';
@@ -15,7 +28,14 @@ import pages from './pages/pages.json';
 import snapshots from './pages/snapshots.json';
 
 /** The collections this plugin defines in ./collections (auto-loaded by package name). */
-export const DEPUTY_COLLECTIONS = ['deputyTerms', 'liaisonStations', 'gridAreas', 'deputies', 'deputyGroups', 'deputySettings'];
+export const DEPUTY_COLLECTIONS = [
+  'deputyTerms',
+  'liaisonStations',
+  'gridAreas',
+  'deputies',
+  'deputyGroups',
+  'deputySettings',
+];
 
 /** Field groups of the popups NocoBase generates for deputies and stations, for every plugin's pages. */
 export function deputyPageDefaults() {
@@ -65,7 +85,10 @@ export class PluginDeputiesServer extends Plugin {
 
   /** The plugin's pages and how they are installed (page-installer.ts); `npm run build:pages` snapshots them. */
   pageSpecs(): PluginPages {
-    return { pages: pages as SuitePageSpec[], options: { plugin: NS, locale: enUS, defaults: deputyPageDefaults(), snapshots } };
+    return {
+      pages: pages as SuitePageSpec[],
+      options: { plugin: NS, locale: enUS, defaults: deputyPageDefaults(), snapshots },
+    };
   }
 
   async installPages() {

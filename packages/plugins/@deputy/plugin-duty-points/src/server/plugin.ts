@@ -1,5 +1,19 @@
 import type { DemoTown, PluginDeputiesServer } from '@deputy/plugin-deputies';
-import { auditChanges, installPages, localizeDefaults, PluginPages, SuitePageSpec, validateFields, keepSingleRow, protectFromDeletion, refuseCreatesForOtherStations, refuseDirectCreates, refuseOutOfScopeWrites, registerInCollectionManager, suiteCore } from '@deputy/plugin-suite-core';
+import {
+  auditChanges,
+  installPages,
+  localizeDefaults,
+  PluginPages,
+  SuitePageSpec,
+  validateFields,
+  keepSingleRow,
+  protectFromDeletion,
+  refuseCreatesForOtherStations,
+  refuseDirectCreates,
+  refuseOutOfScopeWrites,
+  registerInCollectionManager,
+  suiteCore,
+} from '@deputy/plugin-suite-core';
 import { deputyPageDefaults } from '@deputy/plugin-deputies';
 import { Plugin } from '@nocobase/server';
 import enUS from '../locale/en-US.json';
@@ -64,7 +78,10 @@ export class PluginDutyPointsServer extends Plugin {
       this.app,
       this.db,
       DUTY_COLLECTIONS.filter((n) => !SYSTEM_WRITTEN.includes(n)),
-      { 'scorePeriods.key': (key) => (periodRange(String(key)) ? null : 'Give the period as a year (2026) or a quarter (2026-Q3)') },
+      {
+        'scorePeriods.key': (key) =>
+          periodRange(String(key)) ? null : 'Give the period as a year (2026) or a quarter (2026-Q3)',
+      },
       NS,
     );
     this.filing = new DutyFiling(this.db, deputies);
@@ -116,7 +133,10 @@ export class PluginDutyPointsServer extends Plugin {
   /** The plugin's pages and how they are installed (page-installer.ts); `npm run build:pages` snapshots them. */
   pageSpecs(): PluginPages {
     const defaults = { ...deputyPageDefaults(), ...localizeDefaults(pageDefaults.collections, NS, enUS) };
-    return { pages: [...pages, ...statistics] as SuitePageSpec[], options: { plugin: NS, locale: enUS, defaults, snapshots } };
+    return {
+      pages: [...pages, ...statistics] as SuitePageSpec[],
+      options: { plugin: NS, locale: enUS, defaults, snapshots },
+    };
   }
 
   async installPages() {

@@ -11,23 +11,43 @@ const H = 120;
 /** A farmhouse with a tiled roof among green hills; `variant` changes the light, walls and hills. */
 export function housePhoto(variant: number): Buffer {
   const skies: RGB[][] = [
-    [[120, 170, 230], [210, 230, 250]],
-    [[150, 180, 210], [230, 230, 225]],
-    [[235, 170, 120], [250, 220, 170]],
+    [
+      [120, 170, 230],
+      [210, 230, 250],
+    ],
+    [
+      [150, 180, 210],
+      [230, 230, 225],
+    ],
+    [
+      [235, 170, 120],
+      [250, 220, 170],
+    ],
   ];
   const [skyTop, skyLow] = skies[variant % skies.length];
-  const wall: RGB = [[235, 225, 205], [200, 150, 110], [225, 225, 225]][Math.floor(variant / 3) % 3] as RGB;
+  const wall: RGB = [
+    [235, 225, 205],
+    [200, 150, 110],
+    [225, 225, 225],
+  ][Math.floor(variant / 3) % 3] as RGB;
   const hill = 70 + (variant % 5) * 4;
   const houseX = 40 + ((variant * 17) % 50);
   return png(W, H, (x, y) => {
     const ground = 82 + Math.round(6 * Math.sin((x + variant * 13) / 18));
     const houseTop = 50;
     const inHouse = x >= houseX && x < houseX + 56 && y >= houseTop + 14 && y < ground + 4;
-    const roof = y >= houseTop && y < houseTop + 16 && Math.abs(x - (houseX + 28)) <= 34 - (y - houseTop) * 0.2 && y - houseTop >= Math.abs(x - (houseX + 28)) * 0.45 - 4;
+    const roof =
+      y >= houseTop &&
+      y < houseTop + 16 &&
+      Math.abs(x - (houseX + 28)) <= 34 - (y - houseTop) * 0.2 &&
+      y - houseTop >= Math.abs(x - (houseX + 28)) * 0.45 - 4;
     if (roof) return (x + y) % 4 === 0 ? [60, 60, 70] : [90, 90, 100];
     if (inHouse) {
       const door = x >= houseX + 24 && x < houseX + 34 && y >= ground - 16;
-      const win = ((x >= houseX + 7 && x < houseX + 19) || (x >= houseX + 39 && x < houseX + 51)) && y >= houseTop + 22 && y < houseTop + 32;
+      const win =
+        ((x >= houseX + 7 && x < houseX + 19) || (x >= houseX + 39 && x < houseX + 51)) &&
+        y >= houseTop + 22 &&
+        y < houseTop + 32;
       if (door) return [120, 70, 40];
       if (win) return [70, 110, 150];
       return wall;

@@ -69,7 +69,22 @@ export function demoHead(index: number, categoryCode: string) {
 
 const SURNAMES = '肖曾尹王刘李谢向杨黄周邓罗袁戴龙唐蒋伍夏';
 const GIVEN = {
-  oldMan: ['德生', '福元', '秋生', '满堂', '正清', '仕林', '光明', '本初', '运生', '新民', '长庚', '树林', '贵生', '炳章'],
+  oldMan: [
+    '德生',
+    '福元',
+    '秋生',
+    '满堂',
+    '正清',
+    '仕林',
+    '光明',
+    '本初',
+    '运生',
+    '新民',
+    '长庚',
+    '树林',
+    '贵生',
+    '炳章',
+  ],
   oldWoman: ['桂英', '秀兰', '冬梅', '菊香', '翠英', '满姣', '玉莲', '春娥', '金凤', '腊梅', '凤姣', '银花'],
   man: ['建军', '志勇', '国庆', '小平', '运来', '海军', '卫国', '立新', '红兵', '家旺', '水生', '永红'],
   woman: ['红英', '丽娟', '海燕', '卫红', '小红', '艳芳', '美华', '秋菊', '春梅', '玉兰'],
@@ -94,7 +109,12 @@ function describe(town: DemoTown, code: Kind | string, age: number) {
       return {
         memberCount: spouse ? 2 : 1,
         members: `户主本人（${age}岁）${spouse ? `；老伴（${age - n(1, 4)}岁）` : '，独居'}；${n(1, 3)}个子女均在${place}务工，春节回家`,
-        needs: town.pick(['定期电话问候，代购药品', '房屋老旧，需排查用电和房屋安全', '行动不便，需联系家庭医生上门', '希望子女多打电话，需要精神慰藉']),
+        needs: town.pick([
+          '定期电话问候，代购药品',
+          '房屋老旧，需排查用电和房屋安全',
+          '行动不便，需联系家庭医生上门',
+          '希望子女多打电话，需要精神慰藉',
+        ]),
         monthlyIncome: yuan(300, 900),
         riskLevel: !spouse && age >= 80 ? 'high' : 'medium',
       };
@@ -166,13 +186,34 @@ function describe(town: DemoTown, code: Kind | string, age: number) {
 
 /** The plan of the year for a category: goals, measures (aidPlans.measures), who takes part. */
 const PLAN_OF: Record<string, { goals: string; measures: string[] }> = {
-  subsistence: { goals: '落实低保、医保政策，帮助家庭劳动力就近就业，年底家庭人均收入稳定在低保标准以上', measures: ['policy', 'jobs', 'relief'] },
-  'extreme-poverty': { goals: '特困供养金按月足额发放，做好冬季取暖和日常照料，每季度至少入户一次', measures: ['policy', 'medical', 'care'] },
-  disability: { goals: '落实残疾人两项补贴，协调辅助器具适配，帮助联系公益性岗位', measures: ['policy', 'jobs', 'medical'] },
-  'left-behind-elderly': { goals: '每周电话问候、每月上门一次，落实家庭医生签约服务，排查房屋和用电安全', measures: ['care', 'medical', 'housing'] },
-  'left-behind-children': { goals: '关注学习和心理健康，落实教育资助，每学期与学校沟通一次', measures: ['school', 'care'] },
-  'children-in-difficulty': { goals: '落实困境儿童基本生活保障，联系爱心人士捐资助学，做好心理疏导', measures: ['policy', 'school', 'care'] },
-  'serious-illness': { goals: '协助申请大病医疗救助和临时救助，联系县人民医院就医绿色通道', measures: ['medical', 'relief', 'policy'] },
+  subsistence: {
+    goals: '落实低保、医保政策，帮助家庭劳动力就近就业，年底家庭人均收入稳定在低保标准以上',
+    measures: ['policy', 'jobs', 'relief'],
+  },
+  'extreme-poverty': {
+    goals: '特困供养金按月足额发放，做好冬季取暖和日常照料，每季度至少入户一次',
+    measures: ['policy', 'medical', 'care'],
+  },
+  disability: {
+    goals: '落实残疾人两项补贴，协调辅助器具适配，帮助联系公益性岗位',
+    measures: ['policy', 'jobs', 'medical'],
+  },
+  'left-behind-elderly': {
+    goals: '每周电话问候、每月上门一次，落实家庭医生签约服务，排查房屋和用电安全',
+    measures: ['care', 'medical', 'housing'],
+  },
+  'left-behind-children': {
+    goals: '关注学习和心理健康，落实教育资助，每学期与学校沟通一次',
+    measures: ['school', 'care'],
+  },
+  'children-in-difficulty': {
+    goals: '落实困境儿童基本生活保障，联系爱心人士捐资助学，做好心理疏导',
+    measures: ['policy', 'school', 'care'],
+  },
+  'serious-illness': {
+    goals: '协助申请大病医疗救助和临时救助，联系县人民医院就医绿色通道',
+    measures: ['medical', 'relief', 'policy'],
+  },
   other: { goals: '了解家庭实际困难，落实相应政策，帮助解决急难愁盼问题', measures: ['legalAid', 'relief', 'policy'] },
 };
 const REVISION: Record<string, string> = {
@@ -188,16 +229,65 @@ const REVISION: Record<string, string> = {
 
 /** What a visit found, by category; phone calls and home visits differ. */
 const FINDINGS: Record<string, string[]> = {
-  'left-behind-elderly': ['老人身体尚好，叮嘱天冷添衣、按时吃药', '老人反映降压药快吃完，已联系村医送药上门', '与在外务工的子女视频连线，一起问候老人', '老人说最近腿脚不便，约定下周上门', '确认老人已按时领取养老金和高龄补贴', '检查家中用电和煤气安全，更换了老旧插座'],
-  'extreme-poverty': ['查看特困供养金到账情况，老人生活基本有保障', '送去棉被和大米，查看房屋安全', '老人关节炎复发，陪同到镇卫生院就诊', '帮助整理屋前屋后卫生'],
-  subsistence: ['了解家庭收支情况，宣讲低保动态管理政策', '孩子学习成绩进步，家长希望减轻学费负担', '户主在附近务零工，收入不稳定', '帮助填写临时救助申请表'],
-  disability: ['了解残疾人两项补贴发放情况', '轮椅老旧，已向镇残联申请更换', '推荐参加县残联组织的技能培训', '协调村里安排保洁公益性岗位'],
-  'left-behind-children': ['孩子在校表现良好，与班主任沟通学习情况', '送去学习用品，叮嘱假期注意防溺水', '孩子与父母视频通话，情绪稳定', '祖辈辅导作业有困难，联系志愿者帮扶'],
-  'children-in-difficulty': ['孩子基本生活费按月发放到位', '与学校心理老师沟通孩子情况', '送去冬衣和书包', '监护人身体不好，协调村妇联定期探望'],
-  'serious-illness': ['户主病情稳定，帮助了解大病救助报销比例', '陪同到县人民医院复查', '家庭医疗负担重，已报临时救助', '帮助办理慢性病门诊卡'],
-  other: ['了解纠纷经过，联系镇司法所跟进', '房屋维修进度正常', '户主已在附近企业上班，收入改善', '帮助联系法律援助律师'],
+  'left-behind-elderly': [
+    '老人身体尚好，叮嘱天冷添衣、按时吃药',
+    '老人反映降压药快吃完，已联系村医送药上门',
+    '与在外务工的子女视频连线，一起问候老人',
+    '老人说最近腿脚不便，约定下周上门',
+    '确认老人已按时领取养老金和高龄补贴',
+    '检查家中用电和煤气安全，更换了老旧插座',
+  ],
+  'extreme-poverty': [
+    '查看特困供养金到账情况，老人生活基本有保障',
+    '送去棉被和大米，查看房屋安全',
+    '老人关节炎复发，陪同到镇卫生院就诊',
+    '帮助整理屋前屋后卫生',
+  ],
+  subsistence: [
+    '了解家庭收支情况，宣讲低保动态管理政策',
+    '孩子学习成绩进步，家长希望减轻学费负担',
+    '户主在附近务零工，收入不稳定',
+    '帮助填写临时救助申请表',
+  ],
+  disability: [
+    '了解残疾人两项补贴发放情况',
+    '轮椅老旧，已向镇残联申请更换',
+    '推荐参加县残联组织的技能培训',
+    '协调村里安排保洁公益性岗位',
+  ],
+  'left-behind-children': [
+    '孩子在校表现良好，与班主任沟通学习情况',
+    '送去学习用品，叮嘱假期注意防溺水',
+    '孩子与父母视频通话，情绪稳定',
+    '祖辈辅导作业有困难，联系志愿者帮扶',
+  ],
+  'children-in-difficulty': [
+    '孩子基本生活费按月发放到位',
+    '与学校心理老师沟通孩子情况',
+    '送去冬衣和书包',
+    '监护人身体不好，协调村妇联定期探望',
+  ],
+  'serious-illness': [
+    '户主病情稳定，帮助了解大病救助报销比例',
+    '陪同到县人民医院复查',
+    '家庭医疗负担重，已报临时救助',
+    '帮助办理慢性病门诊卡',
+  ],
+  other: [
+    '了解纠纷经过，联系镇司法所跟进',
+    '房屋维修进度正常',
+    '户主已在附近企业上班，收入改善',
+    '帮助联系法律援助律师',
+  ],
 };
-const FOLLOW_UPS = ['下次走访带去慢性病卡办理材料', '跟进临时救助审批进度', '联系镇残联办理残疾证换证', '联系学校落实助学金', '提醒村医每周上门量血压', '向片区站反映房屋安全问题'];
+const FOLLOW_UPS = [
+  '下次走访带去慢性病卡办理材料',
+  '跟进临时救助审批进度',
+  '联系镇残联办理残疾证换证',
+  '联系学校落实助学金',
+  '提醒村医每周上门量血压',
+  '向片区站反映房屋安全问题',
+];
 
 /** The assistance outcomes a category's pairing brings (seeded type codes), with their wording and amounts. */
 const OUTCOMES_OF: Record<string, string[]> = {
@@ -215,23 +305,66 @@ const OUTCOME: (town: DemoTown) => Record<string, OutcomeSpec> = (town) => {
   const n = (lo: number, hi: number) => lo + Math.floor(town.random() * (hi - lo + 1));
   return {
     'legal-aid': {
-      description: ['协助申请法律援助，追回拖欠的务工工资', '调解赡养纠纷，子女签订赡养协议', '协助办理交通事故赔偿法律援助', '协助解决宅基地界址纠纷'],
+      description: [
+        '协助申请法律援助，追回拖欠的务工工资',
+        '调解赡养纠纷，子女签订赡养协议',
+        '协助办理交通事故赔偿法律援助',
+        '协助解决宅基地界址纠纷',
+      ],
       agency: ['洞口县法律援助中心', '高沙镇司法所'],
     },
     relief: {
       description: ['协助申请临时救助', '协助申请大病医疗救助', '协调县慈善总会救助', '因灾房屋受损，申请受灾群众救助'],
       agency: ['高沙镇民政办', '洞口县民政局', '洞口县慈善总会'],
-      amount: () => town.pick(['800.00', '1000.00', '1500.00', '2000.00', '3000.00', '5000.00', `${n(1200, 9800)}.${pad(n(0, 99))}`]),
+      amount: () =>
+        town.pick([
+          '800.00',
+          '1000.00',
+          '1500.00',
+          '2000.00',
+          '3000.00',
+          '5000.00',
+          `${n(1200, 9800)}.${pad(n(0, 99))}`,
+        ]),
     },
-    housing: { description: ['协调纳入农村危房改造，已完成房屋加固', '协调安排县城公租房一套', '协调完成无障碍改造'], agency: ['洞口县住房和城乡建设局', '高沙镇村镇建设办'], units: 1 },
-    jobs: { description: ['推荐到高沙工业园企业就业', '协调安排村保洁公益性岗位', '推荐参加技能培训后上岗'], agency: ['洞口县人力资源和社会保障局', '高沙镇就业服务站'], units: 1 },
-    school: { description: ['联系爱心企业捐资助学', '落实雨露计划助学补助', '联系县教育基金会资助'], agency: ['洞口县教育基金会', '高沙镇商会'], amount: () => town.pick(['1000.00', '1500.00', '2000.00', '3000.00']) },
-    medical: { description: ['联系县人民医院专家门诊就医', '协助办理慢性病门诊卡', '联系镇卫生院家庭医生签约上门'], agency: ['洞口县人民医院', '高沙镇卫生院'] },
-    goods: { description: ['春节慰问：大米、食用油、棉被', '重阳节慰问：牛奶和慰问金', '夏季送去电风扇和防暑药品'], agency: ['高沙镇人大代表联络站', '高沙镇商会'], amount: () => `${n(2, 8) * 100 + town.pick([0, 0, 50, 80])}.00` },
+    housing: {
+      description: ['协调纳入农村危房改造，已完成房屋加固', '协调安排县城公租房一套', '协调完成无障碍改造'],
+      agency: ['洞口县住房和城乡建设局', '高沙镇村镇建设办'],
+      units: 1,
+    },
+    jobs: {
+      description: ['推荐到高沙工业园企业就业', '协调安排村保洁公益性岗位', '推荐参加技能培训后上岗'],
+      agency: ['洞口县人力资源和社会保障局', '高沙镇就业服务站'],
+      units: 1,
+    },
+    school: {
+      description: ['联系爱心企业捐资助学', '落实雨露计划助学补助', '联系县教育基金会资助'],
+      agency: ['洞口县教育基金会', '高沙镇商会'],
+      amount: () => town.pick(['1000.00', '1500.00', '2000.00', '3000.00']),
+    },
+    medical: {
+      description: ['联系县人民医院专家门诊就医', '协助办理慢性病门诊卡', '联系镇卫生院家庭医生签约上门'],
+      agency: ['洞口县人民医院', '高沙镇卫生院'],
+    },
+    goods: {
+      description: ['春节慰问：大米、食用油、棉被', '重阳节慰问：牛奶和慰问金', '夏季送去电风扇和防暑药品'],
+      agency: ['高沙镇人大代表联络站', '高沙镇商会'],
+      amount: () => `${n(2, 8) * 100 + town.pick([0, 0, 50, 80])}.00`,
+    },
   };
 };
 
-type Pairing = { id: number; deputyId: number; householdId: number; stationId: number; code: string; grid: string; start: string; end?: string; model: Model };
+type Pairing = {
+  id: number;
+  deputyId: number;
+  householdId: number;
+  stationId: number;
+  code: string;
+  grid: string;
+  start: string;
+  end?: string;
+  model: Model;
+};
 
 /** Loads the demo town's 1+N pairing assistance; see the comment at the top. */
 export async function loadPairingAidDemo(plugin: PluginPairingAidServer, town: DemoTown) {
@@ -278,17 +411,32 @@ export async function loadPairingAidDemo(plugin: PluginPairingAidServer, town: D
   const deputyById = new Map<number, DemoDeputy>(town.deputies.map((d) => [d.id, d]));
   const deputyCtx = (deputyId: number) => as(deputyById.get(deputyId)!.userId, 'deputy');
 
-  const categories = new Map<string, Model>(((await db.getRepository('aidCategories').find({ filter: { active: true } })) as Model[]).map((c) => [c.get('code'), c]));
-  const types = new Map<string, Model>(((await db.getRepository('aidAssistanceTypes').find({ filter: { active: true } })) as Model[]).map((t) => [t.get('code'), t]));
+  const categories = new Map<string, Model>(
+    ((await db.getRepository('aidCategories').find({ filter: { active: true } })) as Model[]).map((c) => [
+      c.get('code'),
+      c,
+    ]),
+  );
+  const types = new Map<string, Model>(
+    ((await db.getRepository('aidAssistanceTypes').find({ filter: { active: true } })) as Model[]).map((t) => [
+      t.get('code'),
+      t,
+    ]),
+  );
   const categoryOf = (code: string) => categories.get(code) ?? categories.values().next().value;
   const intervalOf = (code: string) => Number(categoryOf(code)?.get('visitIntervalDays')) || 90;
 
   // Photos and proof documents: a few drawn pictures, each upload stored as its own file through the file manager.
-  const pictures = { house: Array.from({ length: 9 }, (_, v) => housePhoto(v)), document: Array.from({ length: 9 }, (_, v) => documentPhoto(v)) };
+  const pictures = {
+    house: Array.from({ length: 9 }, (_, v) => housePhoto(v)),
+    document: Array.from({ length: 9 }, (_, v) => documentPhoto(v)),
+  };
   let photoNo = 0;
   const attach = async (kind: 'house' | 'document', title: string, transaction: Transaction) => {
     photoNo += 1;
-    return [await uploadDemoPicture(plugin.app, pictures[kind][photoNo % pictures[kind].length], title, { transaction })];
+    return [
+      await uploadDemoPicture(plugin.app, pictures[kind][photoNo % pictures[kind].length], title, { transaction }),
+    ];
   };
 
   // ---------- households: 30 per 片区站, 10 in each of its villages (grid areas) ----------
@@ -301,9 +449,22 @@ export async function loadPairingAidDemo(plugin: PluginPairingAidServer, town: D
   const perStation = Math.ceil(codes.length / districts.length);
   const grids = new Map<number, Model[]>();
   for (const station of districts) {
-    grids.set(station.id, await db.getRepository('gridAreas').find({ filter: { stationId: station.id }, sort: ['id'] }));
+    grids.set(
+      station.id,
+      await db.getRepository('gridAreas').find({ filter: { stationId: station.id }, sort: ['id'] }),
+    );
   }
-  type Household = { id: number; index: number; code: string; stationId: number; gridId: number | null; grid: string; consent: boolean; age: number; name: string };
+  type Household = {
+    id: number;
+    index: number;
+    code: string;
+    stationId: number;
+    gridId: number | null;
+    grid: string;
+    consent: boolean;
+    age: number;
+    name: string;
+  };
   const households: Household[] = [];
   const names = new Set<string>();
   const ids = new Set<string>();
@@ -320,12 +481,16 @@ export async function loadPairingAidDemo(plugin: PluginPairingAidServer, town: D
     const old = age >= 60;
     let name: string;
     do {
-      name = town.pick([...SURNAMES]) + town.pick(head.male ? (old ? GIVEN.oldMan : GIVEN.man) : old ? GIVEN.oldWoman : GIVEN.woman);
+      name =
+        town.pick([...SURNAMES]) +
+        town.pick(head.male ? (old ? GIVEN.oldMan : GIVEN.man) : old ? GIVEN.oldWoman : GIVEN.woman);
     } while (names.has(name));
     names.add(name);
     // A few households the grid workers recommended this autumn have not yet agreed to be paired.
     const consent = !(inStation === perStation - 1 && districts.indexOf(station) !== 1);
-    const address = gridName.endsWith('社区') ? `洞口县高沙镇${gridName}${town.pick(STREETS)}${n(1, 180)}号` : `洞口县高沙镇${gridName}${n(1, 12)}组`;
+    const address = gridName.endsWith('社区')
+      ? `洞口县高沙镇${gridName}${town.pick(STREETS)}${n(1, 180)}号`
+      : `洞口县高沙镇${gridName}${n(1, 12)}组`;
     const row = await db.getRepository('aidHouseholds').create({
       values: {
         headName: name,
@@ -342,17 +507,44 @@ export async function loadPairingAidDemo(plugin: PluginPairingAidServer, town: D
       context: await headOf(station.id),
       transaction,
     });
-    households.push({ id: row.get('id'), index, code, stationId: station.id, gridId: grid?.get('id') ?? null, grid: gridName, consent, age, name });
+    households.push({
+      id: row.get('id'),
+      index,
+      code,
+      stationId: station.id,
+      gridId: grid?.get('id') ?? null,
+      grid: gridName,
+      consent,
+      age,
+      name,
+    });
   });
 
   // ---------- pairings: up to N per deputy, mostly in the deputy's own village ----------
   town.progress('1+N: pairings (at most N per deputy)');
-  const deputyRows: Model[] = await db.getRepository('deputies').find({ filter: { id: { $in: town.deputies.map((d) => d.id) } }, appends: ['gridAreas'], sort: ['id'] });
-  const gridOfDeputy = new Map<number, number | null>(deputyRows.map((d) => [d.get('id'), d.get('gridAreas')?.[0]?.get('id') ?? null]));
+  const deputyRows: Model[] = await db
+    .getRepository('deputies')
+    .find({ filter: { id: { $in: town.deputies.map((d) => d.id) } }, appends: ['gridAreas'], sort: ['id'] });
+  const gridOfDeputy = new Map<number, number | null>(
+    deputyRows.map((d) => [d.get('id'), d.get('gridAreas')?.[0]?.get('id') ?? null]),
+  );
   const pairings: Pairing[] = [];
   const pair = async (deputyId: number, h: Household, start: string, transaction?: Transaction) => {
-    const row = await db.getRepository('aidPairings').create({ values: { deputyId, householdId: h.id, startDate: start }, context: await headOf(h.stationId), transaction });
-    const p: Pairing = { id: row.get('id'), deputyId, householdId: h.id, stationId: h.stationId, code: h.code, grid: h.grid, start, model: row };
+    const row = await db.getRepository('aidPairings').create({
+      values: { deputyId, householdId: h.id, startDate: start },
+      context: await headOf(h.stationId),
+      transaction,
+    });
+    const p: Pairing = {
+      id: row.get('id'),
+      deputyId,
+      householdId: h.id,
+      stationId: h.stationId,
+      code: h.code,
+      grid: h.grid,
+      start,
+      model: row,
+    };
     pairings.push(p);
     return p;
   };
@@ -407,12 +599,18 @@ export async function loadPairingAidDemo(plugin: PluginPairingAidServer, town: D
     await db.getRepository('aidPlans').create({
       values: {
         pairingId: p.id,
-        goals: version === 1 ? `${town.year}年帮扶目标：${spec.goals}` : `${town.year}年帮扶目标（调整）：${spec.goals}；${REVISION[p.code] ?? REVISION.other}`,
-        measures: version === 1 ? spec.measures : [...new Set([...spec.measures, town.pick(['jobs', 'medical', 'housing', 'care'])])],
+        goals:
+          version === 1
+            ? `${town.year}年帮扶目标：${spec.goals}`
+            : `${town.year}年帮扶目标（调整）：${spec.goals}；${REVISION[p.code] ?? REVISION.other}`,
+        measures:
+          version === 1
+            ? spec.measures
+            : [...new Set([...spec.measures, town.pick(['jobs', 'medical', 'housing', 'care'])])],
         responsibleParty: `${deputy.name}（结对代表）、${p.grid}${p.grid.endsWith('社区') ? '居委会' : '村委会'}`,
         dueDate: `${town.year}-12-31`,
         reviewDate,
-        changeNote: version === 2 ? REVISION[p.code] ?? REVISION.other : null,
+        changeNote: version === 2 ? (REVISION[p.code] ?? REVISION.other) : null,
       },
       context: await deputyCtx(p.deputyId),
       transaction,
@@ -424,7 +622,12 @@ export async function loadPairingAidDemo(plugin: PluginPairingAidServer, town: D
   await chunked(db, [...pairings], 30, async (p, _, transaction) => {
     const revise = chance(0.3);
     if (revise) revised.add(p.id);
-    await plan(p, 1, revise ? `${town.year}-06-30` : every(`plan:${p.stationId}`, 7) ? overdueReview() : `${town.year}-12-31`, transaction);
+    await plan(
+      p,
+      1,
+      revise ? `${town.year}-06-30` : every(`plan:${p.stationId}`, 7) ? overdueReview() : `${town.year}-12-31`,
+      transaction,
+    );
   });
 
   // ---------- the year's endings: a death, a household out of difficulty, a transfer ----------
@@ -438,7 +641,12 @@ export async function loadPairingAidDemo(plugin: PluginPairingAidServer, town: D
   const deceased = storyPairing(storyStations.deceased, ['left-behind-elderly', 'extreme-poverty', 'serious-illness']);
   if (deceased) {
     deceased.end = `${town.year}-03-08`;
-    await closePairing(db, deceased.id, { date: deceased.end, reason: 'deceased', note: '户主3月初因病去世，已协助家属申领丧葬补助，结对结束' }, { context: await headOf(deceased.stationId) });
+    await closePairing(
+      db,
+      deceased.id,
+      { date: deceased.end, reason: 'deceased', note: '户主3月初因病去世，已协助家属申领丧葬补助，结对结束' },
+      { context: await headOf(deceased.stationId) },
+    );
     const late = lateOf.get(deceased.stationId);
     if (late) {
       const next = await pair(deceased.deputyId, late, `${town.year}-04-02`);
@@ -451,7 +659,11 @@ export async function loadPairingAidDemo(plugin: PluginPairingAidServer, town: D
     await closePairing(
       db,
       resolved.id,
-      { date: resolved.end, reason: 'resolved', note: '家庭劳动力在高沙工业园稳定就业，人均收入超过低保标准，经村民评议退出帮扶' },
+      {
+        date: resolved.end,
+        reason: 'resolved',
+        note: '家庭劳动力在高沙工业园稳定就业，人均收入超过低保标准，经村民评议退出帮扶',
+      },
       { context: await headOf(resolved.stationId) },
     );
     const late = lateOf.get(resolved.stationId);
@@ -463,16 +675,30 @@ export async function loadPairingAidDemo(plugin: PluginPairingAidServer, town: D
   const moved = storyPairing(storyStations.transfer, ['left-behind-children', 'subsistence', 'disability']);
   if (moved) {
     const active = (id: number) => pairings.filter((p) => p.deputyId === id && !p.end).length;
-    const to = town.deputies.filter((d) => d.stationId === moved.stationId && d.id !== moved.deputyId).reverse().find((d) => active(d.id) > 0 && active(d.id) < N);
+    const to = town.deputies
+      .filter((d) => d.stationId === moved.stationId && d.id !== moved.deputyId)
+      .reverse()
+      .find((d) => active(d.id) > 0 && active(d.id) < N);
     if (to) {
       moved.end = `${town.year}-06-20`;
-      const next: Model = await transferPairing(db, moved.model, to.id, { date: moved.end, reason: 'reassigned', note: '原结对代表到县城工作，经片区站协调移交本村代表继续帮扶' }, { context: await headOf(moved.stationId) });
+      const next: Model = await transferPairing(
+        db,
+        moved.model,
+        to.id,
+        { date: moved.end, reason: 'reassigned', note: '原结对代表到县城工作，经片区站协调移交本村代表继续帮扶' },
+        { context: await headOf(moved.stationId) },
+      );
       pairings.push({ ...moved, id: next.get('id'), deputyId: to.id, start: moved.end, end: undefined, model: next });
     }
   }
-  await chunked(db, pairings.filter((p) => revised.has(p.id) && !p.end), 30, async (p, _, transaction) => {
-    await plan(p, 2, every(`plan:${p.stationId}`, 7) ? overdueReview() : `${town.year}-12-31`, transaction);
-  });
+  await chunked(
+    db,
+    pairings.filter((p) => revised.has(p.id) && !p.end),
+    30,
+    async (p, _, transaction) => {
+      await plan(p, 2, every(`plan:${p.stationId}`, 7) ? overdueReview() : `${town.year}-12-31`, transaction);
+    },
+  );
 
   // ---------- visits through the year (as the deputy), a few pairings to a transaction ----------
   town.progress('1+N: visits through the year');
@@ -485,13 +711,16 @@ export async function loadPairingAidDemo(plugin: PluginPairingAidServer, town: D
     const from = addDays(later(p.start, yearStart), n(2, weekly ? 6 : 20));
     // One pairing in eight of each station falls behind: its last visit is longer ago than the category asks.
     const behind = !p.end && every(`behind:${p.stationId}`, 8);
-    const until = p.end ?? (behind ? addDays(town.today, -(interval + n(weekly ? 3 : 10, weekly ? 12 : 50))) : town.today);
+    const until =
+      p.end ?? (behind ? addDays(town.today, -(interval + n(weekly ? 3 : 10, weekly ? 12 : 50))) : town.today);
     // Quarterly categories: a visit every two to three months. Left-behind elderly: a home visit about
     // monthly, and the weekly call of the plan, recorded since the autumn check of the 留守老人 list.
     const visits: { date: string; mode?: string }[] = [];
-    for (let d = from; d <= until; d = addDays(d, weekly ? n(24, 34) : n(62, 88))) visits.push({ date: d, mode: weekly ? 'home' : undefined });
+    for (let d = from; d <= until; d = addDays(d, weekly ? n(24, 34) : n(62, 88)))
+      visits.push({ date: d, mode: weekly ? 'home' : undefined });
     if (weekly && !p.end) {
-      for (let d = later(from, addDays(until, -42)); d <= until; d = addDays(d, n(5, 7))) visits.push({ date: d, mode: 'phone' });
+      for (let d = later(from, addDays(until, -42)); d <= until; d = addDays(d, n(5, 7)))
+        visits.push({ date: d, mode: 'phone' });
       visits.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
     }
     if (!visits.length) return;
@@ -519,7 +748,8 @@ export async function loadPairingAidDemo(plugin: PluginPairingAidServer, town: D
         // The household confirms the visits with photos (the station head records it), once some days old;
         // a few confirmed without a photo cannot be filed for duty points (the reason is kept).
         const old = date <= addDays(town.today, -10);
-        if (old && photos.length && chance(0.2)) toConfirm.push({ collection: 'aidVisits', id: visit.get('id'), stationId: p.stationId });
+        if (old && photos.length && chance(0.2))
+          toConfirm.push({ collection: 'aidVisits', id: visit.get('id'), stationId: p.stationId });
         else if (old && mode === 'home' && !photos.length && failedOnPurpose < 3) {
           failedOnPurpose += 1;
           toConfirm.push({ collection: 'aidVisits', id: visit.get('id'), stationId: p.stationId });
@@ -584,7 +814,12 @@ export async function loadPairingAidDemo(plugin: PluginPairingAidServer, town: D
   for (let i = 0; i < toConfirm.length; i += BATCH) {
     await db.sequelize.transaction(async (transaction: Transaction) => {
       for (const row of toConfirm.slice(i, i + BATCH)) {
-        await db.getRepository(row.collection).update({ filterByTk: row.id, values: { [flag[row.collection]]: true }, context: await headOf(row.stationId), transaction });
+        await db.getRepository(row.collection).update({
+          filterByTk: row.id,
+          values: { [flag[row.collection]]: true },
+          context: await headOf(row.stationId),
+          transaction,
+        });
       }
     });
     if (plugin.crediting.dutyPoints()) {
@@ -602,7 +837,12 @@ export async function loadPairingAidDemo(plugin: PluginPairingAidServer, town: D
 }
 
 /** Runs `work` over the items, `size` of them to a transaction (fewer commits); the rules run as for one. */
-async function chunked<T>(db: DemoTown['db'], items: T[], size: number, work: (item: T, index: number, transaction: Transaction) => Promise<void>) {
+async function chunked<T>(
+  db: DemoTown['db'],
+  items: T[],
+  size: number,
+  work: (item: T, index: number, transaction: Transaction) => Promise<void>,
+) {
   for (let i = 0; i < items.length; i += size) {
     await db.sequelize.transaction(async (transaction: Transaction) => {
       for (let j = i; j < Math.min(i + size, items.length); j++) await work(items[j], j, transaction);
@@ -626,7 +866,9 @@ async function settled(plugin: PluginPairingAidServer) {
   const deadline = Date.now() + 30_000;
   while (Date.now() < deadline) {
     const idle = workflow?.dispatcher ? workflow.dispatcher.idle !== false : true;
-    const queued = db.hasCollection('executions') ? await db.getRepository('executions').count({ filter: { status: null } }) : 0;
+    const queued = db.hasCollection('executions')
+      ? await db.getRepository('executions').count({ filter: { status: null } })
+      : 0;
     if (idle && !queued) return;
     await new Promise((resolve) => setTimeout(resolve, 25));
   }

@@ -9,7 +9,11 @@ export const tt = f.tt;
 export const attachmentsField = f.attachmentsField;
 
 /** A yuan amount as typed in a form; the exact value is kept in integer fen beside it. */
-export const yuanField = (name: string, title: string, extra: Record<string, unknown> & { uiSchema?: Record<string, unknown> } = {}) => ({
+export const yuanField = (
+  name: string,
+  title: string,
+  extra: Record<string, unknown> & { uiSchema?: Record<string, unknown> } = {},
+) => ({
   type: 'decimal',
   name,
   precision: 14,

@@ -1,6 +1,18 @@
 import type { DemoTown } from '@deputy/plugin-deputies';
 import { onAction } from '@deputy/plugin-suite-core';
-import { auditChanges, installPages, keepSingleRow, localizeDefaults, protectFromDeletion, refuseOutOfScopeWrites, registerInCollectionManager, scheduleJob, PluginPages, SuitePageSpec, validateFields } from '@deputy/plugin-suite-core';
+import {
+  auditChanges,
+  installPages,
+  keepSingleRow,
+  localizeDefaults,
+  protectFromDeletion,
+  refuseOutOfScopeWrites,
+  registerInCollectionManager,
+  scheduleJob,
+  PluginPages,
+  SuitePageSpec,
+  validateFields,
+} from '@deputy/plugin-suite-core';
 import { deputyPageDefaults } from '@deputy/plugin-deputies';
 import type { Context } from '@nocobase/actions';
 import { Plugin } from '@nocobase/server';
@@ -21,7 +33,16 @@ import { VisitReminders } from './services/visit-reminders';
 import { enforceAidRules } from './services/lifecycle';
 import { grantAidPermissions } from './services/role-grants';
 
-export const AID_COLLECTIONS = ['aidSettings', 'aidCategories', 'aidAssistanceTypes', 'aidHouseholds', 'aidPairings', 'aidPlans', 'aidVisits', 'aidRecords'];
+export const AID_COLLECTIONS = [
+  'aidSettings',
+  'aidCategories',
+  'aidAssistanceTypes',
+  'aidHouseholds',
+  'aidPairings',
+  'aidPlans',
+  'aidVisits',
+  'aidRecords',
+];
 
 /** "1+N" 结对帮扶: households, pairings with the N limit, versioned plans, visits, outcomes and their KPIs. */
 export class PluginPairingAidServer extends Plugin {
@@ -34,7 +55,12 @@ export class PluginPairingAidServer extends Plugin {
     this.crediting = new AidCrediting(this.app, this.db);
     this.visitReminders = new VisitReminders(this.app, this.kpi);
     // Every morning at 07:00 (Asia/Shanghai): remind overdue visits.
-    scheduleJob(this.app, { name: 'pairing-aid visit reminders', cronTime: '0 0 7 * * *', run: () => this.visitReminders.send(), log: this.log });
+    scheduleJob(this.app, {
+      name: 'pairing-aid visit reminders',
+      cronTime: '0 0 7 * * *',
+      run: () => this.visitReminders.send(),
+      log: this.log,
+    });
     enforceAidRules(this.db);
     // After this plugin's own, more specific rules: the suite's checks of every field (types, choices, dates, references, lengths).
     validateFields(this.app, this.db, AID_COLLECTIONS);
@@ -94,7 +120,10 @@ export class PluginPairingAidServer extends Plugin {
   private async ensureDefaults() {
     await registerInCollectionManager(this.db, AID_COLLECTIONS);
     const settings = this.db.getRepository('aidSettings');
-    if (!(await settings.count())) await settings.create({ values: { maxPairingsPerDeputy: 3, visitItemCode: 'D20', outcomeItemCode: 'D21', defaultVisitIntervalDays: 90 } });
+    if (!(await settings.count()))
+      await settings.create({
+        values: { maxPairingsPerDeputy: 3, visitItemCode: 'D20', outcomeItemCode: 'D21', defaultVisitIntervalDays: 90 },
+      });
     const categories = this.db.getRepository('aidCategories');
     if (!(await categories.count())) await categories.createMany({ records: categorySeeds });
     const types = this.db.getRepository('aidAssistanceTypes');

@@ -4,7 +4,8 @@ export const NS = '@deputy/plugin-public-voice';
 
 export function useT() {
   const engine = useFlowEngine();
-  return (key: string, options: Record<string, unknown> = {}) => engine.context.t(key, { ns: [NS, 'client'], ...options });
+  return (key: string, options: Record<string, unknown> = {}) =>
+    engine.context.t(key, { ns: [NS, 'client'], ...options });
 }
 
 export function tExpr(key: string) {

@@ -2,7 +2,16 @@ import type { DemoDeputy, DemoStation, DemoTown } from '@deputy/plugin-deputies'
 import { uploadDemoPicture } from '@deputy/plugin-deputies';
 import type { Context } from '@nocobase/actions';
 import type { Model } from '@nocobase/database';
-import { ClassCode, DISPUTE_OPINION, FOLLOW_UPS, GIVEN, MATTERS, Matter, RATING_COMMENTS, SURNAMES } from './demo-content';
+import {
+  ClassCode,
+  DISPUTE_OPINION,
+  FOLLOW_UPS,
+  GIVEN,
+  MATTERS,
+  Matter,
+  RATING_COMMENTS,
+  SURNAMES,
+} from './demo-content';
 import { agreementScan, roadPhoto } from './demo-pictures';
 import { NS } from './fields';
 import type { PluginPublicVoiceServer } from './plugin';
@@ -103,14 +112,28 @@ const OPEN_WINDOW: Record<string, [number, number]> = {
 };
 
 /** Days after its receipt of each step of one opinion (null: the step is not taken). */
-type Offsets = { classify: number | null; assign: number | null; progress: number[]; answer: number | null; convert: number | null; close: number | null; rate: number | null };
+type Offsets = {
+  classify: number | null;
+  assign: number | null;
+  progress: number[];
+  answer: number | null;
+  convert: number | null;
+  close: number | null;
+  rate: number | null;
+};
 
-const CLOSE_NOTES = ['回访群众，对办理结果表示认可', '群众确认问题已解决', '电话回访，群众满意', '代表上门回访，办结归档'];
+const CLOSE_NOTES = [
+  '回访群众，对办理结果表示认可',
+  '群众确认问题已解决',
+  '电话回访，群众满意',
+  '代表上门回访，办结归档',
+];
 const CONVERT_NOTES = ['涉及面广、需统筹资金，由代表联名提出建议', '需县级层面统筹解决，转为代表建议跟踪办理'];
 const JUDICIAL_OFFICERS = ['高沙镇司法所 曾凡军', '高沙镇司法所 肖丽娟'];
 
 /** A real-looking mobile number: 13x/15x/18x/19x and eight digits. */
-const mobile = (random: () => number) => `1${['35', '37', '38', '39', '58', '77', '87', '99'][Math.floor(random() * 8)]}${String(Math.floor(random() * 1e8)).padStart(8, '0')}`;
+const mobile = (random: () => number) =>
+  `1${['35', '37', '38', '39', '58', '77', '87', '99'][Math.floor(random() * 8)]}${String(Math.floor(random() * 1e8)).padStart(8, '0')}`;
 
 /** A moment of a day in Asia/Shanghai, `minutes` after its midnight. */
 const shanghai = (date: string, minutes: number) => new Date(Date.parse(`${date}T00:00:00+08:00`) + minutes * 60e3);
@@ -136,19 +159,33 @@ export async function loadPublicVoiceDemo(plugin: PluginPublicVoiceServer, town:
   const firstDay = `${town.year}-01-02`;
 
   town.progress('public-voice: stations, QR codes and villages');
-  const classes = new Map<string, number>(((await db.getRepository('opinionClasses').find()) as Model[]).map((c) => [c.get('code'), c.get('id')]));
+  const classes = new Map<string, number>(
+    ((await db.getRepository('opinionClasses').find()) as Model[]).map((c) => [c.get('code'), c.get('id')]),
+  );
   const villages = new Map<number, string[]>();
-  for (const s of districts) villages.set(s.id, ((await db.getRepository('gridAreas').find({ filter: { stationId: s.id }, sort: ['id'] })) as Model[]).map((g) => g.get('name')));
+  for (const s of districts)
+    villages.set(
+      s.id,
+      ((await db.getRepository('gridAreas').find({ filter: { stationId: s.id }, sort: ['id'] })) as Model[]).map((g) =>
+        g.get('name'),
+      ),
+    );
   const qrTokens = new Map<string, string>();
-  for (const s of districts) qrTokens.set(`s${s.id}`, (await db.getRepository('liaisonStations').findOne({ filterByTk: s.id })).get('qrToken'));
-  for (const d of town.deputies) qrTokens.set(`d${d.id}`, (await db.getRepository('deputies').findOne({ filterByTk: d.id })).get('qrToken'));
+  for (const s of districts)
+    qrTokens.set(`s${s.id}`, (await db.getRepository('liaisonStations').findOne({ filterByTk: s.id })).get('qrToken'));
+  for (const d of town.deputies)
+    qrTokens.set(`d${d.id}`, (await db.getRepository('deputies').findOne({ filterByTk: d.id })).get('qrToken'));
 
   // The request of a user of the town (audit fields name who did each step); texts in zh-CN, the town's language.
   const users = new Map<number, Model | null>();
-  const zh = (key: string, options: { ns?: string } & Record<string, unknown> = {}) => (options?.ns === NS ? translate({}, key, options) : town.ctx.t(key, options));
+  const zh = (key: string, options: { ns?: string } & Record<string, unknown> = {}) =>
+    options?.ns === NS ? translate({}, key, options) : town.ctx.t(key, options);
   const as = async (userId: number, role: string): Promise<Context> => {
     if (!users.has(userId)) users.set(userId, await db.getRepository('users').findOne({ filterByTk: userId }));
-    return Object.create(town.ctx, { state: { value: { currentUser: users.get(userId), currentRole: role, currentRoles: [role] } }, t: { value: zh } });
+    return Object.create(town.ctx, {
+      state: { value: { currentUser: users.get(userId), currentRole: role, currentRoles: [role] } },
+      t: { value: zh },
+    });
   };
   const head = (station: DemoStation) => as(station.headUserId, 'station-staff');
   const deputyCtx = (deputy: DemoDeputy) => as(deputy.userId, 'deputy');
@@ -164,7 +201,8 @@ export async function loadPublicVoiceDemo(plugin: PluginPublicVoiceServer, town:
     }
   })();
   const idle = async () => {
-    for (const deadline = Date.now() + 60_000; dispatcher && !dispatcher.idle && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 20));
+    for (const deadline = Date.now() + 60_000; dispatcher && !dispatcher.idle && Date.now() < deadline;)
+      await new Promise((r) => setTimeout(r, 20));
   };
   const sqlite = db.sequelize.getDialect() === 'sqlite';
   const settle = () => (sqlite ? idle() : Promise.resolve());
@@ -183,12 +221,16 @@ export async function loadPublicVoiceDemo(plugin: PluginPublicVoiceServer, town:
     }
   };
 
-
   // —— The plan of each opinion ——
   const pickMatter = (() => {
     const used = new Map<string, number>();
     return (cls: ClassCode | undefined, month: number | null, suggestion = false) => {
-      const pool = MATTERS.filter((m) => (!cls || m.cls === cls) && (!suggestion || m.suggestion) && (month === null || !m.season || (month >= m.season[0] && month <= m.season[1])));
+      const pool = MATTERS.filter(
+        (m) =>
+          (!cls || m.cls === cls) &&
+          (!suggestion || m.suggestion) &&
+          (month === null || !m.season || (month >= m.season[0] && month <= m.season[1])),
+      );
       const candidates = pool.length ? pool : MATTERS.filter((m) => !cls || m.cls === cls);
       const least = Math.min(...candidates.map((m) => used.get(m.content) ?? 0));
       const fresh = candidates.filter((m) => (used.get(m.content) ?? 0) === least);
@@ -217,7 +259,15 @@ export async function loadPublicVoiceDemo(plugin: PluginPublicVoiceServer, town:
 
   /** The days of the steps, from the receipt; `limit` is the last day an open opinion may have a step (yesterday). */
   const offsets = (cls: ClassCode, final: Final, late: boolean, limit: number, rated: boolean): Offsets => {
-    const o: Offsets = { classify: null, assign: null, progress: [], answer: null, convert: null, close: null, rate: null };
+    const o: Offsets = {
+      classify: null,
+      assign: null,
+      progress: [],
+      answer: null,
+      convert: null,
+      close: null,
+      rate: null,
+    };
     if (final === 'received') return o;
     o.classify = cls === 'JD' || limit < 1 || random() < 0.6 ? 0 : 1;
     if (final === 'classified') return o;
@@ -243,11 +293,13 @@ export async function loadPublicVoiceDemo(plugin: PluginPublicVoiceServer, town:
           o.progress.push(day);
         }
       } else {
-        const n = final === 'inProgress' ? 1 + (random() < 0.3 ? 1 : 0) : (random() < 0.6 ? 1 : 0) + (random() < 0.2 ? 1 : 0);
+        const n =
+          final === 'inProgress' ? 1 + (random() < 0.3 ? 1 : 0) : (random() < 0.6 ? 1 : 0) + (random() < 0.2 ? 1 : 0);
         for (let k = 0; k < n; k++) o.progress.push(int(o.assign!, done ? end - 1 : end));
         o.progress.sort((a, b) => a - b);
       }
-      if (final === 'inProgress' && !o.progress.length) o.progress.push(Math.max(o.assign!, Math.min(end, o.assign! + 1)));
+      if (final === 'inProgress' && !o.progress.length)
+        o.progress.push(Math.max(o.assign!, Math.min(end, o.assign! + 1)));
       if (final === 'converted') o.convert = end;
       else if (done) o.answer = end;
     }
@@ -258,7 +310,13 @@ export async function loadPublicVoiceDemo(plugin: PluginPublicVoiceServer, town:
     return o;
   };
 
-  const lastDay = (o: Offsets) => Math.max(0, ...[o.classify, o.assign, o.answer, o.convert, o.close, o.rate, ...o.progress].filter((d): d is number => d !== null));
+  const lastDay = (o: Offsets) =>
+    Math.max(
+      0,
+      ...[o.classify, o.assign, o.answer, o.convert, o.close, o.rate, ...o.progress].filter(
+        (d): d is number => d !== null,
+      ),
+    );
 
   /** The day an opinion came in: a closed one anywhere in the year (in its season when it has one), an open one by its window. */
   const receiptDay = (spec: Spec, matter: Matter | null, o: Offsets) => {
@@ -270,7 +328,10 @@ export async function loadPublicVoiceDemo(plugin: PluginPublicVoiceServer, town:
     if (matter?.season) {
       const [first, last] = matter.season;
       const from = maxDate(firstDay, `${town.year}-${String(first).padStart(2, '0')}-01`);
-      const to = minDate(latest, last === 12 ? `${town.year}-12-31` : addDays(`${town.year}-${String(last + 1).padStart(2, '0')}-01`, -1));
+      const to = minDate(
+        latest,
+        last === 12 ? `${town.year}-12-31` : addDays(`${town.year}-${String(last + 1).padStart(2, '0')}-01`, -1),
+      );
       if (from <= to) return addDays(from, int(0, daysBetween(from, to)));
     }
     return addDays(firstDay, int(0, range));
@@ -330,21 +391,28 @@ export async function loadPublicVoiceDemo(plugin: PluginPublicVoiceServer, town:
     const roll = random();
     const source: Source = roll < 0.5 ? 'qr' : roll < 0.72 ? 'reception' : roll < 0.88 ? 'visit' : 'hotline';
     const deputies = deputiesOf(station.id);
-    const withDeputy = source === 'visit' || (source === 'qr' && random() < 0.75) || (source === 'reception' && random() < 0.7);
+    const withDeputy =
+      source === 'visit' || (source === 'qr' && random() < 0.75) || (source === 'reception' && random() < 0.7);
     const deputy = withDeputy ? deputies[int(0, deputies.length - 1)] : null;
     const vs = villages.get(station.id)!;
     const n = int(2, 9);
     const village = vs[int(0, vs.length - 1)];
     const fillV = (s: string) => s.split('{v}').join(village).split('{n}').join(String(n));
     const stars = o.rate === null ? null : [5, 5, 5, 5, 5, 5, 4, 4, 4, 3, 3, 2][int(0, 11)];
-    const photo = source === 'qr' && ['infrastructure', 'environment'].includes(matter.category) && photos < 10 && random() < 0.5 ? ++photos : 0;
+    const photo =
+      source === 'qr' && ['infrastructure', 'environment'].includes(matter.category) && photos < 10 && random() < 0.5
+        ? ++photos
+        : 0;
     planned.push({
       spec: { ...spec, cls },
       matter,
       station,
       deputy,
       source,
-      citizen: { name: `${SURNAMES[int(0, SURNAMES.length - 1)]}${GIVEN[int(0, GIVEN.length - 1)]}`, phone: random() < 0.85 ? mobile(random) : null },
+      citizen: {
+        name: `${SURNAMES[int(0, SURNAMES.length - 1)]}${GIVEN[int(0, GIVEN.length - 1)]}`,
+        phone: random() < 0.85 ? mobile(random) : null,
+      },
       content: fillV(matter.content),
       answer: fillV(matter.answer),
       progress: matter.progress.map(fillV),
@@ -374,7 +442,8 @@ export async function loadPublicVoiceDemo(plugin: PluginPublicVoiceServer, town:
       last += int(from, to) * 60e3;
       return new Date(last);
     };
-    const staffOr = async (deputyShare: number) => (deputy && random() < deputyShare ? deputyCtx(deputy) : head(station));
+    const staffOr = async (deputyShare: number) =>
+      deputy && random() < deputyShare ? deputyCtx(deputy) : head(station);
 
     at(p.received, async () => {
       const values = { name: p.citizen.name, phone: p.citizen.phone, category: p.matter.category, content: p.content };
@@ -389,13 +458,18 @@ export async function loadPublicVoiceDemo(plugin: PluginPublicVoiceServer, town:
         // Registered by the station (a reception, a 12345 transfer) or by the deputy (a visit), as opinions:create does.
         const ctx = p.source === 'visit' ? await deputyCtx(deputy!) : await head(station);
         const fields = intake.validate(values, (key, vars) => translate({}, key, vars));
-        const row = await flow.receive({ ...fields, source: p.source, deputyId: deputy?.id ?? null, stationId: station.id, photos: [] }, { context: ctx, now: p.received });
+        const row = await flow.receive(
+          { ...fields, source: p.source, deputyId: deputy?.id ?? null, stationId: station.id, photos: [] },
+          { context: ctx, now: p.received },
+        );
         p.id = row.get('id');
       }
     });
     if (o.classify === null) continue;
     const classifyAt = cls === 'JD' ? soon(10, 40) : o.classify === 0 ? soon(30, 100) : on(o.classify, 540, 700);
-    at(classifyAt, async () => step(p, 'classify', { opinionClassId: classes.get(cls) }, classifyAt, await head(station)));
+    at(classifyAt, async () =>
+      step(p, 'classify', { opinionClassId: classes.get(cls) }, classifyAt, await head(station)),
+    );
     if (o.assign !== null) {
       const assignAt = o.assign === o.classify ? soon(15, 60) : on(o.assign);
       at(assignAt, async () => step(p, 'assign', { handlingUnit: p.unit }, assignAt, await head(station)));
@@ -430,7 +504,9 @@ export async function loadPublicVoiceDemo(plugin: PluginPublicVoiceServer, town:
       const comment = random() < 0.6 ? comments[int(0, comments.length - 1)] : '';
       // The citizen rates with the tracking code (the public action, past its rate limit).
       at(rateAt, async () => {
-        const opinion = await db.getRepository('opinions').findOne({ filterByTk: p.id, appends: ['opinionClass', 'deputy', 'station'] });
+        const opinion = await db
+          .getRepository('opinions')
+          .findOne({ filterByTk: p.id, appends: ['opinionClass', 'deputy', 'station'] });
         await intake.recordRating(opinion, { stars: p.stars, comment }, { now: rateAt });
       });
     }
@@ -447,25 +523,53 @@ export async function loadPublicVoiceDemo(plugin: PluginPublicVoiceServer, town:
     const received = shanghai(dispute.openedOn, 560);
     at(received, async () => {
       const fields = intake.validate(
-        { name: dispute.citizen, phone: mobile(random), category: DISPUTE_OPINION.category, content: DISPUTE_OPINION.content },
+        {
+          name: dispute.citizen,
+          phone: mobile(random),
+          category: DISPUTE_OPINION.category,
+          content: DISPUTE_OPINION.content,
+        },
         (key, vars) => translate({}, key, vars),
       );
-      const row = await flow.receive({ ...fields, source: 'reception', deputyId: deputy.id, stationId: station.id, photos: [] }, { context: await head(station), now: received });
+      const row = await flow.receive(
+        { ...fields, source: 'reception', deputyId: deputy.id, stationId: station.id, photos: [] },
+        { context: await head(station), now: received },
+      );
       p.id = row.get('id');
     });
     const classifyAt = new Date(received.getTime() + 40 * 60e3);
-    at(classifyAt, async () => step(p, 'classify', { opinionClassId: classes.get('YB') }, classifyAt, await head(station)));
+    at(classifyAt, async () =>
+      step(p, 'classify', { opinionClassId: classes.get('YB') }, classifyAt, await head(station)),
+    );
     const assignAt = new Date(received.getTime() + 70 * 60e3);
-    at(assignAt, async () => step(p, 'assign', { handlingUnit: DISPUTE_OPINION.unit, note: '转入“一三六九”人民调解' }, assignAt, await head(station)));
+    at(assignAt, async () =>
+      step(
+        p,
+        'assign',
+        { handlingUnit: DISPUTE_OPINION.unit, note: '转入“一三六九”人民调解' },
+        assignAt,
+        await head(station),
+      ),
+    );
     const progressAt = shanghai(addDays(dispute.openedOn, 2), 1000);
-    at(progressAt, async () => step(p, 'progress', { note: '司法所、代表和网格员已到现场勘界，组织双方调解' }, progressAt, await deputyCtx(deputy)));
+    at(progressAt, async () =>
+      step(
+        p,
+        'progress',
+        { note: '司法所、代表和网格员已到现场勘界，组织双方调解' },
+        progressAt,
+        await deputyCtx(deputy),
+      ),
+    );
     const answerAt = shanghai(addDays(dispute.openedOn, 6), 600);
     at(answerAt, async () => step(p, 'answer', { answer: DISPUTE_OPINION.answer }, answerAt, await head(station)));
     const closeAt = shanghai(addDays(dispute.openedOn, 9), 630);
     at(closeAt, async () => step(p, 'close', { note: '回访双方，协议已履行' }, closeAt, await head(station)));
     const rateAt = shanghai(addDays(dispute.openedOn, 10), 1200);
     at(rateAt, async () => {
-      const opinion = await db.getRepository('opinions').findOne({ filterByTk: p.id, appends: ['opinionClass', 'deputy', 'station'] });
+      const opinion = await db
+        .getRepository('opinions')
+        .findOne({ filterByTk: p.id, appends: ['opinionClass', 'deputy', 'station'] });
       await intake.recordRating(opinion, { stars: 5, comment: '多年的矛盾化解了，感谢司法所和代表' }, { now: rateAt });
     });
   }
@@ -505,8 +609,12 @@ export async function loadPublicVoiceDemo(plugin: PluginPublicVoiceServer, town:
         const uploadAt = new Date(when.getTime() - 20 * 60e3);
         at(uploadAt, async () => {
           const ctx = await head(m.station);
-          const file = await uploadDemoPicture(plugin.app, agreementScan(k), `人民调解协议书（${m.title}）.png`, { context: ctx });
-          await db.getRepository('mediationCases').update({ filterByTk: c.id, values: { agreement: [file] }, context: ctx });
+          const file = await uploadDemoPicture(plugin.app, agreementScan(k), `人民调解协议书（${m.title}）.png`, {
+            context: ctx,
+          });
+          await db
+            .getRepository('mediationCases')
+            .update({ filterByTk: c.id, values: { agreement: [file] }, context: ctx });
         });
       }
       at(when, async () => {
@@ -526,8 +634,12 @@ export async function loadPublicVoiceDemo(plugin: PluginPublicVoiceServer, town:
   }
 
   // Nothing in the future: a step planned past this moment (a load just after midnight) is left for later.
-  const runnable = jobs.filter((j) => j.at.getTime() < now - 60e3).sort((a, b) => a.at.getTime() - b.at.getTime() || a.seq - b.seq);
-  town.progress(`public-voice: ${planned.length + 1} opinions and ${mediationPlans.length} mediation cases, ${runnable.length} steps in the order of the year`);
+  const runnable = jobs
+    .filter((j) => j.at.getTime() < now - 60e3)
+    .sort((a, b) => a.at.getTime() - b.at.getTime() || a.seq - b.seq);
+  town.progress(
+    `public-voice: ${planned.length + 1} opinions and ${mediationPlans.length} mediation cases, ${runnable.length} steps in the order of the year`,
+  );
   let done = 0;
   let month = '';
   for (const job of runnable) {
@@ -598,7 +710,12 @@ function planMediation(
         ['intervene', 2, 600, '司法所、代表、网格员到现场勘界，调取宅基地确权资料'],
         ['mediate', 5, 870, '组织双方面对面调解，按确权图退让围墙'],
       ],
-      close: { day: 5, minutes: 990, result: 'agreed', outcome: '双方签订人民调解协议书，围墙按确权边界退让，费用各自承担。' },
+      close: {
+        day: 5,
+        minutes: 990,
+        result: 'agreed',
+        outcome: '双方签订人民调解协议书，围墙按确权边界退让，费用各自承担。',
+      },
     },
     {
       title: `${village(shiliu, 1)}山林权属纠纷`,
@@ -617,7 +734,12 @@ function planMediation(
         ['mediate', 5, 600, '召开两组村民代表调解会，双方分歧较大'],
         ['solution', 8, 600, '提出按林权证界址划分、收益按比例分配的方案'],
       ],
-      close: { day: 8, minutes: 960, result: 'failed', outcome: '五组不接受调解方案，已告知通过林权争议行政裁决或诉讼途径解决，代表继续跟踪。' },
+      close: {
+        day: 8,
+        minutes: 960,
+        result: 'failed',
+        outcome: '五组不接受调解方案，已告知通过林权争议行政裁决或诉讼途径解决，代表继续跟踪。',
+      },
     },
     {
       title: `${village(nanni, 2)}土地流转租金纠纷`,
@@ -636,7 +758,12 @@ function planMediation(
         ['mediate', 6, 870, '组织农户代表与合作社协商分期支付方案'],
         ['solution', 9, 600, '镇农业综合服务中心协调产业奖补资金，形成分期支付方案'],
       ],
-      close: { day: 9, minutes: 960, result: 'agreed', outcome: '双方签订调解协议：合作社三个月内分三期付清拖欠租金，由村委会监督履行。' },
+      close: {
+        day: 9,
+        minutes: 960,
+        result: 'agreed',
+        outcome: '双方签订调解协议：合作社三个月内分三期付清拖欠租金，由村委会监督履行。',
+      },
     },
     {
       title: `${village(yueying, 0)}邻里排水纠纷`,
@@ -667,5 +794,9 @@ function planMediation(
       openedOn: ago(8),
       stages: [['respond', 0, 930, '电话联系双方，约定上门时间']],
     },
-  ].map((m) => ({ ...m, stages: m.stages as [Stage, number, number, string][], close: m.close as MediationPlan['close'] }));
+  ].map((m) => ({
+    ...m,
+    stages: m.stages as [Stage, number, number, string][],
+    close: m.close as MediationPlan['close'],
+  }));
 }

@@ -9,7 +9,11 @@ export const tt = f.tt;
 export const attachmentsField = f.attachmentsField;
 
 /** A moment (date and time), e.g. when an opinion was received or a milestone reached. */
-export const datetimeField = (name: string, title: string, extra: Record<string, unknown> & { uiSchema?: Record<string, unknown> } = {}) => ({
+export const datetimeField = (
+  name: string,
+  title: string,
+  extra: Record<string, unknown> & { uiSchema?: Record<string, unknown> } = {},
+) => ({
   type: 'date',
   name,
   interface: 'datetime',

@@ -1,5 +1,15 @@
 import type { DemoTown } from '@deputy/plugin-deputies';
-import { auditChanges, keepComputed, keepSingleRow, protectFromDeletion, refuseDirectCreates, refuseOutOfScopeWrites, registerInCollectionManager, scheduleJob, validateFields } from '@deputy/plugin-suite-core';
+import {
+  auditChanges,
+  keepComputed,
+  keepSingleRow,
+  protectFromDeletion,
+  refuseDirectCreates,
+  refuseOutOfScopeWrites,
+  registerInCollectionManager,
+  scheduleJob,
+  validateFields,
+} from '@deputy/plugin-suite-core';
 import { Plugin } from '@nocobase/server';
 import { registerCardActions } from './actions/card-actions';
 import { registerMediationActions } from './actions/mediation-actions';
@@ -18,7 +28,13 @@ import { enforceVoiceRules } from './services/rules';
 import { DEFAULT_SETTINGS } from './services/settings';
 import { OpinionStats } from './services/stats';
 
-export const VOICE_COLLECTIONS = ['publicVoiceSettings', 'opinionClasses', 'opinions', 'opinionMilestones', 'mediationCases'];
+export const VOICE_COLLECTIONS = [
+  'publicVoiceSettings',
+  'opinionClasses',
+  'opinions',
+  'opinionMilestones',
+  'mediationCases',
+];
 
 /** 码上找代表 and the closed loop of 群众意见建议: public QR form, classification on a clock, escalation, 一三六九 mediation, dashboards. */
 export class PluginPublicVoiceServer extends Plugin {
@@ -36,7 +52,11 @@ export class PluginPublicVoiceServer extends Plugin {
     this.crediting = new VoiceCrediting(this.app);
     enforceVoiceRules(this.db, this.mediation);
     // After this plugin's own rules: the suite's checks of every field (types, choices, dates, references, lengths).
-    validateFields(this.app, this.db, VOICE_COLLECTIONS.filter((n) => n !== 'opinionMilestones'));
+    validateFields(
+      this.app,
+      this.db,
+      VOICE_COLLECTIONS.filter((n) => n !== 'opinionMilestones'),
+    );
     registerPublicActions(this.app, this.intake);
     registerOpinionActions(this.app, this.flow, this.intake, this.crediting);
     registerMediationActions(this.app, this.mediation, this.crediting);
@@ -52,7 +72,12 @@ export class PluginPublicVoiceServer extends Plugin {
     auditChanges(this.db, { opinionClasses: {}, publicVoiceSettings: {} });
     // Every day at 00:20 (Asia/Shanghai): escalate overdue opinions, flag overdue mediation milestones.
     // (It was added on afterStart, after the cron manager had started its jobs, and so never ran.)
-    scheduleJob(this.app, { name: 'public-voice daily', cronTime: '0 20 0 * * *', run: () => this.daily(), log: this.log });
+    scheduleJob(this.app, {
+      name: 'public-voice daily',
+      cronTime: '0 20 0 * * *',
+      run: () => this.daily(),
+      log: this.log,
+    });
   }
 
   /** The daily job, with the clock passed in (tests pass a fake "now"); it also drops the rate limiter's ended windows. */

@@ -1,6 +1,23 @@
 import type { DemoTown } from '@deputy/plugin-deputies';
 import { onAction } from '@deputy/plugin-suite-core';
-import { auditChanges, installPages, isAdministrator, isStationStaff, keepComputed, keepSingleRow, localizeDefaults, protectFromDeletion, refuseCreatesForOtherStations, refuseOutOfScopeWrites, registerInCollectionManager, scheduleJob, shanghaiToday, PluginPages, SuitePageSpec, validateFields } from '@deputy/plugin-suite-core';
+import {
+  auditChanges,
+  installPages,
+  isAdministrator,
+  isStationStaff,
+  keepComputed,
+  keepSingleRow,
+  localizeDefaults,
+  protectFromDeletion,
+  refuseCreatesForOtherStations,
+  refuseOutOfScopeWrites,
+  registerInCollectionManager,
+  scheduleJob,
+  shanghaiToday,
+  PluginPages,
+  SuitePageSpec,
+  validateFields,
+} from '@deputy/plugin-suite-core';
 import { deputyPageDefaults } from '@deputy/plugin-deputies';
 import type { Context } from '@nocobase/actions';
 import type { Model, Transaction } from '@nocobase/database';
@@ -21,7 +38,15 @@ import { ReceptionSchedule } from './services/reception';
 import { Reminders } from './services/reminders';
 import { grantSixOnesPermissions } from './services/role-grants';
 
-export const SIX_COLLECTIONS = ['dutyRules', 'ruleResults', 'deputyLeaves', 'receptionSessions', 'sixOnesSettings', 'ledgerSections', 'ledgerEntries'];
+export const SIX_COLLECTIONS = [
+  'dutyRules',
+  'ruleResults',
+  'deputyLeaves',
+  'receptionSessions',
+  'sixOnesSettings',
+  'ledgerSections',
+  'ledgerEntries',
+];
 
 const asDate = (v: unknown) => String(v ?? '').slice(0, 10);
 /** What database hooks receive besides the row: the change's transaction, when it has one. */
@@ -37,7 +62,11 @@ export class PluginSixOnesServer extends Plugin {
     this.compliance = new Compliance(this.db);
     this.reception = new ReceptionSchedule(this.app);
     this.reminders = new Reminders(this.app);
-    validateFields(this.app, this.db, SIX_COLLECTIONS.filter((n) => n !== 'ruleResults'));
+    validateFields(
+      this.app,
+      this.db,
+      SIX_COLLECTIONS.filter((n) => n !== 'ruleResults'),
+    );
     protectFromDeletion(this.app, this.db, SIX_COLLECTIONS);
     refuseOutOfScopeWrites(this.app, ['deputyLeaves', 'receptionSessions', 'ledgerEntries']);
     refuseCreatesForOtherStations(this.app, { ledgerEntries: 'station', receptionSessions: 'station' });
@@ -56,8 +85,14 @@ export class PluginSixOnesServer extends Plugin {
         const requested = values.deputyId ?? values.deputy?.id ?? values.deputy;
         const forOther = requested !== undefined && String(requested) !== String(own?.get('id'));
         if ((await isStationStaff(ctx)) && forOther) {
-          const ofMine = await ctx.db.getRepository('deputies').count({ filter: { id: requested, 'station.staff.id': userId } });
-          if (!ofMine) return ctx.throw(403, ctx.t('You can request leave only for yourself or the deputies of your station', { ns: NS }));
+          const ofMine = await ctx.db
+            .getRepository('deputies')
+            .count({ filter: { id: requested, 'station.staff.id': userId } });
+          if (!ofMine)
+            return ctx.throw(
+              403,
+              ctx.t('You can request leave only for yourself or the deputies of your station', { ns: NS }),
+            );
         } else {
           if (!own) return ctx.throw(403, ctx.t('Your account is not linked to a deputy', { ns: NS }));
           values.deputyId = own.get('id');
@@ -94,7 +129,9 @@ export class PluginSixOnesServer extends Plugin {
       const now = record.get('status');
       if (was === now || (was !== 'approved' && now !== 'approved')) return;
       const scope = { deputyIds: [record.get('deputyId')] };
-      await afterCommit(options, () => c.recomputeFor(['records'], asDate(record.get('date')), scope, undefined, record.get('itemId')));
+      await afterCommit(options, () =>
+        c.recomputeFor(['records'], asDate(record.get('date')), scope, undefined, record.get('itemId')),
+      );
     });
     this.db.on('dutyActivities.afterSave', async (activity: Model, options: HookOptions) => {
       if (!activity.get('stationId')) return;
@@ -105,11 +142,25 @@ export class PluginSixOnesServer extends Plugin {
       });
     });
     this.db.on('receptionSessions.afterSave', async (session: Model, options: HookOptions) => {
-      await afterCommit(options, () => c.recomputeFor(['receptionSessions', 'ledgerSections'], asDate(session.get('date')), { stationIds: [session.get('stationId')] }, undefined));
+      await afterCommit(options, () =>
+        c.recomputeFor(
+          ['receptionSessions', 'ledgerSections'],
+          asDate(session.get('date')),
+          { stationIds: [session.get('stationId')] },
+          undefined,
+        ),
+      );
     });
     for (const event of ['afterSave', 'afterDestroy']) {
       this.db.on(`ledgerEntries.${event}`, async (entry: Model, options: HookOptions) => {
-        await afterCommit(options, () => c.recomputeFor(['ledgerSections'], `${entry.get('month')}-01`, { stationIds: [entry.get('stationId')] }, undefined));
+        await afterCommit(options, () =>
+          c.recomputeFor(
+            ['ledgerSections'],
+            `${entry.get('month')}-01`,
+            { stationIds: [entry.get('stationId')] },
+            undefined,
+          ),
+        );
       });
     }
     this.db.on('deputyLeaves.afterSave', async (leave: Model, options: HookOptions) => {
@@ -142,12 +193,16 @@ export class PluginSixOnesServer extends Plugin {
     });
     // Grid areas are set with the deputy (its associations): the standing rule follows.
     this.db.on('deputies.afterSaveWithAssociations', async (deputy: Model, options: HookOptions) => {
-      await afterCommit(options, () => c.recomputeFor(['gridAreas'], shanghaiToday(), { deputyIds: [deputy.get('id')] }, undefined));
+      await afterCommit(options, () =>
+        c.recomputeFor(['gridAreas'], shanghaiToday(), { deputyIds: [deputy.get('id')] }, undefined),
+      );
     });
     // After the associations are saved, so that a rule's new duty items count at once.
     this.db.on('dutyRules.afterSaveWithAssociations', async (rule: Model, options: HookOptions) => {
       // An edited rule: its results of this year follow at once.
-      await this.db.getModel('ruleResults').destroy({ where: { ruleId: rule.get('id') }, transaction: options.transaction });
+      await this.db
+        .getModel('ruleResults')
+        .destroy({ where: { ruleId: rule.get('id') }, transaction: options.transaction });
       if (!rule.get('active')) return;
       const [fresh] = await c.rules({ id: rule.get('id') }, options.transaction);
       if (!fresh) return;
@@ -160,7 +215,12 @@ export class PluginSixOnesServer extends Plugin {
 
   /** Every night at 00:30 (Asia/Shanghai): next month's sessions, settle past ones, recompute this year, remind. */
   private scheduleNightlyJob() {
-    scheduleJob(this.app, { name: 'six-ones nightly', cronTime: '0 30 0 * * *', run: () => this.nightly(), log: this.log });
+    scheduleJob(this.app, {
+      name: 'six-ones nightly',
+      cronTime: '0 30 0 * * *',
+      run: () => this.nightly(),
+      log: this.log,
+    });
   }
 
   async nightly(today = shanghaiToday()) {
@@ -212,7 +272,9 @@ export class PluginSixOnesServer extends Plugin {
     const rules = this.db.getRepository('dutyRules');
     if (!(await rules.count())) {
       for (const { itemCodes, ...rule } of ruleSeeds) {
-        const items: Model[] = await this.db.getRepository('dutyItems').find({ filter: { code: { $in: itemCodes } }, fields: ['id'] });
+        const items: Model[] = await this.db
+          .getRepository('dutyItems')
+          .find({ filter: { code: { $in: itemCodes } }, fields: ['id'] });
         await rules.create({ values: { ...rule, items: items.map((i) => i.get('id')) }, hooks: false });
       }
     }

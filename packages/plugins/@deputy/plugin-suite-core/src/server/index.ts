@@ -24,7 +24,14 @@ export type { FieldRule } from './fields/field-validation';
 export { addDays, shanghaiToday, statutoryDays, WorkCalendar } from './calendar/work-calendar';
 export { keepComputed, keepSingleRow, refuseDirectCreates } from './security/system-data-guard';
 export { refuseCreatesForOtherStations, refuseOutOfScopeWrites } from './security/scope-guard';
-export { ensureScopes, grantPluginPermissions, grantResources, installRoles, renameGrantedActions, withdrawFields } from './roles/role-grants';
+export {
+  ensureScopes,
+  grantPluginPermissions,
+  grantResources,
+  installRoles,
+  renameGrantedActions,
+  withdrawFields,
+} from './roles/role-grants';
 export type { Action, ActionRename, ResourceSpec, RoleSpec, ScopeSpec } from './roles/role-grants';
 export { capturePages, installPages, localizeBlueprint, localizeDefaults, pageHash } from './pages/page-installer';
 export type { InstallPagesOptions, InstallPagesResult, PluginPages, SuitePageSpec } from './pages/page-installer';

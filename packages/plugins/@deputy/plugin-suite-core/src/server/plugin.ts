@@ -62,8 +62,14 @@ export class PluginSuiteCoreServer extends Plugin {
     await this.ensureDefaults();
     // Only on a first install of the suite: an instance upgraded from a release before the core keeps the
     // settings its administrator owns since then.
-    const upgrading = await this.app.pm.repository.findOne({ filter: { packageName: '@deputy/plugin-deputies', installed: true } });
-    if (!upgrading) await applyDeploymentDefaults(this.db, { 'zh-CN': zhCN['Deputy duty performance'], 'en-US': enUS['Deputy duty performance'] });
+    const upgrading = await this.app.pm.repository.findOne({
+      filter: { packageName: '@deputy/plugin-deputies', installed: true },
+    });
+    if (!upgrading)
+      await applyDeploymentDefaults(this.db, {
+        'zh-CN': zhCN['Deputy duty performance'],
+        'en-US': enUS['Deputy duty performance'],
+      });
   }
 
   async upgrade() {

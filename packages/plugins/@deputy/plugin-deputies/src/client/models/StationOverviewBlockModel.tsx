@@ -17,7 +17,10 @@ function useStationOverview(api: APIClient) {
     (async () => {
       try {
         const [stations, deputies] = await Promise.all([
-          api.request<{ data?: Omit<Station, 'deputyCount'>[] }>({ url: 'liaisonStations:list', params: { pageSize: 500, sort: ['name'] } }),
+          api.request<{ data?: Omit<Station, 'deputyCount'>[] }>({
+            url: 'liaisonStations:list',
+            params: { pageSize: 500, sort: ['name'] },
+          }),
           api.request<{ data?: { id: number; stationId: number }[] }>({
             url: 'deputies:list',
             params: { pageSize: 5000, fields: ['id', 'stationId'], filter: { status: 'active' } },
@@ -28,7 +31,8 @@ function useStationOverview(api: APIClient) {
         const rows = (stations.data?.data ?? []).map((s) => ({ ...s, deputyCount: perStation.get(s.id) ?? 0 }));
         if (!cancelled) setState({ loading: false, stations: rows });
       } catch (e: unknown) {
-        if (!cancelled) setState({ loading: false, stations: [], error: (e as Error | undefined)?.message ?? String(e) });
+        if (!cancelled)
+          setState({ loading: false, stations: [], error: (e as Error | undefined)?.message ?? String(e) });
       }
     })();
     return () => {
@@ -47,30 +51,30 @@ function StationOverview({ api }: { api: APIClient }) {
     // The block frame (card, title, settings) comes from BlockModel; this is only its content.
     <Spin spinning={loading}>
       <div data-testid="deputy-station-overview">
-      <Space size="large" style={{ marginBottom: 16 }}>
-        <Statistic title={t('Stations')} value={stations.length} />
-        <Statistic title={t('Active deputies')} value={deputies} />
-      </Space>
-      {stations.length === 0 && !loading ? (
-        <Empty description={t('No liaison station yet')} />
-      ) : (
-        <Table
-          size="small"
-          rowKey="id"
-          pagination={false}
-          dataSource={stations}
-          columns={[
-            { title: t('Station name'), dataIndex: 'name' },
-            { title: t('Town or street'), dataIndex: 'town' },
-            { title: t('Active deputies'), dataIndex: 'deputyCount' },
-            {
-              title: t('Reception days'),
-              dataIndex: 'receptionDays',
-              render: (days: number[] = []) => [...days].sort((a, b) => a - b).map((d) => <Tag key={d}>{d}</Tag>),
-            },
-          ]}
-        />
-      )}
+        <Space size="large" style={{ marginBottom: 16 }}>
+          <Statistic title={t('Stations')} value={stations.length} />
+          <Statistic title={t('Active deputies')} value={deputies} />
+        </Space>
+        {stations.length === 0 && !loading ? (
+          <Empty description={t('No liaison station yet')} />
+        ) : (
+          <Table
+            size="small"
+            rowKey="id"
+            pagination={false}
+            dataSource={stations}
+            columns={[
+              { title: t('Station name'), dataIndex: 'name' },
+              { title: t('Town or street'), dataIndex: 'town' },
+              { title: t('Active deputies'), dataIndex: 'deputyCount' },
+              {
+                title: t('Reception days'),
+                dataIndex: 'receptionDays',
+                render: (days: number[] = []) => [...days].sort((a, b) => a - b).map((d) => <Tag key={d}>{d}</Tag>),
+              },
+            ]}
+          />
+        )}
       </div>
     </Spin>
   );

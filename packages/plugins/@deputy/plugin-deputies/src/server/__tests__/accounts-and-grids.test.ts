@@ -17,7 +17,8 @@ describe('plugin-deputies: deputy user accounts', () => {
   });
 
   it('creates the account from the phone, with the deputy role and a password that must be changed first', async () => {
-    const deputy = (await admin.resource('deputies').create({ values: { name: '孙八', phone: '13700000001' } })).body.data;
+    const deputy = (await admin.resource('deputies').create({ values: { name: '孙八', phone: '13700000001' } })).body
+      .data;
     const res = await admin.post(`/deputies:createAccount?filterByTk=${deputy.id}`).send({});
     expect(res.status).toBe(200);
     const { username, initialPassword, userId } = res.body.data;
@@ -28,12 +29,19 @@ describe('plugin-deputies: deputy user accounts', () => {
     expect(user.get('roles').map((r: { name: string }) => r.name)).toEqual(['deputy']);
 
     // Signs in with the initial password through the real sign-in action.
-    const signIn = await app.agent().set('X-Authenticator', 'basic').post('/auth:signIn').send({ account: username, password: initialPassword });
+    const signIn = await app
+      .agent()
+      .set('X-Authenticator', 'basic')
+      .post('/auth:signIn')
+      .send({ account: username, password: initialPassword });
     expect(signIn.status).toBe(200);
     const token = signIn.body.data.token;
-    const as = <R extends { set(field: string, value: string): R }>(req: R) => req.set('Authorization', `Bearer ${token}`).set('X-Authenticator', 'basic').set('X-Locale', 'zh-CN');
+    const as = <R extends { set(field: string, value: string): R }>(req: R) =>
+      req.set('Authorization', `Bearer ${token}`).set('X-Authenticator', 'basic').set('X-Locale', 'zh-CN');
 
-    const blocked = await as(app.agent().post(`/deputies:update?filterByTk=${deputy.id}`)).send({ occupation: '个体户' });
+    const blocked = await as(app.agent().post(`/deputies:update?filterByTk=${deputy.id}`)).send({
+      occupation: '个体户',
+    });
     expect(blocked.status).toBe(403);
     expect(blocked.body.errors[0].message).toBe('请先修改初始密码，再进行操作');
     expect((await app.db.getRepository('deputies').findOne({ filterByTk: deputy.id })).get('occupation')).toBeNull();
@@ -46,7 +54,11 @@ describe('plugin-deputies: deputy user accounts', () => {
     expect(changed.status).toBe(200);
     // NocoBase rejects tokens issued in the same second as a password change (token times are in seconds).
     await sleep(1100);
-    const signIn2 = await app.agent().set('X-Authenticator', 'basic').post('/auth:signIn').send({ account: username, password: 'New-Passw0rd-2026' });
+    const signIn2 = await app
+      .agent()
+      .set('X-Authenticator', 'basic')
+      .post('/auth:signIn')
+      .send({ account: username, password: 'New-Passw0rd-2026' });
     const token2 = signIn2.body.data.token;
     const allowed = await app
       .agent()
@@ -55,7 +67,9 @@ describe('plugin-deputies: deputy user accounts', () => {
       .set('X-Authenticator', 'basic')
       .send({ occupation: '个体户' });
     expect(allowed.status).toBe(200);
-    expect((await app.db.getRepository('deputies').findOne({ filterByTk: deputy.id })).get('occupation')).toBe('个体户');
+    expect((await app.db.getRepository('deputies').findOne({ filterByTk: deputy.id })).get('occupation')).toBe(
+      '个体户',
+    );
   });
 
   it('generates initial passwords that meet the sign-in policy', () => {
@@ -70,7 +84,10 @@ describe('plugin-deputies: deputy user accounts', () => {
     expect(again.body.errors[0].message).toBe('该代表已有用户账号');
 
     const b = (await admin.resource('deputies').create({ values: { name: '吴十', phone: '13700000003' } })).body.data;
-    const taken = await admin.set('X-Locale', 'en-US').post(`/deputies:createAccount?filterByTk=${b.id}`).send({ username: '13700000002' });
+    const taken = await admin
+      .set('X-Locale', 'en-US')
+      .post(`/deputies:createAccount?filterByTk=${b.id}`)
+      .send({ username: '13700000002' });
     expect(taken.status).toBe(400);
     expect(taken.body.errors[0].message).toBe('A user with this username or phone already exists');
 
@@ -78,7 +95,10 @@ describe('plugin-deputies: deputy user accounts', () => {
     const none = await admin.post(`/deputies:createAccount?filterByTk=${c.id}`).send({});
     expect(none.status).toBe(400);
     const users = await app.db.getRepository('users').count();
-    expect((await admin.post(`/deputies:createAccount?filterByTk=${c.id}`).send({ username: "x'; DROP TABLE users;--" })).status).toBe(400);
+    expect(
+      (await admin.post(`/deputies:createAccount?filterByTk=${c.id}`).send({ username: "x'; DROP TABLE users;--" }))
+        .status,
+    ).toBe(400);
     expect(await app.db.getRepository('users').count()).toBe(users);
   });
 
@@ -119,10 +139,16 @@ describe('plugin-deputies: 每人联系一个网格片区', () => {
   });
 
   it('refuses a second grid area from the deputy side, the grid side and the association action, changing nothing', async () => {
-    const fromDeputy = await admin.set('X-Locale', 'zh-CN').resource('deputies').update({ filterByTk: deputy.id, values: { gridAreas: [g1.id, g2.id] } });
+    const fromDeputy = await admin
+      .set('X-Locale', 'zh-CN')
+      .resource('deputies')
+      .update({ filterByTk: deputy.id, values: { gridAreas: [g1.id, g2.id] } });
     expect(fromDeputy.status).toBe(400);
     expect(fromDeputy.body.errors[0].message).toBe('每名代表最多联系 1 个网格片区');
-    const fromGrid = await admin.set('X-Locale', 'en-US').resource('gridAreas').update({ filterByTk: g2.id, values: { deputies: [deputy.id] } });
+    const fromGrid = await admin
+      .set('X-Locale', 'en-US')
+      .resource('gridAreas')
+      .update({ filterByTk: g2.id, values: { deputies: [deputy.id] } });
     expect(fromGrid.status).toBe(400);
     expect(fromGrid.body.errors[0].message).toBe('A deputy can be linked to at most 1 grid area(s)');
     // Association routes do not change suite records at all (security, #15): refused before the limit is reached.
@@ -133,11 +159,18 @@ describe('plugin-deputies: 每人联系一个网格片区', () => {
 
   it('follows the setting when an administrator raises it, without a restart', async () => {
     const settings = (await admin.resource('deputySettings').list()).body.data[0];
-    expect((await admin.resource('deputySettings').update({ filterByTk: settings.id, values: { maxGridAreasPerDeputy: 2 } })).status).toBe(200);
-    const ok = await admin.resource('deputies').update({ filterByTk: deputy.id, values: { gridAreas: [g1.id, g2.id] } });
+    expect(
+      (await admin.resource('deputySettings').update({ filterByTk: settings.id, values: { maxGridAreasPerDeputy: 2 } }))
+        .status,
+    ).toBe(200);
+    const ok = await admin
+      .resource('deputies')
+      .update({ filterByTk: deputy.id, values: { gridAreas: [g1.id, g2.id] } });
     expect(ok.status).toBe(200);
     expect(await linked()).toEqual(['一片区', '二片区']);
-    const third = await admin.resource('deputies').update({ filterByTk: deputy.id, values: { gridAreas: [g1.id, g2.id, g3.id] } });
+    const third = await admin
+      .resource('deputies')
+      .update({ filterByTk: deputy.id, values: { gridAreas: [g1.id, g2.id, g3.id] } });
     expect(third.status).toBe(400);
     expect(await linked()).toEqual(['一片区', '二片区']);
   });

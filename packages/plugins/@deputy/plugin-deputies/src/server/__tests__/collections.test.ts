@@ -16,7 +16,9 @@ describe('plugin-deputies: collections through the HTTP API', () => {
     const { agent } = await signedInAs(app, 'cm-admin', ['admin']);
     const res = await agent.resource('collections').listMeta();
     expect(res.status).toBe(200);
-    const byName = Object.fromEntries(res.body.data.map((c: { name: string; fields: { name: string }[] }) => [c.name, c]));
+    const byName = Object.fromEntries(
+      res.body.data.map((c: { name: string; fields: { name: string }[] }) => [c.name, c]),
+    );
     expect(byName.deputies.fields.map((f: { name: string }) => f.name)).toEqual(
       expect.arrayContaining(['name', 'station', 'user', 'phone', 'status', 'duties']),
     );
@@ -27,7 +29,9 @@ describe('plugin-deputies: collections through the HTTP API', () => {
 
   it('lets an administrator create a station and a deputy in it', async () => {
     const { agent } = await signedInAs(app, 'cm-admin2', ['admin']);
-    const station = await agent.resource('liaisonStations').create({ values: { name: '高沙镇中心联络站', town: '高沙镇' } });
+    const station = await agent
+      .resource('liaisonStations')
+      .create({ values: { name: '高沙镇中心联络站', town: '高沙镇' } });
     expect(station.status).toBe(200);
     // The array field may store values in another order; the days are a set.
     expect([...station.body.data.receptionDays].sort((a, b) => a - b)).toEqual([6, 16, 26]);
@@ -36,15 +40,22 @@ describe('plugin-deputies: collections through the HTTP API', () => {
       .create({ values: { name: '李四', stationId: station.body.data.id, phone: '13900000001', duties: ['policy'] } });
     expect(deputy.status).toBe(200);
     expect(deputy.body.data.status).toBe('active');
-    const list = await agent.resource('deputies').list({ filter: { stationId: station.body.data.id }, appends: ['station'] });
-    expect(list.body.data.map((d: { name: string; station: { name: string } }) => [d.name, d.station.name])).toEqual([['李四', '高沙镇中心联络站']]);
+    const list = await agent
+      .resource('deputies')
+      .list({ filter: { stationId: station.body.data.id }, appends: ['station'] });
+    expect(list.body.data.map((d: { name: string; station: { name: string } }) => [d.name, d.station.name])).toEqual([
+      ['李四', '高沙镇中心联络站'],
+    ]);
   });
 
   it('refuses anonymous reads and writes', async () => {
     const list = await app.agent().resource('deputies').list();
     expect([401, 403]).toContain(list.status);
     const before = await app.db.getRepository('liaisonStations').count();
-    const create = await app.agent().resource('liaisonStations').create({ values: { name: 'x' } });
+    const create = await app
+      .agent()
+      .resource('liaisonStations')
+      .create({ values: { name: 'x' } });
     expect([401, 403]).toContain(create.status);
     expect(await app.db.getRepository('liaisonStations').count()).toBe(before);
   });
@@ -69,13 +80,20 @@ describe('plugin-deputies: collections through the HTTP API', () => {
     expect(field.status).toBe(400);
     expect(app.db.hasCollection('deputies')).toBe(true);
     expect(app.db.getCollection('deputies').hasField('station')).toBe(true);
-    expect(await app.db.getRepository('collections').count({ filter: { name: ['deputies', 'liaisonStations'] } })).toBe(2);
+    expect(await app.db.getRepository('collections').count({ filter: { name: ['deputies', 'liaisonStations'] } })).toBe(
+      2,
+    );
   });
 
   it('lets an administrator add a field to deputies in the collection manager, and delete it again', async () => {
     const { agent } = await signedInAs(app, 'cm-admin5', ['admin']);
     const added = await agent.resource('collections.fields', 'deputies').create({
-      values: { name: 'activityPlace', type: 'string', interface: 'input', uiSchema: { title: '活动地点', 'x-component': 'Input' } },
+      values: {
+        name: 'activityPlace',
+        type: 'string',
+        interface: 'input',
+        uiSchema: { title: '活动地点', 'x-component': 'Input' },
+      },
     });
     expect(added.status).toBe(200);
     const saved = await agent.resource('deputies').create({ values: { name: '钱七', activityPlace: '高沙镇文化站' } });

@@ -28,7 +28,10 @@ describe('plugin-deputies: Excel import through NocoBase’s own import action',
     admin
       .post(`/${resource}:importXlsx`)
       .field('columns', JSON.stringify(columns))
-      .attach('file', file, { filename: `${resource}.xlsx`, contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' });
+      .attach('file', file, {
+        filename: `${resource}.xlsx`,
+        contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+      });
 
   it('imports 5 stations, then 500 deputies linked to them by station name', async () => {
     const towns = ['高沙', '醪田', '石江', '毓兰', '水东'];
@@ -38,7 +41,10 @@ describe('plugin-deputies: Excel import through NocoBase’s own import action',
         { dataIndex: ['name'], defaultTitle: '站名' },
         { dataIndex: ['town'], defaultTitle: '乡镇' },
       ],
-      await workbook(['站名', '乡镇'], towns.map((t) => [`${t}镇联络站`, `${t}镇`])),
+      await workbook(
+        ['站名', '乡镇'],
+        towns.map((t) => [`${t}镇联络站`, `${t}镇`]),
+      ),
     );
     expect(stations.status).toBe(200);
     expect(await app.db.getRepository('liaisonStations').count()).toBe(5);
@@ -82,10 +88,13 @@ describe('plugin-deputies: Excel import through NocoBase’s own import action',
         { dataIndex: ['name'], defaultTitle: '姓名' },
         { dataIndex: ['phone'], defaultTitle: '手机' },
       ],
-      await workbook(['姓名', '手机'], [
-        ['新代表甲', '13800009999'],
-        ['重复号码', '13900000006'],
-      ]),
+      await workbook(
+        ['姓名', '手机'],
+        [
+          ['新代表甲', '13800009999'],
+          ['重复号码', '13900000006'],
+        ],
+      ),
     );
     expect(res.status).toBeGreaterThanOrEqual(400);
     expect(await app.db.getRepository('deputies').count()).toBe(before);

@@ -20,7 +20,8 @@ describe('plugin-deputies: installed pages', () => {
   let app: MockServer;
   const plugin = () => app.pm.get('@deputy/plugin-deputies') as PluginDeputiesServer;
   const routes = () => app.db.getRepository('desktopRoutes');
-  const t = (key: string, ns = '@deputy/plugin-deputies') => `{{t(${JSON.stringify(key)}, { ns: ${JSON.stringify(ns)} })}}`;
+  const t = (key: string, ns = '@deputy/plugin-deputies') =>
+    `{{t(${JSON.stringify(key)}, { ns: ${JSON.stringify(ns)} })}}`;
   // The suite's menu group is the core's (its page installer makes it).
   const GROUP = t('Deputy duty performance', '@deputy/plugin-suite-core');
 
@@ -50,15 +51,27 @@ describe('plugin-deputies: installed pages', () => {
     const group = await routes().findOne({ filter: { type: 'group', title: GROUP } });
     expect(group).toBeTruthy();
     const children = await routes().find({ filter: { parentId: group.get('id') }, sort: ['sort'] });
-    expect(children.map((r: Model) => r.get('title'))).toEqual([t('Deputy information'), t('Liaison stations'), t('Suite settings')]);
+    expect(children.map((r: Model) => r.get('title'))).toEqual([
+      t('Deputy information'),
+      t('Liaison stations'),
+      t('Suite settings'),
+    ]);
     expect(children.every((r: Model) => r.get('type') === 'flowPage')).toBe(true);
     const marks = await app.db.getRepository('suitePages').find({ sort: ['id'] });
-    expect(marks.map((m: Model) => m.get('key'))).toEqual(['group', 'deputies.directory', 'deputies.stations', 'deputies.settings']);
+    expect(marks.map((m: Model) => m.get('key'))).toEqual([
+      'group',
+      'deputies.directory',
+      'deputies.stations',
+      'deputies.settings',
+    ]);
 
     // 代表信息: a table of deputies, with its actions, stored as flow models.
     const directory = children[0];
     const [tab] = await routes().find({ filter: { parentId: directory.get('id') } });
-    const grid: FlowJson = await (app.db.getRepository('flowModels') as FlowModelRepository).findModelByParentId(tab.get('schemaUid'), { subKey: 'grid', includeAsyncNode: true });
+    const grid: FlowJson = await (app.db.getRepository('flowModels') as FlowModelRepository).findModelByParentId(
+      tab.get('schemaUid'),
+      { subKey: 'grid', includeAsyncNode: true },
+    );
     const blocks = Object.values(grid.subModels.items ?? {}) as FlowJson[];
     expect(blocks.map((b) => b.use)).toEqual(['TableBlockModel']);
     expect(blocks[0].stepParams.resourceSettings.init.collectionName).toBe('deputies');
@@ -101,7 +114,9 @@ describe('plugin-deputies: installed pages', () => {
   });
 
   it('has every page title in zh-CN and en-US', () => {
-    const titles = (pages as unknown as SuitePageSpec[]).flatMap((p) => [p.blueprint.page.title, ...p.blueprint.tabs.map((tab) => tab.title)]).filter(Boolean);
+    const titles = (pages as unknown as SuitePageSpec[])
+      .flatMap((p) => [p.blueprint.page.title, ...p.blueprint.tabs.map((tab) => tab.title)])
+      .filter(Boolean);
     for (const title of titles) {
       expect(enUS).toHaveProperty([title]);
       expect(zhCN).toHaveProperty([title]);
@@ -117,16 +132,20 @@ describe('plugin-deputies: installed pages', () => {
     const tree = {
       route: { ...page.toJSON(), tabs: tabs.map((t) => t.toJSON()) },
       page: await repo.findModelByParentId(page.get('schemaUid'), { subKey: 'page', includeAsyncNode: true }),
-      grids: await Promise.all(tabs.map((t) => repo.findModelByParentId(t.get('schemaUid'), { subKey: 'grid', includeAsyncNode: true }))),
+      grids: await Promise.all(
+        tabs.map((t) => repo.findModelByParentId(t.get('schemaUid'), { subKey: 'grid', includeAsyncNode: true })),
+      ),
     };
     // The popup templates the page opens (ui-templates), with their models, in the order the page refers to them.
     const templates: { row: unknown; model: FlowJson }[] = [];
     const refs = (v: unknown, out: string[] = []) => {
       if (Array.isArray(v)) v.forEach((x) => refs(x, out));
-      else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) k === 'popupTemplateUid' && typeof x === 'string' ? out.push(x) : refs(x, out);
+      else if (v && typeof v === 'object')
+        for (const [k, x] of Object.entries(v))
+          k === 'popupTemplateUid' && typeof x === 'string' ? out.push(x) : refs(x, out);
       return out;
     };
-    for (let pending = refs(tree), seen = new Set<string>(); pending.length; ) {
+    for (let pending = refs(tree), seen = new Set<string>(); pending.length;) {
       const next: string[] = [];
       for (const templateUid of pending) {
         if (seen.has(templateUid)) continue;
@@ -145,7 +164,16 @@ describe('plugin-deputies: installed pages', () => {
       if (Array.isArray(v)) return v.forEach(collect);
       if (v && typeof v === 'object') {
         const o = v as Record<string, unknown>;
-        for (const k of ['uid', 'schemaUid', 'menuSchemaUid', 'tabSchemaName', 'targetUid', 'popupTemplateUid', 'templateUid']) if (typeof o[k] === 'string') known.add(o[k] as string);
+        for (const k of [
+          'uid',
+          'schemaUid',
+          'menuSchemaUid',
+          'tabSchemaName',
+          'targetUid',
+          'popupTemplateUid',
+          'templateUid',
+        ])
+          if (typeof o[k] === 'string') known.add(o[k] as string);
         Object.values(v).forEach(collect);
       }
     };
@@ -153,14 +181,20 @@ describe('plugin-deputies: installed pages', () => {
     collect(templates);
     // NocoBase leaves a few generated uids that name no model (a popup grid's `props.rows`): uid-shaped words count too.
     const uidLike = (m: string) => known.has(m) || ids.has(m) || /^[a-z0-9]{11}$/.test(m);
-    const name = (s: string) => s.replace(/[A-Za-z0-9_]+/g, (m) => (uidLike(m) ? (names.get(m) ?? names.set(m, `#${names.size}`).get(m)) : m));
+    const name = (s: string) =>
+      s.replace(/[A-Za-z0-9_]+/g, (m) => (uidLike(m) ? (names.get(m) ?? names.set(m, `#${names.size}`).get(m)) : m));
     const walk = (v: unknown): unknown => {
       if (typeof v === 'string') return name(v);
       if (typeof v === 'number') return ids.has(String(v)) ? name(String(v)) : v;
       if (Array.isArray(v)) return v.map(walk);
       if (v && typeof v === 'object') {
         const skip = ['createdAt', 'updatedAt', 'sort', 'parentId', 'id', 'name'];
-        return Object.fromEntries(Object.keys(v).sort().filter((k) => !skip.includes(k)).map((k) => [name(k), walk((v as Record<string, unknown>)[k])]));
+        return Object.fromEntries(
+          Object.keys(v)
+            .sort()
+            .filter((k) => !skip.includes(k))
+            .map((k) => [name(k), walk((v as Record<string, unknown>)[k])]),
+        );
       }
       return v;
     };
@@ -179,7 +213,10 @@ describe('plugin-deputies: installed pages', () => {
     const walk = (v: FlowJson) => {
       if (Array.isArray(v)) return v.forEach(walk);
       if (!v || typeof v !== 'object') return;
-      if (typeof v.use === 'string') out.push(`${v.use} ${JSON.stringify(v.stepParams?.fieldSettings?.init ?? v.stepParams?.resourceSettings?.init ?? {})}`);
+      if (typeof v.use === 'string')
+        out.push(
+          `${v.use} ${JSON.stringify(v.stepParams?.fieldSettings?.init ?? v.stepParams?.resourceSettings?.init ?? {})}`,
+        );
       Object.values(v).forEach(walk);
     };
     walk({ ...canonical, templates: canonical.templates.map((t: string) => JSON.parse(t)) });
@@ -189,12 +226,14 @@ describe('plugin-deputies: installed pages', () => {
   it('installs its pages from the built snapshots: the same rows applyBlueprint writes, in a fraction of the time', async () => {
     const { pages: specs, options } = plugin().pageSpecs() as PluginPages;
     // Every page has a snapshot taken from the blueprint this instance would apply (else: npm run build:pages).
-    for (const page of specs) expect([page.key, options.snapshots?.pages[page.key]?.hash]).toEqual([page.key, pageHash(app, page, options)]);
+    for (const page of specs)
+      expect([page.key, options.snapshots?.pages[page.key]?.hash]).toEqual([page.key, pageHash(app, page, options)]);
     const page = specs.find((p) => p.key === 'deputies.stations');
     const models = () => app.db.getRepository('flowModels').count();
     const remove = async () => {
       const mark: Model | null = await app.db.getRepository('suitePages').findOne({ filter: { key: page.key } });
-      if (mark) await routes().destroy({ filter: { $or: [{ id: mark.get('routeId') }, { parentId: mark.get('routeId') }] } });
+      if (mark)
+        await routes().destroy({ filter: { $or: [{ id: mark.get('routeId') }, { parentId: mark.get('routeId') }] } });
       await app.db.getRepository('suitePages').destroy({ filter: { key: page.key } });
     };
 
@@ -209,7 +248,8 @@ describe('plugin-deputies: installed pages', () => {
 
     // As on a new instance: no popup templates yet, so the blueprint saves its own.
     await remove();
-    for (const name of ['flowModelTemplateUsages', 'flowModelTemplates']) await app.db.getCollection(name).model.destroy({ where: {}, hooks: false });
+    for (const name of ['flowModelTemplateUsages', 'flowModelTemplates'])
+      await app.db.getCollection(name).model.destroy({ where: {}, hooks: false });
     await recordRealAppPlugins(app);
     before = await models();
     started = Date.now();
@@ -218,7 +258,10 @@ describe('plugin-deputies: installed pages', () => {
     expect(applied).toMatchObject({ created: [page.key], fromSnapshot: [], failed: [] });
     // The snapshot holds every row the blueprint wrote (the page's models and its templates'), and the same ones.
     const snapshot = options.snapshots.pages[page.key];
-    const templateModels = snapshot.templates.reduce((n, uid) => n + options.snapshots.templates[uid].flowModels.length, 0);
+    const templateModels = snapshot.templates.reduce(
+      (n, uid) => n + options.snapshots.templates[uid].flowModels.length,
+      0,
+    );
     expect(await models()).toBe(before + snapshot.flowModels.length + templateModels);
     const fromBlueprint = await canonicalPage(page.key);
     if (app.db.sequelize.getDialect() === 'sqlite') {
@@ -233,7 +276,13 @@ describe('plugin-deputies: installed pages', () => {
 
     // A snapshot of another blueprint (or NocoBase version) is never used: the page is applied.
     await remove();
-    const stale = { ...options.snapshots, pages: { [page.key]: { ...options.snapshots.pages[page.key], hash: 'another blueprint' } } };
-    expect(await installPages(app, [page], { ...options, snapshots: stale })).toMatchObject({ created: [page.key], fromSnapshot: [] });
+    const stale = {
+      ...options.snapshots,
+      pages: { [page.key]: { ...options.snapshots.pages[page.key], hash: 'another blueprint' } },
+    };
+    expect(await installPages(app, [page], { ...options, snapshots: stale })).toMatchObject({
+      created: [page.key],
+      fromSnapshot: [],
+    });
   });
 });

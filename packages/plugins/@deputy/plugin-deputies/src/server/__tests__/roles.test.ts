@@ -21,9 +21,14 @@ describe('plugin-deputies: roles and data scopes', () => {
     staffB = sB.agent;
     const uA1 = await signedInAs(app, 'deputy-a1', ['deputy']);
     deputyA1 = uA1.agent;
-    stationA = (await admin.resource('liaisonStations').create({ values: { name: '高沙镇联络站', staff: [sA.user.id] } })).body.data;
-    stationB = (await admin.resource('liaisonStations').create({ values: { name: '醪田镇联络站', staff: [sB.user.id] } })).body.data;
-    const make = async (values: Record<string, unknown>) => (await admin.resource('deputies').create({ values })).body.data;
+    stationA = (
+      await admin.resource('liaisonStations').create({ values: { name: '高沙镇联络站', staff: [sA.user.id] } })
+    ).body.data;
+    stationB = (
+      await admin.resource('liaisonStations').create({ values: { name: '醪田镇联络站', staff: [sB.user.id] } })
+    ).body.data;
+    const make = async (values: Record<string, unknown>) =>
+      (await admin.resource('deputies').create({ values })).body.data;
     dA1 = await make({ name: '甲一', stationId: stationA.id, phone: '13800000001', userId: uA1.user.id });
     dA2 = await make({ name: '甲二', stationId: stationA.id, phone: '13800000002' });
     dB1 = await make({ name: '乙一', stationId: stationB.id, phone: '13800000003' });
@@ -37,7 +42,9 @@ describe('plugin-deputies: roles and data scopes', () => {
     const roles = await admin.resource('roles').list({ filter: { name: ['npc-admin', 'station-staff', 'deputy'] } });
     expect(roles.status).toBe(200);
     expect(roles.body.data.map((r: ApiRow) => r.name).sort()).toEqual(['deputy', 'npc-admin', 'station-staff']);
-    const scopes = await app.db.getRepository('dataSourcesRolesResourcesScopes').find({ filter: { key: { $startsWith: 'deputy-' } } });
+    const scopes = await app.db
+      .getRepository('dataSourcesRolesResourcesScopes')
+      .find({ filter: { key: { $startsWith: 'deputy-' } } });
     expect(scopes.length).toBe(5);
   });
 
@@ -72,7 +79,10 @@ describe('plugin-deputies: roles and data scopes', () => {
   });
 
   it('station staff cannot move a deputy to another station', async () => {
-    const res = await staffA.set('X-Locale', 'zh-CN').resource('deputies').update({ filterByTk: dA2.id, values: { stationId: stationB.id } });
+    const res = await staffA
+      .set('X-Locale', 'zh-CN')
+      .resource('deputies')
+      .update({ filterByTk: dA2.id, values: { stationId: stationB.id } });
     expect(res.status).toBe(403);
     expect(res.body.errors[0].message).toBe('代表的所属联络站只能由人大管理员调整');
     expect((await deputies().findOne({ filterByTk: dA2.id })).get('stationId')).toBe(stationA.id);
@@ -97,7 +107,10 @@ describe('plugin-deputies: roles and data scopes', () => {
     expect(own.status).toBe(200);
     expect((await deputies().findOne({ filterByTk: dA1.id })).get('occupation')).toBe('村医');
 
-    const move = await deputyA1.set('X-Locale', 'en-US').resource('deputies').update({ filterByTk: dA1.id, values: { stationId: stationB.id } });
+    const move = await deputyA1
+      .set('X-Locale', 'en-US')
+      .resource('deputies')
+      .update({ filterByTk: dA1.id, values: { stationId: stationB.id } });
     expect(move.status).toBe(403);
     expect(move.body.errors[0].message).toBe('Only an NPC administrator can change the station of a deputy');
     expect((await deputies().findOne({ filterByTk: dA1.id })).get('stationId')).toBe(stationA.id);
@@ -106,7 +119,9 @@ describe('plugin-deputies: roles and data scopes', () => {
     expect(other.status).toBe(404);
     expect((await deputies().findOne({ filterByTk: dA2.id })).get('occupation')).toBe('种植大户');
 
-    const station = await deputyA1.resource('liaisonStations').update({ filterByTk: stationA.id, values: { name: 'x' } });
+    const station = await deputyA1
+      .resource('liaisonStations')
+      .update({ filterByTk: stationA.id, values: { name: 'x' } });
     expect(station.status).toBe(403);
   });
 
@@ -116,9 +131,14 @@ describe('plugin-deputies: roles and data scopes', () => {
   });
 
   it('a deputy who leaves keeps its history and can read, but can no longer write', async () => {
-    const left = await admin.resource('deputies').update({ filterByTk: dA1.id, values: { status: 'left', leftOn: '2026-06-30' } });
+    const left = await admin
+      .resource('deputies')
+      .update({ filterByTk: dA1.id, values: { status: 'left', leftOn: '2026-06-30' } });
     expect(left.status).toBe(200);
-    const write = await deputyA1.set('X-Locale', 'zh-CN').resource('deputies').update({ filterByTk: dA1.id, values: { occupation: '退休' } });
+    const write = await deputyA1
+      .set('X-Locale', 'zh-CN')
+      .resource('deputies')
+      .update({ filterByTk: dA1.id, values: { occupation: '退休' } });
     expect(write.status).toBe(403);
     expect(write.body.errors[0].message).toBe('已离任代表不能再修改数据');
     expect((await deputies().findOne({ filterByTk: dA1.id })).get('occupation')).toBe('村医');

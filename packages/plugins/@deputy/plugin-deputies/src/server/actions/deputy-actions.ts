@@ -35,7 +35,9 @@ export function registerDeputyActions(app: Application, ns: string) {
     const values = rawValues(ctx);
     const requested = values.stationId ?? (values.station as { id?: unknown } | undefined)?.id ?? values.station;
     if (requested !== undefined && !(await isAdministrator(ctx))) {
-      const current = await ctx.db.getRepository('deputies').findOne({ filterByTk: ctx.action.params.filterByTk, fields: ['id', 'stationId'] });
+      const current = await ctx.db
+        .getRepository('deputies')
+        .findOne({ filterByTk: ctx.action.params.filterByTk, fields: ['id', 'stationId'] });
       if (!current || String(current.get('stationId')) !== String(requested)) {
         return ctx.throw(403, ctx.t('Only an NPC administrator can change the station of a deputy', { ns }));
       }
@@ -44,5 +46,8 @@ export function registerDeputyActions(app: Application, ns: string) {
   });
   app.acl.allow('deputies', 'me', 'loggedIn');
   // createAccount is granted like any action: administrators hold it through their strategy.
-  app.acl.setAvailableAction('createAccount', { displayName: `{{t("Create user account", { ns: "${ns}" })}}`, type: 'old-data' });
+  app.acl.setAvailableAction('createAccount', {
+    displayName: `{{t("Create user account", { ns: "${ns}" })}}`,
+    type: 'old-data',
+  });
 }

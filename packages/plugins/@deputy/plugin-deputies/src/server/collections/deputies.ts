@@ -37,7 +37,15 @@ export default defineCollection({
     f.belongsToField('term', 'Congress term', 'deputyTerms', 'name'),
     f.belongsToField('station', 'Liaison station', 'liaisonStations', 'name'),
     f.belongsToManyField('gridAreas', 'Grid areas', 'gridAreas', 'deputiesGridAreas', 'deputyId', 'gridAreaId', 'name'),
-    f.belongsToManyField('groups', 'Deputy groups', 'deputyGroups', 'deputyGroupMembers', 'deputyId', 'groupId', 'name'),
+    f.belongsToManyField(
+      'groups',
+      'Deputy groups',
+      'deputyGroups',
+      'deputyGroupMembers',
+      'deputyId',
+      'groupId',
+      'name',
+    ),
     f.belongsToField('user', 'User account', 'users', 'nickname', { onDelete: 'SET NULL' }),
     // One deputy record per user account. A single column's uniqueness lives on its field: NocoBase's sync drops
     // a one-column unique index that the collection's `indexes` declare (sync-runner handleUniqueIndex).

@@ -13,8 +13,17 @@ export default defineCollection({
       allowNull: false,
       uiSchema: { 'x-component-props': { min: 1, step: '1' } },
     }),
-    f.integerField('maxSignInFailures', 'Failed sign-ins before the account locks', { defaultValue: 5, uiSchema: { 'x-component-props': { min: 1, step: '1' } } }),
-    f.integerField('signInLockMinutes', 'Lock duration (minutes)', { defaultValue: 15, uiSchema: { 'x-component-props': { min: 1, step: '1' } } }),
-    f.integerField('passwordMinLength', 'Minimum password length', { defaultValue: 8, uiSchema: { 'x-component-props': { min: 6, step: '1' } } }),
+    f.integerField('maxSignInFailures', 'Failed sign-ins before the account locks', {
+      defaultValue: 5,
+      uiSchema: { 'x-component-props': { min: 1, step: '1' } },
+    }),
+    f.integerField('signInLockMinutes', 'Lock duration (minutes)', {
+      defaultValue: 15,
+      uiSchema: { 'x-component-props': { min: 1, step: '1' } },
+    }),
+    f.integerField('passwordMinLength', 'Minimum password length', {
+      defaultValue: 8,
+      uiSchema: { 'x-component-props': { min: 6, step: '1' } },
+    }),
   ],
 });

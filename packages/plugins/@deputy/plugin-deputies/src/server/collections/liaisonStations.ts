@@ -18,12 +18,7 @@ export default defineCollection({
     f.belongsToField('parent', 'Parent station', 'liaisonStations', 'name', { onDelete: 'SET NULL' }),
     f.hasManyField('children', 'Sub-stations', 'liaisonStations', 'parentId', 'name'),
     {
-      ...f.multipleSelectField(
-        'receptionDays',
-        'Reception days of the month',
-        DAYS,
-        { rawLabels: true },
-      ),
+      ...f.multipleSelectField('receptionDays', 'Reception days of the month', DAYS, { rawLabels: true }),
       defaultValue: [6, 16, 26],
     },
     f.belongsToField('head', 'Station head', 'users', 'nickname', { onDelete: 'SET NULL' }),

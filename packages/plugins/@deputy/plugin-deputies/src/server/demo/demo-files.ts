@@ -47,24 +47,39 @@ export function png(width: number, height: number, pixel: (x: number, y: number)
   header.writeUInt32BE(height, 4);
   header[8] = 8; // bit depth
   header[9] = 2; // truecolour
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', header), chunk('IDAT', zlib.deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]);
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', header),
+    chunk('IDAT', zlib.deflateSync(raw)),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
 }
 
 /** The colour `t` (0–1) of the way from `a` to `b`. */
-export const mix = (a: RGB, b: RGB, t: number): RGB => [0, 1, 2].map((i) => Math.round(a[i] + (b[i] - a[i]) * Math.min(1, Math.max(0, t)))) as RGB;
+export const mix = (a: RGB, b: RGB, t: number): RGB =>
+  [0, 1, 2].map((i) => Math.round(a[i] + (b[i] - a[i]) * Math.min(1, Math.max(0, t)))) as RGB;
 
 /**
  * Stores a picture through the file manager's default storage and records it as the upload of the user of
  * `context` (as attachments:create does: createdBy is the uploader, which the file guards check); its id.
  */
-export async function uploadDemoPicture(app: Application, content: Buffer, title: string, options: { context?: Context; transaction?: Transaction } = {}) {
+export async function uploadDemoPicture(
+  app: Application,
+  content: Buffer,
+  title: string,
+  options: { context?: Context; transaction?: Transaction } = {},
+) {
   const fileManager = app.pm.get<PluginFileManagerServer>('file-manager');
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'deputy-demo-'));
   const filePath = path.join(dir, `${crypto.randomBytes(8).toString('hex')}.png`);
   try {
     await fs.writeFile(filePath, content);
     const data = await fileManager.uploadFile({ filePath });
-    const row = await app.db.getRepository('attachments').create({ values: { ...data, title, mimetype: 'image/png' }, context: options.context, transaction: options.transaction });
+    const row = await app.db.getRepository('attachments').create({
+      values: { ...data, title, mimetype: 'image/png' },
+      context: options.context,
+      transaction: options.transaction,
+    });
     return row.get('id') as number;
   } finally {
     await fs.rm(dir, { recursive: true, force: true });

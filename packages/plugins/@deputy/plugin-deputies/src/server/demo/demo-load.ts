@@ -11,7 +11,14 @@ const REAL_DATA = ['deputies', 'liaisonStations', 'dutyRecords', 'aidHouseholds'
 export type DemoState =
   | { state: 'idle' }
   | { state: 'running'; progress: string[] }
-  | { state: 'done'; progress: string[]; seconds: number; password: string; accounts: DemoAccount[]; counts: Record<string, number> }
+  | {
+      state: 'done';
+      progress: string[];
+      seconds: number;
+      password: string;
+      accounts: DemoAccount[];
+      counts: Record<string, number>;
+    }
   | { state: 'failed'; progress: string[]; message: string };
 
 /**
@@ -24,7 +31,8 @@ export function registerDemoLoad(app: Application) {
   if (process.env.DEPUTY_DEMO !== 'on') return;
   let status: DemoState = { state: 'idle' };
   const rootOnly = (ctx: Context) => {
-    if (ctx.state.currentRole !== 'root') ctx.throw(403, ctx.t('Only the root user can load the demo town', { ns: NS }));
+    if (ctx.state.currentRole !== 'root')
+      ctx.throw(403, ctx.t('Only the root user can load the demo town', { ns: NS }));
   };
   defineSuiteResource(app, {
     name: 'deputyDemo',
@@ -39,11 +47,16 @@ export function registerDemoLoad(app: Application) {
         if (status.state === 'running') return ctx.throw(409, ctx.t('The demo town is being loaded', { ns: NS }));
         for (const name of REAL_DATA) {
           if (app.db.hasCollection(name) && (await app.db.getRepository(name).count())) {
-            return ctx.throw(400, ctx.t('This instance already holds data: the demo town loads only into an empty suite', { ns: NS }));
+            return ctx.throw(
+              400,
+              ctx.t('This instance already holds data: the demo town loads only into an empty suite', { ns: NS }),
+            );
           }
         }
         // A subset of the suite's plugins (their package names), for trying one plugin's part.
-        const only: string[] | undefined = Array.isArray(ctx.action.params.values?.only) ? ctx.action.params.values.only : undefined;
+        const only: string[] | undefined = Array.isArray(ctx.action.params.values?.only)
+          ? ctx.action.params.values.only
+          : undefined;
         const progress: string[] = [];
         status = { state: 'running', progress };
         const started = Date.now();
@@ -85,7 +98,10 @@ export function registerDemoLoad(app: Application) {
 async function rowCounts(app: Application) {
   const counts: Record<string, number> = {};
   for (const c of app.db.collections.values()) {
-    if (String(c.origin ?? '').startsWith('@deputy/') || ['users', 'attachments', 'workflowManualTasks'].includes(c.name)) {
+    if (
+      String(c.origin ?? '').startsWith('@deputy/') ||
+      ['users', 'attachments', 'workflowManualTasks'].includes(c.name)
+    ) {
       counts[c.name] = await app.db.getRepository(c.name).count();
     }
   }
@@ -93,4 +109,8 @@ async function rowCounts(app: Application) {
 }
 
 const diff = (before: Record<string, number>, after: Record<string, number>) =>
-  Object.fromEntries(Object.entries(after).filter(([name, n]) => n > (before[name] ?? 0)).map(([name, n]) => [name, n - (before[name] ?? 0)]));
+  Object.fromEntries(
+    Object.entries(after)
+      .filter(([name, n]) => n > (before[name] ?? 0))
+      .map(([name, n]) => [name, n - (before[name] ?? 0)]),
+  );

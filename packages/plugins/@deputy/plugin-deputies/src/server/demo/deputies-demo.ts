@@ -11,8 +11,44 @@ const DISTRICTS = [
 ];
 const DEPUTIES_PER_DISTRICT = 12;
 const SURNAMES = '王李张刘陈杨黄赵周吴肖曾邓彭谢罗唐蒋尹贺';
-const GIVEN = ['建国', '秀英', '志强', '丽华', '红梅', '海波', '春生', '桂兰', '卫东', '小燕', '国平', '玉珍', '德明', '翠兰', '长青', '爱民', '佳慧', '永福', '淑芬', '振华', '文斌', '美玲', '光辉', '慧敏'];
-const OCCUPATIONS = ['村党支部书记', '村委会主任', '种植大户', '个体工商户', '乡村教师', '村医', '企业负责人', '合作社理事长', '社区干部', '退役军人'];
+const GIVEN = [
+  '建国',
+  '秀英',
+  '志强',
+  '丽华',
+  '红梅',
+  '海波',
+  '春生',
+  '桂兰',
+  '卫东',
+  '小燕',
+  '国平',
+  '玉珍',
+  '德明',
+  '翠兰',
+  '长青',
+  '爱民',
+  '佳慧',
+  '永福',
+  '淑芬',
+  '振华',
+  '文斌',
+  '美玲',
+  '光辉',
+  '慧敏',
+];
+const OCCUPATIONS = [
+  '村党支部书记',
+  '村委会主任',
+  '种植大户',
+  '个体工商户',
+  '乡村教师',
+  '村医',
+  '企业负责人',
+  '合作社理事长',
+  '社区干部',
+  '退役军人',
+];
 const PARTIES = ['中共党员', '中共党员', '中共党员', '群众', '民盟盟员'];
 const DUTIES = ['policy', 'information', 'industry', 'efficiency', 'mediation'];
 
@@ -32,10 +68,20 @@ export async function loadDeputiesDemo(town: DemoTown) {
   town.progress('stations, deputies and their accounts');
   const admin = await demoUser(town, 'demo-admin', '镇人大主席团办公室', 'npc-admin');
   town.adminUserId = admin.get('id');
-  town.accounts.push({ username: 'demo-admin', role: 'npc-admin', name: '镇人大主席团办公室', tryFirst: 'publish the quarter on 阳光栏, read 统计分析, change a rule in the settings' });
+  town.accounts.push({
+    username: 'demo-admin',
+    role: 'npc-admin',
+    name: '镇人大主席团办公室',
+    tryFirst: 'publish the quarter on 阳光栏, read 统计分析, change a rule in the settings',
+  });
 
   const term = await db.getRepository('deputyTerms').create({
-    values: { name: '高沙镇第十九届人民代表大会', level: 'town', startsOn: `${town.year - 4}-01-01`, endsOn: `${town.year + 1}-12-31` },
+    values: {
+      name: '高沙镇第十九届人民代表大会',
+      level: 'town',
+      startsOn: `${town.year - 4}-01-01`,
+      endsOn: `${town.year + 1}-12-31`,
+    },
   });
 
   const stations = db.getRepository('liaisonStations');
@@ -56,7 +102,12 @@ export async function loadDeputiesDemo(town: DemoTown) {
   for (const [i, district] of DISTRICTS.entries()) {
     const headName = `${SURNAMES[i]}站长`;
     const head = await demoUser(town, `demo-head${i + 1}`, `${district.name}${headName}`, 'station-staff');
-    town.accounts.push({ username: `demo-head${i + 1}`, role: 'station-staff', name: `${district.name}站长`, tryFirst: 'decide the records waiting in 履职审核, arrange the next 逢6 reception, confirm 1+N outcomes' });
+    town.accounts.push({
+      username: `demo-head${i + 1}`,
+      role: 'station-staff',
+      name: `${district.name}站长`,
+      tryFirst: 'decide the records waiting in 履职审核, arrange the next 逢6 reception, confirm 1+N outcomes',
+    });
     const station = await stations.create({
       values: {
         name: district.name,
@@ -72,7 +123,11 @@ export async function loadDeputiesDemo(town: DemoTown) {
     town.stations.push({ id: station.get('id'), name: district.name, headUserId: head.get('id'), district: true });
     const grids = [];
     for (const name of district.grids) {
-      grids.push(await db.getRepository('gridAreas').create({ values: { name, stationId: station.get('id'), description: `${district.name}联系的${name}` } }));
+      grids.push(
+        await db
+          .getRepository('gridAreas')
+          .create({ values: { name, stationId: station.get('id'), description: `${district.name}联系的${name}` } }),
+      );
     }
     const members: number[] = [];
     for (let k = 0; k < DEPUTIES_PER_DISTRICT; k++) {
@@ -100,12 +155,29 @@ export async function loadDeputiesDemo(town: DemoTown) {
         },
       });
       members.push(deputy.get('id'));
-      town.deputies.push({ id: deputy.get('id'), userId: user.get('id'), name, stationId: station.get('id'), username });
-      if (k === 0) town.accounts.push({ username, role: DEPUTY_ROLE, name: `${name}（${district.name}代表）`, tryFirst: 'file a duty record with a photo on the phone (我的履职), see 我的积分 and the 1+N households' });
+      town.deputies.push({
+        id: deputy.get('id'),
+        userId: user.get('id'),
+        name,
+        stationId: station.get('id'),
+        username,
+      });
+      if (k === 0)
+        town.accounts.push({
+          username,
+          role: DEPUTY_ROLE,
+          name: `${name}（${district.name}代表）`,
+          tryFirst: 'file a duty record with a photo on the phone (我的履职), see 我的积分 and the 1+N households',
+        });
     }
     await db.getRepository('deputyGroups').create({
       values: { name: `${district.name}代表小组`, stationId: station.get('id'), leaderId: members[0], members },
     });
   }
-  town.accounts.push({ username: `demo-deputy01 … demo-deputy${pad(deputyNo, 2)}`, role: DEPUTY_ROLE, name: 'every deputy of the town', tryFirst: 'the same as the first deputy of each station' });
+  town.accounts.push({
+    username: `demo-deputy01 … demo-deputy${pad(deputyNo, 2)}`,
+    role: DEPUTY_ROLE,
+    name: 'every deputy of the town',
+    tryFirst: 'the same as the first deputy of each station',
+  });
 }

@@ -11,6 +11,9 @@ export default class extends Migration {
   appVersion = '<3.0.0';
 
   async up() {
-    await refuseDuplicateValues(this.db, 'deputies', 'userId', { zh: '代表关联的用户账号', en: 'User accounts linked to deputies' });
+    await refuseDuplicateValues(this.db, 'deputies', 'userId', {
+      zh: '代表关联的用户账号',
+      en: 'User accounts linked to deputies',
+    });
   }
 }

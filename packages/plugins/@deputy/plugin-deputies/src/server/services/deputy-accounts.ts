@@ -46,7 +46,14 @@ export async function createDeputyAccount(
     const password = input.password || initialPassword();
     if (password.length < 8) throw new AccountError(t('The initial password must have at least 8 characters'));
     const user = await users.create({
-      values: { username, nickname: deputy.get('name'), phone, password, mustChangePassword: true, roles: [DEPUTY_ROLE] },
+      values: {
+        username,
+        nickname: deputy.get('name'),
+        phone,
+        password,
+        mustChangePassword: true,
+        roles: [DEPUTY_ROLE],
+      },
       transaction,
     });
     await deputies.update({ filterByTk: deputyId, values: { userId: user.get('id') }, transaction });

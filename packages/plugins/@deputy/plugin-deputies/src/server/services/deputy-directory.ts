@@ -24,7 +24,9 @@ export class DeputyDirectory {
   async reviewerOf(deputyId: number | string, options: Transactionable = {}) {
     const station: Model | null = await this.stationOf(deputyId, options);
     if (!station?.get('headId')) return null;
-    return this.db.getRepository('users').findOne({ filterByTk: station.get('headId'), transaction: options.transaction });
+    return this.db
+      .getRepository('users')
+      .findOne({ filterByTk: station.get('headId'), transaction: options.transaction });
   }
 
   /** The grid areas a deputy keeps in touch with. */

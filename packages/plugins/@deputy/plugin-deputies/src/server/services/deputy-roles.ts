@@ -10,18 +10,67 @@ import { tt } from '../fields';
 // "{{$user.id}}" is resolved by NocoBase's ACL to the signed-in user.
 const OWN_STATION = { station: { staff: { id: { $eq: '{{$user.id}}' } } } };
 export const SCOPES: ScopeSpec[] = [
-  { key: 'deputy-own-station-deputies', name: tt('Deputies of my station'), resourceName: 'deputies', scope: OWN_STATION },
-  { key: 'deputy-self', name: tt('My own deputy record'), resourceName: 'deputies', scope: { userId: { $eq: '{{$user.id}}' } } },
-  { key: 'deputy-own-stations', name: tt('My stations'), resourceName: 'liaisonStations', scope: { staff: { id: { $eq: '{{$user.id}}' } } } },
-  { key: 'deputy-own-station-grids', name: tt('Grid areas of my station'), resourceName: 'gridAreas', scope: OWN_STATION },
-  { key: 'deputy-own-station-groups', name: tt('Deputy groups of my station'), resourceName: 'deputyGroups', scope: OWN_STATION },
+  {
+    key: 'deputy-own-station-deputies',
+    name: tt('Deputies of my station'),
+    resourceName: 'deputies',
+    scope: OWN_STATION,
+  },
+  {
+    key: 'deputy-self',
+    name: tt('My own deputy record'),
+    resourceName: 'deputies',
+    scope: { userId: { $eq: '{{$user.id}}' } },
+  },
+  {
+    key: 'deputy-own-stations',
+    name: tt('My stations'),
+    resourceName: 'liaisonStations',
+    scope: { staff: { id: { $eq: '{{$user.id}}' } } },
+  },
+  {
+    key: 'deputy-own-station-grids',
+    name: tt('Grid areas of my station'),
+    resourceName: 'gridAreas',
+    scope: OWN_STATION,
+  },
+  {
+    key: 'deputy-own-station-groups',
+    name: tt('Deputy groups of my station'),
+    resourceName: 'deputyGroups',
+    scope: OWN_STATION,
+  },
 ];
 
 /** What anyone signed in may see of other deputies (no phone, no account, no QR token). */
-export const DEPUTY_PUBLIC_FIELDS = ['id', 'name', 'gender', 'level', 'constituency', 'station', 'stationId', 'term', 'termId', 'duties', 'status', 'gridAreas', 'groups'];
+export const DEPUTY_PUBLIC_FIELDS = [
+  'id',
+  'name',
+  'gender',
+  'level',
+  'constituency',
+  'station',
+  'stationId',
+  'term',
+  'termId',
+  'duties',
+  'status',
+  'gridAreas',
+  'groups',
+];
 /** What a deputy may change of its own record: not its station, status, account or term. */
 export const DEPUTY_SELF_EDITABLE = ['phone', 'occupation', 'party', 'duties'];
-const STATION_PUBLIC_FIELDS = ['id', 'name', 'town', 'address', 'parent', 'parentId', 'receptionDays', 'phone', 'description'];
+const STATION_PUBLIC_FIELDS = [
+  'id',
+  'name',
+  'town',
+  'address',
+  'parent',
+  'parentId',
+  'receptionDays',
+  'phone',
+  'description',
+];
 
 const resource = (name: string, actions: Action[]) => ({ name, actions });
 
@@ -55,7 +104,18 @@ export const ROLES: RoleSpec[] = [
         {
           name: 'update',
           scope: 'deputy-own-station-deputies',
-          fields: ['name', 'gender', 'level', 'constituency', 'phone', 'occupation', 'party', 'duties', 'gridAreas', 'term'],
+          fields: [
+            'name',
+            'gender',
+            'level',
+            'constituency',
+            'phone',
+            'occupation',
+            'party',
+            'duties',
+            'gridAreas',
+            'term',
+          ],
         },
         { name: 'export', scope: 'deputy-own-station-deputies' },
       ]),

@@ -4,8 +4,23 @@ import { isSuiteCollection } from '@deputy/plugin-suite-core';
 
 /** Actions that change data (NocoBase's own and the suite's); everything else reads, and stays open. */
 const WRITE_ACTIONS = new Set([
-  'create', 'update', 'destroy', 'add', 'set', 'remove', 'toggle', 'move', 'firstOrCreate', 'updateOrCreate',
-  'importXlsx', 'upload', 'submit', 'revoke', 'publish', 'decide', 'createAccount',
+  'create',
+  'update',
+  'destroy',
+  'add',
+  'set',
+  'remove',
+  'toggle',
+  'move',
+  'firstOrCreate',
+  'updateOrCreate',
+  'importXlsx',
+  'upload',
+  'submit',
+  'revoke',
+  'publish',
+  'decide',
+  'createAccount',
 ]);
 /** Reads of the suite's collections; every other action on them (custom ones included) changes something. */
 const SUITE_READS = new Set(['list', 'get', 'export']);
@@ -52,7 +67,9 @@ export function registerDeputyWriteGuard(app: Application, ns: string) {
       if (user.mustChangePassword) {
         return ctx.throw(403, ctx.t('Change your initial password before making changes', { ns }));
       }
-      const deputy = await ctx.db.getRepository('deputies').findOne({ filter: { userId: user.id }, fields: ['id', 'status'] });
+      const deputy = await ctx.db
+        .getRepository('deputies')
+        .findOne({ filter: { userId: user.id }, fields: ['id', 'status'] });
       if (deputy?.get('status') === 'left') {
         return ctx.throw(403, ctx.t('A deputy who has left office can no longer make changes', { ns }));
       }

@@ -28,14 +28,26 @@ export function enforceGridAreaLimit(db: Database, ns: string) {
       }
     }
   };
-  db.on('deputies.afterSaveWithAssociations', (model: Model, options: HookOptions) => check([model.get('id')], options));
+  db.on('deputies.afterSaveWithAssociations', (model: Model, options: HookOptions) =>
+    check([model.get('id')], options),
+  );
   db.on('gridAreas.afterSaveWithAssociations', async (model: Model, options: HookOptions) => {
     const rows = await db.getCollection('deputiesGridAreas').model.findAll({
       where: { gridAreaId: model.get('id') },
       transaction: options.transaction,
     });
-    await check(rows.map((r) => r.get('deputyId')), options);
+    await check(
+      rows.map((r) => r.get('deputyId')),
+      options,
+    );
   });
-  db.on('deputiesGridAreas.afterCreate', (model: Model, options: HookOptions) => check([model.get('deputyId')], options));
-  db.on('deputiesGridAreas.afterBulkCreate', (models: Model[], options: HookOptions) => check(models.map((m) => m.get('deputyId')), options));
+  db.on('deputiesGridAreas.afterCreate', (model: Model, options: HookOptions) =>
+    check([model.get('deputyId')], options),
+  );
+  db.on('deputiesGridAreas.afterBulkCreate', (models: Model[], options: HookOptions) =>
+    check(
+      models.map((m) => m.get('deputyId')),
+      options,
+    ),
+  );
 }

@@ -6,24 +6,38 @@ import { tExpr, useT } from '../locale';
 type Summary = {
   year: number;
   score: { total: number; rank: number; stationRank: number; grade: string | null } | null;
-  items: { itemId: number; code: string; name: string; points: number; yearlyCap: number | null; posted: number; capLeft: number | null }[];
+  items: {
+    itemId: number;
+    code: string;
+    name: string;
+    points: number;
+    yearlyCap: number | null;
+    posted: number;
+    capLeft: number | null;
+  }[];
 };
 
 function MyPoints({ api }: { api: any }) {
   const t = useT();
-  const [state, setState] = useState<{ loading: boolean; data?: Summary; error?: string; notDeputy?: boolean }>({ loading: true });
+  const [state, setState] = useState<{ loading: boolean; data?: Summary; error?: string; notDeputy?: boolean }>({
+    loading: true,
+  });
   useEffect(() => {
     let cancelled = false;
     api
       .request({ url: 'dutyScores:mine', params: { year: new Date().getFullYear() }, skipNotify: true })
       .then((res: any) => !cancelled && setState({ loading: false, data: res.data?.data }))
-      .catch((e: any) => !cancelled && setState({ loading: false, notDeputy: e?.response?.status === 404, error: e?.message }));
+      .catch(
+        (e: any) =>
+          !cancelled && setState({ loading: false, notDeputy: e?.response?.status === 404, error: e?.message }),
+      );
     return () => {
       cancelled = true;
     };
   }, [api]);
   if (state.notDeputy) return <Empty description={t('Your account is not linked to a deputy')} />;
-  if (state.error) return <Alert type="error" showIcon message={t('Failed to load your points')} description={state.error} />;
+  if (state.error)
+    return <Alert type="error" showIcon message={t('Failed to load your points')} description={state.error} />;
   const score = state.data?.score;
   return (
     <Spin spinning={state.loading}>
@@ -41,14 +55,31 @@ function MyPoints({ api }: { api: any }) {
           scroll={{ x: true }}
           dataSource={(state.data?.items ?? []).filter((i) => i.points > 0 || i.posted !== 0)}
           columns={[
-            { title: t('Duty item'), dataIndex: 'name', render: (name: string, i) => <span><Tag>{i.code}</Tag>{name}</span> },
+            {
+              title: t('Duty item'),
+              dataIndex: 'name',
+              render: (name: string, i) => (
+                <span>
+                  <Tag>{i.code}</Tag>
+                  {name}
+                </span>
+              ),
+            },
             { title: t('Points per occurrence'), dataIndex: 'points' },
             { title: t('Points'), dataIndex: 'posted' },
             {
               title: t('Cap left'),
               dataIndex: 'capLeft',
               render: (left: number | null, i) =>
-                i.yearlyCap ? <Progress size="small" percent={Math.round(((i.yearlyCap - (left ?? 0)) / i.yearlyCap) * 100)} format={() => `${left}`} /> : '-',
+                i.yearlyCap ? (
+                  <Progress
+                    size="small"
+                    percent={Math.round(((i.yearlyCap - (left ?? 0)) / i.yearlyCap) * 100)}
+                    format={() => `${left}`}
+                  />
+                ) : (
+                  '-'
+                ),
             },
           ]}
         />

@@ -14,7 +14,10 @@ describe('plugin-duty-points: station activities and sign-in', () => {
     expect(created.status).toBe(200);
     expect(created.body.data.signInCode).toMatch(/^[A-Z2-9]{8}$/);
     if (status !== 'planned') {
-      expect((await w.head.agent.resource('dutyActivities').update({ filterByTk: created.body.data.id, values: { status } })).status).toBe(200);
+      expect(
+        (await w.head.agent.resource('dutyActivities').update({ filterByTk: created.body.data.id, values: { status } }))
+          .status,
+      ).toBe(200);
     }
     return created.body.data;
   }
@@ -44,12 +47,18 @@ describe('plugin-duty-points: station activities and sign-in', () => {
     expect(unknown.status).toBe(404);
     expect(unknown.body.errors[0].message).toBe('签到码无效，未找到对应活动');
     const planned = await activity('planned');
-    const notOpen = await w.d2.agent.set('X-Locale', 'en-US').post('/dutyActivities:signIn').send({ code: planned.signInCode });
+    const notOpen = await w.d2.agent
+      .set('X-Locale', 'en-US')
+      .post('/dutyActivities:signIn')
+      .send({ code: planned.signInCode });
     expect(notOpen.status).toBe(400);
     expect(notOpen.body.errors[0].message).toBe('This activity is not open for sign-in');
     const lastWeek = new Date(Date.now() + 8 * 3600e3 - 7 * 86400e3).toISOString().slice(0, 10);
     const past = await activity('approved', lastWeek);
-    const late = await w.d2.agent.set('X-Locale', 'zh-CN').post('/dutyActivities:signIn').send({ code: past.signInCode });
+    const late = await w.d2.agent
+      .set('X-Locale', 'zh-CN')
+      .post('/dutyActivities:signIn')
+      .send({ code: past.signInCode });
     expect(late.status).toBe(400);
     expect(late.body.errors[0].message).toBe('只能在活动当天签到');
     expect(await app.db.getRepository('dutyRecords').count()).toBe(before);
@@ -60,12 +69,22 @@ describe('plugin-duty-points: station activities and sign-in', () => {
     const { w } = world;
     const other = (await w.admin.agent.resource('liaisonStations').create({ values: { name: '别站' } })).body.data;
     const item = await w.item('D05');
-    const foreign = (await w.admin.agent.resource('dutyActivities').create({ values: { title: '别站视察', itemId: item.id, stationId: other.id, date: today() } })).body.data;
-    const edit = await w.head.agent.set('X-Locale', 'zh-CN').resource('dutyActivities').update({ filterByTk: foreign.id, values: { status: 'approved' } });
+    const foreign = (
+      await w.admin.agent
+        .resource('dutyActivities')
+        .create({ values: { title: '别站视察', itemId: item.id, stationId: other.id, date: today() } })
+    ).body.data;
+    const edit = await w.head.agent
+      .set('X-Locale', 'zh-CN')
+      .resource('dutyActivities')
+      .update({ filterByTk: foreign.id, values: { status: 'approved' } });
     expect(edit.status).toBe(404);
     expect(edit.body.errors[0].message).toBe('记录不存在或超出您的权限范围');
     // The suite's shared guards answer in the caller's language whichever plugin uses them.
-    const drop = await w.admin.agent.set('X-Locale', 'zh-CN').resource('collections').destroy({ filterByTk: 'dutyActivities' });
+    const drop = await w.admin.agent
+      .set('X-Locale', 'zh-CN')
+      .resource('collections')
+      .destroy({ filterByTk: 'dutyActivities' });
     expect(drop.status).toBe(400);
     expect(drop.body.errors[0].message).toBe('代表履职套件的数据表和字段不能删除');
     const list = await w.head.agent.resource('dutyActivities').list({ pageSize: 100 });

@@ -20,7 +20,11 @@ describe('audit trail of decisions and catalogue edits', () => {
     const { admin, deputy1 } = ctx.w;
     const id = await adminApproves(ctx.w, deputy1.id, 'D01', lastYear(3));
     await admin.agent.post(`/dutyRecords:revoke?filterByTk=${id}`).send({ reason: '重复录入' });
-    const steps = (await trail({ collectionName: 'dutyRecords', recordId: String(id) })).map((e: any) => [e.get('before').status, e.get('after').status, e.get('userId')]);
+    const steps = (await trail({ collectionName: 'dutyRecords', recordId: String(id) })).map((e: any) => [
+      e.get('before').status,
+      e.get('after').status,
+      e.get('userId'),
+    ]);
     expect(steps.filter(([from, to]) => from !== to)).toEqual([
       ['draft', 'submitted', admin.user.id],
       ['submitted', 'approved', admin.user.id],
@@ -33,10 +37,13 @@ describe('audit trail of decisions and catalogue edits', () => {
   it('records a decision taken in the review workflow as made by the workflow', async () => {
     const { app, d2, head } = ctx.w;
     const item = await ctx.w.item('D14');
-    const created = (await d2.agent.resource('dutyRecords').create({ values: { itemId: item.id, date: lastYear(9) } })).body.data;
+    const created = (await d2.agent.resource('dutyRecords').create({ values: { itemId: item.id, date: lastYear(9) } }))
+      .body.data;
     await d2.agent.post(`/dutyRecords:submit?filterByTk=${created.id}`).send({});
     const task = await pendingTaskFor(app, head.agent, created.id);
-    await head.agent.post(`/workflowManualTasks:submit?filterByTk=${task.id}`).send({ result: { review: { comment: '属实' }, _: 'approve' } });
+    await head.agent
+      .post(`/workflowManualTasks:submit?filterByTk=${task.id}`)
+      .send({ result: { review: { comment: '属实' }, _: 'approve' } });
     await waitForStatus(app, created.id, 'approved');
     await workflowsSettled(app);
     const entries = await trail({ collectionName: 'dutyRecords', recordId: String(created.id) });
@@ -53,7 +60,9 @@ describe('audit trail of decisions and catalogue edits', () => {
     const [entry] = await trail({ collectionName: 'deputies', recordId: String(deputy2.id), action: 'update' });
     expect(entry.get('after')).toEqual({ phone: '13800000002' });
     const count = await app.db.getRepository('auditTrail').count();
-    const edit = await admin.agent.resource('auditTrail').update({ filterByTk: entry.get('id'), values: { after: {} } });
+    const edit = await admin.agent
+      .resource('auditTrail')
+      .update({ filterByTk: entry.get('id'), values: { after: {} } });
     expect(edit.status).toBe(403);
     const wipe = await admin.agent.resource('auditTrail').destroy({ filterByTk: entry.get('id') });
     expect(wipe.status).toBe(403);

@@ -13,10 +13,14 @@ describe('plugin-duty-points: the cap holds across concurrent transactions on ev
     const { w, app } = ctx;
     const plugin: any = app.pm.get('@deputy/plugin-duty-points');
     const ledger = plugin.ledger;
-    const item = await app.db.getRepository('dutyItems').create({ values: { code: 'T99', name: '测试封顶项', category: 'A', points: 10, yearlyCap: 10, active: true } });
+    const item = await app.db
+      .getRepository('dutyItems')
+      .create({ values: { code: 'T99', name: '测试封顶项', category: 'A', points: 10, yearlyCap: 10, active: true } });
     const year = new Date().getFullYear() - 1;
     const draft = async (day: string) =>
-      app.db.getRepository('dutyRecords').create({ values: { deputyId: w.deputy1.id, itemId: item.get('id'), date: `${year}-05-${day}` } });
+      app.db
+        .getRepository('dutyRecords')
+        .create({ values: { deputyId: w.deputy1.id, itemId: item.get('id'), date: `${year}-05-${day}` } });
     const first = await draft('10');
     const second = await draft('11');
     if (app.db.sequelize.getDialect() === 'sqlite') {
@@ -27,7 +31,11 @@ describe('plugin-duty-points: the cap holds across concurrent transactions on ev
       const slow = await app.db.sequelize.transaction();
       try {
         // The slow transaction reads first, as an approval reads its record and item (MySQL takes its snapshot here)…
-        expect(await app.db.getCollection('pointEntries').model.count({ where: { itemId: item.get('id') }, transaction: slow })).toBe(0);
+        expect(
+          await app.db
+            .getCollection('pointEntries')
+            .model.count({ where: { itemId: item.get('id') }, transaction: slow }),
+        ).toBe(0);
         // …another approval commits in the meantime…
         await app.db.sequelize.transaction((t: any) => ledger.award(second, item, t));
         // …and the slow one then posts: what is left under the cap is nothing.

@@ -12,10 +12,14 @@ import statistics from '../pages/statistics.json';
 describe('plugin-duty-points: installed pages', () => {
   let app: MockServer;
   const routes = () => app.db.getRepository('desktopRoutes');
-  const t = (key: string, ns = '@deputy/plugin-duty-points') => `{{t(${JSON.stringify(key)}, { ns: ${JSON.stringify(ns)} })}}`;
+  const t = (key: string, ns = '@deputy/plugin-duty-points') =>
+    `{{t(${JSON.stringify(key)}, { ns: ${JSON.stringify(ns)} })}}`;
 
   beforeAll(async () => {
-    app = await createSuiteServer(['@deputy/plugin-deputies', '@deputy/plugin-duty-points'], ['client', 'flow-engine', 'ui-templates', 'ui-layout', 'data-visualization', 'action-bulk-update']);
+    app = await createSuiteServer(
+      ['@deputy/plugin-deputies', '@deputy/plugin-duty-points'],
+      ['client', 'flow-engine', 'ui-templates', 'ui-layout', 'data-visualization', 'action-bulk-update'],
+    );
     // flowSurfaces offers chart blocks and bulk-update buttons when their plugins are recorded as enabled, as in a real install
     // (the mock server loads it without that record); then the plugin installs its pages as on upgrade.
     await recordRealAppPlugins(app);
@@ -36,7 +40,10 @@ describe('plugin-duty-points: installed pages', () => {
     const page = await routes().findOne({ filter: { type: 'flowPage', title } });
     const tabs = await routes().find({ filter: { parentId: page.get('id') }, sort: ['sort'] });
     const repo: any = app.db.getRepository('flowModels');
-    const grid = await repo.findModelByParentId(tabs[tabIndex].get('schemaUid'), { subKey: 'grid', includeAsyncNode: true });
+    const grid = await repo.findModelByParentId(tabs[tabIndex].get('schemaUid'), {
+      subKey: 'grid',
+      includeAsyncNode: true,
+    });
     return Object.values(grid.subModels.items ?? {}) as any[];
   };
 
@@ -44,13 +51,16 @@ describe('plugin-duty-points: installed pages', () => {
     const res = await agent.resource('desktopRoutes').listAccessible({ tree: true, sort: 'sort' });
     expect(res.status).toBe(200);
     const titles: string[] = [];
-    const walk = (list: any[]) => list.forEach((r) => (r.type !== 'tabs' && titles.push(r.title), walk(r.children ?? [])));
+    const walk = (list: any[]) =>
+      list.forEach((r) => (r.type !== 'tabs' && titles.push(r.title), walk(r.children ?? [])));
     walk(res.body.data);
     return titles;
   };
 
   it('installs all pages of both plugins under one 代表履职 group', async () => {
-    const groups = await routes().find({ filter: { type: 'group', title: t('Deputy duty performance', '@deputy/plugin-suite-core') } });
+    const groups = await routes().find({
+      filter: { type: 'group', title: t('Deputy duty performance', '@deputy/plugin-suite-core') },
+    });
     expect(groups).toHaveLength(1);
     const children = await routes().find({ filter: { parentId: groups[0].get('id') }, sort: ['sort'] });
     expect(children.map((r: any) => r.get('title'))).toEqual([
@@ -72,7 +82,9 @@ describe('plugin-duty-points: installed pages', () => {
     expect(blocks.map((b) => b.use)).toEqual(['CreateFormModel', 'TableBlockModel', 'MyPointsBlockModel']);
     const form = blocks[0];
     expect(form.stepParams.resourceSettings.init.collectionName).toBe('dutyRecords');
-    const formFields = Object.values<any>(form.subModels.grid.subModels.items).map((i) => i.stepParams.fieldSettings.init.fieldPath);
+    const formFields = Object.values<any>(form.subModels.grid.subModels.items).map(
+      (i) => i.stepParams.fieldSettings.init.fieldPath,
+    );
     // The deputy is the caller (set by the server), so the form does not ask for it.
     expect(formFields).toEqual(['item', 'date', 'quantity', 'description', 'evidence']);
     // The records table sends a draft to review with 提交审核: NocoBase's update-record button assigning the status.
@@ -93,23 +105,35 @@ describe('plugin-duty-points: installed pages', () => {
     expect(table.use).toBe('TableBlockModel');
     expect(JSON.stringify(table.stepParams)).toContain('submitted');
     const bulk = Object.values<any>(table.subModels.actions).filter((a) => a.use === 'BulkUpdateActionModel');
-    expect(bulk.map((a) => a.props?.title ?? a.stepParams?.buttonSettings?.general?.title)).toEqual([t('Approve selected'), t('Return selected')]);
+    expect(bulk.map((a) => a.props?.title ?? a.stepParams?.buttonSettings?.general?.title)).toEqual([
+      t('Approve selected'),
+      t('Return selected'),
+    ]);
     expect(JSON.stringify(bulk[0])).toContain('"assignedValues":{"status":"approved"}');
     expect(JSON.stringify(bulk[1])).toContain('"assignedValues":{"status":"rejected"}');
-    expect(JSON.stringify(bulk[1])).toContain(JSON.stringify(t('Return the selected duty records to their deputies? To give a reason for one, return it from its review task instead.')).slice(1, -1));
+    expect(JSON.stringify(bulk[1])).toContain(
+      JSON.stringify(
+        t(
+          'Return the selected duty records to their deputies? To give a reason for one, return it from its review task instead.',
+        ),
+      ).slice(1, -1),
+    );
   });
 
   it('积分管理: items, grade bands, periods and appeals', async () => {
     const page = await routes().findOne({ filter: { type: 'flowPage', title: t('Points management') } });
     expect(await routes().count({ filter: { parentId: page.get('id') } })).toBe(4);
     const collections = [];
-    for (const i of [0, 1, 2, 3]) collections.push((await blocksOf(t('Points management'), i))[0].stepParams.resourceSettings.init.collectionName);
+    for (const i of [0, 1, 2, 3])
+      collections.push((await blocksOf(t('Points management'), i))[0].stepParams.resourceSettings.init.collectionName);
     expect(collections).toEqual(['dutyItems', 'gradeBands', 'scorePeriods', 'pointAppeals']);
     // 公示 / 年终结账 on periods, 处理申诉 (status and reason) on appeals.
     const periods = JSON.stringify(await blocksOf(t('Points management'), 2));
     expect(periods).toContain('"assignedValues":{"status":"published"}');
     expect(periods).toContain('"assignedValues":{"status":"closed"}');
-    expect(JSON.stringify(await blocksOf(t('Points management'), 3))).toContain(JSON.stringify(t('Decide')).slice(1, -1));
+    expect(JSON.stringify(await blocksOf(t('Points management'), 3))).toContain(
+      JSON.stringify(t('Decide')).slice(1, -1),
+    );
   });
 
   it('installs only the buttons a page declares (no 添加 / 编辑 / 删除 on the ranking)', async () => {
@@ -126,11 +150,15 @@ describe('plugin-duty-points: installed pages', () => {
     expect(charts.map((b) => b.use)).toEqual(Array(5).fill('ChartBlockModel'));
     expect(JSON.stringify(charts)).not.toMatch(/ruleResults|aidVisits/);
     const json = JSON.stringify(charts);
-    for (const collection of ['pointEntries', 'dutyRecords', 'scoreSnapshots']) expect(json).toContain(`"collectionPath":["main","${collection}"]`);
+    for (const collection of ['pointEntries', 'dutyRecords', 'scoreSnapshots'])
+      expect(json).toContain(`"collectionPath":["main","${collection}"]`);
     expect(json).toContain('"dimensions":[{"field":["deputy","name"],"alias":"deputy"}]');
     // Records by status names each status as the field's option (已通过), not the stored value (approved).
     const byStatus = charts.find((b) => JSON.stringify(b).includes('"collectionPath":["main","dutyRecords"]'));
-    expect(byStatus.stepParams.chartSettings.configure.chart.option).toMatchObject({ mode: 'custom', raw: expect.stringContaining('nameOf(row.status)') });
+    expect(byStatus.stepParams.chartSettings.configure.chart.option).toMatchObject({
+      mode: 'custom',
+      raw: expect.stringContaining('nameOf(row.status)'),
+    });
   });
 
   it('shows each role exactly its menus', async () => {
@@ -147,14 +175,25 @@ describe('plugin-duty-points: installed pages', () => {
       t('Points ranking'),
       t('Statistics'),
     ]);
-    expect(await menu(admin)).toEqual(expect.arrayContaining([group, t('My duty'), t('Duty review'), t('Points management'), t('Points ranking'), t('Suite settings', '@deputy/plugin-deputies')]));
+    expect(await menu(admin)).toEqual(
+      expect.arrayContaining([
+        group,
+        t('My duty'),
+        t('Duty review'),
+        t('Points management'),
+        t('Points ranking'),
+        t('Suite settings', '@deputy/plugin-deputies'),
+      ]),
+    );
   });
 
   it('has every title in zh-CN and en-US', () => {
     const titles = ([...pages, ...statistics] as any[]).flatMap((p) => [
       p.blueprint.page.title,
       ...p.blueprint.tabs.flatMap((tab: any) => [tab.title, ...tab.blocks.map((b: any) => b.title)]),
-      ...Object.values<any>(p.blueprint.defaults?.collections ?? {}).flatMap((c) => c.fieldGroups.map((g: any) => g.title)),
+      ...Object.values<any>(p.blueprint.defaults?.collections ?? {}).flatMap((c) =>
+        c.fieldGroups.map((g: any) => g.title),
+      ),
     ]);
     for (const title of titles.filter(Boolean)) {
       expect(enUS).toHaveProperty([title]);

@@ -12,14 +12,22 @@ describe('plugin-duty-points: publication (阳光栏) and appeals (错重漏)', 
     w = await dutyPointsWorld();
     app = w.app;
     const item = await w.item('D01');
-    const created = (await w.d1.agent.resource('dutyRecords').create({ values: { itemId: item.id, date: lastYear(2) } })).body.data;
+    const created = (
+      await w.d1.agent.resource('dutyRecords').create({ values: { itemId: item.id, date: lastYear(2) } })
+    ).body.data;
     await w.d1.agent.post(`/dutyRecords:submit?filterByTk=${created.id}`).send({});
     const task = await pendingTaskFor(app, w.head.agent, created.id);
-    await w.head.agent.post(`/workflowManualTasks:submit?filterByTk=${task.id}`).send({ result: { review: {}, _: 'approve' } });
+    await w.head.agent
+      .post(`/workflowManualTasks:submit?filterByTk=${task.id}`)
+      .send({ result: { review: {}, _: 'approve' } });
     await waitForStatus(app, created.id, 'approved');
     recordId = created.id;
     await w.admin.agent.resource('deputies').update({ filterByTk: w.deputy2.id, values: { phone: '13912345678' } });
-    period = (await w.admin.agent.resource('scorePeriods').create({ values: { key: `${year}-Q1`, title: `${year}年第一季度积分公示` } })).body.data;
+    period = (
+      await w.admin.agent
+        .resource('scorePeriods')
+        .create({ values: { key: `${year}-Q1`, title: `${year}年第一季度积分公示` } })
+    ).body.data;
   });
 
   afterAll(async () => {
@@ -33,8 +41,13 @@ describe('plugin-duty-points: publication (阳光栏) and appeals (错重漏)', 
   });
 
   it('refuses to publish a period that has not ended, and lets only administrators publish', async () => {
-    const current = (await w.admin.agent.resource('scorePeriods').create({ values: { key: String(new Date().getFullYear()) } })).body.data;
-    const early = await w.admin.agent.set('X-Locale', 'zh-CN').post(`/scorePeriods:publish?filterByTk=${current.id}`).send({});
+    const current = (
+      await w.admin.agent.resource('scorePeriods').create({ values: { key: String(new Date().getFullYear()) } })
+    ).body.data;
+    const early = await w.admin.agent
+      .set('X-Locale', 'zh-CN')
+      .post(`/scorePeriods:publish?filterByTk=${current.id}`)
+      .send({});
     expect(early.status).toBe(400);
     expect(early.body.errors[0].message).toBe('周期结束后才能公示');
     expect(await app.db.getRepository('scoreSnapshots').count()).toBe(0);
@@ -61,14 +74,24 @@ describe('plugin-duty-points: publication (阳光栏) and appeals (错重漏)', 
 
     // The snapshot is frozen: later approvals do not change it, and nobody can edit it.
     const snapshot = await app.db.getRepository('scoreSnapshots').findOne();
-    const edit = await w.admin.agent.resource('scoreSnapshots').update({ filterByTk: snapshot.get('id'), values: { total: 99 } });
+    const edit = await w.admin.agent
+      .resource('scoreSnapshots')
+      .update({ filterByTk: snapshot.get('id'), values: { total: 99 } });
     expect(edit.status).toBe(403);
   });
 
   it('prints the board as an A4 page without sign-in, escaped, with nothing personal', async () => {
     // A name that tries to inject a script is shown as text.
-    await app.db.getRepository('scoreSnapshots').model.update({ deputyName: '<script>alert(1)</script>代表一' }, { where: { deputyName: '代表一' }, hooks: false });
-    const page = await app.agent().set('X-Locale', 'zh-CN').get(`/scoreBoard:print?period=${year}-Q1&stationId=${w.station.id}`);
+    await app.db
+      .getRepository('scoreSnapshots')
+      .model.update(
+        { deputyName: '<script>alert(1)</script>代表一' },
+        { where: { deputyName: '代表一' }, hooks: false },
+      );
+    const page = await app
+      .agent()
+      .set('X-Locale', 'zh-CN')
+      .get(`/scoreBoard:print?period=${year}-Q1&stationId=${w.station.id}`);
     expect(page.status).toBe(200);
     expect(page.headers['content-type']).toMatch(/text\/html/);
     expect(page.text).toContain('@page { size: A4 portrait');
@@ -81,21 +104,33 @@ describe('plugin-duty-points: publication (阳光栏) and appeals (错重漏)', 
     expect(english.text).toContain('Deputies’ duty points (public board)');
     const unknown = await app.agent().set('X-Locale', 'zh-CN').get('/scoreBoard:print?stationId=99999');
     expect(unknown.status).toBe(404);
-    await app.db.getRepository('scoreSnapshots').model.update({ deputyName: '代表一' }, { where: { deputyName: '<script>alert(1)</script>代表一' }, hooks: false });
+    await app.db
+      .getRepository('scoreSnapshots')
+      .model.update(
+        { deputyName: '代表一' },
+        { where: { deputyName: '<script>alert(1)</script>代表一' }, hooks: false },
+      );
   });
 
   it('shows only the columns the settings allow', async () => {
     const settings = (await w.admin.agent.resource('dutyPointsSettings').list()).body.data[0];
-    await w.admin.agent.resource('dutyPointsSettings').update({ filterByTk: settings.id, values: { boardColumns: ['rank'] } });
+    await w.admin.agent
+      .resource('dutyPointsSettings')
+      .update({ filterByTk: settings.id, values: { boardColumns: ['rank'] } });
     const board = await app.agent().get(`/scoreBoard:list?period=${year}-Q1`);
     expect(board.body.data[0].rows[0]).toEqual({ name: '代表一', station: '高沙镇联络站', rank: 1 });
-    await w.admin.agent.resource('dutyPointsSettings').update({ filterByTk: settings.id, values: { boardColumns: ['total', 'grade'] } });
+    await w.admin.agent
+      .resource('dutyPointsSettings')
+      .update({ filterByTk: settings.id, values: { boardColumns: ['total', 'grade'] } });
   });
 
   it('takes a deputy’s appeal within the window, for its own records only, and records the decision', async () => {
-    const other = await w.d2.agent.set('X-Locale', 'zh-CN').resource('pointAppeals').create({
-      values: { periodId: period.id, recordId, kind: 'wrong', description: '不是我的记录' },
-    });
+    const other = await w.d2.agent
+      .set('X-Locale', 'zh-CN')
+      .resource('pointAppeals')
+      .create({
+        values: { periodId: period.id, recordId, kind: 'wrong', description: '不是我的记录' },
+      });
     expect(other.status).toBe(400);
     expect(other.body.errors[0].message).toBe('只能对本人的履职记录提出申诉');
     const appeal = await w.d2.agent.resource('pointAppeals').create({
@@ -103,15 +138,21 @@ describe('plugin-duty-points: publication (阳光栏) and appeals (错重漏)', 
     });
     expect(appeal.status).toBe(200);
     expect(appeal.body.data).toMatchObject({ deputyId: w.deputy2.id, status: 'pending' });
-    const noReason = await w.admin.agent.post(`/pointAppeals:decide?filterByTk=${appeal.body.data.id}`).send({ decision: 'accepted' });
+    const noReason = await w.admin.agent
+      .post(`/pointAppeals:decide?filterByTk=${appeal.body.data.id}`)
+      .send({ decision: 'accepted' });
     expect(noReason.status).toBe(400);
     const decided = await w.admin.agent
       .post(`/pointAppeals:decide?filterByTk=${appeal.body.data.id}`)
       .send({ decision: 'accepted', reason: '补录接待记录后重新公示' });
     expect(decided.status).toBe(200);
-    const again = await w.admin.agent.post(`/pointAppeals:decide?filterByTk=${appeal.body.data.id}`).send({ decision: 'rejected', reason: 'x' });
+    const again = await w.admin.agent
+      .post(`/pointAppeals:decide?filterByTk=${appeal.body.data.id}`)
+      .send({ decision: 'rejected', reason: 'x' });
     expect(again.status).toBe(400);
-    expect((await app.db.getRepository('pointAppeals').findOne({ filterByTk: appeal.body.data.id })).get('status')).toBe('accepted');
+    expect(
+      (await app.db.getRepository('pointAppeals').findOne({ filterByTk: appeal.body.data.id })).get('status'),
+    ).toBe('accepted');
   });
 
   it('re-publishes as a new version after a correction, keeping the earlier version', async () => {
@@ -120,29 +161,54 @@ describe('plugin-duty-points: publication (阳光栏) and appeals (错重漏)', 
     expect(res.body.data.version).toBe(2);
     const board = await app.agent().get(`/scoreBoard:list?period=${year}-Q1`);
     expect(board.body.data[0]).toMatchObject({ version: 2 });
-    expect(board.body.data[0].rows.map((r: any) => [r.name, r.total])).toEqual([['代表一', 5], ['代表二', 3]]);
+    expect(board.body.data[0].rows.map((r: any) => [r.name, r.total])).toEqual([
+      ['代表一', 5],
+      ['代表二', 3],
+    ]);
     expect(await app.db.getRepository('scoreSnapshots').count({ filter: { periodId: period.id } })).toBe(4);
   });
 
   it('publishes, and decides appeals, through the buttons and forms of the 积分管理 page (updates of the status)', async () => {
     // 发布 on a period row: NocoBase's update-record button assigning status "published" → the next version.
-    const res = await w.admin.agent.resource('scorePeriods').update({ filterByTk: period.id, values: { status: 'published' } });
+    const res = await w.admin.agent
+      .resource('scorePeriods')
+      .update({ filterByTk: period.id, values: { status: 'published' } });
     expect(res.status).toBe(200);
     expect((await app.agent().get(`/scoreBoard:list?period=${year}-Q1`)).body.data[0]).toMatchObject({ version: 3 });
     // A period cannot be set back to open, and only administrators publish.
-    const back = await w.admin.agent.resource('scorePeriods').update({ filterByTk: period.id, values: { status: 'open' } });
+    const back = await w.admin.agent
+      .resource('scorePeriods')
+      .update({ filterByTk: period.id, values: { status: 'open' } });
     expect(back.status).toBe(400);
-    expect((await w.head.agent.resource('scorePeriods').update({ filterByTk: period.id, values: { status: 'published' } })).status).toBe(403);
-    expect((await app.db.getRepository('scorePeriods').findOne({ filterByTk: period.id })).get('status')).toBe('published');
+    expect(
+      (await w.head.agent.resource('scorePeriods').update({ filterByTk: period.id, values: { status: 'published' } }))
+        .status,
+    ).toBe(403);
+    expect((await app.db.getRepository('scorePeriods').findOne({ filterByTk: period.id })).get('status')).toBe(
+      'published',
+    );
     expect(await app.db.getRepository('scoreSnapshots').count({ filter: { periodId: period.id } })).toBe(6);
 
     // The appeal's 处理申诉 form: status and reason; without a reason nothing changes.
-    const appeal = (await w.d1.agent.resource('pointAppeals').create({ values: { periodId: period.id, recordId, kind: 'wrong', description: '日期有误' } })).body.data;
-    const noReason = await w.admin.agent.resource('pointAppeals').update({ filterByTk: appeal.id, values: { status: 'rejected' } });
+    const appeal = (
+      await w.d1.agent
+        .resource('pointAppeals')
+        .create({ values: { periodId: period.id, recordId, kind: 'wrong', description: '日期有误' } })
+    ).body.data;
+    const noReason = await w.admin.agent
+      .resource('pointAppeals')
+      .update({ filterByTk: appeal.id, values: { status: 'rejected' } });
     expect(noReason.status).toBe(400);
-    expect((await app.db.getRepository('pointAppeals').findOne({ filterByTk: appeal.id })).get('status')).toBe('pending');
-    const decided = await w.admin.agent.resource('pointAppeals').update({ filterByTk: appeal.id, values: { status: 'rejected', decisionReason: '日期与签到记录一致' } });
+    expect((await app.db.getRepository('pointAppeals').findOne({ filterByTk: appeal.id })).get('status')).toBe(
+      'pending',
+    );
+    const decided = await w.admin.agent
+      .resource('pointAppeals')
+      .update({ filterByTk: appeal.id, values: { status: 'rejected', decisionReason: '日期与签到记录一致' } });
     expect(decided.status).toBe(200);
-    expect((await app.db.getRepository('pointAppeals').findOne({ filterByTk: appeal.id })).toJSON()).toMatchObject({ status: 'rejected', decisionReason: '日期与签到记录一致' });
+    expect((await app.db.getRepository('pointAppeals').findOne({ filterByTk: appeal.id })).toJSON()).toMatchObject({
+      status: 'rejected',
+      decisionReason: '日期与签到记录一致',
+    });
   });
 });

@@ -15,12 +15,17 @@ describe('plugin-duty-points: catalogue, review workflow and ledger', () => {
   });
 
   const ledgerTotal = async (deputyId: number) =>
-    (await app.db.getRepository('pointEntries').find({ filter: { deputyId } })).reduce((s: number, e: any) => s + e.get('points'), 0);
+    (await app.db.getRepository('pointEntries').find({ filter: { deputyId } })).reduce(
+      (s: number, e: any) => s + e.get('points'),
+      0,
+    );
 
   /** Deputy files and submits a record; returns it. */
   async function file(agent: any, code: string, date = lastYear(3), extra: any = {}) {
     const item = await w.item(code);
-    const created = await agent.resource('dutyRecords').create({ values: { itemId: item.id, date, quantity: 1, ...extra } });
+    const created = await agent
+      .resource('dutyRecords')
+      .create({ values: { itemId: item.id, date, quantity: 1, ...extra } });
     expect(created.status).toBe(200);
     const submitted = await agent.post(`/dutyRecords:submit?filterByTk=${created.body.data.id}`).send({});
     expect(submitted.status).toBe(200);
@@ -35,16 +40,30 @@ describe('plugin-duty-points: catalogue, review workflow and ledger', () => {
     expect(items.filter((i: any) => i.get('isDeduction'))).toHaveLength(3);
     expect(items.reduce((s: number, i: any) => s + (i.get('yearlyCap') || 0), 0)).toBe(275);
     const grades = await app.db.getRepository('gradeBands').find({ sort: ['sort'] });
-    expect(grades.map((g: any) => [g.get('name'), g.get('minPoints')])).toEqual([['优秀', 160], ['良好', 120], ['合格', 80], ['不合格', null]]);
-    const wf = await app.db.getRepository('workflows').findOne({ filter: { key: 'deputy-duty-record-review', current: true }, appends: ['nodes'] });
+    expect(grades.map((g: any) => [g.get('name'), g.get('minPoints')])).toEqual([
+      ['优秀', 160],
+      ['良好', 120],
+      ['合格', 80],
+      ['不合格', null],
+    ]);
+    const wf = await app.db
+      .getRepository('workflows')
+      .findOne({ filter: { key: 'deputy-duty-record-review', current: true }, appends: ['nodes'] });
     expect(wf.get('enabled')).toBe(true);
-    expect(wf.get('nodes').map((n: any) => n.get('type')).sort()).toEqual(['manual', 'update']);
+    expect(
+      wf
+        .get('nodes')
+        .map((n: any) => n.get('type'))
+        .sort(),
+    ).toEqual(['manual', 'update']);
   });
 
   it('a deputy files a record, the station head approves it in the task centre, the ledger posts the points', async () => {
     const record = await file(w.d1.agent, 'D04');
     const task = await pendingTaskFor(app, w.head.agent, record.id);
-    const res = await w.head.agent.post(`/workflowManualTasks:submit?filterByTk=${task.id}`).send({ result: { review: { comment: '材料齐全' }, _: 'approve' } });
+    const res = await w.head.agent
+      .post(`/workflowManualTasks:submit?filterByTk=${task.id}`)
+      .send({ result: { review: { comment: '材料齐全' }, _: 'approve' } });
     expect(res.status).toBe(202);
     const approved = await waitForStatus(app, record.id, 'approved');
     expect(approved.get('reviewComment')).toBe('材料齐全');
@@ -59,7 +78,9 @@ describe('plugin-duty-points: catalogue, review workflow and ledger', () => {
     expect(record).toBeNull();
     const r2 = await file(w.d2.agent, 'D04');
     const task = await pendingTaskFor(app, w.head.agent, r2.id);
-    await w.head.agent.post(`/workflowManualTasks:submit?filterByTk=${task.id}`).send({ result: { review: { comment: '请补充签到表' }, _: 'reject' } });
+    await w.head.agent
+      .post(`/workflowManualTasks:submit?filterByTk=${task.id}`)
+      .send({ result: { review: { comment: '请补充签到表' }, _: 'reject' } });
     await waitForStatus(app, r2.id, 'rejected');
     expect(await ledgerTotal(w.deputy2.id)).toBe(0);
   });
@@ -68,13 +89,16 @@ describe('plugin-duty-points: catalogue, review workflow and ledger', () => {
     // D04 is worth 3 with a cap of 9 a year; deputy1 already has 3. Five more approved in parallel → 9 in all.
     const ids: number[] = [];
     for (let i = 0; i < 5; i++) ids.push((await file(w.d1.agent, 'D04', lastYear(10 + i))).id);
-    const approve = (id: number) => w.admin.agent.resource('dutyRecords').update({ filterByTk: id, values: { status: 'approved' } });
+    const approve = (id: number) =>
+      w.admin.agent.resource('dutyRecords').update({ filterByTk: id, values: { status: 'approved' } });
     // SQLite has one writer: parallel transactions only make sense on PostgreSQL, where the row lock matters.
     const results = isPg() ? await Promise.all(ids.map(approve)) : [];
     if (!isPg()) for (const id of ids) results.push(await approve(id));
     expect(results.map((r: any) => r.status)).toEqual([200, 200, 200, 200, 200]);
     const d04 = await w.item('D04');
-    const entries = await app.db.getRepository('pointEntries').find({ filter: { deputyId: w.deputy1.id, itemId: d04.id } });
+    const entries = await app.db
+      .getRepository('pointEntries')
+      .find({ filter: { deputyId: w.deputy1.id, itemId: d04.id } });
     expect(entries.reduce((s: number, e: any) => s + e.get('points'), 0)).toBe(9);
     expect(entries).toHaveLength(6);
   });
@@ -83,7 +107,8 @@ describe('plugin-duty-points: catalogue, review workflow and ledger', () => {
     const record = await file(w.d2.agent, 'D05', lastYear(1)).catch(() => null);
     expect(record).toBeNull(); // D05 needs photos
     const d11 = await file(w.d2.agent, 'D01');
-    const approve = () => w.admin.agent.resource('dutyRecords').update({ filterByTk: d11.id, values: { status: 'approved' } });
+    const approve = () =>
+      w.admin.agent.resource('dutyRecords').update({ filterByTk: d11.id, values: { status: 'approved' } });
     const both = isPg() ? await Promise.all([approve(), approve()]) : [await approve(), await approve()];
     expect(both.filter((r: any) => r.status === 200).length).toBeGreaterThanOrEqual(1);
     const entries = await app.db.getRepository('pointEntries').find({ filter: { recordId: d11.id } });
@@ -91,31 +116,49 @@ describe('plugin-duty-points: catalogue, review workflow and ledger', () => {
   });
 
   it('revokes an approved record with a reason, posting a reversal; refuses without a reason', async () => {
-    const approved = await app.db.getRepository('dutyRecords').findOne({ filter: { deputyId: w.deputy1.id, status: 'approved' }, sort: ['id'] });
+    const approved = await app.db
+      .getRepository('dutyRecords')
+      .findOne({ filter: { deputyId: w.deputy1.id, status: 'approved' }, sort: ['id'] });
     const before = await ledgerTotal(w.deputy1.id);
-    const noReason = await w.admin.agent.set('X-Locale', 'zh-CN').post(`/dutyRecords:revoke?filterByTk=${approved.get('id')}`).send({});
+    const noReason = await w.admin.agent
+      .set('X-Locale', 'zh-CN')
+      .post(`/dutyRecords:revoke?filterByTk=${approved.get('id')}`)
+      .send({});
     expect(noReason.status).toBe(400);
     expect(noReason.body.errors[0].message).toBe('请填写撤销原因');
-    const ok = await w.admin.agent.post(`/dutyRecords:revoke?filterByTk=${approved.get('id')}`).send({ reason: '签到表与照片不符' });
+    const ok = await w.admin.agent
+      .post(`/dutyRecords:revoke?filterByTk=${approved.get('id')}`)
+      .send({ reason: '签到表与照片不符' });
     expect(ok.status).toBe(200);
     expect(await ledgerTotal(w.deputy1.id)).toBe(before - approved.get('awardedPoints'));
-    const kinds = (await app.db.getRepository('pointEntries').find({ filter: { recordId: approved.get('id') } })).map((e: any) => e.get('kind'));
+    const kinds = (await app.db.getRepository('pointEntries').find({ filter: { recordId: approved.get('id') } })).map(
+      (e: any) => e.get('kind'),
+    );
     expect(kinds.sort()).toEqual(['award', 'reversal']);
   });
 
   it('keeps approved records and the ledger unchangeable', async () => {
     const approved = await app.db.getRepository('dutyRecords').findOne({ filter: { status: 'approved' } });
-    const edit = await w.admin.agent.set('X-Locale', 'en-US').resource('dutyRecords').update({ filterByTk: approved.get('id'), values: { quantity: 5 } });
+    const edit = await w.admin.agent
+      .set('X-Locale', 'en-US')
+      .resource('dutyRecords')
+      .update({ filterByTk: approved.get('id'), values: { quantity: 5 } });
     expect(edit.status).toBe(400);
-    expect(edit.body.errors[0].message).toBe('A submitted or approved duty record cannot be edited; revoke it and file it again');
+    expect(edit.body.errors[0].message).toBe(
+      'A submitted or approved duty record cannot be edited; revoke it and file it again',
+    );
     const del = await w.admin.agent.resource('dutyRecords').destroy({ filterByTk: approved.get('id') });
     expect(del.status).toBe(400);
     const entry = await app.db.getRepository('pointEntries').findOne();
-    const change = await w.admin.agent.resource('pointEntries').update({ filterByTk: entry.get('id'), values: { points: 100 } });
+    const change = await w.admin.agent
+      .resource('pointEntries')
+      .update({ filterByTk: entry.get('id'), values: { points: 100 } });
     expect(change.status).toBe(403);
     const drop = await w.admin.agent.resource('pointEntries').destroy({ filterByTk: entry.get('id') });
     expect(drop.status).toBe(403);
-    expect((await app.db.getRepository('pointEntries').findOne({ filterByTk: entry.get('id') })).get('points')).toBe(entry.get('points'));
+    expect((await app.db.getRepository('pointEntries').findOne({ filterByTk: entry.get('id') })).get('points')).toBe(
+      entry.get('points'),
+    );
   });
 
   it('shows a deputy only its own records and points', async () => {
@@ -138,10 +181,16 @@ describe('plugin-duty-points: catalogue, review workflow and ledger', () => {
     const second = await file(w.d2.agent, 'D16', lastYear(21));
     await w.admin.agent.resource('dutyRecords').update({ filterByTk: second.id, values: { status: 'approved' } });
     const entries = await app.db.getRepository('pointEntries').find({ filter: { itemId: d16.id }, sort: ['id'] });
-    expect(entries.map((e: any) => [e.get('points'), e.get('itemVersion')])).toEqual([[3, 1], [4, 2]]);
+    expect(entries.map((e: any) => [e.get('points'), e.get('itemVersion')])).toEqual([
+      [3, 1],
+      [4, 2],
+    ]);
     const retired = await w.admin.agent.resource('dutyItems').update({ filterByTk: d16.id, values: { active: false } });
     expect(retired.status).toBe(200);
-    const late = await w.d2.agent.set('X-Locale', 'zh-CN').resource('dutyRecords').create({ values: { itemId: d16.id, date: lastYear(22) } });
+    const late = await w.d2.agent
+      .set('X-Locale', 'zh-CN')
+      .resource('dutyRecords')
+      .create({ values: { itemId: d16.id, date: lastYear(22) } });
     expect(late.status).toBe(400);
     expect(late.body.errors[0].message).toBe('该积分项目已停用');
   });
@@ -155,14 +204,24 @@ describe('plugin-duty-points: catalogue, review workflow and ledger', () => {
 
   it('submits through the page’s 提交审核 button (an update of the status) with the same checks; decisions only in the review task', async () => {
     // What the 我的履职 page does: save a draft, then update its status to "submitted".
-    const noEvidence = await w.d2.agent.resource('dutyRecords').create({ values: { itemId: (await w.item('D13')).id, date: lastYear(26), quantity: 1 } });
-    const refused = await w.d2.agent.resource('dutyRecords').update({ filterByTk: noEvidence.body.data.id, values: { status: 'submitted' } });
+    const noEvidence = await w.d2.agent
+      .resource('dutyRecords')
+      .create({ values: { itemId: (await w.item('D13')).id, date: lastYear(26), quantity: 1 } });
+    const refused = await w.d2.agent
+      .resource('dutyRecords')
+      .update({ filterByTk: noEvidence.body.data.id, values: { status: 'submitted' } });
     expect(refused.status).toBe(400);
     expect(JSON.stringify(refused.body)).toMatch(/needs evidence|须提供佐证/);
-    expect((await app.db.getRepository('dutyRecords').findOne({ filterByTk: noEvidence.body.data.id })).get('status')).toBe('draft');
+    expect(
+      (await app.db.getRepository('dutyRecords').findOne({ filterByTk: noEvidence.body.data.id })).get('status'),
+    ).toBe('draft');
 
-    const draft = await w.d2.agent.resource('dutyRecords').create({ values: { itemId: (await w.item('D04')).id, date: lastYear(26), quantity: 1 } });
-    const res = await w.d2.agent.resource('dutyRecords').update({ filterByTk: draft.body.data.id, values: { status: 'submitted' } });
+    const draft = await w.d2.agent
+      .resource('dutyRecords')
+      .create({ values: { itemId: (await w.item('D04')).id, date: lastYear(26), quantity: 1 } });
+    const res = await w.d2.agent
+      .resource('dutyRecords')
+      .update({ filterByTk: draft.body.data.id, values: { status: 'submitted' } });
     expect(res.status).toBe(200);
     const stored = await app.db.getRepository('dutyRecords').findOne({ filterByTk: draft.body.data.id });
     expect(stored.get('status')).toBe('submitted');
@@ -170,9 +229,13 @@ describe('plugin-duty-points: catalogue, review workflow and ledger', () => {
     const task = await pendingTaskFor(app, w.head.agent, draft.body.data.id);
     expect(task).toBeTruthy();
     // The deputy does not decide through update (the head does, through its task: batch-review.test).
-    const approve = await w.d2.agent.resource('dutyRecords').update({ filterByTk: draft.body.data.id, values: { status: 'approved' } });
+    const approve = await w.d2.agent
+      .resource('dutyRecords')
+      .update({ filterByTk: draft.body.data.id, values: { status: 'approved' } });
     expect(approve.status).toBe(400);
     expect(JSON.stringify(approve.body)).toMatch(/review task|审核任务/);
-    expect((await app.db.getRepository('dutyRecords').findOne({ filterByTk: draft.body.data.id })).get('status')).toBe('submitted');
+    expect((await app.db.getRepository('dutyRecords').findOne({ filterByTk: draft.body.data.id })).get('status')).toBe(
+      'submitted',
+    );
   });
 });

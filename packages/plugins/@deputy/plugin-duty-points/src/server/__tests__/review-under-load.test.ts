@@ -28,7 +28,9 @@ describe('plugin-duty-points: review decisions under load', () => {
     // The head's pending tasks for the records (as pendingTaskFor, beyond the task list's first page of 20).
     const collectTasks = async (wanted: number[]) => {
       for (const deadline = Date.now() + 60_000; Date.now() < deadline; await sleep(100)) {
-        const res = await head.agent.resource('workflowManualTasks').listMine({ filter: { status: 0 }, appends: ['execution'], pageSize: 100 });
+        const res = await head.agent
+          .resource('workflowManualTasks')
+          .listMine({ filter: { status: 0 }, appends: ['execution'], pageSize: 100 });
         for (const t of res.body.data ?? []) taskOf.set(t.execution?.context?.data?.id, t.id);
         if (wanted.every((id) => taskOf.has(id))) return;
       }
@@ -39,11 +41,16 @@ describe('plugin-duty-points: review decisions under load', () => {
     const sqlite = app.db.sequelize.getDialect() === 'sqlite';
     const dispatcher = (app.pm.get('workflow') as any).dispatcher;
     const workflowIdle = async () => {
-      for (const deadline = Date.now() + 30_000; !dispatcher.idle && Date.now() < deadline; ) await sleep(50);
+      for (const deadline = Date.now() + 30_000; !dispatcher.idle && Date.now() < deadline;) await sleep(50);
     };
-    for (const [who, item] of [[d1, d16], [d2, d14]] as const) {
+    for (const [who, item] of [
+      [d1, d16],
+      [d2, d14],
+    ] as const) {
       for (let day = 1; day <= 12; day++) {
-        const created = (await who.agent.resource('dutyRecords').create({ values: { itemId: item.id, date: lastYear(day) } })).body.data;
+        const created = (
+          await who.agent.resource('dutyRecords').create({ values: { itemId: item.id, date: lastYear(day) } })
+        ).body.data;
         expect((await who.agent.post(`/dutyRecords:submit?filterByTk=${created.id}`).send({})).status).toBe(200);
         ids.push(created.id);
         if (sqlite) await collectTasks([created.id]).then(workflowIdle);
@@ -54,17 +61,30 @@ describe('plugin-duty-points: review decisions under load', () => {
 
     console.log(`[review-under-load] setup ${Date.now() - t00} ms`);
     // The burst: 12 task-centre approvals, two batches of 4 and one 批量通过 (bulk update) of 4, all at once.
-    const go = (req: any) => req.then((r: any) => r, (e: any) => e);
+    const go = (req: any) =>
+      req.then(
+        (r: any) => r,
+        (e: any) => e,
+      );
     const started = Date.now();
     const viaTasks = ids.slice(0, 12);
     const batches = [ids.slice(12, 16), ids.slice(16, 20)];
     const viaBulk = ids.slice(20);
     const submits = viaTasks.map((id) =>
-      go(head.agent.post(`/workflowManualTasks:submit?filterByTk=${taskOf.get(id)}`).send({ result: { review: { comment: '' }, _: 'approve' } })),
+      go(
+        head.agent
+          .post(`/workflowManualTasks:submit?filterByTk=${taskOf.get(id)}`)
+          .send({ result: { review: { comment: '' }, _: 'approve' } }),
+      ),
     );
-    const batchCalls = batches.map((batch) => go(head.agent.post('/dutyRecords:reviewBatch').send({ ids: batch, decision: 'approve' })));
+    const batchCalls = batches.map((batch) =>
+      go(head.agent.post('/dutyRecords:reviewBatch').send({ ids: batch, decision: 'approve' })),
+    );
     const bulkCall = go(
-      head.agent.post('/dutyRecords:update').query({ filter: JSON.stringify({ $and: [{ id: { $in: viaBulk } }] }) }).send({ status: 'approved' }),
+      head.agent
+        .post('/dutyRecords:update')
+        .query({ filter: JSON.stringify({ $and: [{ id: { $in: viaBulk } }] }) })
+        .send({ status: 'approved' }),
     );
     let settled = false;
     const all = Promise.all([...submits, ...batchCalls, bulkCall]).finally(() => (settled = true));
@@ -88,7 +108,8 @@ describe('plugin-duty-points: review decisions under load', () => {
 
     expect(probes.every((p) => p.status === 200)).toBe(true);
     expect(Math.max(...probes.map((p) => p.ms))).toBeLessThan(5000);
-    const show = (r: any) => `${r?.status} ${JSON.stringify(r?.body?.errors ?? r?.body?.data?.failed ?? r?.message ?? '')}`;
+    const show = (r: any) =>
+      `${r?.status} ${JSON.stringify(r?.body?.errors ?? r?.body?.data?.failed ?? r?.message ?? '')}`;
     expect(replies.slice(0, 12).map(show)).toEqual(viaTasks.map(() => '202 ""'));
     for (const [i, reply] of replies.slice(12, 14).entries()) {
       // 202 as the manual plugin's submit answers (its context is the batch's); the decisions are done.
@@ -102,11 +123,18 @@ describe('plugin-duty-points: review decisions under load', () => {
     for (const id of ids) await waitForStatus(app, id, 'approved');
     await workflowsSettled(app);
     const entries = await app.db.getRepository('pointEntries').find({ filter: { recordId: { $in: ids } } });
-    expect(entries.map((e: any) => e.get('recordId')).sort((a: number, b: number) => a - b)).toEqual([...ids].sort((a, b) => a - b));
-    const total = (deputyId: number) => entries.filter((e: any) => e.get('deputyId') === deputyId).reduce((s: number, e: any) => s + Number(e.get('points')), 0);
+    expect(entries.map((e: any) => e.get('recordId')).sort((a: number, b: number) => a - b)).toEqual(
+      [...ids].sort((a, b) => a - b),
+    );
+    const total = (deputyId: number) =>
+      entries
+        .filter((e: any) => e.get('deputyId') === deputyId)
+        .reduce((s: number, e: any) => s + Number(e.get('points')), 0);
     expect(total(ctx.w.deputy1.id)).toBe(15);
     expect(total(ctx.w.deputy2.id)).toBe(12);
-    const decided = await app.db.getRepository('workflowManualTasks').count({ filter: { userId: head.user.id, status: 1 } });
+    const decided = await app.db
+      .getRepository('workflowManualTasks')
+      .count({ filter: { userId: head.user.id, status: 1 } });
     expect(decided).toBe(ids.length);
   });
 });

@@ -18,10 +18,14 @@ describe('plugin-duty-points: scores, ranks and grades from the ledger', () => {
   /** Files, submits and approves (through the review task) a record; returns its id. */
   async function approved(agent: any, code: string, day: number, quantity = 1) {
     const item = await w.item(code);
-    const created = (await agent.resource('dutyRecords').create({ values: { itemId: item.id, date: lastYear(day), quantity } })).body.data;
+    const created = (
+      await agent.resource('dutyRecords').create({ values: { itemId: item.id, date: lastYear(day), quantity } })
+    ).body.data;
     expect((await agent.post(`/dutyRecords:submit?filterByTk=${created.id}`).send({})).status).toBe(200);
     const task = await pendingTaskFor(app, w.head.agent, created.id);
-    await w.head.agent.post(`/workflowManualTasks:submit?filterByTk=${task.id}`).send({ result: { review: {}, _: 'approve' }, });
+    await w.head.agent
+      .post(`/workflowManualTasks:submit?filterByTk=${task.id}`)
+      .send({ result: { review: {}, _: 'approve' } });
     await waitForStatus(app, created.id, 'approved');
     return created.id;
   }
@@ -45,7 +49,9 @@ describe('plugin-duty-points: scores, ranks and grades from the ledger', () => {
     const bands = (await w.admin.agent.resource('gradeBands').list({ sort: ['sort'] })).body.data;
     const good = bands.find((b: any) => b.name === '良好');
     const pass = bands.find((b: any) => b.name === '合格');
-    expect((await w.admin.agent.resource('gradeBands').update({ filterByTk: good.id, values: { minPoints: 10 } })).status).toBe(200);
+    expect(
+      (await w.admin.agent.resource('gradeBands').update({ filterByTk: good.id, values: { minPoints: 10 } })).status,
+    ).toBe(200);
     await w.admin.agent.resource('gradeBands').update({ filterByTk: pass.id, values: { minPoints: 3 } });
     const ranking = await w.admin.agent.get(`/dutyScores:ranking?period=${year}`);
     expect(ranking.status).toBe(200);
@@ -56,15 +62,22 @@ describe('plugin-duty-points: scores, ranks and grades from the ledger', () => {
     await approved(w.d2.agent, 'D01', 5, 1); // 3 + 5 = 8
     await approved(w.d2.agent, 'D04', 6, 1); // 11: level with 代表一
     const tied = (await w.admin.agent.get(`/dutyScores:ranking?period=${year}`)).body.data;
-    expect(tied.map((r: any) => [r.total, r.rank])).toEqual([[11, 1], [11, 1]]);
+    expect(tied.map((r: any) => [r.total, r.rank])).toEqual([
+      [11, 1],
+      [11, 1],
+    ]);
   });
 
   it('fails a deputy with a standing 弄虚作假 finding whatever its total, and lifts it when revoked', async () => {
     const created = { id: await adminApproves(w, w.deputy1.id, 'D26', lastYear(20)) };
-    let row = (await w.admin.agent.get(`/dutyScores:ranking?period=${year}`)).body.data.find((r: any) => r.deputyId === w.deputy1.id);
+    let row = (await w.admin.agent.get(`/dutyScores:ranking?period=${year}`)).body.data.find(
+      (r: any) => r.deputyId === w.deputy1.id,
+    );
     expect(row).toMatchObject({ total: 1, grade: '不合格', passing: false });
     await w.admin.agent.post(`/dutyRecords:revoke?filterByTk=${created.id}`).send({ reason: '复核后认定不属实' });
-    row = (await w.admin.agent.get(`/dutyScores:ranking?period=${year}`)).body.data.find((r: any) => r.deputyId === w.deputy1.id);
+    row = (await w.admin.agent.get(`/dutyScores:ranking?period=${year}`)).body.data.find(
+      (r: any) => r.deputyId === w.deputy1.id,
+    );
     expect(row).toMatchObject({ total: 11, grade: '良好' });
   });
 

@@ -3,13 +3,18 @@ import { MockServer, sleep } from '@nocobase/test';
 
 /** A suite app with workflows, a station with a head (the reviewer), two deputies with accounts, an admin. */
 export async function dutyPointsWorld() {
-  const app = await createSuiteServer(['@deputy/plugin-deputies', '@deputy/plugin-duty-points'], ['workflow', 'workflow-manual']);
+  const app = await createSuiteServer(
+    ['@deputy/plugin-deputies', '@deputy/plugin-duty-points'],
+    ['workflow', 'workflow-manual'],
+  );
   const admin = await signedInAs(app, 'npc', ['npc-admin']);
   const head = await signedInAs(app, 'head', ['station-staff']);
   const d1 = await signedInAs(app, 'deputy1', ['deputy']);
   const d2 = await signedInAs(app, 'deputy2', ['deputy']);
   const station = (
-    await admin.agent.resource('liaisonStations').create({ values: { name: '高沙镇联络站', headId: head.user.id, staff: [head.user.id] } })
+    await admin.agent
+      .resource('liaisonStations')
+      .create({ values: { name: '高沙镇联络站', headId: head.user.id, staff: [head.user.id] } })
   ).body.data;
   const mk = async (name: string, userId: number) =>
     (await admin.agent.resource('deputies').create({ values: { name, stationId: station.id, userId } })).body.data;
@@ -49,7 +54,8 @@ export async function pendingTaskFor(app: MockServer, agent: any, recordId: numb
 export async function workflowsSettled(app: MockServer, ms = 60000) {
   const deadline = Date.now() + ms;
   while (Date.now() < deadline) {
-    if ((await app.db.getRepository('executions').count({ filter: { status: 0, 'jobs.status': { $ne: 0 } } })) === 0) return;
+    if ((await app.db.getRepository('executions').count({ filter: { status: 0, 'jobs.status': { $ne: 0 } } })) === 0)
+      return;
     await sleep(200);
   }
 }
@@ -76,7 +82,8 @@ export function useDutyPointsWorld() {
 /** An administrator records a duty for a deputy, submits it, waits for the review task and approves it directly. */
 export async function adminApproves(w: World, deputyId: number, code: string, date: string) {
   const item = await w.item(code);
-  const created = (await w.admin.agent.resource('dutyRecords').create({ values: { deputyId, itemId: item.id, date } })).body.data;
+  const created = (await w.admin.agent.resource('dutyRecords').create({ values: { deputyId, itemId: item.id, date } }))
+    .body.data;
   await w.admin.agent.post(`/dutyRecords:submit?filterByTk=${created.id}`).send({});
   await pendingTaskFor(w.app, w.head.agent, created.id);
   await w.admin.agent.resource('dutyRecords').update({ filterByTk: created.id, values: { status: 'approved' } });

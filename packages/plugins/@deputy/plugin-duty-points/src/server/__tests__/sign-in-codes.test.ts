@@ -22,13 +22,29 @@ describe('plugin-duty-points: sign-in codes are for the station’s staff, sign-
     const { w, app } = world;
     const headB = await signedInAs(app, 'headB', ['station-staff']);
     const dB = await signedInAs(app, 'deputyB', ['deputy']);
-    const stationB = (await w.admin.agent.resource('liaisonStations').create({ values: { name: '石江镇联络站', headId: headB.user.id, staff: [headB.user.id] } })).body.data;
-    const deputyB = (await w.admin.agent.resource('deputies').create({ values: { name: '代表乙', stationId: stationB.id, userId: dB.user.id } })).body.data;
+    const stationB = (
+      await w.admin.agent
+        .resource('liaisonStations')
+        .create({ values: { name: '石江镇联络站', headId: headB.user.id, staff: [headB.user.id] } })
+    ).body.data;
+    const deputyB = (
+      await w.admin.agent
+        .resource('deputies')
+        .create({ values: { name: '代表乙', stationId: stationB.id, userId: dB.user.id } })
+    ).body.data;
     other = { headB, dB, stationB, deputyB };
     const item = await w.item('D03');
-    const created = await w.head.agent.resource('dutyActivities').create({ values: { title: '集中学习', itemId: item.id, stationId: w.station.id, date: today(), place: '高沙镇联络站' } });
+    const created = await w.head.agent.resource('dutyActivities').create({
+      values: { title: '集中学习', itemId: item.id, stationId: w.station.id, date: today(), place: '高沙镇联络站' },
+    });
     expect(created.status).toBe(200);
-    expect((await w.head.agent.resource('dutyActivities').update({ filterByTk: created.body.data.id, values: { status: 'approved' } })).status).toBe(200);
+    expect(
+      (
+        await w.head.agent
+          .resource('dutyActivities')
+          .update({ filterByTk: created.body.data.id, values: { status: 'approved' } })
+      ).status,
+    ).toBe(200);
     activity = created.body.data;
     expect(activity.signInCode).toMatch(/^[A-Z2-9]{8}$/);
     // Deputy 1 of the station signs in on site: its attendance links to the activity (an appends path).
@@ -38,24 +54,57 @@ describe('plugin-duty-points: sign-in codes are for the station’s staff, sign-
   }
 
   /** Every read path to the activity: lists, gets, `fields`, appends from attendances, association routes. */
-  const readPaths = () => [
-    ['dutyActivities:list', (a: any) => a.resource('dutyActivities').list({ pageSize: 100 })],
-    ['dutyActivities:list fields', (a: any) => a.resource('dutyActivities').list({ fields: ['id', 'title', 'signInCode'] })],
-    ['dutyActivities:list appends', (a: any) => a.resource('dutyActivities').list({ appends: ['attendances', 'attendances.activity'] })],
-    ['dutyActivities:get', (a: any) => a.resource('dutyActivities').get({ filterByTk: activity.id })],
-    ['dutyActivities:get fields', (a: any) => a.resource('dutyActivities').get({ filterByTk: activity.id, fields: ['signInCode'] })],
-    ['dutyActivities:get appends', (a: any) => a.resource('dutyActivities').get({ filterByTk: activity.id, appends: ['attendances.activity'] })],
-    ['activityAttendances:list appends', (a: any) => a.resource('activityAttendances').list({ appends: ['activity', 'activity.attendances.activity'] })],
-    ['activityAttendances:list appends fields', (a: any) => a.resource('activityAttendances').list({ appends: ['activity'], fields: ['id', 'activity.signInCode'] })],
-    ['activityAttendances:get appends', (a: any) => a.resource('activityAttendances').get({ filterByTk: attendanceId, appends: ['activity'] })],
-    ['dutyActivities/ID/attendances:list', (a: any) => a.resource('dutyActivities.attendances', activity.id).list({ appends: ['activity'] })],
-    ['activityAttendances/ID/activity:get', (a: any) => a.resource('activityAttendances.activity', attendanceId).get({})],
-  ] as const;
+  const readPaths = () =>
+    [
+      ['dutyActivities:list', (a: any) => a.resource('dutyActivities').list({ pageSize: 100 })],
+      [
+        'dutyActivities:list fields',
+        (a: any) => a.resource('dutyActivities').list({ fields: ['id', 'title', 'signInCode'] }),
+      ],
+      [
+        'dutyActivities:list appends',
+        (a: any) => a.resource('dutyActivities').list({ appends: ['attendances', 'attendances.activity'] }),
+      ],
+      ['dutyActivities:get', (a: any) => a.resource('dutyActivities').get({ filterByTk: activity.id })],
+      [
+        'dutyActivities:get fields',
+        (a: any) => a.resource('dutyActivities').get({ filterByTk: activity.id, fields: ['signInCode'] }),
+      ],
+      [
+        'dutyActivities:get appends',
+        (a: any) => a.resource('dutyActivities').get({ filterByTk: activity.id, appends: ['attendances.activity'] }),
+      ],
+      [
+        'activityAttendances:list appends',
+        (a: any) => a.resource('activityAttendances').list({ appends: ['activity', 'activity.attendances.activity'] }),
+      ],
+      [
+        'activityAttendances:list appends fields',
+        (a: any) =>
+          a.resource('activityAttendances').list({ appends: ['activity'], fields: ['id', 'activity.signInCode'] }),
+      ],
+      [
+        'activityAttendances:get appends',
+        (a: any) => a.resource('activityAttendances').get({ filterByTk: attendanceId, appends: ['activity'] }),
+      ],
+      [
+        'dutyActivities/ID/attendances:list',
+        (a: any) => a.resource('dutyActivities.attendances', activity.id).list({ appends: ['activity'] }),
+      ],
+      [
+        'activityAttendances/ID/activity:get',
+        (a: any) => a.resource('activityAttendances.activity', attendanceId).get({}),
+      ],
+    ] as const;
 
   it('shows no deputy and no other station’s staff the code, through any read path', async () => {
     await ready();
     const { w } = world;
-    const readers = { 'deputy of the station': w.d1, 'deputy of another station': other.dB, 'staff of another station': other.headB };
+    const readers = {
+      'deputy of the station': w.d1,
+      'deputy of another station': other.dB,
+      'staff of another station': other.headB,
+    };
     for (const [who, reader] of Object.entries(readers)) {
       for (const [path, read] of readPaths()) {
         const res = await read(reader.agent);
@@ -65,9 +114,15 @@ describe('plugin-duty-points: sign-in codes are for the station’s staff, sign-
     // The deputies do read the activity itself (title, date, place): only the code is left out.
     const list = await w.d1.agent.resource('dutyActivities').list({ pageSize: 100 });
     expect(list.status).toBe(200);
-    expect(list.body.data.find((a: any) => a.id === activity.id)).toMatchObject({ title: '集中学习', place: '高沙镇联络站' });
+    expect(list.body.data.find((a: any) => a.id === activity.id)).toMatchObject({
+      title: '集中学习',
+      place: '高沙镇联络站',
+    });
     const mine = await w.d1.agent.resource('activityAttendances').list({ appends: ['activity'] });
-    expect(mine.body.data.find((a: any) => a.id === attendanceId)?.activity).toMatchObject({ id: activity.id, title: '集中学习' });
+    expect(mine.body.data.find((a: any) => a.id === attendanceId)?.activity).toMatchObject({
+      id: activity.id,
+      title: '集中学习',
+    });
   });
 
   it('answers no question about the code: filters and sorts on it say nothing', async () => {
@@ -87,7 +142,9 @@ describe('plugin-duty-points: sign-in codes are for the station’s staff, sign-
         ['activityAttendances', (c: string) => ({ 'activity.signInCode': c })],
         ['activityAttendances', (c: string) => ({ activity: { signInCode: { $eq: c } } })],
       ] as const) {
-        expect(await answer(agent, resource, probe(code)), `${resource} ${JSON.stringify(probe(code))}`).toBe(await answer(agent, resource, probe(wrong)));
+        expect(await answer(agent, resource, probe(code)), `${resource} ${JSON.stringify(probe(code))}`).toBe(
+          await answer(agent, resource, probe(wrong)),
+        );
       }
     }
     // Sorting by the code orders the rows by it: refused as well.
@@ -116,18 +173,29 @@ describe('plugin-duty-points: sign-in codes are for the station’s staff, sign-
       ofB: await app.db.getRepository('dutyRecords').count({ filter: { deputyId: other.deputyB.id } }),
     });
     const before = await count();
-    const zh = await other.dB.agent.set('X-Locale', 'zh-CN').post('/dutyActivities:signIn').send({ code: activity.signInCode });
+    const zh = await other.dB.agent
+      .set('X-Locale', 'zh-CN')
+      .post('/dutyActivities:signIn')
+      .send({ code: activity.signInCode });
     expect(zh.status).toBe(403);
     expect(zh.body.errors[0].message).toBe('只有本活动所属联络站的代表或排班代表才能签到');
-    const en = await other.dB.agent.set('X-Locale', 'en-US').post('/dutyActivities:signIn').send({ code: activity.signInCode.toLowerCase() });
+    const en = await other.dB.agent
+      .set('X-Locale', 'en-US')
+      .post('/dutyActivities:signIn')
+      .send({ code: activity.signInCode.toLowerCase() });
     expect(en.status).toBe(403);
-    expect(en.body.errors[0].message).toBe('Only the deputies of the activity’s station, or on its roster, can sign in to it');
+    expect(en.body.errors[0].message).toBe(
+      'Only the deputies of the activity’s station, or on its roster, can sign in to it',
+    );
     expect(await count()).toEqual(before);
     expect(before.ofB).toBe(0);
     // A deputy of the station, on the day, still signs in.
     const ok = await w.d2.agent.post('/dutyActivities:signIn').send({ code: activity.signInCode });
     expect(ok.status, JSON.stringify(ok.body)).toBe(200);
-    expect(await app.db.getRepository('dutyRecords').findOne({ filterByTk: ok.body.data.recordId })).toMatchObject({ deputyId: w.deputy2.id, status: 'approved' });
+    expect(await app.db.getRepository('dutyRecords').findOne({ filterByTk: ok.body.data.recordId })).toMatchObject({
+      deputyId: w.deputy2.id,
+      status: 'approved',
+    });
   });
 
   it('takes the code out of an existing install’s deputy grant with a migration, once and for good', async () => {
@@ -135,18 +203,32 @@ describe('plugin-duty-points: sign-in codes are for the station’s staff, sign-
     const { w, app } = world;
     const actions = app.db.getRepository('dataSourcesRolesResourcesActions');
     const viewOf = async (roleName: string) =>
-      actions.findOne({ filter: { name: 'view', 'resource.roleName': roleName, 'resource.name': 'dutyActivities', 'resource.dataSourceKey': 'main' } });
+      actions.findOne({
+        filter: {
+          name: 'view',
+          'resource.roleName': roleName,
+          'resource.name': 'dutyActivities',
+          'resource.dataSourceKey': 'main',
+        },
+      });
     const deputyView: any = await viewOf('deputy');
     const fields: string[] = deputyView.get('fields');
     expect(fields).not.toContain('signInCode');
-    expect(fields).toEqual(expect.arrayContaining(['title', 'date', 'place', 'status', 'station', 'stationId', 'item', 'itemId']));
+    expect(fields).toEqual(
+      expect.arrayContaining(['title', 'date', 'place', 'status', 'station', 'stationId', 'item', 'itemId']),
+    );
     expect((await viewOf('station-staff')).get('fields')).toContain('signInCode');
     // An install from before: the deputy grant listed every field (as the old defaults wrote it).
     await actions.update({ filterByTk: deputyView.get('id'), values: { fields: [...fields, 'signInCode'] } });
     const leaked = await w.d1.agent.resource('dutyActivities').get({ filterByTk: activity.id });
     expect(leaked.body.data.signInCode).toBe(activity.signInCode);
 
-    const migration = new Migration({ db: app.db, app, sequelize: app.db.sequelize, queryInterface: app.db.sequelize.getQueryInterface() } as any);
+    const migration = new Migration({
+      db: app.db,
+      app,
+      sequelize: app.db.sequelize,
+      queryInterface: app.db.sequelize.getQueryInterface(),
+    } as any);
     expect(migration.on).toBe('afterLoad');
     await migration.up();
     expect((await viewOf('deputy')).get('fields')).toEqual(fields);

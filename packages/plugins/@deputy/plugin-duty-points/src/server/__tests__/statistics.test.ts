@@ -17,7 +17,12 @@ describe('plugin-duty-points: 统计分析 over the whole suite', () => {
 
   beforeAll(async () => {
     app = await createSuiteServer(
-      ['@deputy/plugin-deputies', '@deputy/plugin-duty-points', '@deputy/plugin-six-ones', '@deputy/plugin-pairing-aid'],
+      [
+        '@deputy/plugin-deputies',
+        '@deputy/plugin-duty-points',
+        '@deputy/plugin-six-ones',
+        '@deputy/plugin-pairing-aid',
+      ],
       ['client', 'flow-engine', 'ui-templates', 'ui-layout', 'data-visualization', 'action-bulk-update'],
     );
     // flowSurfaces offers chart blocks and bulk-update buttons once their plugins are recorded as enabled (as in a real install).
@@ -27,28 +32,58 @@ describe('plugin-duty-points: 统计分析 over the whole suite', () => {
     const admin = await signedInAs(app, 'stat-admin', ['npc-admin']);
     const staffA = await signedInAs(app, 'stat-staffA', ['station-staff']);
     const staffB = await signedInAs(app, 'stat-staffB', ['station-staff']);
-    const users = [await signedInAs(app, 'stat-a1', ['deputy']), await signedInAs(app, 'stat-a2', ['deputy']), await signedInAs(app, 'stat-b1', ['deputy'])];
+    const users = [
+      await signedInAs(app, 'stat-a1', ['deputy']),
+      await signedInAs(app, 'stat-a2', ['deputy']),
+      await signedInAs(app, 'stat-b1', ['deputy']),
+    ];
     const ok = (res: any) => {
       if (res.status !== 200) throw new Error(JSON.stringify(res.body));
       return res.body.data;
     };
-    const station = async (name: string, staff: any) => ok(await admin.agent.resource('liaisonStations').create({ values: { name, headId: staff.user.id, staff: [staff.user.id] } }));
+    const station = async (name: string, staff: any) =>
+      ok(
+        await admin.agent
+          .resource('liaisonStations')
+          .create({ values: { name, headId: staff.user.id, staff: [staff.user.id] } }),
+      );
     const stationA = await station('荣家湾镇联络站', staffA);
     const stationB = await station('新墙镇联络站', staffB);
-    const deputy = async (name: string, stationId: number, userId: number) => ok(await admin.agent.resource('deputies').create({ values: { name, stationId, userId, electedOn: `${year - 2}-01-01` } }));
-    const [a1, a2, b1] = [await deputy('代表甲一', stationA.id, users[0].user.id), await deputy('代表甲二', stationA.id, users[1].user.id), await deputy('代表乙一', stationB.id, users[2].user.id)];
+    const deputy = async (name: string, stationId: number, userId: number) =>
+      ok(
+        await admin.agent
+          .resource('deputies')
+          .create({ values: { name, stationId, userId, electedOn: `${year - 2}-01-01` } }),
+      );
+    const [a1, a2, b1] = [
+      await deputy('代表甲一', stationA.id, users[0].user.id),
+      await deputy('代表甲二', stationA.id, users[1].user.id),
+      await deputy('代表乙一', stationB.id, users[2].user.id),
+    ];
 
     // 1+N: A1 visits twice in March and once in April, B1 once in March.
-    const categoryId = (await app.db.getRepository('aidCategories').findOne({ filter: { code: 'subsistence' } })).get('id');
+    const categoryId = (await app.db.getRepository('aidCategories').findOne({ filter: { code: 'subsistence' } })).get(
+      'id',
+    );
     let serial = 0;
     const pairing = async (staff: any, stationId: number, deputyId: number) => {
       serial += 1;
       const household = ok(
         await admin.agent.resource('aidHouseholds').create({
-          values: { headName: `户主${serial}`, idNumber: idNumber(`43062119600101${String(200 + serial)}`), categoryId, stationId, consent: true },
+          values: {
+            headName: `户主${serial}`,
+            idNumber: idNumber(`43062119600101${String(200 + serial)}`),
+            categoryId,
+            stationId,
+            consent: true,
+          },
         }),
       );
-      return ok(await staff.agent.resource('aidPairings').create({ values: { deputyId, householdId: household.id, startDate: `${year}-01-02` } }));
+      return ok(
+        await staff.agent
+          .resource('aidPairings')
+          .create({ values: { deputyId, householdId: household.id, startDate: `${year}-01-02` } }),
+      );
     };
     const pA = await pairing(staffA, stationA.id, a1.id);
     const pB = await pairing(staffB, stationB.id, b1.id);
@@ -62,14 +97,25 @@ describe('plugin-duty-points: 统计分析 over the whole suite', () => {
     }
 
     // Published scores (frozen by the publication service; written here as it would).
-    const period = await app.db.getRepository('scorePeriods').create({ values: { key: String(year), status: 'published' } });
+    const period = await app.db
+      .getRepository('scorePeriods')
+      .create({ values: { key: String(year), status: 'published' } });
     for (const [d, s, total] of [
       [a1, stationA, 10],
       [a2, stationA, 20],
       [b1, stationB, 7],
     ]) {
       await app.db.getRepository('scoreSnapshots').create({
-        values: { periodId: period.get('id'), version: 1, deputyId: d.id, deputyName: d.name, stationId: s.id, stationName: s.name, total, grade: '合格' },
+        values: {
+          periodId: period.get('id'),
+          version: 1,
+          deputyId: d.id,
+          deputyName: d.name,
+          stationId: s.id,
+          stationName: s.name,
+          total,
+          grade: '合格',
+        },
       });
     }
     // 六个一 results of the year, as the nightly job computes them.
@@ -86,7 +132,10 @@ describe('plugin-duty-points: 统计分析 over the whole suite', () => {
     const routes = app.db.getRepository('desktopRoutes');
     const page = await routes.findOne({ filter: { type: 'flowPage', title: t('Statistics') } });
     const [tab] = await routes.find({ filter: { parentId: page.get('id') }, sort: ['sort'] });
-    const grid = await (app.db.getRepository('flowModels') as any).findModelByParentId(tab.get('schemaUid'), { subKey: 'grid', includeAsyncNode: true });
+    const grid = await (app.db.getRepository('flowModels') as any).findModelByParentId(tab.get('schemaUid'), {
+      subKey: 'grid',
+      includeAsyncNode: true,
+    });
     const found: Record<string, any> = {};
     for (const block of Object.values<any>(grid.subModels.items ?? {})) {
       let query: any;
@@ -124,7 +173,12 @@ describe('plugin-duty-points: 统计分析 over the whole suite', () => {
   };
 
   it('installs the suite’s pages from their built snapshots, 统计分析 with all seven charts included', () => {
-    for (const name of ['@deputy/plugin-deputies', '@deputy/plugin-duty-points', '@deputy/plugin-six-ones', '@deputy/plugin-pairing-aid']) {
+    for (const name of [
+      '@deputy/plugin-deputies',
+      '@deputy/plugin-duty-points',
+      '@deputy/plugin-six-ones',
+      '@deputy/plugin-pairing-aid',
+    ]) {
       expect([name, pagesWithoutSnapshot(app, name)]).toEqual([name, []]);
     }
   });
@@ -145,7 +199,9 @@ describe('plugin-duty-points: 统计分析 over the whole suite', () => {
     expect(Object.values(found).every(({ block, query }) => block.use === 'ChartBlockModel' && query)).toBe(true);
     expect(found['Six-ones compliance by rule'].query.collectionPath).toEqual(['main', 'ruleResults']);
     // A count of `id` is dropped from the query (ruleResults has no declared id field for the ACL's field check): count a field.
-    expect(found['Six-ones compliance by rule'].query.measures).toEqual([{ field: 'status', aggregation: 'count', alias: 'results' }]);
+    expect(found['Six-ones compliance by rule'].query.measures).toEqual([
+      { field: 'status', aggregation: 'count', alias: 'results' },
+    ]);
     expect(found['1+N visits per month'].query.collectionPath).toEqual(['main', 'aidVisits']);
   });
 

@@ -17,7 +17,9 @@ describe('plugin-duty-points: a two-level review made by an administrator', () =
     presidium = await signedInAs(app, 'presidium', ['npc-admin']);
     const root = await app.db.getRepository('users').findOne({ filter: { id: 1 } });
     const rootAgent = await app.agent().login(root);
-    const wf = await app.db.getRepository('workflows').findOne({ filter: { key: 'deputy-duty-record-review', current: true } });
+    const wf = await app.db
+      .getRepository('workflows')
+      .findOne({ filter: { key: 'deputy-duty-record-review', current: true } });
     const nodes = await app.db.getRepository('flow_nodes').find({ filter: { workflowId: wf.get('id') } });
     const first = nodes.find((n: any) => n.get('type') === 'manual');
     const update = nodes.find((n: any) => n.get('type') === 'update');
@@ -31,7 +33,15 @@ describe('plugin-duty-points: a two-level review made by an administrator', () =
         config: {
           assignees: [presidium.user.id],
           mode: 0,
-          forms: { review: { type: 'custom', actions: [{ key: 'approve', status: 1, values: { decision: 'approved' } }, { key: 'reject', status: 1, values: { decision: 'rejected' } }] } },
+          forms: {
+            review: {
+              type: 'custom',
+              actions: [
+                { key: 'approve', status: 1, values: { decision: 'approved' } },
+                { key: 'reject', status: 1, values: { decision: 'rejected' } },
+              ],
+            },
+          },
         },
       },
     });
@@ -49,14 +59,21 @@ describe('plugin-duty-points: a two-level review made by an administrator', () =
 
   it('needs the station head and then the presidium before the points post', async () => {
     const item = await w.item('D04');
-    const record = (await w.d1.agent.resource('dutyRecords').create({ values: { itemId: item.id, date: lastYear(8) } })).body.data;
+    const record = (await w.d1.agent.resource('dutyRecords').create({ values: { itemId: item.id, date: lastYear(8) } }))
+      .body.data;
     await w.d1.agent.post(`/dutyRecords:submit?filterByTk=${record.id}`).send({});
     const first = await pendingTaskFor(app, w.head.agent, record.id);
-    await w.head.agent.post(`/workflowManualTasks:submit?filterByTk=${first.id}`).send({ result: { review: {}, _: 'approve' } });
+    await w.head.agent
+      .post(`/workflowManualTasks:submit?filterByTk=${first.id}`)
+      .send({ result: { review: {}, _: 'approve' } });
     const second = await pendingTaskFor(app, presidium.agent, record.id);
-    expect((await app.db.getRepository('dutyRecords').findOne({ filterByTk: record.id })).get('status')).toBe('submitted');
+    expect((await app.db.getRepository('dutyRecords').findOne({ filterByTk: record.id })).get('status')).toBe(
+      'submitted',
+    );
     expect(await app.db.getRepository('pointEntries').count({ filter: { recordId: record.id } })).toBe(0);
-    await presidium.agent.post(`/workflowManualTasks:submit?filterByTk=${second.id}`).send({ result: { review: { comment: '同意' }, _: 'approve' } });
+    await presidium.agent
+      .post(`/workflowManualTasks:submit?filterByTk=${second.id}`)
+      .send({ result: { review: { comment: '同意' }, _: 'approve' } });
     const approved = await waitForStatus(app, record.id, 'approved');
     expect(approved.get('awardedPoints')).toBe(3);
     await workflowsSettled(app);
@@ -64,12 +81,17 @@ describe('plugin-duty-points: a two-level review made by an administrator', () =
 
   it('returns the record when the presidium rejects it, posting nothing', async () => {
     const item = await w.item('D04');
-    const record = (await w.d2.agent.resource('dutyRecords').create({ values: { itemId: item.id, date: lastYear(9) } })).body.data;
+    const record = (await w.d2.agent.resource('dutyRecords').create({ values: { itemId: item.id, date: lastYear(9) } }))
+      .body.data;
     await w.d2.agent.post(`/dutyRecords:submit?filterByTk=${record.id}`).send({});
     const first = await pendingTaskFor(app, w.head.agent, record.id);
-    await w.head.agent.post(`/workflowManualTasks:submit?filterByTk=${first.id}`).send({ result: { review: {}, _: 'approve' } });
+    await w.head.agent
+      .post(`/workflowManualTasks:submit?filterByTk=${first.id}`)
+      .send({ result: { review: {}, _: 'approve' } });
     const second = await pendingTaskFor(app, presidium.agent, record.id);
-    await presidium.agent.post(`/workflowManualTasks:submit?filterByTk=${second.id}`).send({ result: { review: {}, _: 'reject' } });
+    await presidium.agent
+      .post(`/workflowManualTasks:submit?filterByTk=${second.id}`)
+      .send({ result: { review: {}, _: 'reject' } });
     await waitForStatus(app, record.id, 'rejected');
     expect(await app.db.getRepository('pointEntries').count({ filter: { recordId: record.id } })).toBe(0);
   });

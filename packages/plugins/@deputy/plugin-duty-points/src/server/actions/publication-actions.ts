@@ -20,7 +20,9 @@ export function registerPublicationActions(app: Application, publication: Public
   app.resourceManager.registerActionHandlers({
     'scorePeriods:publish': async (ctx: any, next) => {
       try {
-        ctx.body = await publication.publish(ctx.action.params.filterByTk, ctx.state.currentUser?.id, (k) => ctx.t(k, { ns: NS }));
+        ctx.body = await publication.publish(ctx.action.params.filterByTk, ctx.state.currentUser?.id, (k) =>
+          ctx.t(k, { ns: NS }),
+        );
       } catch (e) {
         return answer(ctx, e);
       }
@@ -29,7 +31,9 @@ export function registerPublicationActions(app: Application, publication: Public
     // Closing a year writes each deputy's grade into its duty file, for 连任推荐.
     'scorePeriods:closeYear': async (ctx: any, next) => {
       try {
-        ctx.body = await yearClose.close(ctx.action.params.filterByTk, ctx.state.currentUser?.id, (k) => ctx.t(k, { ns: NS }));
+        ctx.body = await yearClose.close(ctx.action.params.filterByTk, ctx.state.currentUser?.id, (k) =>
+          ctx.t(k, { ns: NS }),
+        );
       } catch (e) {
         return answer(ctx, e);
       }
@@ -57,7 +61,11 @@ export function registerPublicationActions(app: Application, publication: Public
     try {
       if (target === 'published') ctx.body = await publication.publish(filterByTk, userId, t);
       else if (target === 'closed') ctx.body = await yearClose.close(filterByTk, userId, t);
-      else return ctx.throw(400, t('Publish a period with Publish and close a year with Close the year; a period cannot go back'));
+      else
+        return ctx.throw(
+          400,
+          t('Publish a period with Publish and close a year with Close the year; a period cannot go back'),
+        );
     } catch (e) {
       return answer(ctx, e);
     }
@@ -74,26 +82,43 @@ export function registerPublicationActions(app: Application, publication: Public
     actions: {
       list: async (ctx: any, next) => {
         const { period, stationId } = ctx.action.params;
-        ctx.body = await publication.board({ periodKey: period ? String(period) : undefined, stationId: stationId ? Number(stationId) : undefined });
+        ctx.body = await publication.board({
+          periodKey: period ? String(period) : undefined,
+          stationId: stationId ? Number(stationId) : undefined,
+        });
         await next();
       },
       // The same board as a printable A4 page (阳光栏 on the station's wall), without sign-in.
       print: async (ctx: any, next) => {
         const { period, stationId } = ctx.action.params;
         const t = (k: string) => ctx.t(k, { ns: NS });
-        const station = stationId ? await ctx.db.getRepository('liaisonStations').findOne({ filterByTk: Number(stationId) || 0 }) : null;
+        const station = stationId
+          ? await ctx.db.getRepository('liaisonStations').findOne({ filterByTk: Number(stationId) || 0 })
+          : null;
         if (stationId && !station) return ctx.throw(404, t('The liaison station does not exist'));
-        const board = await publication.board({ periodKey: period ? String(period) : undefined, stationId: station?.get('id') });
+        const board = await publication.board({
+          periodKey: period ? String(period) : undefined,
+          stationId: station?.get('id'),
+        });
         ctx.withoutDataWrapping = true;
         ctx.type = 'text/html';
-        ctx.body = boardPage(board, { heading: t('Deputies’ duty points (public board)'), station: station?.get('name'), lang: ctx.getCurrentLocale?.() ?? 'zh-CN', t });
+        ctx.body = boardPage(board, {
+          heading: t('Deputies’ duty points (public board)'),
+          station: station?.get('name'),
+          lang: ctx.getCurrentLocale?.() ?? 'zh-CN',
+          t,
+        });
         await next();
       },
     },
   });
   app.acl.allow('scoreBoard', ['list', 'print'], 'public');
   // In 角色和权限 every action shows on every collection: the names say whose they are.
-  const labels = { publish: 'Publish a score period', decide: 'Decide a points appeal', closeYear: 'Close a points year' };
+  const labels = {
+    publish: 'Publish a score period',
+    decide: 'Decide a points appeal',
+    closeYear: 'Close a points year',
+  };
   for (const [action, label] of Object.entries(labels)) {
     app.acl.setAvailableAction(action, { displayName: `{{t("${label}", { ns: "${NS}" })}}`, type: 'old-data' });
   }
@@ -106,13 +131,18 @@ export function registerPublicationActions(app: Application, publication: Public
     if (!isAdmin) await assignOwnDeputy(ctx, values);
     // An administrator may enter a deputy's appeal (made on paper), naming the deputy.
     if (!(values.deputyId ?? values.deputy?.id ?? values.deputy)) return ctx.throw(400, t('Choose the deputy'));
-    const period = await ctx.db.getRepository('scorePeriods').findOne({ filterByTk: values.periodId ?? values.period?.id ?? values.period });
-    if (!period || period.get('status') !== 'published') return ctx.throw(400, t('Appeals are possible only against a published period'));
-    if (!isAdmin && shanghaiToday() > String(period.get('appealDeadline'))) return ctx.throw(400, t('The appeal window of this period has closed'));
+    const period = await ctx.db
+      .getRepository('scorePeriods')
+      .findOne({ filterByTk: values.periodId ?? values.period?.id ?? values.period });
+    if (!period || period.get('status') !== 'published')
+      return ctx.throw(400, t('Appeals are possible only against a published period'));
+    if (!isAdmin && shanghaiToday() > String(period.get('appealDeadline')))
+      return ctx.throw(400, t('The appeal window of this period has closed'));
     const recordId = values.recordId ?? values.record?.id ?? values.record;
     if (recordId) {
       const record = await ctx.db.getRepository('dutyRecords').findOne({ filterByTk: recordId });
-      if (!record || String(record.get('deputyId')) !== String(values.deputyId)) return ctx.throw(400, t('Appeal against your own duty records only'));
+      if (!record || String(record.get('deputyId')) !== String(values.deputyId))
+        return ctx.throw(400, t('Appeal against your own duty records only'));
     }
     values.status = 'pending';
     delete values.decisionReason;
@@ -127,9 +157,20 @@ export async function decideAppeal(ctx: any, filterByTk: any, decision: string, 
   if (!String(reason || '').trim()) return ctx.throw(400, t('Give the reason of the decision'));
   const repo = ctx.db.getRepository('pointAppeals');
   return ctx.db.sequelize.transaction(async (transaction: any) => {
-    const appeal = await repo.findOne({ filterByTk, filter: ctx.action.params.filter, transaction, lock: transaction.LOCK.UPDATE });
+    const appeal = await repo.findOne({
+      filterByTk,
+      filter: ctx.action.params.filter,
+      transaction,
+      lock: transaction.LOCK.UPDATE,
+    });
     if (!appeal) return ctx.throw(404, t('The appeal does not exist'));
     if (appeal.get('status') !== 'pending') return ctx.throw(400, t('This appeal has already been decided'));
-    return repo.update({ filterByTk, values: { status: decision, decisionReason: reason }, context: ctx, transaction, appealDecision: true } as any);
+    return repo.update({
+      filterByTk,
+      values: { status: decision, decisionReason: reason },
+      context: ctx,
+      transaction,
+      appealDecision: true,
+    } as any);
   });
 }

@@ -12,10 +12,13 @@ import type { DutyFiling } from '../services/filing';
 
 /** The action that changes a duty record to a status (named by the refusal of an update that tries). */
 const STATUS_ACTIONS: Record<string, string> = {
-  approved: 'Approve or return a duty record in its review task, or with Approve selected / Return selected; editing it does not change its status',
-  rejected: 'Approve or return a duty record in its review task, or with Approve selected / Return selected; editing it does not change its status',
+  approved:
+    'Approve or return a duty record in its review task, or with Approve selected / Return selected; editing it does not change its status',
+  rejected:
+    'Approve or return a duty record in its review task, or with Approve selected / Return selected; editing it does not change its status',
   revoked: 'Revoke an approved duty record with Revoke, giving the reason; editing it does not change its status',
-  other: 'The status of a duty record changes only through Submit for review, its review and Revoke; editing it does not change its status',
+  other:
+    'The status of a duty record changes only through Submit for review, its review and Revoke; editing it does not change its status',
 };
 
 /**
@@ -25,7 +28,6 @@ const STATUS_ACTIONS: Record<string, string> = {
  * Both are ACL actions an administrator can grant per role, with data scopes.
  */
 export function registerRecordActions(app: Application, filing: () => DutyFiling, directory: () => DeputyDirectory) {
-
   app.resourceManager.registerActionHandlers({
     'dutyRecords:submit': async (ctx: any, next) => {
       const t = (key: string) => ctx.t(key, { ns: NS });
@@ -44,7 +46,12 @@ export function registerRecordActions(app: Application, filing: () => DutyFiling
     'dutyRecords:reviewBatch': async (ctx: any, next) => {
       const { ids, decision, comment } = ctx.action.params.values ?? {};
       const t = (key: string) => ctx.t(key, { ns: NS });
-      if (!Array.isArray(ids) || !ids.length || ids.length > 200 || ids.some((id: any) => !Number.isInteger(Number(id)))) {
+      if (
+        !Array.isArray(ids) ||
+        !ids.length ||
+        ids.length > 200 ||
+        ids.some((id: any) => !Number.isInteger(Number(id)))
+      ) {
         return ctx.throw(400, t('Choose from 1 to 200 duty records'));
       }
       if (!['approve', 'reject'].includes(decision)) return ctx.throw(400, t('Decide with approve or reject'));
@@ -58,7 +65,11 @@ export function registerRecordActions(app: Application, filing: () => DutyFiling
       const record = await repo.findOne({ filterByTk, filter });
       if (!record) return ctx.throw(404, t('The duty record does not exist or is outside your permissions'));
       try {
-        ctx.body = await repo.update({ filterByTk, values: { status: 'revoked', revokeReason: values.reason }, context: ctx });
+        ctx.body = await repo.update({
+          filterByTk,
+          values: { status: 'revoked', revokeReason: values.reason },
+          context: ctx,
+        });
       } catch (e) {
         return answer(ctx, e);
       }
@@ -69,7 +80,9 @@ export function registerRecordActions(app: Application, filing: () => DutyFiling
   app.resourceManager.registerActionHandlers({
     'dutyActivities:signIn': async (ctx: any, next) => {
       try {
-        ctx.body = await signIn(ctx.db, ctx.state.currentUser.id, ctx.action.params.values?.code, (k) => ctx.t(k, { ns: NS }));
+        ctx.body = await signIn(ctx.db, ctx.state.currentUser.id, ctx.action.params.values?.code, (k) =>
+          ctx.t(k, { ns: NS }),
+        );
       } catch (e) {
         return answer(ctx, e);
       }
@@ -81,7 +94,10 @@ export function registerRecordActions(app: Application, filing: () => DutyFiling
   app.acl.allow('dutyRecords', 'reviewBatch', 'loggedIn');
 
   // In 角色和权限 every action shows on every collection: the names say whose they are.
-  for (const [action, label] of [['submit', 'Submit a duty record for review'], ['revoke', 'Revoke a duty record']]) {
+  for (const [action, label] of [
+    ['submit', 'Submit a duty record for review'],
+    ['revoke', 'Revoke a duty record'],
+  ]) {
     app.acl.setAvailableAction(action, { displayName: `{{t("${label}", { ns: "${NS}" })}}`, type: 'old-data' });
   }
 
@@ -95,7 +111,8 @@ export function registerRecordActions(app: Application, filing: () => DutyFiling
   refuseStatusChangesThroughUpdate(app, {
     collection: 'dutyRecords',
     allowed: (ctx, { to }) => to === 'submitted',
-    instead: (ctx, { to }) => (to === 'approved' || to === 'rejected' ? decideInReviewTasks(ctx, to) : Promise.resolve(false)),
+    instead: (ctx, { to }) =>
+      to === 'approved' || to === 'rejected' ? decideInReviewTasks(ctx, to) : Promise.resolve(false),
     administrators: true,
     message: (ctx, { to }) => ctx.t(STATUS_ACTIONS[String(to)] ?? STATUS_ACTIONS.other, { ns: NS }),
   });
@@ -116,8 +133,11 @@ export function registerRecordActions(app: Application, filing: () => DutyFiling
       const forOther = requested !== undefined && String(requested) !== String(own?.get('id'));
       if ((await isStationStaff(ctx)) && forOther) {
         const station: any = await directory().stationOf(requested);
-        const staff = station ? await ctx.db.getRepository('liaisonStations.staff', station.get('id')).count({ filter: { id: userId } }) : 0;
-        if (!staff) return ctx.throw(403, ctx.t('You can record duties only for the deputies of your station', { ns: NS }));
+        const staff = station
+          ? await ctx.db.getRepository('liaisonStations.staff', station.get('id')).count({ filter: { id: userId } })
+          : 0;
+        if (!staff)
+          return ctx.throw(403, ctx.t('You can record duties only for the deputies of your station', { ns: NS }));
       } else {
         await assignOwnDeputy(ctx, values);
       }
@@ -136,19 +156,33 @@ export function registerRecordActions(app: Application, filing: () => DutyFiling
 async function decideInReviewTasks(ctx: any, status: 'approved' | 'rejected'): Promise<boolean> {
   const t = (key: string, options = {}) => ctx.t(key, { ns: NS, ...options });
   const { filterByTk, filter, values } = ctx.action.params;
-  const records = await ctx.db.getRepository('dutyRecords').find({ filterByTk, filter, fields: ['id'], sort: ['id'], limit: 201 });
+  const records = await ctx.db
+    .getRepository('dutyRecords')
+    .find({ filterByTk, filter, fields: ['id'], sort: ['id'], limit: 201 });
   const ids: number[] = records.map((r: any) => r.get('id'));
   const taskOf = ids.length ? await myReviewTasks(ctx) : new Map();
   const notMine = ids.filter((id) => !taskOf.has(id));
   if (notMine.length === ids.length) return false;
   if (ids.length > 200) return ctx.throw(400, t('Choose from 1 to 200 duty records'));
   if (notMine.length) {
-    return ctx.throw(400, t('Records {{ids}} are not waiting for your review; nothing was changed', { ids: notMine.join(', ') }));
+    return ctx.throw(
+      400,
+      t('Records {{ids}} are not waiting for your review; nothing was changed', { ids: notMine.join(', ') }),
+    );
   }
-  const result = await reviewInBatch(ctx, ids, status === 'approved' ? 'approve' : 'reject', String(values?.reviewComment ?? ''), taskOf);
+  const result = await reviewInBatch(
+    ctx,
+    ids,
+    status === 'approved' ? 'approve' : 'reject',
+    String(values?.reviewComment ?? ''),
+    taskOf,
+  );
   if (result.failed.length) {
     const failed = result.failed.map((f) => `${f.id}: ${f.message}`).join('; ');
-    return ctx.throw(400, t('Decided {{done}} of the records; not decided: {{failed}}', { done: result.done.length, failed }));
+    return ctx.throw(
+      400,
+      t('Decided {{done}} of the records; not decided: {{failed}}', { done: result.done.length, failed }),
+    );
   }
   ctx.body = result;
   ctx.status = 200; // the manual plugin's submit answers 202 (accepted); these decisions are done

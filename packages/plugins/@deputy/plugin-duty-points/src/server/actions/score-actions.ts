@@ -30,10 +30,15 @@ export function registerScoreActions(app: Application, scores: Scores, yearClose
       },
       ranking: async (ctx: any, next) => {
         const period = String(ctx.action.params.period ?? new Date().getFullYear());
-        if (!periodRange(period)) return ctx.throw(400, ctx.t('Give the period as a year (2026) or a quarter (2026-Q3)', { ns: NS }));
-        let rows = await scores.ranking(period, { stationId: ctx.action.params.stationId ? Number(ctx.action.params.stationId) : undefined });
+        if (!periodRange(period))
+          return ctx.throw(400, ctx.t('Give the period as a year (2026) or a quarter (2026-Q3)', { ns: NS }));
+        let rows = await scores.ranking(period, {
+          stationId: ctx.action.params.stationId ? Number(ctx.action.params.stationId) : undefined,
+        });
         if (!(await isAdministrator(ctx))) {
-          const mine = await ctx.db.getRepository('liaisonStations').find({ filter: { 'staff.id': ctx.state.currentUser.id }, fields: ['id'] });
+          const mine = await ctx.db
+            .getRepository('liaisonStations')
+            .find({ filter: { 'staff.id': ctx.state.currentUser.id }, fields: ['id'] });
           const allowed = new Set(mine.map((s: any) => s.get('id')));
           rows = rows.filter((r) => allowed.has(r.stationId));
         }
@@ -45,5 +50,9 @@ export function registerScoreActions(app: Application, scores: Scores, yearClose
   app.acl.allow('dutyScores', 'mine', 'loggedIn');
   app.acl.allow('dutyScores', 'reelection', (ctx: any) => isAdministrator(ctx));
   // The live ranking: for whoever may read the published scores (积分排行), as granted in 角色和权限.
-  app.acl.allow('dutyScores', 'ranking', async (ctx: any) => !!(await RequestPermissions.of(ctx).grant('scoreSnapshots', 'view')));
+  app.acl.allow(
+    'dutyScores',
+    'ranking',
+    async (ctx: any) => !!(await RequestPermissions.of(ctx).grant('scoreSnapshots', 'view')),
+  );
 }

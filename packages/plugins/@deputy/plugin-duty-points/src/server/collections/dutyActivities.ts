@@ -18,11 +18,16 @@ export default defineCollection({
     f.belongsToField('station', 'Liaison station', 'liaisonStations', 'name'),
     f.dateField('date', 'Date', { uiSchema: { required: true } }),
     f.stringField('place', 'Place'),
-    f.selectField('status', 'Status', [
-      { value: 'planned', label: 'Planned', color: 'default' },
-      { value: 'approved', label: 'Approved', color: 'green' },
-      { value: 'closed', label: 'Closed', color: 'red' },
-    ], { defaultValue: 'planned' }),
+    f.selectField(
+      'status',
+      'Status',
+      [
+        { value: 'planned', label: 'Planned', color: 'default' },
+        { value: 'approved', label: 'Approved', color: 'green' },
+        { value: 'closed', label: 'Closed', color: 'red' },
+      ],
+      { defaultValue: 'planned' },
+    ),
     f.stringField('signInCode', 'Sign-in code', { unique: true, uiSchema: { 'x-read-pretty': true } }),
     f.textField('description', 'Description'),
     f.hasManyField('attendances', 'Attendances', 'activityAttendances', 'activityId', 'id'),

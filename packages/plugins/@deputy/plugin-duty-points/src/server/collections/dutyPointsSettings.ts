@@ -8,11 +8,16 @@ export default defineCollection({
   dumpRules: 'required',
   updatedBy: true,
   fields: [
-    f.multipleSelectField('boardColumns', 'Columns on the public board', [
-      { value: 'total', label: 'Total points' },
-      { value: 'grade', label: 'Grade' },
-      { value: 'rank', label: 'Rank' },
-    ], { defaultValue: ['total', 'grade'] }),
+    f.multipleSelectField(
+      'boardColumns',
+      'Columns on the public board',
+      [
+        { value: 'total', label: 'Total points' },
+        { value: 'grade', label: 'Grade' },
+        { value: 'rank', label: 'Rank' },
+      ],
+      { defaultValue: ['total', 'grade'] },
+    ),
     // 连任推荐: a deputy is eligible when its term's closed years are all passing grades (by the grade bands'
     // "counts as passing"), allowing this many exceptions.
     f.integerField('reelectionAllowedFailures', 'Non-passing years allowed for re-election', {

@@ -42,7 +42,10 @@ export default defineCollection({
       },
     },
     f.selectField('status', 'Status', RECORD_STATUSES, { defaultValue: 'draft', allowNull: false }),
-    f.belongsToField('reviewer', 'Reviewer', 'users', 'nickname', { onDelete: 'SET NULL', uiSchema: { 'x-read-pretty': true } }),
+    f.belongsToField('reviewer', 'Reviewer', 'users', 'nickname', {
+      onDelete: 'SET NULL',
+      uiSchema: { 'x-read-pretty': true },
+    }),
     f.textField('reviewComment', 'Review comment'),
     f.textField('revokeReason', 'Reason for revocation'),
     f.checkboxField('possibleDuplicate', 'Possible duplicate', { uiSchema: { 'x-read-pretty': true } }),

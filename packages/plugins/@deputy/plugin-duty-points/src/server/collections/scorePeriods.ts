@@ -12,15 +12,27 @@ export default defineCollection({
   createdBy: true,
   updatedBy: true,
   fields: [
-    f.stringField('key', 'Period', { allowNull: false, unique: true, uiSchema: { required: true, description: '2026 / 2026-Q1' } }),
+    f.stringField('key', 'Period', {
+      allowNull: false,
+      unique: true,
+      uiSchema: { required: true, description: '2026 / 2026-Q1' },
+    }),
     f.stringField('title', 'Title'),
-    f.selectField('status', 'Status', [
-      { value: 'open', label: 'Open', color: 'blue' },
-      { value: 'published', label: 'Published', color: 'green' },
-      { value: 'closed', label: 'Closed', color: 'default' },
-    ], { defaultValue: 'open' }),
+    f.selectField(
+      'status',
+      'Status',
+      [
+        { value: 'open', label: 'Open', color: 'blue' },
+        { value: 'published', label: 'Published', color: 'green' },
+        { value: 'closed', label: 'Closed', color: 'default' },
+      ],
+      { defaultValue: 'open' },
+    ),
     f.integerField('version', 'Published version', { defaultValue: 0, uiSchema: { 'x-read-pretty': true } }),
-    f.integerField('appealWorkingDays', 'Appeal window (working days)', { defaultValue: 5, uiSchema: { 'x-component-props': { min: 0, step: '1' } } }),
+    f.integerField('appealWorkingDays', 'Appeal window (working days)', {
+      defaultValue: 5,
+      uiSchema: { 'x-component-props': { min: 0, step: '1' } },
+    }),
     f.dateField('publishedOn', 'Published on', { uiSchema: { 'x-read-pretty': true } }),
     f.dateField('appealDeadline', 'Appeals until', { uiSchema: { 'x-read-pretty': true } }),
   ],

@@ -39,17 +39,29 @@ async function isExpected(db: Database, activity: any, deputy: any, transaction:
  */
 export async function signIn(db: Database, userId: number, code: string, t: (key: string) => string) {
   return db.sequelize.transaction(async (transaction) => {
-    const deputy: any = await db.getRepository('deputies').findOne({ filter: { userId, status: 'active' }, transaction });
+    const deputy: any = await db
+      .getRepository('deputies')
+      .findOne({ filter: { userId, status: 'active' }, transaction });
     if (!deputy) throw new DutyError(t('Your account is not linked to a deputy'), 403);
-    const activity: any = await db.getRepository('dutyActivities').findOne({ filter: { signInCode: String(code || '').trim().toUpperCase() }, transaction });
+    const activity: any = await db.getRepository('dutyActivities').findOne({
+      filter: {
+        signInCode: String(code || '')
+          .trim()
+          .toUpperCase(),
+      },
+      transaction,
+    });
     if (!activity) throw new DutyError(t('No activity has this sign-in code'), 404);
     if (!(await isExpected(db, activity, deputy, transaction))) {
       throw new DutyError(t('Only the deputies of the activity’s station, or on its roster, can sign in to it'), 403);
     }
     if (activity.get('status') !== 'approved') throw new DutyError(t('This activity is not open for sign-in'));
-    if (String(activity.get('date')).slice(0, 10) !== shanghaiToday()) throw new DutyError(t('Sign-in is open on the day of the activity only'));
+    if (String(activity.get('date')).slice(0, 10) !== shanghaiToday())
+      throw new DutyError(t('Sign-in is open on the day of the activity only'));
     const attendances = db.getRepository('activityAttendances');
-    if (await attendances.count({ filter: { activityId: activity.get('id'), deputyId: deputy.get('id') }, transaction })) {
+    if (
+      await attendances.count({ filter: { activityId: activity.get('id'), deputyId: deputy.get('id') }, transaction })
+    ) {
       throw new DutyError(t('You have already signed in to this activity'));
     }
     return recordAttendance(db, activity, deputy, transaction);

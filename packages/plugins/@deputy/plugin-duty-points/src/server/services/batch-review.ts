@@ -29,7 +29,9 @@ export async function resumed(ctx: Context, task: any) {
   while (Date.now() < deadline) {
     const execution = await ctx.db.getRepository('executions').findOne({ filterByTk: executionId });
     if (!execution || execution.get('status') !== EXECUTION_STATUS.STARTED) return;
-    const later = await ctx.db.getRepository('jobs').count({ filter: { executionId, status: JOB_STATUS.PENDING, id: { $ne: task.get('jobId') } } });
+    const later = await ctx.db
+      .getRepository('jobs')
+      .count({ filter: { executionId, status: JOB_STATUS.PENDING, id: { $ne: task.get('jobId') } } });
     if (later) return;
     await new Promise((r) => setTimeout(r, RESUME_POLL_MS));
   }
@@ -80,7 +82,10 @@ export async function reviewInBatch(
   for (const id of recordIds.map(Number)) {
     const task = taskOf.get(id);
     if (!task) {
-      result.failed.push({ id, message: ctx.t('No pending review task of yours for this record', { ns: '@deputy/plugin-duty-points' }) });
+      result.failed.push({
+        id,
+        message: ctx.t('No pending review task of yours for this record', { ns: '@deputy/plugin-duty-points' }),
+      });
       continue;
     }
     const forms = task.get('node')?.get('config')?.forms ?? {};
@@ -97,7 +102,11 @@ export async function reviewInBatch(
     try {
       // In its turn with every other review decision (review-gate.ts); on SQLite the turn includes the
       // workflow's run, elsewhere the wait for it is outside.
-      await oneDecision(ctx, () => submit(sub, async () => {}), () => resumed(ctx, task));
+      await oneDecision(
+        ctx,
+        () => submit(sub, async () => {}),
+        () => resumed(ctx, task),
+      );
       await resumed(ctx, task);
       result.done.push(id);
     } catch (e: any) {

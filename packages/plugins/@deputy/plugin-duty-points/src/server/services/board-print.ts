@@ -1,14 +1,20 @@
 type Board = Awaited<ReturnType<import('./publication').Publication['board']>>;
 
 const escape = (value: unknown) =>
-  String(value ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
+  String(value ?? '').replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c],
+  );
 
 /**
  * The 阳光栏 board as a self-contained HTML page sized for A4 (portrait, one table per period, the header
  * repeated on each printed page). It carries only what the public board API returns: published periods,
  * names and the columns the settings allow. Every value is escaped.
  */
-export function boardPage(board: Board, options: { heading: string; station?: string; lang: string; t: (key: string) => string }) {
+export function boardPage(
+  board: Board,
+  options: { heading: string; station?: string; lang: string; t: (key: string) => string },
+) {
   const { t } = options;
   const columns = (row: Record<string, unknown>) => ['total', 'grade', 'rank'].filter((c) => c in row);
   const label: Record<string, string> = { total: t('Total points'), grade: t('Grade'), rank: t('Rank') };
@@ -16,7 +22,10 @@ export function boardPage(board: Board, options: { heading: string; station?: st
     const shown = period.rows.length ? columns(period.rows[0]) : [];
     const head = [t('No.'), t('Deputy'), t('Liaison station'), ...shown.map((c) => label[c])];
     const body = period.rows
-      .map((row: any, i: number) => `<tr><td>${i + 1}</td><td>${escape(row.name)}</td><td>${escape(row.station)}</td>${shown.map((c) => `<td>${escape(row[c])}</td>`).join('')}</tr>`)
+      .map(
+        (row: any, i: number) =>
+          `<tr><td>${i + 1}</td><td>${escape(row.name)}</td><td>${escape(row.station)}</td>${shown.map((c) => `<td>${escape(row[c])}</td>`).join('')}</tr>`,
+      )
       .join('\n');
     return `<section>
 <h2>${escape(period.title)}</h2>

@@ -24,7 +24,10 @@ type Options = { transaction?: Transaction; context?: any };
  * writing dutyRecords themselves, so the lifecycle, the review workflow and the ledger apply to them too.
  */
 export class DutyFiling {
-  constructor(private db: Database, private directory: () => DeputyDirectory) {}
+  constructor(
+    private db: Database,
+    private directory: () => DeputyDirectory,
+  ) {}
 
   /**
    * Sends a draft (or returned) record to review. The checks live in `checkSubmission`, which runs on every
@@ -34,7 +37,8 @@ export class DutyFiling {
     const { transaction, context } = options;
     const repo = this.db.getRepository('dutyRecords');
     const record: any = await repo.findOne({ filterByTk: recordId, transaction });
-    if (!record) throw new DutyError(translate({ context }, 'The duty record does not exist or is outside your permissions'), 404);
+    if (!record)
+      throw new DutyError(translate({ context }, 'The duty record does not exist or is outside your permissions'), 404);
     return repo.update({ filterByTk: record.get('id'), values: { status: 'submitted' }, context, transaction });
   }
 
@@ -52,15 +56,24 @@ export class DutyFiling {
   private async checkSubmission(record: any, options: any) {
     const { transaction, context } = options;
     const t = (key: string) => translate({ context }, key);
-    const item: any = await this.db.getRepository('dutyItems').findOne({ filterByTk: record.get('itemId'), transaction });
+    const item: any = await this.db
+      .getRepository('dutyItems')
+      .findOne({ filterByTk: record.get('itemId'), transaction });
     if (item?.get('evidenceRequired')) {
       // Evidence sent with the same request counts; otherwise what is stored.
       const sent = options.values?.evidence;
-      const evidence = Array.isArray(sent) ? sent.length : await this.db.getRepository<BelongsToManyRepository>('dutyRecords.evidence', record.get('id')).count({ transaction });
-      if (!evidence) throw new DutyError(t('This duty item needs evidence: upload a photo or document before submitting'));
+      const evidence = Array.isArray(sent)
+        ? sent.length
+        : await this.db
+            .getRepository<BelongsToManyRepository>('dutyRecords.evidence', record.get('id'))
+            .count({ transaction });
+      if (!evidence)
+        throw new DutyError(t('This duty item needs evidence: upload a photo or document before submitting'));
     }
     const reviewer: any = await this.directory().reviewerOf(record.get('deputyId'), { transaction });
-    const deputy: any = await this.db.getRepository('deputies').findOne({ filterByTk: record.get('deputyId'), transaction });
+    const deputy: any = await this.db
+      .getRepository('deputies')
+      .findOne({ filterByTk: record.get('deputyId'), transaction });
     if (!reviewer || reviewer.get('id') === deputy?.get('userId')) {
       throw new DutyError(t('The deputy’s station has no reviewer: an administrator must set its station head'));
     }
@@ -85,7 +98,8 @@ export class DutyFiling {
    */
   async file(values: FilingValues, options: Options & { approve?: boolean } = {}) {
     // All or nothing: a record that cannot be submitted (e.g. evidence missing) is not left behind as a draft.
-    if (!options.transaction) return this.db.sequelize.transaction((transaction) => this.file(values, { ...options, transaction }));
+    if (!options.transaction)
+      return this.db.sequelize.transaction((transaction) => this.file(values, { ...options, transaction }));
     const { transaction, context } = options;
     const t = (key: string, vars?: any) => translate({ context }, key, vars);
     if (!values.source) throw new DutyError(t('A filed duty record needs its source'));
@@ -98,7 +112,9 @@ export class DutyFiling {
       ...afterLock(this.db, transaction),
     });
     if (existing) return existing;
-    const item: any = await this.db.getRepository('dutyItems').findOne({ filter: { code: String(values.itemCode) }, transaction });
+    const item: any = await this.db
+      .getRepository('dutyItems')
+      .findOne({ filter: { code: String(values.itemCode) }, transaction });
     if (!item) throw new DutyError(t('No duty item has the code {{code}}', { code: values.itemCode }));
     const record: any = await repo.create({
       values: {
@@ -126,12 +142,25 @@ export class DutyFiling {
    * Schedules an approved station activity (e.g. a reception session of the 六个一 plugin): deputies sign in
    * to it with its code on its day, which files their approved duty records.
    */
-  async scheduleActivity(values: { title: string; itemCode: string; stationId: number; date: string; place?: string }, options: Options = {}) {
+  async scheduleActivity(
+    values: { title: string; itemCode: string; stationId: number; date: string; place?: string },
+    options: Options = {},
+  ) {
     const { transaction, context } = options;
-    const item: any = await this.db.getRepository('dutyItems').findOne({ filter: { code: String(values.itemCode) }, transaction });
-    if (!item) throw new DutyError(translate({ context }, 'No duty item has the code {{code}}', { code: values.itemCode }));
+    const item: any = await this.db
+      .getRepository('dutyItems')
+      .findOne({ filter: { code: String(values.itemCode) }, transaction });
+    if (!item)
+      throw new DutyError(translate({ context }, 'No duty item has the code {{code}}', { code: values.itemCode }));
     return this.db.getRepository('dutyActivities').create({
-      values: { title: values.title, itemId: item.get('id'), stationId: values.stationId, date: values.date, place: values.place, status: 'approved' },
+      values: {
+        title: values.title,
+        itemId: item.get('id'),
+        stationId: values.stationId,
+        date: values.date,
+        place: values.place,
+        status: 'approved',
+      },
       transaction,
       context,
     });
@@ -147,9 +176,13 @@ export class DutyFiling {
   async withdraw(source: string, reason: string, options: Options = {}) {
     const { transaction, context } = options;
     const repo = this.db.getRepository('dutyRecords');
-    const record: any = await repo.findOne({ filter: { source, status: { $in: ['submitted', 'approved'] } }, transaction });
+    const record: any = await repo.findOne({
+      filter: { source, status: { $in: ['submitted', 'approved'] } },
+      transaction,
+    });
     if (!record) return null;
-    const values = record.get('status') === 'approved' ? { status: 'revoked', revokeReason: reason } : { status: 'draft' };
+    const values =
+      record.get('status') === 'approved' ? { status: 'revoked', revokeReason: reason } : { status: 'draft' };
     return repo.update({ filterByTk: record.get('id'), values, transaction, context });
   }
 }

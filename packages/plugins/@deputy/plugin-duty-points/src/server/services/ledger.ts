@@ -10,7 +10,9 @@ export class Ledger {
 
   /** Points already counted this year for the deputy and item (awards minus reversals), as committed now. */
   async postedThisYear(deputyId: number, itemId: number, year: number, transaction?: Transaction) {
-    const sum = await this.db.getCollection('pointEntries').model.sum('points', { where: { deputyId, itemId, year }, ...afterLock(this.db, transaction) });
+    const sum = await this.db
+      .getCollection('pointEntries')
+      .model.sum('points', { where: { deputyId, itemId, year }, ...afterLock(this.db, transaction) });
     return Number(sum) || 0;
   }
 

@@ -9,7 +9,11 @@ import { periodRange, Scores } from './scores';
  * earlier versions stay, so nothing published is ever lost.
  */
 export class Publication {
-  constructor(private db: Database, private scores: Scores, private calendar: WorkCalendar) {}
+  constructor(
+    private db: Database,
+    private scores: Scores,
+    private calendar: WorkCalendar,
+  ) {}
 
   async publish(periodId: number | string, userId: number | undefined, t: (key: string) => string) {
     return this.db.sequelize.transaction(async (transaction) => {
@@ -23,7 +27,10 @@ export class Publication {
       const version = Number(period.get('version') || 0) + 1;
       const ranking = await this.scores.ranking(period.get('key'));
       const stations = new Map(
-        (await this.db.getRepository('liaisonStations').find({ fields: ['id', 'name'], transaction })).map((s: any) => [s.get('id'), s.get('name')]),
+        (await this.db.getRepository('liaisonStations').find({ fields: ['id', 'name'], transaction })).map((s: any) => [
+          s.get('id'),
+          s.get('name'),
+        ]),
       );
       await this.db.getRepository('scoreSnapshots').createMany({
         records: ranking.map((s) => ({
@@ -68,7 +75,11 @@ export class Publication {
     const result = [];
     for (const period of periods) {
       const rows = await this.db.getRepository('scoreSnapshots').find({
-        filter: { periodId: period.get('id'), version: period.get('version'), ...(filter.stationId ? { stationId: filter.stationId } : {}) },
+        filter: {
+          periodId: period.get('id'),
+          version: period.get('version'),
+          ...(filter.stationId ? { stationId: filter.stationId } : {}),
+        },
         sort: ['rank', 'deputyName'],
       });
       result.push({

@@ -13,8 +13,16 @@ export const TRANSITIONS: Record<string, string[]> = {
 };
 
 /** Fields that may change once a record has left the deputy's hands. */
-const REVIEW_FIELDS = ['status', 'reviewerId', 'reviewComment', 'revokeReason', 'possibleDuplicate', 'awardedPoints', 'updatedAt', 'updatedById'];
-
+const REVIEW_FIELDS = [
+  'status',
+  'reviewerId',
+  'reviewComment',
+  'revokeReason',
+  'possibleDuplicate',
+  'awardedPoints',
+  'updatedAt',
+  'updatedById',
+];
 
 /**
  * The rules every change of a duty record obeys, whoever makes it (a form, the API, the review workflow or
@@ -27,16 +35,21 @@ export function enforceRecordLifecycle(db: Database, ledger: Ledger) {
   db.on('dutyRecords.beforeSave', async (record: any, options: any) => {
     const t = (key: string, vars?: any) => translate(options, key, vars);
     const quantity = Number(record.get('quantity') ?? 1);
-    if (!Number.isInteger(quantity) || quantity < 1 || quantity > 100) throw new DutyError(t('Quantity must be a whole number from 1 to 100'));
+    if (!Number.isInteger(quantity) || quantity < 1 || quantity > 100)
+      throw new DutyError(t('Quantity must be a whole number from 1 to 100'));
     const date = record.get('date') ? String(record.get('date')).slice(0, 10) : '';
     if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) throw new DutyError(t('Give the date of the duty'));
     if (date > shanghaiToday()) throw new DutyError(t('The date of a duty cannot be in the future'));
     if (date < '2000-01-01') throw new DutyError(t('The date of a duty is too far in the past'));
     if (!record.get('deputyId')) throw new DutyError(t('Choose the deputy'));
-    const item = record.get('itemId') ? await items().findOne({ filterByTk: record.get('itemId'), transaction: options.transaction }) : null;
+    const item = record.get('itemId')
+      ? await items().findOne({ filterByTk: record.get('itemId'), transaction: options.transaction })
+      : null;
     if (!item) throw new DutyError(t('Choose an existing duty item'));
     if (record.isNewRecord && !item.get('active')) throw new DutyError(t('This duty item is no longer in use'));
-    const deputy = await db.getRepository('deputies').findOne({ filterByTk: record.get('deputyId'), transaction: options.transaction });
+    const deputy = await db
+      .getRepository('deputies')
+      .findOne({ filterByTk: record.get('deputyId'), transaction: options.transaction });
     if (!deputy) throw new DutyError(t('Choose the deputy'));
   });
 
@@ -57,15 +70,19 @@ export function enforceRecordLifecycle(db: Database, ledger: Ledger) {
     }
     if (!['draft', 'rejected'].includes(from)) {
       const edited = (record.changed() || []).filter((k: string) => !REVIEW_FIELDS.includes(k));
-      if (edited.length) throw new DutyError(t('A submitted or approved duty record cannot be edited; revoke it and file it again'));
+      if (edited.length)
+        throw new DutyError(t('A submitted or approved duty record cannot be edited; revoke it and file it again'));
     }
     if (to === 'revoked' && from !== to && !String(record.get('revokeReason') || '').trim()) {
       throw new DutyError(t('Give the reason for revoking'));
     }
     if (to === 'approved' && from !== to) {
       const userId = options.context?.state?.currentUser?.id;
-      const deputy = await db.getRepository('deputies').findOne({ filterByTk: record.get('deputyId'), transaction: options.transaction });
-      if (userId && deputy?.get('userId') === userId) throw new DutyError(t('A deputy cannot approve its own duty record'), 403);
+      const deputy = await db
+        .getRepository('deputies')
+        .findOne({ filterByTk: record.get('deputyId'), transaction: options.transaction });
+      if (userId && deputy?.get('userId') === userId)
+        throw new DutyError(t('A deputy cannot approve its own duty record'), 403);
     }
   });
 
@@ -83,7 +100,9 @@ export function enforceRecordLifecycle(db: Database, ledger: Ledger) {
 
   db.on('dutyRecords.beforeDestroy', async (record: any, options: any) => {
     if (!['draft', 'rejected'].includes(record.get('status'))) {
-      throw new DutyError(translate(options, 'Only drafts and rejected duty records can be deleted; revoke approved ones'));
+      throw new DutyError(
+        translate(options, 'Only drafts and rejected duty records can be deleted; revoke approved ones'),
+      );
     }
   });
 
@@ -96,44 +115,68 @@ export function enforceRecordLifecycle(db: Database, ledger: Ledger) {
       filter: { id: { $in: ids }, status: { $notIn: ['draft', 'rejected'] } },
       transaction: options?.transaction,
     });
-    if (locked) throw new DutyError(translate(options, 'A submitted or approved duty record cannot be edited; revoke it and file it again'), 403);
+    if (locked)
+      throw new DutyError(
+        translate(options, 'A submitted or approved duty record cannot be edited; revoke it and file it again'),
+        403,
+      );
   };
   const whereIds = (options: any) => {
     const id = options?.where?.recordId;
     return id === undefined ? [] : Array.isArray(id) ? id : typeof id === 'object' ? Object.values(id).flat() : [id];
   };
   db.on('dutyRecordsEvidence.beforeCreate', (row: any, options: any) => lockEvidence([row.get('recordId')], options));
-  db.on('dutyRecordsEvidence.beforeBulkCreate', (rows: any[], options: any) => lockEvidence(rows.map((r) => r.get('recordId')), options));
+  db.on('dutyRecordsEvidence.beforeBulkCreate', (rows: any[], options: any) =>
+    lockEvidence(
+      rows.map((r) => r.get('recordId')),
+      options,
+    ),
+  );
   db.on('dutyRecordsEvidence.beforeDestroy', (row: any, options: any) => lockEvidence([row.get('recordId')], options));
   db.on('dutyRecordsEvidence.beforeBulkDestroy', (options: any) => lockEvidence(whereIds(options), options));
 
   makeAppendOnly(db, 'pointEntries', 'Ledger entries cannot be changed or deleted; revoke the duty record instead');
-  makeAppendOnly(db, 'scoreSnapshots', 'Published scores cannot be changed; publish the period again to issue a new version');
-  makeAppendOnly(db, 'activityAttendances', 'Attendances are evidence and cannot be changed; revoke the duty record instead');
+  makeAppendOnly(
+    db,
+    'scoreSnapshots',
+    'Published scores cannot be changed; publish the period again to issue a new version',
+  );
+  makeAppendOnly(
+    db,
+    'activityAttendances',
+    'Attendances are evidence and cannot be changed; revoke the duty record instead',
+  );
   makeAppendOnly(db, 'deputyYearGrades', 'The grades of a closed year cannot be changed');
 
   // An item or a period that records refer to is kept: items are retired (active off), periods stay published.
   db.on('dutyItems.beforeDestroy', async (item: any, options: any) => {
-    const used = await db.getRepository('dutyRecords').count({ filter: { itemId: item.get('id') }, transaction: options.transaction });
-    if (used) throw new DutyError(translate(options, 'This duty item is used by duty records: turn "Active" off to retire it'));
+    const used = await db
+      .getRepository('dutyRecords')
+      .count({ filter: { itemId: item.get('id') }, transaction: options.transaction });
+    if (used)
+      throw new DutyError(translate(options, 'This duty item is used by duty records: turn "Active" off to retire it'));
   });
   // An appeal is decided through pointAppeals:decide only, and a decided appeal is final.
   db.on('pointAppeals.beforeUpdate', async (appeal: any, options: any) => {
-    if (appeal.previous('status') !== 'pending') throw new DutyError(translate(options, 'A decided appeal cannot be changed'));
+    if (appeal.previous('status') !== 'pending')
+      throw new DutyError(translate(options, 'A decided appeal cannot be changed'));
     if ((appeal.changed('status') || appeal.changed('decisionReason')) && !options.appealDecision) {
       throw new DutyError(translate(options, 'Decide an appeal with the Decide action'));
     }
   });
   db.on('pointAppeals.beforeDestroy', async (appeal: any, options: any) => {
-    if (appeal.get('status') !== 'pending') throw new DutyError(translate(options, 'A decided appeal cannot be changed'));
+    if (appeal.get('status') !== 'pending')
+      throw new DutyError(translate(options, 'A decided appeal cannot be changed'));
   });
   db.on('scorePeriods.beforeDestroy', async (period: any, options: any) => {
-    if (period.get('status') !== 'open') throw new DutyError(translate(options, 'A published period cannot be deleted'));
+    if (period.get('status') !== 'open')
+      throw new DutyError(translate(options, 'A published period cannot be deleted'));
   });
 
   // Points and caps apply to records approved after a change; the version marks which rules an entry used.
   db.on('dutyItems.beforeUpdate', async (item: any) => {
-    if (item.changed('points') || item.changed('yearlyCap')) item.set('version', Number(item.previous('version') || 1) + 1);
+    if (item.changed('points') || item.changed('yearlyCap'))
+      item.set('version', Number(item.previous('version') || 1) + 1);
   });
 }
 
@@ -142,5 +185,6 @@ export function makeAppendOnly(db: Database, collection: string, messageKey: str
   const refuse = async (_: any, options: any) => {
     throw new DutyError(translate(options, messageKey), 403);
   };
-  for (const event of ['beforeUpdate', 'beforeDestroy', 'beforeBulkUpdate', 'beforeBulkDestroy']) db.on(`${collection}.${event}`, refuse);
+  for (const event of ['beforeUpdate', 'beforeDestroy', 'beforeBulkUpdate', 'beforeBulkDestroy'])
+    db.on(`${collection}.${event}`, refuse);
 }

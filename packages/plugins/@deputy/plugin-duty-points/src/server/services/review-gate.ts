@@ -38,7 +38,10 @@ export async function oneDecision<T>(ctx: any, decide: () => Promise<T>, settle?
     });
   } catch (e) {
     if (e instanceof GateBusyError) {
-      return ctx.throw(503, ctx.t('Too many review decisions at the same moment; please try again shortly', { ns: NS }));
+      return ctx.throw(
+        503,
+        ctx.t('Too many review decisions at the same moment; please try again shortly', { ns: NS }),
+      );
     }
     throw e;
   }

@@ -23,7 +23,9 @@ export class ReviewRecovery {
   watch() {
     this.app.on('afterStart', () => {
       setTimeout(() => {
-        void this.resumeStranded().catch((e) => this.app.logger.error('resuming stranded reviews failed', { error: e?.message }));
+        void this.resumeStranded().catch((e) =>
+          this.app.logger.error('resuming stranded reviews failed', { error: e?.message }),
+        );
       }, this.graceMs).unref?.();
     });
   }
@@ -32,17 +34,22 @@ export class ReviewRecovery {
   async resumeStranded(now = Date.now()): Promise<number[]> {
     const workflow: any = this.app.pm.get('workflow');
     if (!workflow?.resume || !this.app.db.hasCollection('executions')) return [];
-    const executions = await this.app.db.getRepository('executions').find({ filter: { key: REVIEW_WORKFLOW_KEY, status: STARTED }, fields: ['id'], sort: ['id'] });
+    const executions = await this.app.db
+      .getRepository('executions')
+      .find({ filter: { key: REVIEW_WORKFLOW_KEY, status: STARTED }, fields: ['id'], sort: ['id'] });
     const resumed: number[] = [];
     for (const execution of executions as any[]) {
-      const jobs = await this.app.db.getRepository('jobs').find({ filter: { executionId: execution.get('id') }, sort: ['id'] });
+      const jobs = await this.app.db
+        .getRepository('jobs')
+        .find({ filter: { executionId: execution.get('id') }, sort: ['id'] });
       const last: any = jobs[jobs.length - 1];
       if (!last || jobs.some((j: any) => j.get('status') === PENDING) || last.get('status') !== RESOLVED) continue;
       if (now - new Date(last.get('updatedAt')).getTime() < this.graceMs) continue;
       await workflow.resume(last);
       resumed.push(execution.get('id'));
     }
-    if (resumed.length) this.app.logger.warn(`resumed ${resumed.length} review execution(s) stranded by a stop: ${resumed.join(', ')}`);
+    if (resumed.length)
+      this.app.logger.warn(`resumed ${resumed.length} review execution(s) stranded by a stop: ${resumed.join(', ')}`);
     return resumed;
   }
 }

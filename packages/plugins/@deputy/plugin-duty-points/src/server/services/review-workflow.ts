@@ -16,7 +16,15 @@ export const REVIEW_FORM_KEY = 'review';
  * The ledger rules live in the record lifecycle, not here: whatever the workflow becomes, an approval posts
  * once and within the cap.
  */
-type Titles = { workflow: string; review: string; update: string; approve: string; reject: string; comment: string; record: string };
+type Titles = {
+  workflow: string;
+  review: string;
+  update: string;
+  approve: string;
+  reject: string;
+  comment: string;
+  record: string;
+};
 
 /** What the reviewer sees of the record: the trigger's data, with the evidence (photos open full size). */
 const RECORD_FIELDS = ['deputy', 'item', 'date', 'quantity', 'description', 'possibleDuplicate', 'evidence'];
@@ -28,7 +36,12 @@ const RECORD_FIELDS = ['deputy', 'item', 'date', 'quantity', 'description', 'pos
  * Administrators can change it in the workflow designer like any manual node's interface.
  */
 export function reviewTaskSchema(titles: Titles) {
-  const node = (name: string, extra: Record<string, any>) => ({ _isJSONSchemaObject: true, version: '2.0', name, ...extra });
+  const node = (name: string, extra: Record<string, any>) => ({
+    _isJSONSchemaObject: true,
+    version: '2.0',
+    name,
+    ...extra,
+  });
   const comment = {
     name: 'comment',
     type: 'text',
@@ -103,7 +116,9 @@ export function reviewTaskSchema(titles: Titles) {
                                             'x-read-pretty': true,
                                             'x-toolbar': 'FormItemSchemaToolbar',
                                             'x-settings': 'fieldSettings:FormItem',
-                                            ...(field === 'deputy' || field === 'item' ? { 'x-component-props': { fieldNames: { label: 'name', value: 'id' } } } : {}),
+                                            ...(field === 'deputy' || field === 'item'
+                                              ? { 'x-component-props': { fieldNames: { label: 'name', value: 'id' } } }
+                                              : {}),
                                           }),
                                         },
                                       }),
@@ -174,7 +189,10 @@ export function reviewTaskSchema(titles: Titles) {
                               type: 'void',
                               'x-decorator': 'ActionBarProvider',
                               'x-component': 'ActionBar',
-                              'x-component-props': { layout: 'one-column', style: { marginTop: '1.5em', flexWrap: 'wrap' } },
+                              'x-component-props': {
+                                layout: 'one-column',
+                                style: { marginTop: '1.5em', flexWrap: 'wrap' },
+                              },
                               'x-initializer': 'workflowManual:form:configureActions',
                               properties: {
                                 approve: button('approve', titles.approve, true, 'approved'),
@@ -201,9 +219,19 @@ export async function installReviewWorkflow(db: Database, titles: Titles) {
   const existing: any = await workflows.findOne({ filter: { key: REVIEW_WORKFLOW_KEY, current: true } });
   if (existing) {
     // Installed by an earlier version without a task-centre form: add it, unless an administrator made one.
-    const node: any = await db.getRepository('flow_nodes').findOne({ filter: { workflowId: existing.get('id'), key: REVIEW_NODE_KEY } });
+    const node: any = await db
+      .getRepository('flow_nodes')
+      .findOne({ filter: { workflowId: existing.get('id'), key: REVIEW_NODE_KEY } });
     if (node && !node.get('config')?.schema) {
-      await node.update({ config: { ...node.get('config'), title: node.get('config')?.title ?? `${titles.review}：{{$context.data.deputy.name}} · {{$context.data.item.name}} · {{$context.data.date}}`, schema: reviewTaskSchema(titles) } });
+      await node.update({
+        config: {
+          ...node.get('config'),
+          title:
+            node.get('config')?.title ??
+            `${titles.review}：{{$context.data.deputy.name}} · {{$context.data.item.name}} · {{$context.data.date}}`,
+          schema: reviewTaskSchema(titles),
+        },
+      });
     }
     return false;
   }
@@ -238,7 +266,17 @@ export async function installReviewWorkflow(db: Database, titles: Titles) {
         [REVIEW_FORM_KEY]: {
           type: 'custom',
           title: titles.review,
-          collection: { name: REVIEW_FORM_KEY, fields: [{ name: 'comment', type: 'text', interface: 'textarea', uiSchema: { type: 'string', title: titles.comment, 'x-component': 'Input.TextArea' } }] },
+          collection: {
+            name: REVIEW_FORM_KEY,
+            fields: [
+              {
+                name: 'comment',
+                type: 'text',
+                interface: 'textarea',
+                uiSchema: { type: 'string', title: titles.comment, 'x-component': 'Input.TextArea' },
+              },
+            ],
+          },
           actions: [
             { key: 'approve', status: 1, values: { decision: 'approved' } },
             { key: 'reject', status: 1, values: { decision: 'rejected' } },

@@ -7,17 +7,42 @@ const MY_STATION = { deputy: { station: { staff: { id: { $eq: '{{$user.id}}' } }
 
 export const SCOPES: ScopeSpec[] = [
   { key: 'duty-own-records', name: tt('My duty records'), resourceName: 'dutyRecords', scope: MINE },
-  { key: 'duty-own-editable-records', name: tt('My drafts and returned records'), resourceName: 'dutyRecords', scope: { ...MINE, status: { $in: ['draft', 'rejected'] } } },
-  { key: 'duty-station-records', name: tt('Duty records of my station'), resourceName: 'dutyRecords', scope: MY_STATION },
+  {
+    key: 'duty-own-editable-records',
+    name: tt('My drafts and returned records'),
+    resourceName: 'dutyRecords',
+    scope: { ...MINE, status: { $in: ['draft', 'rejected'] } },
+  },
+  {
+    key: 'duty-station-records',
+    name: tt('Duty records of my station'),
+    resourceName: 'dutyRecords',
+    scope: MY_STATION,
+  },
   { key: 'duty-own-points', name: tt('My points'), resourceName: 'pointEntries', scope: MINE },
   { key: 'duty-station-points', name: tt('Points of my station'), resourceName: 'pointEntries', scope: MY_STATION },
-  { key: 'duty-station-activities', name: tt('Activities of my station'), resourceName: 'dutyActivities', scope: { station: { staff: { id: { $eq: '{{$user.id}}' } } } } },
+  {
+    key: 'duty-station-activities',
+    name: tt('Activities of my station'),
+    resourceName: 'dutyActivities',
+    scope: { station: { staff: { id: { $eq: '{{$user.id}}' } } } },
+  },
   { key: 'duty-own-appeals', name: tt('My appeals'), resourceName: 'pointAppeals', scope: MINE },
   { key: 'duty-station-appeals', name: tt('Appeals of my station'), resourceName: 'pointAppeals', scope: MY_STATION },
   { key: 'duty-own-attendances', name: tt('My attendances'), resourceName: 'activityAttendances', scope: MINE },
-  { key: 'duty-station-attendances', name: tt('Attendances at my station'), resourceName: 'activityAttendances', scope: { activity: { station: { staff: { id: { $eq: '{{$user.id}}' } } } } } },
+  {
+    key: 'duty-station-attendances',
+    name: tt('Attendances at my station'),
+    resourceName: 'activityAttendances',
+    scope: { activity: { station: { staff: { id: { $eq: '{{$user.id}}' } } } } },
+  },
   { key: 'duty-own-year-grades', name: tt('My yearly grades'), resourceName: 'deputyYearGrades', scope: MINE },
-  { key: 'duty-station-year-grades', name: tt('Yearly grades of my station'), resourceName: 'deputyYearGrades', scope: MY_STATION },
+  {
+    key: 'duty-station-year-grades',
+    name: tt('Yearly grades of my station'),
+    resourceName: 'deputyYearGrades',
+    scope: MY_STATION,
+  },
 ];
 
 const RECORD_INPUT = ['deputy', 'deputyId', 'item', 'itemId', 'date', 'quantity', 'description', 'evidence'];
@@ -48,7 +73,11 @@ const grants = (db: Database): Record<string, ResourceSpec[]> => ({
         { name: 'view', scope: 'duty-own-records' },
         { name: 'create', fields: RECORD_INPUT },
         // status: a draft goes to review through 提交审核 (an update of the status); the lifecycle allows nothing else.
-        { name: 'update', scope: 'duty-own-editable-records', fields: [...RECORD_INPUT.filter((f) => !f.startsWith('deputy')), 'status'] },
+        {
+          name: 'update',
+          scope: 'duty-own-editable-records',
+          fields: [...RECORD_INPUT.filter((f) => !f.startsWith('deputy')), 'status'],
+        },
         { name: 'destroy', scope: 'duty-own-editable-records' },
         { name: 'submit', scope: 'duty-own-editable-records' },
       ],
@@ -75,7 +104,11 @@ const grants = (db: Database): Record<string, ResourceSpec[]> => ({
       actions: [
         { name: 'view', scope: 'duty-station-records' },
         { name: 'create', fields: RECORD_INPUT },
-        { name: 'update', scope: 'duty-station-records', fields: [...RECORD_INPUT.filter((f) => !f.startsWith('deputy')), 'status'] },
+        {
+          name: 'update',
+          scope: 'duty-station-records',
+          fields: [...RECORD_INPUT.filter((f) => !f.startsWith('deputy')), 'status'],
+        },
         { name: 'submit', scope: 'duty-station-records' },
       ],
     },
@@ -87,7 +120,11 @@ const grants = (db: Database): Record<string, ResourceSpec[]> => ({
       actions: [
         { name: 'view', scope: 'duty-station-activities' },
         { name: 'create' },
-        { name: 'update', scope: 'duty-station-activities', fields: ['title', 'item', 'itemId', 'date', 'place', 'status', 'description'] },
+        {
+          name: 'update',
+          scope: 'duty-station-activities',
+          fields: ['title', 'item', 'itemId', 'date', 'place', 'status', 'description'],
+        },
       ],
     },
     { name: 'activityAttendances', actions: [{ name: 'view', scope: 'duty-station-attendances' }] },
@@ -98,5 +135,9 @@ const grants = (db: Database): Record<string, ResourceSpec[]> => ({
 
 /** Grants the suite's roles their default permissions on this plugin's collections (only where none exist). */
 export async function grantDutyPermissions(db: Database) {
-  await grantPluginPermissions(db, { scopes: SCOPES, grants: grants(db), adminActions: ['submit', 'revoke', 'publish', 'decide', 'closeYear'] });
+  await grantPluginPermissions(db, {
+    scopes: SCOPES,
+    grants: grants(db),
+    adminActions: ['submit', 'revoke', 'publish', 'decide', 'closeYear'],
+  });
 }

@@ -2,7 +2,16 @@ import type { Database } from '@nocobase/database';
 import { Op } from 'sequelize';
 
 export type GradeBand = { name: string; nameEn?: string; minPoints: number | null; passing: boolean };
-export type Score = { deputyId: number; name: string; stationId: number | null; total: number; rank: number; stationRank: number; grade: string | null; passing: boolean };
+export type Score = {
+  deputyId: number;
+  name: string;
+  stationId: number | null;
+  total: number;
+  rank: number;
+  stationRank: number;
+  grade: string | null;
+  passing: boolean;
+};
 
 /** Dates of a period, inclusive; a year is `YYYY`, a quarter `YYYY-Qn`. */
 export function periodRange(key: string) {
@@ -13,7 +22,12 @@ export function periodRange(key: string) {
   const n = Number(q[1]);
   const endMonth = n * 3;
   const lastDay = new Date(Date.UTC(year, endMonth, 0)).getUTCDate();
-  return { year, isYear: false, from: `${year}-${String(endMonth - 2).padStart(2, '0')}-01`, to: `${year}-${String(endMonth).padStart(2, '0')}-${lastDay}` };
+  return {
+    year,
+    isYear: false,
+    from: `${year}-${String(endMonth - 2).padStart(2, '0')}-01`,
+    to: `${year}-${String(endMonth).padStart(2, '0')}-${lastDay}`,
+  };
 }
 
 /**
@@ -27,7 +41,12 @@ export class Scores {
   async bands(): Promise<GradeBand[]> {
     const rows = await this.db.getRepository('gradeBands').find({ sort: ['sort'] });
     return rows
-      .map((r: any) => ({ name: r.get('name'), nameEn: r.get('nameEn'), minPoints: r.get('minPoints'), passing: !!r.get('passing') }))
+      .map((r: any) => ({
+        name: r.get('name'),
+        nameEn: r.get('nameEn'),
+        minPoints: r.get('minPoints'),
+        passing: !!r.get('passing'),
+      }))
       .sort((a, b) => (b.minPoints ?? -Infinity) - (a.minPoints ?? -Infinity));
   }
 
@@ -42,21 +61,44 @@ export class Scores {
       raw: true,
     });
     const posted = new Map(rows.map((r) => [Number(r.itemId), Number(r.posted) || 0]));
-    const deputy: any = await this.db.getRepository('deputies').findOne({ filterByTk: deputyId, fields: ['id', 'name', 'stationId'] });
+    const deputy: any = await this.db
+      .getRepository('deputies')
+      .findOne({ filterByTk: deputyId, fields: ['id', 'name', 'stationId'] });
     const total = [...posted.values()].reduce((a, b) => a + b, 0);
     const rank = 1 + (await this.countAhead(total, range.year));
     const stationRank = 1 + (await this.countAhead(total, range.year, deputy?.get('stationId')));
-    const grade = this.gradeOf(total, await this.bands(), (await this.failingDeputies(range.from, range.to)).has(deputyId));
+    const grade = this.gradeOf(
+      total,
+      await this.bands(),
+      (await this.failingDeputies(range.from, range.to)).has(deputyId),
+    );
     const items = await this.db.getRepository('dutyItems').find({ filter: { active: true }, sort: ['sort'] });
     return {
       year,
       score: deputy
-        ? { deputyId, name: deputy.get('name'), stationId: deputy.get('stationId'), total, rank, stationRank, grade: grade?.name ?? null, passing: grade?.passing ?? false }
+        ? {
+            deputyId,
+            name: deputy.get('name'),
+            stationId: deputy.get('stationId'),
+            total,
+            rank,
+            stationRank,
+            grade: grade?.name ?? null,
+            passing: grade?.passing ?? false,
+          }
         : null,
       items: items.map((i: any) => {
         const got = posted.get(i.get('id')) ?? 0;
         const cap = i.get('yearlyCap');
-        return { itemId: i.get('id'), code: i.get('code'), name: i.get('name'), points: i.get('points'), yearlyCap: cap, posted: got, capLeft: cap === null || cap === undefined ? null : Math.max(0, cap - got) };
+        return {
+          itemId: i.get('id'),
+          code: i.get('code'),
+          name: i.get('name'),
+          points: i.get('points'),
+          yearlyCap: cap,
+          posted: got,
+          capLeft: cap === null || cap === undefined ? null : Math.max(0, cap - got),
+        };
       }),
     };
   }
@@ -74,7 +116,11 @@ export class Scores {
           ON p.${col(entries, 'deputyId')} = d.${col(deputies, 'id')} AND p.${col(entries, 'year')} = :year
         WHERE d.${col(deputies, 'status')} = 'active' ${stationId ? `AND d.${col(deputies, 'stationId')} = :stationId` : ''}
         GROUP BY d.${col(deputies, 'id')}) t WHERE t.total > :total`;
-    const [row]: any = await this.db.sequelize.query(sql, { replacements: { year, total, stationId }, plain: false, type: 'SELECT' as any });
+    const [row]: any = await this.db.sequelize.query(sql, {
+      replacements: { year, total, stationId },
+      plain: false,
+      type: 'SELECT' as any,
+    });
     return Number(row?.n ?? 0);
   }
 
@@ -107,7 +153,16 @@ export class Scores {
       const total = totals.get(d.id) ?? 0;
       // Grade bands are yearly thresholds: a quarter is ranked, not graded.
       const grade = range.isYear ? this.gradeOf(total, bands, failing.has(d.id)) : null;
-      return { deputyId: d.id, name: d.name, stationId: d.stationId, total, rank: 0, stationRank: 0, grade: grade?.name ?? null, passing: grade?.passing ?? false };
+      return {
+        deputyId: d.id,
+        name: d.name,
+        stationId: d.stationId,
+        total,
+        rank: 0,
+        stationRank: 0,
+        grade: grade?.name ?? null,
+        passing: grade?.passing ?? false,
+      };
     });
     rankBy(scores, () => 'all', 'rank');
     rankBy(scores, (s) => String(s.stationId), 'stationRank');
@@ -117,7 +172,9 @@ export class Scores {
 
   /** Deputies with at least `failsGradeAfter` standing (not revoked) records of an item that fails the grade. */
   private async failingDeputies(from: string, to: string) {
-    const items = await this.db.getRepository('dutyItems').find({ filter: { failsGradeAfter: { $gt: 0 } }, fields: ['id', 'failsGradeAfter'] });
+    const items = await this.db
+      .getRepository('dutyItems')
+      .find({ filter: { failsGradeAfter: { $gt: 0 } }, fields: ['id', 'failsGradeAfter'] });
     const failing = new Set<number>();
     for (const item of items) {
       const rows: any[] = await this.db.getCollection('pointEntries').model.findAll({
@@ -126,7 +183,8 @@ export class Scores {
         raw: true,
       });
       const standing = new Map<number, number>();
-      for (const r of rows) standing.set(Number(r.deputyId), (standing.get(Number(r.deputyId)) ?? 0) + (r.kind === 'award' ? 1 : -1));
+      for (const r of rows)
+        standing.set(Number(r.deputyId), (standing.get(Number(r.deputyId)) ?? 0) + (r.kind === 'award' ? 1 : -1));
       for (const [deputyId, n] of standing) if (n >= Number(item.get('failsGradeAfter'))) failing.add(deputyId);
     }
     return failing;

@@ -22,11 +22,16 @@ export class YearClose {
       if (!range?.isYear) throw new DutyError(t('Only a year can be closed'));
       if (period.get('status') === 'closed') throw new DutyError(t('This year is already closed'));
       if (period.get('status') !== 'published') throw new DutyError(t('Publish the year before closing it'));
-      if (shanghaiToday() <= String(period.get('appealDeadline'))) throw new DutyError(t('The appeal window is still open'));
-      const pending = await this.db.getRepository('pointAppeals').count({ filter: { periodId: period.get('id'), status: 'pending' }, transaction });
+      if (shanghaiToday() <= String(period.get('appealDeadline')))
+        throw new DutyError(t('The appeal window is still open'));
+      const pending = await this.db
+        .getRepository('pointAppeals')
+        .count({ filter: { periodId: period.get('id'), status: 'pending' }, transaction });
       if (pending) throw new DutyError(t('Decide the pending appeals before closing the year'));
       const version = period.get('version');
-      const snapshots = await this.db.getRepository('scoreSnapshots').find({ filter: { periodId: period.get('id'), version }, transaction });
+      const snapshots = await this.db
+        .getRepository('scoreSnapshots')
+        .find({ filter: { periodId: period.get('id'), version }, transaction });
       const bands = await this.db.getRepository('gradeBands').find({ transaction });
       const passing = new Map(bands.map((b: any) => [b.get('name'), !!b.get('passing')]));
       await this.db.getRepository('deputyYearGrades').createMany({
@@ -62,7 +67,9 @@ export class YearClose {
     const first = Number(String(term.get('startsOn') || thisYear).slice(0, 4));
     const last = Math.min(Number(String(term.get('endsOn') || thisYear).slice(0, 4)), thisYear);
     const years = Array.from({ length: Math.max(0, last - first + 1) }, (_, i) => first + i);
-    const deputies = await this.db.getRepository('deputies').find({ filter: { termId }, fields: ['id', 'name', 'stationId'], sort: ['id'] });
+    const deputies = await this.db
+      .getRepository('deputies')
+      .find({ filter: { termId }, fields: ['id', 'name', 'stationId'], sort: ['id'] });
     const grades = await this.db.getRepository('deputyYearGrades').find({
       filter: { deputyId: { $in: deputies.map((d: any) => d.get('id')) }, year: { $in: years } },
     });
@@ -78,12 +85,24 @@ export class YearClose {
         const mine = byDeputy.get(d.get('id')) ?? new Map();
         const perYear = years.map((year) => {
           const g = mine.get(year);
-          return { year, grade: g?.get('grade') ?? null, total: g?.get('total') ?? null, passing: g ? !!g.get('passing') : null };
+          return {
+            year,
+            grade: g?.get('grade') ?? null,
+            total: g?.get('total') ?? null,
+            passing: g ? !!g.get('passing') : null,
+          };
         });
         const failures = perYear.filter((y) => y.passing === false).length;
         const open = perYear.filter((y) => y.passing === null).length;
         const status: ReelectionStatus = failures > allowed ? 'not-eligible' : open ? 'pending' : 'eligible';
-        return { deputyId: d.get('id'), name: d.get('name'), stationId: d.get('stationId'), years: perYear, failures, status };
+        return {
+          deputyId: d.get('id'),
+          name: d.get('name'),
+          stationId: d.get('stationId'),
+          years: perYear,
+          failures,
+          status,
+        };
       }),
     };
   }

@@ -19,7 +19,14 @@ type Summary = {
   };
   coverage: { households: number; currentPlanShare: number | null; visitInTimeShare: number | null };
 };
-type Overdue = { pairingId: number; deputyName: string; headName: string; category: string; lastVisit: string | null; overdueDays: number };
+type Overdue = {
+  pairingId: number;
+  deputyName: string;
+  headName: string;
+  category: string;
+  lastVisit: string | null;
+  overdueDays: number;
+};
 
 const percent = (share: number | null) => Math.round((share ?? 0) * 100);
 
@@ -30,21 +37,38 @@ const percent = (share: number | null) => Math.round((share ?? 0) * 100);
  */
 function AidKpi({ api }: { api: APIClient }) {
   const t = useT();
-  const [state, setState] = useState<{ loading: boolean; data?: Summary; overdue?: Overdue[]; error?: string; none?: boolean }>({ loading: true });
+  const [state, setState] = useState<{
+    loading: boolean;
+    data?: Summary;
+    overdue?: Overdue[];
+    error?: string;
+    none?: boolean;
+  }>({ loading: true });
   useEffect(() => {
     let cancelled = false;
     Promise.all([
-      api.request<{ data?: Summary }>({ url: 'aidKpi:summary', params: { period: String(new Date().getFullYear()) }, skipNotify: true }),
+      api.request<{ data?: Summary }>({
+        url: 'aidKpi:summary',
+        params: { period: String(new Date().getFullYear()) },
+        skipNotify: true,
+      }),
       api.request<{ data?: Overdue[] }>({ url: 'aidKpi:overdue', skipNotify: true }),
     ])
-      .then(([summary, overdue]) => !cancelled && setState({ loading: false, data: summary.data?.data, overdue: overdue.data?.data ?? [] }))
-      .catch((e: AxiosError) => !cancelled && setState({ loading: false, none: e?.response?.status === 403, error: e?.message }));
+      .then(
+        ([summary, overdue]) =>
+          !cancelled && setState({ loading: false, data: summary.data?.data, overdue: overdue.data?.data ?? [] }),
+      )
+      .catch(
+        (e: AxiosError) =>
+          !cancelled && setState({ loading: false, none: e?.response?.status === 403, error: e?.message }),
+      );
     return () => {
       cancelled = true;
     };
   }, [api]);
   if (state.none) return <Empty description={t('These figures are outside your permissions')} />;
-  if (state.error) return <Alert type="error" showIcon message={t('Failed to load the figures')} description={state.error} />;
+  if (state.error)
+    return <Alert type="error" showIcon message={t('Failed to load the figures')} description={state.error} />;
   const d = state.data;
   return (
     <Spin spinning={state.loading}>
@@ -62,10 +86,12 @@ function AidKpi({ api }: { api: APIClient }) {
         </Space>
         <Space size="large" wrap style={{ marginBottom: 16 }}>
           <span>
-            {t('With a current plan')} <Progress type="circle" size={56} percent={percent(d?.coverage.currentPlanShare ?? null)} />
+            {t('With a current plan')}{' '}
+            <Progress type="circle" size={56} percent={percent(d?.coverage.currentPlanShare ?? null)} />
           </span>
           <span>
-            {t('Visited in time')} <Progress type="circle" size={56} percent={percent(d?.coverage.visitInTimeShare ?? null)} />
+            {t('Visited in time')}{' '}
+            <Progress type="circle" size={56} percent={percent(d?.coverage.visitInTimeShare ?? null)} />
           </span>
           {(d?.households.byCategory ?? []).map((c) => (
             <Tag key={c.categoryId}>

@@ -17,19 +17,29 @@ function validIdNumber(id: string, year: number) {
   if (id[17] !== (check === 10 ? 'X' : String(check))) return false;
   const birth = `${id.slice(6, 10)}-${id.slice(10, 12)}-${id.slice(12, 14)}`;
   const date = new Date(`${birth}T00:00:00Z`);
-  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === birth && Number(id.slice(6, 10)) >= 1900 && Number(id.slice(6, 10)) < year;
+  return (
+    !Number.isNaN(date.getTime()) &&
+    date.toISOString().slice(0, 10) === birth &&
+    Number(id.slice(6, 10)) >= 1900 &&
+    Number(id.slice(6, 10)) < year
+  );
 }
 
 const day = (v: unknown) => (v ? String(v instanceof Date ? v.toISOString() : v).slice(0, 10) : '');
 
 /** What the demo town must hold of this plugin's data (demo-town.test.ts); returns the failed checks. */
-export async function checkPairingAidDemo(app: MockServer, signIn: (username: string) => Promise<string>, call: DemoCall): Promise<string[]> {
+export async function checkPairingAidDemo(
+  app: MockServer,
+  signIn: (username: string) => Promise<string>,
+  call: DemoCall,
+): Promise<string[]> {
   const failures: string[] = [];
   const fail = (message: string) => failures.push(`pairing-aid: ${message}`);
   const db = app.db;
   const today = shanghaiToday();
   const year = Number(today.slice(0, 4));
-  const raw = async (name: string, where: Record<string, unknown> = {}) => (await db.getCollection(name).model.findAll({ where, raw: true, order: [['id', 'ASC']] })) as any[];
+  const raw = async (name: string, where: Record<string, unknown> = {}) =>
+    (await db.getCollection(name).model.findAll({ where, raw: true, order: [['id', 'ASC']] })) as any[];
 
   const settings: { maxPairingsPerDeputy?: number } = (await db.getRepository('aidSettings').findOne())?.toJSON() ?? {};
   const N = Number(settings.maxPairingsPerDeputy) || 3;
@@ -41,7 +51,9 @@ export async function checkPairingAidDemo(app: MockServer, signIn: (username: st
   const deputies = await raw('deputies');
   const categories = await raw('aidCategories');
   const types = await raw('aidAssistanceTypes');
-  const stations = ((await db.getRepository('liaisonStations').find({ appends: ['staff'] })) as Model[]).map((s) => s.toJSON<{ id: number; name: string; parentId: number | null; headId: number | null; staff?: { id: number }[] }>());
+  const stations = ((await db.getRepository('liaisonStations').find({ appends: ['staff'] })) as Model[]).map((s) =>
+    s.toJSON<{ id: number; name: string; parentId: number | null; headId: number | null; staff?: { id: number }[] }>(),
+  );
   const districts = stations.filter((s) => s.parentId);
   const deputyOf = new Map(deputies.map((d) => [d.id, d]));
   const staffOf = new Map(stations.map((s) => [s.id, new Set<number>((s.staff ?? []).map((u) => u.id))]));
@@ -55,26 +67,35 @@ export async function checkPairingAidDemo(app: MockServer, signIn: (username: st
     if (villages.size < 3) fail(`${s.name}'s households are in ${villages.size} of its 3 villages`);
   }
   const used = new Set(households.map((h) => h.categoryId));
-  if (used.size < 6) fail(`households are of ${used.size} categories, expected most of the ${categories.length} seeded`);
+  if (used.size < 6)
+    fail(`households are of ${used.size} categories, expected most of the ${categories.length} seeded`);
   const hashes = new Set(households.map((h) => h.idNumberHash));
-  if (hashes.has(null) || hashes.size !== households.length) fail(`ID numbers: ${hashes.size} distinct hashes for ${households.length} households (some missing or repeated)`);
+  if (hashes.has(null) || hashes.size !== households.length)
+    fail(`ID numbers: ${hashes.size} distinct hashes for ${households.length} households (some missing or repeated)`);
   const codeOf = new Map(categories.map((c) => [c.id, c.code]));
   const badIds: string[] = [];
   if (households.length === DEMO_HOUSEHOLDS) {
     households.forEach((h, index) => {
       const { idNumber } = demoHead(index, codeOf.get(h.categoryId));
-      if (!validIdNumber(idNumber, year) || !/^4305\d\d/.test(idNumber) || hashIdNumber(idNumber) !== h.idNumberHash) badIds.push(`${h.headName} ${h.idNumberMasked}`);
-      else if (h.idNumberMasked !== `${idNumber.slice(0, 3)}${'*'.repeat(11)}${idNumber.slice(-4)}`) badIds.push(`${h.headName} masked as ${h.idNumberMasked}`);
+      if (!validIdNumber(idNumber, year) || !/^4305\d\d/.test(idNumber) || hashIdNumber(idNumber) !== h.idNumberHash)
+        badIds.push(`${h.headName} ${h.idNumberMasked}`);
+      else if (h.idNumberMasked !== `${idNumber.slice(0, 3)}${'*'.repeat(11)}${idNumber.slice(-4)}`)
+        badIds.push(`${h.headName} masked as ${h.idNumberMasked}`);
     });
   } else fail(`${households.length} households, not the ${DEMO_HOUSEHOLDS} the demo registers`);
-  if (badIds.length) fail(`households whose stored ID number is not a valid 4305xx number of the demo: ${badIds.slice(0, 5).join(', ')}`);
+  if (badIds.length)
+    fail(
+      `households whose stored ID number is not a valid 4305xx number of the demo: ${badIds.slice(0, 5).join(', ')}`,
+    );
   const leaked = households.filter((h) => Object.values(h).some((v) => typeof v === 'string' && /\d{17}[\dX]/.test(v)));
   if (leaked.length) fail(`${leaked.length} households keep an unmasked ID number`);
 
   // ---------- pairings: N limit held, most deputies at N, a few fewer; every state of a pairing ----------
-  const activeOf = (deputyId: number) => pairings.filter((p) => p.deputyId === deputyId && p.status === 'active').length;
+  const activeOf = (deputyId: number) =>
+    pairings.filter((p) => p.deputyId === deputyId && p.status === 'active').length;
   const over = deputies.filter((d) => activeOf(d.id) > N);
-  if (over.length) fail(`deputies over N = ${N} active pairings: ${over.map((d) => `${d.name} (${activeOf(d.id)})`).join(', ')}`);
+  if (over.length)
+    fail(`deputies over N = ${N} active pairings: ${over.map((d) => `${d.name} (${activeOf(d.id)})`).join(', ')}`);
   const atN = deputies.filter((d) => activeOf(d.id) === N).length;
   const fewer = deputies.filter((d) => activeOf(d.id) < N).length;
   if (atN < deputies.length / 2) fail(`only ${atN} of ${deputies.length} deputies hold N = ${N} households`);
@@ -85,15 +106,18 @@ export async function checkPairingAidDemo(app: MockServer, signIn: (username: st
     if (!pairings.some((p) => p.status === status)) fail(`no pairing is ${status}`);
   }
   for (const p of pairings.filter((p) => p.status !== 'active')) {
-    if (!p.endReason || !p.endDate || !p.endNote) fail(`pairing #${p.id} (${p.status}) has no end date, reason or note`);
+    if (!p.endReason || !p.endDate || !p.endNote)
+      fail(`pairing #${p.id} (${p.status}) has no end date, reason or note`);
   }
   for (const p of pairings.filter((p) => p.status === 'transferred')) {
     const next = pairings.find((q) => q.previousPairingId === p.id);
     if (!next) fail(`transferred pairing #${p.id} has no successor`);
-    else if (!plans.some((x) => x.pairingId === next.id && String(x.changeNote).includes(`沿用自结对 #${p.id}`))) fail(`the plan of transferred pairing #${p.id} was not carried over to #${next.id} (with its note in Chinese)`);
+    else if (!plans.some((x) => x.pairingId === next.id && String(x.changeNote).includes(`沿用自结对 #${p.id}`)))
+      fail(`the plan of transferred pairing #${p.id} was not carried over to #${next.id} (with its note in Chinese)`);
   }
   const unpaired = households.filter((h) => !pairings.some((p) => p.householdId === h.id));
-  if (unpaired.some((h) => h.consent)) fail(`${unpaired.filter((h) => h.consent).length} consenting households were never paired`);
+  if (unpaired.some((h) => h.consent))
+    fail(`${unpaired.filter((h) => h.consent).length} consenting households were never paired`);
 
   // ---------- plans of the year, versions ----------
   const active = pairings.filter((p) => p.status === 'active');
@@ -111,7 +135,13 @@ export async function checkPairingAidDemo(app: MockServer, signIn: (username: st
   for (const mode of ['home', 'phone', 'video']) if (!visits.some((v) => v.mode === mode)) fail(`no visit by ${mode}`);
   const outOfRange = visits.filter((v) => {
     const p = pairings.find((q) => q.id === v.pairingId);
-    return !p || day(v.date) < day(p.startDate) || (p.endDate && day(v.date) > day(p.endDate)) || day(v.date) > today || v.deputyId !== p.deputyId;
+    return (
+      !p ||
+      day(v.date) < day(p.startDate) ||
+      (p.endDate && day(v.date) > day(p.endDate)) ||
+      day(v.date) > today ||
+      v.deputyId !== p.deputyId
+    );
   });
   if (outOfRange.length) fail(`${outOfRange.length} visits outside their pairing's dates or deputy`);
   const typeCodes = new Set(records.map((r) => types.find((t) => t.id === r.typeId)?.code));
@@ -136,10 +166,16 @@ export async function checkPairingAidDemo(app: MockServer, signIn: (username: st
     for (const row of rows.filter((r) => isTrue(r[flag]))) {
       const deputy = deputyOf.get(row.deputyId);
       const staff = staffOf.get(deputy?.stationId) ?? new Set();
-      const by = trail.find((a) => a.collectionName === collection && String(a.recordId) === String(row.id) && isTrue(parse(a.after)[flag]));
-      if (!by || !staff.has(by.userId) || by.userId === deputy?.userId || !staff.has(row.updatedById)) wrong.push(`#${row.id}`);
+      const by = trail.find(
+        (a) => a.collectionName === collection && String(a.recordId) === String(row.id) && isTrue(parse(a.after)[flag]),
+      );
+      if (!by || !staff.has(by.userId) || by.userId === deputy?.userId || !staff.has(row.updatedById))
+        wrong.push(`#${row.id}`);
     }
-    if (wrong.length) fail(`${collection} confirmed by someone not on the staff of the deputy's station: ${wrong.slice(0, 8).join(', ')}`);
+    if (wrong.length)
+      fail(
+        `${collection} confirmed by someone not on the staff of the deputy's station: ${wrong.slice(0, 8).join(', ')}`,
+      );
   }
 
   // ---------- credited to duty points through plugin-duty-points' filing ----------
@@ -151,12 +187,28 @@ export async function checkPairingAidDemo(app: MockServer, signIn: (username: st
       const filed = rows.filter((r) => r.creditStatus === 'filed');
       if (!filed.length) fail(`no ${collection} row was filed for duty points`);
       const duty = await raw('dutyRecords', { source: filed.map((r) => `${prefix}:${r.id}`) });
-      const unmatched = filed.filter((r) => !duty.some((d) => d.id === r.dutyRecordId && d.source === `${prefix}:${r.id}` && d.deputyId === r.deputyId && d.status !== 'draft'));
+      const unmatched = filed.filter(
+        (r) =>
+          !duty.some(
+            (d) =>
+              d.id === r.dutyRecordId &&
+              d.source === `${prefix}:${r.id}` &&
+              d.deputyId === r.deputyId &&
+              d.status !== 'draft',
+          ),
+      );
       if (unmatched.length) fail(`${unmatched.length} ${collection} rows marked filed have no matching duty record`);
-      const confirmedNotFiled = rows.filter((r) => isTrue(r[collection === 'aidVisits' ? 'householdConfirmed' : 'confirmed']) && r.creditStatus !== 'filed');
-      if (confirmedNotFiled.some((r) => r.creditStatus !== 'failed' || !r.creditError)) fail(`${collection}: confirmed rows neither filed nor failed with a reason`);
-      if (!confirmedNotFiled.length) fail(`${collection}: no confirmed row that could not be filed (the 'failed' state)`);
-      if (rows.some((r) => !isTrue(r[collection === 'aidVisits' ? 'householdConfirmed' : 'confirmed']) && r.creditStatus)) fail(`${collection}: an unconfirmed row was credited`);
+      const confirmedNotFiled = rows.filter(
+        (r) => isTrue(r[collection === 'aidVisits' ? 'householdConfirmed' : 'confirmed']) && r.creditStatus !== 'filed',
+      );
+      if (confirmedNotFiled.some((r) => r.creditStatus !== 'failed' || !r.creditError))
+        fail(`${collection}: confirmed rows neither filed nor failed with a reason`);
+      if (!confirmedNotFiled.length)
+        fail(`${collection}: no confirmed row that could not be filed (the 'failed' state)`);
+      if (
+        rows.some((r) => !isTrue(r[collection === 'aidVisits' ? 'householdConfirmed' : 'confirmed']) && r.creditStatus)
+      )
+        fail(`${collection}: an unconfirmed row was credited`);
     }
   }
 
@@ -166,7 +218,9 @@ export async function checkPairingAidDemo(app: MockServer, signIn: (username: st
     const mine = (r: any) => !deputyIds || deputyIds.has(r.deputyId);
     const confirmed = records.filter((r) => inYear(r) && mine(r) && isTrue(r.confirmed));
     const reliefTypes = new Set(types.filter((t) => t.kpiGroup === 'relief').map((t) => t.id));
-    const relief = confirmed.filter((r) => reliefTypes.has(r.typeId)).reduce((s, r) => s + BigInt(r.amountFen), BigInt(0));
+    const relief = confirmed
+      .filter((r) => reliefTypes.has(r.typeId))
+      .reduce((s, r) => s + BigInt(r.amountFen), BigInt(0));
     return {
       confirmed: confirmed.length,
       awaiting: records.filter((r) => inYear(r) && mine(r) && !isTrue(r.confirmed)).length,
@@ -186,11 +240,24 @@ export async function checkPairingAidDemo(app: MockServer, signIn: (username: st
     // The answer is the JSON of AidKpi.summary.
     const k = res.body.data as Awaited<ReturnType<AidKpi['summary']>>;
     const want = expected(deputyIds);
-    const got = { confirmed: k.outcomes.confirmed, awaiting: k.outcomes.awaitingConfirmation, relief: k.outcomes.reliefFen, visits: k.visits.count };
-    if (JSON.stringify(got) !== JSON.stringify(want)) fail(`${username}: KPI ${JSON.stringify(got)} differs from the direct count ${JSON.stringify(want)}`);
-    if (!want.confirmed || !want.awaiting || want.relief === '0' || !want.visits) fail(`${username}: trivial KPI ${JSON.stringify(want)}`);
-    if (!(k.households.total > 0) || !(k.visits.personTimes > k.visits.count) || !(k.outcomes.legalAidCases > 0 || k.outcomes.flats > 0 || k.outcomes.jobs > 0)) {
-      fail(`${username}: households, person-times or outcome counts are trivial: ${JSON.stringify({ households: k.households.total, personTimes: k.visits.personTimes, legal: k.outcomes.legalAidCases })}`);
+    const got = {
+      confirmed: k.outcomes.confirmed,
+      awaiting: k.outcomes.awaitingConfirmation,
+      relief: k.outcomes.reliefFen,
+      visits: k.visits.count,
+    };
+    if (JSON.stringify(got) !== JSON.stringify(want))
+      fail(`${username}: KPI ${JSON.stringify(got)} differs from the direct count ${JSON.stringify(want)}`);
+    if (!want.confirmed || !want.awaiting || want.relief === '0' || !want.visits)
+      fail(`${username}: trivial KPI ${JSON.stringify(want)}`);
+    if (
+      !(k.households.total > 0) ||
+      !(k.visits.personTimes > k.visits.count) ||
+      !(k.outcomes.legalAidCases > 0 || k.outcomes.flats > 0 || k.outcomes.jobs > 0)
+    ) {
+      fail(
+        `${username}: households, person-times or outcome counts are trivial: ${JSON.stringify({ households: k.households.total, personTimes: k.visits.personTimes, legal: k.outcomes.legalAidCases })}`,
+      );
     }
     const share = k.coverage.currentPlanShare;
     if (!(share > 0.5 && share < 1) || !(k.coverage.visitInTimeShare > 0.5 && k.coverage.visitInTimeShare < 1)) {
@@ -199,14 +266,17 @@ export async function checkPairingAidDemo(app: MockServer, signIn: (username: st
     return k;
   };
   const all = await checkKpi('demo-admin', null);
-  if (all && (!(all.pairings.closed > 0) || !(all.pairings.transferred > 0) || !(all.pairings.started > 0))) fail(`the year's pairings show no start, close or transfer: ${JSON.stringify(all.pairings)}`);
+  if (all && (!(all.pairings.closed > 0) || !(all.pairings.transferred > 0) || !(all.pairings.started > 0)))
+    fail(`the year's pairings show no start, close or transfer: ${JSON.stringify(all.pairings)}`);
   if (head1Station) {
     const own = new Set(deputies.filter((d) => d.stationId === head1Station.id).map((d) => d.id));
     const station = await checkKpi('demo-head1', own);
-    if (all && station && !(station.outcomes.confirmed < all.outcomes.confirmed)) fail('demo-head1 sees the whole town’s outcomes, not its station’s');
+    if (all && station && !(station.outcomes.confirmed < all.outcomes.confirmed))
+      fail('demo-head1 sees the whole town’s outcomes, not its station’s');
   } else fail('demo-head1 heads no station');
   const overdue = await call('get', '/aidKpi:overdue', await signIn('demo-admin'));
-  if (overdue.status !== 200 || !Array.isArray(overdue.body.data) || !overdue.body.data.length) fail(`aidKpi:overdue lists no overdue visit (${overdue.status})`);
+  if (overdue.status !== 200 || !Array.isArray(overdue.body.data) || !overdue.body.data.length)
+    fail(`aidKpi:overdue lists no overdue visit (${overdue.status})`);
 
   // ---------- what the pages list: the station head its station's, the deputy its own only ----------
   const headToken = await signIn('demo-head1');
@@ -214,12 +284,19 @@ export async function checkPairingAidDemo(app: MockServer, signIn: (username: st
     const list = await call('get', '/aidHouseholds:list?paginate=false', headToken);
     const mine = households.filter((h) => h.stationId === head1Station.id);
     const rows = (list.body?.data ?? []) as Record<string, unknown>[];
-    if (list.status !== 200 || !rows.length || rows.length !== mine.length) fail(`demo-head1 lists ${rows.length} households (${list.status}), its station has ${mine.length}`);
-    if (rows.some((r) => 'idNumberHash' in r || 'idNumber' in r)) fail('demo-head1 receives ID number data of households');
-    const waiting = await call('get', `/aidRecords:list?paginate=false&filter=${encodeURIComponent(JSON.stringify({ confirmed: { $isFalsy: true } }))}`, headToken);
+    if (list.status !== 200 || !rows.length || rows.length !== mine.length)
+      fail(`demo-head1 lists ${rows.length} households (${list.status}), its station has ${mine.length}`);
+    if (rows.some((r) => 'idNumberHash' in r || 'idNumber' in r))
+      fail('demo-head1 receives ID number data of households');
+    const waiting = await call(
+      'get',
+      `/aidRecords:list?paginate=false&filter=${encodeURIComponent(JSON.stringify({ confirmed: { $isFalsy: true } }))}`,
+      headToken,
+    );
     const waitingRows = (waiting.body?.data ?? []) as { deputyId: number }[];
     const ownDeputies = new Set(deputies.filter((d) => d.stationId === head1Station.id).map((d) => d.id));
-    if (waiting.status !== 200 || !waitingRows.length) fail(`demo-head1 has no outcome waiting for confirmation (${waiting.status})`);
+    if (waiting.status !== 200 || !waitingRows.length)
+      fail(`demo-head1 has no outcome waiting for confirmation (${waiting.status})`);
     if (waitingRows.some((r) => !ownDeputies.has(r.deputyId))) fail('demo-head1 sees outcomes of another station');
   }
   const deputy01 = deputies.find((d) => d.userId === userId('demo-deputy01'));
@@ -228,7 +305,8 @@ export async function checkPairingAidDemo(app: MockServer, signIn: (username: st
     const token = await signIn('demo-deputy01');
     const own = pairings.filter((p) => p.deputyId === deputy01.id);
     const ownActive = own.filter((p) => p.status === 'active');
-    if (ownActive.length !== N) fail(`demo-deputy01 holds ${ownActive.length} active pairings, the demo gives the first deputy N = ${N}`);
+    if (ownActive.length !== N)
+      fail(`demo-deputy01 holds ${ownActive.length} active pairings, the demo gives the first deputy N = ${N}`);
     const listed = await call('get', '/aidPairings:list?paginate=false', token);
     const rows = (listed.body?.data ?? []) as { deputyId: number }[];
     if (listed.status !== 200 || rows.length !== own.length || rows.some((r) => r.deputyId !== deputy01.id)) {
@@ -237,14 +315,19 @@ export async function checkPairingAidDemo(app: MockServer, signIn: (username: st
     const seen = await call('get', '/aidHouseholds:list?paginate=false', token);
     const seenIds = ((seen.body?.data ?? []) as { id: number }[]).map((h) => h.id).sort((a, b) => a - b);
     const ownIds = ownActive.map((p) => p.householdId).sort((a, b) => a - b);
-    if (seen.status !== 200 || JSON.stringify(seenIds) !== JSON.stringify(ownIds)) fail(`demo-deputy01 sees households ${JSON.stringify(seenIds)}, its active pairings are with ${JSON.stringify(ownIds)}`);
+    if (seen.status !== 200 || JSON.stringify(seenIds) !== JSON.stringify(ownIds))
+      fail(
+        `demo-deputy01 sees households ${JSON.stringify(seenIds)}, its active pairings are with ${JSON.stringify(ownIds)}`,
+      );
     const visitsSeen = await call('get', '/aidVisits:list?paginate=false', token);
     const visitRows = (visitsSeen.body?.data ?? []) as { deputyId: number }[];
-    if (!visitRows.length || visitRows.some((v) => v.deputyId !== deputy01.id)) fail(`demo-deputy01 lists ${visitRows.length} visits, or some of another deputy`);
+    if (!visitRows.length || visitRows.some((v) => v.deputyId !== deputy01.id))
+      fail(`demo-deputy01 lists ${visitRows.length} visits, or some of another deputy`);
     const other = households.find((h) => !ownIds.includes(h.id));
     if (other) {
       const res = await call('get', `/aidHouseholds:get?filterByTk=${other.id}`, token);
-      if (res.status === 200 && res.body?.data) fail(`demo-deputy01 can read household #${other.id}, not paired with it`);
+      if (res.status === 200 && res.body?.data)
+        fail(`demo-deputy01 can read household #${other.id}, not paired with it`);
     }
   }
   return failures;

@@ -1,5 +1,13 @@
 import { createSuiteServer, pagesWithoutSnapshot, signedInAs } from '@deputy/test-helpers';
-import { capturePageSnapshot, installPages, pageDigest, PageSnapshot, PluginPages, templatesOf, upgradeInstalledPage } from '@deputy/plugin-suite-core';
+import {
+  capturePageSnapshot,
+  installPages,
+  pageDigest,
+  PageSnapshot,
+  PluginPages,
+  templatesOf,
+  upgradeInstalledPage,
+} from '@deputy/plugin-suite-core';
 import type { BelongsToManyRepository, Model } from '@nocobase/database';
 import type { FlowModelRepository } from '@nocobase/plugin-flow-engine';
 import { MockServer } from '@nocobase/test';
@@ -9,7 +17,11 @@ import pages from '../pages/pages.json';
 import type { PluginPairingAidServer } from '../plugin';
 
 /** A flow model as findModelByParentId answers it (a tree of plain objects), as far as these tests read it. */
-type FlowModelNode = { use?: string; stepParams?: { resourceSettings?: { init?: { collectionName?: string } } }; subModels?: { items?: Record<string, FlowModelNode> } };
+type FlowModelNode = {
+  use?: string;
+  stepParams?: { resourceSettings?: { init?: { collectionName?: string } } };
+  subModels?: { items?: Record<string, FlowModelNode> };
+};
 type Blueprint = { blueprint: { page: { title: string }; tabs: { title: string; blocks: { title?: string }[] }[] } };
 
 /**
@@ -24,7 +36,10 @@ describe('plugin-pairing-aid: installed page', () => {
   const routes = () => app.db.getRepository('desktopRoutes');
 
   beforeAll(async () => {
-    app = await createSuiteServer(['@deputy/plugin-deputies', '@deputy/plugin-pairing-aid'], ['client', 'flow-engine', 'ui-templates', 'ui-layout']);
+    app = await createSuiteServer(
+      ['@deputy/plugin-deputies', '@deputy/plugin-pairing-aid'],
+      ['client', 'flow-engine', 'ui-templates', 'ui-layout'],
+    );
   });
 
   afterAll(async () => {
@@ -41,13 +56,28 @@ describe('plugin-pairing-aid: installed page', () => {
     const repo = app.db.getRepository('flowModels') as FlowModelRepository;
     const blocks: string[][] = [];
     for (const tab of tabs) {
-      const grid: FlowModelNode = await repo.findModelByParentId(tab.get('schemaUid'), { subKey: 'grid', includeAsyncNode: true });
-      blocks.push(Object.values(grid.subModels.items ?? {}).map((b) => b.stepParams?.resourceSettings?.init?.collectionName ?? b.use));
+      const grid: FlowModelNode = await repo.findModelByParentId(tab.get('schemaUid'), {
+        subKey: 'grid',
+        includeAsyncNode: true,
+      });
+      blocks.push(
+        Object.values(grid.subModels.items ?? {}).map(
+          (b) => b.stepParams?.resourceSettings?.init?.collectionName ?? b.use,
+        ),
+      );
     }
-    expect(blocks).toEqual([['aidPairings', 'AidKpiBlockModel'], ['aidVisits'], ['aidHouseholds'], ['aidPlans'], ['aidRecords']]);
-    const households = JSON.stringify(await repo.findModelByParentId(tabs[2].get('schemaUid'), { subKey: 'grid', includeAsyncNode: true }));
+    expect(blocks).toEqual([
+      ['aidPairings', 'AidKpiBlockModel'],
+      ['aidVisits'],
+      ['aidHouseholds'],
+      ['aidPlans'],
+      ['aidRecords'],
+    ]);
+    const households = JSON.stringify(
+      await repo.findModelByParentId(tabs[2].get('schemaUid'), { subKey: 'grid', includeAsyncNode: true }),
+    );
     expect(households).toContain('"fieldPath":"idNumberMasked"');
-    expect((await (app.pm.get(NS) as PluginPairingAidServer).installPages())).toMatchObject({ created: [], failed: [] });
+    expect(await (app.pm.get(NS) as PluginPairingAidServer).installPages()).toMatchObject({ created: [], failed: [] });
     expect(await routes().count({ filter: { type: 'flowPage', title: t('1+N pairing assistance') } })).toBe(1);
   });
 
@@ -60,7 +90,10 @@ describe('plugin-pairing-aid: installed page', () => {
   });
 
   it('has every title in zh-CN and en-US', () => {
-    const titles = (pages as Blueprint[]).flatMap((p) => [p.blueprint.page.title, ...p.blueprint.tabs.flatMap((tab) => [tab.title, ...tab.blocks.map((b) => b.title)])]);
+    const titles = (pages as Blueprint[]).flatMap((p) => [
+      p.blueprint.page.title,
+      ...p.blueprint.tabs.flatMap((tab) => [tab.title, ...tab.blocks.map((b) => b.title)]),
+    ]);
     for (const title of titles.filter(Boolean)) {
       expect(enUS).toHaveProperty([title]);
       expect(zhCN).toHaveProperty([title]);
@@ -85,7 +118,13 @@ describe('plugin-pairing-aid: installed page', () => {
     };
     const withRelease = (page: PageSnapshot): PluginPages => {
       const { pages, options } = specs();
-      return { pages, options: { ...options, snapshots: { ...options.snapshots!, pages: { ...options.snapshots!.pages, [KEY]: page } } } };
+      return {
+        pages,
+        options: {
+          ...options,
+          snapshots: { ...options.snapshots!, pages: { ...options.snapshots!.pages, [KEY]: page } },
+        },
+      };
     };
 
     it('replaces an earlier release as shipped, in its place, keeping the menu permissions given since', async () => {
@@ -97,7 +136,12 @@ describe('plugin-pairing-aid: installed page', () => {
       // The instance holds an earlier release of the page: the current one, as an upgrade from it would leave it.
       const earlier = otherRelease(current, '旧版本的标题');
       const earlierDigest = pageDigest(earlier, templatesOf(earlier, templates));
-      const down = await upgradeInstalledPage(app, (await installed()).routeId, { ...earlier, previousDigests: [shipped] }, templates);
+      const down = await upgradeInstalledPage(
+        app,
+        (await installed()).routeId,
+        { ...earlier, previousDigests: [shipped] },
+        templates,
+      );
       expect(down.outcome).toBe('upgraded');
       await (await mark()).update({ routeId: down.routeId });
       const before = await installed();
@@ -105,21 +149,34 @@ describe('plugin-pairing-aid: installed page', () => {
       // Since then an administrator made a role of its own, gave it the 走访 tab only, and moved the page in the menu.
       await app.db.getRepository('roles').create({ values: { name: 'aid-visit-viewer', title: '走访查看' } });
       const tabs = await routes().find({ filter: { parentId: before.routeId }, sort: ['sort'] });
-      await app.db.getRepository<BelongsToManyRepository>('roles.desktopRoutes', 'aid-visit-viewer').add([tabs[1].get('id')]);
+      await app.db
+        .getRepository<BelongsToManyRepository>('roles.desktopRoutes', 'aid-visit-viewer')
+        .add([tabs[1].get('id')]);
       await routes().update({ filterByTk: before.routeId, values: { sort: 5 } });
 
-      const result = await installPages(app, withRelease({ ...current, previousDigests: [earlierDigest] }).pages, withRelease({ ...current, previousDigests: [earlierDigest] }).options);
+      const result = await installPages(
+        app,
+        withRelease({ ...current, previousDigests: [earlierDigest] }).pages,
+        withRelease({ ...current, previousDigests: [earlierDigest] }).options,
+      );
       expect(result).toMatchObject({ upgraded: [KEY], edited: [], created: [], failed: [] });
       const after = await installed();
       expect(after.routeId).not.toBe(before.routeId);
       expect(after.digest).toBe(shipped);
       expect(await routes().findOne({ filterByTk: before.routeId })).toBeNull();
-      expect(await app.db.getRepository('flowModels').count({ filter: { uid: { $in: before.page.flowModels.map((m) => m.uid) } } })).toBe(0);
+      expect(
+        await app.db
+          .getRepository('flowModels')
+          .count({ filter: { uid: { $in: before.page.flowModels.map((m) => m.uid) } } }),
+      ).toBe(0);
       const page = await routes().findOne({ filterByTk: after.routeId });
       expect(page.get('sort')).toBe(5);
       const newTabs = await routes().find({ filter: { parentId: after.routeId }, sort: ['sort'] });
-      const rolesOf = async (id: number) => ((await app.db.getRepository('desktopRoutes.roles', id).find()) as Model[]).map((r) => r.get('name')).sort();
-      expect(await rolesOf(newTabs[1].get('id'))).toEqual(expect.arrayContaining(['aid-visit-viewer', 'deputy', 'station-staff']));
+      const rolesOf = async (id: number) =>
+        ((await app.db.getRepository('desktopRoutes.roles', id).find()) as Model[]).map((r) => r.get('name')).sort();
+      expect(await rolesOf(newTabs[1].get('id'))).toEqual(
+        expect.arrayContaining(['aid-visit-viewer', 'deputy', 'station-staff']),
+      );
       expect(await rolesOf(newTabs[0].get('id'))).not.toContain('aid-visit-viewer');
       // The deputy still reaches it.
       const { agent } = await signedInAs(app, 'aid-pages-after-upgrade', ['deputy']);
@@ -136,7 +193,14 @@ describe('plugin-pairing-aid: installed page', () => {
       const table = before.page.flowModels.find((m) => m.options.use === 'TableBlockModel')!;
       const repo = app.db.getRepository('flowModels') as FlowModelRepository;
       const own = table.options;
-      await repo.upsertModel({ ...own, uid: table.uid, stepParams: { ...own.stepParams, tableSettings: { ...own.stepParams?.tableSettings, pageSize: { pageSize: 50 } } } });
+      await repo.upsertModel({
+        ...own,
+        uid: table.uid,
+        stepParams: {
+          ...own.stepParams,
+          tableSettings: { ...own.stepParams?.tableSettings, pageSize: { pageSize: 50 } },
+        },
+      });
       const edited = await installed();
       expect(edited.digest).not.toBe(before.digest);
       const next = otherRelease(current, '下一版本的标题');

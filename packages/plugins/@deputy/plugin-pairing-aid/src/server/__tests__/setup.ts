@@ -24,7 +24,11 @@ export const LAST_YEAR = String(new Date().getFullYear() - 1);
  */
 export async function aidWorld(withDutyPoints = false) {
   const app = await createSuiteServer(
-    ['@deputy/plugin-deputies', ...(withDutyPoints ? ['@deputy/plugin-duty-points'] : []), '@deputy/plugin-pairing-aid'],
+    [
+      '@deputy/plugin-deputies',
+      ...(withDutyPoints ? ['@deputy/plugin-duty-points'] : []),
+      '@deputy/plugin-pairing-aid',
+    ],
     withDutyPoints ? ['workflow', 'workflow-manual'] : [],
   );
   const admin = await signedInAs(app, 'npc', ['npc-admin']);
@@ -34,7 +38,11 @@ export async function aidWorld(withDutyPoints = false) {
   const dA2 = await signedInAs(app, 'deputyA2', ['deputy']);
   const dB1 = await signedInAs(app, 'deputyB1', ['deputy']);
   const station = async (name: string, staff: Account) =>
-    (await admin.agent.resource('liaisonStations').create({ values: { name, headId: staff.user.id, staff: [staff.user.id] } })).body.data;
+    (
+      await admin.agent
+        .resource('liaisonStations')
+        .create({ values: { name, headId: staff.user.id, staff: [staff.user.id] } })
+    ).body.data;
   const stationA = await station('荣家湾镇联络站', staffA);
   const stationB = await station('新墙镇联络站', staffB);
   const deputy = async (name: string, stationId: number, userId: number) =>
@@ -42,22 +50,48 @@ export async function aidWorld(withDutyPoints = false) {
   const deputyA1 = await deputy('代表甲一', stationA.id, dA1.user.id);
   const deputyA2 = await deputy('代表甲二', stationA.id, dA2.user.id);
   const deputyB1 = await deputy('代表乙一', stationB.id, dB1.user.id);
-  const category = async (code: string) => (await app.db.getRepository('aidCategories').findOne({ filter: { code } })).toJSON();
-  const type = async (code: string) => (await app.db.getRepository('aidAssistanceTypes').findOne({ filter: { code } })).toJSON();
+  const category = async (code: string) =>
+    (await app.db.getRepository('aidCategories').findOne({ filter: { code } })).toJSON();
+  const type = async (code: string) =>
+    (await app.db.getRepository('aidAssistanceTypes').findOne({ filter: { code } })).toJSON();
   let serial = 0;
   /** Registers a consenting household as an administrator (category code, station). */
   const household = async (code = 'subsistence', stationId = stationA.id, extra: Record<string, unknown> = {}) => {
     serial += 1;
     const categoryId = (await category(code)).id;
     const res = await admin.agent.resource('aidHouseholds').create({
-      values: { headName: `户主${serial}`, idNumber: idNumber(`43062119600101${String(100 + serial).slice(-3)}`), categoryId, stationId, consent: true, ...extra },
+      values: {
+        headName: `户主${serial}`,
+        idNumber: idNumber(`43062119600101${String(100 + serial).slice(-3)}`),
+        categoryId,
+        stationId,
+        consent: true,
+        ...extra,
+      },
     });
     if (res.status !== 200) throw new Error(JSON.stringify(res.body));
     return res.body.data;
   };
   const pair = async (agent: Agent, deputyId: number, householdId: number, startDate = lastYear(1)) =>
     agent.resource('aidPairings').create({ values: { deputyId, householdId, startDate } });
-  return { app, admin, staffA, staffB, dA1, dA2, dB1, stationA, stationB, deputyA1, deputyA2, deputyB1, category, type, household, pair };
+  return {
+    app,
+    admin,
+    staffA,
+    staffB,
+    dA1,
+    dA2,
+    dB1,
+    stationA,
+    stationB,
+    deputyA1,
+    deputyA2,
+    deputyB1,
+    category,
+    type,
+    household,
+    pair,
+  };
 }
 
 export type AidWorld = Awaited<ReturnType<typeof aidWorld>>;

@@ -12,7 +12,9 @@ export { myDeputy, myStationIds };
 export async function mayActFor(ctx: Context, deputyId: unknown) {
   if (await isAdministrator(ctx)) return true;
   if (deputyId === undefined || deputyId === null) return false;
-  const deputy: Model | null = await ctx.db.getRepository('deputies').findOne({ filterByTk: deputyId as number | string });
+  const deputy: Model | null = await ctx.db
+    .getRepository('deputies')
+    .findOne({ filterByTk: deputyId as number | string });
   if (!deputy) return true; // the lifecycle answers "choose an existing …"
   if (deputy.get('userId') && deputy.get('userId') === ctx.state.currentUser?.id) return true;
   return (await isStationStaff(ctx)) && (await myStationIds(ctx)).includes(deputy.get('stationId'));
@@ -56,9 +58,23 @@ export function guardCreates(app: Application) {
   for (const name of ['aidPlans', 'aidVisits', 'aidRecords']) {
     onAction(app, `${name}:create`, async (ctx: Context, next) => {
       const values = (ctx.action.params.values ??= {});
-      for (const key of ['deputyId', 'deputy', 'householdId', 'household', 'amountFen', 'creditStatus', 'dutyRecordId', 'creditError', 'version', 'current']) delete values[key];
+      for (const key of [
+        'deputyId',
+        'deputy',
+        'householdId',
+        'household',
+        'amountFen',
+        'creditStatus',
+        'dutyRecordId',
+        'creditError',
+        'version',
+        'current',
+      ])
+        delete values[key];
       const pairingId = idOf(values.pairingId ?? values.pairing);
-      const pairing: Model | null = pairingId ? await ctx.db.getRepository('aidPairings').findOne({ filterByTk: pairingId as number | string }) : null;
+      const pairing: Model | null = pairingId
+        ? await ctx.db.getRepository('aidPairings').findOne({ filterByTk: pairingId as number | string })
+        : null;
       if (pairing && !(await mayActFor(ctx, pairing.get('deputyId')))) {
         return ctx.throw(403, t(ctx, 'You can record only for your own pairings or those of your station'));
       }

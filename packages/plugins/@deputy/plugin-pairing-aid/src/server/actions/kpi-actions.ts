@@ -29,7 +29,10 @@ export function registerKpiActions(app: Application, kpi: AidKpi, crediting: Aid
   async function deputiesInScope(ctx: Context): Promise<number[] | null> {
     const { deputyId, stationId } = ctx.action.params;
     const deputies = ctx.db.getRepository('deputies');
-    const ofStations = async (ids: number[]): Promise<number[]> => ((await deputies.find({ filter: { stationId: { $in: ids } }, fields: ['id'] })) as Model[]).map((d) => d.get('id'));
+    const ofStations = async (ids: number[]): Promise<number[]> =>
+      ((await deputies.find({ filter: { stationId: { $in: ids } }, fields: ['id'] })) as Model[]).map((d) =>
+        d.get('id'),
+      );
     if (await isAdministrator(ctx)) {
       if (deputyId) return [Number(deputyId)];
       if (stationId) return ofStations([Number(stationId)]);
@@ -56,12 +59,19 @@ export function registerKpiActions(app: Application, kpi: AidKpi, crediting: Aid
     const { period, from, to } = ctx.action.params;
     if (from || to) {
       if (!DATE.test(String(from)) || !DATE.test(String(to)) || from > to) {
-        return ctx.throw(400, t(ctx, 'Give the period as a year (2026), a quarter (2026-Q3), a month (2026-05) or from and to dates'));
+        return ctx.throw(
+          400,
+          t(ctx, 'Give the period as a year (2026), a quarter (2026-Q3), a month (2026-05) or from and to dates'),
+        );
       }
       return { from, to };
     }
     const range = periodRange(String(period ?? new Date().getFullYear()));
-    if (!range) return ctx.throw(400, t(ctx, 'Give the period as a year (2026), a quarter (2026-Q3), a month (2026-05) or from and to dates'));
+    if (!range)
+      return ctx.throw(
+        400,
+        t(ctx, 'Give the period as a year (2026), a quarter (2026-Q3), a month (2026-05) or from and to dates'),
+      );
     return range;
   }
 
@@ -102,7 +112,12 @@ export function registerKpiActions(app: Application, kpi: AidKpi, crediting: Aid
   app.acl.allow('aidKpi', ['summary', 'overdue'], 'loggedIn');
   app.acl.allow('aidKpi', 'public', 'public');
 
-  const confirms = (value: unknown) => value !== undefined && value !== null && value !== false && value !== 0 && !['', '0', 'false'].includes(String(value).trim().toLowerCase());
+  const confirms = (value: unknown) =>
+    value !== undefined &&
+    value !== null &&
+    value !== false &&
+    value !== 0 &&
+    !['', '0', 'false'].includes(String(value).trim().toLowerCase());
   for (const [collection, flag] of Object.entries(CONFIRMATION_FIELDS)) {
     const message = collection === 'aidVisits' ? OWN_VISIT_CONFIRMATION : OWN_OUTCOME_CONFIRMATION;
     for (const action of ['create', 'update']) {
@@ -111,7 +126,11 @@ export function registerKpiActions(app: Application, kpi: AidKpi, crediting: Aid
         const values = rawValues(ctx);
         const { whitelist } = ctx.action.params;
         const rows = Array.isArray(values) ? values : [values];
-        if (Array.isArray(whitelist) && !whitelist.includes(flag) && rows.some((row) => row && typeof row === 'object' && confirms(row[flag]))) {
+        if (
+          Array.isArray(whitelist) &&
+          !whitelist.includes(flag) &&
+          rows.some((row) => row && typeof row === 'object' && confirms(row[flag]))
+        ) {
           return ctx.throw(403, t(ctx, message));
         }
         await next();
@@ -123,7 +142,8 @@ export function registerKpiActions(app: Application, kpi: AidKpi, crediting: Aid
     app.resourceManager.registerActionHandlers({
       [`${collection}:${CREDIT_RETRY_ACTIONS[collection]}`]: async (ctx: Context, next) => {
         const { filterByTk, filter } = ctx.action.params;
-        const row: Model | null = filterByTk !== undefined ? await ctx.db.getRepository(collection).findOne({ filterByTk, filter }) : null;
+        const row: Model | null =
+          filterByTk !== undefined ? await ctx.db.getRepository(collection).findOne({ filterByTk, filter }) : null;
         if (!row) return ctx.throw(404, t(ctx, 'The record does not exist or is outside your permissions'));
         if (!crediting.dutyPoints()) return ctx.throw(400, t(ctx, 'Duty points are not enabled'));
         await crediting.creditPending([{ collection, id: row.get('id') }]);

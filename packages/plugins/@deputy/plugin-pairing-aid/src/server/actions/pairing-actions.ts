@@ -20,7 +20,8 @@ export function registerPairingActions(app: Application) {
   const t = (ctx: Context, key: string, vars: Record<string, unknown> = {}) => ctx.t(key, { ns: NS, ...vars });
   const found = async (ctx: Context, collection: string): Promise<Model> => {
     const { filterByTk, filter } = ctx.action.params;
-    const row = filterByTk !== undefined ? await ctx.db.getRepository(collection).findOne({ filterByTk, filter }) : null;
+    const row =
+      filterByTk !== undefined ? await ctx.db.getRepository(collection).findOne({ filterByTk, filter }) : null;
     if (!row) ctx.throw(404, t(ctx, 'The record does not exist or is outside your permissions'));
     return row;
   };
@@ -29,10 +30,16 @@ export function registerPairingActions(app: Application) {
     'aidPairings:closePairing': async (ctx: Context, next) => {
       const pairing = await found(ctx, 'aidPairings');
       const values = ctx.action.params.values ?? {};
-      if (pairing.get('status') !== 'active') return ctx.throw(400, t(ctx, 'A closed or transferred pairing cannot be changed'));
+      if (pairing.get('status') !== 'active')
+        return ctx.throw(400, t(ctx, 'A closed or transferred pairing cannot be changed'));
       if (!values.reason) return ctx.throw(400, t(ctx, 'Give the reason for ending the pairing'));
       try {
-        ctx.body = await closePairing(ctx.db, pairing.get('id'), { date: values.date, reason: values.reason, note: values.note }, { context: ctx });
+        ctx.body = await closePairing(
+          ctx.db,
+          pairing.get('id'),
+          { date: values.date, reason: values.reason, note: values.note },
+          { context: ctx },
+        );
       } catch (e) {
         return answer(ctx, e);
       }
@@ -43,12 +50,21 @@ export function registerPairingActions(app: Application) {
       const pairing = await found(ctx, 'aidPairings');
       const values = ctx.action.params.values ?? {};
       const toDeputyId = values.deputyId ?? values.toDeputyId;
-      if (pairing.get('status') !== 'active') return ctx.throw(400, t(ctx, 'A closed or transferred pairing cannot be changed'));
+      if (pairing.get('status') !== 'active')
+        return ctx.throw(400, t(ctx, 'A closed or transferred pairing cannot be changed'));
       if (!toDeputyId) return ctx.throw(400, t(ctx, 'Choose the deputy to transfer the pairing to'));
-      if (String(toDeputyId) === String(pairing.get('deputyId'))) return ctx.throw(400, t(ctx, 'The pairing is already with this deputy'));
-      if (!(await mayActFor(ctx, toDeputyId))) return ctx.throw(403, t(ctx, 'You can pair only the deputies of your station'));
+      if (String(toDeputyId) === String(pairing.get('deputyId')))
+        return ctx.throw(400, t(ctx, 'The pairing is already with this deputy'));
+      if (!(await mayActFor(ctx, toDeputyId)))
+        return ctx.throw(403, t(ctx, 'You can pair only the deputies of your station'));
       try {
-        ctx.body = await transferPairing(ctx.db, pairing, toDeputyId, { date: values.date, reason: values.reason, note: values.note }, { context: ctx });
+        ctx.body = await transferPairing(
+          ctx.db,
+          pairing,
+          toDeputyId,
+          { date: values.date, reason: values.reason, note: values.note },
+          { context: ctx },
+        );
       } catch (e) {
         return answer(ctx, e);
       }
@@ -58,7 +74,9 @@ export function registerPairingActions(app: Application) {
     'aidPlans:update': async (ctx: Context, next) => {
       const plan = await found(ctx, 'aidPlans');
       const values = ctx.action.params.values ?? {};
-      const carried = Object.fromEntries(PLAN_FIELDS.map((f) => [f, values[f] !== undefined ? values[f] : plan.get(f)]));
+      const carried = Object.fromEntries(
+        PLAN_FIELDS.map((f) => [f, values[f] !== undefined ? values[f] : plan.get(f)]),
+      );
       try {
         ctx.body = await ctx.db.getRepository('aidPlans').create({
           values: { ...carried, pairingId: plan.get('pairingId'), changeNote: values.changeNote ?? null },
@@ -76,7 +94,11 @@ export function registerPairingActions(app: Application) {
   refuseStatusChangesThroughUpdate(app, {
     collection: 'aidPairings',
     allowed: (ctx, { to }) => to !== 'transferred',
-    message: (ctx) => t(ctx, 'A pairing is transferred with Transfer the pairing, which starts the new deputy\'s pairing; editing it does not change its status'),
+    message: (ctx) =>
+      t(
+        ctx,
+        "A pairing is transferred with Transfer the pairing, which starts the new deputy's pairing; editing it does not change its status",
+      ),
   });
 
   // NocoBase's action names are global, one display name each: the names say whose they are (close and

@@ -12,7 +12,9 @@ export default defineCollection({
     f.stringField('code', 'Code', { allowNull: false, unique: true, uiSchema: { required: true } }),
     f.stringField('name', 'Name', { allowNull: false, uiSchema: { required: true } }),
     // Quarterly by default; weekly for left-behind elderly (溆浦县水东镇).
-    f.integerField('visitIntervalDays', 'Visit at least every (days)', { uiSchema: { 'x-component-props': { min: 1, step: '1' } } }),
+    f.integerField('visitIntervalDays', 'Visit at least every (days)', {
+      uiSchema: { 'x-component-props': { min: 1, step: '1' } },
+    }),
     f.checkboxField('active', 'In use', { defaultValue: true }),
   ],
 });

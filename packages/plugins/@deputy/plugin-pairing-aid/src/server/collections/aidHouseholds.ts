@@ -26,14 +26,23 @@ export default defineCollection({
   updatedBy: true,
   fields: [
     f.stringField('headName', 'Head of household', { allowNull: false, uiSchema: { required: true } }),
-    { type: 'virtual', name: 'idNumber', hidden: true, interface: 'input', uiSchema: { type: 'string', title: tt('ID number'), 'x-component': 'Input' } },
+    {
+      type: 'virtual',
+      name: 'idNumber',
+      hidden: true,
+      interface: 'input',
+      uiSchema: { type: 'string', title: tt('ID number'), 'x-component': 'Input' },
+    },
     f.stringField('idNumberMasked', 'ID number (masked)', { uiSchema: { 'x-read-pretty': true } }),
     // One household per ID number; unique on the field (NocoBase's sync drops a one-column unique index declared in `indexes`).
     { type: 'string', name: 'idNumberHash', hidden: true, unique: true },
     f.stringField('address', 'Address'),
     f.belongsToField('gridArea', 'Grid area', 'gridAreas', 'name', { onDelete: 'SET NULL' }),
     f.belongsToField('station', 'Liaison station', 'liaisonStations', 'name', { onDelete: 'SET NULL' }),
-    f.integerField('memberCount', 'Household members', { defaultValue: 1, uiSchema: { 'x-component-props': { min: 1, step: '1' } } }),
+    f.integerField('memberCount', 'Household members', {
+      defaultValue: 1,
+      uiSchema: { 'x-component-props': { min: 1, step: '1' } },
+    }),
     f.textField('members', 'Members'),
     f.belongsToField('category', 'Category', 'aidCategories', 'name', { uiSchema: { required: true } }),
     yuanIncome(),
@@ -52,6 +61,11 @@ function yuanIncome() {
     precision: 14,
     scale: 2,
     interface: 'number',
-    uiSchema: { type: 'number', title: tt('Monthly income (yuan)'), 'x-component': 'InputNumber', 'x-component-props': { stringMode: true, step: '0.01', min: 0 } },
+    uiSchema: {
+      type: 'number',
+      title: tt('Monthly income (yuan)'),
+      'x-component': 'InputNumber',
+      'x-component-props': { stringMode: true, step: '0.01', min: 0 },
+    },
   };
 }

@@ -37,7 +37,10 @@ export default defineCollection({
     f.selectField('status', 'Status', PAIRING_STATUSES, { defaultValue: 'active', allowNull: false }),
     f.selectField('endReason', 'Reason for ending', END_REASONS),
     f.textField('endNote', 'Note on ending'),
-    f.belongsToField('previousPairing', 'Transferred from', 'aidPairings', 'label', { onDelete: 'SET NULL', uiSchema: { 'x-read-pretty': true } }),
+    f.belongsToField('previousPairing', 'Transferred from', 'aidPairings', 'label', {
+      onDelete: 'SET NULL',
+      uiSchema: { 'x-read-pretty': true },
+    }),
     f.hasManyField('plans', 'Assistance plans', 'aidPlans', 'pairingId', 'version'),
     f.hasManyField('visits', 'Visits', 'aidVisits', 'pairingId', 'date'),
     f.hasManyField('records', 'Assistance outcomes', 'aidRecords', 'pairingId', 'date'),

@@ -21,7 +21,10 @@ export default defineCollection({
     f.dateField('date', 'Visit date', { uiSchema: { required: true } }),
     f.selectField('mode', 'Mode', VISIT_MODES, { defaultValue: 'home', allowNull: false }),
     // 人次: the people met on the visit.
-    f.integerField('personCount', 'People met', { defaultValue: 1, uiSchema: { 'x-component-props': { min: 1, step: '1' } } }),
+    f.integerField('personCount', 'People met', {
+      defaultValue: 1,
+      uiSchema: { 'x-component-props': { min: 1, step: '1' } },
+    }),
     f.textField('findings', 'Findings'),
     attachmentsField('photos', 'Photos', 'aidVisitsPhotos', 'visitId'),
     f.checkboxField('householdConfirmed', 'Confirmed by the household'),

@@ -14,6 +14,7 @@ export default class extends Migration {
   appVersion = '<3.0.0';
 
   async up() {
-    for (const [name, flag] of Object.entries(CONFIRMATION_FIELDS)) await withdrawFields(this.db, 'deputy', name, ['create', 'update'], [flag]);
+    for (const [name, flag] of Object.entries(CONFIRMATION_FIELDS))
+      await withdrawFields(this.db, 'deputy', name, ['create', 'update'], [flag]);
   }
 }

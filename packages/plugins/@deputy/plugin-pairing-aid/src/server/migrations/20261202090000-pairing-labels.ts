@@ -12,9 +12,15 @@ export default class extends Migration {
   appVersion = '<3.0.0';
 
   async up() {
-    const pairings: Model[] = await this.db.getRepository('aidPairings').find({ filter: { label: { $empty: true } }, appends: ['deputy', 'household'] });
+    const pairings: Model[] = await this.db
+      .getRepository('aidPairings')
+      .find({ filter: { label: { $empty: true } }, appends: ['deputy', 'household'] });
     for (const pairing of pairings) {
-      const label = pairingLabel(pairing.get('deputy')?.get('name'), pairing.get('household')?.get('headName'), pairing.get('startDate'));
+      const label = pairingLabel(
+        pairing.get('deputy')?.get('name'),
+        pairing.get('household')?.get('headName'),
+        pairing.get('startDate'),
+      );
       await pairing.update({ label }, { hooks: false });
     }
   }

@@ -7,6 +7,9 @@ export default class extends Migration {
   appVersion = '<3.0.0';
 
   async up() {
-    await refuseDuplicateValues(this.db, 'aidHouseholds', 'idNumberHash', { zh: '帮扶对象的身份证号', en: 'Household ID numbers' });
+    await refuseDuplicateValues(this.db, 'aidHouseholds', 'idNumberHash', {
+      zh: '帮扶对象的身份证号',
+      en: 'Household ID numbers',
+    });
   }
 }

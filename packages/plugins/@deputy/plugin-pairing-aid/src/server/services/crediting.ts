@@ -38,12 +38,19 @@ export class AidCrediting {
     const dp = this.dutyPoints();
     if (!dp?.filing) return;
     const settings = await readSettings(this.db);
-    for (const [collection, spec] of Object.entries(SOURCES) as [CreditedCollection, (typeof SOURCES)[CreditedCollection]][]) {
+    for (const [collection, spec] of Object.entries(SOURCES) as [
+      CreditedCollection,
+      (typeof SOURCES)[CreditedCollection],
+    ][]) {
       const ids = retry.filter((r) => r.collection === collection).map((r) => r.id);
       const rows: Model[] = await this.db.getRepository(collection).find({
         filter: {
           [spec.flag]: true,
-          $or: [{ creditStatus: 'pending' }, { creditStatus: null }, ...(ids.length ? [{ id: { $in: ids }, creditStatus: 'failed' }] : [])],
+          $or: [
+            { creditStatus: 'pending' },
+            { creditStatus: null },
+            ...(ids.length ? [{ id: { $in: ids }, creditStatus: 'failed' }] : []),
+          ],
         },
         appends: [spec.evidence, ...(collection === 'aidRecords' ? ['type'] : [])],
         sort: ['id'],
@@ -60,9 +67,15 @@ export class AidCrediting {
             evidenceIds: ((row.get(spec.evidence) || []) as Model[]).map((a) => a.get('id')),
             source: `${spec.prefix}:${row.get('id')}`,
           });
-          await model.update({ creditStatus: 'filed', dutyRecordId: record.get('id'), creditError: null }, { where: { id: row.get('id') }, hooks: false });
+          await model.update(
+            { creditStatus: 'filed', dutyRecordId: record.get('id'), creditError: null },
+            { where: { id: row.get('id') }, hooks: false },
+          );
         } catch (e) {
-          await model.update({ creditStatus: 'failed', creditError: String((e as { message?: unknown } | null)?.message ?? e) }, { where: { id: row.get('id') }, hooks: false });
+          await model.update(
+            { creditStatus: 'failed', creditError: String((e as { message?: unknown } | null)?.message ?? e) },
+            { where: { id: row.get('id') }, hooks: false },
+          );
         }
       }
     }
@@ -70,7 +83,8 @@ export class AidCrediting {
 }
 
 function description(collection: CreditedCollection, row: Model) {
-  if (collection === 'aidVisits') return `1+N 结对走访 #${row.get('id')}${row.get('findings') ? `：${row.get('findings')}` : ''}`;
+  if (collection === 'aidVisits')
+    return `1+N 结对走访 #${row.get('id')}${row.get('findings') ? `：${row.get('findings')}` : ''}`;
   const type = row.get('type')?.get('name') ?? '';
   return `帮扶成效 #${row.get('id')} ${type}${row.get('description') ? `：${row.get('description')}` : ''}`;
 }

@@ -34,4 +34,7 @@ export function hashIdNumber(id: string) {
 }
 
 /** Upper case, without spaces. */
-export const normalizeIdNumber = (value: unknown) => String(value ?? '').replace(/\s+/g, '').toUpperCase();
+export const normalizeIdNumber = (value: unknown) =>
+  String(value ?? '')
+    .replace(/\s+/g, '')
+    .toUpperCase();

@@ -7,10 +7,22 @@ export type Range = { from: string; to: string };
 
 /** Rows read with `raw: true` (plain column values; dates as the dialect gives them, sums as numbers or text). */
 type DateValue = string | Date | null;
-type PairingRow = { id: number; deputyId: number; householdId: number; status: string; startDate: DateValue; endDate: DateValue };
+type PairingRow = {
+  id: number;
+  deputyId: number;
+  householdId: number;
+  status: string;
+  startDate: DateValue;
+  endDate: DateValue;
+};
 type HouseholdRow = { id: number; categoryId: number | null; headName: string };
 type CategoryRow = { id: number; code: string; name: string; visitIntervalDays: number | null };
-type VisitTally = { mode: string; householdConfirmed: boolean | number | null; n: number | string; people: number | string | null };
+type VisitTally = {
+  mode: string;
+  householdConfirmed: boolean | number | null;
+  n: number | string;
+  people: number | string | null;
+};
 type RecordTally = { typeId: number; n: number | string; fen: number | string | null; units: number | string | null };
 type TypeRow = { id: number; code: string; name: string; kpiGroup: string };
 type DeputyRow = { id: number; name: string; stationId: number | null };
@@ -30,7 +42,8 @@ export function periodRange(period: string): Range | null {
   }
   m = /^(\d{4})-(\d{2})$/.exec(period);
   if (m && Number(m[2]) >= 1 && Number(m[2]) <= 12) {
-    const next = m[2] === '12' ? `${Number(m[1]) + 1}-01-01` : `${m[1]}-${String(Number(m[2]) + 1).padStart(2, '0')}-01`;
+    const next =
+      m[2] === '12' ? `${Number(m[1]) + 1}-01-01` : `${m[1]}-${String(Number(m[2]) + 1).padStart(2, '0')}-01`;
     return { from: `${m[1]}-${m[2]}-01`, to: addDays(next, -1) };
   }
   return null;
@@ -63,20 +76,45 @@ export class AidKpi {
       startDate: { [Op.lte]: range.to },
       [Op.or]: [{ endDate: null }, { endDate: { [Op.gte]: range.from } }],
     };
-    const pairings = (await this.model('aidPairings').findAll({ where: overlapping, attributes: ['id', 'householdId', 'status', 'startDate', 'endDate'], raw: true })) as unknown as PairingRow[];
+    const pairings = (await this.model('aidPairings').findAll({
+      where: overlapping,
+      attributes: ['id', 'householdId', 'status', 'startDate', 'endDate'],
+      raw: true,
+    })) as unknown as PairingRow[];
     const householdIds = [...new Set(pairings.map((p) => p.householdId))];
     const households: HouseholdRow[] = householdIds.length
-      ? ((await this.model('aidHouseholds').findAll({ where: { id: { [Op.in]: householdIds } }, attributes: ['id', 'categoryId'], raw: true })) as unknown as HouseholdRow[])
+      ? ((await this.model('aidHouseholds').findAll({
+          where: { id: { [Op.in]: householdIds } },
+          attributes: ['id', 'categoryId'],
+          raw: true,
+        })) as unknown as HouseholdRow[])
       : [];
-    const categories = (await this.model('aidCategories').findAll({ attributes: ['id', 'code', 'name'], order: [['sort', 'ASC'], ['id', 'ASC']], raw: true })) as unknown as CategoryRow[];
+    const categories = (await this.model('aidCategories').findAll({
+      attributes: ['id', 'code', 'name'],
+      order: [
+        ['sort', 'ASC'],
+        ['id', 'ASC'],
+      ],
+      raw: true,
+    })) as unknown as CategoryRow[];
     const byCategory = categories
-      .map((c) => ({ categoryId: c.id, code: c.code, name: c.name, households: households.filter((h) => h.categoryId === c.id).length }))
+      .map((c) => ({
+        categoryId: c.id,
+        code: c.code,
+        name: c.name,
+        households: households.filter((h) => h.categoryId === c.id).length,
+      }))
       .filter((c) => c.households > 0);
 
     const inRange = { ...this.byDeputy(deputyIds), date: { [Op.between]: [range.from, range.to] } };
     const visitRows = (await this.model('aidVisits').findAll({
       where: inRange,
-      attributes: ['mode', 'householdConfirmed', [fn('COUNT', this.col('aidVisits', 'id')), 'n'], [fn('SUM', this.col('aidVisits', 'personCount')), 'people']],
+      attributes: [
+        'mode',
+        'householdConfirmed',
+        [fn('COUNT', this.col('aidVisits', 'id')), 'n'],
+        [fn('SUM', this.col('aidVisits', 'personCount')), 'people'],
+      ],
       group: [this.col('aidVisits', 'mode'), this.col('aidVisits', 'householdConfirmed')],
       raw: true,
     })) as unknown as VisitTally[];
@@ -106,12 +144,28 @@ export class AidKpi {
       group: [this.col('aidRecords', 'typeId')],
       raw: true,
     })) as unknown as RecordTally[];
-    const types = (await this.model('aidAssistanceTypes').findAll({ attributes: ['id', 'code', 'name', 'kpiGroup'], order: [['sort', 'ASC'], ['id', 'ASC']], raw: true })) as unknown as TypeRow[];
+    const types = (await this.model('aidAssistanceTypes').findAll({
+      attributes: ['id', 'code', 'name', 'kpiGroup'],
+      order: [
+        ['sort', 'ASC'],
+        ['id', 'ASC'],
+      ],
+      raw: true,
+    })) as unknown as TypeRow[];
     const byType = types
       .map((type) => {
         const row = recordRows.find((r) => r.typeId === type.id);
         const fen = BigInt(row?.fen ?? 0);
-        return { typeId: type.id, code: type.code, name: type.name, kpiGroup: type.kpiGroup, records: Number(row?.n ?? 0), amountFen: fen.toString(), amountYuan: fenToYuan(fen), units: Number(row?.units ?? 0) };
+        return {
+          typeId: type.id,
+          code: type.code,
+          name: type.name,
+          kpiGroup: type.kpiGroup,
+          records: Number(row?.n ?? 0),
+          amountFen: fen.toString(),
+          amountYuan: fenToYuan(fen),
+          units: Number(row?.units ?? 0),
+        };
       })
       .filter((t) => t.records > 0);
     const group = (g: string) => byType.filter((t) => t.kpiGroup === g);
@@ -120,7 +174,9 @@ export class AidKpi {
     const units = (g: string) => group(g).reduce((s, t) => s + t.units, 0);
     const reliefFen = fen('relief');
     const donationFen = fen('school', 'goods');
-    const awaitingConfirmation = await this.model('aidRecords').count({ where: { ...inRange, [Op.or]: [{ confirmed: false }, { confirmed: null }] } });
+    const awaitingConfirmation = await this.model('aidRecords').count({
+      where: { ...inRange, [Op.or]: [{ confirmed: false }, { confirmed: null }] },
+    });
 
     const asOf = range.to < shanghaiToday() ? range.to : shanghaiToday();
     return {
@@ -156,7 +212,11 @@ export class AidKpi {
   /** Pairings active on a day, each with its visit interval, last visit, due date and current plan. */
   async standing(asOf: string, deputyIds: number[] | null) {
     const pairings = (await this.model('aidPairings').findAll({
-      where: { ...this.byDeputy(deputyIds), startDate: { [Op.lte]: asOf }, [Op.or]: [{ endDate: null }, { endDate: { [Op.gte]: asOf } }] },
+      where: {
+        ...this.byDeputy(deputyIds),
+        startDate: { [Op.lte]: asOf },
+        [Op.or]: [{ endDate: null }, { endDate: { [Op.gte]: asOf } }],
+      },
       attributes: ['id', 'deputyId', 'householdId', 'startDate'],
       order: [['id', 'ASC']],
       raw: true,
@@ -164,16 +224,31 @@ export class AidKpi {
     if (!pairings.length) return [];
     const ids = pairings.map((p) => p.id);
     const settings = await readSettings(this.db);
-    const households = (await this.model('aidHouseholds').findAll({ where: { id: { [Op.in]: pairings.map((p) => p.householdId) } }, attributes: ['id', 'headName', 'categoryId'], raw: true })) as unknown as HouseholdRow[];
-    const categories = (await this.model('aidCategories').findAll({ attributes: ['id', 'name', 'visitIntervalDays'], raw: true })) as unknown as CategoryRow[];
-    const deputies = (await this.model('deputies').findAll({ where: { id: { [Op.in]: pairings.map((p) => p.deputyId) } }, attributes: ['id', 'name', 'stationId'], raw: true })) as unknown as DeputyRow[];
+    const households = (await this.model('aidHouseholds').findAll({
+      where: { id: { [Op.in]: pairings.map((p) => p.householdId) } },
+      attributes: ['id', 'headName', 'categoryId'],
+      raw: true,
+    })) as unknown as HouseholdRow[];
+    const categories = (await this.model('aidCategories').findAll({
+      attributes: ['id', 'name', 'visitIntervalDays'],
+      raw: true,
+    })) as unknown as CategoryRow[];
+    const deputies = (await this.model('deputies').findAll({
+      where: { id: { [Op.in]: pairings.map((p) => p.deputyId) } },
+      attributes: ['id', 'name', 'stationId'],
+      raw: true,
+    })) as unknown as DeputyRow[];
     const lastVisits = (await this.model('aidVisits').findAll({
       where: { pairingId: { [Op.in]: ids }, date: { [Op.lte]: asOf } },
       attributes: ['pairingId', [fn('MAX', this.col('aidVisits', 'date')), 'last']],
       group: [this.col('aidVisits', 'pairingId')],
       raw: true,
     })) as unknown as LastVisit[];
-    const plans = (await this.model('aidPlans').findAll({ where: { pairingId: { [Op.in]: ids } }, attributes: ['pairingId', 'version', 'reviewDate', 'createdAt'], raw: true })) as unknown as PlanRow[];
+    const plans = (await this.model('aidPlans').findAll({
+      where: { pairingId: { [Op.in]: ids } },
+      attributes: ['pairingId', 'version', 'reviewDate', 'createdAt'],
+      raw: true,
+    })) as unknown as PlanRow[];
     return pairings.map((p) => {
       const household = households.find((h) => h.id === p.householdId);
       const category = categories.find((c) => c.id === household?.categoryId);
@@ -206,12 +281,21 @@ export class AidKpi {
     const rows = await this.standing(asOf, deputyIds);
     const withPlan = rows.filter((r) => r.currentPlan).length;
     const inTime = rows.filter((r) => r.overdueDays === 0).length;
-    return { asOf, households: rows.length, withCurrentPlan: withPlan, withVisitInTime: inTime, currentPlanShare: ratio(withPlan, rows.length), visitInTimeShare: ratio(inTime, rows.length) };
+    return {
+      asOf,
+      households: rows.length,
+      withCurrentPlan: withPlan,
+      withVisitInTime: inTime,
+      currentPlanShare: ratio(withPlan, rows.length),
+      visitInTimeShare: ratio(inTime, rows.length),
+    };
   }
 
   /** Active pairings whose visit is overdue on a day, most overdue first. */
   async overdue(asOf: string, deputyIds: number[] | null) {
-    return (await this.standing(asOf, deputyIds)).filter((r) => r.overdueDays > 0).sort((a, b) => b.overdueDays - a.overdueDays);
+    return (await this.standing(asOf, deputyIds))
+      .filter((r) => r.overdueDays > 0)
+      .sort((a, b) => b.overdueDays - a.overdueDays);
   }
 }
 

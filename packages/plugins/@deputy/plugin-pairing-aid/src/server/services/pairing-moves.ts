@@ -17,7 +17,12 @@ export async function closePairing(db: Database, pairingId: number, values: EndV
   const pairings = db.getRepository('aidPairings');
   await pairings.update({
     filterByTk: pairingId,
-    values: { status: 'closed', endDate: values.date || shanghaiToday(), endReason: values.reason, endNote: values.note },
+    values: {
+      status: 'closed',
+      endDate: values.date || shanghaiToday(),
+      endReason: values.reason,
+      endNote: values.note,
+    },
     context: options.context,
     transaction: options.transaction,
   });
@@ -30,7 +35,13 @@ export async function closePairing(db: Database, pairingId: number, values: EndV
  * first version. The N limit of the new deputy is the lifecycle's: refused, nothing changes.
  * aidPairings:transfer and the demo town use this.
  */
-export async function transferPairing(db: Database, pairing: Model, toDeputyId: number | string, values: EndValues, options: Options = {}) {
+export async function transferPairing(
+  db: Database,
+  pairing: Model,
+  toDeputyId: number | string,
+  values: EndValues,
+  options: Options = {},
+) {
   const { context } = options;
   const date = values.date || shanghaiToday();
   const work = async (transaction: Transaction) => {
@@ -42,20 +53,33 @@ export async function transferPairing(db: Database, pairing: Model, toDeputyId: 
       transaction,
     });
     const next: Model = await pairings.create({
-      values: { deputyId: toDeputyId, householdId: pairing.get('householdId'), startDate: date, previousPairingId: pairing.get('id') },
+      values: {
+        deputyId: toDeputyId,
+        householdId: pairing.get('householdId'),
+        startDate: date,
+        previousPairingId: pairing.get('id'),
+      },
       context,
       transaction,
     });
-    const plan: Model | null = await db.getRepository('aidPlans').findOne({ filter: { pairingId: pairing.get('id'), current: true }, transaction });
+    const plan: Model | null = await db
+      .getRepository('aidPlans')
+      .findOne({ filter: { pairingId: pairing.get('id'), current: true }, transaction });
     if (plan) {
       const carried = Object.fromEntries(PLAN_FIELDS.map((f) => [f, plan.get(f)]));
       await db.getRepository('aidPlans').create({
-        values: { ...carried, pairingId: next.get('id'), changeNote: translate({ context }, 'Carried over from pairing #{{id}}', { id: pairing.get('id') }) },
+        values: {
+          ...carried,
+          pairingId: next.get('id'),
+          changeNote: translate({ context }, 'Carried over from pairing #{{id}}', { id: pairing.get('id') }),
+        },
         context,
         transaction,
       });
     }
     return pairings.findOne({ filterByTk: next.get('id'), appends: ['previousPairing'], transaction });
   };
-  return options.transaction ? work(options.transaction) : db.sequelize.transaction((transaction: Transaction) => work(transaction));
+  return options.transaction
+    ? work(options.transaction)
+    : db.sequelize.transaction((transaction: Transaction) => work(transaction));
 }

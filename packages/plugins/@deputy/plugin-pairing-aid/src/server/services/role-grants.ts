@@ -11,7 +11,12 @@ const MY_STATION = { deputy: { station: { staff: { id: ME } } } };
  * staff of the station the household is registered at) and administrators — nobody else.
  */
 export const SCOPES: ScopeSpec[] = [
-  { key: 'aid-own-households', name: tt('Households paired with me'), resourceName: 'aidHouseholds', scope: { pairings: { status: 'active', ...MINE } } },
+  {
+    key: 'aid-own-households',
+    name: tt('Households paired with me'),
+    resourceName: 'aidHouseholds',
+    scope: { pairings: { status: 'active', ...MINE } },
+  },
   {
     key: 'aid-station-households',
     name: tt('Households of my station'),
@@ -20,20 +25,91 @@ export const SCOPES: ScopeSpec[] = [
   },
   ...['aidPairings', 'aidPlans', 'aidVisits', 'aidRecords'].flatMap((resourceName) => [
     { key: `aid-own-${resourceName}`, name: tt('My pairings and their records'), resourceName, scope: MINE },
-    { key: `aid-station-${resourceName}`, name: tt('Pairings of my station and their records'), resourceName, scope: MY_STATION },
+    {
+      key: `aid-station-${resourceName}`,
+      name: tt('Pairings of my station and their records'),
+      resourceName,
+      scope: MY_STATION,
+    },
   ]),
 ];
 
 /** What anyone allowed may see of a household: never the ID number nor its hash. */
 export const HOUSEHOLD_VIEW_FIELDS = [
-  'id', 'headName', 'idNumberMasked', 'address', 'gridArea', 'gridAreaId', 'station', 'stationId', 'memberCount', 'members',
-  'category', 'categoryId', 'monthlyIncome', 'needs', 'riskLevel', 'consent', 'source', 'pairings', 'createdAt', 'updatedAt',
+  'id',
+  'headName',
+  'idNumberMasked',
+  'address',
+  'gridArea',
+  'gridAreaId',
+  'station',
+  'stationId',
+  'memberCount',
+  'members',
+  'category',
+  'categoryId',
+  'monthlyIncome',
+  'needs',
+  'riskLevel',
+  'consent',
+  'source',
+  'pairings',
+  'createdAt',
+  'updatedAt',
 ];
-const HOUSEHOLD_INPUT = ['headName', 'idNumber', 'address', 'gridArea', 'gridAreaId', 'station', 'stationId', 'memberCount', 'members', 'category', 'categoryId', 'monthlyIncome', 'needs', 'riskLevel', 'consent', 'source'];
+const HOUSEHOLD_INPUT = [
+  'headName',
+  'idNumber',
+  'address',
+  'gridArea',
+  'gridAreaId',
+  'station',
+  'stationId',
+  'memberCount',
+  'members',
+  'category',
+  'categoryId',
+  'monthlyIncome',
+  'needs',
+  'riskLevel',
+  'consent',
+  'source',
+];
 const DEPUTY_HOUSEHOLD_INPUT = ['address', 'memberCount', 'members', 'monthlyIncome', 'needs', 'riskLevel'];
-const PLAN_INPUT = ['pairing', 'pairingId', 'goals', 'measures', 'responsibleParty', 'dueDate', 'reviewDate', 'changeNote'];
-const VISIT_INPUT = ['pairing', 'pairingId', 'date', 'mode', 'personCount', 'findings', 'photos', 'householdConfirmed', 'followUps'];
-const RECORD_INPUT = ['pairing', 'pairingId', 'type', 'typeId', 'date', 'amount', 'units', 'counterpartAgency', 'description', 'proof', 'confirmed'];
+const PLAN_INPUT = [
+  'pairing',
+  'pairingId',
+  'goals',
+  'measures',
+  'responsibleParty',
+  'dueDate',
+  'reviewDate',
+  'changeNote',
+];
+const VISIT_INPUT = [
+  'pairing',
+  'pairingId',
+  'date',
+  'mode',
+  'personCount',
+  'findings',
+  'photos',
+  'householdConfirmed',
+  'followUps',
+];
+const RECORD_INPUT = [
+  'pairing',
+  'pairingId',
+  'type',
+  'typeId',
+  'date',
+  'amount',
+  'units',
+  'counterpartAgency',
+  'description',
+  'proof',
+  'confirmed',
+];
 
 /**
  * The confirmation of a visit or an outcome: set by the station's staff (or administrators), never by the
@@ -44,7 +120,8 @@ export const CONFIRMATION_FIELDS = { aidVisits: 'householdConfirmed', aidRecords
 /** Each credited collection's retry, named for it (NocoBase's action names are global). */
 export const CREDIT_RETRY_ACTIONS = { aidVisits: 'retryVisitCredit', aidRecords: 'retryOutcomeCredit' } as const;
 
-const lists = (): ResourceSpec[] => ['aidSettings', 'aidCategories', 'aidAssistanceTypes'].map((name) => ({ name, actions: [{ name: 'view' }] }));
+const lists = (): ResourceSpec[] =>
+  ['aidSettings', 'aidCategories', 'aidAssistanceTypes'].map((name) => ({ name, actions: [{ name: 'view' }] }));
 
 const work = (who: 'own' | 'station'): ResourceSpec[] =>
   (
@@ -55,7 +132,8 @@ const work = (who: 'own' | 'station'): ResourceSpec[] =>
     ] as const
   ).map(([name, all]) => {
     // The deputy's own work: everything but the confirmation, which its station's staff give.
-    const input: string[] = who === 'own' ? all.filter((f) => f !== CONFIRMATION_FIELDS[name as keyof typeof CONFIRMATION_FIELDS]) : [...all];
+    const input: string[] =
+      who === 'own' ? all.filter((f) => f !== CONFIRMATION_FIELDS[name as keyof typeof CONFIRMATION_FIELDS]) : [...all];
     return {
       name,
       actions: [
@@ -64,7 +142,9 @@ const work = (who: 'own' | 'station'): ResourceSpec[] =>
         { name: 'update', scope: `aid-${who}-${name}`, fields: input.filter((f) => !f.startsWith('pairing')) },
         ...(name === 'aidPlans' ? [] : [{ name: 'destroy', scope: `aid-${who}-${name}` }]),
         // A station's credit retry, within its own resource's scope.
-        ...(name === 'aidPlans' || who === 'own' ? [] : [{ name: CREDIT_RETRY_ACTIONS[name], scope: `aid-station-${name}` }]),
+        ...(name === 'aidPlans' || who === 'own'
+          ? []
+          : [{ name: CREDIT_RETRY_ACTIONS[name], scope: `aid-station-${name}` }]),
       ],
     };
   });
@@ -109,5 +189,9 @@ const GRANTS: Record<string, ResourceSpec[]> = {
 
 /** Grants the suite's roles their default permissions on this plugin's collections (only where none exist). */
 export async function grantAidPermissions(db: Database) {
-  await grantPluginPermissions(db, { scopes: SCOPES, grants: GRANTS, adminActions: ['closePairing', 'transfer', ...Object.values(CREDIT_RETRY_ACTIONS)] });
+  await grantPluginPermissions(db, {
+    scopes: SCOPES,
+    grants: GRANTS,
+    adminActions: ['closePairing', 'transfer', ...Object.values(CREDIT_RETRY_ACTIONS)],
+  });
 }

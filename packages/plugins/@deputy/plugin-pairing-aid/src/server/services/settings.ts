@@ -7,11 +7,18 @@ export type AidSettingsValues = {
   defaultVisitIntervalDays: number;
 };
 
-const DEFAULTS: AidSettingsValues = { maxPairingsPerDeputy: 3, visitItemCode: 'D20', outcomeItemCode: 'D21', defaultVisitIntervalDays: 90 };
+const DEFAULTS: AidSettingsValues = {
+  maxPairingsPerDeputy: 3,
+  visitItemCode: 'D20',
+  outcomeItemCode: 'D21',
+  defaultVisitIntervalDays: 90,
+};
 
 /** The settings row (aidSettings), with the defaults for anything missing. */
 export async function readSettings(db: Database, options: Transactionable = {}): Promise<AidSettingsValues> {
-  const row: Model | null = await db.getRepository('aidSettings').findOne({ sort: ['id'], transaction: options.transaction });
+  const row: Model | null = await db
+    .getRepository('aidSettings')
+    .findOne({ sort: ['id'], transaction: options.transaction });
   const v: Partial<AidSettingsValues> = row?.toJSON() ?? {};
   return {
     maxPairingsPerDeputy: Number(v.maxPairingsPerDeputy) || DEFAULTS.maxPairingsPerDeputy,

@@ -8,7 +8,10 @@ import type { AidKpi } from './kpi';
  * suite's Notifier (in-app message, logged so it is never sent twice). The nightly job runs it.
  */
 export class VisitReminders {
-  constructor(private app: Application, private kpi: AidKpi) {}
+  constructor(
+    private app: Application,
+    private kpi: AidKpi,
+  ) {}
 
   async send(today = shanghaiToday()) {
     const db = this.app.db;
@@ -19,7 +22,9 @@ export class VisitReminders {
     };
     for (const row of overdue) {
       const line = `${row.deputyName}：${row.headName}（${row.category}）已逾期 ${row.overdueDays} 天未走访`;
-      const deputy: Model | null = await db.getRepository('deputies').findOne({ filterByTk: row.deputyId, fields: ['id', 'userId'] });
+      const deputy: Model | null = await db
+        .getRepository('deputies')
+        .findOne({ filterByTk: row.deputyId, fields: ['id', 'userId'] });
       add(deputy?.get('userId'), line);
       if (row.stationId) {
         const staff = await db.getRepository('liaisonStations.staff', row.stationId).find({ fields: ['id'] });

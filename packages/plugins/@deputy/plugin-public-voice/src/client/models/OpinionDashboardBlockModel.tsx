@@ -26,19 +26,29 @@ type Summary = {
  */
 function OpinionDashboard({ api }: { api: APIClient }) {
   const t = useT();
-  const [state, setState] = useState<{ loading: boolean; data?: Summary; error?: string; none?: boolean }>({ loading: true });
+  const [state, setState] = useState<{ loading: boolean; data?: Summary; error?: string; none?: boolean }>({
+    loading: true,
+  });
   useEffect(() => {
     let cancelled = false;
     api
-      .request<{ data?: Summary }>({ url: 'opinionStats:summary', params: { period: String(new Date().getFullYear()) }, skipNotify: true })
+      .request<{ data?: Summary }>({
+        url: 'opinionStats:summary',
+        params: { period: String(new Date().getFullYear()) },
+        skipNotify: true,
+      })
       .then((res) => !cancelled && setState({ loading: false, data: res.data?.data }))
-      .catch((e: AxiosError) => !cancelled && setState({ loading: false, none: e?.response?.status === 403, error: e?.message }));
+      .catch(
+        (e: AxiosError) =>
+          !cancelled && setState({ loading: false, none: e?.response?.status === 403, error: e?.message }),
+      );
     return () => {
       cancelled = true;
     };
   }, [api]);
   if (state.none) return <Empty description={t('These figures are outside your permissions')} />;
-  if (state.error) return <Alert type="error" showIcon message={t('Failed to load the figures')} description={state.error} />;
+  if (state.error)
+    return <Alert type="error" showIcon message={t('Failed to load the figures')} description={state.error} />;
   const d = state.data;
   const none = (v: number | null | undefined, suffix = '') => (v === null || v === undefined ? '-' : `${v}${suffix}`);
   const columns = (first: string) => [
@@ -47,7 +57,12 @@ function OpinionDashboard({ api }: { api: APIClient }) {
     { title: t('Overdue'), dataIndex: 'overdue', render: (n: number) => (n ? <Tag color="red">{n}</Tag> : 0) },
   ];
   // The "三亮" QR cards in the viewer's reach (qrCards:print): a plain page, so the token rides in its URL.
-  const printCards = () => window.open(`${String(api.axios?.defaults?.baseURL ?? '/api/').replace(/\/?$/, '/')}qrCards:print?token=${encodeURIComponent(api.auth?.token ?? '')}${api.auth?.locale ? `&locale=${encodeURIComponent(api.auth.locale)}` : ''}`, '_blank', 'noopener');
+  const printCards = () =>
+    window.open(
+      `${String(api.axios?.defaults?.baseURL ?? '/api/').replace(/\/?$/, '/')}qrCards:print?token=${encodeURIComponent(api.auth?.token ?? '')}${api.auth?.locale ? `&locale=${encodeURIComponent(api.auth.locale)}` : ''}`,
+      '_blank',
+      'noopener',
+    );
   return (
     <Spin spinning={state.loading}>
       <div data-testid="opinion-dashboard">
@@ -61,16 +76,36 @@ function OpinionDashboard({ api }: { api: APIClient }) {
           <Statistic title={t('Closed')} value={d?.closed ?? 0} />
           <Statistic title={t('Closure rate')} value={none(d?.closureRate, '%')} />
           <Statistic title={t('Open')} value={d?.open ?? 0} />
-          <Statistic title={t('Overdue')} value={d?.overdue ?? 0} valueStyle={d?.overdue ? { color: '#cf1322' } : undefined} />
+          <Statistic
+            title={t('Overdue')}
+            value={d?.overdue ?? 0}
+            valueStyle={d?.overdue ? { color: '#cf1322' } : undefined}
+          />
           <Statistic title={t('Average days to close')} value={none(d?.averageDaysToClose)} />
           <Statistic title={t('Satisfaction (average stars)')} value={none(d?.satisfaction.average)} />
           <Statistic title={t('Satisfied (4–5 stars)')} value={none(d?.satisfaction.satisfiedRate, '%')} />
-          <Statistic title={t('Open mediation cases')} value={d?.mediation.open ?? 0} suffix={d?.mediation.overdue ? <Tag color="red">{d.mediation.overdue}</Tag> : null} />
+          <Statistic
+            title={t('Open mediation cases')}
+            value={d?.mediation.open ?? 0}
+            suffix={d?.mediation.overdue ? <Tag color="red">{d.mediation.overdue}</Tag> : null}
+          />
         </Space>
         <h4>{t('Open by class')}</h4>
-        <Table size="small" rowKey={(r: Summary['byClass'][number]) => String(r.classId)} pagination={false} dataSource={d?.byClass ?? []} columns={columns('Class')} />
+        <Table
+          size="small"
+          rowKey={(r: Summary['byClass'][number]) => String(r.classId)}
+          pagination={false}
+          dataSource={d?.byClass ?? []}
+          columns={columns('Class')}
+        />
         <h4 style={{ marginTop: 16 }}>{t('Open by station')}</h4>
-        <Table size="small" rowKey={(r: Summary['byStation'][number]) => String(r.stationId)} pagination={false} dataSource={d?.byStation ?? []} columns={columns('Liaison station')} />
+        <Table
+          size="small"
+          rowKey={(r: Summary['byStation'][number]) => String(r.stationId)}
+          pagination={false}
+          dataSource={d?.byStation ?? []}
+          columns={columns('Liaison station')}
+        />
       </div>
     </Spin>
   );

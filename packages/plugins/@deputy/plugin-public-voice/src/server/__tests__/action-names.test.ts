@@ -5,11 +5,18 @@ import { Agent, step, useVoiceWorld } from './setup';
 /** An instance installed before the rename: its grants and strategies name `close` / `credit`. */
 describe('resource-scoped action names (migration)', () => {
   const ctx = useVoiceWorld();
-  const grantsOf = (roleName: string) => ctx.app.db.getRepository('dataSourcesRolesResources').findOne({ filter: { roleName, dataSourceKey: 'main', name: 'opinions' } });
+  const grantsOf = (roleName: string) =>
+    ctx.app.db
+      .getRepository('dataSourcesRolesResources')
+      .findOne({ filter: { roleName, dataSourceKey: 'main', name: 'opinions' } });
   const grant = async (roleName: string, name: string): Promise<Model | null> =>
-    ctx.app.db.getRepository('dataSourcesRolesResourcesActions').findOne({ filter: { rolesResourceId: (await grantsOf(roleName)).get('id'), name } });
+    ctx.app.db
+      .getRepository('dataSourcesRolesResourcesActions')
+      .findOne({ filter: { rolesResourceId: (await grantsOf(roleName)).get('id'), name } });
   const answered = async (agent: Agent, submitted: Awaited<ReturnType<typeof ctx.w.submit>>) => {
-    const id = (await ctx.app.db.getRepository('opinions').findOne({ filter: { trackingCode: submitted.body.data.trackingCode } })).get('id') as number;
+    const id = (
+      await ctx.app.db.getRepository('opinions').findOne({ filter: { trackingCode: submitted.body.data.trackingCode } })
+    ).get('id') as number;
     await step(agent, id, 'classify', { opinionClassId: (await ctx.w.classOf('XW')).id });
     await step(agent, id, 'assign', { handlingUnit: '镇政府' });
     await step(agent, id, 'answer', { answer: '已修复' });
@@ -25,13 +32,20 @@ describe('resource-scoped action names (migration)', () => {
     const { scopeId, fields } = current.toJSON();
     expect(scopeId).toBeTruthy();
     await actions.update({ filterByTk: current.get('id'), values: { name: 'close' } });
-    await roles.create({ values: { name: 'voice-closer', title: '意见办结', strategy: { actions: ['view', 'close'] } } });
+    await roles.create({
+      values: { name: 'voice-closer', title: '意见办结', strategy: { actions: ['view', 'close'] } },
+    });
     const idA = await answered(w.staffA.agent, await w.submit(await w.token('liaisonStations', w.stationA.id)));
     const idB = await answered(w.staffB.agent, await w.submit(await w.token('liaisonStations', w.stationB.id)));
     // Under the old name the grant gives nothing any more.
     expect((await w.staffA.agent.post(`/opinions:closeOpinion?filterByTk=${idA}`).send({})).status).toBe(403);
 
-    const migration = new ActionNames({ db: app.db, app, sequelize: app.db.sequelize, queryInterface: app.db.sequelize.getQueryInterface() } as MigrationContext);
+    const migration = new ActionNames({
+      db: app.db,
+      app,
+      sequelize: app.db.sequelize,
+      queryInterface: app.db.sequelize.getQueryInterface(),
+    } as MigrationContext);
     expect(RENAMED_ACTIONS).toContainEqual({ resource: 'opinions', from: 'close', to: 'closeOpinion' });
     await migration.up();
     expect(await grant('station-staff', 'close')).toBeNull();
@@ -44,7 +58,10 @@ describe('resource-scoped action names (migration)', () => {
     expect((await app.db.getRepository('opinions').findOne({ filterByTk: idA })).get('status')).toBe('closed');
 
     // Again: nothing changes.
-    const stamp = async () => [String((await grant('station-staff', 'closeOpinion')).get('updatedAt')), JSON.stringify((await roles.findOne({ filter: { name: 'voice-closer' } })).get('strategy'))];
+    const stamp = async () => [
+      String((await grant('station-staff', 'closeOpinion')).get('updatedAt')),
+      JSON.stringify((await roles.findOne({ filter: { name: 'voice-closer' } })).get('strategy')),
+    ];
     const before = await stamp();
     await migration.up();
     expect(await stamp()).toEqual(before);

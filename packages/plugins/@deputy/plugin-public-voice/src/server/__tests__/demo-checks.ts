@@ -18,13 +18,22 @@ const STEP_OF: Record<string, keyof typeof TRANSITIONS> = {
   closed: 'close',
   converted: 'convert',
 };
-const AT_FIELD: Record<string, string> = { respond: 'respondedAt', intervene: 'intervenedAt', mediate: 'mediatedAt', solution: 'solutionAt' };
+const AT_FIELD: Record<string, string> = {
+  respond: 'respondedAt',
+  intervene: 'intervenedAt',
+  mediate: 'mediatedAt',
+  solution: 'solutionAt',
+};
 const ms = (v: unknown) => (v ? new Date(v as string | number | Date).getTime() : null);
 /** The Asia/Shanghai day a step counts for against the daily job (which runs at 00:20): a step before 00:20 is the day before's. */
 const jobDay = (at: Date) => shanghaiDate(new Date(at.getTime() - 20 * 60e3));
 
 /** What the demo town must hold of this plugin's data (demo-town.test.ts); returns the failed checks. */
-export async function checkPublicVoiceDemo(app: MockServer, signIn: (username: string) => Promise<string>, call: DemoCall): Promise<string[]> {
+export async function checkPublicVoiceDemo(
+  app: MockServer,
+  signIn: (username: string) => Promise<string>,
+  call: DemoCall,
+): Promise<string[]> {
   const failures: string[] = [];
   const fail = (message: string) => failures.push(`public-voice: ${message}`);
   const db = app.db;
@@ -40,7 +49,8 @@ export async function checkPublicVoiceDemo(app: MockServer, signIn: (username: s
   const opinions: Model[] = await db.getRepository('opinions').find({ appends: ['photos', 'deputy'], sort: ['id'] });
   const milestones: Model[] = await db.getRepository('opinionMilestones').find({ sort: ['at', 'id'] });
   const milestonesOf = new Map<number, Model[]>();
-  for (const m of milestones) milestonesOf.set(m.get('opinionId'), [...(milestonesOf.get(m.get('opinionId')) ?? []), m]);
+  for (const m of milestones)
+    milestonesOf.set(m.get('opinionId'), [...(milestonesOf.get(m.get('opinionId')) ?? []), m]);
 
   // ---- Volume and coverage: every class, state and source, the five 片区站 -----------------------------
   if (opinions.length < 100) fail(`only ${opinions.length} opinions (expected about 120)`);
@@ -52,24 +62,39 @@ export async function checkPublicVoiceDemo(app: MockServer, signIn: (username: s
   const byStatus = countBy((o) => o.get('status'));
   for (const s of OPINION_STATUSES) if (!byStatus.get(s.value)) fail(`no opinion is ${s.value}`);
   const byClass = countBy((o) => o.get('opinionClassId'));
-  for (const c of classes.filter((c) => c.get('active') !== false)) if (!byClass.get(c.get('id'))) fail(`no opinion is of the class ${c.get('code')} ${c.get('name')}`);
+  for (const c of classes.filter((c) => c.get('active') !== false))
+    if (!byClass.get(c.get('id'))) fail(`no opinion is of the class ${c.get('code')} ${c.get('name')}`);
   const bySource = countBy((o) => o.get('source'));
   for (const s of OPINION_SOURCES) if (!bySource.get(s.value)) fail(`no opinion came in by ${s.value}`);
   const byStation = countBy((o) => o.get('stationId'));
-  for (const s of districts) if ((byStation.get(s.get('id')) ?? 0) < 10) fail(`${s.get('name')} has only ${byStation.get(s.get('id')) ?? 0} opinions`);
+  for (const s of districts)
+    if ((byStation.get(s.get('id')) ?? 0) < 10)
+      fail(`${s.get('name')} has only ${byStation.get(s.get('id')) ?? 0} opinions`);
   const outside = opinions.filter((o) => !districts.some((s) => s.get('id') === o.get('stationId')));
   if (outside.length) fail(`opinions ${outside.map((o) => o.get('id')).join(', ')} are not at a 片区站`);
-  const strayDeputy = opinions.filter((o) => o.get('deputy') && o.get('deputy').get('stationId') !== o.get('stationId'));
-  if (strayDeputy.length) fail(`opinions ${strayDeputy.map((o) => o.get('id')).join(', ')} name a deputy of another station`);
-  if (opinions.filter((o) => o.get('deputyId')).length < opinions.length / 2) fail('fewer than half of the opinions are addressed to a deputy');
-  const notThisYear = opinions.filter((o) => shanghaiDate(new Date(o.get('receivedAt'))).slice(0, 4) !== String(year) || ms(o.get('receivedAt'))! > now.getTime());
-  if (notThisYear.length) fail(`opinions ${notThisYear.map((o) => o.get('id')).join(', ')} were not received this year, before now`);
+  const strayDeputy = opinions.filter(
+    (o) => o.get('deputy') && o.get('deputy').get('stationId') !== o.get('stationId'),
+  );
+  if (strayDeputy.length)
+    fail(`opinions ${strayDeputy.map((o) => o.get('id')).join(', ')} name a deputy of another station`);
+  if (opinions.filter((o) => o.get('deputyId')).length < opinions.length / 2)
+    fail('fewer than half of the opinions are addressed to a deputy');
+  const notThisYear = opinions.filter(
+    (o) =>
+      shanghaiDate(new Date(o.get('receivedAt'))).slice(0, 4) !== String(year) ||
+      ms(o.get('receivedAt'))! > now.getTime(),
+  );
+  if (notThisYear.length)
+    fail(`opinions ${notThisYear.map((o) => o.get('id')).join(', ')} were not received this year, before now`);
   const months = new Set(opinions.map((o) => shanghaiDate(new Date(o.get('receivedAt'))).slice(5, 7)));
   const wantedMonths = Math.min(12, Number(shanghaiDate(now).slice(5, 7)));
-  if (months.size < Math.max(1, wantedMonths - 1)) fail(`the opinions came in over ${months.size} months, expected the whole year so far`);
+  if (months.size < Math.max(1, wantedMonths - 1))
+    fail(`the opinions came in over ${months.size} months, expected the whole year so far`);
   if (!opinions.some((o) => (o.get('photos') ?? []).length)) fail('no citizen sent a photo with an opinion');
   const hanzi = /[\u4e00-\u9fff]/;
-  const foreign = opinions.filter((o) => !hanzi.test(o.get('content') ?? '') || !hanzi.test(o.get('citizenName') ?? ''));
+  const foreign = opinions.filter(
+    (o) => !hanzi.test(o.get('content') ?? '') || !hanzi.test(o.get('citizenName') ?? ''),
+  );
   if (foreign.length) fail(`opinions ${foreign.map((o) => o.get('id')).join(', ')} have no Chinese content or name`);
   const rated = opinions.filter((o) => o.get('rating'));
   if (rated.length < 20) fail(`only ${rated.length} opinions are rated by the citizen`);
@@ -90,7 +115,8 @@ export async function checkPublicVoiceDemo(app: MockServer, signIn: (username: s
       fail(`${label} does not start with its "received" milestone`);
       continue;
     }
-    if (ms(list[0].get('at')) !== ms(o.get('receivedAt'))) fail(`${label}: the received milestone is not at the receipt`);
+    if (ms(list[0].get('at')) !== ms(o.get('receivedAt')))
+      fail(`${label}: the received milestone is not at the receipt`);
     let state = 'received';
     let escalations = 0;
     let ratings = 0;
@@ -117,19 +143,25 @@ export async function checkPublicVoiceDemo(app: MockServer, signIn: (username: s
         }
         if (!spec.from.includes(state)) fail(`${label}: ${kind} while ${state}`);
         state = kind === 'classified' ? (state === 'received' ? 'classified' : state) : spec.to!;
-        if (kind === 'answered' && t !== ms(o.get('answeredAt'))) fail(`${label}: the answered milestone is not at answeredAt`);
-        if ((kind === 'closed' || kind === 'converted') && t !== ms(o.get('closedAt'))) fail(`${label}: the ${kind} milestone is not at closedAt`);
+        if (kind === 'answered' && t !== ms(o.get('answeredAt')))
+          fail(`${label}: the answered milestone is not at answeredAt`);
+        if ((kind === 'closed' || kind === 'converted') && t !== ms(o.get('closedAt')))
+          fail(`${label}: the ${kind} milestone is not at closedAt`);
       }
     }
     if (state !== o.get('status')) fail(`${label}: its milestones lead to ${state}`);
-    if (escalations !== Number(o.get('overdueCount') ?? 0)) fail(`${label}: ${escalations} escalated milestones, overdueCount ${o.get('overdueCount')}`);
-    if (Boolean(o.get('overdue')) !== escalations > 0) fail(`${label}: overdue is ${o.get('overdue')} with ${escalations} escalations`);
-    if (ratings !== (o.get('rating') ? 1 : 0)) fail(`${label}: ${ratings} rated milestones for the rating ${o.get('rating')}`);
+    if (escalations !== Number(o.get('overdueCount') ?? 0))
+      fail(`${label}: ${escalations} escalated milestones, overdueCount ${o.get('overdueCount')}`);
+    if (Boolean(o.get('overdue')) !== escalations > 0)
+      fail(`${label}: overdue is ${o.get('overdue')} with ${escalations} escalations`);
+    if (ratings !== (o.get('rating') ? 1 : 0))
+      fail(`${label}: ${ratings} rated milestones for the rating ${o.get('rating')}`);
     if (['answered', 'closed'].includes(o.get('status')) && !o.get('answer')) fail(`${label} has no answer`);
     if (o.get('status') === 'converted' && !o.get('suggestionRef')) fail(`${label} names no deputy suggestion`);
   }
   const milestoneTotal = [...milestonesOf.values()].reduce((n, l) => n + l.length, 0);
-  if (milestoneTotal !== milestones.length) fail(`${milestones.length - milestoneTotal} milestones belong to no opinion`);
+  if (milestoneTotal !== milestones.length)
+    fail(`${milestones.length - milestoneTotal} milestones belong to no opinion`);
 
   // ---- Deadlines: an opinion is overdue exactly when it passed its class's deadline or cadence ----------
   // Replays each opinion's clock from its milestones up to its first escalation: the receipt must be
@@ -148,13 +180,16 @@ export async function checkPublicVoiceDemo(app: MockServer, signIn: (username: s
     let checked = false;
     const nextDue = (last: string) => {
       const push = reminder ? addDays(last, reminder) : null;
-      return dueOn && push ? (dueOn < push ? dueOn : push) : dueOn ?? push;
+      return dueOn && push ? (dueOn < push ? dueOn : push) : (dueOn ?? push);
     };
     for (const m of list.slice(1)) {
       const kind = m.get('kind');
       const day = jobDay(new Date(m.get('at')));
       if (kind === 'escalated') {
-        if (!next || addDays(next, 1) !== shanghaiDate(new Date(m.get('at')))) fail(`${label}: first escalated on ${shanghaiDate(new Date(m.get('at')))}, but its next step was due on ${next ?? 'no date'}`);
+        if (!next || addDays(next, 1) !== shanghaiDate(new Date(m.get('at'))))
+          fail(
+            `${label}: first escalated on ${shanghaiDate(new Date(m.get('at')))}, but its next step was due on ${next ?? 'no date'}`,
+          );
         checked = true;
         break;
       }
@@ -182,16 +217,25 @@ export async function checkPublicVoiceDemo(app: MockServer, signIn: (username: s
     }
     if (!checked && open && next && today > next) fail(`${label}: due on ${next}, still open and not escalated`);
   }
-  const stale = opinions.filter((o) => OPEN_STATUSES.includes(o.get('status')) && (asDate(o.get('nextDueOn')) ?? '9999') < today);
-  if (stale.length) fail(`opinions ${stale.map((o) => o.get('id')).join(', ')} are open past their next date without the daily job's escalation`);
+  const stale = opinions.filter(
+    (o) => OPEN_STATUSES.includes(o.get('status')) && (asDate(o.get('nextDueOn')) ?? '9999') < today,
+  );
+  if (stale.length)
+    fail(
+      `opinions ${stale.map((o) => o.get('id')).join(', ')} are open past their next date without the daily job's escalation`,
+    );
 
   // ---- D14: each opinion accepted into handling with a deputy filed once, the day it was accepted ------
   if (db.hasCollection('dutyRecords')) {
-    const records: Model[] = await db.getRepository('dutyRecords').find({ filter: { source: { $like: 'opinion:%' } }, appends: ['item'] });
+    const records: Model[] = await db
+      .getRepository('dutyRecords')
+      .find({ filter: { source: { $like: 'opinion:%' } }, appends: ['item'] });
     const recordOf = new Map(records.map((r) => [r.get('source'), r]));
     for (const o of opinions) {
       const label = `opinion ${o.get('id')}`;
-      const accepted = (milestonesOf.get(o.get('id')) ?? []).find((m) => ['assigned', 'answered'].includes(m.get('kind')));
+      const accepted = (milestonesOf.get(o.get('id')) ?? []).find((m) =>
+        ['assigned', 'answered'].includes(m.get('kind')),
+      );
       const record = recordOf.get(`opinion:${o.get('id')}`);
       if (o.get('creditStatus') === 'failed') fail(`${label}: the D14 credit failed: ${o.get('creditError')}`);
       if (accepted && o.get('deputyId')) {
@@ -199,10 +243,15 @@ export async function checkPublicVoiceDemo(app: MockServer, signIn: (username: s
           fail(`${label} was accepted into handling but filed no D14 record`);
           continue;
         }
-        if (o.get('creditStatus') !== 'filed' || o.get('dutyRecordId') !== record.get('id')) fail(`${label}: its credit bookkeeping does not name record ${record.get('id')}`);
-        if (record.get('item')?.get('code') !== settings.creditItemCode) fail(`${label}: its record is of item ${record.get('item')?.get('code')}`);
+        if (o.get('creditStatus') !== 'filed' || o.get('dutyRecordId') !== record.get('id'))
+          fail(`${label}: its credit bookkeeping does not name record ${record.get('id')}`);
+        if (record.get('item')?.get('code') !== settings.creditItemCode)
+          fail(`${label}: its record is of item ${record.get('item')?.get('code')}`);
         if (record.get('deputyId') !== o.get('deputyId')) fail(`${label}: its record is another deputy's`);
-        if (asDate(record.get('date')) !== shanghaiDate(new Date(accepted.get('at')))) fail(`${label}: its record is dated ${asDate(record.get('date'))}, accepted on ${shanghaiDate(new Date(accepted.get('at')))}`);
+        if (asDate(record.get('date')) !== shanghaiDate(new Date(accepted.get('at'))))
+          fail(
+            `${label}: its record is dated ${asDate(record.get('date'))}, accepted on ${shanghaiDate(new Date(accepted.get('at')))}`,
+          );
       } else if (record || o.get('creditStatus')) {
         fail(`${label} (${accepted ? 'no deputy' : 'not accepted'}) has a D14 record or credit status`);
       }
@@ -213,25 +262,31 @@ export async function checkPublicVoiceDemo(app: MockServer, signIn: (username: s
   }
 
   // ---- Mediation: every state, milestones in order on their clock, the agreement uploaded by the staff --
-  const cases: Model[] = await db.getRepository('mediationCases').find({ appends: ['agreement', 'station', 'station.staff', 'opinion'], sort: ['id'] });
+  const cases: Model[] = await db
+    .getRepository('mediationCases')
+    .find({ appends: ['agreement', 'station', 'station.staff', 'opinion'], sort: ['id'] });
   if (cases.length < 3 || cases.length > 8) fail(`${cases.length} mediation cases (expected 3 to 5)`);
-  for (const status of ['open', 'agreed', 'failed']) if (!cases.some((c) => c.get('status') === status)) fail(`no mediation case is ${status}`);
+  for (const status of ['open', 'agreed', 'failed'])
+    if (!cases.some((c) => c.get('status') === status)) fail(`no mediation case is ${status}`);
   if (!cases.some((c) => c.get('status') === 'open' && c.get('overdue'))) fail('no open mediation case is overdue');
   if (!cases.some((c) => c.get('status') === 'open' && !c.get('overdue'))) fail('no open mediation case is on time');
-  if (!cases.some((c) => c.get('complex') && c.get('solutionAt'))) fail('no complex mediation case reached its solution');
+  if (!cases.some((c) => c.get('complex') && c.get('solutionAt')))
+    fail('no complex mediation case reached its solution');
   if (!cases.some((c) => c.get('opinion'))) fail('no mediation case came from an opinion');
   for (const c of cases) {
     const label = `mediation case ${c.get('id')} (${c.get('status')})`;
     const opened = shanghaiDate(new Date(c.get('openedAt')));
     if (!c.get('judicialOfficerName') && !c.get('judicialOfficerId')) fail(`${label} has no judicial officer`);
     if (!c.get('deputyId')) fail(`${label} has no deputy on its team`);
-    if (c.get('opinion') && c.get('opinion').get('stationId') !== c.get('stationId')) fail(`${label} comes from an opinion of another station`);
+    if (c.get('opinion') && c.get('opinion').get('stationId') !== c.get('stationId'))
+      fail(`${label} comes from an opinion of another station`);
     let previous = ms(c.get('openedAt'))!;
     const late: string[] = [];
     let gap = false;
     for (const s of MEDIATION_STAGES) {
       if (s.value === 'solution' && !c.get('complex')) continue;
-      if (asDate(c.get(`${s.value}DueOn`)) !== addDays(opened, s.days)) fail(`${label}: ${s.value} is due on ${asDate(c.get(`${s.value}DueOn`))}, not ${s.days} days after ${opened}`);
+      if (asDate(c.get(`${s.value}DueOn`)) !== addDays(opened, s.days))
+        fail(`${label}: ${s.value} is due on ${asDate(c.get(`${s.value}DueOn`))}, not ${s.days} days after ${opened}`);
       const reached = ms(c.get(AT_FIELD[s.value]));
       if (reached === null) {
         gap = true;
@@ -242,25 +297,44 @@ export async function checkPublicVoiceDemo(app: MockServer, signIn: (username: s
       if (reached < previous) fail(`${label}: ${s.value} reached before the step before it`);
       previous = reached;
     }
-    if (c.get('status') !== 'open' && ms(c.get('closedAt'))! < previous) fail(`${label}: closed before its last milestone`);
+    if (c.get('status') !== 'open' && ms(c.get('closedAt'))! < previous)
+      fail(`${label}: closed before its last milestone`);
     if (c.get('status') === 'open') {
       const flagged = [...(c.get('overdueStages') ?? [])].sort().join(',');
-      if (flagged !== [...late].sort().join(',') || Boolean(c.get('overdue')) !== late.length > 0) fail(`${label}: flagged overdue [${flagged}], missed [${late.join(',')}]`);
+      if (flagged !== [...late].sort().join(',') || Boolean(c.get('overdue')) !== late.length > 0)
+        fail(`${label}: flagged overdue [${flagged}], missed [${late.join(',')}]`);
     }
     if (c.get('status') === 'agreed') {
       const files: Model[] = c.get('agreement') ?? [];
       const staff = ((c.get('station')?.get('staff') ?? []) as Model[]).map((u) => u.get('id'));
       if (!files.length) fail(`${label} has no signed agreement attached`);
-      for (const f of files) if (!staff.includes(f.get('createdById'))) fail(`${label}: the agreement ${f.get('id')} was not uploaded by the station's staff`);
+      for (const f of files)
+        if (!staff.includes(f.get('createdById')))
+          fail(`${label}: the agreement ${f.get('id')} was not uploaded by the station's staff`);
       if (!c.get('mediatedAt')) fail(`${label} was agreed without its mediation milestone`);
       if (db.hasCollection('dutyRecords')) {
-        const record: Model | null = await db.getRepository('dutyRecords').findOne({ filter: { source: `mediation:${c.get('id')}` }, appends: ['item', 'evidence'] });
-        if (!record || c.get('creditStatus') !== 'filed' || c.get('dutyRecordId') !== record.get('id')) fail(`${label} filed no D22 record for its deputy`);
+        const record: Model | null = await db
+          .getRepository('dutyRecords')
+          .findOne({ filter: { source: `mediation:${c.get('id')}` }, appends: ['item', 'evidence'] });
+        if (!record || c.get('creditStatus') !== 'filed' || c.get('dutyRecordId') !== record.get('id'))
+          fail(`${label} filed no D22 record for its deputy`);
         else {
-          if (record.get('item')?.get('code') !== settings.mediationItemCode) fail(`${label}: its record is of item ${record.get('item')?.get('code')}`);
-          const evidence = (record.get('evidence') as Model[]).map((a) => a.get('id')).sort().join(',');
-          if (evidence !== files.map((a) => a.get('id')).sort().join(',')) fail(`${label}: its D22 record's evidence is not the agreement`);
-          if (asDate(record.get('date')) !== shanghaiDate(new Date(c.get('closedAt')))) fail(`${label}: its D22 record is not dated the day it closed`);
+          if (record.get('item')?.get('code') !== settings.mediationItemCode)
+            fail(`${label}: its record is of item ${record.get('item')?.get('code')}`);
+          const evidence = (record.get('evidence') as Model[])
+            .map((a) => a.get('id'))
+            .sort()
+            .join(',');
+          if (
+            evidence !==
+            files
+              .map((a) => a.get('id'))
+              .sort()
+              .join(',')
+          )
+            fail(`${label}: its D22 record's evidence is not the agreement`);
+          if (asDate(record.get('date')) !== shanghaiDate(new Date(c.get('closedAt'))))
+            fail(`${label}: its D22 record is not dated the day it closed`);
         }
       }
     } else if (c.get('creditStatus')) {
@@ -276,7 +350,8 @@ export async function checkPublicVoiceDemo(app: MockServer, signIn: (username: s
   else {
     // The answer is the JSON of OpinionStats.summary.
     const s = res.body.data as Awaited<ReturnType<OpinionStats['summary']>>;
-    const isOverdue = (o: Model) => Boolean(o.get('overdue')) || (asDate(o.get('nextDueOn')) ?? '9999') < shanghaiDate(now);
+    const isOverdue = (o: Model) =>
+      Boolean(o.get('overdue')) || (asDate(o.get('nextDueOn')) ?? '9999') < shanghaiDate(now);
     const cohort = opinions.filter((o) => shanghaiDate(new Date(o.get('receivedAt'))).startsWith(period));
     const done = cohort.filter((o) => ['closed', 'converted'].includes(o.get('status')));
     const open = opinions.filter((o) => OPEN_STATUSES.includes(o.get('status')));
@@ -303,21 +378,29 @@ export async function checkPublicVoiceDemo(app: MockServer, signIn: (username: s
       mediationOpen: s.mediation?.open,
       mediationOverdue: s.mediation?.overdue,
     };
-    for (const key of Object.keys(expected)) if (expected[key] !== got[key]) fail(`opinionStats:summary says ${key} ${got[key]}, the records ${expected[key]}`);
+    for (const key of Object.keys(expected))
+      if (expected[key] !== got[key])
+        fail(`opinionStats:summary says ${key} ${got[key]}, the records ${expected[key]}`);
     for (const c of classes) {
       const mine = open.filter((o) => o.get('opinionClassId') === c.get('id'));
       const row = (s.byClass ?? []).find((r) => r.classId === c.get('id'));
-      if ((row?.open ?? 0) !== mine.length || (row?.overdue ?? 0) !== mine.filter(isOverdue).length) fail(`opinionStats:summary, class ${c.get('code')}: ${row?.open ?? 0} open / ${row?.overdue ?? 0} overdue, the records ${mine.length} / ${mine.filter(isOverdue).length}`);
+      if ((row?.open ?? 0) !== mine.length || (row?.overdue ?? 0) !== mine.filter(isOverdue).length)
+        fail(
+          `opinionStats:summary, class ${c.get('code')}: ${row?.open ?? 0} open / ${row?.overdue ?? 0} overdue, the records ${mine.length} / ${mine.filter(isOverdue).length}`,
+        );
     }
     for (const st of districts) {
       const mine = open.filter((o) => o.get('stationId') === st.get('id'));
       const row = (s.byStation ?? []).find((r) => r.stationId === st.get('id'));
-      if ((row?.open ?? 0) !== mine.length) fail(`opinionStats:summary, ${st.get('name')}: ${row?.open ?? 0} open, the records ${mine.length}`);
+      if ((row?.open ?? 0) !== mine.length)
+        fail(`opinionStats:summary, ${st.get('name')}: ${row?.open ?? 0} open, the records ${mine.length}`);
     }
   }
 
   const head1: Model | null = await db.getRepository('users').findOne({ filter: { username: 'demo-head1' } });
-  const station1 = districts.find((s) => ((s.get('staff') ?? []) as Model[]).some((u) => u.get('id') === head1?.get('id')));
+  const station1 = districts.find((s) =>
+    ((s.get('staff') ?? []) as Model[]).some((u) => u.get('id') === head1?.get('id')),
+  );
   if (!head1 || !station1) fail('demo-head1 is not on the staff of a 片区站');
   else {
     const token = await signIn('demo-head1');
@@ -328,7 +411,8 @@ export async function checkPublicVoiceDemo(app: MockServer, signIn: (username: s
       const rows = (list.body.data ?? []) as { stationId: number }[];
       const others = rows.filter((r) => r.stationId !== station1.get('id'));
       if (others.length) fail(`demo-head1 lists ${others.length} opinions of other stations`);
-      if (rows.length !== mine.length || !mine.length) fail(`demo-head1 lists ${rows.length} opinions, ${station1.get('name')} has ${mine.length}`);
+      if (rows.length !== mine.length || !mine.length)
+        fail(`demo-head1 lists ${rows.length} opinions, ${station1.get('name')} has ${mine.length}`);
     }
     const foreign = opinions.find((o) => o.get('stationId') !== station1.get('id'));
     if (foreign) {
@@ -338,11 +422,13 @@ export async function checkPublicVoiceDemo(app: MockServer, signIn: (username: s
     const figures = await call('get', `/opinionStats:summary?period=${period}`, token);
     const open = mine.filter((o) => OPEN_STATUSES.includes(o.get('status'))).length;
     const figuresOpen = (figures.body.data as { open?: number } | undefined)?.open;
-    if (figures.status !== 200 || figuresOpen !== open) fail(`demo-head1's figures: ${figures.status} ${figuresOpen} open, the station has ${open}`);
+    if (figures.status !== 200 || figuresOpen !== open)
+      fail(`demo-head1's figures: ${figures.status} ${figuresOpen} open, the station has ${open}`);
     const mediationList = await call('get', '/mediationCases:list?pageSize=50', token);
     const ownCases = cases.filter((c) => c.get('stationId') === station1.get('id')).length;
     const listedCases = (mediationList.body.data ?? []) as unknown[];
-    if (mediationList.status !== 200 || listedCases.length !== ownCases) fail(`demo-head1 lists ${listedCases.length} mediation cases, the station has ${ownCases}`);
+    if (mediationList.status !== 200 || listedCases.length !== ownCases)
+      fail(`demo-head1 lists ${listedCases.length} mediation cases, the station has ${ownCases}`);
   }
 
   // The deputy with the most opinions sees those addressed to it, and only those.
@@ -355,19 +441,30 @@ export async function checkPublicVoiceDemo(app: MockServer, signIn: (username: s
     const list = await call('get', '/opinions:list?pageSize=500', token);
     const rows = (list.body.data ?? []) as { deputyId: number }[];
     if (list.status !== 200 || rows.length !== busiest[1] || rows.some((r) => r.deputyId !== busiest[0])) {
-      fail(`deputy ${deputy.get('name')} lists ${rows.length} opinions (${list.status}), ${busiest[1]} are addressed to it`);
+      fail(
+        `deputy ${deputy.get('name')} lists ${rows.length} opinions (${list.status}), ${busiest[1]} are addressed to it`,
+      );
     }
   }
 
   // A citizen follows a rated opinion with its tracking code, without signing in: its milestones, nothing personal.
   const followed = rated.find((o) => o.get('source') === 'qr') ?? rated[0];
   if (followed) {
-    const res2 = await app.agent().get(`/opinions:track?code=${followed.get('trackingCode')}`).set('X-Locale', 'zh-CN');
+    const res2 = await app
+      .agent()
+      .get(`/opinions:track?code=${followed.get('trackingCode')}`)
+      .set('X-Locale', 'zh-CN');
     const view = res2.body?.data;
-    if (res2.status !== 200 || view?.status !== 'closed' || view?.milestones?.length !== (milestonesOf.get(followed.get('id')) ?? []).length || view?.rating !== followed.get('rating')) {
+    if (
+      res2.status !== 200 ||
+      view?.status !== 'closed' ||
+      view?.milestones?.length !== (milestonesOf.get(followed.get('id')) ?? []).length ||
+      view?.rating !== followed.get('rating')
+    ) {
       fail(`tracking ${followed.get('trackingCode')} answers ${res2.status}: ${JSON.stringify(view)?.slice(0, 200)}`);
     }
-    if (JSON.stringify(view ?? {}).includes(followed.get('citizenName'))) fail('the public tracking shows the citizen\'s name');
+    if (JSON.stringify(view ?? {}).includes(followed.get('citizenName')))
+      fail("the public tracking shows the citizen's name");
   }
 
   return failures;

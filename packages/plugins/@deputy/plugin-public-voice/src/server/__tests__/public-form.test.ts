@@ -13,7 +13,9 @@ describe('public form (码上找代表) without sign-in', () => {
     expect(res.status).toBe(200);
     expect(res.body.data.trackingCode).toMatch(/^YJ[2-9A-Z]{10}$/);
     expect(res.body.data).not.toHaveProperty('citizenPhone');
-    const row = await w.app.db.getRepository('opinions').findOne({ filter: { trackingCode: res.body.data.trackingCode } });
+    const row = await w.app.db
+      .getRepository('opinions')
+      .findOne({ filter: { trackingCode: res.body.data.trackingCode } });
     expect(row.get('deputyId')).toBe(w.deputyA1.id);
     expect(row.get('stationId')).toBe(w.stationA.id);
     expect(row.get('source')).toBe('qr');
@@ -25,7 +27,9 @@ describe('public form (码上找代表) without sign-in', () => {
     const { w } = ctx;
     const res = await w.submit(await w.token('liaisonStations', w.stationB.id), { phone: '' });
     expect(res.status).toBe(200);
-    const row = await w.app.db.getRepository('opinions').findOne({ filter: { trackingCode: res.body.data.trackingCode } });
+    const row = await w.app.db
+      .getRepository('opinions')
+      .findOne({ filter: { trackingCode: res.body.data.trackingCode } });
     expect(row.get('deputyId')).toBeNull();
     expect(row.get('stationId')).toBe(w.stationB.id);
     expect(row.get('citizenPhone')).toBeNull();
@@ -76,7 +80,9 @@ describe('public form (码上找代表) without sign-in', () => {
       rating: 5,
     });
     expect(res.status).toBe(200);
-    const row = await w.app.db.getRepository('opinions').findOne({ filter: { trackingCode: res.body.data.trackingCode } });
+    const row = await w.app.db
+      .getRepository('opinions')
+      .findOne({ filter: { trackingCode: res.body.data.trackingCode } });
     expect(row.get('citizenName')).toBe('<script>alert(1)</script>');
     expect(row.get('content')).toBe(`${sql} ${evil}`);
     expect(row.get('status')).toBe('received');
@@ -98,7 +104,9 @@ describe('public form (码上找代表) without sign-in', () => {
 
   it('a deputy’s name with markup is escaped on the form page', async () => {
     const { w } = ctx;
-    await w.app.db.getRepository('deputies').update({ filterByTk: w.deputyA2.id, values: { name: '<b onmouseover=alert(1)>甲二</b>' } });
+    await w.app.db
+      .getRepository('deputies')
+      .update({ filterByTk: w.deputyA2.id, values: { name: '<b onmouseover=alert(1)>甲二</b>' } });
     const page = await w.app.agent().get(`/opinions:form?token=${await w.token('deputies', w.deputyA2.id)}`);
     expect(page.text).toContain('&lt;b onmouseover=alert(1)&gt;甲二&lt;/b&gt;');
     expect(page.text).not.toContain('<b onmouseover');
@@ -110,7 +118,9 @@ describe('public form (码上找代表) without sign-in', () => {
     const token = await w.token('deputies', w.deputyA1.id);
     const ok = await w.submit(token, { photos: [{ name: 'lamp.png', data: `data:image/png;base64,${PNG_1PX}` }] });
     expect(ok.status).toBe(200);
-    const row = await w.app.db.getRepository('opinions').findOne({ filter: { trackingCode: ok.body.data.trackingCode }, appends: ['photos'] });
+    const row = await w.app.db
+      .getRepository('opinions')
+      .findOne({ filter: { trackingCode: ok.body.data.trackingCode }, appends: ['photos'] });
     expect(row.get('photos')).toHaveLength(1);
     expect(row.get('photos')[0].get('mimetype')).toBe('image/png');
     expect(row.get('photos')[0].get('extname')).toBe('.png');
@@ -118,7 +128,15 @@ describe('public form (码上找代表) without sign-in', () => {
     const attachments = await w.app.db.getRepository('attachments').count();
     const refused: [any, number][] = [
       // A script disguised as an image (declared PNG, name .png) is recognised by its bytes.
-      [[{ name: 'x.png', data: `data:image/png;base64,${Buffer.from('<script>alert(1)</script>').toString('base64')}` }], 415],
+      [
+        [
+          {
+            name: 'x.png',
+            data: `data:image/png;base64,${Buffer.from('<script>alert(1)</script>').toString('base64')}`,
+          },
+        ],
+        415,
+      ],
       [[{ name: 'doc.pdf', data: Buffer.from('%PDF-1.4 hello').toString('base64') }], 415],
       // Larger than 2048 KB: refused before it is decoded.
       [[{ name: 'big.png', data: 'A'.repeat(3 * 1024 * 1024) }], 413],
@@ -133,7 +151,10 @@ describe('public form (码上找代表) without sign-in', () => {
     }
     expect(await w.app.db.getRepository('attachments').count()).toBe(attachments);
     // The public cannot reach the attachments API itself.
-    const direct = await w.app.agent().post('/attachments:create').attach('file', Buffer.from(PNG_1PX, 'base64'), 'x.png');
+    const direct = await w.app
+      .agent()
+      .post('/attachments:create')
+      .attach('file', Buffer.from(PNG_1PX, 'base64'), 'x.png');
     expect([401, 403]).toContain(direct.status);
   });
 
@@ -169,17 +190,25 @@ describe('public form (码上找代表) without sign-in', () => {
 
   it('tracking shows only that opinion’s status, milestones and answer — nothing personal', async () => {
     const { w } = ctx;
-    const code = (await w.submit(await w.token('deputies', w.deputyA1.id), { name: '李四', phone: '13900139000' })).body.data.trackingCode;
+    const code = (await w.submit(await w.token('deputies', w.deputyA1.id), { name: '李四', phone: '13900139000' })).body
+      .data.trackingCode;
     const res = await w.app.agent().get(`/opinions:track?code=${code.toLowerCase().replace(/(.{4})/g, '$1-')}`);
     expect(res.status).toBe(200);
     expect(res.body.data).toMatchObject({ trackingCode: code, status: 'received', to: '代表甲一' });
     expect(res.body.data.milestones.map((m: any) => m.kind)).toEqual(['received']);
     const json = JSON.stringify(res.body);
-    for (const secret of ['李四', '13900139000', 'citizenName', 'citizenPhone', 'content', 'createdBy']) expect(json).not.toContain(secret);
+    for (const secret of ['李四', '13900139000', 'citizenName', 'citizenPhone', 'content', 'createdBy'])
+      expect(json).not.toContain(secret);
     expect((await w.app.agent().get('/opinions:track?code=YJ2222222222')).status).toBe(404);
     expect((await w.app.agent().get('/opinions:track?code=%27%20OR%201%3D1')).status).toBe(404);
     // Nothing else of opinions is public.
-    for (const url of ['/opinions:list', `/opinions:get?filter[trackingCode]=${code}`, '/opinionMilestones:list', '/mediationCases:list', '/opinionStats:summary']) {
+    for (const url of [
+      '/opinions:list',
+      `/opinions:get?filter[trackingCode]=${code}`,
+      '/opinionMilestones:list',
+      '/mediationCases:list',
+      '/opinionStats:summary',
+    ]) {
       expect([401, 403], url).toContain((await w.app.agent().get(url)).status);
     }
   });
@@ -199,7 +228,14 @@ describe('public form (码上找代表) without sign-in', () => {
     const ok = await rate(4);
     expect(ok.status).toBe(200);
     expect(ok.body.data).toMatchObject({ status: 'closed', rating: 4, canRate: false });
-    expect(ok.body.data.milestones.map((m: any) => m.kind)).toEqual(['received', 'classified', 'assigned', 'answered', 'closed', 'rated']);
+    expect(ok.body.data.milestones.map((m: any) => m.kind)).toEqual([
+      'received',
+      'classified',
+      'assigned',
+      'answered',
+      'closed',
+      'rated',
+    ]);
     const again = await rate(1);
     expect(again.status).toBe(400);
     expect((await w.app.db.getRepository('opinions').findOne({ filterByTk: id })).get('rating')).toBe(4);
@@ -214,14 +250,20 @@ describe('public form (码上找代表) without sign-in', () => {
     const name = encodeURIComponent(stored[0].name);
     for (const agent of [w.admin.agent, w.staffA.agent, w.dA1.agent, w.app.agent()]) {
       expect([401, 403]).toContain((await agent.get('/publicVoiceRateLimits:list')).status);
-      expect([401, 403]).toContain((await agent.post('/publicVoiceRateLimits:create').send({ name: 'submit-ip:1.2.3.4', hits: [] })).status);
-      expect([401, 403]).toContain((await agent.post(`/publicVoiceRateLimits:update?filterByTk=${name}`).send({ hits: [] })).status);
+      expect([401, 403]).toContain(
+        (await agent.post('/publicVoiceRateLimits:create').send({ name: 'submit-ip:1.2.3.4', hits: [] })).status,
+      );
+      expect([401, 403]).toContain(
+        (await agent.post(`/publicVoiceRateLimits:update?filterByTk=${name}`).send({ hits: [] })).status,
+      );
       expect([401, 403]).toContain((await agent.post(`/publicVoiceRateLimits:destroy?filterByTk=${name}`)).status);
     }
     // Root passes every ACL check; the plugin itself refuses its writes.
     const rootUser = await w.app.db.getRepository('users').findOne({ filter: { 'roles.name': 'root' } });
     const root = await w.app.agent().login(rootUser, 'root');
-    expect((await root.post('/publicVoiceRateLimits:create').send({ name: 'submit-ip:1.2.3.4', hits: [] })).status).toBe(403);
+    expect(
+      (await root.post('/publicVoiceRateLimits:create').send({ name: 'submit-ip:1.2.3.4', hits: [] })).status,
+    ).toBe(403);
     expect((await root.post(`/publicVoiceRateLimits:update?filterByTk=${name}`).send({ hits: [] })).status).toBe(403);
     expect((await root.post(`/publicVoiceRateLimits:destroy?filterByTk=${name}`)).status).toBe(403);
     expect((await counters.find({ sort: ['name'] })).map((r: any) => r.toJSON())).toEqual(stored);

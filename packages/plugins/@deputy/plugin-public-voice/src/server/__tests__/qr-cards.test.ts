@@ -2,10 +2,17 @@ import { Agent, useVoiceWorld } from './setup';
 
 describe('"三亮" QR cards: printable A4 page per station and deputy, each QR code opening the public form', () => {
   const ctx = useVoiceWorld(false, async (w) => {
-    await w.app.db.getRepository('liaisonStations').update({ filterByTk: w.stationA.id, values: { receptionDays: [26, 6, 16] } });
+    await w.app.db
+      .getRepository('liaisonStations')
+      .update({ filterByTk: w.stationA.id, values: { receptionDays: [26, 6, 16] } });
     await w.app.db.getRepository('deputies').update({
       filterByTk: w.deputyA1.id,
-      values: { level: 'town', constituency: '第三选区<script>alert(1)</script>', duties: ['policy', 'mediation'], party: '中共党员' },
+      values: {
+        level: 'town',
+        constituency: '第三选区<script>alert(1)</script>',
+        duties: ['policy', 'mediation'],
+        party: '中共党员',
+      },
     });
   });
   const print = (agent: Agent, query = '') => agent.get(`/qrCards:print${query}`).set('X-Locale', 'zh-CN');
@@ -24,7 +31,17 @@ describe('"三亮" QR cards: printable A4 page per station and deputy, each QR c
     expect(html).not.toContain('玉霞街道联络站');
     expect(await tokens(html)).toBe(3);
     // 亮身份、亮职责、亮承诺, in zh-CN by default.
-    for (const text of ['每月接待日：6、16、26', '亮身份', '亮职责', '亮承诺', '乡镇级人大代表', '政策宣传员', '矛盾调解员', '中共党员']) expect(html).toContain(text);
+    for (const text of [
+      '每月接待日：6、16、26',
+      '亮身份',
+      '亮职责',
+      '亮承诺',
+      '乡镇级人大代表',
+      '政策宣传员',
+      '矛盾调解员',
+      '中共党员',
+    ])
+      expect(html).toContain(text);
     expect(html).toContain('第三选区&lt;script&gt;alert(1)&lt;/script&gt;');
     expect(html).not.toContain('<script>alert(1)');
     expect(html).toContain('@page { size: A4');

@@ -10,7 +10,8 @@ export type Row = ApiRow;
 export const isPg = () => process.env.DB_DIALECT === 'postgres';
 
 /** A 1×1 PNG, as the public form sends photos (base64). */
-export const PNG_1PX = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==';
+export const PNG_1PX =
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==';
 
 /**
  * Two stations (A with its staff as head, B with its own staff), deputies A1, A2 at station A and B1 at
@@ -18,7 +19,11 @@ export const PNG_1PX = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4
  */
 export async function voiceWorld(withDutyPoints = false) {
   const app = await createSuiteServer(
-    ['@deputy/plugin-deputies', ...(withDutyPoints ? ['@deputy/plugin-duty-points'] : []), '@deputy/plugin-public-voice'],
+    [
+      '@deputy/plugin-deputies',
+      ...(withDutyPoints ? ['@deputy/plugin-duty-points'] : []),
+      '@deputy/plugin-public-voice',
+    ],
     withDutyPoints ? ['workflow', 'workflow-manual'] : [],
   );
   const admin = await signedInAs(app, 'npc', ['npc-admin']);
@@ -28,7 +33,11 @@ export async function voiceWorld(withDutyPoints = false) {
   const dA2 = await signedInAs(app, 'deputyA2', ['deputy']);
   const dB1 = await signedInAs(app, 'deputyB1', ['deputy']);
   const station = async (name: string, staff: Account) =>
-    (await admin.agent.resource('liaisonStations').create({ values: { name, headId: staff.user.id, staff: [staff.user.id] } })).body.data;
+    (
+      await admin.agent
+        .resource('liaisonStations')
+        .create({ values: { name, headId: staff.user.id, staff: [staff.user.id] } })
+    ).body.data;
   const stationA = await station('高沙镇联络站', staffA);
   const stationB = await station('玉霞街道联络站', staffB);
   const deputy = async (name: string, stationId: number, userId: number) =>
@@ -38,18 +47,47 @@ export async function voiceWorld(withDutyPoints = false) {
   const deputyB1 = await deputy('代表乙一', stationB.id, dB1.user.id);
   const token = async (collection: 'deputies' | 'liaisonStations', id: number) =>
     (await app.db.getRepository(collection).findOne({ filterByTk: id })).get('qrToken') as string;
-  const classOf = async (code: string) => (await app.db.getRepository('opinionClasses').findOne({ filter: { code } })).toJSON();
+  const classOf = async (code: string) =>
+    (await app.db.getRepository('opinionClasses').findOne({ filter: { code } })).toJSON();
   const plugin = () => app.pm.get('@deputy/plugin-public-voice') as PluginPublicVoiceServer;
   /** A citizen's submission through a QR code (no sign-in). */
   const submit = (qrToken: string, values: Record<string, unknown> = {}) =>
-    app.agent().post('/opinions:submit').send({ token: qrToken, name: '张三', phone: '13800138000', category: 'infrastructure', content: '村口的路灯坏了三个月', ...values });
+    app
+      .agent()
+      .post('/opinions:submit')
+      .send({
+        token: qrToken,
+        name: '张三',
+        phone: '13800138000',
+        category: 'infrastructure',
+        content: '村口的路灯坏了三个月',
+        ...values,
+      });
   /** Changes the settings row as an administrator, through the API. */
   const settings = async (values: Record<string, unknown>) => {
     const row = await app.db.getRepository('publicVoiceSettings').findOne();
     const res = await admin.agent.resource('publicVoiceSettings').update({ filterByTk: row.get('id'), values });
     if (res.status !== 200) throw new Error(JSON.stringify(res.body));
   };
-  return { app, admin, settings, staffA, staffB, dA1, dA2, dB1, stationA, stationB, deputyA1, deputyA2, deputyB1, token, classOf, plugin, submit };
+  return {
+    app,
+    admin,
+    settings,
+    staffA,
+    staffB,
+    dA1,
+    dA2,
+    dB1,
+    stationA,
+    stationB,
+    deputyA1,
+    deputyA2,
+    deputyB1,
+    token,
+    classOf,
+    plugin,
+    submit,
+  };
 }
 
 export type VoiceWorld = Awaited<ReturnType<typeof voiceWorld>>;

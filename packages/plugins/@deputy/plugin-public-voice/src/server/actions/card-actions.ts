@@ -25,7 +25,11 @@ export function registerCardActions(app: Application) {
         const t = (key: string, vars: Record<string, unknown> = {}) => ctx.t(key, { ns: NS, ...vars });
         const { deputyId, stationId } = ctx.action.params;
         const denied = () => ctx.throw(403, t('These QR cards are outside your permissions'));
-        if ((deputyId !== undefined && !ID.test(String(deputyId))) || (stationId !== undefined && !ID.test(String(stationId)))) return denied();
+        if (
+          (deputyId !== undefined && !ID.test(String(deputyId))) ||
+          (stationId !== undefined && !ID.test(String(stationId)))
+        )
+          return denied();
         const db = ctx.db;
         const admin = await isAdministrator(ctx);
         const stations = admin ? null : await myStationIds(ctx);
@@ -35,7 +39,8 @@ export function registerCardActions(app: Application) {
         let deputyFilter: FilterWithOperator | null;
         if (deputyId !== undefined) {
           const deputy: Model | null = await db.getRepository('deputies').findOne({ filterByTk: Number(deputyId) });
-          const mine = deputy && (admin || stations!.includes(deputy.get('stationId')) || own?.get('id') === deputy.get('id'));
+          const mine =
+            deputy && (admin || stations!.includes(deputy.get('stationId')) || own?.get('id') === deputy.get('id'));
           if (!mine) return denied();
           deputyFilter = { id: deputy.get('id') };
         } else if (stationId !== undefined) {
@@ -59,25 +64,39 @@ export function registerCardActions(app: Application) {
         const lang = ctx.getCurrentLocale?.() ?? 'zh-CN';
         // The address the public reaches this system at (a setting, for a reverse proxy), else the one asked.
         const base = settings.publicUrl || (ctx.host ? `${ctx.protocol}://${ctx.host}` : '');
-        const formUrl = (token: string) => `${base}${(process.env.API_BASE_PATH || '/api/').replace(/\/?$/, '/')}opinions:form?token=${encodeURIComponent(token)}&locale=${encodeURIComponent(lang)}`;
+        const formUrl = (token: string) =>
+          `${base}${(process.env.API_BASE_PATH || '/api/').replace(/\/?$/, '/')}opinions:form?token=${encodeURIComponent(token)}&locale=${encodeURIComponent(lang)}`;
         const tDeputies = (key: string) => ctx.t(key, { ns: DEPUTIES_NS });
         const labelOf = (collection: string, field: string, value: unknown) => {
           const options = db.getCollection(collection).getField(field)?.options?.uiSchema?.enum ?? [];
           const option = (options as { value: unknown; label: unknown }[]).find((o) => o.value === value);
           return option ? tDeputies(String(option.label).replace(/^\{\{t\("(.*?)".*$/, '$1')) : String(value ?? '');
         };
-        const pledge = settings.cardPledge || t('I keep in touch with the voters, pass on their opinions and suggestions truthfully and follow them up until they are handled, and accept the voters’ supervision');
+        const pledge =
+          settings.cardPledge ||
+          t(
+            'I keep in touch with the voters, pass on their opinions and suggestions truthfully and follow them up until they are handled, and accept the voters’ supervision',
+          );
         const cards: Card[] = [];
 
         if (stationFilter) {
-          const rows: Model[] = await db.getRepository('liaisonStations').find({ filter: stationFilter, sort: ['sort', 'id'] });
+          const rows: Model[] = await db
+            .getRepository('liaisonStations')
+            .find({ filter: stationFilter, sort: ['sort', 'id'] });
           for (const s of rows) {
             if (!s.get('qrToken')) continue;
-            const days = [...(s.get('receptionDays') ?? [])].map(Number).sort((a, b) => a - b).join('、');
+            const days = [...(s.get('receptionDays') ?? [])]
+              .map(Number)
+              .sort((a, b) => a - b)
+              .join('、');
             cards.push({
               kind: 'station',
               name: s.get('name'),
-              identity: [s.get('town'), s.get('address'), s.get('phone') ? `${t('Phone: ')}${s.get('phone')}` : null].filter(Boolean),
+              identity: [
+                s.get('town'),
+                s.get('address'),
+                s.get('phone') ? `${t('Phone: ')}${s.get('phone')}` : null,
+              ].filter(Boolean),
               duties: [
                 days ? `${t('Reception days of the month: ')}${days}` : null,
                 t('Opinions and suggestions are registered, assigned and answered within their deadlines'),
@@ -102,7 +121,14 @@ export function registerCardActions(app: Application) {
             kind: 'deputy',
             name: d.get('name'),
             identity: [
-              [d.get('term')?.get('name'), level ? t('{{level}} people’s congress deputy', { level, interpolation: { escapeValue: false } }) : null].filter(Boolean).join(' '),
+              [
+                d.get('term')?.get('name'),
+                level
+                  ? t('{{level}} people’s congress deputy', { level, interpolation: { escapeValue: false } })
+                  : null,
+              ]
+                .filter(Boolean)
+                .join(' '),
               d.get('constituency') ? `${t('Constituency: ')}${d.get('constituency')}` : null,
               d.get('station') ? `${t('Liaison station: ')}${d.get('station').get('name')}` : null,
               [d.get('party'), d.get('occupation')].filter(Boolean).join(' · '),
@@ -119,7 +145,10 @@ export function registerCardActions(app: Application) {
 
         ctx.withoutDataWrapping = true;
         ctx.type = 'text/html';
-        ctx.set('Content-Security-Policy', "default-src 'none'; img-src 'self' data: https:; style-src 'unsafe-inline'; script-src 'unsafe-inline'; frame-ancestors 'self'");
+        ctx.set(
+          'Content-Security-Policy',
+          "default-src 'none'; img-src 'self' data: https:; style-src 'unsafe-inline'; script-src 'unsafe-inline'; frame-ancestors 'self'",
+        );
         ctx.set('X-Content-Type-Options', 'nosniff');
         ctx.body = await cardsPage(cards, {
           lang,

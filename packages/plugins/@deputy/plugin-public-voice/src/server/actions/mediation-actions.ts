@@ -20,7 +20,8 @@ export function registerMediationActions(app: Application, mediation: Mediation,
   const t = (ctx: Context, key: string) => ctx.t(key, { ns: NS });
   const visible = async (ctx: Context): Promise<Model> => {
     const { filterByTk, filter } = ctx.action.params;
-    if (filterByTk === undefined || !/^\d{1,15}$/.test(String(filterByTk))) return ctx.throw(404, t(ctx, 'The record does not exist or is outside your permissions'));
+    if (filterByTk === undefined || !/^\d{1,15}$/.test(String(filterByTk)))
+      return ctx.throw(404, t(ctx, 'The record does not exist or is outside your permissions'));
     const row: Model | null = await ctx.db.getRepository('mediationCases').findOne({ filterByTk, filter });
     if (!row) return ctx.throw(404, t(ctx, 'The record does not exist or is outside your permissions'));
     return row;
@@ -32,7 +33,8 @@ export function registerMediationActions(app: Application, mediation: Mediation,
     if (!(await isAdministrator(ctx))) {
       const mine = await myStationIds(ctx);
       const stationId = idOf(values.stationId ?? values.station) ?? mine[0];
-      if (!mine.includes(Number(stationId))) return ctx.throw(403, t(ctx, 'You can open mediation cases only at your own station'));
+      if (!mine.includes(Number(stationId)))
+        return ctx.throw(403, t(ctx, 'You can open mediation cases only at your own station'));
       values.stationId = stationId;
       delete values.station;
       const whitelist = ctx.action.params.whitelist;
@@ -46,7 +48,12 @@ export function registerMediationActions(app: Application, mediation: Mediation,
       const row = await visible(ctx);
       const values = ctx.action.params.values ?? {};
       try {
-        ctx.body = await mediation.reach(row.get('id'), String(values.stage ?? ''), { note: values.note }, { context: ctx });
+        ctx.body = await mediation.reach(
+          row.get('id'),
+          String(values.stage ?? ''),
+          { note: values.note },
+          { context: ctx },
+        );
       } catch (e) {
         return answer(ctx, e);
       }
@@ -56,7 +63,11 @@ export function registerMediationActions(app: Application, mediation: Mediation,
       const row = await visible(ctx);
       const values = ctx.action.params.values ?? {};
       try {
-        ctx.body = await mediation.close(row.get('id'), { result: values.result, outcome: values.outcome }, { context: ctx });
+        ctx.body = await mediation.close(
+          row.get('id'),
+          { result: values.result, outcome: values.outcome },
+          { context: ctx },
+        );
       } catch (e) {
         return answer(ctx, e);
       }

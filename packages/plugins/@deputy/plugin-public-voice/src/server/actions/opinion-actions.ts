@@ -17,12 +17,18 @@ const STAFF_SOURCES = ['reception', 'visit', 'hotline'];
  *                     granted per role with its data scope; each appends a milestone.
  * opinions:retryOpinionCredit — files the D14 credit again after it failed.
  */
-export function registerOpinionActions(app: Application, flow: OpinionFlow, intake: PublicIntake, crediting: VoiceCrediting) {
+export function registerOpinionActions(
+  app: Application,
+  flow: OpinionFlow,
+  intake: PublicIntake,
+  crediting: VoiceCrediting,
+) {
   const t = (ctx: Context, key: string, vars: Record<string, unknown> = {}) => ctx.t(key, { ns: NS, ...vars });
 
   const visible = async (ctx: Context): Promise<Model> => {
     const { filterByTk, filter } = ctx.action.params;
-    if (filterByTk === undefined || !/^\d{1,15}$/.test(String(filterByTk))) return ctx.throw(404, t(ctx, 'The record does not exist or is outside your permissions'));
+    if (filterByTk === undefined || !/^\d{1,15}$/.test(String(filterByTk)))
+      return ctx.throw(404, t(ctx, 'The record does not exist or is outside your permissions'));
     const row: Model | null = await ctx.db.getRepository('opinions').findOne({ filterByTk, filter });
     if (!row) return ctx.throw(404, t(ctx, 'The record does not exist or is outside your permissions'));
     return row;
@@ -53,16 +59,25 @@ export function registerOpinionActions(app: Application, flow: OpinionFlow, inta
           (key, vars) => t(ctx, key, vars),
         );
         const source = text(values.source) || 'reception';
-        if (!STAFF_SOURCES.includes(source)) throw new VoiceError(t(ctx, 'Choose how the opinion came in: station reception, deputy visit or 12345 hotline'));
-        for (const id of [deputyId, stationId]) if (id !== null && !/^\d{1,15}$/.test(String(id))) throw new VoiceError(t(ctx, 'The record does not exist or is outside your permissions'), 404);
-        const deputy: Model | null = deputyId ? await ctx.db.getRepository('deputies').findOne({ filterByTk: deputyId as number | string }) : null;
+        if (!STAFF_SOURCES.includes(source))
+          throw new VoiceError(
+            t(ctx, 'Choose how the opinion came in: station reception, deputy visit or 12345 hotline'),
+          );
+        for (const id of [deputyId, stationId])
+          if (id !== null && !/^\d{1,15}$/.test(String(id)))
+            throw new VoiceError(t(ctx, 'The record does not exist or is outside your permissions'), 404);
+        const deputy: Model | null = deputyId
+          ? await ctx.db.getRepository('deputies').findOne({ filterByTk: deputyId as number | string })
+          : null;
         if (deputyId && !deputy) throw new VoiceError(t(ctx, 'Choose an existing deputy'));
         if (!(await isAdministrator(ctx))) {
           const stations = await myStationIds(ctx);
           if (stations.length) {
             if (!stationId) stationId = deputy?.get('stationId') ?? stations[0];
-            if (!stations.includes(Number(stationId))) throw new VoiceError(t(ctx, 'You can register opinions only for your own station'), 403);
-            if (deputy && deputy.get('stationId') !== Number(stationId)) throw new VoiceError(t(ctx, 'The deputy is not at this station'));
+            if (!stations.includes(Number(stationId)))
+              throw new VoiceError(t(ctx, 'You can register opinions only for your own station'), 403);
+            if (deputy && deputy.get('stationId') !== Number(stationId))
+              throw new VoiceError(t(ctx, 'The deputy is not at this station'));
           } else if (own) {
             deputyId = own.get('id');
             stationId = own.get('stationId') ?? null;
@@ -72,8 +87,13 @@ export function registerOpinionActions(app: Application, flow: OpinionFlow, inta
         } else if (deputy && !stationId) {
           stationId = deputy.get('stationId') ?? null;
         }
-        const photos = (Array.isArray(values.photos) ? values.photos : []).map(idOf).filter((id: unknown) => /^\d{1,15}$/.test(String(id)));
-        const opinion = await flow.receive({ ...fields, source, deputyId: deputyId ?? deputy?.get('id') ?? null, stationId, photos }, { context: ctx });
+        const photos = (Array.isArray(values.photos) ? values.photos : [])
+          .map(idOf)
+          .filter((id: unknown) => /^\d{1,15}$/.test(String(id)));
+        const opinion = await flow.receive(
+          { ...fields, source, deputyId: deputyId ?? deputy?.get('id') ?? null, stationId, photos },
+          { context: ctx },
+        );
         ctx.body = await ctx.db.getRepository('opinions').findOne({ filterByTk: opinion.get('id') });
       } catch (e) {
         return answerError(ctx, e);

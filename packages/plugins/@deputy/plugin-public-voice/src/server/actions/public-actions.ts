@@ -20,7 +20,14 @@ export function registerPublicActions(app: Application, intake: PublicIntake) {
     const { values, ...rest } = ctx.action.params ?? {};
     return { ...rest, ...(values && typeof values === 'object' && !Array.isArray(values) ? values : {}) };
   };
-  const notFound = (ctx: Context) => ctx.throw(404, translate({ context: ctx }, 'This QR code is not valid; please scan the code on the deputy’s card or the station’s board again'));
+  const notFound = (ctx: Context) =>
+    ctx.throw(
+      404,
+      translate(
+        { context: ctx },
+        'This QR code is not valid; please scan the code on the deputy’s card or the station’s board again',
+      ),
+    );
 
   app.resourceManager.registerActionHandlers({
     'opinions:target': async (ctx: Context, next) => {
@@ -59,7 +66,10 @@ export function registerPublicActions(app: Application, intake: PublicIntake) {
       if (token && !target) return notFound(ctx);
       ctx.withoutDataWrapping = true;
       ctx.type = 'text/html';
-      ctx.set('Content-Security-Policy', "default-src 'self'; script-src 'unsafe-inline' 'self'; style-src 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; form-action 'none'; frame-ancestors 'none'");
+      ctx.set(
+        'Content-Security-Policy',
+        "default-src 'self'; script-src 'unsafe-inline' 'self'; style-src 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; form-action 'none'; frame-ancestors 'none'",
+      );
       ctx.set('X-Content-Type-Options', 'nosniff');
       ctx.body = formPage({
         token: target ? String(token) : null,

@@ -16,7 +16,11 @@ const ID = /^\d{1,15}$/;
  */
 export function keepReferencesInStation(app: Application) {
   const t = (ctx: Context, key: string) => ctx.t(key, { ns: NS });
-  for (const [resource, action] of [['opinions', 'update'], ['mediationCases', 'create'], ['mediationCases', 'update']]) {
+  for (const [resource, action] of [
+    ['opinions', 'update'],
+    ['mediationCases', 'create'],
+    ['mediationCases', 'update'],
+  ]) {
     onAction(app, `${resource}:${action}`, async (ctx: Context, next) => {
       const values = ctx.action.params.values ?? {};
       const deputyId = idOf(values.deputyId ?? values.deputy);
@@ -26,17 +30,25 @@ export function keepReferencesInStation(app: Application) {
       let stationId: unknown = idOf(values.stationId ?? values.station);
       if (action === 'update') {
         const { filterByTk } = ctx.action.params;
-        const row: Model | null = ID.test(String(filterByTk)) ? await ctx.db.getRepository(resource).findOne({ filterByTk, fields: ['id', 'stationId'] }) : null;
+        const row: Model | null = ID.test(String(filterByTk))
+          ? await ctx.db.getRepository(resource).findOne({ filterByTk, fields: ['id', 'stationId'] })
+          : null;
         if (!row) return next();
         stationId = row.get('stationId');
       }
       if (ID.test(String(deputyId))) {
-        const deputy: Model | null = await ctx.db.getRepository('deputies').findOne({ filterByTk: Number(deputyId), fields: ['id', 'stationId'] });
-        if (deputy && String(deputy.get('stationId')) !== String(stationId)) return ctx.throw(400, t(ctx, 'The deputy is not at this station'));
+        const deputy: Model | null = await ctx.db
+          .getRepository('deputies')
+          .findOne({ filterByTk: Number(deputyId), fields: ['id', 'stationId'] });
+        if (deputy && String(deputy.get('stationId')) !== String(stationId))
+          return ctx.throw(400, t(ctx, 'The deputy is not at this station'));
       }
       if (ID.test(String(opinionId))) {
-        const opinion: Model | null = await ctx.db.getRepository('opinions').findOne({ filterByTk: Number(opinionId), fields: ['id', 'stationId'] });
-        if (opinion && String(opinion.get('stationId')) !== String(stationId)) return ctx.throw(400, t(ctx, 'The opinion is not of this station'));
+        const opinion: Model | null = await ctx.db
+          .getRepository('opinions')
+          .findOne({ filterByTk: Number(opinionId), fields: ['id', 'stationId'] });
+        if (opinion && String(opinion.get('stationId')) !== String(stationId))
+          return ctx.throw(400, t(ctx, 'The opinion is not of this station'));
       }
       await next();
     });

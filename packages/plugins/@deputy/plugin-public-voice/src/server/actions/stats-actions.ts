@@ -20,13 +20,17 @@ export function registerStatsActions(app: Application, stats: OpinionStats) {
     const { deputyId, stationId } = ctx.action.params;
     const num = (v: unknown) => (/^\d{1,15}$/.test(String(v)) ? Number(v) : -1);
     if (await isAdministrator(ctx)) {
-      return { ...(stationId ? { stationIds: [num(stationId)] } : {}), ...(deputyId ? { deputyIds: [num(deputyId)] } : {}) };
+      return {
+        ...(stationId ? { stationIds: [num(stationId)] } : {}),
+        ...(deputyId ? { deputyIds: [num(deputyId)] } : {}),
+      };
     }
     const stations = await myStationIds(ctx);
     const own: Model | null = await myDeputy(ctx);
     if (deputyId) {
       if (own && String(own.get('id')) === String(deputyId)) return { deputyIds: [own.get('id')] };
-      const deputy: Model | null = num(deputyId) > 0 ? await ctx.db.getRepository('deputies').findOne({ filterByTk: num(deputyId) }) : null;
+      const deputy: Model | null =
+        num(deputyId) > 0 ? await ctx.db.getRepository('deputies').findOne({ filterByTk: num(deputyId) }) : null;
       if (deputy && stations.includes(deputy.get('stationId'))) return { deputyIds: [deputy.get('id')] };
       return ctx.throw(403, t(ctx, 'These figures are outside your permissions'));
     }
@@ -42,11 +46,19 @@ export function registerStatsActions(app: Application, stats: OpinionStats) {
   function rangeOf(ctx: Context): Range {
     const { period, from, to } = ctx.action.params;
     if (from || to) {
-      if (!DATE.test(String(from)) || !DATE.test(String(to)) || from > to) return ctx.throw(400, t(ctx, 'Give the period as a year (2026), a quarter (2026-Q3), a month (2026-05) or from and to dates'));
+      if (!DATE.test(String(from)) || !DATE.test(String(to)) || from > to)
+        return ctx.throw(
+          400,
+          t(ctx, 'Give the period as a year (2026), a quarter (2026-Q3), a month (2026-05) or from and to dates'),
+        );
       return { from, to };
     }
     const range = periodRange(String(period ?? new Date().getFullYear()));
-    if (!range) return ctx.throw(400, t(ctx, 'Give the period as a year (2026), a quarter (2026-Q3), a month (2026-05) or from and to dates'));
+    if (!range)
+      return ctx.throw(
+        400,
+        t(ctx, 'Give the period as a year (2026), a quarter (2026-Q3), a month (2026-05) or from and to dates'),
+      );
     return range;
   }
 

@@ -48,7 +48,12 @@ export default defineCollection({
     f.dateField('solutionDueOn', 'Solution by', readOnly),
     datetimeField('solutionAt', 'Solution at', readOnly),
     f.selectField('status', 'Status', MEDIATION_STATUSES, { defaultValue: 'open', allowNull: false, ...readOnly }),
-    f.multipleSelectField('overdueStages', 'Overdue milestones', MEDIATION_STAGES.map(({ value, label }) => ({ value, label })), readOnly),
+    f.multipleSelectField(
+      'overdueStages',
+      'Overdue milestones',
+      MEDIATION_STAGES.map(({ value, label }) => ({ value, label })),
+      readOnly,
+    ),
     f.checkboxField('overdue', 'Overdue', readOnly),
     f.textField('outcome', 'Outcome'),
     attachmentsField('agreement', 'Mediation agreement', 'mediationCasesAgreement', 'caseId'),

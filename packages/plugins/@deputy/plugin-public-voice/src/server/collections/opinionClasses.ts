@@ -38,10 +38,18 @@ export default defineCollection({
     f.stringField('nameEn', 'Name in English'),
     f.selectField('scheme', 'Scheme', CLASS_SCHEMES, { defaultValue: 'other' }),
     f.textField('description', 'Scope'),
-    f.integerField('deadlineDays', 'Answer within (days)', { uiSchema: { 'x-component-props': { min: 0, step: '1' } } }),
+    f.integerField('deadlineDays', 'Answer within (days)', {
+      uiSchema: { 'x-component-props': { min: 0, step: '1' } },
+    }),
     f.checkboxField('workingDays', 'Counted in working days'),
-    f.integerField('reminderDays', 'Report progress every (days)', { uiSchema: { 'x-component-props': { min: 1, step: '1' } } }),
-    f.integerField('escalationLevel', 'Handled first at level (1–4)', { defaultValue: 1, allowNull: false, uiSchema: { 'x-component-props': { min: 1, max: 4, step: '1' } } }),
+    f.integerField('reminderDays', 'Report progress every (days)', {
+      uiSchema: { 'x-component-props': { min: 1, step: '1' } },
+    }),
+    f.integerField('escalationLevel', 'Handled first at level (1–4)', {
+      defaultValue: 1,
+      allowNull: false,
+      uiSchema: { 'x-component-props': { min: 1, max: 4, step: '1' } },
+    }),
     f.checkboxField('active', 'In use', { defaultValue: true }),
   ],
 });

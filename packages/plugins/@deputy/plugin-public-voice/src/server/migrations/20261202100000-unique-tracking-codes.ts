@@ -7,6 +7,9 @@ export default class extends Migration {
   appVersion = '<3.0.0';
 
   async up() {
-    await refuseDuplicateValues(this.db, 'opinions', 'trackingCode', { zh: '群众意见的查询码', en: 'Opinion tracking codes' });
+    await refuseDuplicateValues(this.db, 'opinions', 'trackingCode', {
+      zh: '群众意见的查询码',
+      en: 'Opinion tracking codes',
+    });
   }
 }

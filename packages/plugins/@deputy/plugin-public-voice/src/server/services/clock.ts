@@ -13,7 +13,8 @@ export function addDays(date: string, days: number) {
 }
 
 /** Whole calendar days from one date to another (negative when `to` is earlier). */
-export const daysBetween = (from: string, to: string) => Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86400e3);
+export const daysBetween = (from: string, to: string) =>
+  Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86400e3);
 
 // No 0/O, 1/I/L: a code read over the phone or copied from a slip of paper is typed right.
 const ALPHABET = '23456789ABCDEFGHJKMNPQRSTUVWXYZ';
@@ -26,4 +27,8 @@ export function newTrackingCode() {
 }
 
 /** A code as a citizen may type it: spaces, dashes and lower case accepted. */
-export const normalizeTrackingCode = (v: unknown) => String(v ?? '').replace(/[\s-]/g, '').toUpperCase().slice(0, 40);
+export const normalizeTrackingCode = (v: unknown) =>
+  String(v ?? '')
+    .replace(/[\s-]/g, '')
+    .toUpperCase()
+    .slice(0, 40);

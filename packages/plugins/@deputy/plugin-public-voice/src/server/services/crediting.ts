@@ -25,7 +25,11 @@ const SOURCES: Record<'opinion' | 'mediation', Source> = {
     appends: [],
     filing: (row, now) =>
       row.get('deputyId') && ACCEPTED_STATUSES.includes(row.get('status'))
-        ? { date: shanghaiDate(now), description: `群众意见建议 ${row.get('trackingCode')}：${String(row.get('content') ?? '').slice(0, 100)}`, evidenceIds: [] }
+        ? {
+            date: shanghaiDate(now),
+            description: `群众意见建议 ${row.get('trackingCode')}：${String(row.get('content') ?? '').slice(0, 100)}`,
+            evidenceIds: [],
+          }
         : null,
   },
   // D22 参与矛盾纠纷调解: a case closed with an agreement, the signed agreement being the evidence (C).
@@ -97,9 +101,18 @@ export class VoiceCrediting {
         ...filing,
         source: `${source.prefix}:${id}`,
       });
-      await model.update({ creditStatus: 'filed', dutyRecordId: record.get('id'), creditError: null }, { where: { id }, hooks: false });
+      await model.update(
+        { creditStatus: 'filed', dutyRecordId: record.get('id'), creditError: null },
+        { where: { id }, hooks: false },
+      );
     } catch (e) {
-      await model.update({ creditStatus: 'failed', creditError: String((e as { message?: unknown } | null)?.message ?? e).slice(0, 2000) }, { where: { id }, hooks: false });
+      await model.update(
+        {
+          creditStatus: 'failed',
+          creditError: String((e as { message?: unknown } | null)?.message ?? e).slice(0, 2000),
+        },
+        { where: { id }, hooks: false },
+      );
     }
     return repo.findOne({ filterByTk: id, appends: source.appends });
   }

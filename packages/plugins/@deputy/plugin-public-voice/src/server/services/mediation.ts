@@ -7,11 +7,23 @@ import { translate, VoiceError } from './errors';
 import { text } from './opinion-flow';
 import type { FlowUpdate, StepOptions as Options } from './write-options';
 
-const AT: Record<Stage, string> = { respond: 'respondedAt', intervene: 'intervenedAt', mediate: 'mediatedAt', solution: 'solutionAt' };
+const AT: Record<Stage, string> = {
+  respond: 'respondedAt',
+  intervene: 'intervenedAt',
+  mediate: 'mediatedAt',
+  solution: 'solutionAt',
+};
 const DUE = (stage: Stage) => `${stage}DueOn`;
 /** Fields written only by this service: the clock, the milestones, the status. */
 export const MEDIATION_SYSTEM_FIELDS = [
-  'openedAt', 'status', 'overdue', 'overdueStages', 'closedAt', 'creditStatus', 'dutyRecordId', 'creditError',
+  'openedAt',
+  'status',
+  'overdue',
+  'overdueStages',
+  'closedAt',
+  'creditStatus',
+  'dutyRecordId',
+  'creditError',
   ...MEDIATION_STAGES.flatMap((s) => [DUE(s.value), AT[s.value]]),
 ];
 
@@ -51,7 +63,8 @@ export class Mediation {
   }
 
   async reach(id: number, stage: string, values: { note?: string }, options: Options = {}): Promise<Model | null> {
-    if (!options.transaction) return this.db.sequelize.transaction((transaction) => this.reach(id, stage, values, { ...options, transaction }));
+    if (!options.transaction)
+      return this.db.sequelize.transaction((transaction) => this.reach(id, stage, values, { ...options, transaction }));
     const { transaction, context } = options;
     const t = (key: string, vars?: Record<string, unknown>) => translate({ context }, key, vars);
     const now = options.now ?? new Date();
@@ -60,13 +73,23 @@ export class Mediation {
     if (!row) throw new VoiceError(t('The record does not exist or is outside your permissions'), 404);
     if (row.get('status') !== 'open') throw new VoiceError(t('This mediation case is closed'));
     const stages = Mediation.stagesOf(row);
-    if (!MEDIATION_STAGES.some((s) => s.value === stage)) throw new VoiceError(t('Choose the milestone: respond, intervene, mediate or solution'));
+    if (!MEDIATION_STAGES.some((s) => s.value === stage))
+      throw new VoiceError(t('Choose the milestone: respond, intervene, mediate or solution'));
     if (!stages.includes(stage as Stage)) throw new VoiceError(t('Only complex cases have a solution milestone'));
     if (row.get(AT[stage as Stage])) throw new VoiceError(t('This milestone has been reached already'));
     const before = stages.slice(0, stages.indexOf(stage as Stage)).find((s) => !row.get(AT[s]));
-    if (before) throw new VoiceError(t('Reach the milestones in order: first “{{stage}}”', { stage: t(MEDIATION_STAGES.find((s) => s.value === before)!.label) }));
+    if (before)
+      throw new VoiceError(
+        t('Reach the milestones in order: first “{{stage}}”', {
+          stage: t(MEDIATION_STAGES.find((s) => s.value === before)!.label),
+        }),
+      );
     const note = text(values.note);
-    const outcome = note ? [row.get('outcome'), `${t(MEDIATION_STAGES.find((s) => s.value === stage)!.label)}：${note}`].filter(Boolean).join('\n') : row.get('outcome');
+    const outcome = note
+      ? [row.get('outcome'), `${t(MEDIATION_STAGES.find((s) => s.value === stage)!.label)}：${note}`]
+          .filter(Boolean)
+          .join('\n')
+      : row.get('outcome');
     const values2: Record<string, unknown> = { [AT[stage as Stage]]: now, outcome };
     const remaining = ((row.get('overdueStages') ?? []) as string[]).filter((s) => s !== stage);
     values2.overdueStages = remaining;
@@ -76,7 +99,8 @@ export class Mediation {
   }
 
   async close(id: number, values: { outcome?: string; result?: string }, options: Options = {}): Promise<Model | null> {
-    if (!options.transaction) return this.db.sequelize.transaction((transaction) => this.close(id, values, { ...options, transaction }));
+    if (!options.transaction)
+      return this.db.sequelize.transaction((transaction) => this.close(id, values, { ...options, transaction }));
     const { transaction, context } = options;
     const t = (key: string, vars?: Record<string, unknown>) => translate({ context }, key, vars);
     const now = options.now ?? new Date();
@@ -85,15 +109,22 @@ export class Mediation {
     if (!row) throw new VoiceError(t('The record does not exist or is outside your permissions'), 404);
     if (row.get('status') !== 'open') throw new VoiceError(t('This mediation case is closed'));
     const result = values.result;
-    if (!['agreed', 'failed'].includes(String(result))) throw new VoiceError(t('Close the case as agreed or as not settled'));
+    if (!['agreed', 'failed'].includes(String(result)))
+      throw new VoiceError(t('Close the case as agreed or as not settled'));
     if (result === 'agreed') {
       if (!row.get('mediatedAt')) throw new VoiceError(t('An agreement needs the mediation milestone first'));
-      if (!(row.get('agreement') ?? []).length) throw new VoiceError(t('Attach the signed mediation agreement as evidence'));
+      if (!(row.get('agreement') ?? []).length)
+        throw new VoiceError(t('Attach the signed mediation agreement as evidence'));
     }
     const summary = text(values.outcome);
     await repo.update({
       filterByTk: id,
-      values: { status: result, closedAt: now, overdue: false, outcome: [row.get('outcome'), summary].filter(Boolean).join('\n') || null },
+      values: {
+        status: result,
+        closedAt: now,
+        overdue: false,
+        outcome: [row.get('outcome'), summary].filter(Boolean).join('\n') || null,
+      },
       transaction,
       context,
       mediationFlow: true,
@@ -104,10 +135,14 @@ export class Mediation {
   /** Flags the milestones of open cases past their date (Asia/Shanghai) and alerts the team once per milestone. */
   async checkOverdue(now = new Date()) {
     const today = shanghaiDate(now);
-    const rows: Model[] = await this.db.getRepository('mediationCases').find({ filter: { status: 'open' }, appends: ['deputy', 'station', 'station.staff'], sort: ['id'] });
+    const rows: Model[] = await this.db
+      .getRepository('mediationCases')
+      .find({ filter: { status: 'open' }, appends: ['deputy', 'station', 'station.staff'], sort: ['id'] });
     const flagged: { id: number; stages: Stage[] }[] = [];
     for (const row of rows) {
-      const late = Mediation.stagesOf(row).filter((s) => !row.get(AT[s]) && (asDate(row.get(DUE(s))) ?? '9999') < today);
+      const late = Mediation.stagesOf(row).filter(
+        (s) => !row.get(AT[s]) && (asDate(row.get(DUE(s))) ?? '9999') < today,
+      );
       const was: string[] = row.get('overdueStages') ?? [];
       if (late.length !== was.length || late.some((s) => !was.includes(s))) {
         await this.db.getRepository('mediationCases').update({
@@ -128,7 +163,12 @@ export class Mediation {
     const notifier = suiteCore(this.app).notifier;
     if (!notifier?.remind) return;
     const users = new Set<number>(
-      [row.get('deputy')?.get('userId'), row.get('judicialOfficerId'), row.get('gridWorkerId'), ...((row.get('station')?.get('staff') ?? []) as Model[]).map((u) => u.get('id'))].filter(Boolean),
+      [
+        row.get('deputy')?.get('userId'),
+        row.get('judicialOfficerId'),
+        row.get('gridWorkerId'),
+        ...((row.get('station')?.get('staff') ?? []) as Model[]).map((u) => u.get('id')),
+      ].filter(Boolean),
     );
     const title = translate({}, 'Mediation milestone overdue');
     for (const stage of late) {

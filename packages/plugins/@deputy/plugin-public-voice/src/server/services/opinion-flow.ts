@@ -9,7 +9,15 @@ import { readSettings } from './settings';
 import type { FlowCreate, FlowUpdate, StepOptions as Options } from './write-options';
 export type OpinionAction = 'classify' | 'assign' | 'progress' | 'answer' | 'close' | 'convert';
 /** A step's input as the request sends it: every value is checked (`text`, the class id's digits) before use. */
-export type StepValues = { note?: unknown; opinionClassId?: unknown; classId?: unknown; opinionClass?: unknown; handlingUnit?: unknown; answer?: unknown; suggestionRef?: unknown };
+export type StepValues = {
+  note?: unknown;
+  opinionClassId?: unknown;
+  classId?: unknown;
+  opinionClass?: unknown;
+  handlingUnit?: unknown;
+  answer?: unknown;
+  suggestionRef?: unknown;
+};
 
 /** From which statuses each action may be taken, and the status it leads to (null: unchanged). */
 export const TRANSITIONS: Record<OpinionAction, { from: string[]; to: string | null }> = {
@@ -59,7 +67,12 @@ export class OpinionFlow {
     return dueOn ?? push;
   }
 
-  async milestone(opinionId: number, kind: string, note: string | null, options: Options & { level?: number | null } = {}) {
+  async milestone(
+    opinionId: number,
+    kind: string,
+    note: string | null,
+    options: Options & { level?: number | null } = {},
+  ) {
     return this.db.getRepository('opinionMilestones').create({
       values: { opinionId, kind, note: note ?? null, at: options.now ?? new Date(), level: options.level ?? null },
       transaction: options.transaction,
@@ -70,7 +83,8 @@ export class OpinionFlow {
 
   /** Registers a new opinion (status received), with a unique tracking code and its first milestone. */
   async receive(values: Record<string, unknown>, options: Options = {}): Promise<Model> {
-    if (!options.transaction) return this.db.sequelize.transaction((transaction) => this.receive(values, { ...options, transaction }));
+    if (!options.transaction)
+      return this.db.sequelize.transaction((transaction) => this.receive(values, { ...options, transaction }));
     const { transaction, context } = options;
     const now = options.now ?? new Date();
     const settings = await readSettings(this.db, { transaction });
@@ -97,7 +111,8 @@ export class OpinionFlow {
 
   /** Takes one action on an opinion (see TRANSITIONS); returns the opinion as saved. */
   async act(id: number, action: OpinionAction, values: StepValues, options: Options = {}): Promise<Model | null> {
-    if (!options.transaction) return this.db.sequelize.transaction((transaction) => this.act(id, action, values, { ...options, transaction }));
+    if (!options.transaction)
+      return this.db.sequelize.transaction((transaction) => this.act(id, action, values, { ...options, transaction }));
     const { transaction, context } = options;
     const t = (key: string, vars?: Record<string, unknown>) => translate({ context }, key, vars);
     const now = options.now ?? new Date();
@@ -108,7 +123,9 @@ export class OpinionFlow {
     const spec = TRANSITIONS[action];
     const status = opinion.get('status');
     if (!spec.from.includes(status)) {
-      throw new VoiceError(t('This step is not possible while the opinion is “{{status}}”', { status: t(statusLabel(status)) }));
+      throw new VoiceError(
+        t('This step is not possible while the opinion is “{{status}}”', { status: t(statusLabel(status)) }),
+      );
     }
     const note = text(values.note);
     if (note.length > MAX_NOTE) throw new VoiceError(t('Keep notes to {{max}} characters', { max: MAX_NOTE }));
@@ -117,8 +134,17 @@ export class OpinionFlow {
     const klass = opinion.get('opinionClass');
 
     if (action === 'classify') {
-      const classId = values.opinionClassId ?? values.classId ?? (values.opinionClass as { id?: unknown } | null | undefined)?.id ?? values.opinionClass;
-      const chosen: Model | null = classId && /^\d+$/.test(String(classId)) ? await this.db.getRepository('opinionClasses').findOne({ filterByTk: classId as string | number, transaction }) : null;
+      const classId =
+        values.opinionClassId ??
+        values.classId ??
+        (values.opinionClass as { id?: unknown } | null | undefined)?.id ??
+        values.opinionClass;
+      const chosen: Model | null =
+        classId && /^\d+$/.test(String(classId))
+          ? await this.db
+              .getRepository('opinionClasses')
+              .findOne({ filterByTk: classId as string | number, transaction })
+          : null;
       if (!chosen) throw new VoiceError(t('Choose an existing opinion class'));
       if (chosen.get('active') === false) throw new VoiceError(t('This opinion class is no longer in use'));
       const received = shanghaiDate(new Date(opinion.get('receivedAt')));
@@ -126,14 +152,24 @@ export class OpinionFlow {
       changes.opinionClassId = chosen.get('id');
       changes.dueOn = dueOn;
       changes.nextDueOn = this.nextDue(dueOn, today, chosen.get('reminderDays'));
-      changes.escalationLevel = Math.max(Number(opinion.get('escalationLevel') ?? 0), Number(chosen.get('escalationLevel') ?? 1));
+      changes.escalationLevel = Math.max(
+        Number(opinion.get('escalationLevel') ?? 0),
+        Number(chosen.get('escalationLevel') ?? 1),
+      );
       if (status === 'received') changes.status = 'classified';
-      milestoneNote = [`${chosen.get('name')}`, dueOn ? t('to be answered by {{date}}', { date: dueOn }) : null, note || null].filter(Boolean).join('；');
+      milestoneNote = [
+        `${chosen.get('name')}`,
+        dueOn ? t('to be answered by {{date}}', { date: dueOn }) : null,
+        note || null,
+      ]
+        .filter(Boolean)
+        .join('；');
     }
     if (action === 'assign') {
       const unit = text(values.handlingUnit);
       if (!unit) throw new VoiceError(t('Name the unit that handles the opinion'));
-      if (unit.length > MAX_UNIT) throw new VoiceError(t('Keep the handling unit to {{max}} characters', { max: MAX_UNIT }));
+      if (unit.length > MAX_UNIT)
+        throw new VoiceError(t('Keep the handling unit to {{max}} characters', { max: MAX_UNIT }));
       changes.handlingUnit = unit;
       if (status === 'classified') changes.status = 'assigned';
       milestoneNote = [t('Handled by {{unit}}', { unit }), note || null].filter(Boolean).join('；');
@@ -155,15 +191,33 @@ export class OpinionFlow {
     }
     if (action === 'convert') {
       const ref = text(values.suggestionRef);
-      if (ref.length > MAX_UNIT) throw new VoiceError(t('Keep the suggestion number to {{max}} characters', { max: MAX_UNIT }));
+      if (ref.length > MAX_UNIT)
+        throw new VoiceError(t('Keep the suggestion number to {{max}} characters', { max: MAX_UNIT }));
       Object.assign(changes, { status: 'converted', suggestionRef: ref || null, closedAt: now, nextDueOn: null });
-      milestoneNote = [ref ? t('Deputy suggestion {{ref}}', { ref }) : null, note || null].filter(Boolean).join('；') || null;
+      milestoneNote =
+        [ref ? t('Deputy suggestion {{ref}}', { ref }) : null, note || null].filter(Boolean).join('；') || null;
     }
     if (spec.to && !changes.status) changes.status = spec.to;
 
     await repo.update({ filterByTk: id, values: changes, transaction, context, opinionFlow: true } as FlowUpdate);
-    const kind = action === 'classify' ? 'classified' : action === 'assign' ? 'assigned' : action === 'answer' ? 'answered' : action === 'close' ? 'closed' : action === 'convert' ? 'converted' : 'progress';
-    await this.milestone(id, kind, milestoneNote, { transaction, context, now, level: changes.escalationLevel ?? opinion.get('escalationLevel') });
+    const kind =
+      action === 'classify'
+        ? 'classified'
+        : action === 'assign'
+          ? 'assigned'
+          : action === 'answer'
+            ? 'answered'
+            : action === 'close'
+              ? 'closed'
+              : action === 'convert'
+                ? 'converted'
+                : 'progress';
+    await this.milestone(id, kind, milestoneNote, {
+      transaction,
+      context,
+      now,
+      level: changes.escalationLevel ?? opinion.get('escalationLevel'),
+    });
     return repo.findOne({ filterByTk: id, appends: ['opinionClass'], transaction });
   }
 
@@ -186,7 +240,9 @@ export class OpinionFlow {
       const klass = opinion.get('opinionClass');
       const from = Number(opinion.get('escalationLevel') ?? 1);
       const level = Math.min(TOP_LEVEL, from + 1);
-      const period = klass ? Math.max(1, Number(klass.get('reminderDays')) || Number(klass.get('deadlineDays')) || 7) : Math.max(1, settings.classifyWithinDays);
+      const period = klass
+        ? Math.max(1, Number(klass.get('reminderDays')) || Number(klass.get('deadlineDays')) || 7)
+        : Math.max(1, settings.classifyWithinDays);
       const nextDueOn = addDays(today, period);
       const missed = asDate(opinion.get('nextDueOn'));
       await this.db.sequelize.transaction(async (transaction) => {
@@ -203,7 +259,11 @@ export class OpinionFlow {
           opinionFlow: true,
         } as FlowUpdate);
         const levelName = translate({}, ESCALATION_LEVELS.find((l) => l.value === level)!.label);
-        const note = translate({}, 'Not done by {{due}}: escalated to {{level}}, now due on {{next}}', { due: missed, level: levelName, next: nextDueOn });
+        const note = translate({}, 'Not done by {{due}}: escalated to {{level}}, now due on {{next}}', {
+          due: missed,
+          level: levelName,
+          next: nextDueOn,
+        });
         await this.milestone(opinion.get('id'), 'escalated', note, { transaction, now, level });
       });
       escalated.push({ id: opinion.get('id'), level, dueOn: nextDueOn });
@@ -216,12 +276,26 @@ export class OpinionFlow {
   private async alert(opinion: Model, level: number, dueOn: string) {
     const notifier = suiteCore(this.app).notifier;
     if (!notifier?.remind) return;
-    const users = new Set<number>([opinion.get('deputy')?.get('userId'), ...((opinion.get('station')?.get('staff') ?? []) as Model[]).map((u) => u.get('id'))].filter(Boolean));
+    const users = new Set<number>(
+      [
+        opinion.get('deputy')?.get('userId'),
+        ...((opinion.get('station')?.get('staff') ?? []) as Model[]).map((u) => u.get('id')),
+      ].filter(Boolean),
+    );
     const title = translate({}, 'Opinion overdue and escalated');
-    const content = translate({}, 'Opinion {{code}} missed its deadline and is escalated to level {{level}}; due on {{due}}', { code: opinion.get('trackingCode'), level, due: dueOn });
+    const content = translate(
+      {},
+      'Opinion {{code}} missed its deadline and is escalated to level {{level}}; due on {{due}}',
+      { code: opinion.get('trackingCode'), level, due: dueOn },
+    );
     for (const userId of users) {
       try {
-        await notifier.remind(userId, `opinion-escalated:${opinion.get('id')}:${Number(opinion.get('overdueCount') ?? 0) + 1}:${userId}`, title, content);
+        await notifier.remind(
+          userId,
+          `opinion-escalated:${opinion.get('id')}:${Number(opinion.get('overdueCount') ?? 0) + 1}:${userId}`,
+          title,
+          content,
+        );
       } catch (e) {
         this.app.log.warn('opinion escalation alert failed', { error: (e as Error)?.message });
       }
@@ -231,16 +305,18 @@ export class OpinionFlow {
 
 export function statusLabel(status: string) {
   return (
-    {
-      received: 'Received',
-      classified: 'Classified',
-      assigned: 'Assigned',
-      inProgress: 'In progress',
-      answered: 'Answered',
-      closed: 'Closed',
-      converted: 'Converted to a deputy suggestion',
-    } as Record<string, string>
-  )[status] ?? status;
+    (
+      {
+        received: 'Received',
+        classified: 'Classified',
+        assigned: 'Assigned',
+        inProgress: 'In progress',
+        answered: 'Answered',
+        closed: 'Closed',
+        converted: 'Converted to a deputy suggestion',
+      } as Record<string, string>
+    )[status] ?? status
+  );
 }
 
 /** Text as stored: trimmed, control characters other than line breaks and tabs removed. Never interpreted as HTML. */
@@ -248,7 +324,8 @@ export function text(v: unknown) {
   if (v === null || v === undefined) return '';
   // Control characters are what this removes, on purpose.
   // eslint-disable-next-line no-control-regex
-  return String(v).replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g, '').trim();
+  const controls = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g;
+  return String(v).replace(controls, '').trim();
 }
 
 export { DONE_STATUSES, OPEN_STATUSES };

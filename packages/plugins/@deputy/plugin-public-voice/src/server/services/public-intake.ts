@@ -17,9 +17,25 @@ export const LIMITS = { name: 50, content: 2000, comment: 500, filename: 100 };
 
 /** The image types the public form takes, recognised by their first bytes (never by the name or the declared type). */
 const IMAGE_TYPES = [
-  { mimetype: 'image/jpeg', ext: '.jpg', test: (b: Buffer) => b.length > 3 && b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff },
-  { mimetype: 'image/png', ext: '.png', test: (b: Buffer) => b.length > 8 && b.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) },
-  { mimetype: 'image/webp', ext: '.webp', test: (b: Buffer) => b.length > 12 && b.subarray(0, 4).toString('latin1') === 'RIFF' && b.subarray(8, 12).toString('latin1') === 'WEBP' },
+  {
+    mimetype: 'image/jpeg',
+    ext: '.jpg',
+    test: (b: Buffer) => b.length > 3 && b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff,
+  },
+  {
+    mimetype: 'image/png',
+    ext: '.png',
+    test: (b: Buffer) =>
+      b.length > 8 && b.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])),
+  },
+  {
+    mimetype: 'image/webp',
+    ext: '.webp',
+    test: (b: Buffer) =>
+      b.length > 12 &&
+      b.subarray(0, 4).toString('latin1') === 'RIFF' &&
+      b.subarray(8, 12).toString('latin1') === 'WEBP',
+  },
 ];
 
 type Target = { deputy: any | null; station: any | null };
@@ -35,7 +51,10 @@ export class PublicIntake {
   /** Shared by every node of a cluster (in the database). */
   limiter: RateLimiter;
 
-  constructor(private app: Application, private flow: OpinionFlow) {
+  constructor(
+    private app: Application,
+    private flow: OpinionFlow,
+  ) {
     this.limiter = new RateLimiter(app);
   }
 
@@ -47,7 +66,9 @@ export class PublicIntake {
   async target(token: unknown): Promise<Target | null> {
     const value = String(token ?? '').trim();
     if (!QR_TOKEN.test(value)) return null;
-    const deputy: any = await this.db.getRepository('deputies').findOne({ filter: { qrToken: value }, appends: ['station'] });
+    const deputy: any = await this.db
+      .getRepository('deputies')
+      .findOne({ filter: { qrToken: value }, appends: ['station'] });
     if (deputy) return deputy.get('status') === 'left' ? null : { deputy, station: deputy.get('station') ?? null };
     const station: any = await this.db.getRepository('liaisonStations').findOne({ filter: { qrToken: value } });
     return station ? { deputy: null, station } : null;
@@ -70,7 +91,11 @@ export class PublicIntake {
     if (wait !== null) {
       ctx.set('Retry-After', String(wait));
       throw new VoiceError(
-        translate({ context: ctx }, 'Too many requests from this device or for this QR code; please try again in {{minutes}} minutes', { minutes: Math.ceil(wait / 60) }),
+        translate(
+          { context: ctx },
+          'Too many requests from this device or for this QR code; please try again in {{minutes}} minutes',
+          { minutes: Math.ceil(wait / 60) },
+        ),
         429,
       );
     }
@@ -82,7 +107,11 @@ export class PublicIntake {
     await this.throttle(ctx, [{ key: `submit-ip:${ctx.ip}`, limit: settings.submissionsPerIp }]);
     const token = String(params.token ?? '').trim();
     const target = await this.target(token);
-    if (!target) throw new VoiceError(t('This QR code is not valid; please scan the code on the deputy’s card or the station’s board again'), 404);
+    if (!target)
+      throw new VoiceError(
+        t('This QR code is not valid; please scan the code on the deputy’s card or the station’s board again'),
+        404,
+      );
     await this.throttle(ctx, [{ key: `submit-qr:${token}`, limit: settings.submissionsPerCode }]);
     return this.accept(target, params, { context: ctx });
   }
@@ -118,46 +147,64 @@ export class PublicIntake {
         to: this.describe(target).deputy ?? this.describe(target).station,
       };
     } catch (e) {
-      if (stored.length) await this.db.getRepository('attachments').destroy({ filterByTk: stored }).catch(() => undefined);
+      if (stored.length)
+        await this.db
+          .getRepository('attachments')
+          .destroy({ filterByTk: stored })
+          .catch(() => undefined);
       throw e;
     }
   }
 
   validate(params: Record<string, any>, t: (key: string, vars?: any) => string) {
-    const asText = (v: unknown) => (typeof v === 'string' || typeof v === 'number' ? text(v) : v === undefined || v === null ? '' : null);
+    const asText = (v: unknown) =>
+      typeof v === 'string' || typeof v === 'number' ? text(v) : v === undefined || v === null ? '' : null;
     const name = asText(params.name);
     const phone = asText(params.phone);
     const content = asText(params.content);
     const category = asText(params.category) || 'other';
     if (name === null || phone === null || content === null) throw new VoiceError(t('Fill in the form with text only'));
     if (!name) throw new VoiceError(t('Give your name'));
-    if (name.length > LIMITS.name) throw new VoiceError(t('Your name is too long: at most {{max}} characters', { max: LIMITS.name }));
+    if (name.length > LIMITS.name)
+      throw new VoiceError(t('Your name is too long: at most {{max}} characters', { max: LIMITS.name }));
     if (phone && (phone.length > 20 || phoneNumber(phone))) throw new VoiceError(t('The phone number is not valid'));
-    if (!OPINION_CATEGORIES.some((c) => c.value === category)) throw new VoiceError(t('Choose a category from the list'));
+    if (!OPINION_CATEGORIES.some((c) => c.value === category))
+      throw new VoiceError(t('Choose a category from the list'));
     if (content.length < 5) throw new VoiceError(t('Describe your opinion or suggestion in at least 5 characters'));
-    if (content.length > LIMITS.content) throw new VoiceError(t('Your opinion is too long: at most {{max}} characters', { max: LIMITS.content }));
+    if (content.length > LIMITS.content)
+      throw new VoiceError(t('Your opinion is too long: at most {{max}} characters', { max: LIMITS.content }));
     return { citizenName: name, citizenPhone: phone || null, category, content };
   }
 
   /** Photos as sent by the form: [{ name, data }] with data in base64 (a data: URL is accepted). */
-  decodePhotos(photos: unknown, settings: { maxPhotos: number; maxPhotoKb: number }, t: (key: string, vars?: any) => string) {
+  decodePhotos(
+    photos: unknown,
+    settings: { maxPhotos: number; maxPhotoKb: number },
+    t: (key: string, vars?: any) => string,
+  ) {
     if (photos === undefined || photos === null || (Array.isArray(photos) && !photos.length)) return [];
     if (!Array.isArray(photos)) throw new VoiceError(t('Send the photos as a list'));
-    if (photos.length > settings.maxPhotos) throw new VoiceError(t('At most {{max}} photos', { max: settings.maxPhotos }));
+    if (photos.length > settings.maxPhotos)
+      throw new VoiceError(t('At most {{max}} photos', { max: settings.maxPhotos }));
     const maxBytes = settings.maxPhotoKb * 1024;
     return photos.map((p: any) => {
       const raw = typeof p === 'string' ? p : p?.data;
       if (typeof raw !== 'string') throw new VoiceError(t('A photo could not be read'));
       const b64 = raw.replace(/^data:[^,]{0,100},/, '');
       // Refused before decoding: base64 takes 4 characters for 3 bytes.
-      if (Math.floor((b64.length * 3) / 4) > maxBytes + 3) throw new VoiceError(t('A photo is larger than {{kb}} KB', { kb: settings.maxPhotoKb }), 413);
+      if (Math.floor((b64.length * 3) / 4) > maxBytes + 3)
+        throw new VoiceError(t('A photo is larger than {{kb}} KB', { kb: settings.maxPhotoKb }), 413);
       if (!/^[A-Za-z0-9+/]*={0,2}$/.test(b64)) throw new VoiceError(t('A photo could not be read'));
       const buffer = Buffer.from(b64, 'base64');
       if (!buffer.length) throw new VoiceError(t('A photo could not be read'));
-      if (buffer.length > maxBytes) throw new VoiceError(t('A photo is larger than {{kb}} KB', { kb: settings.maxPhotoKb }), 413);
+      if (buffer.length > maxBytes)
+        throw new VoiceError(t('A photo is larger than {{kb}} KB', { kb: settings.maxPhotoKb }), 413);
       const type = IMAGE_TYPES.find((i) => i.test(buffer));
       if (!type) throw new VoiceError(t('Photos must be JPEG, PNG or WebP images'), 415);
-      const title = text(typeof p === 'object' ? p?.name : '').replace(/[\\/<>:"|?*]/g, '_').slice(0, LIMITS.filename) || 'photo';
+      const title =
+        text(typeof p === 'object' ? p?.name : '')
+          .replace(/[\\/<>:"|?*]/g, '_')
+          .slice(0, LIMITS.filename) || 'photo';
       return { buffer, type, title };
     });
   }
@@ -187,7 +234,9 @@ export class PublicIntake {
     await this.throttle(ctx, [{ key: `lookup-ip:${ctx.ip}`, limit: settings.lookupsPerIp }]);
     const value = normalizeTrackingCode(code);
     const opinion: any = TRACKING_CODE.test(value)
-      ? await this.db.getRepository('opinions').findOne({ filter: { trackingCode: value }, appends: ['opinionClass', 'deputy', 'station'] })
+      ? await this.db
+          .getRepository('opinions')
+          .findOne({ filter: { trackingCode: value }, appends: ['opinionClass', 'deputy', 'station'] })
       : null;
     if (!opinion) throw new VoiceError(t('No opinion has this tracking code'), 404);
     return { opinion, view: await this.publicView(opinion, t) };
@@ -232,19 +281,25 @@ export class PublicIntake {
     const stars = Number(params.stars ?? params.rating);
     if (!Number.isInteger(stars) || stars < 1 || stars > 5) throw new VoiceError(t('Rate with 1 to 5 stars'));
     const comment = typeof params.comment === 'string' ? text(params.comment) : '';
-    if (comment.length > LIMITS.comment) throw new VoiceError(t('Your comment is too long: at most {{max}} characters', { max: LIMITS.comment }));
-    if (opinion.get('status') !== 'closed') throw new VoiceError(t('The result can be rated once the opinion is closed'));
+    if (comment.length > LIMITS.comment)
+      throw new VoiceError(t('Your comment is too long: at most {{max}} characters', { max: LIMITS.comment }));
+    if (opinion.get('status') !== 'closed')
+      throw new VoiceError(t('The result can be rated once the opinion is closed'));
     const id = opinion.get('id');
     await this.db.sequelize.transaction(async (transaction) => {
       // Only a row still without a rating is updated: two ratings sent at once give one.
-      const [count] = await this.db.getModel('opinions').update(
-        { rating: stars, ratingComment: comment || null },
-        { where: { id, rating: null }, transaction, hooks: false },
-      );
+      const [count] = await this.db
+        .getModel('opinions')
+        .update(
+          { rating: stars, ratingComment: comment || null },
+          { where: { id, rating: null }, transaction, hooks: false },
+        );
       if (!count) throw new VoiceError(t('This opinion has been rated already'));
       await this.flow.milestone(id, 'rated', t('{{stars}} stars', { stars }), { transaction, now });
     });
-    const fresh = await this.db.getRepository('opinions').findOne({ filterByTk: id, appends: ['opinionClass', 'deputy', 'station'] });
+    const fresh = await this.db
+      .getRepository('opinions')
+      .findOne({ filterByTk: id, appends: ['opinionClass', 'deputy', 'station'] });
     return this.publicView(fresh, t);
   }
 }

@@ -12,7 +12,15 @@ export type Card = {
   formUrl: string;
 };
 
-type Texts = { heading: string; identity: string; duties: string; pledge: string; scan: string; print: string; none: string };
+type Texts = {
+  heading: string;
+  identity: string;
+  duties: string;
+  pledge: string;
+  scan: string;
+  print: string;
+  none: string;
+};
 
 /** The QR code of a URL as inline SVG (no image files, prints sharp at any size). */
 export const qrSvg = (url: string) => QRCode.toString(url, { type: 'svg', errorCorrectionLevel: 'M', margin: 1 });
@@ -24,7 +32,8 @@ export const qrSvg = (url: string) => QRCode.toString(url, { type: 'svg', errorC
  */
 export async function cardsPage(cards: Card[], options: { lang: string; t: Texts }) {
   const { t } = options;
-  const list = (items: string[]) => (items.length ? `<ul>${items.map((i) => `<li>${escapeHtml(i)}</li>`).join('')}</ul>` : '');
+  const list = (items: string[]) =>
+    items.length ? `<ul>${items.map((i) => `<li>${escapeHtml(i)}</li>`).join('')}</ul>` : '';
   const sections = await Promise.all(
     cards.map(
       async (card) => `<article class="card ${card.kind}">

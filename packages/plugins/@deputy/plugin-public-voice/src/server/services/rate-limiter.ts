@@ -36,22 +36,35 @@ export class RateLimiter {
     const names = [...limitOf.keys()].sort();
     // A row must exist to be locked: the missing ones are inserted first; when another node inserts the same key
     // at the same moment, the primary key keeps one and the other insert does nothing.
-    const existing = new Set((await model.findAll({ where: { name: names }, attributes: ['name'], raw: true })).map((r: any) => r.name));
+    const existing = new Set(
+      (await model.findAll({ where: { name: names }, attributes: ['name'], raw: true })).map((r: any) => r.name),
+    );
     const missing = names.filter((n) => !existing.has(n));
-    if (missing.length) await model.bulkCreate(missing.map((name) => ({ name, hits: [], until: new Date(now) })), { ignoreDuplicates: true });
+    if (missing.length)
+      await model.bulkCreate(
+        missing.map((name) => ({ name, hits: [], until: new Date(now) })),
+        { ignoreDuplicates: true },
+      );
 
     const sqlite = this.db.sequelize.getDialect() === 'sqlite';
     return this.db.sequelize.transaction(async (transaction) => {
       // SELECT … FOR UPDATE: an attempt on another node waits here until this one has counted (SQLite has one writer).
       // On MySQL/MariaDB a locking read also sees the latest committed hits, not the transaction's snapshot.
-      const rows: any[] = await model.findAll({ where: { name: names }, order: [['name', 'ASC']], transaction, ...(sqlite ? {} : { lock: transaction.LOCK.UPDATE }) });
+      const rows: any[] = await model.findAll({
+        where: { name: names },
+        order: [['name', 'ASC']],
+        transaction,
+        ...(sqlite ? {} : { lock: transaction.LOCK.UPDATE }),
+      });
       let wait = 0;
       const recent = new Map<string, number[]>();
       for (const row of rows) {
         const name = row.get('name');
         const limit = limitOf.get(name) as number;
         const stored = row.get('hits');
-        const hits = (Array.isArray(stored) ? stored : typeof stored === 'string' ? JSON.parse(stored) : []).map(Number).filter((t: number) => t > now - windowMs);
+        const hits = (Array.isArray(stored) ? stored : typeof stored === 'string' ? JSON.parse(stored) : [])
+          .map(Number)
+          .filter((t: number) => t > now - windowMs);
         recent.set(name, hits);
         if (hits.length >= limit) wait = Math.max(wait, hits[hits.length - limit] + windowMs - now);
       }

@@ -10,19 +10,76 @@ const ME = { $eq: '{{$user.id}}' };
  * through the public actions.
  */
 export const SCOPES: ScopeSpec[] = [
-  { key: 'pv-own-opinions', name: tt('Opinions addressed to me'), resourceName: 'opinions', scope: { deputy: { userId: ME } } },
-  { key: 'pv-station-opinions', name: tt('Opinions of my station'), resourceName: 'opinions', scope: { station: { staff: { id: ME } } } },
-  { key: 'pv-own-milestones', name: tt('Opinions addressed to me'), resourceName: 'opinionMilestones', scope: { opinion: { deputy: { userId: ME } } } },
-  { key: 'pv-station-milestones', name: tt('Opinions of my station'), resourceName: 'opinionMilestones', scope: { opinion: { station: { staff: { id: ME } } } } },
-  { key: 'pv-own-mediation', name: tt('Mediation cases I am on'), resourceName: 'mediationCases', scope: { deputy: { userId: ME } } },
-  { key: 'pv-station-mediation', name: tt('Mediation cases of my station'), resourceName: 'mediationCases', scope: { station: { staff: { id: ME } } } },
+  {
+    key: 'pv-own-opinions',
+    name: tt('Opinions addressed to me'),
+    resourceName: 'opinions',
+    scope: { deputy: { userId: ME } },
+  },
+  {
+    key: 'pv-station-opinions',
+    name: tt('Opinions of my station'),
+    resourceName: 'opinions',
+    scope: { station: { staff: { id: ME } } },
+  },
+  {
+    key: 'pv-own-milestones',
+    name: tt('Opinions addressed to me'),
+    resourceName: 'opinionMilestones',
+    scope: { opinion: { deputy: { userId: ME } } },
+  },
+  {
+    key: 'pv-station-milestones',
+    name: tt('Opinions of my station'),
+    resourceName: 'opinionMilestones',
+    scope: { opinion: { station: { staff: { id: ME } } } },
+  },
+  {
+    key: 'pv-own-mediation',
+    name: tt('Mediation cases I am on'),
+    resourceName: 'mediationCases',
+    scope: { deputy: { userId: ME } },
+  },
+  {
+    key: 'pv-station-mediation',
+    name: tt('Mediation cases of my station'),
+    resourceName: 'mediationCases',
+    scope: { station: { staff: { id: ME } } },
+  },
 ];
 
-export const OPINION_ACTIONS = ['classify', 'assign', 'progress', 'answer', 'closeOpinion', 'convert', 'retryOpinionCredit', 'milestone', 'closeMediation', 'retryMediationCredit'];
+export const OPINION_ACTIONS = [
+  'classify',
+  'assign',
+  'progress',
+  'answer',
+  'closeOpinion',
+  'convert',
+  'retryOpinionCredit',
+  'milestone',
+  'closeMediation',
+  'retryMediationCredit',
+];
 const OPINION_INPUT = ['source', 'citizenName', 'citizenPhone', 'category', 'content', 'photos'];
 const MEDIATION_INPUT = [
-  'title', 'description', 'parties', 'station', 'stationId', 'opinion', 'opinionId', 'deputy', 'deputyId', 'judicialOfficer', 'judicialOfficerId',
-  'judicialOfficerName', 'gridWorker', 'gridWorkerId', 'gridWorkerName', 'complex', 'outcome', 'agreement',
+  'title',
+  'description',
+  'parties',
+  'station',
+  'stationId',
+  'opinion',
+  'opinionId',
+  'deputy',
+  'deputyId',
+  'judicialOfficer',
+  'judicialOfficerId',
+  'judicialOfficerName',
+  'gridWorker',
+  'gridWorkerId',
+  'gridWorkerName',
+  'complex',
+  'outcome',
+  'agreement',
 ];
 
 const GRANTS: Record<string, ResourceSpec[]> = {
@@ -33,7 +90,11 @@ const GRANTS: Record<string, ResourceSpec[]> = {
       actions: [
         { name: 'view', scope: 'pv-own-opinions' },
         { name: 'create', fields: OPINION_INPUT },
-        { name: 'update', scope: 'pv-own-opinions', fields: ['citizenName', 'citizenPhone', 'category', 'content', 'photos'] },
+        {
+          name: 'update',
+          scope: 'pv-own-opinions',
+          fields: ['citizenName', 'citizenPhone', 'category', 'content', 'photos'],
+        },
         { name: 'progress', scope: 'pv-own-opinions' },
         { name: 'answer', scope: 'pv-own-opinions' },
       ],
@@ -54,9 +115,15 @@ const GRANTS: Record<string, ResourceSpec[]> = {
       actions: [
         { name: 'view', scope: 'pv-station-opinions' },
         { name: 'create', fields: [...OPINION_INPUT, 'deputy', 'deputyId', 'station', 'stationId'] },
-        { name: 'update', scope: 'pv-station-opinions', fields: ['citizenName', 'citizenPhone', 'category', 'content', 'photos', 'deputy', 'deputyId'] },
+        {
+          name: 'update',
+          scope: 'pv-station-opinions',
+          fields: ['citizenName', 'citizenPhone', 'category', 'content', 'photos', 'deputy', 'deputyId'],
+        },
         { name: 'export', scope: 'pv-station-opinions' },
-        ...['classify', 'assign', 'progress', 'answer', 'closeOpinion', 'convert', 'retryOpinionCredit'].map((name) => ({ name, scope: 'pv-station-opinions' })),
+        ...['classify', 'assign', 'progress', 'answer', 'closeOpinion', 'convert', 'retryOpinionCredit'].map(
+          (name) => ({ name, scope: 'pv-station-opinions' }),
+        ),
       ],
     },
     { name: 'opinionMilestones', actions: [{ name: 'view', scope: 'pv-station-milestones' }] },
@@ -65,7 +132,11 @@ const GRANTS: Record<string, ResourceSpec[]> = {
       actions: [
         { name: 'view', scope: 'pv-station-mediation' },
         { name: 'create', fields: MEDIATION_INPUT },
-        { name: 'update', scope: 'pv-station-mediation', fields: MEDIATION_INPUT.filter((f) => !f.startsWith('station')) },
+        {
+          name: 'update',
+          scope: 'pv-station-mediation',
+          fields: MEDIATION_INPUT.filter((f) => !f.startsWith('station')),
+        },
         { name: 'milestone', scope: 'pv-station-mediation' },
         { name: 'closeMediation', scope: 'pv-station-mediation' },
         { name: 'retryMediationCredit', scope: 'pv-station-mediation' },

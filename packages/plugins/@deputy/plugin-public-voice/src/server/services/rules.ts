@@ -5,8 +5,26 @@ import type { WriteOptions } from './write-options';
 
 /** Fields of an opinion only the opinion steps write (status, clock, answer, rating, credit bookkeeping). */
 export const OPINION_SYSTEM_FIELDS = [
-  'trackingCode', 'status', 'opinionClassId', 'handlingUnit', 'receivedAt', 'dueOn', 'nextDueOn', 'escalationLevel', 'overdue', 'overdueCount',
-  'answer', 'answeredAt', 'closedAt', 'suggestionRef', 'rating', 'ratingComment', 'creditStatus', 'dutyRecordId', 'creditError', 'source',
+  'trackingCode',
+  'status',
+  'opinionClassId',
+  'handlingUnit',
+  'receivedAt',
+  'dueOn',
+  'nextDueOn',
+  'escalationLevel',
+  'overdue',
+  'overdueCount',
+  'answer',
+  'answeredAt',
+  'closedAt',
+  'suggestionRef',
+  'rating',
+  'ratingComment',
+  'creditStatus',
+  'dutyRecordId',
+  'creditError',
+  'source',
 ];
 
 /**
@@ -16,13 +34,16 @@ export const OPINION_SYSTEM_FIELDS = [
  */
 export function enforceVoiceRules(db: Database, mediation: Mediation) {
   db.on('opinions.beforeCreate', async (_: Model, options: WriteOptions) => {
-    if (!options.opinionFlow) throw new VoiceError(translate(options, 'Opinions are registered through the opinion form or the QR code'));
+    if (!options.opinionFlow)
+      throw new VoiceError(translate(options, 'Opinions are registered through the opinion form or the QR code'));
   });
   db.on('opinions.beforeUpdate', async (model: Model, options: WriteOptions) => {
     if (options.opinionFlow) return;
     const changed: string[] = model.changed() || [];
     if (changed.some((k) => OPINION_SYSTEM_FIELDS.includes(k))) {
-      throw new VoiceError(translate(options, 'The status and deadlines of an opinion change only through its handling steps'));
+      throw new VoiceError(
+        translate(options, 'The status and deadlines of an opinion change only through its handling steps'),
+      );
     }
   });
   db.on('opinions.beforeDestroy', async (_: Model, options: WriteOptions) => {
@@ -30,12 +51,14 @@ export function enforceVoiceRules(db: Database, mediation: Mediation) {
   });
 
   db.on('opinionMilestones.beforeCreate', async (_: Model, options: WriteOptions) => {
-    if (!options.opinionFlow) throw new VoiceError(translate(options, 'Milestones are written by the handling steps only'), 403);
+    if (!options.opinionFlow)
+      throw new VoiceError(translate(options, 'Milestones are written by the handling steps only'), 403);
   });
   const appendOnly = async (_: Model, options: WriteOptions) => {
     throw new VoiceError(translate(options, 'Milestones are never changed or deleted'), 403);
   };
-  for (const event of ['beforeUpdate', 'beforeDestroy', 'beforeBulkUpdate', 'beforeBulkDestroy']) db.on(`opinionMilestones.${event}`, appendOnly);
+  for (const event of ['beforeUpdate', 'beforeDestroy', 'beforeBulkUpdate', 'beforeBulkDestroy'])
+    db.on(`opinionMilestones.${event}`, appendOnly);
 
   // The clock starts at the create's `now` option (server code only: the demo town opens past cases), else the present.
   db.on('mediationCases.beforeCreate', async (model: Model, options: WriteOptions) => {

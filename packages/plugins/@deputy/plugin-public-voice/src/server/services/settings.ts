@@ -30,11 +30,14 @@ export const DEFAULT_SETTINGS: VoiceSettings = {
   publicUrl: '',
 };
 
-const num = (v: unknown, fallback: number) => (v === null || v === undefined || v === '' || !Number.isFinite(Number(v)) ? fallback : Number(v));
+const num = (v: unknown, fallback: number) =>
+  v === null || v === undefined || v === '' || !Number.isFinite(Number(v)) ? fallback : Number(v);
 
 /** The settings row (publicVoiceSettings), with the defaults for anything missing. */
 export async function readSettings(db: Database, options: Transactionable = {}): Promise<VoiceSettings> {
-  const row: Model | null = await db.getRepository('publicVoiceSettings').findOne({ sort: ['id'], transaction: options.transaction });
+  const row: Model | null = await db
+    .getRepository('publicVoiceSettings')
+    .findOne({ sort: ['id'], transaction: options.transaction });
   const v: Partial<VoiceSettings> = row?.toJSON() ?? {};
   const d = DEFAULT_SETTINGS;
   return {
@@ -48,6 +51,12 @@ export async function readSettings(db: Database, options: Transactionable = {}):
     creditItemCode: v.creditItemCode || d.creditItemCode,
     mediationItemCode: v.mediationItemCode || d.mediationItemCode,
     cardPledge: String(v.cardPledge ?? '').trim(),
-    publicUrl: /^https?:\/\/[^\s/]+$/.test(String(v.publicUrl ?? '').trim().replace(/\/+$/, '')) ? String(v.publicUrl).trim().replace(/\/+$/, '') : '',
+    publicUrl: /^https?:\/\/[^\s/]+$/.test(
+      String(v.publicUrl ?? '')
+        .trim()
+        .replace(/\/+$/, ''),
+    )
+      ? String(v.publicUrl).trim().replace(/\/+$/, '')
+      : '',
   };
 }

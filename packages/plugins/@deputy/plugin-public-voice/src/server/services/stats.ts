@@ -18,7 +18,8 @@ export function periodRange(key: string): Range | null {
   }
   m = /^(\d{4})-(0[1-9]|1[0-2])$/.exec(key);
   if (m) {
-    const next = m[2] === '12' ? `${Number(m[1]) + 1}-01-01` : `${m[1]}-${String(Number(m[2]) + 1).padStart(2, '0')}-01`;
+    const next =
+      m[2] === '12' ? `${Number(m[1]) + 1}-01-01` : `${m[1]}-${String(Number(m[2]) + 1).padStart(2, '0')}-01`;
     return { from: `${m[1]}-${m[2]}-01`, to: addDays(next, -1) };
   }
   return null;
@@ -63,7 +64,9 @@ export class OpinionStats {
     const today = shanghaiDate(now);
     const base = this.scopeFilter(scope);
     const classes: Model[] = await this.db.getRepository('opinionClasses').find({ sort: ['sort', 'id'] });
-    const classNames = new Map<number, { name: string; nameEn: string | null }>(classes.map((c) => [c.get('id'), { name: c.get('name'), nameEn: c.get('nameEn') }]));
+    const classNames = new Map<number, { name: string; nameEn: string | null }>(
+      classes.map((c) => [c.get('id'), { name: c.get('name'), nameEn: c.get('nameEn') }]),
+    );
     const cohort: Model[] = await this.db.getRepository('opinions').find({
       filter: { ...base, receivedAt: { $gte: startOf(range.from), $lt: startOf(addDays(range.to, 1)) } },
       fields: ['id', 'status', 'receivedAt', 'closedAt', 'rating', 'opinionClassId', 'stationId'],
@@ -81,8 +84,11 @@ export class OpinionStats {
       .map((o) => (new Date(o.get('closedAt')).getTime() - new Date(o.get('receivedAt')).getTime()) / 86400e3);
     const ratings = cohort.map((o) => Number(o.get('rating'))).filter((r) => r >= 1 && r <= 5);
 
-    const isOverdue = (o: Model) => Boolean(o.get('overdue')) || ((asDate(o.get('nextDueOn')) ?? '9999') < today);
-    const group = <K extends string | number | null>(key: (o: Model) => K, label: (k: K, o: Model) => Record<string, unknown>) => {
+    const isOverdue = (o: Model) => Boolean(o.get('overdue')) || (asDate(o.get('nextDueOn')) ?? '9999') < today;
+    const group = <K extends string | number | null>(
+      key: (o: Model) => K,
+      label: (k: K, o: Model) => Record<string, unknown>,
+    ) => {
       const out = new Map<K | null, Record<string, unknown> & { open: number; overdue: number }>();
       for (const o of open) {
         const k = key(o) ?? null;
@@ -95,7 +101,11 @@ export class OpinionStats {
     };
 
     const mediation: Model[] = await this.db.getRepository('mediationCases').find({
-      filter: { status: 'open', ...(scope.stationIds ? { stationId: { $in: scope.stationIds.length ? scope.stationIds : [0] } } : {}), ...(scope.deputyIds ? { deputyId: { $in: scope.deputyIds.length ? scope.deputyIds : [0] } } : {}) },
+      filter: {
+        status: 'open',
+        ...(scope.stationIds ? { stationId: { $in: scope.stationIds.length ? scope.stationIds : [0] } } : {}),
+        ...(scope.deputyIds ? { deputyId: { $in: scope.deputyIds.length ? scope.deputyIds : [0] } } : {}),
+      },
       fields: ['id', 'overdue'],
     });
 
@@ -108,7 +118,11 @@ export class OpinionStats {
       overdue: open.filter(isOverdue).length,
       byClass: group(
         (o) => o.get('opinionClassId'),
-        (k) => ({ classId: k, name: k ? classNames.get(k)?.name ?? null : null, nameEn: k ? classNames.get(k)?.nameEn ?? null : null }),
+        (k) => ({
+          classId: k,
+          name: k ? (classNames.get(k)?.name ?? null) : null,
+          nameEn: k ? (classNames.get(k)?.nameEn ?? null) : null,
+        }),
       ),
       byStation: group(
         (o) => o.get('stationId'),

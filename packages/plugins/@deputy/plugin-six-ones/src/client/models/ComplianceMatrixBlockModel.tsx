@@ -7,9 +7,20 @@ import React, { useEffect, useState } from 'react';
 import { tExpr, useT } from '../locale';
 
 type Cell = { status: string; count: number; required: number; periodKey: string; exemptReason: string | null };
-type Row = { deputyId?: number; stationId?: number; name: string; station?: string | null; cells: Record<number, Cell> };
+type Row = {
+  deputyId?: number;
+  stationId?: number;
+  name: string;
+  station?: string | null;
+  cells: Record<number, Cell>;
+};
 type ApiErrors = { errors?: { message?: string }[] };
-type Matrix = { period: string; rules: { id: number; code: string; name: string; nameEn?: string; subject: string }[]; deputies: Row[]; stations: Row[] };
+type Matrix = {
+  period: string;
+  rules: { id: number; code: string; name: string; nameEn?: string; subject: string }[];
+  deputies: Row[];
+  stations: Row[];
+};
 
 const COLORS: Record<string, string> = { met: 'green', missed: 'red', 'in-progress': 'blue', exempt: 'default' };
 const LABELS: Record<string, string> = { met: 'Met', missed: 'Missed', 'in-progress': 'In progress', exempt: 'Exempt' };
@@ -19,7 +30,9 @@ function StatusCell({ cell }: { cell?: Cell }) {
   const t = useT();
   if (!cell) return <span>-</span>;
   return (
-    <Tooltip title={`${cell.periodKey}${cell.exemptReason ? ` · ${t(cell.exemptReason === 'leave' ? 'On approved leave' : cell.exemptReason === 'joined' ? 'Elected during the period' : 'Left office during the period')}` : ''}`}>
+    <Tooltip
+      title={`${cell.periodKey}${cell.exemptReason ? ` · ${t(cell.exemptReason === 'leave' ? 'On approved leave' : cell.exemptReason === 'joined' ? 'Elected during the period' : 'Left office during the period')}` : ''}`}
+    >
       <Tag color={COLORS[cell.status]} data-status={cell.status}>
         {t(LABELS[cell.status] ?? cell.status)} {cell.status === 'exempt' ? '' : `${cell.count}/${cell.required}`}
       </Tag>
@@ -35,7 +48,11 @@ function ComplianceMatrix({ api }: { api: APIClient }) {
   // The stations the user may see (administrators: all; staff: theirs), for the station filter.
   useEffect(() => {
     api
-      .request<{ data?: { id: number; name: string }[] }>({ url: 'liaisonStations:list', params: { paginate: false, fields: ['id', 'name'], sort: ['id'] }, skipNotify: true })
+      .request<{ data?: { id: number; name: string }[] }>({
+        url: 'liaisonStations:list',
+        params: { paginate: false, fields: ['id', 'name'], sort: ['id'] },
+        skipNotify: true,
+      })
       .then((res) => setStations((res.data?.data ?? []).map((s) => ({ value: s.id, label: s.name }))))
       .catch(() => setStations([]));
   }, [api]);
@@ -44,9 +61,16 @@ function ComplianceMatrix({ api }: { api: APIClient }) {
     let cancelled = false;
     setState((s) => ({ ...s, loading: true }));
     api
-      .request<{ data?: Matrix }>({ url: 'ruleResults:matrix', params: { period: month, ...(stationId ? { stationId } : {}) }, skipNotify: true })
+      .request<{ data?: Matrix }>({
+        url: 'ruleResults:matrix',
+        params: { period: month, ...(stationId ? { stationId } : {}) },
+        skipNotify: true,
+      })
       .then((res) => !cancelled && setState({ loading: false, data: res.data?.data }))
-      .catch((e: AxiosError<ApiErrors>) => !cancelled && setState({ loading: false, error: e?.response?.data?.errors?.[0]?.message ?? e?.message }));
+      .catch(
+        (e: AxiosError<ApiErrors>) =>
+          !cancelled && setState({ loading: false, error: e?.response?.data?.errors?.[0]?.message ?? e?.message }),
+      );
     return () => {
       cancelled = true;
     };
@@ -57,13 +81,22 @@ function ComplianceMatrix({ api }: { api: APIClient }) {
     ...(subject === 'deputy' ? [{ title: t('Liaison station'), dataIndex: 'station' }] : []),
     ...rules
       .filter((r) => r.subject === subject)
-      .map((r) => ({ title: <Tooltip title={r.name}>{r.code}</Tooltip>, key: String(r.id), render: (_: unknown, row: Row) => <StatusCell cell={row.cells[r.id]} /> })),
+      .map((r) => ({
+        title: <Tooltip title={r.name}>{r.code}</Tooltip>,
+        key: String(r.id),
+        render: (_: unknown, row: Row) => <StatusCell cell={row.cells[r.id]} />,
+      })),
   ];
   return (
     <div data-testid="deputy-compliance-matrix">
       <Space style={{ marginBottom: 12 }} wrap>
         <span>{t('Month')}</span>
-        <DatePicker picker="month" allowClear={false} value={dayjs(`${month}-01`)} onChange={(v) => v && setMonth(v.format('YYYY-MM'))} />
+        <DatePicker
+          picker="month"
+          allowClear={false}
+          value={dayjs(`${month}-01`)}
+          onChange={(v) => v && setMonth(v.format('YYYY-MM'))}
+        />
         {stations.length > 1 && (
           <Select
             data-testid="deputy-compliance-matrix-station"
@@ -78,9 +111,24 @@ function ComplianceMatrix({ api }: { api: APIClient }) {
       </Space>
       {state.error && <Alert type="error" showIcon message={state.error} />}
       <Spin spinning={state.loading}>
-        <Table size="small" rowKey="deputyId" pagination={{ pageSize: 50 }} scroll={{ x: true }} columns={columns('deputy')} dataSource={state.data?.deputies ?? []} />
+        <Table
+          size="small"
+          rowKey="deputyId"
+          pagination={{ pageSize: 50 }}
+          scroll={{ x: true }}
+          columns={columns('deputy')}
+          dataSource={state.data?.deputies ?? []}
+        />
         {(state.data?.stations ?? []).length > 0 && (
-          <Table size="small" rowKey="stationId" pagination={false} scroll={{ x: true }} columns={columns('station')} dataSource={state.data?.stations ?? []} style={{ marginTop: 16 }} />
+          <Table
+            size="small"
+            rowKey="stationId"
+            pagination={false}
+            scroll={{ x: true }}
+            columns={columns('station')}
+            dataSource={state.data?.stations ?? []}
+            style={{ marginTop: 16 }}
+          />
         )}
       </Spin>
     </div>

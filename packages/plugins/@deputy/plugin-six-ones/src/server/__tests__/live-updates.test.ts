@@ -24,21 +24,42 @@ describe('plugin-six-ones: the matrix follows edits at once', () => {
   const item = async (code: string) => (await app.db.getRepository('dutyItems').findOne({ filter: { code } })).toJSON();
   const rule = async (code: string) => (await app.db.getRepository('dutyRules').findOne({ filter: { code } })).toJSON();
   const result = async (code: string, periodKey: string, deputyId: number) =>
-    (await app.db.getRepository('ruleResults').findOne({ filter: { ruleId: (await rule(code)).id, periodKey, deputyId } }))?.toJSON();
+    (
+      await app.db
+        .getRepository('ruleResults')
+        .findOne({ filter: { ruleId: (await rule(code)).id, periodKey, deputyId } })
+    )?.toJSON();
 
   beforeAll(async () => {
     app = await createSuiteServer(['@deputy/plugin-deputies', '@deputy/plugin-duty-points', '@deputy/plugin-six-ones']);
     plugin = app.pm.get('@deputy/plugin-six-ones') as PluginSixOnesServer;
     admin = await signedInAs(app, 'npc', ['npc-admin']);
     head = await signedInAs(app, 'head', ['station-staff']);
-    station = (await admin.agent.resource('liaisonStations').create({ values: { name: '高沙镇联络站', headId: head.user.id, staff: [head.user.id] } })).body.data;
+    station = (
+      await admin.agent
+        .resource('liaisonStations')
+        .create({ values: { name: '高沙镇联络站', headId: head.user.id, staff: [head.user.id] } })
+    ).body.data;
     const d1 = await signedInAs(app, 'deputy1', ['deputy']);
     const d2 = await signedInAs(app, 'deputy2', ['deputy']);
-    deputy1 = (await admin.agent.resource('deputies').create({ values: { name: '代表一', stationId: station.id, userId: d1.user.id } })).body.data;
-    deputy2 = (await admin.agent.resource('deputies').create({ values: { name: '代表二', stationId: station.id, userId: d2.user.id } })).body.data;
+    deputy1 = (
+      await admin.agent
+        .resource('deputies')
+        .create({ values: { name: '代表一', stationId: station.id, userId: d1.user.id } })
+    ).body.data;
+    deputy2 = (
+      await admin.agent
+        .resource('deputies')
+        .create({ values: { name: '代表二', stationId: station.id, userId: d2.user.id } })
+    ).body.data;
     // A study record of today, approved by 高沙镇's own sign-in (an approved activity of today).
     const dp = app.pm.get('@deputy/plugin-duty-points') as PluginDutyPointsServer;
-    const activity = await dp.filing.scheduleActivity({ title: '集中学习', itemCode: 'D03', stationId: station.id, date: today() });
+    const activity = await dp.filing.scheduleActivity({
+      title: '集中学习',
+      itemCode: 'D03',
+      stationId: station.id,
+      date: today(),
+    });
     expect((await d1.agent.post('/dutyActivities:signIn').send({ code: activity.get('signInCode') })).status).toBe(200);
   });
 
@@ -48,7 +69,9 @@ describe('plugin-six-ones: the matrix follows edits at once', () => {
 
   it('registers the nightly job with NocoBase’s cron manager, started with the app, once', async () => {
     // The cron package's declared CronJob leaves out cronTime, which holds the pattern.
-    const jobs = ([...app.cronJobManager.jobs] as unknown as { cronTime?: { source?: string }; running: boolean }[]).filter((j) => j.cronTime?.source === '0 30 0 * * *');
+    const jobs = (
+      [...app.cronJobManager.jobs] as unknown as { cronTime?: { source?: string }; running: boolean }[]
+    ).filter((j) => j.cronTime?.source === '0 30 0 * * *');
     expect(jobs).toHaveLength(1);
     expect(jobs[0].running).toBe(true);
     expect(jobs[0]).toBe(scheduledJob(app, 'six-ones nightly'));
@@ -66,7 +89,9 @@ describe('plugin-six-ones: the matrix follows edits at once', () => {
     expect(await result('R3', quarter, deputy1.id)).toMatchObject({ count: 0 });
     const r3 = await rule('R3');
     const [d03, d05] = [await item('D03'), await item('D05')];
-    const res = await admin.agent.resource('dutyRules').update({ filterByTk: r3.id, values: { items: [d03.id, d05.id] } });
+    const res = await admin.agent
+      .resource('dutyRules')
+      .update({ filterByTk: r3.id, values: { items: [d03.id, d05.id] } });
     expect(res.status).toBe(200);
     expect(await result('R3', quarter, deputy1.id)).toMatchObject({ count: 1, status: 'met' });
     // The matrix shows it too.
@@ -81,7 +106,16 @@ describe('plugin-six-ones: the matrix follows edits at once', () => {
   it('computes a rule added in the UI, with its items, at once', async () => {
     const d03 = await item('D03');
     const res = await admin.agent.resource('dutyRules').create({
-      values: { code: 'RX', name: '每月两次学习', subject: 'deputy', period: 'month', measure: 'records', items: [d03.id], requiredCount: 2, sort: 20 },
+      values: {
+        code: 'RX',
+        name: '每月两次学习',
+        subject: 'deputy',
+        period: 'month',
+        measure: 'records',
+        items: [d03.id],
+        requiredCount: 2,
+        sort: 20,
+      },
     });
     expect(res.status).toBe(200);
     expect(await result('RX', monthOf(today()).key, deputy1.id)).toMatchObject({ count: 1, required: 2 });
@@ -91,17 +125,37 @@ describe('plugin-six-ones: the matrix follows edits at once', () => {
 
   it('exempts a deputy who leaves office in the period, at once, and brings the rows back when undone', async () => {
     const month = monthOf(today()).key;
-    const left = await admin.agent.resource('deputies').update({ filterByTk: deputy2.id, values: { status: 'left', leftOn: today() } });
+    const left = await admin.agent
+      .resource('deputies')
+      .update({ filterByTk: deputy2.id, values: { status: 'left', leftOn: today() } });
     expect(left.status).toBe(200);
     expect(await result('R1', month, deputy2.id)).toMatchObject({ status: 'exempt', exemptReason: 'left' });
-    await admin.agent.resource('deputies').update({ filterByTk: deputy2.id, values: { status: 'active', leftOn: null } });
+    await admin.agent
+      .resource('deputies')
+      .update({ filterByTk: deputy2.id, values: { status: 'active', leftOn: null } });
     expect((await result('R1', month, deputy2.id)).status).not.toBe('exempt');
   });
 
   it('gives the same rows from the full run as the incremental updates made', async () => {
     const snapshot = async () =>
-      ((await app.db.getRepository('ruleResults').find({ filter: { periodKey: { $in: [monthOf(today()).key, quarterOf(today()).key] } } })) as Model[])
-        .map((r) => [r.get('ruleId'), r.get('deputyId'), r.get('stationId'), r.get('periodKey'), r.get('count'), r.get('required'), r.get('status'), r.get('exemptReason'), JSON.stringify(r.get('sourceIds'))].join('|'))
+      (
+        (await app.db
+          .getRepository('ruleResults')
+          .find({ filter: { periodKey: { $in: [monthOf(today()).key, quarterOf(today()).key] } } })) as Model[]
+      )
+        .map((r) =>
+          [
+            r.get('ruleId'),
+            r.get('deputyId'),
+            r.get('stationId'),
+            r.get('periodKey'),
+            r.get('count'),
+            r.get('required'),
+            r.get('status'),
+            r.get('exemptReason'),
+            JSON.stringify(r.get('sourceIds')),
+          ].join('|'),
+        )
         .sort();
     const incremental = await snapshot();
     await plugin.compliance.recomputeYear(Number(today().slice(0, 4)));
@@ -112,23 +166,35 @@ describe('plugin-six-ones: the matrix follows edits at once', () => {
     const year = Number(today().slice(0, 4));
     await Promise.all([
       plugin.compliance.recomputeYear(year),
-      ...Array.from({ length: 6 }, () => plugin.compliance.recomputeFor(['records'], today(), { deputyIds: [deputy1.id] })),
+      ...Array.from({ length: 6 }, () =>
+        plugin.compliance.recomputeFor(['records'], today(), { deputyIds: [deputy1.id] }),
+      ),
     ]);
     const r1 = await rule('R1');
-    const rows = await app.db.getRepository('ruleResults').count({ filter: { ruleId: r1.id, periodKey: monthOf(today()).key, deputyId: deputy1.id } });
+    const rows = await app.db
+      .getRepository('ruleResults')
+      .count({ filter: { ruleId: r1.id, periodKey: monthOf(today()).key, deputyId: deputy1.id } });
     expect(rows).toBe(1);
-    const all: Model[] = await app.db.getRepository('ruleResults').find({ fields: ['ruleId', 'periodKey', 'deputyId', 'stationId'] });
+    const all: Model[] = await app.db
+      .getRepository('ruleResults')
+      .find({ fields: ['ruleId', 'periodKey', 'deputyId', 'stationId'] });
     const keys = all.map((r) => [r.get('ruleId'), r.get('periodKey'), r.get('deputyId'), r.get('stationId')].join('|'));
     expect(new Set(keys).size).toBe(keys.length);
   });
 
   it('keeps a working Saturday and moves a Sunday reception day to the next working day', async () => {
-    const res = await admin.agent.resource('liaisonStations').create({ values: { name: '石江镇联络站', receptionDays: [10, 11] } });
+    const res = await admin.agent
+      .resource('liaisonStations')
+      .create({ values: { name: '石江镇联络站', receptionDays: [10, 11] } });
     expect(res.status).toBe(200);
     await plugin.reception.generateMonth('2026-10', [res.body.data.id]);
-    const sessions: Model[] = await app.db.getRepository('receptionSessions').find({ filter: { stationId: res.body.data.id }, sort: ['scheduledOn'] });
+    const sessions: Model[] = await app.db
+      .getRepository('receptionSessions')
+      .find({ filter: { stationId: res.body.data.id }, sort: ['scheduledOn'] });
     // 10 October 2026 is a Saturday worked in exchange for the 国庆 holiday; 11 October is a Sunday.
-    expect(sessions.map((s) => [String(s.get('scheduledOn')).slice(0, 10), String(s.get('date')).slice(0, 10)])).toEqual([
+    expect(
+      sessions.map((s) => [String(s.get('scheduledOn')).slice(0, 10), String(s.get('date')).slice(0, 10)]),
+    ).toEqual([
       ['2026-10-10', '2026-10-10'],
       ['2026-10-11', '2026-10-12'],
     ]);

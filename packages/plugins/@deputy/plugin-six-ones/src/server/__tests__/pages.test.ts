@@ -7,7 +7,12 @@ import zhCN from '../../locale/zh-CN.json';
 import pages from '../pages/pages.json';
 
 /** A flow model as findModelByParentId answers it (a tree of plain objects), as far as these tests read it. */
-type FlowModelNode = { uid: string; use?: string; stepParams?: { resourceSettings?: { init?: { collectionName?: string } } }; subModels?: { items?: Record<string, FlowModelNode> } };
+type FlowModelNode = {
+  uid: string;
+  use?: string;
+  stepParams?: { resourceSettings?: { init?: { collectionName?: string } } };
+  subModels?: { items?: Record<string, FlowModelNode> };
+};
 type Blueprint = { blueprint: { page: { title: string }; tabs: { title: string; blocks: { title?: string }[] }[] } };
 type RouteNode = { type: string; title: string; children?: RouteNode[] };
 
@@ -22,7 +27,10 @@ describe('plugin-six-ones: installed pages', () => {
   const routes = () => app.db.getRepository('desktopRoutes');
 
   beforeAll(async () => {
-    app = await createSuiteServer(['@deputy/plugin-deputies', '@deputy/plugin-duty-points', '@deputy/plugin-six-ones'], ['client', 'flow-engine', 'ui-templates', 'ui-layout']);
+    app = await createSuiteServer(
+      ['@deputy/plugin-deputies', '@deputy/plugin-duty-points', '@deputy/plugin-six-ones'],
+      ['client', 'flow-engine', 'ui-templates', 'ui-layout'],
+    );
   });
 
   afterAll(async () => {
@@ -39,7 +47,10 @@ describe('plugin-six-ones: installed pages', () => {
     const repo = app.db.getRepository('flowModels') as FlowModelRepository;
     const result: FlowModelNode[][] = [];
     for (const tab of tabs) {
-      const grid: FlowModelNode = await repo.findModelByParentId(tab.get('schemaUid'), { subKey: 'grid', includeAsyncNode: true });
+      const grid: FlowModelNode = await repo.findModelByParentId(tab.get('schemaUid'), {
+        subKey: 'grid',
+        includeAsyncNode: true,
+      });
       result.push(Object.values(grid.subModels.items ?? {}));
     }
     return result;
@@ -47,21 +58,24 @@ describe('plugin-six-ones: installed pages', () => {
 
   it('installs 六个一达标 (matrix block, results, rules, ledger, leave) and 逢6接待, once', async () => {
     const compliance = await tabBlocks(t('Six-ones compliance'));
-    expect(compliance.map((blocks) => blocks.map((b) => b.stepParams?.resourceSettings?.init?.collectionName ?? b.use))).toEqual([
-      ['ruleResults', 'ComplianceMatrixBlockModel'],
-      ['dutyRules'],
-      ['ledgerEntries'],
-      ['deputyLeaves'],
-    ]);
+    expect(
+      compliance.map((blocks) => blocks.map((b) => b.stepParams?.resourceSettings?.init?.collectionName ?? b.use)),
+    ).toEqual([['ruleResults', 'ComplianceMatrixBlockModel'], ['dutyRules'], ['ledgerEntries'], ['deputyLeaves']]);
     // The matrix is the first row of its tab, above the results table.
     const page = await routes().findOne({ filter: { type: 'flowPage', title: t('Six-ones compliance') } });
     const [firstTab] = await routes().find({ filter: { parentId: page.get('id') }, sort: ['sort'] });
-    const grid = await (app.db.getRepository('flowModels') as FlowModelRepository).findModelByParentId(firstTab.get('schemaUid'), { subKey: 'grid', includeAsyncNode: true });
+    const grid = await (app.db.getRepository('flowModels') as FlowModelRepository).findModelByParentId(
+      firstTab.get('schemaUid'),
+      { subKey: 'grid', includeAsyncNode: true },
+    );
     const { rows, rowOrder } = grid.stepParams.gridSettings.grid;
     expect(rows[rowOrder[0]]).toEqual([[compliance[0][1].uid]]);
     // 逢6接待: the sessions with their roster and sign-in activity and an 安排值班 button; the reception sign-ins.
     const reception = await tabBlocks(t('Reception days'));
-    expect(reception.map((blocks) => blocks.map((b) => b.stepParams.resourceSettings.init.collectionName))).toEqual([['receptionSessions'], ['activityAttendances']]);
+    expect(reception.map((blocks) => blocks.map((b) => b.stepParams.resourceSettings.init.collectionName))).toEqual([
+      ['receptionSessions'],
+      ['activityAttendances'],
+    ]);
     const sessions = JSON.stringify(reception[0][0]);
     for (const field of ['roster', 'activity', 'status']) expect(sessions).toContain(`"fieldPath":"${field}"`);
     expect(sessions).toContain(JSON.stringify(t('Arrange duty')).slice(1, -1));
@@ -74,11 +88,14 @@ describe('plugin-six-ones: installed pages', () => {
   it('shows the pages to deputies and station staff', async () => {
     const titlesFor = async (agent: TestAgent) => {
       // The agent's resource() declares the standard actions only; listAccessible is desktopRoutes' own.
-      const routes = agent.resource('desktopRoutes') as unknown as { listAccessible(params: object): PromiseLike<{ status: number; body: { data: RouteNode[] } }> };
+      const routes = agent.resource('desktopRoutes') as unknown as {
+        listAccessible(params: object): PromiseLike<{ status: number; body: { data: RouteNode[] } }>;
+      };
       const res = await routes.listAccessible({ tree: true, sort: 'sort' });
       expect(res.status).toBe(200);
       const titles: string[] = [];
-      const walk = (list: RouteNode[]) => list.forEach((r) => (r.type !== 'tabs' && titles.push(r.title), walk(r.children ?? [])));
+      const walk = (list: RouteNode[]) =>
+        list.forEach((r) => (r.type !== 'tabs' && titles.push(r.title), walk(r.children ?? [])));
       walk(res.body.data);
       return titles;
     };

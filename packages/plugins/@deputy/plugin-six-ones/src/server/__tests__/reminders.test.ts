@@ -11,12 +11,21 @@ describe('plugin-six-ones: reminders', () => {
   let headUser: Model;
 
   beforeAll(async () => {
-    app = await createSuiteServer(['@deputy/plugin-deputies', '@deputy/plugin-duty-points', '@deputy/plugin-six-ones'], ['notification-manager', 'notification-in-app-message']);
+    app = await createSuiteServer(
+      ['@deputy/plugin-deputies', '@deputy/plugin-duty-points', '@deputy/plugin-six-ones'],
+      ['notification-manager', 'notification-in-app-message'],
+    );
     const admin = await signedInAs(app, 'npc', ['npc-admin']);
     headUser = (await signedInAs(app, 'head', ['station-staff'])).user;
     deputyUser = (await signedInAs(app, 'deputy1', ['deputy'])).user;
-    const station = (await admin.agent.resource('liaisonStations').create({ values: { name: '高沙镇联络站', headId: headUser.id, staff: [headUser.id] } })).body.data;
-    await admin.agent.resource('deputies').create({ values: { name: '代表一', stationId: station.id, userId: deputyUser.id } });
+    const station = (
+      await admin.agent
+        .resource('liaisonStations')
+        .create({ values: { name: '高沙镇联络站', headId: headUser.id, staff: [headUser.id] } })
+    ).body.data;
+    await admin.agent
+      .resource('deputies')
+      .create({ values: { name: '代表一', stationId: station.id, userId: deputyUser.id } });
   });
 
   afterAll(async () => {
@@ -51,16 +60,25 @@ describe('plugin-six-ones: reminders', () => {
   it('tells the station staff and the rostered deputies of an announced session, once, and nobody before its notice date', async () => {
     const plugin = app.pm.get('@deputy/plugin-six-ones') as PluginSixOnesServer;
     const today = new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10);
-    const inDays = (n: number) => new Date(new Date(`${today}T00:00:00Z`).getTime() + n * 86400e3).toISOString().slice(0, 10);
+    const inDays = (n: number) =>
+      new Date(new Date(`${today}T00:00:00Z`).getTime() + n * 86400e3).toISOString().slice(0, 10);
     const station = await app.db.getRepository('liaisonStations').findOne({ filter: { name: '高沙镇联络站' } });
     const deputy = await app.db.getRepository('deputies').findOne({ filter: { userId: deputyUser.id } });
     const session = await app.db.getRepository('receptionSessions').create({
-      values: { stationId: station.get('id'), scheduledOn: inDays(2), date: inDays(2), noticeOn: inDays(1), roster: [deputy.get('id')] },
+      values: {
+        stationId: station.get('id'),
+        scheduledOn: inDays(2),
+        date: inDays(2),
+        noticeOn: inDays(1),
+        roster: [deputy.get('id')],
+      },
     });
     // Not yet announced.
     expect(await plugin.reminders.sessions(today)).toEqual({ sessions: 0, sent: 0 });
     expect(await plugin.reminders.sessions(inDays(1))).toEqual({ sessions: 1, sent: 2 });
-    const log: Model[] = await app.db.getRepository('reminderLog').find({ filter: { key: { $like: `six-ones-session:${session.get('id')}:%` } } });
+    const log: Model[] = await app.db
+      .getRepository('reminderLog')
+      .find({ filter: { key: { $like: `six-ones-session:${session.get('id')}:%` } } });
     expect(log.map((l) => l.get('userId')).sort()).toEqual([deputyUser.id, headUser.id].sort());
     expect(log[0].get('content')).toContain('代表一');
     expect(log[0].get('content')).toContain(inDays(2));

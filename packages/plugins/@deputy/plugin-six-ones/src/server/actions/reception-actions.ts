@@ -1,4 +1,9 @@
-import { isAdministrator, myStationIds, refuseStatusChangesThroughUpdate, shanghaiToday } from '@deputy/plugin-suite-core';
+import {
+  isAdministrator,
+  myStationIds,
+  refuseStatusChangesThroughUpdate,
+  shanghaiToday,
+} from '@deputy/plugin-suite-core';
 import { declareReadActions } from '@deputy/plugin-deputies';
 import type { Context } from '@nocobase/actions';
 import type { Model, Transaction } from '@nocobase/database';
@@ -22,10 +27,15 @@ async function stationsOf(ctx: Context): Promise<number[] | undefined> {
   const mine = admin ? undefined : await myStationIds(ctx);
   if (raw === undefined || raw === null || raw === '') return mine;
   const stationId = Number(raw);
-  if (!Number.isInteger(stationId) || stationId < 1 || !(await ctx.db.getRepository('liaisonStations').findOne({ filterByTk: stationId }))) {
+  if (
+    !Number.isInteger(stationId) ||
+    stationId < 1 ||
+    !(await ctx.db.getRepository('liaisonStations').findOne({ filterByTk: stationId }))
+  ) {
     return ctx.throw(400, ctx.t('Choose an existing station', { ns: NS }));
   }
-  if (mine && !mine.includes(stationId)) return ctx.throw(403, ctx.t('Only the sessions of your own station can be arranged', { ns: NS }));
+  if (mine && !mine.includes(stationId))
+    return ctx.throw(403, ctx.t('Only the sessions of your own station can be arranged', { ns: NS }));
   return [stationId];
 }
 
@@ -34,10 +44,14 @@ type SignInExpectation = { activity: Model; deputy: Model; expected: boolean };
 
 export function registerReceptionActions(app: Application, schedule: ReceptionSchedule) {
   // Asked by plugin-duty-points before each sign-in (its SIGN_IN_EXPECTATION event).
-  app.db.on('dutyActivities.signInExpectation', async (expectation: SignInExpectation, options: { transaction?: Transaction } = {}) => {
-    if (expectation.expected) return;
-    if (await schedule.isRostered(expectation.activity.get('id'), expectation.deputy.get('id'), options.transaction)) expectation.expected = true;
-  });
+  app.db.on(
+    'dutyActivities.signInExpectation',
+    async (expectation: SignInExpectation, options: { transaction?: Transaction } = {}) => {
+      if (expectation.expected) return;
+      if (await schedule.isRostered(expectation.activity.get('id'), expectation.deputy.get('id'), options.transaction))
+        expectation.expected = true;
+    },
+  );
   app.resourceManager.registerActionHandlers({
     'receptionSessions:generateSessions': async (ctx: Context, next) => {
       const month = String(ctx.action.params.values?.month ?? ctx.action.params.month ?? '');
@@ -51,7 +65,8 @@ export function registerReceptionActions(app: Application, schedule: ReceptionSc
     },
     'receptionSessions:upcoming': async (ctx: Context, next) => {
       const stationId = Number(ctx.action.params.stationId);
-      if (!Number.isInteger(stationId) || stationId < 1) return ctx.throw(400, ctx.t('Choose an existing station', { ns: NS }));
+      if (!Number.isInteger(stationId) || stationId < 1)
+        return ctx.throw(400, ctx.t('Choose an existing station', { ns: NS }));
       const result = await schedule.upcoming(stationId, shanghaiToday());
       if (!result) return ctx.throw(404, ctx.t('Choose an existing station', { ns: NS }));
       ctx.body = result;
@@ -62,10 +77,20 @@ export function registerReceptionActions(app: Application, schedule: ReceptionSc
   // The page's 安排值班 form edits the date, notice and roster only.
   refuseStatusChangesThroughUpdate(app, {
     collection: 'receptionSessions',
-    message: (ctx) => ctx.t('A session is settled as held or not held by Settle past sessions, from its sign-ins; editing it does not change its status', { ns: NS }),
+    message: (ctx) =>
+      ctx.t(
+        'A session is settled as held or not held by Settle past sessions, from its sign-ins; editing it does not change its status',
+        { ns: NS },
+      ),
   });
   app.acl.allow('receptionSessions', 'upcoming', 'public');
   declareReadActions(['receptionSessions:upcoming']);
-  app.acl.setAvailableAction('generateSessions', { displayName: `{{t("Generate sessions", { ns: "${NS}" })}}`, type: 'new-data' });
-  app.acl.setAvailableAction('closeDue', { displayName: `{{t("Settle past sessions", { ns: "${NS}" })}}`, type: 'new-data' });
+  app.acl.setAvailableAction('generateSessions', {
+    displayName: `{{t("Generate sessions", { ns: "${NS}" })}}`,
+    type: 'new-data',
+  });
+  app.acl.setAvailableAction('closeDue', {
+    displayName: `{{t("Settle past sessions", { ns: "${NS}" })}}`,
+    type: 'new-data',
+  });
 }

@@ -13,10 +13,15 @@ export default defineCollection({
     f.dateField('from', 'From', { allowNull: false, uiSchema: { required: true } }),
     f.dateField('to', 'To', { allowNull: false, uiSchema: { required: true } }),
     f.textField('reason', 'Reason'),
-    f.selectField('status', 'Status', [
-      { value: 'pending', label: 'Pending', color: 'blue' },
-      { value: 'approved', label: 'Approved', color: 'green' },
-      { value: 'rejected', label: 'Rejected', color: 'red' },
-    ], { defaultValue: 'pending', allowNull: false }),
+    f.selectField(
+      'status',
+      'Status',
+      [
+        { value: 'pending', label: 'Pending', color: 'blue' },
+        { value: 'approved', label: 'Approved', color: 'green' },
+        { value: 'rejected', label: 'Rejected', color: 'red' },
+      ],
+      { defaultValue: 'pending', allowNull: false },
+    ),
   ],
 });

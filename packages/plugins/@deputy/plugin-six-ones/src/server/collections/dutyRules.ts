@@ -37,7 +37,15 @@ export default defineCollection({
     f.selectField('subject', 'Applies to', RULE_SUBJECTS, { allowNull: false, defaultValue: 'deputy' }),
     f.selectField('period', 'Period', RULE_PERIODS, { allowNull: false, defaultValue: 'month' }),
     f.selectField('measure', 'Counts', RULE_MEASURES, { allowNull: false, defaultValue: 'records' }),
-    f.belongsToManyField('items', 'Duty items that satisfy it', 'dutyItems', 'dutyRulesItems', 'ruleId', 'itemId', 'name'),
+    f.belongsToManyField(
+      'items',
+      'Duty items that satisfy it',
+      'dutyItems',
+      'dutyRulesItems',
+      'ruleId',
+      'itemId',
+      'name',
+    ),
     f.integerField('requiredCount', 'Required count (0: all ledger sections)', {
       allowNull: false,
       defaultValue: 1,

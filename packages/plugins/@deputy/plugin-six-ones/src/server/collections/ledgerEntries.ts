@@ -20,7 +20,12 @@ export default defineCollection({
       foreignKey: 'entryId',
       otherKey: 'attachmentId',
       interface: 'attachment',
-      uiSchema: { title: tt('Files'), 'x-component': 'Upload.Attachment', 'x-use-component-props': 'useAttachmentFieldProps', 'x-component-props': { multiple: true } },
+      uiSchema: {
+        title: tt('Files'),
+        'x-component': 'Upload.Attachment',
+        'x-use-component-props': 'useAttachmentFieldProps',
+        'x-component-props': { multiple: true },
+      },
     },
   ],
 });

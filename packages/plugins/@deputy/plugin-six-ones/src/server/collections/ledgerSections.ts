@@ -12,11 +12,16 @@ export default defineCollection({
   fields: [
     f.stringField('name', 'Section', { allowNull: false, uiSchema: { required: true } }),
     f.stringField('nameEn', 'Section (English)'),
-    f.selectField('source', 'Completed by', [
-      { value: 'entry', label: 'An uploaded ledger entry' },
-      { value: 'activities', label: 'An approved station activity in the month' },
-      { value: 'receptions', label: 'A reception session held in the month' },
-    ], { defaultValue: 'entry', allowNull: false }),
+    f.selectField(
+      'source',
+      'Completed by',
+      [
+        { value: 'entry', label: 'An uploaded ledger entry' },
+        { value: 'activities', label: 'An approved station activity in the month' },
+        { value: 'receptions', label: 'A reception session held in the month' },
+      ],
+      { defaultValue: 'entry', allowNull: false },
+    ),
     f.checkboxField('active', 'Active', { defaultValue: true }),
     f.integerField('sort', 'Sort order', { defaultValue: 0 }),
   ],

@@ -15,12 +15,20 @@ export default defineCollection({
     f.dateField('scheduledOn', 'Reception day', { uiSchema: { 'x-read-pretty': true } }),
     f.dateField('date', 'Date', { allowNull: false, uiSchema: { required: true } }),
     f.dateField('noticeOn', 'Public notice on'),
-    f.belongsToField('activity', 'Station activity (sign-in)', 'dutyActivities', 'title', { onDelete: 'SET NULL', uiSchema: { 'x-read-pretty': true } }),
+    f.belongsToField('activity', 'Station activity (sign-in)', 'dutyActivities', 'title', {
+      onDelete: 'SET NULL',
+      uiSchema: { 'x-read-pretty': true },
+    }),
     f.belongsToManyField('roster', 'Deputies on duty', 'deputies', 'receptionRosters', 'sessionId', 'deputyId', 'name'),
-    f.selectField('status', 'Status', [
-      { value: 'planned', label: 'Planned', color: 'blue' },
-      { value: 'held', label: 'Held', color: 'green' },
-      { value: 'missed', label: 'Not held', color: 'red' },
-    ], { defaultValue: 'planned', allowNull: false }),
+    f.selectField(
+      'status',
+      'Status',
+      [
+        { value: 'planned', label: 'Planned', color: 'blue' },
+        { value: 'held', label: 'Held', color: 'green' },
+        { value: 'missed', label: 'Not held', color: 'red' },
+      ],
+      { defaultValue: 'planned', allowNull: false },
+    ),
   ],
 });

@@ -44,29 +44,49 @@ export class ReceptionSchedule {
     const calendar = suiteCore(this.app).calendar;
     const settings = await this.settings();
     const { from, to } = monthOf(`${month}-01`);
-    const stations: Model[] = await this.db.getRepository('liaisonStations').find({ filter: stationIds ? { id: { $in: stationIds } } : {}, sort: ['id'] });
+    const stations: Model[] = await this.db
+      .getRepository('liaisonStations')
+      .find({ filter: stationIds ? { id: { $in: stationIds } } : {}, sort: ['id'] });
     let created = 0;
     for (const station of stations) {
-      const days: number[] = [...new Set<number>((station.get('receptionDays') ?? []).map(Number))].sort((a, b) => a - b);
-      const deputies: Model[] = await this.db.getRepository('deputies').find({ filter: { stationId: station.get('id'), status: 'active' }, fields: ['id'], sort: ['id'] });
+      const days: number[] = [...new Set<number>((station.get('receptionDays') ?? []).map(Number))].sort(
+        (a, b) => a - b,
+      );
+      const deputies: Model[] = await this.db
+        .getRepository('deputies')
+        .find({ filter: { stationId: station.get('id'), status: 'active' }, fields: ['id'], sort: ['id'] });
       const monthIndex = Number(month.slice(0, 4)) * 12 + Number(month.slice(5, 7));
       for (const [i, day] of days.entries()) {
         const scheduledOn = `${month}-${pad(day)}`;
         if (scheduledOn > to || scheduledOn < from) continue;
-        const exists = await this.db.getRepository('receptionSessions').count({ filter: { stationId: station.get('id'), scheduledOn } });
+        const exists = await this.db
+          .getRepository('receptionSessions')
+          .count({ filter: { stationId: station.get('id'), scheduledOn } });
         if (exists) continue;
         const date = await calendar.nextWorkingDay(scheduledOn);
         // Deputies take turns across sessions and months.
         const start = (monthIndex * days.length + i) * settings.rosterSize;
         const roster = deputies.length
-          ? Array.from({ length: Math.min(settings.rosterSize, deputies.length) }, (_, k) => deputies[(start + k) % deputies.length].get('id'))
+          ? Array.from({ length: Math.min(settings.rosterSize, deputies.length) }, (_, k) =>
+              deputies[(start + k) % deputies.length].get('id'),
+            )
           : [];
         await this.db.sequelize.transaction(async (transaction) => {
           const activity = this.filing
-            ? await this.filing.scheduleActivity({ title: `逢6接待 ${date}`, itemCode: settings.receptionItemCode, stationId: station.get('id'), date }, { transaction })
+            ? await this.filing.scheduleActivity(
+                { title: `逢6接待 ${date}`, itemCode: settings.receptionItemCode, stationId: station.get('id'), date },
+                { transaction },
+              )
             : null;
           await this.db.getRepository('receptionSessions').create({
-            values: { stationId: station.get('id'), scheduledOn, date, noticeOn: addDays(date, -settings.noticeDaysBefore), activityId: activity?.get('id') ?? null, roster },
+            values: {
+              stationId: station.get('id'),
+              scheduledOn,
+              date,
+              noticeOn: addDays(date, -settings.noticeDaysBefore),
+              activityId: activity?.get('id') ?? null,
+              roster,
+            },
             transaction,
           });
         });
@@ -79,7 +99,9 @@ export class ReceptionSchedule {
   /** Whether the deputy is on the roster of a session whose sign-in activity this is. */
   async isRostered(activityId: number, deputyId: number, transaction?: Transaction) {
     if (activityId === null || activityId === undefined || deputyId === null || deputyId === undefined) return false;
-    const rostered = await this.db.getRepository('receptionSessions').count({ filter: { activityId, 'roster.id': deputyId }, transaction });
+    const rostered = await this.db
+      .getRepository('receptionSessions')
+      .count({ filter: { activityId, 'roster.id': deputyId }, transaction });
     return rostered > 0;
   }
 
@@ -91,20 +113,34 @@ export class ReceptionSchedule {
     this.db.on('receptionSessions.afterUpdate', async (session: Model, options: { transaction?: Transaction }) => {
       if (!session.changed('date') || !session.get('activityId') || !this.filing) return;
       const date = asDate(session.get('date'));
-      await this.filing.rescheduleActivity(session.get('activityId'), { date, title: `逢6接待 ${date}` }, { transaction: options.transaction });
+      await this.filing.rescheduleActivity(
+        session.get('activityId'),
+        { date, title: `逢6接待 ${date}` },
+        { transaction: options.transaction },
+      );
     });
   }
 
   /** Settles the sessions whose day has passed: held or not, and the deductions of rostered no-shows. */
   async closeDue(today = shanghaiToday(), stationIds?: number[]) {
     const settings = await this.settings();
-    const filter: Filter = { status: 'planned', date: { $lt: today }, ...(stationIds ? { stationId: { $in: stationIds } } : {}) };
+    const filter: Filter = {
+      status: 'planned',
+      date: { $lt: today },
+      ...(stationIds ? { stationId: { $in: stationIds } } : {}),
+    };
     const due: Model[] = await this.db.getRepository('receptionSessions').find({ filter, appends: ['roster'] });
     let deductions = 0;
     let settled = 0;
     for (const session of due) {
       const attended = session.get('activityId')
-        ? new Set(((await this.db.getRepository('activityAttendances').find({ filter: { activityId: session.get('activityId') }, fields: ['deputyId'] })) as Model[]).map((a) => a.get('deputyId')))
+        ? new Set(
+            (
+              (await this.db
+                .getRepository('activityAttendances')
+                .find({ filter: { activityId: session.get('activityId') }, fields: ['deputyId'] })) as Model[]
+            ).map((a) => a.get('deputyId')),
+          )
         : new Set();
       const date = asDate(session.get('date'));
       const onLeave = new Set(
@@ -120,18 +156,30 @@ export class ReceptionSchedule {
         // Two runs at once (the nightly job and a manual close, or two app instances) settle a session once:
         // the second waits for the lock and finds it settled.
         await lockRow(this.db, 'receptionSessions', session.get('id'), transaction);
-        const current = await this.db.getModel('receptionSessions').findOne({ where: { id: session.get('id') }, attributes: ['status'], ...afterLock(this.db, transaction) });
+        const current = await this.db
+          .getModel('receptionSessions')
+          .findOne({ where: { id: session.get('id') }, attributes: ['status'], ...afterLock(this.db, transaction) });
         if (current?.get('status') !== 'planned') return;
         settled += 1;
         for (const deputy of (session.get('roster') ?? []) as Model[]) {
           if (attended.has(deputy.get('id')) || onLeave.has(deputy.get('id')) || !this.filing) continue;
           await this.filing.file(
-            { deputyId: deputy.get('id'), itemCode: settings.noShowItemCode, date, description: `逢6接待未到岗（${date}）`, source: `reception-no-show:${session.get('id')}:${deputy.get('id')}` },
+            {
+              deputyId: deputy.get('id'),
+              itemCode: settings.noShowItemCode,
+              date,
+              description: `逢6接待未到岗（${date}）`,
+              source: `reception-no-show:${session.get('id')}:${deputy.get('id')}`,
+            },
             { approve: true, transaction },
           );
           deductions += 1;
         }
-        await this.db.getRepository('receptionSessions').update({ filterByTk: session.get('id'), values: { status: attended.size ? 'held' : 'missed' }, transaction });
+        await this.db.getRepository('receptionSessions').update({
+          filterByTk: session.get('id'),
+          values: { status: attended.size ? 'held' : 'missed' },
+          transaction,
+        });
       });
     }
     return { closed: settled, deductions };
@@ -139,7 +187,9 @@ export class ReceptionSchedule {
 
   /** The public schedule of a station: announced sessions still to come, with the names of the deputies on duty. */
   async upcoming(stationId: number, today = shanghaiToday()) {
-    const station: Model | null = await this.db.getRepository('liaisonStations').findOne({ filterByTk: stationId, fields: ['id', 'name', 'address'] });
+    const station: Model | null = await this.db
+      .getRepository('liaisonStations')
+      .findOne({ filterByTk: stationId, fields: ['id', 'name', 'address'] });
     if (!station) return null;
     const sessions: Model[] = await this.db.getRepository('receptionSessions').find({
       filter: { stationId, date: { $gte: today }, noticeOn: { $lte: today } },
@@ -148,7 +198,10 @@ export class ReceptionSchedule {
     });
     return {
       station: { name: station.get('name'), address: station.get('address') ?? null },
-      sessions: sessions.map((s) => ({ date: asDate(s.get('date')), deputies: ((s.get('roster') ?? []) as Model[]).map((d) => d.get('name')) })),
+      sessions: sessions.map((s) => ({
+        date: asDate(s.get('date')),
+        deputies: ((s.get('roster') ?? []) as Model[]).map((d) => d.get('name')),
+      })),
     };
   }
 }

@@ -22,7 +22,9 @@ export class Reminders {
     const byUser = new Map<number, string[]>();
     for (const r of due) {
       const line = `${r.get('rule')?.get('name')}（${r.get('periodKey')}）：${r.get('count')}/${r.get('required')}`;
-      const users: number[] = r.get('deputyId') ? [r.get('deputy')?.get('userId')].filter(Boolean) : ((r.get('station')?.get('staff') ?? []) as Model[]).map((u) => u.get('id'));
+      const users: number[] = r.get('deputyId')
+        ? [r.get('deputy')?.get('userId')].filter(Boolean)
+        : ((r.get('station')?.get('staff') ?? []) as Model[]).map((u) => u.get('id'));
       for (const userId of users) byUser.set(userId, [...(byUser.get(userId) ?? []), line]);
     }
     const notifier = suiteCore(this.app).notifier;
@@ -55,7 +57,8 @@ export class Reminders {
         ...roster.map((d) => d.get('userId')).filter(Boolean),
       ]);
       for (const userId of users) {
-        if (await notifier.remind(userId, `six-ones-session:${session.get('id')}:${userId}`, '逢6接待提醒', content)) sent += 1;
+        if (await notifier.remind(userId, `six-ones-session:${session.get('id')}:${userId}`, '逢6接待提醒', content))
+          sent += 1;
       }
     }
     return { sessions: due.length, sent };

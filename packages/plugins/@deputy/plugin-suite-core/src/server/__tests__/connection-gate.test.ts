@@ -2,7 +2,10 @@ import type { Database } from '@nocobase/database';
 import { ConcurrencyGate, connectionBudget, connectionPoolMax, GateBusyError } from '@deputy/plugin-suite-core';
 
 const fakeDb = (dialect: string, pool?: { max?: number }) =>
-  ({ sequelize: { getDialect: () => dialect, connectionManager: { config: { pool } } }, options: {} }) as unknown as Database;
+  ({
+    sequelize: { getDialect: () => dialect, connectionManager: { config: { pool } } },
+    options: {},
+  }) as unknown as Database;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('plugin-suite-core: the connection gate (bounded concurrent work below the pool)', () => {

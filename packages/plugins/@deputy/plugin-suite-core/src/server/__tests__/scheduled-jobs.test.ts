@@ -24,11 +24,17 @@ describe('plugin-suite-core: scheduled jobs run once per tick, on a cluster too'
   it('two instances firing the same tick run the job once; the run is recorded as done', async () => {
     let ran = 0;
     const log = { error: () => undefined };
-    const job = scheduleJob(app, { name: 'test once', cronTime: '0 0 3 * * *', log, run: async () => void (await new Promise((r) => setTimeout(r, 200)), ran++) });
+    const job = scheduleJob(app, {
+      name: 'test once',
+      cronTime: '0 0 3 * * *',
+      log,
+      run: async () => void (await new Promise((r) => setTimeout(r, 200)), ran++),
+    });
     expect(scheduledJob(app, 'test once')).toBe(job);
     // The cron library calls its onTick callbacks; two instances of the app do that at the same minute.
     await Promise.all([job.fireOnTick(), job.fireOnTick()]);
-    for (let i = 0; i < 50 && !(await runs()).some((r: Model) => r.get('status') === 'done'); i++) await new Promise((r) => setTimeout(r, 100));
+    for (let i = 0; i < 50 && !(await runs()).some((r: Model) => r.get('status') === 'done'); i++)
+      await new Promise((r) => setTimeout(r, 100));
     expect(ran).toBe(1);
     const rows = (await runs()).filter((r: Model) => r.get('name') === 'test once');
     expect(rows.map((r: Model) => r.get('status'))).toEqual(['done']);
@@ -68,10 +74,16 @@ describe('plugin-suite-core: scheduled jobs run once per tick, on a cluster too'
     expect(list.status).toBe(200);
     expect(list.body.data.length).toBeGreaterThanOrEqual(2);
     const before = (await runs()).length;
-    expect((await agent.post('/scheduledJobRuns:create').send({ name: 'forged', slot: 'x', status: 'done' })).status).toBeGreaterThanOrEqual(400);
+    expect(
+      (await agent.post('/scheduledJobRuns:create').send({ name: 'forged', slot: 'x', status: 'done' })).status,
+    ).toBeGreaterThanOrEqual(400);
     const first = (await runs())[0];
-    expect((await agent.post(`/scheduledJobRuns:update?filterByTk=${first.get('id')}`).send({ status: 'done' })).status).toBeGreaterThanOrEqual(400);
-    expect((await agent.post(`/scheduledJobRuns:destroy?filterByTk=${first.get('id')}`)).status).toBeGreaterThanOrEqual(400);
+    expect(
+      (await agent.post(`/scheduledJobRuns:update?filterByTk=${first.get('id')}`).send({ status: 'done' })).status,
+    ).toBeGreaterThanOrEqual(400);
+    expect((await agent.post(`/scheduledJobRuns:destroy?filterByTk=${first.get('id')}`)).status).toBeGreaterThanOrEqual(
+      400,
+    );
     expect((await runs()).length).toBe(before);
     expect((await runs())[0].get('status')).toBe(first.get('status'));
   });

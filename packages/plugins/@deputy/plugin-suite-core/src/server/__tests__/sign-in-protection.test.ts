@@ -5,14 +5,22 @@ describe('plugin-suite-core: sign-in lockout and password policy', () => {
   let app: MockServer;
   let admin: TestAgent;
   const signIn = (account: string, password: string) =>
-    app.agent().set('X-Authenticator', 'basic').set('X-Locale', 'zh-CN').post('/auth:signIn').send({ account, password });
+    app
+      .agent()
+      .set('X-Authenticator', 'basic')
+      .set('X-Locale', 'zh-CN')
+      .post('/auth:signIn')
+      .send({ account, password });
   /** A sign-in with any body NocoBase's basic auth accepts (`account`, `email`…). */
-  const post = (values: Record<string, unknown>) => app.agent().set('X-Authenticator', 'basic').set('X-Locale', 'zh-CN').post('/auth:signIn').send(values);
+  const post = (values: Record<string, unknown>) =>
+    app.agent().set('X-Authenticator', 'basic').set('X-Locale', 'zh-CN').post('/auth:signIn').send(values);
   const LOCKED_10 = '登录失败次数过多，账号已锁定，请 10 分钟后再试';
   const RIGHT = 'Right-Passw0rd';
   const setPolicy = async (maxSignInFailures: number, signInLockMinutes = 10) => {
     const settings = await app.db.getRepository('deputySettings').findOne();
-    const res = await admin.resource('deputySettings').update({ filterByTk: settings.get('id'), values: { maxSignInFailures, signInLockMinutes } });
+    const res = await admin
+      .resource('deputySettings')
+      .update({ filterByTk: settings.get('id'), values: { maxSignInFailures, signInLockMinutes } });
     expect(res.status).toBe(200);
   };
   const stateOf = async (username: string) => {
@@ -26,7 +34,9 @@ describe('plugin-suite-core: sign-in lockout and password policy', () => {
   beforeAll(async () => {
     app = await createSuiteServer(['@deputy/plugin-deputies']);
     ({ agent: admin } = await signedInAs(app, 'npc', ['npc-admin']));
-    await app.db.getRepository('users').create({ values: { username: 'wang', nickname: '王代表', password: 'Right-Passw0rd' } });
+    await app.db
+      .getRepository('users')
+      .create({ values: { username: 'wang', nickname: '王代表', password: 'Right-Passw0rd' } });
   });
 
   afterAll(async () => {
@@ -35,7 +45,9 @@ describe('plugin-suite-core: sign-in lockout and password policy', () => {
 
   it('locks an account after the configured failures in a row, even for the right password, and says for how long', async () => {
     const settings = await app.db.getRepository('deputySettings').findOne();
-    await admin.resource('deputySettings').update({ filterByTk: settings.get('id'), values: { maxSignInFailures: 3, signInLockMinutes: 10 } });
+    await admin
+      .resource('deputySettings')
+      .update({ filterByTk: settings.get('id'), values: { maxSignInFailures: 3, signInLockMinutes: 10 } });
     for (let i = 0; i < 2; i++) expect((await signIn('wang', 'wrong')).status).toBe(401);
     // A success in between resets the count.
     expect((await signIn('wang', 'Right-Passw0rd')).status).toBe(200);
@@ -44,7 +56,9 @@ describe('plugin-suite-core: sign-in lockout and password policy', () => {
     expect(locked.status).toBe(403);
     expect(locked.body.errors[0].message).toBe('登录失败次数过多，账号已锁定，请 10 分钟后再试');
     // The lock ends by itself (the clock is moved by editing the stored time).
-    await app.db.getRepository('users').update({ filter: { username: 'wang' }, values: { lockedUntil: new Date(Date.now() - 1000) } });
+    await app.db
+      .getRepository('users')
+      .update({ filter: { username: 'wang' }, values: { lockedUntil: new Date(Date.now() - 1000) } });
     expect((await signIn('wang', 'Right-Passw0rd')).status).toBe(200);
     const user = await app.db.getRepository('users').findOne({ filter: { username: 'wang' } });
     expect(user.get('failedSignIns')).toBe(0);
@@ -56,17 +70,30 @@ describe('plugin-suite-core: sign-in lockout and password policy', () => {
   });
 
   it('refuses weak passwords when an administrator sets one or a user changes its own, and changes nothing', async () => {
-    const weak = await admin.set('X-Locale', 'zh-CN').resource('users').create({ values: { username: 'li', password: 'abc' } });
+    const weak = await admin
+      .set('X-Locale', 'zh-CN')
+      .resource('users')
+      .create({ values: { username: 'li', password: 'abc' } });
     expect(weak.status).toBe(400);
     expect(weak.body.errors[0].message).toBe('密码至少 8 位，且须同时包含字母和数字');
     expect(await app.db.getRepository('users').count({ filter: { username: 'li' } })).toBe(0);
-    const letters = await admin.set('X-Locale', 'en-US').resource('users').create({ values: { username: 'li', password: 'onlyletters' } });
+    const letters = await admin
+      .set('X-Locale', 'en-US')
+      .resource('users')
+      .create({ values: { username: 'li', password: 'onlyletters' } });
     expect(letters.body.errors[0].message).toBe('A password needs at least 8 characters, with letters and digits');
-    expect((await admin.resource('users').create({ values: { username: 'li', password: 'Strong-Passw0rd' } })).status).toBe(200);
+    expect(
+      (await admin.resource('users').create({ values: { username: 'li', password: 'Strong-Passw0rd' } })).status,
+    ).toBe(200);
 
     const token = (await signIn('wang', 'Right-Passw0rd')).body.data.token;
-    const change = await app.agent().set('Authorization', `Bearer ${token}`).set('X-Authenticator', 'basic').set('X-Locale', 'zh-CN')
-      .post('/auth:changePassword').send({ oldPassword: 'Right-Passw0rd', newPassword: '12345678', confirmPassword: '12345678' });
+    const change = await app
+      .agent()
+      .set('Authorization', `Bearer ${token}`)
+      .set('X-Authenticator', 'basic')
+      .set('X-Locale', 'zh-CN')
+      .post('/auth:changePassword')
+      .send({ oldPassword: 'Right-Passw0rd', newPassword: '12345678', confirmPassword: '12345678' });
     expect(change.status).toBe(400);
     expect((await signIn('wang', 'Right-Passw0rd')).status).toBe(200);
   });
@@ -150,7 +177,12 @@ describe('plugin-suite-core: sign-in lockout and password policy', () => {
   });
 
   it('refuses identifiers that are not text (they would be filter operators)', async () => {
-    for (const values of [{ email: { $ne: null } }, { account: { $ne: null } }, { account: ['wang', 'zhao'] }, { email: 123 }]) {
+    for (const values of [
+      { email: { $ne: null } },
+      { account: { $ne: null } },
+      { account: ['wang', 'zhao'] },
+      { email: 123 },
+    ]) {
       const res = await post({ ...values, password: 'wrong' });
       expect(res.status).toBe(400);
       expect(res.body.errors[0].message).toBe('用户名或邮箱须为文本');
@@ -167,7 +199,11 @@ describe('plugin-suite-core: sign-in lockout and password policy', () => {
 
     await setPolicy(10);
     await app.db.getRepository('users').update({ filter: { username: 'zheng' }, values: { failedSignIns: 0 } });
-    replies = await Promise.all(Array.from({ length: 10 }, (_, i) => post(i % 2 ? { account: 'zheng', password: 'wrong' } : { email: 'zheng@example.com', password: 'wrong' })));
+    replies = await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        post(i % 2 ? { account: 'zheng', password: 'wrong' } : { email: 'zheng@example.com', password: 'wrong' }),
+      ),
+    );
     expect(replies.every((r) => r.status === 401)).toBe(true);
     expect((await stateOf('zheng')).locked).toBe(true);
     const locked = await signIn('zheng', RIGHT);
@@ -176,7 +212,9 @@ describe('plugin-suite-core: sign-in lockout and password policy', () => {
     expect(locked.body.data?.token).toBeUndefined();
 
     // The lock ends by itself (the clock is moved by editing the stored time); the right password works and resets.
-    await app.db.getRepository('users').update({ filter: { username: 'zheng' }, values: { lockedUntil: new Date(Date.now() - 1000) } });
+    await app.db
+      .getRepository('users')
+      .update({ filter: { username: 'zheng' }, values: { lockedUntil: new Date(Date.now() - 1000) } });
     const open = await signIn('zheng', RIGHT);
     expect(open.status).toBe(200);
     expect(open.body.data.token).toBeTruthy();
@@ -213,7 +251,9 @@ describe('plugin-suite-core: sign-in lockout and password policy', () => {
     await setPolicy(2);
     expect((await signIn('han', RIGHT)).status).toBe(403);
     expect((await stateOf('han')).locked).toBe(true);
-    await app.db.getRepository('users').update({ filter: { username: 'han' }, values: { lockedUntil: new Date(Date.now() - 1000) } });
+    await app.db
+      .getRepository('users')
+      .update({ filter: { username: 'han' }, values: { lockedUntil: new Date(Date.now() - 1000) } });
     expect((await signIn('han', RIGHT)).status).toBe(200);
   });
 });

@@ -30,7 +30,9 @@ describe('plugin-suite-core: the shared work calendar (statutory holidays, 调�
 
   it('seeds the current years on install and never seeds twice', async () => {
     const year = Number(shanghaiToday().slice(0, 4));
-    const expected = statutoryDays([year - 1, year, year + 1]).length + (year - 1 <= 2026 && 2026 <= year + 1 ? 0 : statutoryDays([2026]).length);
+    const expected =
+      statutoryDays([year - 1, year, year + 1]).length +
+      (year - 1 <= 2026 && 2026 <= year + 1 ? 0 : statutoryDays([2026]).length);
     expect(await app.db.getRepository('workCalendarDays').count()).toBe(expected);
     expect(await calendar.seedStatutory([2026])).toBe(0);
   });
@@ -49,15 +51,21 @@ describe('plugin-suite-core: the shared work calendar (statutory holidays, 调�
   it('lets an administrator add a local holiday in the UI, which applies at once; a deputy can only read it', async () => {
     const admin = await signedInAs(app, 'cal-admin', ['npc-admin']);
     const deputy = await signedInAs(app, 'cal-deputy', ['deputy']);
-    const created = await admin.agent.resource('workCalendarDays').create({ values: { date: '2026-11-16', kind: 'holiday', name: '县庆' } });
+    const created = await admin.agent
+      .resource('workCalendarDays')
+      .create({ values: { date: '2026-11-16', kind: 'holiday', name: '县庆' } });
     expect(created.status).toBe(200);
     expect(await calendar.nextWorkingDay('2026-11-16')).toBe('2026-11-17');
-    const refused = await deputy.agent.resource('workCalendarDays').create({ values: { date: '2026-11-17', kind: 'holiday' } });
+    const refused = await deputy.agent
+      .resource('workCalendarDays')
+      .create({ values: { date: '2026-11-17', kind: 'holiday' } });
     expect(refused.status).toBe(403);
     const listed = await deputy.agent.resource('workCalendarDays').list({ filter: { date: '2026-11-16' } });
     expect(listed.body.data.map((d: { name: string }) => d.name)).toEqual(['县庆']);
     // The same day twice is refused by the unique date.
-    const twice = await admin.agent.resource('workCalendarDays').create({ values: { date: '2026-11-16', kind: 'workday' } });
+    const twice = await admin.agent
+      .resource('workCalendarDays')
+      .create({ values: { date: '2026-11-16', kind: 'workday' } });
     expect(twice.status).toBeGreaterThanOrEqual(400);
     expect(await calendar.isWorkingDay('2026-11-16')).toBe(false);
   });

@@ -36,7 +36,9 @@ export class CallerReach {
     return this.once('stations', async () => {
       const userId = this.ctx.state.currentUser?.id;
       if (!userId) return [];
-      const rows = await this.ctx.db.getRepository('liaisonStations').find({ filter: { 'staff.id': userId }, fields: ['id'] });
+      const rows = await this.ctx.db
+        .getRepository('liaisonStations')
+        .find({ filter: { 'staff.id': userId }, fields: ['id'] });
       return rows.map((s: Model) => s.get('id') as number);
     });
   }

@@ -18,7 +18,14 @@ const plain = (value: unknown) => (value instanceof Date ? value.toISOString() :
  * fields before and after. Plugins call it for their catalogues, rules and decisions.
  */
 export function auditChanges(db: Database, collections: Record<string, AuditOptions>) {
-  const write = async (name: string, model: Model, action: string, before: Values, after: Values, options: HookOptions) => {
+  const write = async (
+    name: string,
+    model: Model,
+    action: string,
+    before: Values,
+    after: Values,
+    options: HookOptions,
+  ) => {
     const fields = Object.keys({ ...before, ...after });
     if (action === 'update' && !fields.length) return;
     const user = options?.context?.state?.currentUser;
@@ -39,21 +46,48 @@ export function auditChanges(db: Database, collections: Record<string, AuditOpti
   };
   // Fields a collection marks hidden (an ID number as typed, its keyed hash) are never returned by the API:
   // the trail, which administrators read through the API, never records them either.
-  const hidden = (name: string) => new Set([...(db.getCollection(name)?.fields.values() ?? [])].filter((f: Field) => f.options?.hidden).map((f: Field) => f.name));
+  const hidden = (name: string) =>
+    new Set(
+      [...(db.getCollection(name)?.fields.values() ?? [])]
+        .filter((f: Field) => f.options?.hidden)
+        .map((f: Field) => f.name),
+    );
   const snapshot = (name: string, model: Model, keys: string[], previous = false): Values => {
     const secret = hidden(name);
-    return Object.fromEntries(keys.filter((k) => !NOISE.has(k) && !secret.has(k)).map((k) => [k, plain(previous ? model.previous(k) : model.get(k))]));
+    return Object.fromEntries(
+      keys
+        .filter((k) => !NOISE.has(k) && !secret.has(k))
+        .map((k) => [k, plain(previous ? model.previous(k) : model.get(k))]),
+    );
   };
 
   for (const [name, spec] of Object.entries(collections)) {
     if (spec.create !== false) {
       db.on(`${name}.afterCreate`, (model: Model, options: HookOptions) =>
-        write(name, model, 'create', {}, snapshot(name, model, Object.keys(model.dataValues).filter((k) => model.get(k) != null)), options),
+        write(
+          name,
+          model,
+          'create',
+          {},
+          snapshot(
+            name,
+            model,
+            Object.keys(model.dataValues).filter((k) => model.get(k) != null),
+          ),
+          options,
+        ),
       );
     }
     db.on(`${name}.afterUpdate`, (model: Model, options: HookOptions) => {
       const changed: string[] = (model.changed() || []).filter((k) => !NOISE.has(k));
-      return write(name, model, 'update', snapshot(name, model, changed, true), snapshot(name, model, changed), options);
+      return write(
+        name,
+        model,
+        'update',
+        snapshot(name, model, changed, true),
+        snapshot(name, model, changed),
+        options,
+      );
     });
     db.on(`${name}.afterDestroy`, (model: Model, options: HookOptions) =>
       write(name, model, 'destroy', snapshot(name, model, Object.keys(model.dataValues)), {}, options),
@@ -65,5 +99,6 @@ export function auditChanges(db: Database, collections: Record<string, AuditOpti
     const message = options?.context?.t?.('The audit trail cannot be changed', { ns: NS }) ?? '操作留痕不能修改或删除';
     throw Object.assign(new Error(message), { status: 403 });
   };
-  for (const event of ['beforeUpdate', 'beforeDestroy', 'beforeBulkUpdate', 'beforeBulkDestroy']) db.on(`auditTrail.${event}`, refuse);
+  for (const event of ['beforeUpdate', 'beforeDestroy', 'beforeBulkUpdate', 'beforeBulkDestroy'])
+    db.on(`auditTrail.${event}`, refuse);
 }

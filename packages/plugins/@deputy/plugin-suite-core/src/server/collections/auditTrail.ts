@@ -31,6 +31,18 @@ export default defineCollection({
     integerField('fieldCount', 'Fields changed'),
     jsonField('before', 'Before'),
     jsonField('after', 'After'),
-    { type: 'date', name: 'createdAt', interface: 'createdAt', field: 'createdAt', uiSchema: { type: 'datetime', title: tt('Time'), 'x-component': 'DatePicker', 'x-component-props': { showTime: true }, 'x-read-pretty': true } },
+    {
+      type: 'date',
+      name: 'createdAt',
+      interface: 'createdAt',
+      field: 'createdAt',
+      uiSchema: {
+        type: 'datetime',
+        title: tt('Time'),
+        'x-component': 'DatePicker',
+        'x-component-props': { showTime: true },
+        'x-read-pretty': true,
+      },
+    },
   ],
 });

@@ -5,7 +5,13 @@ const timeField = (name: string, title: string) => ({
   type: 'date',
   name,
   interface: 'datetime',
-  uiSchema: { type: 'datetime', title: tt(title), 'x-component': 'DatePicker', 'x-component-props': { showTime: true }, 'x-read-pretty': true },
+  uiSchema: {
+    type: 'datetime',
+    title: tt(title),
+    'x-component': 'DatePicker',
+    'x-component-props': { showTime: true },
+    'x-read-pretty': true,
+  },
 });
 
 /**

@@ -14,7 +14,11 @@ export function connectionPoolMax(db: Database): number {
   // The connection manager's copy carries Sequelize's defaults; the options only what was configured.
   // Sequelize's connection manager and config, as far as their pool is read (not in Sequelize's declarations).
   const sequelize = db.sequelize as unknown as { connectionManager?: { config?: PoolConfig }; config?: PoolConfig };
-  const configured = Number(sequelize.connectionManager?.config?.pool?.max ?? sequelize.config?.pool?.max ?? (db.options as PoolConfig)?.pool?.max);
+  const configured = Number(
+    sequelize.connectionManager?.config?.pool?.max ??
+      sequelize.config?.pool?.max ??
+      (db.options as PoolConfig)?.pool?.max,
+  );
   return Number.isFinite(configured) && configured > 0 ? Math.floor(configured) : SEQUELIZE_DEFAULT_POOL_MAX;
 }
 

@@ -8,7 +8,8 @@ import type { ValidationError, ValidationErrorItem } from 'sequelize';
 // understands `{{t("Title")}}` and would show the template itself ("{{t(&quot;Period&quot; …)}} 字段值已存在").
 const TITLE = /{{\s*t\(\s*(['"`])([^'"`]+)\1\s*,\s*{\s*ns:\s*(['"`])([^'"`]+)\3\s*}\s*\)\s*}}/;
 
-const isFieldError = (err: ValidationError | undefined) => err?.errors?.length && ['SequelizeValidationError', 'SequelizeUniqueConstraintError'].includes(err.name);
+const isFieldError = (err: ValidationError | undefined) =>
+  err?.errors?.length && ['SequelizeValidationError', 'SequelizeUniqueConstraintError'].includes(err.name);
 
 /**
  * Renders validation and uniqueness errors on the suite's fields with the field's translated title, in

@@ -13,7 +13,10 @@ export class Refusal extends Error {
 }
 
 /** Hook or action options: NocoBase passes the request as `context` (with its `t`) when the change comes from one. */
-export type TranslateOptions = { context?: { t?: (key: string, options?: Record<string, unknown>) => string; [key: string]: unknown } } | null | undefined;
+export type TranslateOptions =
+  | { context?: { t?: (key: string, options?: Record<string, unknown>) => string; [key: string]: unknown } }
+  | null
+  | undefined;
 export type Translate = (options: TranslateOptions, key: string, vars?: Record<string, unknown>) => string;
 
 /**

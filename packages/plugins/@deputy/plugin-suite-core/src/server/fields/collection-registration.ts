@@ -39,7 +39,10 @@ export function protectFromDeletion(app: Application, db: Database, names: strin
   onAction(app, 'collections:destroy', async (ctx, next) => {
     const { filterByTk, filter } = ctx.action.params;
     const requested = filterByTk !== undefined ? targets(filterByTk) : [];
-    const byFilter = filterByTk === undefined && filter ? (await db.getRepository('collections').find({ filter })).map((c) => c.get('name')) : [];
+    const byFilter =
+      filterByTk === undefined && filter
+        ? (await db.getRepository('collections').find({ filter })).map((c) => c.get('name'))
+        : [];
     if ([...requested, ...byFilter].some((name) => names.includes(name))) return refuse(ctx);
     await next();
   });

@@ -29,15 +29,19 @@ const isDate = (v: unknown) => {
   const year = Number(v.slice(0, 4));
   return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === v && year >= 1900 && year <= 2100;
 };
-const asDateString = (v: unknown) => (v instanceof Date ? v.toISOString().slice(0, 10) : typeof v === 'string' ? v.slice(0, 10) : v);
+const asDateString = (v: unknown) =>
+  v instanceof Date ? v.toISOString().slice(0, 10) : typeof v === 'string' ? v.slice(0, 10) : v;
 
 /** Days of the month for reception days (逢6: 6, 16, 26): whole numbers 1–31, no repeats. */
 export const daysOfMonth: FieldRule = (value) =>
-  Array.isArray(value) && value.every((d) => Number.isInteger(Number(d)) && Number(d) >= 1 && Number(d) <= 31) && new Set(value.map(Number)).size === value.length
+  Array.isArray(value) &&
+  value.every((d) => Number.isInteger(Number(d)) && Number(d) >= 1 && Number(d) <= 31) &&
+  new Set(value.map(Number)).size === value.length
     ? null
     : '{{field}} must be days of the month from 1 to 31';
 
-export const phoneNumber: FieldRule = (value) => (isBlank(value) || /^\+?[0-9][0-9\- ]{4,19}$/.test(String(value)) ? null : '{{field}} is not a valid phone number');
+export const phoneNumber: FieldRule = (value) =>
+  isBlank(value) || /^\+?[0-9][0-9\- ]{4,19}$/.test(String(value)) ? null : '{{field}} is not a valid phone number';
 
 /**
  * Checks every save of the given collections against their own field definitions, whoever saves (a form,
@@ -46,7 +50,13 @@ export const phoneNumber: FieldRule = (value) => (isBlank(value) || /^\+?[0-9][0
  * numbers, plus the rules given for particular fields. NocoBase itself stores most of these as sent
  * (SQLite has no foreign keys; selects and dates are not checked), or fails with a database message.
  */
-export function validateFields(app: Application, db: Database, names: string[], rules: Record<string, FieldRule> = {}, rulesNs = NS) {
+export function validateFields(
+  app: Application,
+  db: Database,
+  names: string[],
+  rules: Record<string, FieldRule> = {},
+  rulesNs = NS,
+) {
   const label = (field: Field, options: TranslateOptions) => {
     const title = field.options?.uiSchema?.title;
     const parsed = typeof title === 'string' ? TITLE.exec(title) : null;
@@ -56,7 +66,9 @@ export function validateFields(app: Application, db: Database, names: string[], 
   };
   const fail = (options: TranslateOptions, key: string, vars: Record<string, unknown>) => {
     const t = options?.context?.t;
-    const text = t ? t(key, { ns: [NS, rulesNs], ...vars }) : Object.entries(vars).reduce((s, [k, v]) => s.replace(`{{${k}}}`, String(v)), key);
+    const text = t
+      ? t(key, { ns: [NS, rulesNs], ...vars })
+      : Object.entries(vars).reduce((s, [k, v]) => s.replace(`{{${k}}}`, String(v)), key);
     throw new FieldError(text);
   };
 
@@ -68,7 +80,8 @@ export function validateFields(app: Application, db: Database, names: string[], 
       const { resourceName, params } = ctx.action ?? {};
       if (names.includes(resourceName) && params?.filterByTk !== undefined) {
         const tks = Array.isArray(params.filterByTk) ? params.filterByTk : [params.filterByTk];
-        if (!tks.every(isId)) return ctx.throw(404, ctx.t('The record does not exist or is outside your permissions', { ns: NS }));
+        if (!tks.every(isId))
+          return ctx.throw(404, ctx.t('The record does not exist or is outside your permissions', { ns: NS }));
       }
       await next();
     },
@@ -87,9 +100,17 @@ export function validateFields(app: Application, db: Database, names: string[], 
           if (field?.options?.type === 'array' && value !== null && value !== undefined && !Array.isArray(value)) {
             return ctx.throw(400, ctx.t('{{field}} must be a list', { ns: NS, field: label(field, { context: ctx }) }));
           }
-          const reference: Field | undefined = [...(collection?.fields.values() ?? [])].find((f: Field) => f.options.type === 'belongsTo' && f.options.foreignKey === key);
+          const reference: Field | undefined = [...(collection?.fields.values() ?? [])].find(
+            (f: Field) => f.options.type === 'belongsTo' && f.options.foreignKey === key,
+          );
           if (reference && !isBlank(value) && !isId(value)) {
-            return ctx.throw(400, ctx.t('{{field}} refers to a record that does not exist', { ns: NS, field: label(reference, { context: ctx }) }));
+            return ctx.throw(
+              400,
+              ctx.t('{{field}} refers to a record that does not exist', {
+                ns: NS,
+                field: label(reference, { context: ctx }),
+              }),
+            );
           }
         }
         await next();
@@ -112,9 +133,10 @@ export function validateFields(app: Application, db: Database, names: string[], 
             if (ui.required && (isNew || model.changed(fk))) fail(options, 'Fill in {{field}}', vars());
             continue;
           }
-          const exists = /^\d+$/.test(String(value)) && Number(value) <= Number.MAX_SAFE_INTEGER
-            ? await db.getRepository(o.target).count({ filterByTk: value, transaction: options.transaction })
-            : 0;
+          const exists =
+            /^\d+$/.test(String(value)) && Number(value) <= Number.MAX_SAFE_INTEGER
+              ? await db.getRepository(o.target).count({ filterByTk: value, transaction: options.transaction })
+              : 0;
           if (!exists) fail(options, '{{field}} refers to a record that does not exist', vars());
           continue;
         }
@@ -125,30 +147,41 @@ export function validateFields(app: Application, db: Database, names: string[], 
           // A required field may be left out when it has a default, never sent empty.
           const defaulted = (value === null || value === undefined) && o.defaultValue !== undefined;
           if ((o.allowNull === false || ui.required) && !defaulted) fail(options, 'Fill in {{field}}', vars());
-          if (typeof value === 'string' && o.interface === 'select') fail(options, '{{field}}: choose one of the listed options', vars());
+          if (typeof value === 'string' && o.interface === 'select')
+            fail(options, '{{field}}: choose one of the listed options', vars());
           continue;
         }
         if (o.type === 'integer' || o.type === 'bigInt') {
-          const n = typeof value === 'number' || (typeof value === 'string' && /^-?\d+$/.test(value.trim())) ? Number(value) : NaN;
+          const n =
+            typeof value === 'number' || (typeof value === 'string' && /^-?\d+$/.test(value.trim()))
+              ? Number(value)
+              : NaN;
           if (!Number.isInteger(n)) fail(options, '{{field}} must be a whole number', vars());
           if (Math.abs(n) > INT_MAX) fail(options, '{{field}} is too large', vars());
           const min = ui['x-component-props']?.min;
-          if (typeof min === 'number' && n < min) fail(options, '{{field}} must be at least {{min}}', { ...vars(), min });
+          if (typeof min === 'number' && n < min)
+            fail(options, '{{field}} must be at least {{min}}', { ...vars(), min });
           model.set(o.name, n);
         } else if (o.type === 'dateOnly') {
           if (!isDate(asDateString(value))) fail(options, '{{field}} must be a date such as 2026-03-16', vars());
         } else if (o.type === 'string') {
           if (typeof value !== 'string' && typeof value !== 'number') fail(options, '{{field}} must be text', vars());
-          if (String(value).length > (o.length ?? MAX_STRING)) fail(options, '{{field}} is too long: at most {{max}} characters', { ...vars(), max: o.length ?? MAX_STRING });
+          if (String(value).length > (o.length ?? MAX_STRING))
+            fail(options, '{{field}} is too long: at most {{max}} characters', {
+              ...vars(),
+              max: o.length ?? MAX_STRING,
+            });
           if (o.interface === 'select' && Array.isArray(ui.enum) && !ui.enum.some((c: Choice) => c.value === value)) {
             fail(options, '{{field}}: choose one of the listed options', vars());
           }
           if (o.interface === 'phone' && phoneNumber(value)) fail(options, phoneNumber(value)!, vars());
         } else if (o.type === 'text') {
           if (typeof value !== 'string') fail(options, '{{field}} must be text', vars());
-          if (value.length > MAX_TEXT) fail(options, '{{field}} is too long: at most {{max}} characters', { ...vars(), max: MAX_TEXT });
+          if (value.length > MAX_TEXT)
+            fail(options, '{{field}} is too long: at most {{max}} characters', { ...vars(), max: MAX_TEXT });
         } else if (o.type === 'array' && o.interface === 'multipleSelect' && Array.isArray(ui.enum)) {
-          if (!Array.isArray(value) || value.some((v) => !ui.enum.some((c: Choice) => c.value === v))) fail(options, '{{field}}: choose one of the listed options', vars());
+          if (!Array.isArray(value) || value.some((v) => !ui.enum.some((c: Choice) => c.value === v)))
+            fail(options, '{{field}}: choose one of the listed options', vars());
         }
         const rule = rules[`${name}.${o.name}`];
         const problem = rule?.(value);

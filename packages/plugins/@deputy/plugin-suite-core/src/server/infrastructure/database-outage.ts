@@ -15,10 +15,17 @@ const OUTAGE = new Set([
 const NETWORK = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P03']);
 
 /** What the drivers say when a pooled connection died with the server (pg, mysql2, mariadb). */
-const LOST = /Connection terminated|not queryable|terminating connection|database system is (starting up|shutting down)|not currently accepting connections|Connection lost|PROTOCOL_CONNECTION_LOST|socket has unexpectedly been closed/i;
+const LOST =
+  /Connection terminated|not queryable|terminating connection|database system is (starting up|shutting down)|not currently accepting connections|Connection lost|PROTOCOL_CONNECTION_LOST|socket has unexpectedly been closed/i;
 
 /** What a driver's or Sequelize's error may carry, as far as this reads it. */
-type DriverError = { name?: string; code?: string; message?: string; parent?: { code?: string; message?: string }; original?: { code?: string } };
+type DriverError = {
+  name?: string;
+  code?: string;
+  message?: string;
+  parent?: { code?: string; message?: string };
+  original?: { code?: string };
+};
 
 export function isDatabaseOutage(caught: unknown) {
   const err = caught as DriverError | null | undefined;
@@ -27,7 +34,8 @@ export function isDatabaseOutage(caught: unknown) {
   const code = err.code ?? err.parent?.code ?? err.original?.code;
   const message = `${err.message ?? ''} ${err.parent?.message ?? ''}`;
   // 57P01: the server terminated the connection (admin shutdown); 57P03: it is starting up.
-  if (NETWORK.has(code) && (String(err.name).startsWith('Sequelize') || /connect|terminat|shut/i.test(message))) return true;
+  if (NETWORK.has(code) && (String(err.name).startsWith('Sequelize') || /connect|terminat|shut/i.test(message)))
+    return true;
   return String(err.name).startsWith('Sequelize') && LOST.test(message);
 }
 
@@ -43,7 +51,9 @@ export function answerDatabaseOutages(app: Application) {
   handler.register(isDatabaseOutage, (err: Error | undefined, ctx: Context) => {
     ctx.status = 503;
     ctx.set('Retry-After', '10');
-    ctx.body = { errors: [{ message: ctx.t('The database cannot be reached right now; try again in a moment', { ns: NS }) }] };
+    ctx.body = {
+      errors: [{ message: ctx.t('The database cannot be reached right now; try again in a moment', { ns: NS }) }],
+    };
     ctx.app?.logger?.warn?.('database unreachable', { error: err?.message });
   });
 }

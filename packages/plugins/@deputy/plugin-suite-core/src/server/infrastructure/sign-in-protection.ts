@@ -44,7 +44,9 @@ function isBasicAuth(ctx: Context) {
  * The filter NocoBase 2.2's basic auth (plugin-auth `BasicAuth.validate`) uses to find the user:
  * `email` if given (old API), else `account` as username or e-mail. Nothing else (no `username`, no phone).
  */
-export function basicAuthUserFilter(values: { account?: unknown; email?: unknown } | null | undefined): Record<string, unknown> | null {
+export function basicAuthUserFilter(
+  values: { account?: unknown; email?: unknown } | null | undefined,
+): Record<string, unknown> | null {
   const { account, email } = values ?? {};
   if (!account && !email) return null;
   return email ? { email } : { $or: [{ username: account }, { email: account }] };
@@ -87,7 +89,10 @@ export function protectSignIn(app: Application, ns: string) {
   }
   /** Gives a reservation back (never below 0). */
   async function release(ctx: Context, id: UserKey) {
-    await model(ctx).decrement({ failedSignIns: 1 }, { where: { [pkOf(ctx)]: id, failedSignIns: { [Op.gt]: 0 } }, silent: true });
+    await model(ctx).decrement(
+      { failedSignIns: 1 },
+      { where: { [pkOf(ctx)]: id, failedSignIns: { [Op.gt]: 0 } }, silent: true },
+    );
   }
   /** Locks the account if the count has reached the maximum — one conditional UPDATE, so only one attempt locks. */
   async function lockIfDue(ctx: Context, id: UserKey, policy: Policy) {
@@ -97,7 +102,10 @@ export function protectSignIn(app: Application, ns: string) {
     );
   }
   async function reset(ctx: Context, id: UserKey) {
-    await model(ctx).update({ failedSignIns: 0, lockedUntil: null }, { where: { [pkOf(ctx)]: id }, silent: true, hooks: false });
+    await model(ctx).update(
+      { failedSignIns: 0, lockedUntil: null },
+      { where: { [pkOf(ctx)]: id }, silent: true, hooks: false },
+    );
   }
 
   onAction(app, 'auth:signIn', async (ctx, next) => {
@@ -117,8 +125,11 @@ export function protectSignIn(app: Application, ns: string) {
     if (typeof account === 'string' && !email && MOBILE.test(account.trim())) {
       const named = await repo.count({ filter: { $or: [{ username: account }, { email: account }] } });
       // (NocoBase keeps users' phones unique.)
-      const byPhone: Model | null = named ? null : await repo.findOne({ filter: { phone: account.trim() }, fields: [pk, 'username', 'email'] });
-      if (byPhone?.get('username') || byPhone?.get('email')) values.account = byPhone.get('username') || byPhone.get('email');
+      const byPhone: Model | null = named
+        ? null
+        : await repo.findOne({ filter: { phone: account.trim() }, fields: [pk, 'username', 'email'] });
+      if (byPhone?.get('username') || byPhone?.get('email'))
+        values.account = byPhone.get('username') || byPhone.get('email');
     }
     const filter = basicAuthUserFilter(values);
     if (!filter) return next();
@@ -136,7 +147,10 @@ export function protectSignIn(app: Application, ns: string) {
     const policy = await policyOf(ctx);
 
     await reserve(ctx, id);
-    const now: Model | null = await model(ctx).findOne({ where: { [pk]: id }, attributes: ['failedSignIns', 'lockedUntil'] });
+    const now: Model | null = await model(ctx).findOne({
+      where: { [pk]: id },
+      attributes: ['failedSignIns', 'lockedUntil'],
+    });
     const until = lockedUntilOf(now);
     if ((until && until > new Date()) || Number(now?.get('failedSignIns') ?? 0) > policy.maxFailures) {
       // Locked meanwhile, or more attempts under way (or counted, e.g. after the maximum was lowered) than the
@@ -178,13 +192,32 @@ export function protectSignIn(app: Application, ns: string) {
     if (password !== undefined && password !== null && password !== '') {
       const { minLength } = await policyOf(ctx);
       if (passwordProblem(password, minLength)) {
-        return ctx.throw(400, ctx.t('A password needs at least {{n}} characters, with letters and digits', { ns, n: minLength }));
+        return ctx.throw(
+          400,
+          ctx.t('A password needs at least {{n}} characters, with letters and digits', { ns, n: minLength }),
+        );
       }
     }
     await next();
   };
-  onAction(app, 'auth:changePassword', checkPassword((v) => v.newPassword ?? ''));
-  onAction(app, 'users:create', checkPassword((v) => v.password));
-  onAction(app, 'users:update', checkPassword((v) => v.password));
-  onAction(app, 'deputies:createAccount', checkPassword((v) => v.password));
+  onAction(
+    app,
+    'auth:changePassword',
+    checkPassword((v) => v.newPassword ?? ''),
+  );
+  onAction(
+    app,
+    'users:create',
+    checkPassword((v) => v.password),
+  );
+  onAction(
+    app,
+    'users:update',
+    checkPassword((v) => v.password),
+  );
+  onAction(
+    app,
+    'deputies:createAccount',
+    checkPassword((v) => v.password),
+  );
 }

@@ -8,7 +8,9 @@ import type { Application } from '@nocobase/server';
  * (Koa's default, the header ignored); `false` or 0: ignored explicitly.
  */
 export function trustProxy(app: Application, value: string | undefined = process.env.APP_TRUST_PROXY) {
-  const setting = String(value ?? '').trim().toLowerCase();
+  const setting = String(value ?? '')
+    .trim()
+    .toLowerCase();
   if (!setting) return;
   const hops = ['true', 'yes', 'on'].includes(setting) ? 1 : /^\d{1,2}$/.test(setting) ? Number(setting) : 0;
   app.proxy = hops > 0;

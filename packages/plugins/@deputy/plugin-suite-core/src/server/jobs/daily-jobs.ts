@@ -2,7 +2,12 @@ import os from 'os';
 import type { Model } from '@nocobase/database';
 import type { Application } from '@nocobase/server';
 
-type DailyJob = { name: string; cronTime: string; run: () => Promise<unknown>; log: { error: (msg: string, meta?: Record<string, unknown>) => void } };
+type DailyJob = {
+  name: string;
+  cronTime: string;
+  run: () => Promise<unknown>;
+  log: { error: (msg: string, meta?: Record<string, unknown>) => void };
+};
 type CronJobManager = Application['cronJobManager'];
 type CronJob = ReturnType<CronJobManager['addJob']>;
 /** The manager with the suite's jobs by name, kept on it (see jobsOf). */
@@ -29,7 +34,10 @@ export function scheduleJob(app: Application, job: DailyJob) {
     cronTime: job.cronTime,
     timeZone: 'Asia/Shanghai',
     // cron ignores what onTick returns: the run's own catch reports its failure.
-    onTick: () => void runOnce(app, job).catch((e: unknown) => job.log.error(`${job.name} failed`, { error: (e as Error | undefined)?.message })),
+    onTick: () =>
+      void runOnce(app, job).catch((e: unknown) =>
+        job.log.error(`${job.name} failed`, { error: (e as Error | undefined)?.message }),
+      ),
   });
   jobs.set(job.name, cronJob);
   if (manager.started) cronJob.start();
@@ -39,13 +47,21 @@ export function scheduleJob(app: Application, job: DailyJob) {
 /** The job a plugin scheduled under this name (for the tests: they let the cron manager run it). */
 export function scheduledJob(app: Application, name: string) {
   const manager: WithDeputyJobs | undefined = app.cronJobManager;
-  return manager ? jobsOf(manager).get(name) ?? null : null;
+  return manager ? (jobsOf(manager).get(name) ?? null) : null;
 }
 
 /** The minute a tick belongs to, in Asia/Shanghai: the same on every instance that fires it. */
 function slotOf(now: Date) {
   const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
+    new Intl.DateTimeFormat('en-CA', {
+      timeZone: 'Asia/Shanghai',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    })
       .formatToParts(now)
       .map((p) => [p.type, p.value]),
   );
@@ -61,7 +77,13 @@ export async function runOnce(app: Application, job: DailyJob, now = new Date())
   let run: Model;
   try {
     // One plain INSERT, no transaction around it: the unique key decides between instances.
-    run = await app.db.getModel('scheduledJobRuns').create({ name: job.name, slot: slotOf(now), status: 'running', instance: `${os.hostname()}:${process.pid}`, startedAt: now });
+    run = await app.db.getModel('scheduledJobRuns').create({
+      name: job.name,
+      slot: slotOf(now),
+      status: 'running',
+      instance: `${os.hostname()}:${process.pid}`,
+      startedAt: now,
+    });
   } catch (e: unknown) {
     if ((e as Error | undefined)?.name === 'SequelizeUniqueConstraintError') return false;
     throw e;
@@ -70,7 +92,14 @@ export async function runOnce(app: Application, job: DailyJob, now = new Date())
     await job.run();
     await runs.update({ filterByTk: run.get('id'), values: { status: 'done', finishedAt: new Date() } });
   } catch (e: unknown) {
-    await runs.update({ filterByTk: run.get('id'), values: { status: 'failed', finishedAt: new Date(), message: String((e as Error | undefined)?.message ?? e).slice(0, 2000) } });
+    await runs.update({
+      filterByTk: run.get('id'),
+      values: {
+        status: 'failed',
+        finishedAt: new Date(),
+        message: String((e as Error | undefined)?.message ?? e).slice(0, 2000),
+      },
+    });
     throw e;
   }
   return true;

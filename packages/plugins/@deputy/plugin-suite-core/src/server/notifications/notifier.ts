@@ -17,7 +17,13 @@ export class Notifier {
     if (!db.hasCollection('notificationChannels')) return;
     if (await db.getRepository('notificationChannels').count({ filter: { name: REMINDER_CHANNEL } })) return;
     await db.getRepository('notificationChannels').create({
-      values: { name: REMINDER_CHANNEL, title: '代表履职提醒', notificationType: 'in-app-message', options: {}, description: 'Reminders of the deputy duty suite' },
+      values: {
+        name: REMINDER_CHANNEL,
+        title: '代表履职提醒',
+        notificationType: 'in-app-message',
+        options: {},
+        description: 'Reminders of the deputy duty suite',
+      },
     });
   }
 
@@ -27,9 +33,16 @@ export class Notifier {
     if (await log.count({ filter: { key } })) return false;
     await log.create({ values: { key, userId, title, content } });
     const manager = this.app.pm.get<PluginNotificationManagerServer>('notification-manager');
-    const channel = db.hasCollection('notificationChannels') ? await db.getRepository('notificationChannels').findOne({ filter: { name: REMINDER_CHANNEL } }) : null;
+    const channel = db.hasCollection('notificationChannels')
+      ? await db.getRepository('notificationChannels').findOne({ filter: { name: REMINDER_CHANNEL } })
+      : null;
     if (manager?.send && channel) {
-      await manager.send({ channelName: REMINDER_CHANNEL, message: { title, content }, receivers: { type: 'userId', value: [userId] }, triggerFrom: key.split(':')[0] });
+      await manager.send({
+        channelName: REMINDER_CHANNEL,
+        message: { title, content },
+        receivers: { type: 'userId', value: [userId] },
+        triggerFrom: key.split(':')[0],
+      });
     }
     return true;
   }

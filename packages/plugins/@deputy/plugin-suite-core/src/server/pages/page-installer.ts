@@ -5,7 +5,15 @@ import type { FlowModelRepository } from '@nocobase/plugin-flow-engine';
 import type { Application } from '@nocobase/server';
 import { NS, tt } from '../fields/field-builders';
 import { ADMIN_ROLES } from '../actor/administrators';
-import { capturePageSnapshot, FlowJson, insertPageSnapshot, pageInputHash, PluginPageSnapshots, snapshotFits, snapshotsEnabled } from './page-snapshots';
+import {
+  capturePageSnapshot,
+  FlowJson,
+  insertPageSnapshot,
+  pageInputHash,
+  PluginPageSnapshots,
+  snapshotFits,
+  snapshotsEnabled,
+} from './page-snapshots';
 import { upgradeInstalledPage } from './page-upgrade';
 import { grantRoutes, routeTree } from './page-routes';
 
@@ -119,7 +127,8 @@ export function localizeBlueprint(blueprint: SuitePageSpec['blueprint'], ns: str
   const doc = JSON.parse(JSON.stringify(blueprint));
   const localize = (holder: FlowJson | undefined, where: string, prop = 'title') => {
     if (!holder?.[prop]) return;
-    if (locale && !(holder[prop] in locale)) throw new Error(`page text "${holder[prop]}" (${where}) is not in the locale of ${ns}`);
+    if (locale && !(holder[prop] in locale))
+      throw new Error(`page text "${holder[prop]}" (${where}) is not in the locale of ${ns}`);
     holder[prop] = tt(holder[prop], ns);
   };
   // Blocks, their buttons (title, confirmation) and the blocks of the buttons' popups.
@@ -148,7 +157,8 @@ export function localizeBlueprint(blueprint: SuitePageSpec['blueprint'], ns: str
 
 /** Localizes the field group titles of a plugin's `defaults.collections` in its own namespace. */
 export function localizeDefaults(collections: FlowJson, ns: string, locale?: Record<string, string>) {
-  return localizeBlueprint({ page: { title: '' }, tabs: [], defaults: { collections } }, ns, locale).defaults.collections;
+  return localizeBlueprint({ page: { title: '' }, tabs: [], defaults: { collections } }, ns, locale).defaults
+    .collections;
 }
 
 async function routeExists(app: Application, id: unknown) {
@@ -163,7 +173,11 @@ async function ensureGroup(app: Application): Promise<number> {
   if (mark && (await routeExists(app, mark.get('routeId')))) return mark.get('routeId');
   let group: Model | null = await routes.findOne({ filter: { type: 'group', title: GROUP_TITLE, parentId: null } });
   if (!group) {
-    const created = await callFlowSurfaces(app, 'createMenu', { type: 'group', title: GROUP_TITLE, icon: 'AuditOutlined' });
+    const created = await callFlowSurfaces(app, 'createMenu', {
+      type: 'group',
+      title: GROUP_TITLE,
+      icon: 'AuditOutlined',
+    });
     group = await routes.findOne({ filterByTk: created.routeId });
   }
   const values = { key: GROUP_KEY, plugin: NS, routeId: group.get('id'), schemaUid: group.get('schemaUid') ?? null };
@@ -219,10 +233,26 @@ async function addCustomBlock(app: Application, tabSchemaUid: string, use: strin
  * Creates the pages not installed yet, in order, under the suite's menu group, and grants them.
  * Idempotent; safe to call from install, upgrade and afterEnable.
  */
-export async function installPages(app: Application, pages: SuitePageSpec[], options: InstallPagesOptions): Promise<InstallPagesResult> {
-  const result: InstallPagesResult = { created: [], fromSnapshot: [], kept: [], upgraded: [], edited: [], adopted: [], failed: [] };
+export async function installPages(
+  app: Application,
+  pages: SuitePageSpec[],
+  options: InstallPagesOptions,
+): Promise<InstallPagesResult> {
+  const result: InstallPagesResult = {
+    created: [],
+    fromSnapshot: [],
+    kept: [],
+    upgraded: [],
+    edited: [],
+    adopted: [],
+    failed: [],
+  };
   const db = app.db;
-  if (!flowSurfacesAction(app, 'applyBlueprint') || !db.hasCollection('desktopRoutes') || !db.hasCollection('flowModels')) {
+  if (
+    !flowSurfacesAction(app, 'applyBlueprint') ||
+    !db.hasCollection('desktopRoutes') ||
+    !db.hasCollection('flowModels')
+  ) {
     return { ...result, skipped: 'flowSurfaces is not available' };
   }
   const marks = db.getRepository('suitePages');
@@ -245,20 +275,31 @@ export async function installPages(app: Application, pages: SuitePageSpec[], opt
   for (const page of pending) {
     try {
       await installPage(app, page, groupId, adminRoles, options, result);
-      await placeBeforeFollowers(app, page.key, pages.slice(pages.indexOf(page) + 1).map((p) => p.key));
+      await placeBeforeFollowers(
+        app,
+        page.key,
+        pages.slice(pages.indexOf(page) + 1).map((p) => p.key),
+      );
     } catch (error) {
       // One page the platform refuses must not stop the plugin's install: it is logged and retried next upgrade.
       // Sequelize says which value clashed only in its `errors` list.
-      const details = (error.errors ?? []).map((e: { path?: string; message?: string; value?: unknown }) => `${e.path}: ${e.message} (${e.value})`).join('; ');
+      const details = (error.errors ?? [])
+        .map((e: { path?: string; message?: string; value?: unknown }) => `${e.path}: ${e.message} (${e.value})`)
+        .join('; ');
       result.failed.push({ key: page.key, error: details ? `${error.message}: ${details}` : error.message });
-      app.logger?.error?.(`[deputy] page ${page.key} was not installed: ${result.failed[result.failed.length - 1].error}`);
+      app.logger?.error?.(
+        `[deputy] page ${page.key} was not installed: ${result.failed[result.failed.length - 1].error}`,
+      );
     }
   }
   const applied = result.created.filter((key) => !result.fromSnapshot.includes(key));
-  app.logger?.info?.(`[deputy] pages of ${options.plugin}: ${result.fromSnapshot.length} from snapshots, ${applied.length} applied from blueprints`);
+  app.logger?.info?.(
+    `[deputy] pages of ${options.plugin}: ${result.fromSnapshot.length} from snapshots, ${applied.length} applied from blueprints`,
+  );
   // A shipped snapshot that does not fit costs half a minute a page: say so (stale snapshots, a collection missing).
   const stale = applied.filter((key) => options.snapshots?.pages?.[key]);
-  if (stale.length && snapshotsEnabled()) app.logger?.warn?.(`[deputy] page snapshots not used (they do not fit this instance): ${stale.join(', ')}`);
+  if (stale.length && snapshotsEnabled())
+    app.logger?.warn?.(`[deputy] page snapshots not used (they do not fit this instance): ${stale.join(', ')}`);
   return result;
 }
 
@@ -278,7 +319,9 @@ async function placeBeforeFollowers(app: Application, key: string, followerKeys:
     if (!target || target.get('parentId') !== route.get('parentId')) continue;
     const sort = Number(target.get('sort'));
     if (Number(route.get('sort')) < sort) return;
-    await app.db.getModel('desktopRoutes').increment('sort', { by: 1, where: { parentId: route.get('parentId'), sort: { [Op.gte]: sort } } });
+    await app.db
+      .getModel('desktopRoutes')
+      .increment('sort', { by: 1, where: { parentId: route.get('parentId'), sort: { [Op.gte]: sort } } });
     await routes.update({ filterByTk: route.get('id'), values: { sort } });
     return;
   }
@@ -291,16 +334,21 @@ async function placeBeforeFollowers(app: Application, key: string, followerKeys:
  */
 export function withoutMissingCollections(app: Application, blueprint: SuitePageSpec['blueprint']) {
   const doc = JSON.parse(JSON.stringify(blueprint));
-  const collectionOf = (block: FlowJson) => block.collection ?? doc.assets?.charts?.[block.chart]?.query?.resource?.collectionName;
+  const collectionOf = (block: FlowJson) =>
+    block.collection ?? doc.assets?.charts?.[block.chart]?.query?.resource?.collectionName;
   for (const tab of doc.tabs ?? []) {
-    const missing = (tab.blocks ?? []).filter((block: FlowJson) => collectionOf(block) && !app.db.hasCollection(collectionOf(block)));
+    const missing = (tab.blocks ?? []).filter(
+      (block: FlowJson) => collectionOf(block) && !app.db.hasCollection(collectionOf(block)),
+    );
     if (!missing.length) continue;
     const gone = new Set(missing.map((block: FlowJson) => block.key));
     app.logger?.info?.(`[deputy] left out blocks over collections not defined here: ${[...gone].join(', ')}`);
     tab.blocks = tab.blocks.filter((block: FlowJson) => !gone.has(block.key));
     if (tab.layout?.rows) {
       const keyOf = (cell: string | { key?: string } | null) => (typeof cell === 'string' ? cell : cell?.key);
-      tab.layout.rows = tab.layout.rows.map((row: (string | { key?: string })[]) => row.filter((cell) => !gone.has(keyOf(cell)))).filter((row: unknown[]) => row.length);
+      tab.layout.rows = tab.layout.rows
+        .map((row: (string | { key?: string })[]) => row.filter((cell) => !gone.has(keyOf(cell))))
+        .filter((row: unknown[]) => row.length);
     }
   }
   return doc;
@@ -327,7 +375,11 @@ export function pageHash(app: Application, page: SuitePageSpec, options: Install
  * Takes the snapshots of the installed pages of one plugin (`npm run build:pages`): the rows each page is made
  * of, under the hash of the blueprint it was applied from.
  */
-export async function capturePages(app: Application, pages: SuitePageSpec[], options: InstallPagesOptions): Promise<PluginPageSnapshots> {
+export async function capturePages(
+  app: Application,
+  pages: SuitePageSpec[],
+  options: InstallPagesOptions,
+): Promise<PluginPageSnapshots> {
   const marks = app.db.getRepository('suitePages');
   const snapshots: PluginPageSnapshots = { pages: {}, templates: {} };
   for (const page of pages) {
@@ -358,7 +410,13 @@ async function applyPageBlueprint(app: Application, page: SuitePageSpec, values:
  * An installed page gets this release's page when it is an earlier release's page as shipped (page-upgrade.ts);
  * one an administrator changed stays as it is, and the log says so. Needs this release's snapshot to fit here.
  */
-async function upgradePage(app: Application, page: SuitePageSpec, mark: Model, options: InstallPagesOptions, result: InstallPagesResult) {
+async function upgradePage(
+  app: Application,
+  page: SuitePageSpec,
+  mark: Model,
+  options: InstallPagesOptions,
+  result: InstallPagesResult,
+) {
   const snapshot = options.snapshots?.pages?.[page.key];
   const templates = options.snapshots?.templates;
   if (!mark.get('routeId') || !snapshotFits(app, snapshot, pageHash(app, page, options), templates)) return;
@@ -371,7 +429,9 @@ async function upgradePage(app: Application, page: SuitePageSpec, mark: Model, o
       app.logger?.info?.(`[deputy] page ${page.key} upgraded to this release's version (it had not been changed here)`);
     } else if (outcome === 'edited') {
       result.edited.push(page.key);
-      app.logger?.info?.(`[deputy] page ${page.key} was changed on this instance: this release's version of it is not applied`);
+      app.logger?.info?.(
+        `[deputy] page ${page.key} was changed on this instance: this release's version of it is not applied`,
+      );
     }
   } catch (error) {
     result.failed.push({ key: page.key, error: `upgrade: ${error.message}` });
@@ -392,7 +452,9 @@ async function installPage(
   const routes = db.getRepository('desktopRoutes');
   const values = blueprintValues(app, page, groupId, options);
   // A page of this title already in our group (not recorded): adopt it as it is, never replace it.
-  let route: Model | null = await routes.findOne({ filter: { type: 'flowPage', title: values.page.title, parentId: groupId } });
+  let route: Model | null = await routes.findOne({
+    filter: { type: 'flowPage', title: values.page.title, parentId: groupId },
+  });
   if (route) {
     result.adopted.push(page.key);
   } else {
@@ -404,13 +466,21 @@ async function installPage(
         result.fromSnapshot.push(page.key);
       } catch (error) {
         // The insert is one transaction: nothing of it stays, and the blueprint still builds the page.
-        app.logger?.warn?.(`[deputy] page ${page.key}: its snapshot could not be inserted (${error.message}); applying its blueprint`);
+        app.logger?.warn?.(
+          `[deputy] page ${page.key}: its snapshot could not be inserted (${error.message}); applying its blueprint`,
+        );
       }
     }
     if (!route) route = await applyPageBlueprint(app, page, values);
     result.created.push(page.key);
   }
   const tree = await routeTree(app, route.get('id'));
-  await grantRoutes(app, [...new Set([...adminRoles, ...page.roles])], tree.map((r) => r.get('id')));
-  await marks.create({ values: { key: page.key, plugin: options.plugin, routeId: route.get('id'), schemaUid: route.get('schemaUid') } });
+  await grantRoutes(
+    app,
+    [...new Set([...adminRoles, ...page.roles])],
+    tree.map((r) => r.get('id')),
+  );
+  await marks.create({
+    values: { key: page.key, plugin: options.plugin, routeId: route.get('id'), schemaUid: route.get('schemaUid') },
+  });
 }

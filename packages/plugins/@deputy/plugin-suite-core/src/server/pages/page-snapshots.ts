@@ -34,7 +34,14 @@ export type PageSnapshot = {
   /** The page's uiSchemas shell(s) (FlowRoute), as getJsonSchema returns them. */
   uiSchemas: Row[];
   flowModels: { uid: string; name: string | null; options: FlowJson }[];
-  treePaths: { ancestor: string; descendant: string; depth: number; async: boolean | null; type: string | null; sort: number | null }[];
+  treePaths: {
+    ancestor: string;
+    descendant: string;
+    depth: number;
+    async: boolean | null;
+    type: string | null;
+    sort: number | null;
+  }[];
   /** Route ids of the page and its tabs when taken; written into the page model, replaced on insert. */
   routeIds: (number | string)[];
   /**
@@ -49,19 +56,42 @@ export type PageSnapshot = {
   previousDigests?: string[];
 };
 
-export type TemplateSnapshot = { row: TemplateRow; flowModels: PageSnapshot['flowModels']; treePaths: PageSnapshot['treePaths'] };
+export type TemplateSnapshot = {
+  row: TemplateRow;
+  flowModels: PageSnapshot['flowModels'];
+  treePaths: PageSnapshot['treePaths'];
+};
 
 export type PluginPageSnapshots = { pages: Record<string, PageSnapshot>; templates?: Record<string, TemplateSnapshot> };
 
 /** Columns of a desktop route that describe it (everything but identity, position and audit). */
-const ROUTE_COLUMNS = ['title', 'tooltip', 'icon', 'schemaUid', 'menuSchemaUid', 'tabSchemaName', 'type', 'options', 'hideInMenu', 'enableTabs', 'enableHeader', 'displayTitle', 'hidden'];
+const ROUTE_COLUMNS = [
+  'title',
+  'tooltip',
+  'icon',
+  'schemaUid',
+  'menuSchemaUid',
+  'tabSchemaName',
+  'type',
+  'options',
+  'hideInMenu',
+  'enableTabs',
+  'enableHeader',
+  'displayTitle',
+  'hidden',
+];
 
 /** Off with DEPUTY_PAGE_SNAPSHOTS=off: every page is applied from its blueprint (how snapshots are built). */
 export const snapshotsEnabled = () => process.env.DEPUTY_PAGE_SNAPSHOTS !== 'off';
 
 const stable = (value: unknown): unknown => {
   if (Array.isArray(value)) return value.map(stable);
-  if (value && typeof value === 'object') return Object.fromEntries(Object.keys(value).sort().map((k) => [k, stable((value as Row)[k])]));
+  if (value && typeof value === 'object')
+    return Object.fromEntries(
+      Object.keys(value)
+        .sort()
+        .map((k) => [k, stable((value as Row)[k])]),
+    );
   return value;
 };
 
@@ -69,14 +99,16 @@ const stable = (value: unknown): unknown => {
 export function pageInputHash(values: Row, customBlocks: unknown[] = []) {
   const { navigation, ...rest } = values;
   const input = { ...rest, navigation: { item: (navigation as { item?: unknown } | undefined)?.item }, customBlocks };
-  return createHash('sha256').update(JSON.stringify(stable(input))).digest('hex');
+  return createHash('sha256')
+    .update(JSON.stringify(stable(input)))
+    .digest('hex');
 }
 
 function flowRepo(app: Application) {
   return app.db.getRepository('flowModels') as FlowModelRepository;
 }
 
-const parseJson = (v: unknown): FlowJson => (typeof v === 'string' ? JSON.parse(v) : (v as FlowJson) ?? {});
+const parseJson = (v: unknown): FlowJson => (typeof v === 'string' ? JSON.parse(v) : ((v as FlowJson) ?? {}));
 /** A tree path as the database gives it (async as 0/1 on some dialects). */
 type RawTreePath = Omit<PageSnapshot['treePaths'][number], 'async'> & { async: unknown };
 
@@ -85,20 +117,32 @@ async function readModels(app: Application, roots: string[]) {
   const db = app.db;
   const repo = flowRepo(app);
   const treeTable = repo.flowModelTreePathTableName;
-  const [under] = (await db.sequelize.query(repo.sqlAdapter(`SELECT DISTINCT descendant FROM ${treeTable} WHERE ancestor IN (:roots)`), {
-    replacements: { roots },
-  })) as [{ descendant: string }[], unknown];
+  const [under] = (await db.sequelize.query(
+    repo.sqlAdapter(`SELECT DISTINCT descendant FROM ${treeTable} WHERE ancestor IN (:roots)`),
+    {
+      replacements: { roots },
+    },
+  )) as [{ descendant: string }[], unknown];
   const uids = [...new Set([...roots, ...under.map((r) => r.descendant)])];
-  const [models] = (await db.sequelize.query(repo.sqlAdapter(`SELECT uid, name, options FROM ${repo.flowModelsTableName} WHERE uid IN (:uids) ORDER BY uid`), {
-    replacements: { uids },
-  })) as [{ uid: string; name: string | null; options: unknown }[], unknown];
+  const [models] = (await db.sequelize.query(
+    repo.sqlAdapter(`SELECT uid, name, options FROM ${repo.flowModelsTableName} WHERE uid IN (:uids) ORDER BY uid`),
+    {
+      replacements: { uids },
+    },
+  )) as [{ uid: string; name: string | null; options: unknown }[], unknown];
   if (!models.length) return { flowModels: [], treePaths: [] };
   const [paths] = (await db.sequelize.query(
-    repo.sqlAdapter(`SELECT ancestor, descendant, depth, async, type, sort FROM ${treeTable} WHERE descendant IN (:uids) ORDER BY descendant, depth`),
+    repo.sqlAdapter(
+      `SELECT ancestor, descendant, depth, async, type, sort FROM ${treeTable} WHERE descendant IN (:uids) ORDER BY descendant, depth`,
+    ),
     { replacements: { uids: models.map((m) => m.uid) } },
   )) as [RawTreePath[], unknown];
   return {
-    flowModels: models.map((m) => ({ uid: m.uid, name: m.name ?? null, options: parseJson(m.options) })) as PageSnapshot['flowModels'],
+    flowModels: models.map((m) => ({
+      uid: m.uid,
+      name: m.name ?? null,
+      options: parseJson(m.options),
+    })) as PageSnapshot['flowModels'],
     treePaths: paths.map((p) => ({ ...p, async: p.async == null ? null : !!p.async })) as PageSnapshot['treePaths'],
   };
 }
@@ -143,7 +187,11 @@ async function readTemplates(app: Application, models: PageSnapshot['flowModels'
 }
 
 /** Reads the rows of an installed page (route `routeId`): routes, uiSchemas shell, flow models, tree paths, templates. */
-export async function capturePageSnapshot(app: Application, routeId: number | string, hash: string): Promise<{ page: PageSnapshot; templates: TemplateSnapshot[] }> {
+export async function capturePageSnapshot(
+  app: Application,
+  routeId: number | string,
+  hash: string,
+): Promise<{ page: PageSnapshot; templates: TemplateSnapshot[] }> {
   const db = app.db;
   const routes = db.getRepository('desktopRoutes');
   const page: Model = await routes.findOne({ filterByTk: routeId });
@@ -153,9 +201,12 @@ export async function capturePageSnapshot(app: Application, routeId: number | st
   const { flowModels, treePaths } = await readModels(app, roots);
   const uiSchemas: Row[] = [];
   const shell = await db.getRepository('uiSchemas')?.findOne({ filterByTk: page.get('schemaUid') });
-  if (shell) uiSchemas.push(await (db.getRepository('uiSchemas') as UiSchemaRepository).getJsonSchema(page.get('schemaUid')));
+  if (shell)
+    uiSchemas.push(await (db.getRepository('uiSchemas') as UiSchemaRepository).getJsonSchema(page.get('schemaUid')));
   const usages = db.hasCollection('flowModelTemplateUsages')
-    ? await db.getRepository('flowModelTemplateUsages').find({ filter: { modelUid: { $in: flowModels.map((m) => m.uid) } }, sort: ['modelUid', 'templateUid'] })
+    ? await db
+        .getRepository('flowModelTemplateUsages')
+        .find({ filter: { modelUid: { $in: flowModels.map((m) => m.uid) } }, sort: ['modelUid', 'templateUid'] })
     : [];
   const templates = await readTemplates(app, flowModels);
   const snapshot: PageSnapshot = {
@@ -185,27 +236,46 @@ function remap(value: unknown, uids: Map<string, string>, ids: Map<string, numbe
   if (typeof value === 'number') return ids.has(String(value)) ? Number(ids.get(String(value))) : value;
   if (Array.isArray(value)) return value.map((v) => remap(v, uids, ids, pattern));
   if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [remap(k, uids, ids, pattern), remap(v, uids, ids, pattern)]));
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [remap(k, uids, ids, pattern), remap(v, uids, ids, pattern)]),
+    );
   }
   return value;
 }
 
 /** Raw multi-row inserts of flow models and their tree paths, as FlowModelRepository.insertNewSchema writes them. */
-async function insertModels(app: Application, models: PageSnapshot['flowModels'], paths: PageSnapshot['treePaths'], transaction: Transaction) {
+async function insertModels(
+  app: Application,
+  models: PageSnapshot['flowModels'],
+  paths: PageSnapshot['treePaths'],
+  transaction: Transaction,
+) {
   const db = app.db;
   const repo = flowRepo(app);
-  const chunks = <T>(list: T[], size = 200) => Array.from({ length: Math.ceil(list.length / size) }, (_, i) => list.slice(i * size, (i + 1) * size));
+  const chunks = <T>(list: T[], size = 200) =>
+    Array.from({ length: Math.ceil(list.length / size) }, (_, i) => list.slice(i * size, (i + 1) * size));
   for (const batch of chunks(models)) {
-    await db.sequelize.query(repo.sqlAdapter(`INSERT INTO ${repo.flowModelsTableName} ("uid", "name", "options") VALUES ${batch.map(() => '(?)').join(',')}`), {
-      replacements: batch.map((m) => [m.uid, m.name, JSON.stringify(m.options)]),
-      type: 'INSERT',
-      transaction,
-    });
+    await db.sequelize.query(
+      repo.sqlAdapter(
+        `INSERT INTO ${repo.flowModelsTableName} ("uid", "name", "options") VALUES ${batch.map(() => '(?)').join(',')}`,
+      ),
+      {
+        replacements: batch.map((m) => [m.uid, m.name, JSON.stringify(m.options)]),
+        type: 'INSERT',
+        transaction,
+      },
+    );
   }
   for (const batch of chunks(paths)) {
     await db.sequelize.query(
-      repo.sqlAdapter(`INSERT INTO ${repo.flowModelTreePathTableName} (ancestor, descendant, depth, type, async, sort) VALUES ${batch.map(() => '(?)').join(',')}`),
-      { replacements: batch.map((p) => [p.ancestor, p.descendant, p.depth, p.type, p.async, p.sort]), type: 'INSERT', transaction },
+      repo.sqlAdapter(
+        `INSERT INTO ${repo.flowModelTreePathTableName} (ancestor, descendant, depth, type, async, sort) VALUES ${batch.map(() => '(?)').join(',')}`,
+      ),
+      {
+        replacements: batch.map((p) => [p.ancestor, p.descendant, p.depth, p.type, p.async, p.sort]),
+        type: 'INSERT',
+        transaction,
+      },
     );
   }
 }
@@ -213,15 +283,26 @@ async function insertModels(app: Application, models: PageSnapshot['flowModels']
 let lastSort = 0;
 
 /** Can this snapshot stand for the page the installer is about to build? */
-export function snapshotFits(app: Application, snapshot: PageSnapshot | undefined, hash: string, templates: Record<string, TemplateSnapshot> = {}): snapshot is PageSnapshot {
-  if (!snapshot || !snapshotsEnabled() || snapshot.hash !== hash || snapshot.nocobase !== app.getVersion()) return false;
+export function snapshotFits(
+  app: Application,
+  snapshot: PageSnapshot | undefined,
+  hash: string,
+  templates: Record<string, TemplateSnapshot> = {},
+): snapshot is PageSnapshot {
+  if (!snapshot || !snapshotsEnabled() || snapshot.hash !== hash || snapshot.nocobase !== app.getVersion())
+    return false;
   // Popups kept as templates need ui-templates (enabled in every standard install); without it, apply the blueprint.
   if (!snapshot.templates?.length) return true;
   return app.db.hasCollection('flowModelTemplates') && snapshot.templates.every((u) => !!templates[u]);
 }
 
 /** Inserts a page from its snapshot under `groupId`; returns the new page route's id. One transaction. */
-export async function insertPageSnapshot(app: Application, snapshot: PageSnapshot, groupId: number, templateRows: Record<string, TemplateSnapshot> = {}): Promise<number> {
+export async function insertPageSnapshot(
+  app: Application,
+  snapshot: PageSnapshot,
+  groupId: number,
+  templateRows: Record<string, TemplateSnapshot> = {},
+): Promise<number> {
   const db = app.db;
   const repo = flowRepo(app);
   const uidMap = new Map<string, string>();
@@ -245,7 +326,10 @@ export async function insertPageSnapshot(app: Application, snapshot: PageSnapsho
     // Sort values as flowSurfaces gives them (time-based, so after the group's): a role's menu is built from a
     // list sorted by `sort`, and a route listed before its parent is shown at the top level.
     const sort = (lastSort = Math.max(Date.now() * 1000, lastSort + 1000));
-    const page: Model = await routes.create({ values: { ...(remap(snapshot.route, uidMap, noIds, pattern) as Row), parentId: groupId, sort }, transaction });
+    const page: Model = await routes.create({
+      values: { ...(remap(snapshot.route, uidMap, noIds, pattern) as Row), parentId: groupId, sort },
+      transaction,
+    });
     ids.set(String(snapshot.routeIds[0]), page.get('id'));
     for (const [i, tab] of snapshot.tabs.entries()) {
       const values = { ...(remap(tab, uidMap, noIds, pattern) as Row), parentId: page.get('id'), sort: sort + 1 + i };
@@ -256,39 +340,74 @@ export async function insertPageSnapshot(app: Application, snapshot: PageSnapsho
     // layouts of the menu group, as flowSurfaces attaches them to their parent's.
     if (db.hasCollection('desktopRoutesUiLayouts')) {
       const layouts = db.getModel('desktopRoutesUiLayouts');
-      const ofGroup = (await layouts.findAll({ where: { desktopRouteId: groupId }, transaction, raw: true })) as unknown as { uiLayoutUid: string }[];
+      const ofGroup = (await layouts.findAll({
+        where: { desktopRouteId: groupId },
+        transaction,
+        raw: true,
+      })) as unknown as { uiLayoutUid: string }[];
       const routeIds = [...ids.values()];
-      const rows = ofGroup.flatMap((l) => routeIds.map((desktopRouteId) => ({ desktopRouteId, uiLayoutUid: l.uiLayoutUid })));
+      const rows = ofGroup.flatMap((l) =>
+        routeIds.map((desktopRouteId) => ({ desktopRouteId, uiLayoutUid: l.uiLayoutUid })),
+      );
       if (rows.length) await layouts.bulkCreate(rows, { transaction });
     }
     for (const schema of snapshot.uiSchemas) {
-      await (db.getRepository('uiSchemas') as UiSchemaRepository).insert(remap(schema, uidMap, ids, pattern), { transaction });
+      await (db.getRepository('uiSchemas') as UiSchemaRepository).insert(remap(schema, uidMap, ids, pattern), {
+        transaction,
+      });
     }
     // plugin-client gives every new route a flow model of its own (uid = the route's schemaUid); the snapshot
     // holds that model as applyBlueprint left it, so the fresh one makes way.
     const routeUids = [snapshot.route, ...snapshot.tabs].map((r) => uidMap.get(r.schemaUid as string)).filter(Boolean);
     if (routeUids.length) {
       const where = { replacements: { uids: routeUids }, transaction };
-      await db.sequelize.query(repo.sqlAdapter(`DELETE FROM ${repo.flowModelTreePathTableName} WHERE descendant IN (:uids)`), where);
+      await db.sequelize.query(
+        repo.sqlAdapter(`DELETE FROM ${repo.flowModelTreePathTableName} WHERE descendant IN (:uids)`),
+        where,
+      );
       await db.sequelize.query(repo.sqlAdapter(`DELETE FROM ${repo.flowModelsTableName} WHERE uid IN (:uids)`), where);
     }
-    await insertModels(app, snapshot.flowModels.map((m) => remap(m, uidMap, ids, pattern) as PageSnapshot['flowModels'][number]), snapshot.treePaths.map((p) => ({ ...p, ancestor: uidMap.get(p.ancestor) ?? p.ancestor, descendant: uidMap.get(p.descendant) ?? p.descendant })), transaction);
+    await insertModels(
+      app,
+      snapshot.flowModels.map((m) => remap(m, uidMap, ids, pattern) as PageSnapshot['flowModels'][number]),
+      snapshot.treePaths.map((p) => ({
+        ...p,
+        ancestor: uidMap.get(p.ancestor) ?? p.ancestor,
+        descendant: uidMap.get(p.descendant) ?? p.descendant,
+      })),
+      transaction,
+    );
     // Templates keep their uids (other pages refer to them); one this instance has already stays as it is.
     if (db.hasCollection('flowModelTemplates')) {
       const templates = db.getRepository('flowModelTemplates');
       for (const template of (snapshot.templates ?? []).map((u) => templateRows[u])) {
         if (await templates.findOne({ filterByTk: template.row.uid, transaction })) continue;
-        const [have] = (await db.sequelize.query(repo.sqlAdapter(`SELECT uid FROM ${repo.flowModelsTableName} WHERE uid IN (:uids)`), {
-          replacements: { uids: template.flowModels.map((m) => m.uid).concat('') },
-          transaction,
-        })) as [{ uid: string }[], unknown];
+        const [have] = (await db.sequelize.query(
+          repo.sqlAdapter(`SELECT uid FROM ${repo.flowModelsTableName} WHERE uid IN (:uids)`),
+          {
+            replacements: { uids: template.flowModels.map((m) => m.uid).concat('') },
+            transaction,
+          },
+        )) as [{ uid: string }[], unknown];
         const existing = new Set(have.map((r) => r.uid));
-        await insertModels(app, template.flowModels.filter((m) => !existing.has(m.uid)), template.treePaths.filter((p) => !existing.has(p.descendant)), transaction);
+        await insertModels(
+          app,
+          template.flowModels.filter((m) => !existing.has(m.uid)),
+          template.treePaths.filter((p) => !existing.has(p.descendant)),
+          transaction,
+        );
         await templates.create({ values: template.row, transaction });
       }
       const usages = db.getRepository('flowModelTemplateUsages');
       for (const usage of snapshot.templateUsages ?? []) {
-        await usages.create({ values: { uid: uid(), templateUid: usage.templateUid, modelUid: uidMap.get(usage.modelUid) ?? usage.modelUid }, transaction });
+        await usages.create({
+          values: {
+            uid: uid(),
+            templateUid: usage.templateUid,
+            modelUid: uidMap.get(usage.modelUid) ?? usage.modelUid,
+          },
+          transaction,
+        });
       }
     }
     return page.get('id');

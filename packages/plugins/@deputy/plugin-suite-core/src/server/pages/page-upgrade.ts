@@ -4,7 +4,14 @@ import type { FlowModelRepository } from '@nocobase/plugin-flow-engine';
 import type { UiSchemaRepository } from '@nocobase/plugin-ui-schema-storage';
 import type { Application } from '@nocobase/server';
 import { grantRoutes, routeTree } from './page-routes';
-import { capturePageSnapshot, FlowJson, insertPageSnapshot, PageSnapshot, PluginPageSnapshots, TemplateSnapshot } from './page-snapshots';
+import {
+  capturePageSnapshot,
+  FlowJson,
+  insertPageSnapshot,
+  PageSnapshot,
+  PluginPageSnapshots,
+  TemplateSnapshot,
+} from './page-snapshots';
 
 /**
  * Upgrades of installed pages (#17, #19): a page the suite installed gets the page of a newer release when
@@ -22,7 +29,12 @@ type PageRows = Pick<PageSnapshot, 'route' | 'tabs' | 'flowModels' | 'routeIds' 
 
 const stable = (value: unknown): unknown => {
   if (Array.isArray(value)) return value.map(stable);
-  if (value && typeof value === 'object') return Object.fromEntries(Object.keys(value).sort().map((k) => [k, stable((value as Record<string, unknown>)[k])]));
+  if (value && typeof value === 'object')
+    return Object.fromEntries(
+      Object.keys(value)
+        .sort()
+        .map((k) => [k, stable((value as Record<string, unknown>)[k])]),
+    );
   return value;
 };
 
@@ -31,8 +43,16 @@ const optionsOf = (model: PageSnapshot['flowModels'][number]): FlowJson =>
 
 /** The digest of a page's rows and of the popup templates it uses, independent of this instance's uids and ids. */
 export function pageDigest(page: PageRows, templates: TemplateSnapshot[]): string {
-  const content = { page: pageContent(page), templates: templates.map(templateContent).map((t) => JSON.stringify(stable(t))).sort() };
-  return createHash('sha256').update(JSON.stringify(stable(content))).digest('hex');
+  const content = {
+    page: pageContent(page),
+    templates: templates
+      .map(templateContent)
+      .map((t) => JSON.stringify(stable(t)))
+      .sort(),
+  };
+  return createHash('sha256')
+    .update(JSON.stringify(stable(content)))
+    .digest('hex');
 }
 
 /** The templates a shipped snapshot uses, as `capturePageSnapshot` reads them from an instance. */
@@ -48,7 +68,12 @@ const masked = (o: unknown) => JSON.stringify(stable(o)).replace(/"[a-z0-9]{11}"
  * position. Returns the function that renames a value at any depth. A uid-like string that is no row's (a
  * template's uid, a schema's random name) becomes '?'.
  */
-function namer(flowModels: PageSnapshot['flowModels'], roots: unknown[], extra: unknown[] = [], routeIds: (number | string)[] = []) {
+function namer(
+  flowModels: PageSnapshot['flowModels'],
+  roots: unknown[],
+  extra: unknown[] = [],
+  routeIds: (number | string)[] = [],
+) {
   const names = new Map<string, string>();
   const name = (uid: unknown) => typeof uid === 'string' && uid && !names.has(uid) && names.set(uid, `#${names.size}`);
   const models = new Map(flowModels.map((m) => [m.uid, optionsOf(m)]));
@@ -86,10 +111,14 @@ function namer(flowModels: PageSnapshot['flowModels'], roots: unknown[], extra: 
     }
     if (typeof value === 'number') return routeNames.get(String(value)) ?? value;
     if (Array.isArray(value)) return value.map(rename);
-    if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [rename(k), rename(v)]));
+    if (value && typeof value === 'object')
+      return Object.fromEntries(Object.entries(value).map(([k, v]) => [rename(k), rename(v)]));
     return value;
   };
-  const renamedModels = () => [...models.entries()].map(([uid, options]) => ({ uid: rename(uid) as string, options: rename(options) })).sort((a, b) => a.uid.localeCompare(b.uid));
+  const renamedModels = () =>
+    [...models.entries()]
+      .map(([uid, options]) => ({ uid: rename(uid) as string, options: rename(options) }))
+      .sort((a, b) => a.uid.localeCompare(b.uid));
   return { rename, renamedModels };
 }
 
@@ -104,7 +133,12 @@ export function pageContent(page: PageRows) {
   };
   page.uiSchemas.forEach(walkUi);
   const routes = [page.route, ...page.tabs];
-  const { rename, renamedModels } = namer(page.flowModels, routes.flatMap((r) => [r.schemaUid, r.menuSchemaUid]), ui, page.routeIds);
+  const { rename, renamedModels } = namer(
+    page.flowModels,
+    routes.flatMap((r) => [r.schemaUid, r.menuSchemaUid]),
+    ui,
+    page.routeIds,
+  );
   return {
     route: rename(page.route),
     tabs: page.tabs.map(rename),
@@ -146,7 +180,10 @@ export async function upgradeInstalledPage(
   if (!(snapshot.previousDigests ?? []).includes(digest)) return { outcome: 'edited', routeId };
 
   const [, ...oldTabs] = await routeTree(app, routeId);
-  const rolesOf = async (id: number) => ((await db.getRepository('desktopRoutes.roles', id).find({ fields: ['name'] })) as Model[]).map((r) => r.get('name') as string);
+  const rolesOf = async (id: number) =>
+    ((await db.getRepository('desktopRoutes.roles', id).find({ fields: ['name'] })) as Model[]).map(
+      (r) => r.get('name') as string,
+    );
   const grants = [await rolesOf(routeId), ...(await Promise.all(oldTabs.map((t) => rolesOf(t.get('id')))))];
   const newId = await insertPageSnapshot(app, snapshot, old.get('parentId'), templates);
   await routes.update({ filterByTk: newId, values: { sort: old.get('sort') } });
@@ -164,12 +201,19 @@ async function removePage(app: Application, page: Model, tabs: Model[], rows: Pa
   await db.sequelize.transaction(async (transaction) => {
     if (uids.length) {
       const where = { replacements: { uids }, transaction };
-      if (db.hasCollection('flowModelTemplateUsages')) await db.getRepository('flowModelTemplateUsages').destroy({ filter: { modelUid: { $in: uids } }, transaction });
-      await db.sequelize.query(repo.sqlAdapter(`DELETE FROM ${repo.flowModelTreePathTableName} WHERE descendant IN (:uids) OR ancestor IN (:uids)`), where);
+      if (db.hasCollection('flowModelTemplateUsages'))
+        await db.getRepository('flowModelTemplateUsages').destroy({ filter: { modelUid: { $in: uids } }, transaction });
+      await db.sequelize.query(
+        repo.sqlAdapter(
+          `DELETE FROM ${repo.flowModelTreePathTableName} WHERE descendant IN (:uids) OR ancestor IN (:uids)`,
+        ),
+        where,
+      );
       await db.sequelize.query(repo.sqlAdapter(`DELETE FROM ${repo.flowModelsTableName} WHERE uid IN (:uids)`), where);
     }
     const schemaUid = page.get('schemaUid');
-    if (schemaUid && db.hasCollection('uiSchemas')) await (db.getRepository('uiSchemas') as UiSchemaRepository).remove(schemaUid, { transaction });
+    if (schemaUid && db.hasCollection('uiSchemas'))
+      await (db.getRepository('uiSchemas') as UiSchemaRepository).remove(schemaUid, { transaction });
     const ids = [page.get('id'), ...tabs.map((t) => t.get('id'))];
     await db.getRepository('desktopRoutes').destroy({ filter: { id: { $in: ids } }, transaction });
   });
@@ -179,11 +223,16 @@ async function removePage(app: Application, page: Model, tabs: Model[], rows: Pa
  * `npm run build:pages`: the new snapshots of a plugin keep the digests of every version shipped before
  * (`previousDigests`), adding the one they replace when the page changed, so an upgrade recognises them all.
  */
-export function carryPageHistory(previous: PluginPageSnapshots | undefined, next: PluginPageSnapshots): PluginPageSnapshots {
+export function carryPageHistory(
+  previous: PluginPageSnapshots | undefined,
+  next: PluginPageSnapshots,
+): PluginPageSnapshots {
   for (const [key, page] of Object.entries(next.pages)) {
     const before = previous?.pages?.[key];
     const now = pageDigest(page, templatesOf(page, next.templates));
-    const earlier = before ? [...(before.previousDigests ?? []), pageDigest(before, templatesOf(before, previous?.templates))] : [];
+    const earlier = before
+      ? [...(before.previousDigests ?? []), pageDigest(before, templatesOf(before, previous?.templates))]
+      : [];
     const history = [...new Set(earlier)].filter((d) => d !== now);
     if (history.length) page.previousDigests = history;
     else delete page.previousDigests;

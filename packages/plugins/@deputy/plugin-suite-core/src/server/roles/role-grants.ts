@@ -7,7 +7,13 @@ import type { Database } from '@nocobase/database';
 
 export type Action = { name: string; scope?: string; fields?: string[] };
 /** A role as NocoBase stores it, with the grants it starts with. */
-export type RoleSpec = { name: string; title: string; description?: string; resources: ResourceSpec[]; [option: string]: unknown };
+export type RoleSpec = {
+  name: string;
+  title: string;
+  description?: string;
+  resources: ResourceSpec[];
+  [option: string]: unknown;
+};
 export type ScopeSpec = { key: string; name: string; resourceName: string; scope: Record<string, any> };
 export type ResourceSpec = { name: string; actions: Action[] };
 
@@ -37,7 +43,12 @@ export async function ensureScopes(db: Database, specs: ScopeSpec[]) {
  * changes are never overwritten. Permissions are stored where NocoBase 2.x keeps them (the main data
  * source's `dataSourcesRolesResources*`), so they show in 角色和权限 and NocoBase's hooks write them to the ACL.
  */
-export async function grantResources(db: Database, roleName: string, specs: ResourceSpec[], scopeIds: Record<string, number>) {
+export async function grantResources(
+  db: Database,
+  roleName: string,
+  specs: ResourceSpec[],
+  scopeIds: Record<string, number>,
+) {
   const resources = db.getRepository('dataSourcesRolesResources');
   for (const r of specs) {
     if (await resources.findOne({ filter: { roleName, dataSourceKey: 'main', name: r.name } })) continue;
@@ -73,17 +84,23 @@ export async function installRoles(db: Database, roles: RoleSpec[], scopes: Scop
  * the suite's roles (only where none exist, so administrators' changes stay), and its own actions added to
  * the 人大 administrator's general strategy.
  */
-export async function grantPluginPermissions(db: Database, plugin: { scopes: ScopeSpec[]; grants: Record<string, ResourceSpec[]>; adminActions: string[] }) {
+export async function grantPluginPermissions(
+  db: Database,
+  plugin: { scopes: ScopeSpec[]; grants: Record<string, ResourceSpec[]>; adminActions: string[] },
+) {
   const scopeIds = await ensureScopes(db, plugin.scopes);
   for (const [role, specs] of Object.entries(plugin.grants)) {
-    if (await db.getRepository('roles').findOne({ filter: { name: role } })) await grantResources(db, role, specs, scopeIds);
+    if (await db.getRepository('roles').findOne({ filter: { name: role } }))
+      await grantResources(db, role, specs, scopeIds);
   }
   const admin: any = await db.getRepository('roles').findOne({ filter: { name: 'npc-admin' } });
   if (!admin) return;
   const actions: string[] = admin.get('strategy')?.actions ?? [];
   const wanted = [...new Set([...actions, ...plugin.adminActions])];
   if (wanted.length !== actions.length) {
-    await db.getRepository('roles').update({ filterByTk: 'npc-admin', values: { strategy: { ...admin.get('strategy'), actions: wanted } } });
+    await db
+      .getRepository('roles')
+      .update({ filterByTk: 'npc-admin', values: { strategy: { ...admin.get('strategy'), actions: wanted } } });
   }
 }
 
@@ -92,12 +109,22 @@ export async function grantPluginPermissions(db: Database, plugin: { scopes: Sco
  * leaving every other field and anything else an administrator changed there. Updated through the
  * repository, so NocoBase writes the narrowed grant to the ACL at once. Running it again changes nothing.
  */
-export async function withdrawFields(db: Database, roleName: string, collection: string, actionNames: string[], fields: string[]) {
+export async function withdrawFields(
+  db: Database,
+  roleName: string,
+  collection: string,
+  actionNames: string[],
+  fields: string[],
+) {
   if (!db.hasCollection('dataSourcesRolesResourcesActions')) return;
-  const resource: any = await db.getRepository('dataSourcesRolesResources').findOne({ filter: { roleName, dataSourceKey: 'main', name: collection } });
+  const resource: any = await db
+    .getRepository('dataSourcesRolesResources')
+    .findOne({ filter: { roleName, dataSourceKey: 'main', name: collection } });
   if (!resource) return;
   const actions = db.getRepository('dataSourcesRolesResourcesActions');
-  for (const grant of (await actions.find({ filter: { rolesResourceId: resource.get('id'), name: { $in: actionNames } } })) as any[]) {
+  for (const grant of (await actions.find({
+    filter: { rolesResourceId: resource.get('id'), name: { $in: actionNames } },
+  })) as any[]) {
     const current: string[] = grant.get('fields') ?? [];
     const kept = current.filter((f) => !fields.includes(f));
     if (kept.length !== current.length) await actions.update({ filterByTk: grant.get('id'), values: { fields: kept } });
@@ -133,8 +160,10 @@ export async function renameGrantedActions(db: Database, renames: ActionRename[]
     const listed: string[] = Array.isArray(strategy?.actions) ? strategy.actions : [];
     const wanted = [...listed];
     for (const { from, to } of renames) {
-      for (const suffix of ['', ':own']) if (listed.includes(from + suffix) && !wanted.includes(to + suffix)) wanted.push(to + suffix);
+      for (const suffix of ['', ':own'])
+        if (listed.includes(from + suffix) && !wanted.includes(to + suffix)) wanted.push(to + suffix);
     }
-    if (wanted.length !== listed.length) await roles.update({ filterByTk: role.get('name'), values: { strategy: { ...strategy, actions: wanted } } });
+    if (wanted.length !== listed.length)
+      await roles.update({ filterByTk: role.get('name'), values: { strategy: { ...strategy, actions: wanted } } });
   }
 }

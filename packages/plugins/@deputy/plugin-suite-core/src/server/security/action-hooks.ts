@@ -43,7 +43,9 @@ export function onAction(app: Application, key: string, handler: Handler, option
   manager.registerPreActionHandler(
     key,
     handler,
-    options.backstop ? { group: 'suite-backstop', after: ['nocobase-generic', 'suite-checks'] } : { group: 'suite-checks', after: 'nocobase-generic' },
+    options.backstop
+      ? { group: 'suite-backstop', after: ['nocobase-generic', 'suite-checks'] }
+      : { group: 'suite-checks', after: 'nocobase-generic' },
   );
 }
 

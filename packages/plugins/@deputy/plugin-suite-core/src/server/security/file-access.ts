@@ -22,7 +22,9 @@ export function guardFileAccess(app: Application) {
       if (resourceName === 'attachments' && actionName === 'getFile') {
         const id = ctx.state.fileAccess?.id ?? ctx.action.params?.filterByTk;
         if (id === undefined || id === null || !/^\d+$/.test(String(id))) return next();
-        attachment = await ctx.db.getRepository('attachments').findOne({ filterByTk: id, fields: ['id', 'createdById'] });
+        attachment = await ctx.db
+          .getRepository('attachments')
+          .findOne({ filterByTk: id, fields: ['id', 'createdById'] });
       } else if (resourceName === 'auth' && actionName === 'checkLegacyFileAccess' && ctx.state.legacyFileAccess) {
         attachment = await attachmentOfUploadUrl(ctx);
       } else {
@@ -45,7 +47,9 @@ async function attachmentOfUploadUrl(ctx: Context): Promise<Model | undefined> {
   const filename = stored.slice(slash + 1);
   const path = slash < 0 ? '' : stored.slice(0, slash);
   if (!filename) return undefined;
-  const rows = await ctx.db.getRepository('attachments').find({ filter: { filename }, fields: ['id', 'createdById', 'path'] });
+  const rows = await ctx.db
+    .getRepository('attachments')
+    .find({ filter: { filename }, fields: ['id', 'createdById', 'path'] });
   // Local storage keeps the subfolder in `path` (empty or null for the root folder).
   return rows.find((r: Model) => String(r.get('path') ?? '').replace(/^\/+|\/+$/g, '') === path) ?? rows[0];
 }
@@ -95,17 +99,31 @@ function fileFieldsOf(db: Database): FileField[] {
           collection: collection.name,
           suite,
           holders: async (attachmentId) =>
-            ((await through.findAll({ where: { [field.otherKey]: attachmentId }, attributes: [field.foreignKey], raw: true })) as unknown as RawRow[]).map((r) => r[field.foreignKey]),
+            (
+              (await through.findAll({
+                where: { [field.otherKey]: attachmentId },
+                attributes: [field.foreignKey],
+                raw: true,
+              })) as unknown as RawRow[]
+            ).map((r) => r[field.foreignKey]),
         });
       } else if (field.type === 'belongsTo') {
         list.push({
           collection: collection.name,
           suite,
           holders: async (attachmentId) =>
-            ((await collection.model.findAll({ where: { [field.foreignKey]: attachmentId }, attributes: [pk], raw: true })) as unknown as RawRow[]).map((r) => r[pk]),
+            (
+              (await collection.model.findAll({
+                where: { [field.foreignKey]: attachmentId },
+                attributes: [pk],
+                raw: true,
+              })) as unknown as RawRow[]
+            ).map((r) => r[pk]),
         });
       } else if (suite) {
-        throw new Error(`file field ${collection.name}.${field.name} (${field.type}): the file-access guard cannot find its holders`);
+        throw new Error(
+          `file field ${collection.name}.${field.name} (${field.type}): the file-access guard cannot find its holders`,
+        );
       } else {
         // Held in a way this guard does not read: NocoBase's rules, as for any file held outside the suite.
         list.push({ collection: collection.name, suite, holders: async () => [null] });

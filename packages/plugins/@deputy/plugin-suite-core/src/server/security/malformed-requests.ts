@@ -11,7 +11,10 @@ import { NS } from '../fields/field-builders';
  */
 const MALFORMED: { test: (err: unknown) => boolean; message: string }[] = [
   {
-    test: (err) => /^to do (update|destroy) action, filter or filterByTk is required$/.test((err as Error | undefined)?.message ?? ''),
+    test: (err) =>
+      /^to do (update|destroy) action, filter or filterByTk is required$/.test(
+        (err as Error | undefined)?.message ?? '',
+      ),
     message: 'Say which record: give filterByTk or a filter',
   },
   {

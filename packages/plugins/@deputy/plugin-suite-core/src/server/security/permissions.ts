@@ -15,7 +15,21 @@ export function isSuiteCollection(collection: Collection | undefined) {
 export type Grant = { fields: Set<string> | null; filter: Filter | null; root: boolean };
 
 /** Files reached through a record the caller may read: what a file field shows, nothing about its uploader. */
-export const FILE_FIELDS = ['id', 'title', 'filename', 'extname', 'size', 'mimetype', 'url', 'preview', 'path', 'meta', 'storageId', 'createdAt', 'updatedAt'];
+export const FILE_FIELDS = [
+  'id',
+  'title',
+  'filename',
+  'extname',
+  'size',
+  'mimetype',
+  'url',
+  'preview',
+  'path',
+  'meta',
+  'storageId',
+  'createdAt',
+  'updatedAt',
+];
 /** Users reached from a record (createdBy, reviewer…) by a role that may not read users: a display name at most. */
 export const USER_DISPLAY_FIELDS = ['nickname'];
 
@@ -54,8 +68,14 @@ export class RequestPermissions {
     if (!can) return null;
     const params = can.params ?? {};
     // plugin-acl keeps a grant's association fields apart, as `appends`: they are readable fields too.
-    const listed = Array.isArray(params.fields) ? params.fields : Array.isArray(params.whitelist) ? params.whitelist : null;
-    const fields = listed ? new Set<string>([...listed, ...(Array.isArray(params.appends) ? params.appends : [])]) : null;
+    const listed = Array.isArray(params.fields)
+      ? params.fields
+      : Array.isArray(params.whitelist)
+        ? params.whitelist
+        : null;
+    const fields = listed
+      ? new Set<string>([...listed, ...(Array.isArray(params.appends) ? params.appends : [])])
+      : null;
     let filter = null;
     if (params.filter && Object.keys(params.filter).length) {
       filter = await parseJsonTemplate(params.filter, {

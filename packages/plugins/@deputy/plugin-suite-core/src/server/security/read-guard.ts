@@ -2,7 +2,15 @@ import type { Context, Next } from '@nocobase/actions';
 import type { Collection, Database, Field, Model } from '@nocobase/database';
 import type { Application } from '@nocobase/server';
 import { NS } from '../fields/field-builders';
-import { fieldReadable, FILE_FIELDS, Grant, isRoot, isSuiteCollection, RequestPermissions, USER_DISPLAY_FIELDS } from './permissions';
+import {
+  fieldReadable,
+  FILE_FIELDS,
+  Grant,
+  isRoot,
+  isSuiteCollection,
+  RequestPermissions,
+  USER_DISPLAY_FIELDS,
+} from './permissions';
 
 const ASSOCIATIONS = new Set(['belongsTo', 'hasOne', 'hasMany', 'belongsToMany', 'belongsToArray']);
 const LOGIC = new Set(['$and', '$or', '$not']);
@@ -31,7 +39,13 @@ export function suiteCollectionsOf(ctx: Context) {
  * or `phone` for a role whose field list leaves the phone out. Filtering on such a field answers yes/no
  * about its value, so it is refused like reading it.
  */
-export async function unreadablePaths(ctx: Context, collection: Collection, filter: unknown, paths: string[] = [], prefix = ''): Promise<string[]> {
+export async function unreadablePaths(
+  ctx: Context,
+  collection: Collection,
+  filter: unknown,
+  paths: string[] = [],
+  prefix = '',
+): Promise<string[]> {
   const perms = RequestPermissions.of(ctx);
   if (Array.isArray(filter)) {
     for (const item of filter) await unreadablePaths(ctx, collection, item, paths, prefix);
@@ -175,7 +189,8 @@ class AnswerFilter {
     }
     if (!grant) {
       if (isRootRow) return this.cleanAssociations(row, collection, null);
-      if (collection.name === 'users') return Object.fromEntries(Object.entries(row).filter(([k]) => USER_DISPLAY_FIELDS.includes(k)));
+      if (collection.name === 'users')
+        return Object.fromEntries(Object.entries(row).filter(([k]) => USER_DISPLAY_FIELDS.includes(k)));
       return undefined;
     }
     if (!isRootRow && grant.filter) {
@@ -214,7 +229,10 @@ class AnswerFilter {
 const SUITE_RESOURCES = new Set<string>();
 
 /** Defines a suite resource that is not a collection; the records its actions answer with are pruned like lists'. */
-export function defineSuiteResource(app: Application, options: { name: string; actions: Parameters<Application['resourceManager']['define']>[0]['actions'] }) {
+export function defineSuiteResource(
+  app: Application,
+  options: { name: string; actions: Parameters<Application['resourceManager']['define']>[0]['actions'] },
+) {
   SUITE_RESOURCES.add(options.name);
   app.resourceManager.define(options);
 }
@@ -223,7 +241,8 @@ export function defineSuiteResource(app: Application, options: { name: string; a
 async function pruneRecords(ctx: Context, value: unknown, filter: AnswerFilter, depth = 0): Promise<unknown> {
   if (!value || typeof value !== 'object' || Buffer.isBuffer(value) || depth > 5) return value;
   const collection = (value.constructor as typeof Model | undefined)?.collection;
-  if (collection && typeof (value as Model).toJSON === 'function') return (await filter.apply([value], collection, true))[0];
+  if (collection && typeof (value as Model).toJSON === 'function')
+    return (await filter.apply([value], collection, true))[0];
   if (Array.isArray(value)) return Promise.all(value.map((v) => pruneRecords(ctx, v, filter, depth + 1)));
   if (Object.getPrototypeOf(value) !== Object.prototype) return value;
   const out: JsonRow = {};
@@ -245,14 +264,23 @@ export function registerReadGuard(app: Application) {
       const ends = suiteCollectionsOf(ctx);
       if (!ends || isRoot(ctx)) return next();
       const params = ctx.action.params ?? {};
-      const probe = { $and: [params.filter ?? {}, sortPaths(params.sort), columnPaths(params.columns ?? params.values?.columns)] };
+      const probe = {
+        $and: [params.filter ?? {}, sortPaths(params.sort), columnPaths(params.columns ?? params.values?.columns)],
+      };
       const bad = await unreadablePaths(ctx, ends.target, probe);
       if (bad.length) {
-        return ctx.throw(400, ctx.t('You cannot filter or sort by a field you may not read: {{fields}}', { ns: NS, fields: [...new Set(bad)].join(', ') }));
+        return ctx.throw(
+          400,
+          ctx.t('You cannot filter or sort by a field you may not read: {{fields}}', {
+            ns: NS,
+            fields: [...new Set(bad)].join(', '),
+          }),
+        );
       }
       if (ends.association && ctx.action.sourceId !== undefined) {
         const visible = await RequestPermissions.of(ctx).keysInScope(ends.source.name, 'view', [ctx.action.sourceId]);
-        if (!visible.size) return ctx.throw(404, ctx.t('The record does not exist or is outside your permissions', { ns: NS }));
+        if (!visible.size)
+          return ctx.throw(404, ctx.t('The record does not exist or is outside your permissions', { ns: NS }));
       }
       await next();
     },
@@ -266,14 +294,16 @@ export function registerReadGuard(app: Application) {
       if (isRoot(ctx) || ctx.status >= 300 || !ctx.body) return;
       if (!ends || !RECORD_ANSWERS.has(ctx.action.actionName)) {
         // A custom action (of a suite collection or a suite resource): the records in its answer, at any depth.
-        if (ends || SUITE_RESOURCES.has(ctx.action.resourceName)) ctx.body = await pruneRecords(ctx, ctx.body, new AnswerFilter(ctx));
+        if (ends || SUITE_RESOURCES.has(ctx.action.resourceName))
+          ctx.body = await pruneRecords(ctx, ctx.body, new AnswerFilter(ctx));
         return;
       }
       const filter = new AnswerFilter(ctx);
       const body = ctx.body;
       if (Array.isArray(body)) ctx.body = await filter.apply(body, ends.target);
       else if (Array.isArray(body.rows)) ctx.body = { ...body, rows: await filter.apply(body.rows, ends.target) };
-      else if (typeof body === 'object' && !Buffer.isBuffer(body)) ctx.body = (await filter.apply([body], ends.target))[0];
+      else if (typeof body === 'object' && !Buffer.isBuffer(body))
+        ctx.body = (await filter.apply([body], ends.target))[0];
     },
     { tag: 'deputy-answer-filter', after: 'acl' },
   );

@@ -15,7 +15,8 @@ export function refuseOutOfScopeWrites(app: Application, collections: string[]) 
         const { filterByTk, filter } = ctx.action.params;
         if (filterByTk !== undefined && filter && Object.keys(filter).length) {
           const visible = await ctx.db.getRepository(name).count({ filterByTk, filter });
-          if (!visible) return ctx.throw(404, ctx.t('The record does not exist or is outside your permissions', { ns: NS }));
+          if (!visible)
+            return ctx.throw(404, ctx.t('The record does not exist or is outside your permissions', { ns: NS }));
         }
         await next();
       });
@@ -38,9 +39,12 @@ export function refuseCreatesForOtherStations(app: Application, resources: Recor
         const ids = given.map((v) => (v && typeof v === 'object' ? v.id : v));
         const own =
           ids.length && ids.every((id) => id !== null && id !== undefined && id !== '')
-            ? await ctx.db.getRepository('liaisonStations').count({ filter: { id: { $in: [...new Set(ids)] }, 'staff.id': ctx.state.currentUser.id } })
+            ? await ctx.db
+                .getRepository('liaisonStations')
+                .count({ filter: { id: { $in: [...new Set(ids)] }, 'staff.id': ctx.state.currentUser.id } })
             : 0;
-        if (!own || own < new Set(ids.map(String)).size) return ctx.throw(403, ctx.t('Station staff can create this only for their own station', { ns: NS }));
+        if (!own || own < new Set(ids.map(String)).size)
+          return ctx.throw(403, ctx.t('Station staff can create this only for their own station', { ns: NS }));
       }
       await next();
     });

@@ -28,7 +28,8 @@ export function keepSingleRow(app: Application, resources: string[], ns: string)
       ctx.throw(403, ctx.t('Settings can be changed but not deleted', { ns }));
     });
     onAction(app, `${resource}:create`, async (ctx, next) => {
-      if (await ctx.db.getRepository(resource).count()) return ctx.throw(400, ctx.t('The settings exist already: edit them', { ns }));
+      if (await ctx.db.getRepository(resource).count())
+        return ctx.throw(400, ctx.t('The settings exist already: edit them', { ns }));
       await next();
     });
   }

@@ -24,9 +24,12 @@ function keysOf(value: unknown, key: string): unknown[] {
 const newRowsOf = (value: unknown, key: string): boolean =>
   Array.isArray(value)
     ? value.some((v) => newRowsOf(v, key))
-    : !!value && typeof value === 'object' && ((value as Record<string, unknown>)[key] === undefined || (value as Record<string, unknown>)[key] === null);
+    : !!value &&
+      typeof value === 'object' &&
+      ((value as Record<string, unknown>)[key] === undefined || (value as Record<string, unknown>)[key] === null);
 
-const refuse = (ctx: Context, status: number, key: string, vars: Record<string, unknown> = {}) => ctx.throw(status, ctx.t(key, { ns: NS, ...vars }));
+const refuse = (ctx: Context, status: number, key: string, vars: Record<string, unknown> = {}) =>
+  ctx.throw(status, ctx.t(key, { ns: NS, ...vars }));
 
 /**
  * What a write may point to. After NocoBase's own check of nested values (which leaves references as
@@ -49,16 +52,22 @@ async function checkReferences(ctx: Context, next: Next) {
       if (!ASSOCIATIONS.has(field.type)) continue;
       const target = ctx.db.getCollection(field.target);
       if (!target || target.name === 'users') continue;
-      const targetKey = field.type === 'hasOne' ? target.model.primaryKeyAttribute : field.targetKey ?? target.model.primaryKeyAttribute;
+      const targetKey =
+        field.type === 'hasOne'
+          ? target.model.primaryKeyAttribute
+          : (field.targetKey ?? target.model.primaryKeyAttribute);
       // A nested value without a key creates a row of the target (NocoBase's check also drops the key of a
       // nested update the role's field list does not name — which turns it into a create). Suite records are
       // created on their own resource, where their checks run; other rows need the create permission.
       const fresh = newRowsOf(row[field.name], targetKey);
       if (fresh && (isSuiteCollection(target) || !(await perms.grant(target.name, 'create')))) {
-        return refuse(ctx, 403, 'Create this record on its own, not inside another one: {{field}}', { field: field.name });
+        return refuse(ctx, 403, 'Create this record on its own, not inside another one: {{field}}', {
+          field: field.name,
+        });
       }
       const keys = keysOf(row[field.name], targetKey);
-      if (field.type === 'belongsTo' && row[field.foreignKey] !== undefined && row[field.foreignKey] !== null) keys.push(row[field.foreignKey]);
+      if (field.type === 'belongsTo' && row[field.foreignKey] !== undefined && row[field.foreignKey] !== null)
+        keys.push(row[field.foreignKey]);
       if (!keys.length) continue;
       if (target.name === 'attachments') {
         await checkFiles(ctx, collection, field, keys);
@@ -67,7 +76,8 @@ async function checkReferences(ctx: Context, next: Next) {
       const action = field.type === 'hasMany' || field.type === 'hasOne' ? 'update' : 'view';
       const inReach = await perms.keysInScope(target.name, action, keys);
       const outside = [...new Set(keys.map(String))].filter((k) => !inReach.has(k));
-      if (outside.length) return refuse(ctx, 403, 'This refers to records outside your permissions: {{field}}', { field: field.name });
+      if (outside.length)
+        return refuse(ctx, 403, 'This refers to records outside your permissions: {{field}}', { field: field.name });
     }
   }
   await next();
@@ -88,7 +98,8 @@ async function checkFiles(ctx: Context, collection: Collection, field: Field, ke
   }
   const rest = wanted.filter((k) => !allowed.has(k));
   // Someone granted the file collection itself (administrators) may link what it may read there.
-  if (rest.length) for (const k of await RequestPermissions.of(ctx).keysInScope('attachments', 'view', rest)) allowed.add(k);
+  if (rest.length)
+    for (const k of await RequestPermissions.of(ctx).keysInScope('attachments', 'view', rest)) allowed.add(k);
   if (wanted.some((k) => !allowed.has(k))) {
     refuse(ctx, 403, 'Only files you uploaded yourself can be attached: {{field}}', { field: field.name });
   }
@@ -108,7 +119,11 @@ async function refuseAssociationWrites(ctx: Context, next: Next) {
 }
 
 export function registerWriteGuard(app: Application) {
-  app.resourceManager.use(refuseAssociationWrites, { tag: 'deputy-association-routes', after: 'setCurrentRole', before: 'acl' });
+  app.resourceManager.use(refuseAssociationWrites, {
+    tag: 'deputy-association-routes',
+    after: 'setCurrentRole',
+    before: 'acl',
+  });
   const guarded = new Set<string>();
   const guard = (collection: Collection) => {
     if (!isSuiteCollection(collection) || guarded.has(collection.name)) return;
