@@ -103,7 +103,8 @@ it('a deputy files a record with a photo on a phone; the head approves it in the
   expect(createdRes.status()).toBe(200);
   const recordId = (await createdRes.json()).data.id;
   // Its row in 我的履职记录: 提交审核, confirmed.
-  const submitted = phone.waitForResponse((r) => r.url().includes('dutyRecords:update'), { timeout: 30000 });
+  // Long enough for both clicks below (up to 30 s each on a loaded machine) and the answer.
+  const submitted = phone.waitForResponse((r) => r.url().includes('dutyRecords:update'), { timeout: 90000 });
   await phone.getByText('提交审核', { exact: true }).first().click({ timeout: 30000 });
   // The confirmation's own button, once it shows (a hidden 确定 of the date picker is still in the page).
   await phone
