@@ -106,11 +106,12 @@ it('a deputy files a record with a photo on a phone; the head approves it in the
   // Long enough for both clicks below (up to 30 s each on a loaded machine) and the answer.
   const submitted = phone.waitForResponse((r) => r.url().includes('dutyRecords:update'), { timeout: 90000 });
   await phone.getByText('提交审核', { exact: true }).first().click({ timeout: 30000 });
-  // The confirmation's own button, once it shows (a hidden 确定 of the date picker is still in the page).
+  // The confirmation's own button, inside the confirmation once it shows: under load another visible 确定 (the
+  // date picker's) could be clicked first, and the submission was never sent.
   await phone
-    .getByRole('button', { name: /确\s*定|OK/ })
-    .filter({ visible: true })
+    .locator('.ant-modal:visible, .ant-popover:visible')
     .last()
+    .getByRole('button', { name: /确\s*定|OK/ })
     .click({ timeout: 30000 });
   expect((await submitted).status()).toBe(200);
   const filingSeconds = (Date.now() - started) / 1000;
