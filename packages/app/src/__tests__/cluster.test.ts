@@ -97,7 +97,8 @@ describe.runIf(SERVER_DB)('cluster mode: two nodes on one database', () => {
       ids.push(created.body.data.id);
     }
     const taskOf = new Map<number, number>();
-    for (const id of ids) taskOf.set(id, (await pendingTaskFor(a, head[0], id)).id);
+    // Two nodes' workflow dispatchers under a full run's load: once a task took longer than the default 60 s.
+    for (const id of ids) taskOf.set(id, (await pendingTaskFor(a, head[0], id, 180000)).id);
 
     // All at once, as review-and-ledger, batch-review and review-under-load decide on one node: the head approves
     // two in the task centre of node a and a batch of two on node b (each decision then runs in its node's review
