@@ -1,10 +1,10 @@
 import { lockRow, shanghaiToday } from '@deputy/plugin-suite-core';
-import type { Database, FindOptions, Model, Transaction } from '@nocobase/database';
-import { Op } from '@nocobase/database';
+import type { Database, FindOptions, Model } from '@nocobase/database';
+import { Op, Transaction } from '@nocobase/database';
 import { Period, periodOf, periodsOfYear } from './periods';
 
 export type Scope = { deputyIds?: number[]; stationIds?: number[] };
-type Rule = {
+export type Rule = {
   id: number;
   subject: string;
   period: string;
@@ -14,41 +14,21 @@ type Rule = {
   exemptNewcomers: boolean;
   itemIds: number[];
 };
-type Deputy = {
-  id: number;
-  stationId: number | null;
-  termId: number | null;
-  status: string;
-  leftOn: string | null;
-  joinedOn: string;
-};
-type Tally = Map<number, { n: number; ids: number[] }>;
 type Where = NonNullable<FindOptions['where']>;
-type ResultRow = ReturnType<Compliance['row']>;
-/** Rows read with `raw: true`: plain column values, not model instances. */
-type DeputyRow = {
-  id: number;
-  stationId: number | null;
-  termId: number | null;
-  status: string;
-  leftOn: string | Date | null;
-  electedOn: string | Date | null;
-};
-type GroupRow = { n: number | string; ids: number[] | string | null } & Record<string, unknown>;
-type SectionRow = { id: number; source: string };
-type EntryRow = { stationId: number; sectionId: number };
+type Replacements = Record<string, unknown>;
 
-const KEEP_IDS = 50;
-/** A period key as a 32-bit integer (the second half of the slice's advisory lock). */
+/** How many of the records that satisfied a rule a result keeps (the lowest ids). */
+export const KEEP_IDS = 50;
 const asDate = (v: unknown) =>
   v instanceof Date ? new Date(v.getTime() + 8 * 3600e3).toISOString().slice(0, 10) : String(v ?? '').slice(0, 10);
 
 /**
- * Compliance of the 六个一 rules: for a rule and a period, counts what satisfied it per deputy or station
- * with one grouped query, decides met / missed / in progress / exempt, and replaces that slice of
- * ruleResults. The nightly full run and the incremental update after a change call the same
- * computation — the incremental one only narrows it to the deputies or stations concerned — so both
- * give the same rows.
+ * Compliance of the 六个一 rules: for a rule and some of its periods, one INSERT … SELECT counts in the
+ * database what satisfied it per deputy or station (GROUP BY), decides met / missed / in progress / exempt and
+ * writes the rows of ruleResults, after deleting that slice's old ones. Nothing goes through Node row by row.
+ * The nightly full run (every period of a year, no scope) and the incremental update after a change (the
+ * periods of one date, narrowed to the deputies or stations concerned) build the same statement
+ * (`resultsSql`), so both give the same rows.
  */
 export class Compliance {
   constructor(private db: Database) {}
@@ -56,7 +36,7 @@ export class Compliance {
   async rules(filter: Record<string, unknown> = {}, transaction?: Transaction): Promise<Rule[]> {
     const rows: Model[] = await this.db
       .getRepository('dutyRules')
-      .find({ filter: { active: true, ...filter }, appends: ['items'], transaction });
+      .find({ filter: { active: true, ...filter }, appends: ['items'], sort: ['id'], transaction });
     return rows.map((r) => ({
       id: r.get('id'),
       subject: r.get('subject'),
@@ -69,16 +49,20 @@ export class Compliance {
     }));
   }
 
-  /** Every active rule for every period of the year that has begun (the nightly job runs it for this year). */
-  async recomputeYear(year: number, transaction?: Transaction) {
+  /**
+   * Every active rule for every period of the year that has begun (the nightly job runs it for this year): one
+   * statement per rule for all its periods, in one transaction, so a reader sees the old year or the new one.
+   * The rules are locked in id order, and an incremental update holds one rule's lock at a time: no deadlock.
+   */
+  async recomputeYear(year: number, transaction?: Transaction): Promise<number> {
+    if (!transaction && this.ownTransactions())
+      return this.db.sequelize.transaction(this.transactionOptions(), (t) => this.recomputeYear(year, t));
     const today = shanghaiToday();
     let slices = 0;
     for (const rule of await this.rules({}, transaction)) {
-      for (const period of await this.periodsOf(rule, year, transaction)) {
-        if (period.from > today) continue;
-        await this.compute(rule, period, {}, transaction);
-        slices += 1;
-      }
+      const periods = (await this.periodsOf(rule, year, transaction)).filter((p) => p.from <= today);
+      await this.replace(rule, periods, {}, transaction);
+      slices += periods.length;
     }
     return slices;
   }
@@ -133,10 +117,7 @@ export class Compliance {
     const rules = (await this.rules({}, transaction)).filter(
       (r) => measures.includes(r.measure) && (itemId === undefined || r.itemIds.includes(itemId)),
     );
-    for (const rule of rules) {
-      for (const period of await this.periodsAt(rule, date, transaction))
-        await this.compute(rule, period, scope, transaction);
-    }
+    for (const rule of rules) await this.computePeriods(rule, await this.periodsAt(rule, date, transaction), scope);
   }
 
   /**
@@ -149,317 +130,251 @@ export class Compliance {
       const periods = only
         ? await this.periodsAt(rule, only, transaction)
         : (await Promise.all(years.map((y) => this.periodsOf(rule, y, transaction)))).flat();
-      const done = new Set<string>();
-      for (const period of periods) {
-        if (period.from > today || done.has(period.key)) continue;
-        done.add(period.key);
-        await this.compute(rule, period, { deputyIds: [deputyId] }, transaction);
-      }
+      // The same term or "standing" comes back for each year: once is enough.
+      const unique = [...new Map(periods.filter((p) => p.from <= today).map((p) => [p.key, p])).values()];
+      await this.computePeriods(rule, unique, { deputyIds: [deputyId] }, transaction);
     }
+  }
+
+  /** One slice (rule × period, narrowed to the scope). */
+  async compute(rule: Rule, period: Period, scope: Scope, transaction?: Transaction): Promise<void> {
+    return this.computePeriods(rule, [period], scope, transaction);
   }
 
   /**
-   * Replaces one slice (rule × period, narrowed to the scope) in a transaction — the caller's, or its own — so a
-   * reader never sees it half-written. The rule's row is locked for the transaction (a row lock: every database,
-   * every node of a cluster), so the nightly run and an incremental update of the same slice at the same moment
-   * cannot both insert its rows. Each slice has a transaction of its own, so a transaction holds one such lock.
+   * Replaces the slices of a rule's periods (narrowed to the scope) in a transaction — the caller's, or its own —
+   * so a reader never sees them half-written.
    */
-  async compute(rule: Rule, period: Period, scope: Scope, transaction?: Transaction): Promise<void> {
-    // (Not on SQLite: its one connection cannot hold concurrent transactions.)
-    const dialect = this.db.sequelize.getDialect();
-    if (!transaction && dialect !== 'sqlite')
-      return this.db.sequelize.transaction((t) => this.compute(rule, period, scope, t));
+  async computePeriods(rule: Rule, periods: Period[], scope: Scope, transaction?: Transaction): Promise<void> {
+    if (!periods.length) return;
+    if (!transaction && this.ownTransactions())
+      return this.db.sequelize.transaction(this.transactionOptions(), (t) =>
+        this.computePeriods(rule, periods, scope, t),
+      );
+    await this.replace(rule, periods, scope, transaction);
+  }
+
+  /** Not on SQLite: its one connection cannot hold concurrent transactions. */
+  private ownTransactions() {
+    return this.db.sequelize.getDialect() !== 'sqlite';
+  }
+
+  /**
+   * READ COMMITTED on MySQL/MariaDB (PostgreSQL's default): under REPEATABLE READ an INSERT … SELECT takes shared
+   * locks on every row it reads — a full run would hold the year's records against approvals until it commits.
+   */
+  private transactionOptions() {
+    const mysql = ['mysql', 'mariadb'].includes(this.db.sequelize.getDialect());
+    return mysql ? { isolationLevel: Transaction.ISOLATION_LEVELS.READ_COMMITTED } : {};
+  }
+
+  /**
+   * Deletes the slices' rows and inserts the computed ones. The rule's row is locked for the transaction (a row
+   * lock: every database, every node of a cluster), so the nightly run and an incremental update of the same
+   * slice at the same moment cannot both insert its rows.
+   */
+  private async replace(rule: Rule, periods: Period[], scope: Scope, transaction?: Transaction) {
+    if (!periods.length) return;
+    if (!this.ownTransactions()) return this.inTurn(() => this.replaceNow(rule, periods, scope, transaction));
+    return this.replaceNow(rule, periods, scope, transaction);
+  }
+
+  /**
+   * SQLite (one process, one connection, no transaction of our own): replacements take turns here instead, so a
+   * full run and an incremental update never interleave their DELETE and INSERT of the same slice.
+   */
+  private turn: Promise<unknown> = Promise.resolve();
+  private inTurn<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.turn.then(work, work);
+    this.turn = run.catch(() => undefined);
+    return run;
+  }
+
+  private async replaceNow(rule: Rule, periods: Period[], scope: Scope, transaction?: Transaction) {
     await lockRow(this.db, 'dutyRules', rule.id, transaction);
-    const today = shanghaiToday();
-    const results = this.db.getModel('ruleResults');
-    const rows: ResultRow[] = [];
-    if (rule.subject === 'deputy') {
-      const deputies = await this.deputies(period, scope, rule, transaction);
-      if (!deputies.length && !scope.deputyIds) return;
-      const tally = await this.tallyDeputies(
-        rule,
-        period,
-        deputies.map((d) => d.id),
-        transaction,
-      );
-      const onLeave = rule.exemptOnLeave
-        ? await this.onLeave(
-            period,
-            deputies.map((d) => d.id),
-            transaction,
-          )
-        : new Set<number>();
-      for (const d of deputies) {
-        const t = tally.get(d.id) ?? { n: 0, ids: [] };
-        let exemptReason: string | null = null;
-        if (onLeave.has(d.id)) exemptReason = 'leave';
-        else if (rule.exemptNewcomers && rule.period !== 'standing' && d.joinedOn && d.joinedOn > period.from)
-          exemptReason = 'joined';
-        else if (rule.exemptNewcomers && d.status === 'left' && d.leftOn && d.leftOn <= period.to)
-          exemptReason = 'left';
-        rows.push(this.row(rule, period, today, t, { deputyId: d.id, stationId: d.stationId }, exemptReason));
-      }
-      await results.destroy({
-        where: {
-          ruleId: rule.id,
-          periodKey: period.key,
-          ...(scope.deputyIds ? { deputyId: { [Op.in]: scope.deputyIds } } : {}),
-        },
-        transaction,
-      });
-    } else {
-      const found: Model[] = await this.db
-        .getRepository('liaisonStations')
-        .find({ fields: ['id'], filter: scope.stationIds ? { id: { $in: scope.stationIds } } : {}, transaction });
-      const stations: number[] = found.map((s) => s.get('id'));
-      const { tally, required } = await this.tallyStations(rule, period, stations, transaction);
-      for (const stationId of stations)
-        rows.push(
-          this.row(
-            { ...rule, requiredCount: required },
-            period,
-            today,
-            tally.get(stationId) ?? { n: 0, ids: [] },
-            { deputyId: null, stationId },
-            null,
-          ),
-        );
-      await results.destroy({
-        where: {
-          ruleId: rule.id,
-          periodKey: period.key,
-          deputyId: null,
-          ...(scope.stationIds ? { stationId: { [Op.in]: scope.stationIds } } : {}),
-        },
-        transaction,
-      });
-    }
-    await this.insert(rows, transaction);
-  }
-
-  /** Computed rows, written as plain multi-row INSERTs (no model instances, no hooks): the bulk of a full run. */
-  private async insert(rows: ResultRow[], transaction?: Transaction) {
-    if (!rows.length) return;
-    const model = this.db.getModel('ruleResults');
-    const column = (attribute: string) => model.rawAttributes[attribute]?.field ?? attribute;
-    const now = new Date();
-    const plain = rows.map((r) =>
-      Object.fromEntries(
-        Object.entries({ ...r, sourceIds: JSON.stringify(r.sourceIds), createdAt: now, updatedAt: now }).map(
-          ([k, v]) => [column(k), v],
-        ),
-      ),
-    );
-    const qi = this.db.sequelize.getQueryInterface();
-    for (let i = 0; i < plain.length; i += 2000)
-      await qi.bulkInsert(model.getTableName(), plain.slice(i, i + 2000), { transaction });
-  }
-
-  private row(
-    rule: Rule,
-    period: Period,
-    today: string,
-    t: { n: number; ids: number[] },
-    who: { deputyId: number | null; stationId: number | null },
-    exemptReason: string | null,
-  ) {
-    const status = exemptReason
-      ? 'exempt'
-      : t.n >= rule.requiredCount
-        ? 'met'
-        : period.to >= today && rule.period !== 'standing'
-          ? 'in-progress'
-          : 'missed';
-    return {
-      ruleId: rule.id,
-      ...who,
-      periodKey: period.key,
-      periodFrom: period.from,
-      periodTo: period.to,
-      count: t.n,
-      required: rule.requiredCount,
-      status,
-      exemptReason,
-      sourceIds: t.ids.slice(0, KEEP_IDS),
-    };
-  }
-
-  /** Deputies a rule applies to in a period: in office during it (those who left before it began are out). */
-  private async deputies(period: Period, scope: Scope, rule: Rule, transaction?: Transaction): Promise<Deputy[]> {
-    const where: Where = {
-      ...(scope.deputyIds ? { id: { [Op.in]: scope.deputyIds } } : {}),
-      ...(rule.period === 'term' ? { termId: Number(period.key.slice(5)) } : {}),
-    };
-    const rows = (await this.db.getModel('deputies').findAll({
-      attributes: ['id', 'stationId', 'termId', 'status', 'leftOn', 'electedOn'],
-      where,
-      raw: true,
-      transaction,
-    })) as unknown as DeputyRow[];
-    return rows
-      .map((d) => ({
-        id: d.id,
-        stationId: d.stationId,
-        termId: d.termId,
-        status: d.status,
-        leftOn: d.leftOn ? asDate(d.leftOn) : null,
-        joinedOn: d.electedOn ? asDate(d.electedOn) : '',
-      }))
-      .filter(
-        (d) => !(d.status === 'left' && d.leftOn && d.leftOn < period.from) && (!d.joinedOn || d.joinedOn <= period.to),
-      );
-  }
-
-  private async onLeave(period: Period, deputyIds: number[], transaction?: Transaction) {
-    if (!deputyIds.length) return new Set<number>();
-    const leaves = (await this.db.getModel('deputyLeaves').findAll({
-      attributes: ['deputyId'],
+    const forDeputies = rule.subject === 'deputy';
+    await this.db.getModel('ruleResults').destroy({
       where: {
-        status: 'approved',
-        from: { [Op.lte]: period.to },
-        to: { [Op.gte]: period.from },
-        deputyId: { [Op.in]: deputyIds },
+        ruleId: rule.id,
+        periodKey: { [Op.in]: periods.map((p) => p.key) },
+        ...(forDeputies
+          ? scope.deputyIds && { deputyId: { [Op.in]: scope.deputyIds } }
+          : { deputyId: null, ...(scope.stationIds && { stationId: { [Op.in]: scope.stationIds } }) }),
       },
-      raw: true,
       transaction,
-    })) as unknown as { deputyId: number }[];
-    return new Set<number>(leaves.map((l) => l.deputyId));
+    });
+    if (forDeputies ? scope.deputyIds?.length === 0 : scope.stationIds?.length === 0) return;
+    const { sql, replacements } = await this.resultsSql(rule, periods, scope, transaction);
+    await this.db.sequelize.query(sql, { replacements, transaction });
   }
 
-  /** One grouped query: the count and the ids per key. */
-  private async group(collection: string, key: string, where: Where, transaction?: Transaction): Promise<Tally> {
-    const { sequelize } = this.db;
-    const dialect = sequelize.getDialect();
-    const agg =
+  /**
+   * The one statement that computes a rule's results: INSERT INTO ruleResults SELECT, per subject (the deputies
+   * in office during a period — for a term rule, of that term — or every station) × period, the count of what
+   * satisfied the rule (a grouped subquery), the exemption (approved leave overlapping the period; elected after
+   * it began; left before it ended) and the status. `scope` narrows every part to some deputies or stations.
+   */
+  async resultsSql(rule: Rule, periods: Period[], scope: Scope, transaction?: Transaction) {
+    const { db } = this;
+    const dialect = db.sequelize.getDialect();
+    const qi = db.sequelize.getQueryInterface();
+    const table = (collection: string) => db.getCollection(collection).quotedTableName();
+    const col = (alias: string, collection: string, attribute: string) =>
+      `${alias}.${qi.quoteIdentifier(db.getModel(collection).rawAttributes[attribute]?.field ?? attribute)}`;
+    // Dates are text on SQLite (NocoBase's dateOnly), DATE columns elsewhere.
+    const asDateSql = (name: string) => (dialect === 'sqlite' ? `:${name}` : `CAST(:${name} AS DATE)`);
+    const today = shanghaiToday();
+    const replacements: Replacements = { rule: rule.id, today, now: new Date() };
+    // The periods as a derived table `pk, pf, pt` (and the month a ledger entry names, the term's id).
+    const P = `(${periods
+      .map((p, i) => {
+        Object.assign(replacements, {
+          [`k${i}`]: p.key,
+          [`f${i}`]: p.from,
+          [`t${i}`]: p.to,
+          [`m${i}`]: p.key.slice(0, 7),
+        });
+        const term = rule.period === 'term' ? Number(p.key.slice(5)) || 0 : 0;
+        return `SELECT :k${i} AS pk, ${asDateSql(`f${i}`)} AS pf, ${asDateSql(`t${i}`)} AS pt, :m${i} AS pm, ${term} AS term`;
+      })
+      .join(' UNION ALL ')})`;
+    const within = (alias: string, collection: string) =>
+      `${col(alias, collection, 'date')} >= p.pf AND ${col(alias, collection, 'date')} <= p.pt`;
+    const only = (column: string, ids: number[] | undefined, name: string) => {
+      if (!ids) return '';
+      replacements[name] = ids;
+      return ` AND ${column} IN (:${name})`;
+    };
+    const items = () => {
+      replacements.items = rule.itemIds;
+      return ':items';
+    };
+    const forDeputies = rule.subject === 'deputy';
+    const subjects = forDeputies ? scope.deputyIds : scope.stationIds;
+
+    // What satisfied the rule, one row per (subject, period, id kept), or null when nothing can.
+    let source: string | null = null;
+    if (forDeputies && rule.measure === 'records' && rule.itemIds.length) {
+      source = `SELECT ${col('r', 'dutyRecords', 'deputyId')} AS who, p.pk, ${col('r', 'dutyRecords', 'id')} AS id
+        FROM ${P} p JOIN ${table('dutyRecords')} r ON ${within('r', 'dutyRecords')}
+        WHERE ${col('r', 'dutyRecords', 'status')} = 'approved' AND ${col('r', 'dutyRecords', 'itemId')} IN (${items()})
+        ${only(col('r', 'dutyRecords', 'deputyId'), subjects, 'subjects')}`;
+    } else if (forDeputies && rule.measure === 'gridAreas') {
+      source = `SELECT ${col('g', 'deputiesGridAreas', 'deputyId')} AS who, p.pk, ${col('g', 'deputiesGridAreas', 'gridAreaId')} AS id
+        FROM ${P} p CROSS JOIN ${table('deputiesGridAreas')} g
+        WHERE 1 = 1 ${only(col('g', 'deputiesGridAreas', 'deputyId'), subjects, 'subjects')}`;
+    } else if (!forDeputies && rule.measure === 'activities' && rule.itemIds.length) {
+      source = `SELECT ${col('a', 'dutyActivities', 'stationId')} AS who, p.pk, ${col('a', 'dutyActivities', 'id')} AS id
+        FROM ${P} p JOIN ${table('dutyActivities')} a ON ${within('a', 'dutyActivities')}
+        WHERE ${col('a', 'dutyActivities', 'status')} = 'approved' AND ${col('a', 'dutyActivities', 'itemId')} IN (${items()})
+        ${only(col('a', 'dutyActivities', 'stationId'), subjects, 'subjects')}`;
+    } else if (!forDeputies && rule.measure === 'receptionSessions') {
+      source = `SELECT ${col('s', 'receptionSessions', 'stationId')} AS who, p.pk, ${col('s', 'receptionSessions', 'id')} AS id
+        FROM ${P} p JOIN ${table('receptionSessions')} s ON ${within('s', 'receptionSessions')}
+        WHERE ${col('s', 'receptionSessions', 'status')} = 'held'
+        ${only(col('s', 'receptionSessions', 'stationId'), subjects, 'subjects')}`;
+    } else if (!forDeputies && rule.measure === 'ledgerSections') {
+      // A section is complete for the month by an uploaded entry, or by the suite's own records: any approved
+      // activity of the station in the period, any reception session held.
+      const stationId = col('st', 'liaisonStations', 'id');
+      const kind = col('sec', 'ledgerSections', 'source');
+      source = `SELECT ${stationId} AS who, p.pk, ${col('sec', 'ledgerSections', 'id')} AS id
+        FROM ${P} p CROSS JOIN ${table('liaisonStations')} st CROSS JOIN ${table('ledgerSections')} sec
+        WHERE ${col('sec', 'ledgerSections', 'active')} = TRUE ${only(stationId, subjects, 'subjects')} AND (
+          (${kind} = 'activities' AND EXISTS (SELECT 1 FROM ${table('dutyActivities')} a
+            WHERE ${col('a', 'dutyActivities', 'stationId')} = ${stationId} AND ${col('a', 'dutyActivities', 'status')} = 'approved'
+            AND ${within('a', 'dutyActivities')}))
+          OR (${kind} = 'receptions' AND EXISTS (SELECT 1 FROM ${table('receptionSessions')} s
+            WHERE ${col('s', 'receptionSessions', 'stationId')} = ${stationId} AND ${col('s', 'receptionSessions', 'status')} = 'held'
+            AND ${within('s', 'receptionSessions')}))
+          OR (${kind} NOT IN ('activities', 'receptions') AND EXISTS (SELECT 1 FROM ${table('ledgerEntries')} e
+            WHERE ${col('e', 'ledgerEntries', 'stationId')} = ${stationId} AND ${col('e', 'ledgerEntries', 'sectionId')} = ${col('sec', 'ledgerSections', 'id')}
+            AND ${col('e', 'ledgerEntries', 'month')} = p.pm)))`;
+    }
+    // Count per (subject, period) and the lowest KEEP_IDS ids, listed in order (joined as text per dialect).
+    const kept = `CASE WHEN rn <= ${KEEP_IDS} THEN id END`;
+    const list =
       dialect === 'postgres'
-        ? sequelize.fn('array_agg', sequelize.col('id'))
-        : sequelize.fn('group_concat', sequelize.col('id'));
-    const rows = (await this.db.getModel(collection).findAll({
-      attributes: [key, [sequelize.fn('COUNT', sequelize.col('id')), 'n'], [agg, 'ids']],
-      where,
-      group: [key],
-      raw: true,
-      transaction,
-    })) as unknown as GroupRow[];
-    const tally: Tally = new Map();
-    for (const r of rows) {
-      const ids = Array.isArray(r.ids)
-        ? r.ids
-        : String(r.ids ?? '')
-            .split(',')
-            .filter(Boolean);
-      tally.set(Number(r[key]), { n: Number(r.n), ids: ids.map(Number).sort((a: number, b: number) => a - b) });
+        ? `string_agg(CAST(${kept} AS TEXT), ',' ORDER BY id)`
+        : dialect === 'sqlite'
+          ? `group_concat(${kept}, ',' ORDER BY id)`
+          : `GROUP_CONCAT(${kept} ORDER BY id SEPARATOR ',')`;
+    const tally = source
+      ? `LEFT JOIN (SELECT who, pk, COUNT(*) AS n, ${list} AS ids
+          FROM (SELECT who, pk, id, ROW_NUMBER() OVER (PARTITION BY who, pk ORDER BY id) AS rn FROM (${source}) src) ranked
+          GROUP BY who, pk) c ON c.who = w.who AND c.pk = p.pk`
+      : '';
+    const n = source ? 'COALESCE(c.n, 0)' : '0';
+    const ids = source ? 'c.ids' : 'NULL';
+
+    let required = rule.requiredCount;
+    if (forDeputies) {
+      const d = (attribute: string) => col('d', 'deputies', attribute);
+      const term = rule.period === 'term';
+      const deputies = `SELECT ${d('id')} AS who, ${d('stationId')} AS station, ${d('status')} AS status,
+          ${d('electedOn')} AS elected, ${d('leftOn')} AS gone${term ? `, ${d('termId')} AS term` : ''}
+        FROM ${table('deputies')} d WHERE 1 = 1 ${only(d('id'), subjects, 'subjects')}`;
+      // In office during the period: not left before it began, not elected after it ended (of the term's deputies).
+      const inOffice = `NOT (w.status = 'left' AND w.gone IS NOT NULL AND w.gone < p.pf)
+        AND (w.elected IS NULL OR w.elected <= p.pt)${term ? ' AND w.term = p.term' : ''}`;
+      const why: string[] = [];
+      let leave = '';
+      if (rule.exemptOnLeave) {
+        const l = (attribute: string) => col('l', 'deputyLeaves', attribute);
+        leave = `LEFT JOIN (SELECT ${l('deputyId')} AS who, p.pk FROM ${P} p JOIN ${table('deputyLeaves')} l
+            ON ${l('from')} <= p.pt AND ${l('to')} >= p.pf
+            WHERE ${l('status')} = 'approved' ${only(l('deputyId'), subjects, 'subjects')}
+            GROUP BY ${l('deputyId')}, p.pk) lv ON lv.who = w.who AND lv.pk = p.pk`;
+        why.push(`WHEN lv.who IS NOT NULL THEN 'leave'`);
+      }
+      if (rule.exemptNewcomers && rule.period !== 'standing')
+        why.push(`WHEN w.elected IS NOT NULL AND w.elected > p.pf THEN 'joined'`);
+      if (rule.exemptNewcomers)
+        why.push(`WHEN w.status = 'left' AND w.gone IS NOT NULL AND w.gone <= p.pt THEN 'left'`);
+      const rows = `SELECT w.who AS deputy, w.station, p.pk, p.pf, p.pt, ${n} AS n, ${ids} AS ids,
+          ${why.length ? `CASE ${why.join(' ')} END` : 'NULL'} AS why
+        FROM ${P} p JOIN (${deputies}) w ON ${inOffice} ${leave} ${tally}`;
+      return { sql: this.insertSql(rows, rule, required, true), replacements };
     }
-    return tally;
+    if (rule.measure === 'ledgerSections' && !required)
+      required = await this.db.getModel('ledgerSections').count({ where: { active: true }, transaction });
+    const s = col('s', 'liaisonStations', 'id');
+    const rows = `SELECT w.who AS station, p.pk, p.pf, p.pt, ${n} AS n, ${ids} AS ids
+      FROM ${P} p CROSS JOIN (SELECT ${s} AS who FROM ${table('liaisonStations')} s
+        WHERE 1 = 1 ${only(s, subjects, 'subjects')}) w ${tally}`;
+    return { sql: this.insertSql(rows, rule, required, false), replacements };
   }
 
-  private async tallyDeputies(
-    rule: Rule,
-    period: Period,
-    deputyIds: number[],
-    transaction?: Transaction,
-  ): Promise<Tally> {
-    if (!deputyIds.length) return new Map();
-    if (rule.measure === 'records') {
-      if (!rule.itemIds.length) return new Map();
-      return this.group(
-        'dutyRecords',
-        'deputyId',
-        {
-          status: 'approved',
-          itemId: { [Op.in]: rule.itemIds },
-          date: { [Op.between]: [period.from, period.to] },
-          deputyId: { [Op.in]: deputyIds },
-        },
-        transaction,
-      );
-    }
-    if (rule.measure === 'gridAreas') {
-      const rows = (await this.db
-        .getModel('deputiesGridAreas')
-        .findAll({ where: { deputyId: { [Op.in]: deputyIds } }, raw: true, transaction })) as unknown as {
-        deputyId: number;
-        gridAreaId: number;
-      }[];
-      const tally: Tally = new Map();
-      for (const r of rows) {
-        const t = tally.get(r.deputyId) ?? { n: 0, ids: [] };
-        t.n += 1;
-        t.ids.push(r.gridAreaId);
-        tally.set(r.deputyId, t);
-      }
-      return tally;
-    }
-    return new Map();
-  }
-
-  private async tallyStations(
-    rule: Rule,
-    period: Period,
-    stationIds: number[],
-    transaction?: Transaction,
-  ): Promise<{ tally: Tally; required: number }> {
-    const inPeriod = { [Op.between]: [period.from, period.to] };
-    const stationFilter = { [Op.in]: stationIds };
-    if (!stationIds.length) return { tally: new Map(), required: rule.requiredCount };
-    if (rule.measure === 'activities') {
-      const tally = rule.itemIds.length
-        ? await this.group(
-            'dutyActivities',
-            'stationId',
-            { status: 'approved', itemId: { [Op.in]: rule.itemIds }, date: inPeriod, stationId: stationFilter },
-            transaction,
-          )
-        : new Map();
-      return { tally, required: rule.requiredCount };
-    }
-    if (rule.measure === 'receptionSessions') {
-      return {
-        tally: await this.group(
-          'receptionSessions',
-          'stationId',
-          { status: 'held', date: inPeriod, stationId: stationFilter },
-          transaction,
-        ),
-        required: rule.requiredCount,
-      };
-    }
-    if (rule.measure === 'ledgerSections') {
-      // A section is complete for the month by an uploaded entry, or by the suite's own records.
-      const sections = (await this.db
-        .getModel('ledgerSections')
-        .findAll({ where: { active: true }, raw: true, transaction })) as unknown as SectionRow[];
-      const entries = (await this.db.getModel('ledgerEntries').findAll({
-        attributes: ['stationId', 'sectionId'],
-        where: { month: period.key.slice(0, 7), stationId: stationFilter },
-        raw: true,
-        transaction,
-      })) as unknown as EntryRow[];
-      const activities = await this.group(
-        'dutyActivities',
-        'stationId',
-        { status: 'approved', date: inPeriod, stationId: stationFilter },
-        transaction,
-      );
-      const receptions = await this.group(
-        'receptionSessions',
-        'stationId',
-        { status: 'held', date: inPeriod, stationId: stationFilter },
-        transaction,
-      );
-      const tally: Tally = new Map();
-      for (const stationId of stationIds) {
-        const done = sections.filter((s) =>
-          s.source === 'activities'
-            ? activities.has(stationId)
-            : s.source === 'receptions'
-              ? receptions.has(stationId)
-              : entries.some((e) => e.stationId === stationId && e.sectionId === s.id),
-        );
-        tally.set(stationId, { n: done.length, ids: done.map((s) => s.id) });
-      }
-      return { tally, required: rule.requiredCount || sections.length };
-    }
-    return { tally: new Map(), required: rule.requiredCount };
+  /** The INSERT around the computed rows `x`: the status from the exemption, the count and the period's end. */
+  private insertSql(rows: string, rule: Rule, required: number, forDeputies: boolean) {
+    const qi = this.db.sequelize.getQueryInterface();
+    const model = this.db.getModel('ruleResults');
+    const columns = [
+      'ruleId',
+      'deputyId',
+      'stationId',
+      'periodKey',
+      'periodFrom',
+      'periodTo',
+      'count',
+      'required',
+      'status',
+      'exemptReason',
+      'sourceIds',
+      'createdAt',
+      'updatedAt',
+    ].map((a) => qi.quoteIdentifier(model.rawAttributes[a]?.field ?? a));
+    const dialect = this.db.sequelize.getDialect();
+    const today = dialect === 'sqlite' ? ':today' : 'CAST(:today AS DATE)';
+    const open = rule.period === 'standing' ? '' : `WHEN x.pt >= ${today} THEN 'in-progress'`;
+    // The ids as a JSON list; PostgreSQL's json column takes no text without a cast.
+    const json = `CONCAT('[', COALESCE(x.ids, ''), ']')`;
+    const sql = `INSERT INTO ${this.db.getCollection('ruleResults').quotedTableName()} (${columns.join(', ')})
+      SELECT :rule, ${forDeputies ? 'x.deputy' : 'NULL'}, x.station, x.pk, x.pf, x.pt, x.n, ${Number(required)},
+        CASE ${forDeputies ? `WHEN x.why IS NOT NULL THEN 'exempt'` : ''} WHEN x.n >= ${Number(required)} THEN 'met'
+          ${open} ELSE 'missed' END,
+        ${forDeputies ? 'x.why' : 'NULL'}, ${dialect === 'postgres' ? `CAST(${json} AS JSON)` : json}, :now, :now
+      FROM (${rows}) x`;
+    return sql;
   }
 }
