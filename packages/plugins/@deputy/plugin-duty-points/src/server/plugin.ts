@@ -6,12 +6,14 @@ import {
   PluginPages,
   SuitePageSpec,
   validateFields,
+  keepComputed,
   keepSingleRow,
   protectFromDeletion,
   refuseCreatesForOtherStations,
   refuseDirectCreates,
   refuseOutOfScopeWrites,
   registerInCollectionManager,
+  scheduleJob,
   suiteCore,
 } from '@deputy/plugin-suite-core';
 import { deputyPageDefaults } from '@deputy/plugin-deputies';
@@ -33,6 +35,7 @@ import { newSignInCode } from './services/activity-sign-in';
 import { DutyFiling } from './services/filing';
 import { Ledger } from './services/ledger';
 import { Publication } from './services/publication';
+import { TotalsReconciliation } from './services/reconciliation';
 import { enforceRecordLifecycle } from './services/record-lifecycle';
 import { installReviewWorkflow } from './services/review-workflow';
 import { ReviewRecovery } from './services/review-recovery';
@@ -42,6 +45,8 @@ import { YearClose } from './services/year-close';
 
 /** Written by the suite's services only (never through the API); not re-checked on every posting. */
 const SYSTEM_WRITTEN = ['pointEntries', 'scoreSnapshots', 'deputyYearGrades', 'activityAttendances'];
+/** The ledger's totals, kept by the Ledger and the reconciliation: neither created, edited nor deleted through the API. */
+const KEPT_TOTALS = ['pointTotals', 'pointItemTotals'];
 
 export const DUTY_COLLECTIONS = [
   'dutyItems',
@@ -51,6 +56,8 @@ export const DUTY_COLLECTIONS = [
   'activityAttendances',
   'dutyRecords',
   'pointEntries',
+  'pointTotals',
+  'pointItemTotals',
   'scorePeriods',
   'scoreSnapshots',
   'pointAppeals',
@@ -65,9 +72,11 @@ export class PluginDutyPointsServer extends Plugin {
   filing: DutyFiling;
   yearClose: YearClose;
   reviewRecovery: ReviewRecovery;
+  reconciliation: TotalsReconciliation;
 
   async load() {
     this.ledger = new Ledger(this.db);
+    this.reconciliation = new TotalsReconciliation(this.db);
     this.scores = new Scores(this.db);
     const deputiesPlugin = () => this.pm.get('@deputy/plugin-deputies') as PluginDeputiesServer;
     this.publication = new Publication(this.db, this.scores, suiteCore(this.app).calendar);
@@ -77,7 +86,7 @@ export class PluginDutyPointsServer extends Plugin {
     validateFields(
       this.app,
       this.db,
-      DUTY_COLLECTIONS.filter((n) => !SYSTEM_WRITTEN.includes(n)),
+      DUTY_COLLECTIONS.filter((n) => !SYSTEM_WRITTEN.includes(n) && !KEPT_TOTALS.includes(n)),
       {
         'scorePeriods.key': (key) =>
           periodRange(String(key)) ? null : 'Give the period as a year (2026) or a quarter (2026-Q3)',
@@ -92,7 +101,8 @@ export class PluginDutyPointsServer extends Plugin {
     this.reviewRecovery.watch();
     this.yearClose = new YearClose(this.db);
     registerPublicationActions(this.app, this.publication, this.yearClose);
-    registerScoreActions(this.app, this.scores, this.yearClose);
+    registerScoreActions(this.app, this.scores, this.yearClose, this.reconciliation);
+    this.scheduleReconciliation();
     // Catalogue and rule edits, publications, appeal decisions and every status change of a record leave a trail.
     auditChanges(this.db, {
       dutyItems: {},
@@ -104,11 +114,40 @@ export class PluginDutyPointsServer extends Plugin {
     });
     protectFromDeletion(this.app, this.db, DUTY_COLLECTIONS);
     refuseDirectCreates(this.app, SYSTEM_WRITTEN, '@deputy/plugin-deputies');
+    keepComputed(this.app, KEPT_TOTALS, '@deputy/plugin-deputies');
     keepSingleRow(this.app, ['dutyPointsSettings'], '@deputy/plugin-deputies');
     refuseCreatesForOtherStations(this.app, { dutyActivities: 'station' });
     refuseOutOfScopeWrites(this.app, ['dutyRecords', 'pointAppeals', 'dutyActivities']);
     this.db.on('dutyActivities.beforeCreate', (activity: any) => {
       if (!activity.get('signInCode')) activity.set('signInCode', newSignInCode());
+    });
+  }
+
+  /**
+   * Every night at 01:45 (Asia/Shanghai), once per cluster: the totals are compared with the ledger, every
+   * difference is logged and repaired. At start, totals left empty by a restore that skipped them are rebuilt.
+   */
+  private scheduleReconciliation() {
+    scheduleJob(this.app, {
+      name: 'duty-points totals reconciliation',
+      cronTime: '0 45 1 * * *',
+      run: async () => {
+        const report = await this.reconciliation.reconcile();
+        for (const difference of report.differences)
+          this.log.warn('duty-points: a kept total differed from the ledger and was repaired', { difference });
+        return report;
+      },
+      log: this.log,
+    });
+    // In the background: the rebuild takes the deputies' row locks as a posting does, so postings meanwhile stay
+    // exact; until a deputy's chunk is rebuilt its score reads 0.
+    this.app.on('afterStart', () => {
+      void this.reconciliation
+        .rebuildIfEmpty()
+        .then((rebuilt) => rebuilt && this.log.warn('duty-points: points totals rebuilt from the ledger'))
+        .catch((e: unknown) =>
+          this.log.error('duty-points: rebuilding the points totals failed', { error: (e as Error)?.message }),
+        );
     });
   }
 

@@ -1,7 +1,9 @@
 import { isAdministrator, RequestPermissions, defineSuiteResource } from '@deputy/plugin-suite-core';
+import type { Context } from '@nocobase/actions';
 import type { Application } from '@nocobase/server';
 import { NS } from '../fields';
 import { periodRange, Scores } from '../services/scores';
+import type { TotalsReconciliation } from '../services/reconciliation';
 import type { YearClose } from '../services/year-close';
 
 /**
@@ -9,8 +11,15 @@ import type { YearClose } from '../services/year-close';
  * dutyScores:ranking — live ranking of a period (`2026` or `2026-Q3`), optionally of one station;
  *                      administrators see all, station staff their own stations. Published boards come from
  *                      frozen snapshots, not from here.
+ * dutyScores:reconcileTotals — administrators: compare the kept totals with the ledger now, report and repair
+ *                      every difference (the nightly job does the same).
  */
-export function registerScoreActions(app: Application, scores: Scores, yearClose: YearClose) {
+export function registerScoreActions(
+  app: Application,
+  scores: Scores,
+  yearClose: YearClose,
+  reconciliation: TotalsReconciliation,
+) {
   defineSuiteResource(app, {
     name: 'dutyScores',
     actions: {
@@ -45,10 +54,17 @@ export function registerScoreActions(app: Application, scores: Scores, yearClose
         ctx.body = rows;
         await next();
       },
+      reconcileTotals: async (ctx: Context, next) => {
+        ctx.body = await reconciliation.reconcile();
+        await next();
+      },
     },
   });
+
   app.acl.allow('dutyScores', 'mine', 'loggedIn');
   app.acl.allow('dutyScores', 'reelection', (ctx: any) => isAdministrator(ctx));
+  // Role strategies do not reach a resource that is not a collection: administrators only, like reelection.
+  app.acl.allow('dutyScores', 'reconcileTotals', (ctx: Context) => isAdministrator(ctx));
   // The live ranking: for whoever may read the published scores (积分排行), as granted in 角色和权限.
   app.acl.allow(
     'dutyScores',

@@ -1,7 +1,10 @@
-import type { Database } from '@nocobase/database';
-import { Op } from 'sequelize';
+import type { Database, Model } from '@nocobase/database';
+import { Op, QueryTypes } from 'sequelize';
+import { sqlNames } from './sql';
 
 export type GradeBand = { name: string; nameEn?: string; minPoints: number | null; passing: boolean };
+type ItemTotal = { itemId: number; points: number; standing: number };
+type DeputyRow = { id: number; name: string; stationId: number | null };
 export type Score = {
   deputyId: number;
   name: string;
@@ -41,7 +44,7 @@ export class Scores {
   async bands(): Promise<GradeBand[]> {
     const rows = await this.db.getRepository('gradeBands').find({ sort: ['sort'] });
     return rows
-      .map((r: any) => ({
+      .map((r: Model) => ({
         name: r.get('name'),
         nameEn: r.get('nameEn'),
         minPoints: r.get('minPoints'),
@@ -50,29 +53,31 @@ export class Scores {
       .sort((a, b) => (b.minPoints ?? -Infinity) - (a.minPoints ?? -Infinity));
   }
 
-  /** One deputy's year: total, ranks, grade, and per item what it earned and how much of the cap is left. */
+  /**
+   * One deputy's year: total, ranks, grade, and per item what it earned and how much of the cap is left — from
+   * the maintained totals (pointTotals, pointItemTotals): index lookups and two indexed counts, no ledger scan.
+   */
   async summary(deputyId: number, year: number) {
-    const range = periodRange(String(year));
-    const { sequelize } = this.db;
-    const rows: any[] = await this.db.getCollection('pointEntries').model.findAll({
-      attributes: ['itemId', [sequelize.fn('SUM', sequelize.col('points')), 'posted']],
-      where: { deputyId, ...periodWhere(range) },
-      group: ['itemId'],
-      raw: true,
-    });
-    const posted = new Map(rows.map((r) => [Number(r.itemId), Number(r.posted) || 0]));
-    const deputy: any = await this.db
-      .getRepository('deputies')
-      .findOne({ filterByTk: deputyId, fields: ['id', 'name', 'stationId'] });
-    const total = [...posted.values()].reduce((a, b) => a + b, 0);
-    const rank = 1 + (await this.countAhead(total, range.year));
-    const stationRank = 1 + (await this.countAhead(total, range.year, deputy?.get('stationId')));
-    const grade = this.gradeOf(
-      total,
-      await this.bands(),
-      (await this.failingDeputies(range.from, range.to)).has(deputyId),
-    );
-    const items = await this.db.getRepository('dutyItems').find({ filter: { active: true }, sort: ['sort'] });
+    const [deputy, kept, itemRows, bands, items] = await Promise.all([
+      this.db.getRepository('deputies').findOne({ filterByTk: deputyId, fields: ['id', 'name', 'stationId'] }),
+      this.db.getModel('pointTotals').findOne({ where: { deputyId, year }, attributes: ['total'], raw: true }),
+      this.db.getModel('pointItemTotals').findAll({
+        where: { deputyId, year },
+        attributes: ['itemId', 'points', 'standing'],
+        raw: true,
+      }),
+      this.bands(),
+      this.db.getRepository('dutyItems').find({ filter: { active: true }, sort: ['sort'] }),
+    ]);
+    const posted = new Map<number, ItemTotal>((itemRows as unknown as ItemTotal[]).map((r) => [Number(r.itemId), r]));
+    const total = Number((kept as unknown as { total: number } | null)?.total ?? 0);
+    const stationId: number | null = deputy?.get('stationId') ?? null;
+    const [ahead, aheadInStation, failing] = await Promise.all([
+      this.countAhead(total, year),
+      this.countAhead(total, year, stationId),
+      this.failingItems().then((fails) => fails.some((f) => Number(posted.get(f.itemId)?.standing ?? 0) >= f.after)),
+    ]);
+    const grade = this.gradeOf(total, bands, failing);
     return {
       year,
       score: deputy
@@ -81,14 +86,14 @@ export class Scores {
             name: deputy.get('name'),
             stationId: deputy.get('stationId'),
             total,
-            rank,
-            stationRank,
+            rank: 1 + ahead,
+            stationRank: 1 + aheadInStation,
             grade: grade?.name ?? null,
             passing: grade?.passing ?? false,
           }
         : null,
-      items: items.map((i: any) => {
-        const got = posted.get(i.get('id')) ?? 0;
+      items: items.map((i: Model) => {
+        const got = Number(posted.get(i.get('id'))?.points ?? 0);
         const cap = i.get('yearlyCap');
         return {
           itemId: i.get('id'),
@@ -103,25 +108,36 @@ export class Scores {
     };
   }
 
-  /** How many active deputies (of a station, when given) scored more than `total` in the range: one SQL aggregate. */
-  private async countAhead(total: number, year: number, stationId?: number) {
-    const entries = this.db.getCollection('pointEntries').model;
-    const deputies = this.db.getCollection('deputies').model;
-    const qi = this.db.sequelize.getQueryInterface();
-    const col = (model: any, attr: string) => qi.quoteIdentifier(model.rawAttributes[attr].field);
-    const table = (model: any) => (qi as any).queryGenerator.quoteTable(model.getTableName());
-    const sql = `SELECT COUNT(*) AS n FROM (
-        SELECT d.${col(deputies, 'id')} AS id, COALESCE(SUM(p.${col(entries, 'points')}), 0) AS total
-        FROM ${table(deputies)} d LEFT JOIN ${table(entries)} p
-          ON p.${col(entries, 'deputyId')} = d.${col(deputies, 'id')} AND p.${col(entries, 'year')} = :year
-        WHERE d.${col(deputies, 'status')} = 'active' ${stationId ? `AND d.${col(deputies, 'stationId')} = :stationId` : ''}
-        GROUP BY d.${col(deputies, 'id')}) t WHERE t.total > :total`;
-    const [row]: any = await this.db.sequelize.query(sql, {
-      replacements: { year, total, stationId },
-      plain: false,
-      type: 'SELECT' as any,
-    });
-    return Number(row?.n ?? 0);
+  /**
+   * How many active deputies (of a station, when given) have more than `total` points in the year. Those with
+   * a kept total: an index range on (year, total) joined to their deputy rows. Those without one have 0 points,
+   * and are ahead only of a negative total (deductions).
+   */
+  private async countAhead(total: number, year: number, stationId?: number | null) {
+    const d = sqlNames(this.db, 'deputies');
+    const t = sqlNames(this.db, 'pointTotals');
+    const inStation = stationId ? `AND d.${d.col('stationId')} = :stationId` : '';
+    const count = async (sql: string) => {
+      const [row] = await this.db.sequelize.query<{ n: number | string }>(sql, {
+        replacements: { year, total, stationId },
+        type: QueryTypes.SELECT,
+      });
+      return Number(row?.n ?? 0);
+    };
+    const withTotal = await count(
+      `SELECT COUNT(*) AS n FROM ${t.table} t JOIN ${d.table} d ON d.${d.col('id')} = t.${t.col('deputyId')}
+       WHERE t.${t.col('year')} = :year AND t.${t.col('total')} > :total
+         AND d.${d.col('status')} = 'active' ${inStation}`,
+    );
+    if (total >= 0) return withTotal;
+    return (
+      withTotal +
+      (await count(
+        `SELECT COUNT(*) AS n FROM ${d.table} d WHERE d.${d.col('status')} = 'active' ${inStation}
+         AND NOT EXISTS (SELECT 1 FROM ${t.table} t
+           WHERE t.${t.col('deputyId')} = d.${d.col('id')} AND t.${t.col('year')} = :year)`,
+      ))
+    );
   }
 
   gradeOf(total: number, bands: GradeBand[], failed: boolean) {
@@ -134,24 +150,17 @@ export class Scores {
     const range = periodRange(periodKey);
     if (!range) return [];
     // Plain rows: a county has thousands of deputies and no model instances are needed here.
-    const deputies: any[] = await this.db.getCollection('deputies').model.findAll({
+    const deputies = (await this.db.getModel('deputies').findAll({
       attributes: ['id', 'name', 'stationId'],
       where: { status: 'active' },
       raw: true,
-    });
-    const { sequelize } = this.db;
-    const rows: any[] = await this.db.getCollection('pointEntries').model.findAll({
-      attributes: ['deputyId', [sequelize.fn('SUM', sequelize.col('points')), 'total']],
-      where: periodWhere(range),
-      group: ['deputyId'],
-      raw: true,
-    });
-    const totals = new Map(rows.map((r) => [Number(r.deputyId), Number(r.total) || 0]));
-    const failing = await this.failingDeputies(range.from, range.to);
+    })) as unknown as DeputyRow[];
+    const totals = range.isYear ? await this.yearTotals(range.year) : await this.ledgerTotals(range);
+    // Grade bands are yearly thresholds: a quarter is ranked, not graded (nor its failing items counted).
+    const failing = range.isYear ? await this.failingDeputies(range.year) : new Set<number>();
     const bands = await this.bands();
-    const scores = deputies.map((d: any) => {
+    const scores = deputies.map((d: DeputyRow) => {
       const total = totals.get(d.id) ?? 0;
-      // Grade bands are yearly thresholds: a quarter is ranked, not graded.
       const grade = range.isYear ? this.gradeOf(total, bands, failing.has(d.id)) : null;
       return {
         deputyId: d.id,
@@ -170,36 +179,60 @@ export class Scores {
     return result.sort((a, b) => a.rank - b.rank || a.deputyId - b.deputyId);
   }
 
-  /** Deputies with at least `failsGradeAfter` standing (not revoked) records of an item that fails the grade. */
-  private async failingDeputies(from: string, to: string) {
+  /** A year's totals per deputy, kept in pointTotals. */
+  private async yearTotals(year: number) {
+    const rows = (await this.db
+      .getModel('pointTotals')
+      .findAll({ where: { year }, attributes: ['deputyId', 'total'], raw: true })) as unknown as {
+      deputyId: number;
+      total: number;
+    }[];
+    return new Map(rows.map((r) => [Number(r.deputyId), Number(r.total) || 0]));
+  }
+
+  /** A quarter's totals per deputy, summed over the ledger's entries of its dates (totals are kept per year). */
+  private async ledgerTotals(range: { from: string; to: string }) {
+    const { sequelize } = this.db;
+    const rows = (await this.db.getModel('pointEntries').findAll({
+      attributes: ['deputyId', [sequelize.fn('SUM', sequelize.col('points')), 'total']],
+      where: { date: { [Op.between]: [range.from, range.to] } },
+      group: ['deputyId'],
+      raw: true,
+    })) as unknown as { deputyId: number; total: number | string }[];
+    return new Map(rows.map((r) => [Number(r.deputyId), Number(r.total) || 0]));
+  }
+
+  /** The items that fail the grade after `after` standing (not revoked) records of them in a year. */
+  private async failingItems() {
     const items = await this.db
       .getRepository('dutyItems')
       .find({ filter: { failsGradeAfter: { $gt: 0 } }, fields: ['id', 'failsGradeAfter'] });
+    return items.map((i: Model) => ({ itemId: Number(i.get('id')), after: Number(i.get('failsGradeAfter')) }));
+  }
+
+  /** Deputies with at least `failsGradeAfter` standing records of an item that fails the grade, in the year. */
+  private async failingDeputies(year: number) {
     const failing = new Set<number>();
-    for (const item of items) {
-      const rows: any[] = await this.db.getCollection('pointEntries').model.findAll({
-        attributes: ['deputyId', 'kind'],
-        where: { itemId: item.get('id'), date: { [Op.between]: [from, to] } },
+    for (const { itemId, after } of await this.failingItems()) {
+      const rows = (await this.db.getModel('pointItemTotals').findAll({
+        attributes: ['deputyId'],
+        where: { itemId, year, standing: { [Op.gte]: after } },
         raw: true,
-      });
-      const standing = new Map<number, number>();
-      for (const r of rows)
-        standing.set(Number(r.deputyId), (standing.get(Number(r.deputyId)) ?? 0) + (r.kind === 'award' ? 1 : -1));
-      for (const [deputyId, n] of standing) if (n >= Number(item.get('failsGradeAfter'))) failing.add(deputyId);
+      })) as unknown as { deputyId: number }[];
+      for (const r of rows) failing.add(Number(r.deputyId));
     }
     return failing;
   }
 }
 
-/** A year is matched on the ledger's year column (covered by an index), a quarter on its dates. */
-function periodWhere(range: { year: number; isYear: boolean; from: string; to: string }) {
-  return range.isYear ? { year: range.year } : { date: { [Op.between]: [range.from, range.to] } };
-}
-
 /** Competition ranking ("1, 2, 2, 4") within groups. */
 function rankBy(scores: Score[], groupOf: (s: Score) => string, key: 'rank' | 'stationRank') {
   const groups = new Map<string, Score[]>();
-  for (const s of scores) groups.set(groupOf(s), [...(groups.get(groupOf(s)) ?? []), s]);
+  for (const s of scores) {
+    const group = groups.get(groupOf(s));
+    if (group) group.push(s);
+    else groups.set(groupOf(s), [s]);
+  }
   for (const list of groups.values()) {
     list.sort((a, b) => b.total - a.total);
     list.forEach((s, i) => (s[key] = i > 0 && list[i - 1].total === s.total ? list[i - 1][key] : i + 1));
