@@ -1,7 +1,7 @@
 /**
  * 批量审核 on 履职审核 (issue #4: "reviewers … can approve or reject in batches"): the station head ticks
- * records in the queue and presses 批量通过 or 批量退回 — NocoBase's bulk update button; each record is
- * decided in the head's own review task, so the workflow posts the points as a single approval does.
+ * records in the queue and presses 批量通过 or 批量退回 (with a reason) — JS buttons running dutyRecords:reviewBatch;
+ * each record is decided in the head's own review task, so the workflow posts the points as a single approval does.
  */
 import type { Browser } from 'playwright-core';
 import {
@@ -105,7 +105,7 @@ it('the head approves two records and returns a third from 履职审核 with the
   await select(0);
   await select(1);
   await screenshot(page, 'batch-review-1-selected-desktop');
-  const approved = page.waitForResponse((r) => r.url().includes('dutyRecords:update'), { timeout: 60000 });
+  const approved = page.waitForResponse((r) => r.url().includes('namedActions:run'), { timeout: 60000 });
   await page.getByRole('button', { name: /批量通过/ }).click();
   await page
     .getByRole('button', { name: /确\s*定|OK/ })
@@ -117,8 +117,10 @@ it('the head approves two records and returns a third from 履职审核 with the
   await row(1).waitFor({ state: 'detached', timeout: 60000 });
 
   await select(2);
-  const returned = page.waitForResponse((r) => r.url().includes('dutyRecords:update'), { timeout: 60000 });
+  const returned = page.waitForResponse((r) => r.url().includes('namedActions:run'), { timeout: 60000 });
   await page.getByRole('button', { name: /批量退回/ }).click();
+  // The reason, which the deputy reads on the returned record.
+  await page.locator('.ant-modal:visible textarea').fill('请补充活动现场照片');
   await page
     .getByRole('button', { name: /确\s*定|OK/ })
     .last()
@@ -133,6 +135,7 @@ it('the head approves two records and returns a third from 履职审核 with the
     'the decisions',
   );
   expect(statuses).toEqual(['approved', 'approved', 'rejected']);
+  expect((await api(`dutyRecords:get?filterByTk=${ids[2]}`)).reviewComment).toBe('请补充活动现场照片');
   // One ledger entry per approved record (D14 收集反映群众意见: 1 point each), none for the returned one.
   const entries = await until(
     async () =>

@@ -104,7 +104,7 @@ it('a deputy files a record with a photo on a phone; the head approves it in the
   const recordId = (await createdRes.json()).data.id;
   // Its row in 我的履职记录: 提交审核, confirmed.
   // Long enough for both clicks below (up to 30 s each on a loaded machine) and the answer.
-  const submitted = phone.waitForResponse((r) => r.url().includes('dutyRecords:update'), { timeout: 90000 });
+  const submitted = phone.waitForResponse((r) => r.url().includes('namedActions:run'), { timeout: 90000 });
   await phone.getByText('提交审核', { exact: true }).first().click({ timeout: 30000 });
   // The confirmation's own button, inside the confirmation once it shows: under load another visible 确定 (the
   // date picker's) could be clicked first, and the submission was never sent.
@@ -195,7 +195,7 @@ it('a deputy files a record with a photo on a phone; the head approves it in the
   await admin.getByRole('tab', { name: '积分周期' }).click();
   const periodRow = admin.locator('tr.ant-table-row', { hasText: target.key });
   await periodRow.waitFor({ timeout: 60000 });
-  const published = admin.waitForResponse((r) => r.url().includes('scorePeriods:update'), { timeout: 60000 });
+  const published = admin.waitForResponse((r) => r.url().includes('namedActions:run'), { timeout: 60000 });
   await periodRow.getByText('公示', { exact: true }).click();
   await admin
     .getByRole('button', { name: /确\s*定|OK/ })

@@ -473,6 +473,17 @@ const COLLECTIONS: CollectionSpec[] = [
     update: ['points', () => 999],
     create: (w) => ({ deputyId: w.ids.deputyA, points: 100, year: 2025 }),
   },
+  // The ledger's kept totals: administrators read them, nobody writes them through the API.
+  {
+    resource: 'pointTotals',
+    update: ['total', () => 999],
+    create: (w) => ({ deputyId: w.ids.deputyA, year: 1798, total: 999 }),
+  },
+  {
+    resource: 'pointItemTotals',
+    update: ['points', () => 999],
+    create: (w) => ({ deputyId: w.ids.deputyA, itemId: w.ids.item, year: 1798, points: 999, standing: 1 }),
+  },
   {
     resource: 'scoreSnapshots',
     update: ['total', () => 999],
@@ -775,6 +786,11 @@ const CUSTOM: Case[] = [
       ok((await http('GET', `/dutyScores:reelection?termId=${w.ids.term}`, undefined, w.tokens[role])).status)
         ? 'allow'
         : 'deny',
+  },
+  {
+    key: 'dutyScores:reconcileTotals',
+    run: async (http, w, role) =>
+      ok((await http('POST', '/dutyScores:reconcileTotals', {}, w.tokens[role])).status) ? 'allow' : 'deny',
   },
   {
     key: 'scorePeriods:publish',
@@ -1129,8 +1145,40 @@ const CUSTOM: Case[] = [
   },
 ];
 
+/** The named actions the pages' buttons run through `namedActions:run` (suite-core security/named-actions.ts). */
+const BUTTON_ACTIONS = [
+  'dutyRecords:submit',
+  'dutyRecords:revoke',
+  'dutyRecords:reviewBatch',
+  'scorePeriods:publish',
+  'scorePeriods:closeYear',
+  'pointAppeals:decide',
+];
+
+/**
+ * The same case, called the way a page's button calls it: `POST /namedActions:run {action, filterByTk, values}`.
+ * Its expected verdict is the action's own — the button grants nothing the role does not hold.
+ */
+function throughButton(base: Case): Case {
+  return {
+    key: `namedActions:run ${base.key}`,
+    run: (http, w, role) =>
+      base.run(
+        (method, url, body, token) => {
+          const [route, query = ''] = url.split('?');
+          if (route !== `/${base.key}`) return http(method, url, body, token);
+          const filterByTk = new URLSearchParams(query).get('filterByTk') ?? undefined;
+          return http('POST', '/namedActions:run', { action: base.key, filterByTk, values: body ?? {} }, token);
+        },
+        w,
+        role,
+      ),
+  };
+}
+
 export function allCases(): Case[] {
-  return [...COLLECTIONS.flatMap(collectionCases), ...CUSTOM];
+  const buttons = CUSTOM.filter((c) => BUTTON_ACTIONS.includes(c.key)).map(throughButton);
+  return [...COLLECTIONS.flatMap(collectionCases), ...CUSTOM, ...buttons];
 }
 
 export type MatrixResult = {

@@ -12,11 +12,13 @@ export { enabledPlugin, SerialQueue } from './plugins/suite-plugins';
 export { refuseDuplicateValues } from './fields/unique-columns';
 export { isSuiteCollection, RequestPermissions } from './security/permissions';
 export { defineSuiteResource } from './security/read-guard';
+export { defineNamedActions, NAMED_ACTIONS_RESOURCE } from './security/named-actions';
 export { ADMIN_ROLES } from './actor/administrators';
 export { CallerReach, isAdministrator, isStationStaff, myDeputy, myStationIds } from './actor/reach';
 export { protectFromDeletion, registerInCollectionManager } from './fields/collection-registration';
 export { auditChanges } from './audit/audit-trail';
 export type { AuditOptions } from './audit/audit-trail';
+export type { HookOptions } from './audit/hook-options';
 export { Notifier, REMINDER_CHANNEL } from './notifications/notifier';
 export { trustProxy } from './infrastructure/trust-proxy';
 export { daysOfMonth, FieldError, phoneNumber, validateFields } from './fields/field-validation';
@@ -25,6 +27,7 @@ export { addDays, shanghaiToday, statutoryDays, WorkCalendar } from './calendar/
 export { keepComputed, keepSingleRow, refuseDirectCreates } from './security/system-data-guard';
 export { refuseCreatesForOtherStations, refuseOutOfScopeWrites } from './security/scope-guard';
 export {
+  actionRenameMigration,
   ensureScopes,
   grantPluginPermissions,
   grantResources,

@@ -1,6 +1,6 @@
 import type { Context, Next } from '@nocobase/actions';
 import type { Application } from '@nocobase/server';
-import { isSuiteCollection } from '@deputy/plugin-suite-core';
+import { isSuiteCollection, NAMED_ACTIONS_RESOURCE } from '@deputy/plugin-suite-core';
 
 /** Actions that change data (NocoBase's own and the suite's); everything else reads, and stays open. */
 const WRITE_ACTIONS = new Set([
@@ -33,6 +33,8 @@ export function declareReadActions(keys: string[]) {
 }
 
 function isWrite(ctx: Context, resourceName: string, actionName: string) {
+  // A page button's named action (publish, decide, submit…) changes something.
+  if (resourceName === NAMED_ACTIONS_RESOURCE) return true;
   const collection = resourceName ? ctx.db.getCollection(resourceName) : null;
   if (collection && isSuiteCollection(collection)) {
     return !SUITE_READS.has(actionName) && !declaredReads.has(`${resourceName}:${actionName}`);

@@ -1,12 +1,8 @@
-import type { Context } from '@nocobase/actions';
-import type { Database, Model, Transactionable } from '@nocobase/database';
-import { Refusal } from '@deputy/plugin-suite-core';
+import type { Database, Model } from '@nocobase/database';
+import { HookOptions, Refusal } from '@deputy/plugin-suite-core';
 
 /** Thrown inside the saving transaction, so nothing of the refused change is kept. */
 export class GridAreaLimitError extends Refusal {}
-
-/** A save's options: its transaction, and the request it comes from when it does. */
-type HookOptions = Transactionable & { context?: Context };
 
 /**
  * Rule "每人联系一个网格片区": a deputy is linked to at most `deputySettings.maxGridAreasPerDeputy` grid areas

@@ -54,7 +54,7 @@ describe('plugin-duty-points: reviewing duty records in a batch', () => {
     );
   });
 
-  it('批量通过 / 批量退回: a bulk update of the status submits the head’s own tasks, and refuses a mix whole', async () => {
+  it('批量通过 / 批量退回: the page’s buttons run dutyRecords:reviewBatch (namedActions:run); a bulk update of the status is refused whole', async () => {
     const { app, d1, d2, head } = ctx.w;
     const file = async (who: any, code: string, day: number, submit = true) => {
       const item = await ctx.w.item(code);
@@ -69,25 +69,40 @@ describe('plugin-duty-points: reviewing duty records in a batch', () => {
     };
     const [r1, r2, r3] = [await file(d1, 'D01', 10), await file(d1, 'D04', 11), await file(d2, 'D01', 12)];
     const draft = await file(d2, 'D14', 13, false);
-    // What NocoBase's bulk update button sends: the selected rows as a filter, the assigned values.
+    // What NocoBase's bulk update button would send: the selected rows as a filter, the assigned values.
     const bulk = (agent: any, ids: number[], status: string) =>
       agent
         .set('X-Locale', 'zh-CN')
         .post('/dutyRecords:update')
         .query({ filter: JSON.stringify({ $and: [{ id: { $in: ids } }] }) })
         .send({ status });
+    // What the 批量通过 / 批量退回 JS buttons send.
+    const batch = (agent: any, ids: number[], decision: string, comment = '') =>
+      agent
+        .set('X-Locale', 'zh-CN')
+        .post('/namedActions:run')
+        .send({ action: 'dutyRecords:reviewBatch', values: { ids, decision, comment } });
     const statuses = async () =>
       (await app.db.getRepository('dutyRecords').find({ filter: { id: [r1, r2, r3, draft] }, sort: ['id'] })).map(
         (r: any) => r.get('status'),
       );
+    const entries = () =>
+      app.db.getRepository('pointEntries').count({ filter: { recordId: { $in: [r1, r2, r3, draft] } } });
 
-    const mixed = await bulk(head.agent, [r1, r2, draft], 'approved');
-    expect(mixed.status).toBe(400);
-    expect(mixed.body.errors[0].message).toBe(`记录 ${draft} 不在您的待审核任务中，未作任何更改`);
-    // A deputy's own draft is not its to approve.
-    const own = await bulk(d2.agent, [draft], 'approved');
-    expect(own.status).toBe(400);
-    expect(own.body.errors[0].message).toBe('履职记录请在审核任务中或用“批量通过”/“批量退回”审核；编辑不会改变其状态');
+    // Even the reviewer's own tasks are not decided through update.
+    for (const status of ['approved', 'rejected']) {
+      const viaUpdate = await bulk(head.agent, [r1, r2], status);
+      expect(viaUpdate.status).toBe(400);
+      expect(viaUpdate.body.errors[0].message).toBe(
+        '履职记录请在审核任务中或用“批量通过”/“批量退回”审核；编辑不会改变其状态',
+      );
+    }
+    expect(await statuses()).toEqual(['submitted', 'submitted', 'submitted', 'draft']);
+    // A deputy's own draft is not its to approve: reported, nothing decided.
+    const own = await batch(d2.agent, [draft], 'approve');
+    expect(own.status).toBe(200);
+    expect(own.body.data.done).toEqual([]);
+    expect(own.body.data.failed.map((f: any) => f.id)).toEqual([draft]);
     // Plain update only updates: a status change outside the caller's review tasks is refused whole (the other
     // values with it), naming the action that makes it.
     const rows = async () =>
@@ -131,20 +146,25 @@ describe('plugin-duty-points: reviewing duty records in a batch', () => {
       await app.db.getRepository('pointEntries').count({ filter: { recordId: { $in: [r1, r2, r3, draft] } } }),
     ).toBe(0);
 
-    const approved = await bulk(head.agent, [r1, r2], 'approved');
+    expect(await entries()).toBe(0);
+
+    const approved = await batch(head.agent, [r1, r2], 'approve');
     expect(approved.status).toBe(200);
     expect(approved.body.data).toEqual({ done: [r1, r2], failed: [] });
-    const returned = await head.agent.post(`/dutyRecords:update?filterByTk=${r3}`).send({ status: 'rejected' });
+    // 批量退回 asks for the reason, which each deputy reads on its record.
+    const returned = await batch(head.agent, [r3, draft], 'reject', '请补充现场照片');
     expect(returned.status).toBe(200);
+    expect(returned.body.data.done).toEqual([r3]);
+    expect(returned.body.data.failed.map((f: any) => f.id)).toEqual([draft]);
     await waitForStatus(app, r1, 'approved');
     await waitForStatus(app, r2, 'approved');
-    await waitForStatus(app, r3, 'rejected');
+    expect((await waitForStatus(app, r3, 'rejected')).get('reviewComment')).toBe('请补充现场照片');
     await workflowsSettled(app);
     expect(await statuses()).toEqual(['approved', 'approved', 'rejected', 'draft']);
-    expect(await app.db.getRepository('pointEntries').count({ filter: { recordId: { $in: [r1, r2, r3] } } })).toBe(2);
-    // Decided records have no task left: approving again is no change (the status they have), nothing posted twice.
-    const again = await bulk(head.agent, [r1], 'approved');
-    expect(again.status).toBe(200);
+    expect(await entries()).toBe(2);
+    // Decided records have no task left: approving again is reported, nothing posted twice.
+    const again = await batch(head.agent, [r1], 'approve');
+    expect(again.body.data).toMatchObject({ done: [] });
     expect(await app.db.getRepository('pointEntries').count({ filter: { recordId: r1 } })).toBe(1);
   });
 });

@@ -47,6 +47,23 @@ describe('plugin-duty-points: installed pages', () => {
     return Object.values(grid.subModels.items ?? {}) as any[];
   };
 
+  /** The JS button titled `title` among a block's buttons, and the code it runs. */
+  const jsButton = (actions: Record<string, any> | undefined, title: string) => {
+    const button = Object.values<any>(actions ?? {}).find(
+      (a) =>
+        /^JS(Record|Collection)ActionModel$/.test(a.use) &&
+        JSON.stringify(a).includes(JSON.stringify(title).slice(1, -1)),
+    );
+    expect(button, `a JS button ${title}`).toBeTruthy();
+    const codeIn = (v: any): string | undefined =>
+      v && typeof v === 'object'
+        ? typeof v.code === 'string'
+          ? v.code
+          : Object.values(v).map(codeIn).find(Boolean)
+        : undefined;
+    return { ...button, code: codeIn(button.stepParams) ?? '' };
+  };
+
   const menu = async (agent: any) => {
     const res = await agent.resource('desktopRoutes').listAccessible({ tree: true, sort: 'sort' });
     expect(res.status).toBe(200);
@@ -87,37 +104,32 @@ describe('plugin-duty-points: installed pages', () => {
     );
     // The deputy is the caller (set by the server), so the form does not ask for it.
     expect(formFields).toEqual(['item', 'date', 'quantity', 'description', 'evidence']);
-    // The records table sends a draft to review with 提交审核: NocoBase's update-record button assigning the status.
-    const table = JSON.stringify(blocks[1]);
-    expect(table).toContain('UpdateRecordActionModel');
-    expect(table).toContain('"assignedValues":{"status":"submitted"}');
-    expect(table).toContain(JSON.stringify(t('Submit for review')).slice(1, -1));
-    // 提交审核 and 删除 show on drafts and returned records only (NocoBase linkage rules of the buttons).
+    // The records table sends a draft to review with 提交审核: a JS button running dutyRecords:submit.
     const rows = Object.values<any>(blocks[1].subModels.columns).find((c) => c.use === 'TableActionsColumnModel');
+    const submit = jsButton(rows.subModels.actions, t('Submit for review'));
+    expect(submit.code).toContain("action: 'dutyRecords:submit'");
+    expect(JSON.stringify(blocks[1])).not.toContain('"assignedValues":{"status":"submitted"}');
+    // 提交审核 and 删除 show on drafts and returned records only (NocoBase linkage rules of the buttons).
     const hiddenUnlessDraft = Object.values<any>(rows.subModels.actions).filter((a) =>
       JSON.stringify(a.stepParams ?? {}).match(/"path":"record.status","operator":"\$ne","value":"draft"/),
     );
-    expect(hiddenUnlessDraft.map((a) => a.use).sort()).toEqual(['DeleteActionModel', 'UpdateRecordActionModel']);
+    expect(hiddenUnlessDraft.map((a) => a.use).sort()).toEqual(['DeleteActionModel', 'JSRecordActionModel']);
   });
 
-  it('履职审核: the submitted records only, with 批量通过 / 批量退回 (NocoBase bulk update of the selected rows)', async () => {
+  it('履职审核: the submitted records only, with 批量通过 / 批量退回 (JS buttons running dutyRecords:reviewBatch on the selected rows)', async () => {
     const [table] = await blocksOf(t('Duty review'));
     expect(table.use).toBe('TableBlockModel');
     expect(JSON.stringify(table.stepParams)).toContain('submitted');
-    const bulk = Object.values<any>(table.subModels.actions).filter((a) => a.use === 'BulkUpdateActionModel');
-    expect(bulk.map((a) => a.props?.title ?? a.stepParams?.buttonSettings?.general?.title)).toEqual([
-      t('Approve selected'),
-      t('Return selected'),
-    ]);
-    expect(JSON.stringify(bulk[0])).toContain('"assignedValues":{"status":"approved"}');
-    expect(JSON.stringify(bulk[1])).toContain('"assignedValues":{"status":"rejected"}');
-    expect(JSON.stringify(bulk[1])).toContain(
-      JSON.stringify(
-        t(
-          'Return the selected duty records to their deputies? To give a reason for one, return it from its review task instead.',
-        ),
-      ).slice(1, -1),
-    );
+    const approve = jsButton(table.subModels.actions, t('Approve selected'));
+    const back = jsButton(table.subModels.actions, t('Return selected'));
+    for (const button of [approve, back]) {
+      expect(button.code).toContain("action: 'dutyRecords:reviewBatch'");
+      expect(button.code).toContain('getSelectedRows');
+    }
+    expect(approve.code).toContain("decision: 'approve'");
+    // 批量退回 asks for the reason.
+    expect(back.code).toContain("decision: 'reject', comment: reason");
+    expect(JSON.stringify(table)).not.toContain('BulkUpdateActionModel');
   });
 
   it('积分管理: items, grade bands, periods and appeals', async () => {
@@ -127,13 +139,18 @@ describe('plugin-duty-points: installed pages', () => {
     for (const i of [0, 1, 2, 3])
       collections.push((await blocksOf(t('Points management'), i))[0].stepParams.resourceSettings.init.collectionName);
     expect(collections).toEqual(['dutyItems', 'gradeBands', 'scorePeriods', 'pointAppeals']);
-    // 公示 / 年终结账 on periods, 处理申诉 (status and reason) on appeals.
-    const periods = JSON.stringify(await blocksOf(t('Points management'), 2));
-    expect(periods).toContain('"assignedValues":{"status":"published"}');
-    expect(periods).toContain('"assignedValues":{"status":"closed"}');
-    expect(JSON.stringify(await blocksOf(t('Points management'), 3))).toContain(
-      JSON.stringify(t('Decide')).slice(1, -1),
-    );
+    // 公示 / 年终结账 on periods, 采纳 / 驳回 (with the reason) on appeals: JS buttons running the named actions.
+    const actionsOf = async (tab: number) =>
+      Object.values<any>((await blocksOf(t('Points management'), tab))[0].subModels.columns).find(
+        (c) => c.use === 'TableActionsColumnModel',
+      ).subModels.actions;
+    const periods = await actionsOf(2);
+    expect(jsButton(periods, t('Publish')).code).toContain("action: 'scorePeriods:publish'");
+    expect(jsButton(periods, t('Close the year')).code).toContain("action: 'scorePeriods:closeYear'");
+    const appeals = await actionsOf(3);
+    expect(jsButton(appeals, t('Accept')).code).toContain('decision: "accepted", reason');
+    expect(jsButton(appeals, t('Reject')).code).toContain('decision: "rejected", reason');
+    expect(JSON.stringify(periods) + JSON.stringify(appeals)).not.toContain('assignedValues');
   });
 
   it('installs only the buttons a page declares (no 添加 / 编辑 / 删除 on the ranking)', async () => {

@@ -168,47 +168,85 @@ describe('plugin-duty-points: publication (阳光栏) and appeals (错重漏)', 
     expect(await app.db.getRepository('scoreSnapshots').count({ filter: { periodId: period.id } })).toBe(4);
   });
 
-  it('publishes, and decides appeals, through the buttons and forms of the 积分管理 page (updates of the status)', async () => {
-    // 发布 on a period row: NocoBase's update-record button assigning status "published" → the next version.
-    const res = await w.admin.agent
-      .resource('scorePeriods')
-      .update({ filterByTk: period.id, values: { status: 'published' } });
-    expect(res.status).toBe(200);
+  it('publishes, and decides appeals, through the 积分管理 page’s buttons (namedActions:run), with the actions’ own permissions', async () => {
+    const run = (who: typeof w.admin, values: object) =>
+      who.agent.set('X-Locale', 'zh-CN').post('/namedActions:run').send(values);
+    const snapshots = () => app.db.getRepository('scoreSnapshots').count({ filter: { periodId: period.id } });
+    const periodNow = async () =>
+      (await app.db.getRepository('scorePeriods').findOne({ filterByTk: period.id })).toJSON();
+    // 公示 on a period row: the JS button runs scorePeriods:publish → the next version.
+    const res = await run(w.admin, { action: 'scorePeriods:publish', filterByTk: period.id });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body.data).toMatchObject({ version: 3 });
     expect((await app.agent().get(`/scoreBoard:list?period=${year}-Q1`)).body.data[0]).toMatchObject({ version: 3 });
-    // A period cannot be set back to open, and only administrators publish.
-    const back = await w.admin.agent
-      .resource('scorePeriods')
-      .update({ filterByTk: period.id, values: { status: 'open' } });
-    expect(back.status).toBe(400);
-    expect(
-      (await w.head.agent.resource('scorePeriods').update({ filterByTk: period.id, values: { status: 'published' } }))
-        .status,
-    ).toBe(403);
-    expect((await app.db.getRepository('scorePeriods').findOne({ filterByTk: period.id })).get('status')).toBe(
-      'published',
-    );
-    expect(await app.db.getRepository('scoreSnapshots').count({ filter: { periodId: period.id } })).toBe(6);
+    expect(await snapshots()).toBe(6);
 
-    // The appeal's 处理申诉 form: status and reason; without a reason nothing changes.
+    // Only the roles granted scorePeriods:publish may press it; an action not offered to buttons is refused.
+    const before = await periodNow();
+    expect((await run(w.head, { action: 'scorePeriods:publish', filterByTk: period.id })).status).toBe(403);
+    expect((await run(w.d1, { action: 'scorePeriods:closeYear', filterByTk: period.id })).status).toBe(403);
+    const unknown = await run(w.admin, { action: 'scorePeriods:destroy', filterByTk: period.id });
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.errors[0].message).toBe('此操作不能通过按钮执行');
+    expect((await run(w.admin, { action: 'users:update', filterByTk: 1, values: { password: 'x' } })).status).toBe(400);
+    expect(await periodNow()).toEqual(before);
+    expect(await snapshots()).toBe(6);
+
+    // Plain update only updates: a status sent through it is refused whole (the title with it is not saved).
+    for (const status of ['open', 'closed']) {
+      const viaUpdate = await w.admin.agent
+        .set('X-Locale', 'zh-CN')
+        .resource('scorePeriods')
+        .update({ filterByTk: period.id, values: { status, title: '改名' } });
+      expect(viaUpdate.status).toBe(400);
+      expect(viaUpdate.body.errors[0].message).toBe('请用“公示”发布周期、用“年终结账”结算年度；编辑不会改变其状态');
+    }
+    expect(await periodNow()).toEqual(before);
+    expect(await snapshots()).toBe(6);
+    // An edit that leaves the status alone is saved as usual.
+    const renamed = await w.admin.agent
+      .resource('scorePeriods')
+      .update({ filterByTk: period.id, values: { status: 'published', title: `${year}年一季度（更正后）` } });
+    expect(renamed.status).toBe(200);
+    expect(await periodNow()).toMatchObject({ status: 'published', version: 3, title: `${year}年一季度（更正后）` });
+
+    // An appeal's 采纳 / 驳回 buttons: pointAppeals:decide with the reason; without a reason nothing changes.
     const appeal = (
       await w.d1.agent
         .resource('pointAppeals')
         .create({ values: { periodId: period.id, recordId, kind: 'wrong', description: '日期有误' } })
     ).body.data;
-    const noReason = await w.admin.agent
-      .resource('pointAppeals')
-      .update({ filterByTk: appeal.id, values: { status: 'rejected' } });
+    const appealNow = async () =>
+      (await app.db.getRepository('pointAppeals').findOne({ filterByTk: appeal.id })).toJSON();
+    const pending = await appealNow();
+    const noReason = await run(w.admin, {
+      action: 'pointAppeals:decide',
+      filterByTk: appeal.id,
+      values: { decision: 'rejected' },
+    });
     expect(noReason.status).toBe(400);
-    expect((await app.db.getRepository('pointAppeals').findOne({ filterByTk: appeal.id })).get('status')).toBe(
-      'pending',
-    );
-    const decided = await w.admin.agent
+    expect(
+      (
+        await run(w.d1, {
+          action: 'pointAppeals:decide',
+          filterByTk: appeal.id,
+          values: { decision: 'accepted', reason: '我自己采纳' },
+        })
+      ).status,
+    ).toBe(403);
+    const viaUpdate = await w.admin.agent
+      .set('X-Locale', 'zh-CN')
       .resource('pointAppeals')
       .update({ filterByTk: appeal.id, values: { status: 'rejected', decisionReason: '日期与签到记录一致' } });
-    expect(decided.status).toBe(200);
-    expect((await app.db.getRepository('pointAppeals').findOne({ filterByTk: appeal.id })).toJSON()).toMatchObject({
-      status: 'rejected',
-      decisionReason: '日期与签到记录一致',
+    expect(viaUpdate.status).toBe(400);
+    expect(viaUpdate.body.errors[0].message).toBe('请用“采纳”或“驳回”处理申诉并说明理由；编辑不会改变其状态');
+    expect(await appealNow()).toEqual(pending);
+    const decided = await run(w.admin, {
+      action: 'pointAppeals:decide',
+      filterByTk: appeal.id,
+      values: { decision: 'rejected', reason: '日期与签到记录一致' },
     });
+    expect(decided.status).toBe(200);
+    expect(await appealNow()).toMatchObject({ status: 'rejected', decisionReason: '日期与签到记录一致' });
   });
 });

@@ -202,40 +202,54 @@ describe('plugin-duty-points: catalogue, review workflow and ledger', () => {
     expect((await app.db.getRepository('dutyRecords').findOne({ filterByTk: rec.id })).get('status')).toBe('submitted');
   });
 
-  it('submits through the page’s 提交审核 button (an update of the status) with the same checks; decisions only in the review task', async () => {
-    // What the 我的履职 page does: save a draft, then update its status to "submitted".
+  it('submits through the page’s 提交审核 button (namedActions:run → dutyRecords:submit) with the same checks and data scope; update does not submit', async () => {
+    const status = async (id: number) =>
+      (await app.db.getRepository('dutyRecords').findOne({ filterByTk: id })).get('status');
+    const submit = (who: typeof w.d2, id: number) =>
+      who.agent
+        .set('X-Locale', 'zh-CN')
+        .post('/namedActions:run')
+        .send({ action: 'dutyRecords:submit', filterByTk: id });
+    // What the 我的履职 page does: save a draft, then press 提交审核.
     const noEvidence = await w.d2.agent
       .resource('dutyRecords')
       .create({ values: { itemId: (await w.item('D13')).id, date: lastYear(26), quantity: 1 } });
-    const refused = await w.d2.agent
-      .resource('dutyRecords')
-      .update({ filterByTk: noEvidence.body.data.id, values: { status: 'submitted' } });
+    const refused = await submit(w.d2, noEvidence.body.data.id);
     expect(refused.status).toBe(400);
     expect(JSON.stringify(refused.body)).toMatch(/needs evidence|须提供佐证/);
-    expect(
-      (await app.db.getRepository('dutyRecords').findOne({ filterByTk: noEvidence.body.data.id })).get('status'),
-    ).toBe('draft');
+    expect(await status(noEvidence.body.data.id)).toBe('draft');
 
     const draft = await w.d2.agent
       .resource('dutyRecords')
       .create({ values: { itemId: (await w.item('D04')).id, date: lastYear(26), quantity: 1 } });
-    const res = await w.d2.agent
+    const id = draft.body.data.id;
+    // Plain update does not send it to review: refused whole, naming the button.
+    const viaUpdate = await w.d2.agent
+      .set('X-Locale', 'zh-CN')
       .resource('dutyRecords')
-      .update({ filterByTk: draft.body.data.id, values: { status: 'submitted' } });
+      .update({ filterByTk: id, values: { status: 'submitted', description: '改了说明' } });
+    expect(viaUpdate.status).toBe(400);
+    expect(viaUpdate.body.errors[0].message).toBe('履职记录请用“提交审核”送审；编辑不会改变其状态');
+    expect((await app.db.getRepository('dutyRecords').findOne({ filterByTk: id })).toJSON()).toMatchObject({
+      status: 'draft',
+      description: null,
+    });
+    // Another deputy's record is outside the caller's data scope of dutyRecords:submit.
+    const foreign = await submit(w.d1, id);
+    expect(foreign.status).toBe(404);
+    expect(await status(id)).toBe('draft');
+
+    const res = await submit(w.d2, id);
     expect(res.status).toBe(200);
-    const stored = await app.db.getRepository('dutyRecords').findOne({ filterByTk: draft.body.data.id });
+    const stored = await app.db.getRepository('dutyRecords').findOne({ filterByTk: id });
     expect(stored.get('status')).toBe('submitted');
     expect(stored.get('reviewerId')).toBe(w.head.user.id);
-    const task = await pendingTaskFor(app, w.head.agent, draft.body.data.id);
+    const task = await pendingTaskFor(app, w.head.agent, id);
     expect(task).toBeTruthy();
     // The deputy does not decide through update (the head does, through its task: batch-review.test).
-    const approve = await w.d2.agent
-      .resource('dutyRecords')
-      .update({ filterByTk: draft.body.data.id, values: { status: 'approved' } });
+    const approve = await w.d2.agent.resource('dutyRecords').update({ filterByTk: id, values: { status: 'approved' } });
     expect(approve.status).toBe(400);
     expect(JSON.stringify(approve.body)).toMatch(/review task|审核任务/);
-    expect((await app.db.getRepository('dutyRecords').findOne({ filterByTk: draft.body.data.id })).get('status')).toBe(
-      'submitted',
-    );
+    expect(await status(id)).toBe('submitted');
   });
 });

@@ -60,7 +60,7 @@ describe('plugin-duty-points: review decisions under load', () => {
     await workflowsSettled(app);
 
     console.log(`[review-under-load] setup ${Date.now() - t00} ms`);
-    // The burst: 12 task-centre approvals, two batches of 4 and one 批量通过 (bulk update) of 4, all at once.
+    // The burst: 12 task-centre approvals, two batches of 4 and one 批量通过 of 4 from the page's button, all at once.
     const go = (req: any) =>
       req.then(
         (r: any) => r,
@@ -80,11 +80,11 @@ describe('plugin-duty-points: review decisions under load', () => {
     const batchCalls = batches.map((batch) =>
       go(head.agent.post('/dutyRecords:reviewBatch').send({ ids: batch, decision: 'approve' })),
     );
+    // The 批量通过 button of 履职审核 (namedActions:run → dutyRecords:reviewBatch).
     const bulkCall = go(
       head.agent
-        .post('/dutyRecords:update')
-        .query({ filter: JSON.stringify({ $and: [{ id: { $in: viaBulk } }] }) })
-        .send({ status: 'approved' }),
+        .post('/namedActions:run')
+        .send({ action: 'dutyRecords:reviewBatch', values: { ids: viaBulk, decision: 'approve' } }),
     );
     let settled = false;
     const all = Promise.all([...submits, ...batchCalls, bulkCall]).finally(() => (settled = true));

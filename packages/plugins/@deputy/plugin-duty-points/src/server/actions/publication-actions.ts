@@ -1,4 +1,9 @@
-import { onAction, defineSuiteResource } from '@deputy/plugin-suite-core';
+import {
+  defineNamedActions,
+  defineSuiteResource,
+  onAction,
+  refuseStatusChangesThroughUpdate,
+} from '@deputy/plugin-suite-core';
 import type { Application } from '@nocobase/server';
 import { NS } from '../fields';
 import { answer } from '../services/errors';
@@ -17,8 +22,8 @@ import { assignOwnDeputy } from './own-deputy';
  * pointAppeals:decide    — an administrator accepts or rejects, with a reason.
  */
 export function registerPublicationActions(app: Application, publication: Publication, yearClose: YearClose) {
-  app.resourceManager.registerActionHandlers({
-    'scorePeriods:publish': async (ctx: any, next) => {
+  defineNamedActions(app, 'scorePeriods', {
+    publish: async (ctx: any, next) => {
       try {
         ctx.body = await publication.publish(ctx.action.params.filterByTk, ctx.state.currentUser?.id, (k) =>
           ctx.t(k, { ns: NS }),
@@ -29,7 +34,7 @@ export function registerPublicationActions(app: Application, publication: Public
       await next();
     },
     // Closing a year writes each deputy's grade into its duty file, for 连任推荐.
-    'scorePeriods:closeYear': async (ctx: any, next) => {
+    closeYear: async (ctx: any, next) => {
       try {
         ctx.body = await yearClose.close(ctx.action.params.filterByTk, ctx.state.currentUser?.id, (k) =>
           ctx.t(k, { ns: NS }),
@@ -39,43 +44,33 @@ export function registerPublicationActions(app: Application, publication: Public
       }
       await next();
     },
-    'pointAppeals:decide': async (ctx: any, next) => {
+  });
+  defineNamedActions(app, 'pointAppeals', {
+    decide: async (ctx: any, next) => {
       const { filterByTk, values = {} } = ctx.action.params;
       ctx.body = await decideAppeal(ctx, filterByTk, values.decision, values.reason);
       await next();
     },
   });
 
-  // NocoBase's own buttons and forms drive the same actions: a period's 公示 / 年终结账 buttons update its
-  // status, an appeal's 处理申诉 form sets its status and reason — NocoBase 2.2's page buttons cannot call a
-  // collection's own actions (flowSurfaces refuses custom collection actions in JS buttons), so these updates
-  // are the pages' way to the named actions, which do the work. Other status changes through update are refused.
-  onAction(app, 'scorePeriods:update', async (ctx: any, next) => {
-    const values = ctx.action.params.values ?? {};
-    if (values.status === undefined) return next();
-    const { filterByTk } = ctx.action.params;
-    const userId = ctx.state.currentUser?.id;
-    const t = (k: string) => ctx.t(k, { ns: NS });
-    const target = values.status;
-    delete values.status;
-    try {
-      if (target === 'published') ctx.body = await publication.publish(filterByTk, userId, t);
-      else if (target === 'closed') ctx.body = await yearClose.close(filterByTk, userId, t);
-      else
-        return ctx.throw(
-          400,
-          t('Publish a period with Publish and close a year with Close the year; a period cannot go back'),
-        );
-    } catch (e) {
-      return answer(ctx, e);
-    }
-    // Anything else the form changed (title, appeal window) is saved as usual.
-    if (Object.keys(values).length) await next();
+  // Plain update only updates: a period is published and closed, an appeal decided, through those actions
+  // (the pages' 公示 / 年终结账 / 采纳 / 驳回 buttons call them); a status sent through update is refused whole.
+  refuseStatusChangesThroughUpdate(app, {
+    collection: 'scorePeriods',
+    message: (ctx) =>
+      ctx.t(
+        'Publish a period with Publish and close a year with Close the year; editing it does not change its status',
+        {
+          ns: NS,
+        },
+      ),
   });
-  onAction(app, 'pointAppeals:update', async (ctx: any, next) => {
-    const values = ctx.action.params.values ?? {};
-    if (values.status === undefined || values.status === 'pending') return next();
-    ctx.body = await decideAppeal(ctx, ctx.action.params.filterByTk, values.status, values.decisionReason);
+  refuseStatusChangesThroughUpdate(app, {
+    collection: 'pointAppeals',
+    message: (ctx) =>
+      ctx.t('Decide an appeal with Accept or Reject, giving the reason; editing it does not change its status', {
+        ns: NS,
+      }),
   });
   defineSuiteResource(app, {
     name: 'scoreBoard',

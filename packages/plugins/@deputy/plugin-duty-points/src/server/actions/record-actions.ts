@@ -1,17 +1,18 @@
-import { onAction, refuseStatusChangesThroughUpdate } from '@deputy/plugin-suite-core';
+import { defineNamedActions, onAction, refuseStatusChangesThroughUpdate } from '@deputy/plugin-suite-core';
 import type { DeputyDirectory } from '@deputy/plugin-deputies';
 import { isAdministrator, isStationStaff } from '@deputy/plugin-suite-core';
 import type { Application } from '@nocobase/server';
 import { NS } from '../fields';
 import { signIn } from '../services/activity-sign-in';
 import { assignOwnDeputy } from './own-deputy';
-import { myReviewTasks, resumed, reviewInBatch } from '../services/batch-review';
+import { resumed, reviewInBatch } from '../services/batch-review';
 import { answer } from '../services/errors';
 import { oneDecision } from '../services/review-gate';
 import type { DutyFiling } from '../services/filing';
 
 /** The action that changes a duty record to a status (named by the refusal of an update that tries). */
 const STATUS_ACTIONS: Record<string, string> = {
+  submitted: 'Send a duty record to review with Submit for review; editing it does not change its status',
   approved:
     'Approve or return a duty record in its review task, or with Approve selected / Return selected; editing it does not change its status',
   rejected:
@@ -28,8 +29,8 @@ const STATUS_ACTIONS: Record<string, string> = {
  * Both are ACL actions an administrator can grant per role, with data scopes.
  */
 export function registerRecordActions(app: Application, filing: () => DutyFiling, directory: () => DeputyDirectory) {
-  app.resourceManager.registerActionHandlers({
-    'dutyRecords:submit': async (ctx: any, next) => {
+  defineNamedActions(app, 'dutyRecords', {
+    submit: async (ctx: any, next) => {
       const t = (key: string) => ctx.t(key, { ns: NS });
       const { filterByTk, filter } = ctx.action.params;
       // Within the caller's data scope (ACL merges it into filter); the filing service does the rest.
@@ -43,7 +44,7 @@ export function registerRecordActions(app: Application, filing: () => DutyFiling
       await next();
     },
     // Several records at once from the reviewer's list: { ids, decision: approve | reject, comment }.
-    'dutyRecords:reviewBatch': async (ctx: any, next) => {
+    reviewBatch: async (ctx: any, next) => {
       const { ids, decision, comment } = ctx.action.params.values ?? {};
       const t = (key: string) => ctx.t(key, { ns: NS });
       if (
@@ -56,9 +57,10 @@ export function registerRecordActions(app: Application, filing: () => DutyFiling
       }
       if (!['approve', 'reject'].includes(decision)) return ctx.throw(400, t('Decide with approve or reject'));
       ctx.body = await reviewInBatch(ctx, ids, decision, String(comment ?? ''));
+      ctx.status = 200; // each task's submit answers 202 (accepted); these decisions are done
       await next();
     },
-    'dutyRecords:revoke': async (ctx: any, next) => {
+    revoke: async (ctx: any, next) => {
       const t = (key: string) => ctx.t(key, { ns: NS });
       const { filterByTk, filter, values = {} } = ctx.action.params;
       const repo = ctx.db.getRepository('dutyRecords');
@@ -101,18 +103,13 @@ export function registerRecordActions(app: Application, filing: () => DutyFiling
     app.acl.setAvailableAction(action, { displayName: `{{t("${label}", { ns: "${NS}" })}}`, type: 'old-data' });
   }
 
-  // Through update, a status can go to review (提交审核: the submission's rules are the record lifecycle's,
-  // whoever changes the status), or — for records waiting in the caller's own review tasks — to approved /
-  // returned (批量通过 / 批量退回 on 履职审核: NocoBase's bulk update), which submits those tasks. These are
-  // the pages' buttons: NocoBase 2.2's page buttons cannot call a collection's own actions (flowSurfaces
-  // refuses them in JS buttons). Other decisions are an administrator's (the lifecycle posts them as any
-  // approval). Any other status change through update is refused, naming the action that makes it; the same
-  // status sent back (an edit form showing it) is no change.
+  // Plain update only updates: a record goes to review with 提交审核 (dutyRecords:submit), is decided in its review
+  // task or with 批量通过 / 批量退回 (dutyRecords:reviewBatch), and revoked with 撤销 — the pages' buttons call those
+  // actions. A status sent through update is refused whole, naming the action that makes it; the same status
+  // sent back (an edit form showing it) is no change. An administrator's status change through update stays an
+  // administrator's decision, which the record lifecycle posts like any approval (demo data, corrections).
   refuseStatusChangesThroughUpdate(app, {
     collection: 'dutyRecords',
-    allowed: (ctx, { to }) => to === 'submitted',
-    instead: (ctx, { to }) =>
-      to === 'approved' || to === 'rejected' ? decideInReviewTasks(ctx, to) : Promise.resolve(false),
     administrators: true,
     message: (ctx, { to }) => ctx.t(STATUS_ACTIONS[String(to)] ?? STATUS_ACTIONS.other, { ns: NS }),
   });
@@ -145,46 +142,4 @@ export function registerRecordActions(app: Application, filing: () => DutyFiling
     delete values.status;
     await next();
   });
-}
-
-/**
- * An update to approved / rejected of records (one, or those a bulk update's filter selects within the
- * caller's data scope): when every one waits in the caller's review task, each task is submitted with that
- * decision and true is returned. When none does (or none is in reach), false: not a reviewer's decision.
- * A mix is refused whole.
- */
-async function decideInReviewTasks(ctx: any, status: 'approved' | 'rejected'): Promise<boolean> {
-  const t = (key: string, options = {}) => ctx.t(key, { ns: NS, ...options });
-  const { filterByTk, filter, values } = ctx.action.params;
-  const records = await ctx.db
-    .getRepository('dutyRecords')
-    .find({ filterByTk, filter, fields: ['id'], sort: ['id'], limit: 201 });
-  const ids: number[] = records.map((r: any) => r.get('id'));
-  const taskOf = ids.length ? await myReviewTasks(ctx) : new Map();
-  const notMine = ids.filter((id) => !taskOf.has(id));
-  if (notMine.length === ids.length) return false;
-  if (ids.length > 200) return ctx.throw(400, t('Choose from 1 to 200 duty records'));
-  if (notMine.length) {
-    return ctx.throw(
-      400,
-      t('Records {{ids}} are not waiting for your review; nothing was changed', { ids: notMine.join(', ') }),
-    );
-  }
-  const result = await reviewInBatch(
-    ctx,
-    ids,
-    status === 'approved' ? 'approve' : 'reject',
-    String(values?.reviewComment ?? ''),
-    taskOf,
-  );
-  if (result.failed.length) {
-    const failed = result.failed.map((f) => `${f.id}: ${f.message}`).join('; ');
-    return ctx.throw(
-      400,
-      t('Decided {{done}} of the records; not decided: {{failed}}', { done: result.done.length, failed }),
-    );
-  }
-  ctx.body = result;
-  ctx.status = 200; // the manual plugin's submit answers 202 (accepted); these decisions are done
-  return true;
 }

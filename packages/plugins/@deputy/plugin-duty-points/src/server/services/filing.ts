@@ -31,7 +31,7 @@ export class DutyFiling {
 
   /**
    * Sends a draft (or returned) record to review. The checks live in `checkSubmission`, which runs on every
-   * change to "submitted" — this action, a form's 提交审核 button (an update of the status) or an import.
+   * change to "submitted" — this action (the 提交审核 button), an administrator's change or an import.
    */
   async submit(recordId: number | string, options: Options = {}) {
     const { transaction, context } = options;

@@ -8,8 +8,8 @@ const MAX_WAIT_MS = 30_000;
 const gates = new WeakMap<Database, ConcurrencyGate>();
 
 /**
- * Review decisions — the task centre's workflowManualTasks:submit, dutyRecords:reviewBatch and the
- * 批量通过 / 批量退回 bulk update, one task at a time — take their turn here. NocoBase's submit holds a
+ * Review decisions — the task centre's workflowManualTasks:submit and dutyRecords:reviewBatch (the
+ * 批量通过 / 批量退回 buttons), one task at a time — take their turn here. NocoBase's submit holds a
  * transaction while its workflow processor asks the pool for a second connection (Processor.prepare reads
  * nodes and jobs outside the transaction), so as many decisions at once as the pool has connections
  * deadlock it until Sequelize's acquire timeout (60 s), and every other request with them. Bounded below

@@ -72,7 +72,7 @@ const grants = (db: Database): Record<string, ResourceSpec[]> => ({
       actions: [
         { name: 'view', scope: 'duty-own-records' },
         { name: 'create', fields: RECORD_INPUT },
-        // status: a draft goes to review through 提交审核 (an update of the status); the lifecycle allows nothing else.
+        // status: an edit form may send it back unchanged; a change is refused (提交审核 is dutyRecords:submit).
         {
           name: 'update',
           scope: 'duty-own-editable-records',

@@ -1,5 +1,4 @@
-import { ActionRename, renameGrantedActions } from '@deputy/plugin-suite-core';
-import { Migration } from '@nocobase/server';
+import { ActionRename, actionRenameMigration } from '@deputy/plugin-suite-core';
 
 /**
  * NocoBase's action names are global, with one display name each: the pairings' `close` and the visits' and
@@ -13,11 +12,4 @@ export const RENAMED_ACTIONS: ActionRename[] = [
   { resource: 'aidRecords', from: 'credit', to: 'retryOutcomeCredit' },
 ];
 
-export default class extends Migration {
-  on = 'afterLoad';
-  appVersion = '<3.0.0';
-
-  async up() {
-    await renameGrantedActions(this.db, RENAMED_ACTIONS);
-  }
-}
+export default actionRenameMigration(RENAMED_ACTIONS);

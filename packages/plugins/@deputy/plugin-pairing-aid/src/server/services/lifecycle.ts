@@ -1,7 +1,6 @@
-import type { Context } from '@nocobase/actions';
-import type { Model, Transaction } from '@nocobase/database';
+import type { Model } from '@nocobase/database';
 import { Database, Op } from '@nocobase/database';
-import { shanghaiToday } from '@deputy/plugin-suite-core';
+import { HookOptions, shanghaiToday } from '@deputy/plugin-suite-core';
 import { AidError, translate } from './errors';
 import { hashIdNumber, isValidIdNumber, maskIdNumber, maskName, normalizeIdNumber } from './id-number';
 import { afterLock, lockRow } from '@deputy/plugin-suite-core';
@@ -16,8 +15,6 @@ const day = (v: unknown) => (v ? String(v instanceof Date ? v.toISOString() : v)
  */
 export const pairingLabel = (deputyName: unknown, headName: unknown, startDate: unknown) =>
   `${String(deputyName ?? '').trim()} · ${maskName(String(headName ?? ''))} · ${day(startDate)}`;
-/** What the database hooks receive besides the row: the write's transaction and, from a request, its context. */
-type HookOptions = { transaction?: Transaction; context?: Context };
 const CREDIT_FIELDS = ['creditStatus', 'dutyRecordId', 'creditError', 'updatedAt', 'updatedById'];
 /** Refusals of a confirmation by the deputy who made the visit or achieved the outcome (also used by the actions). */
 export const OWN_VISIT_CONFIRMATION = 'A visit is confirmed by the station staff, not by the deputy who made it';

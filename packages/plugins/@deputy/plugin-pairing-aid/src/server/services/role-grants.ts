@@ -57,23 +57,10 @@ export const HOUSEHOLD_VIEW_FIELDS = [
   'createdAt',
   'updatedAt',
 ];
+/** What a household's forms write: what is seen of it, but the full ID number instead of the masked one. */
 const HOUSEHOLD_INPUT = [
-  'headName',
   'idNumber',
-  'address',
-  'gridArea',
-  'gridAreaId',
-  'station',
-  'stationId',
-  'memberCount',
-  'members',
-  'category',
-  'categoryId',
-  'monthlyIncome',
-  'needs',
-  'riskLevel',
-  'consent',
-  'source',
+  ...HOUSEHOLD_VIEW_FIELDS.filter((f) => !['id', 'idNumberMasked', 'pairings', 'createdAt', 'updatedAt'].includes(f)),
 ];
 const DEPUTY_HOUSEHOLD_INPUT = ['address', 'memberCount', 'members', 'monthlyIncome', 'needs', 'riskLevel'];
 const PLAN_INPUT = [

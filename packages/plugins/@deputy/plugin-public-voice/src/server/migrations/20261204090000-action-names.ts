@@ -1,5 +1,4 @@
-import { ActionRename, renameGrantedActions } from '@deputy/plugin-suite-core';
-import { Migration } from '@nocobase/server';
+import { ActionRename, actionRenameMigration } from '@deputy/plugin-suite-core';
 
 /**
  * NocoBase's action names are global, with one display name each: the opinions' and mediation cases' `close`
@@ -14,11 +13,4 @@ export const RENAMED_ACTIONS: ActionRename[] = [
   { resource: 'mediationCases', from: 'credit', to: 'retryMediationCredit' },
 ];
 
-export default class extends Migration {
-  on = 'afterLoad';
-  appVersion = '<3.0.0';
-
-  async up() {
-    await renameGrantedActions(this.db, RENAMED_ACTIONS);
-  }
-}
+export default actionRenameMigration(RENAMED_ACTIONS);

@@ -1,13 +1,11 @@
-import type { Context } from '@nocobase/actions';
-import type { Database, Field, Model, Transactionable } from '@nocobase/database';
+import type { Database, Field, Model } from '@nocobase/database';
 import { NS } from '../fields/field-builders';
+import type { HookOptions } from './hook-options';
 
 /** Bookkeeping columns that change on every save and say nothing about the decision. */
 const NOISE = new Set(['updatedAt', 'createdAt', 'updatedById', 'createdById', 'sort']);
 
 export type AuditOptions = { create?: boolean };
-/** A hook's options: the change's transaction, and the request it comes from when it does. */
-type HookOptions = Transactionable & { context?: Context };
 type Values = Record<string, unknown>;
 
 const plain = (value: unknown) => (value instanceof Date ? value.toISOString() : value);

@@ -1,4 +1,5 @@
 import type { Database } from '@nocobase/database';
+import { Migration } from '@nocobase/server';
 
 /**
  * Roles, data scopes and grants as ordinary NocoBase records: administrators change them in 角色和权限 after
@@ -166,4 +167,19 @@ export async function renameGrantedActions(db: Database, renames: ActionRename[]
     if (wanted.length !== listed.length)
       await roles.update({ filterByTk: role.get('name'), values: { strategy: { ...strategy, actions: wanted } } });
   }
+}
+
+/**
+ * The migration of a release that renamed actions: `export default actionRenameMigration([...])`. After load
+ * (the ACL's collections exist), before 3.0; running it again changes nothing.
+ */
+export function actionRenameMigration(renames: ActionRename[]) {
+  return class ActionRenameMigration extends Migration {
+    on = 'afterLoad' as const;
+    appVersion = '<3.0.0';
+
+    async up() {
+      await renameGrantedActions(this.db, renames);
+    }
+  };
 }

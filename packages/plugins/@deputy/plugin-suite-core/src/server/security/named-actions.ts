@@ -1,0 +1,62 @@
+import type { Context, Next } from '@nocobase/actions';
+import { NoPermissionError } from '@nocobase/acl';
+import type { Application } from '@nocobase/server';
+import { NS } from '../fields/field-builders';
+import { defineSuiteResource } from './read-guard';
+
+type Handler = (ctx: Context, next: Next) => Promise<unknown>;
+
+/** The resource a page's button calls to run a named action: `POST /api/namedActions:run`. */
+export const NAMED_ACTIONS_RESOURCE = 'namedActions';
+
+/** What `namedActions:run` may run, per app (tests boot several apps in one process). */
+const registries = new WeakMap<Application, Map<string, Handler>>();
+
+/**
+ * Named actions for named effects: `scorePeriods:publish`, `pointAppeals:decide`, `dutyRecords:submit`… are
+ * each their own ACL action, granted per role in 角色和权限 with its data scope, and plain `update` only updates.
+ *
+ * Why `namedActions:run` besides each action's own route: NocoBase 2.2's page editor (flowSurfaces) refuses a JS
+ * button that calls a collection's custom action (only list/get/create/update/destroy…), but lets it call a
+ * resource that is not a collection. `run { action: 'scorePeriods:publish', filterByTk, values }` runs the same
+ * handler the action's own route runs, after the same permission check: the caller's grant of *that* action,
+ * its data scope merged into the filter (or the action's own allow rule, for actions every signed-in user may
+ * call and that check the caller themselves). An action not defined here cannot be run through it.
+ */
+export function defineNamedActions(app: Application, resource: string, actions: Record<string, Handler>) {
+  let registry = registries.get(app);
+  if (!registry) {
+    registries.set(app, (registry = new Map()));
+    const actions = registry;
+    defineSuiteResource(app, {
+      name: NAMED_ACTIONS_RESOURCE,
+      actions: { run: (ctx: Context, next: Next) => runNamedAction(actions, ctx, next) },
+    });
+    // The permission that counts is the named action's own, checked in run.
+    app.acl.allow(NAMED_ACTIONS_RESOURCE, 'run', 'loggedIn');
+  }
+  for (const [action, handler] of Object.entries(actions)) {
+    registry.set(`${resource}:${action}`, handler);
+    app.resourceManager.registerActionHandler(`${resource}:${action}`, handler);
+  }
+}
+
+async function runNamedAction(registry: Map<string, Handler>, ctx: Context, next: Next) {
+  const { action: key, filterByTk, values } = ctx.action.params.values ?? {};
+  const handler = typeof key === 'string' ? registry.get(key) : undefined;
+  if (!handler) return ctx.throw(400, ctx.t('This action cannot be run from a button', { ns: NS }));
+  const [resourceName, actionName] = key.split(':');
+  const params = { filterByTk, values: values ?? {} };
+  let granted: Record<string, unknown> = params;
+  if (!(await ctx.app.acl.allowManager.isAllowed(resourceName, actionName, ctx))) {
+    try {
+      granted = (await ctx.app.acl.resolveActionParams(ctx, { resourceName, actionName, params })).mergedParams;
+    } catch (e) {
+      if (e instanceof NoPermissionError) return ctx.throw(403, ctx.t('No permissions'));
+      throw e;
+    }
+  }
+  // The handler reads its parameters as on its own route: filterByTk, the data scope's filter, values.
+  ctx.action.params = granted;
+  return handler(ctx, next);
+}
