@@ -4,7 +4,7 @@ import { sqlNames } from './sql';
 
 export type GradeBand = { name: string; nameEn?: string; minPoints: number | null; passing: boolean };
 type ItemTotal = { itemId: number; points: number; standing: number };
-type DeputyRow = { id: number; name: string; stationId: number | null };
+type DeputyRow = { id: number; name: string; stationId: number | null; total: number };
 export type Score = {
   deputyId: number;
   name: string;
@@ -34,8 +34,9 @@ export function periodRange(key: string) {
 }
 
 /**
- * Scores derived from the ledger only: totals per deputy for a period, ranks (1 = most points; equal
- * totals share a rank) in the jurisdiction and in each station, and the grade from the editable bands.
+ * Scores derived from the ledger only (read from its kept totals, see ledger.ts): totals per deputy for a period,
+ * ranks (1 = most points; equal totals share a rank) in the jurisdiction and in each station, and the grade from
+ * the editable bands.
  * A deputy with enough standing records of an item that fails the grade (弄虚作假: one) fails whatever its total.
  */
 export class Scores {
@@ -150,17 +151,12 @@ export class Scores {
     const range = periodRange(periodKey);
     if (!range) return [];
     // Plain rows: a county has thousands of deputies and no model instances are needed here.
-    const deputies = (await this.db.getModel('deputies').findAll({
-      attributes: ['id', 'name', 'stationId'],
-      where: { status: 'active' },
-      raw: true,
-    })) as unknown as DeputyRow[];
-    const totals = range.isYear ? await this.yearTotals(range.year) : await this.ledgerTotals(range);
+    const deputies = range.isYear ? await this.yearRows(range.year) : await this.quarterRows(range);
     // Grade bands are yearly thresholds: a quarter is ranked, not graded (nor its failing items counted).
     const failing = range.isYear ? await this.failingDeputies(range.year) : new Set<number>();
     const bands = await this.bands();
-    const scores = deputies.map((d: DeputyRow) => {
-      const total = totals.get(d.id) ?? 0;
+    const scores = deputies.map((d) => {
+      const { total } = d;
       const grade = range.isYear ? this.gradeOf(total, bands, failing.has(d.id)) : null;
       return {
         deputyId: d.id,
@@ -179,15 +175,34 @@ export class Scores {
     return result.sort((a, b) => a.rank - b.rank || a.deputyId - b.deputyId);
   }
 
-  /** A year's totals per deputy, kept in pointTotals. */
-  private async yearTotals(year: number) {
-    const rows = (await this.db
-      .getModel('pointTotals')
-      .findAll({ where: { year }, attributes: ['deputyId', 'total'], raw: true })) as unknown as {
-      deputyId: number;
-      total: number;
-    }[];
-    return new Map(rows.map((r) => [Number(r.deputyId), Number(r.total) || 0]));
+  /** The active deputies with their kept totals of the year: pointTotals joined to the deputies, one query. */
+  private async yearRows(year: number): Promise<DeputyRow[]> {
+    const d = sqlNames(this.db, 'deputies');
+    const t = sqlNames(this.db, 'pointTotals');
+    const rows = await this.db.sequelize.query<{ id: number; name: string; station: number | null; total: number }>(
+      `SELECT d.${d.col('id')} AS id, d.${d.col('name')} AS name, d.${d.col('stationId')} AS station,
+              t.${t.col('total')} AS total
+       FROM ${d.table} d LEFT JOIN ${t.table} t ON t.${t.col('deputyId')} = d.${d.col('id')} AND t.${t.col('year')} = :year
+       WHERE d.${d.col('status')} = 'active'`,
+      { replacements: { year }, type: QueryTypes.SELECT },
+    );
+    return rows.map((r) => ({
+      id: Number(r.id),
+      name: r.name,
+      stationId: r.station === null ? null : Number(r.station),
+      total: Number(r.total) || 0,
+    }));
+  }
+
+  /** The active deputies with their points in a quarter. */
+  private async quarterRows(range: { from: string; to: string }): Promise<DeputyRow[]> {
+    const deputies = (await this.db.getModel('deputies').findAll({
+      attributes: ['id', 'name', 'stationId'],
+      where: { status: 'active' },
+      raw: true,
+    })) as unknown as Omit<DeputyRow, 'total'>[];
+    const totals = await this.ledgerTotals(range);
+    return deputies.map((r) => ({ ...r, total: totals.get(r.id) ?? 0 }));
   }
 
   /** A quarter's totals per deputy, summed over the ledger's entries of its dates (totals are kept per year). */
