@@ -12,7 +12,7 @@
  * a disagreement, or a missed target, exits non-zero. The seeded ledger has awards, reversals, deductions (D25)
  * and 弄虚作假 (D26, fails the grade).
  *
- *   node scripts/bench-ranking.js [--deputies 10000] [--records 1000000] [--runs 5] [--dialect postgres|mariadb]
+ *   node scripts/bench-ranking.js [--deputies 10000] [--records 1000000] [--runs 9] [--dialect postgres|mariadb]
  *
  * Scratch database `deputy_bench` (dropped and recreated) on BENCH_PG_HOST/PORT/USER/PASSWORD (default
  * postgres@127.0.0.1:5432) or, with --dialect mariadb, BENCH_MYSQL_HOST/PORT/USER/PASSWORD (default
@@ -31,7 +31,7 @@ const argOf = (name) => {
 const arg = (name, dflt) => (argOf(name) === undefined ? dflt : Number(argOf(name)));
 const DEPUTIES = arg('deputies', 10000);
 const RECORDS = arg('records', 1000000);
-const RUNS = arg('runs', 5);
+const RUNS = arg('runs', 9);
 const DIALECT = argOf('dialect') || 'postgres';
 const YEAR = 2025;
 const TARGETS = { deputySummary: 0.05, yearRanking: 0.2 };
@@ -54,15 +54,21 @@ const dist = (plugin, file) => path.join(ROOT, `packages/plugins/@deputy/${plugi
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-async function time(fn) {
-  const samples = [];
-  let result;
+/**
+ * Times the baseline and the suite's figure alternately, RUNS times each (after one warm-up of both), so that load
+ * from elsewhere on the machine falls on both alike; the medians.
+ */
+async function timePair(baseline, suite) {
+  const samples = [[], []];
+  const results = [await baseline(), await suite()];
   for (let i = 0; i < RUNS; i++) {
-    const t0 = performance.now();
-    result = await fn();
-    samples.push(performance.now() - t0);
+    for (const [k, fn] of [baseline, suite].entries()) {
+      const t0 = performance.now();
+      results[k] = await fn();
+      samples[k].push(performance.now() - t0);
+    }
   }
-  return { ms: median(samples), result };
+  return samples.map((xs, k) => ({ ms: median(xs), result: results[k] }));
 }
 
 async function recreateDatabase() {
@@ -196,10 +202,11 @@ async function main() {
   };
 
   const SAMPLE = 4242 % DEPUTIES || 1;
-  const rawRankingRun = await time(rawRanking);
-  const suiteRankingRun = await time(() => scores.ranking(String(YEAR)));
-  const rawSummaryRun = await time(() => rawSummary(SAMPLE));
-  const suiteSummaryRun = await time(() => scores.summary(SAMPLE, YEAR));
+  const [rawRankingRun, suiteRankingRun] = await timePair(rawRanking, () => scores.ranking(String(YEAR)));
+  const [rawSummaryRun, suiteSummaryRun] = await timePair(
+    () => rawSummary(SAMPLE),
+    () => scores.summary(SAMPLE, YEAR),
+  );
 
   // ---- the answers must be the ledger's before their times mean anything -----------------------------------
   const disagreements = [];
