@@ -4,7 +4,8 @@ export const NS = '@deputy/plugin-duty-points';
 
 export function useT() {
   const engine = useFlowEngine();
-  return (key: string, options: Record<string, any> = {}) => engine.context.t(key, { ns: [NS, 'client'], ...options });
+  return (key: string, options: Record<string, unknown> = {}) =>
+    engine.context.t(key, { ns: [NS, 'client'], ...options });
 }
 
 export function tExpr(key: string) {

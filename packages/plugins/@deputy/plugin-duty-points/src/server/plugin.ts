@@ -18,6 +18,7 @@ import {
 } from '@deputy/plugin-suite-core';
 import { deputyPageDefaults } from '@deputy/plugin-deputies';
 import { Plugin } from '@nocobase/server';
+import type { Model } from '@nocobase/database';
 import enUS from '../locale/en-US.json';
 import zhCN from '../locale/zh-CN.json';
 import pageDefaults from './pages/defaults.json';
@@ -118,7 +119,7 @@ export class PluginDutyPointsServer extends Plugin {
     keepSingleRow(this.app, ['dutyPointsSettings'], '@deputy/plugin-deputies');
     refuseCreatesForOtherStations(this.app, { dutyActivities: 'station' });
     refuseOutOfScopeWrites(this.app, ['dutyRecords', 'pointAppeals', 'dutyActivities']);
-    this.db.on('dutyActivities.beforeCreate', (activity: any) => {
+    this.db.on('dutyActivities.beforeCreate', (activity: Model) => {
       if (!activity.get('signInCode')) activity.set('signInCode', newSignInCode());
     });
   }

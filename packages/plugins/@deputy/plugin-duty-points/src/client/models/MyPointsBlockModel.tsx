@@ -1,4 +1,6 @@
 import { BlockModel } from '@nocobase/client';
+import type { APIClient } from '@nocobase/sdk';
+import type { AxiosError } from 'axios';
 import { Alert, Empty, Progress, Space, Spin, Statistic, Table, Tag } from 'antd';
 import React, { useEffect, useState } from 'react';
 import { tExpr, useT } from '../locale';
@@ -17,7 +19,7 @@ type Summary = {
   }[];
 };
 
-function MyPoints({ api }: { api: any }) {
+function MyPoints({ api }: { api: APIClient }) {
   const t = useT();
   const [state, setState] = useState<{ loading: boolean; data?: Summary; error?: string; notDeputy?: boolean }>({
     loading: true,
@@ -25,10 +27,14 @@ function MyPoints({ api }: { api: any }) {
   useEffect(() => {
     let cancelled = false;
     api
-      .request({ url: 'dutyScores:mine', params: { year: new Date().getFullYear() }, skipNotify: true })
-      .then((res: any) => !cancelled && setState({ loading: false, data: res.data?.data }))
+      .request<{ data?: Summary }>({
+        url: 'dutyScores:mine',
+        params: { year: new Date().getFullYear() },
+        skipNotify: true,
+      })
+      .then((res) => !cancelled && setState({ loading: false, data: res.data?.data }))
       .catch(
-        (e: any) =>
+        (e: AxiosError) =>
           !cancelled && setState({ loading: false, notDeputy: e?.response?.status === 404, error: e?.message }),
       );
     return () => {

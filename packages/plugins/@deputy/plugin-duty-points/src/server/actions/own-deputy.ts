@@ -1,3 +1,4 @@
+import type { Context } from '@nocobase/actions';
 import { NS } from '../fields';
 
 /**
@@ -5,7 +6,7 @@ import { NS } from '../fields';
  * (also past the role's field whitelist, which limits what the caller may choose, not what is set here).
  * Answers 403 when the account is not linked to a deputy.
  */
-export async function assignOwnDeputy(ctx: any, values: Record<string, any>) {
+export async function assignOwnDeputy(ctx: Context, values: Record<string, unknown>) {
   const own = await ctx.db.getRepository('deputies').findOne({ filter: { userId: ctx.state.currentUser?.id } });
   if (!own) ctx.throw(403, ctx.t('Your account is not linked to a deputy', { ns: NS }));
   values.deputyId = own.get('id');

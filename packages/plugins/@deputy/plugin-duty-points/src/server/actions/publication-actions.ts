@@ -4,6 +4,8 @@ import {
   onAction,
   refuseStatusChangesThroughUpdate,
 } from '@deputy/plugin-suite-core';
+import type { Context } from '@nocobase/actions';
+import type { TargetKey, Transaction } from '@nocobase/database';
 import type { Application } from '@nocobase/server';
 import { NS } from '../fields';
 import { answer } from '../services/errors';
@@ -23,7 +25,7 @@ import { assignOwnDeputy } from './own-deputy';
  */
 export function registerPublicationActions(app: Application, publication: Publication, yearClose: YearClose) {
   defineNamedActions(app, 'scorePeriods', {
-    publish: async (ctx: any, next) => {
+    publish: async (ctx: Context, next) => {
       try {
         ctx.body = await publication.publish(ctx.action.params.filterByTk, ctx.state.currentUser?.id, (k) =>
           ctx.t(k, { ns: NS }),
@@ -34,7 +36,7 @@ export function registerPublicationActions(app: Application, publication: Public
       await next();
     },
     // Closing a year writes each deputy's grade into its duty file, for 连任推荐.
-    closeYear: async (ctx: any, next) => {
+    closeYear: async (ctx: Context, next) => {
       try {
         ctx.body = await yearClose.close(ctx.action.params.filterByTk, ctx.state.currentUser?.id, (k) =>
           ctx.t(k, { ns: NS }),
@@ -46,7 +48,7 @@ export function registerPublicationActions(app: Application, publication: Public
     },
   });
   defineNamedActions(app, 'pointAppeals', {
-    decide: async (ctx: any, next) => {
+    decide: async (ctx: Context, next) => {
       const { filterByTk, values = {} } = ctx.action.params;
       ctx.body = await decideAppeal(ctx, filterByTk, values.decision, values.reason);
       await next();
@@ -75,7 +77,7 @@ export function registerPublicationActions(app: Application, publication: Public
   defineSuiteResource(app, {
     name: 'scoreBoard',
     actions: {
-      list: async (ctx: any, next) => {
+      list: async (ctx: Context, next) => {
         const { period, stationId } = ctx.action.params;
         ctx.body = await publication.board({
           periodKey: period ? String(period) : undefined,
@@ -84,7 +86,7 @@ export function registerPublicationActions(app: Application, publication: Public
         await next();
       },
       // The same board as a printable A4 page (阳光栏 on the station's wall), without sign-in.
-      print: async (ctx: any, next) => {
+      print: async (ctx: Context, next) => {
         const { period, stationId } = ctx.action.params;
         const t = (k: string) => ctx.t(k, { ns: NS });
         const station = stationId
@@ -119,7 +121,7 @@ export function registerPublicationActions(app: Application, publication: Public
   }
 
   // Appeals: the deputy's own, against a published period, inside its window; nothing else.
-  onAction(app, 'pointAppeals:create', async (ctx: any, next) => {
+  onAction(app, 'pointAppeals:create', async (ctx: Context, next) => {
     const t = (k: string) => ctx.t(k, { ns: NS });
     const values = (ctx.action.params.values ??= {});
     const isAdmin = await isAdministrator(ctx);
@@ -146,12 +148,12 @@ export function registerPublicationActions(app: Application, publication: Public
 }
 
 /** An administrator accepts or rejects an appeal, with a reason; the appeal row is locked so one decision stands. */
-export async function decideAppeal(ctx: any, filterByTk: any, decision: string, reason: string) {
+export async function decideAppeal(ctx: Context, filterByTk: TargetKey, decision: string, reason: string) {
   const t = (k: string) => ctx.t(k, { ns: NS });
   if (!['accepted', 'rejected'].includes(decision)) return ctx.throw(400, t('Decide with accepted or rejected'));
   if (!String(reason || '').trim()) return ctx.throw(400, t('Give the reason of the decision'));
   const repo = ctx.db.getRepository('pointAppeals');
-  return ctx.db.sequelize.transaction(async (transaction: any) => {
+  return ctx.db.sequelize.transaction(async (transaction: Transaction) => {
     const appeal = await repo.findOne({
       filterByTk,
       filter: ctx.action.params.filter,
@@ -160,12 +162,14 @@ export async function decideAppeal(ctx: any, filterByTk: any, decision: string, 
     });
     if (!appeal) return ctx.throw(404, t('The appeal does not exist'));
     if (appeal.get('status') !== 'pending') return ctx.throw(400, t('This appeal has already been decided'));
-    return repo.update({
+    // `appealDecision` is this plugin's own hook option (read by the lifecycle), unknown to the repository's type.
+    const decided = {
       filterByTk,
       values: { status: decision, decisionReason: reason },
       context: ctx,
       transaction,
       appealDecision: true,
-    } as any);
+    };
+    return repo.update(decided);
   });
 }

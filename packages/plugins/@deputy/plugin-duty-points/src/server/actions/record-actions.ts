@@ -1,6 +1,8 @@
 import { defineNamedActions, onAction, refuseStatusChangesThroughUpdate } from '@deputy/plugin-suite-core';
 import type { DeputyDirectory } from '@deputy/plugin-deputies';
 import { isAdministrator, isStationStaff } from '@deputy/plugin-suite-core';
+import type { Context } from '@nocobase/actions';
+import type { BelongsToManyRepository, Model } from '@nocobase/database';
 import type { Application } from '@nocobase/server';
 import { NS } from '../fields';
 import { signIn } from '../services/activity-sign-in';
@@ -30,7 +32,7 @@ const STATUS_ACTIONS: Record<string, string> = {
  */
 export function registerRecordActions(app: Application, filing: () => DutyFiling, directory: () => DeputyDirectory) {
   defineNamedActions(app, 'dutyRecords', {
-    submit: async (ctx: any, next) => {
+    submit: async (ctx: Context, next) => {
       const t = (key: string) => ctx.t(key, { ns: NS });
       const { filterByTk, filter } = ctx.action.params;
       // Within the caller's data scope (ACL merges it into filter); the filing service does the rest.
@@ -44,14 +46,14 @@ export function registerRecordActions(app: Application, filing: () => DutyFiling
       await next();
     },
     // Several records at once from the reviewer's list: { ids, decision: approve | reject, comment }.
-    reviewBatch: async (ctx: any, next) => {
+    reviewBatch: async (ctx: Context, next) => {
       const { ids, decision, comment } = ctx.action.params.values ?? {};
       const t = (key: string) => ctx.t(key, { ns: NS });
       if (
         !Array.isArray(ids) ||
         !ids.length ||
         ids.length > 200 ||
-        ids.some((id: any) => !Number.isInteger(Number(id)))
+        ids.some((id: unknown) => !Number.isInteger(Number(id)))
       ) {
         return ctx.throw(400, t('Choose from 1 to 200 duty records'));
       }
@@ -60,7 +62,7 @@ export function registerRecordActions(app: Application, filing: () => DutyFiling
       ctx.status = 200; // each task's submit answers 202 (accepted); these decisions are done
       await next();
     },
-    revoke: async (ctx: any, next) => {
+    revoke: async (ctx: Context, next) => {
       const t = (key: string) => ctx.t(key, { ns: NS });
       const { filterByTk, filter, values = {} } = ctx.action.params;
       const repo = ctx.db.getRepository('dutyRecords');
@@ -80,7 +82,7 @@ export function registerRecordActions(app: Application, filing: () => DutyFiling
   });
   // dutyActivities:signIn — a signed-in deputy enters the activity's code (or scans its QR code).
   app.resourceManager.registerActionHandlers({
-    'dutyActivities:signIn': async (ctx: any, next) => {
+    'dutyActivities:signIn': async (ctx: Context, next) => {
       try {
         ctx.body = await signIn(ctx.db, ctx.state.currentUser.id, ctx.action.params.values?.code, (k) =>
           ctx.t(k, { ns: NS }),
@@ -116,12 +118,12 @@ export function registerRecordActions(app: Application, filing: () => DutyFiling
 
   // The task centre's decisions (any manual node's, not only the review's) take their turn with the batch
   // decisions, below the connection pool's size: many at once would otherwise starve it (review-gate.ts).
-  onAction(app, 'workflowManualTasks:submit', (ctx: any, next) =>
+  onAction(app, 'workflowManualTasks:submit', (ctx: Context, next) =>
     oneDecision(ctx, next, async () => ctx.status === 202 && ctx.body?.get && (await resumed(ctx, ctx.body))),
   );
 
   // A deputy files records for itself only; station staff for the deputies of their station.
-  onAction(app, 'dutyRecords:create', async (ctx: any, next) => {
+  onAction(app, 'dutyRecords:create', async (ctx: Context, next) => {
     const values = (ctx.action.params.values ??= {});
     if (!(await isAdministrator(ctx)) && ctx.state.currentUser) {
       const userId = ctx.state.currentUser.id;
@@ -129,9 +131,11 @@ export function registerRecordActions(app: Application, filing: () => DutyFiling
       const own = await ctx.db.getRepository('deputies').findOne({ filter: { userId } });
       const forOther = requested !== undefined && String(requested) !== String(own?.get('id'));
       if ((await isStationStaff(ctx)) && forOther) {
-        const station: any = await directory().stationOf(requested);
+        const station: Model | null = await directory().stationOf(requested);
         const staff = station
-          ? await ctx.db.getRepository('liaisonStations.staff', station.get('id')).count({ filter: { id: userId } })
+          ? await ctx.db
+              .getRepository<BelongsToManyRepository>('liaisonStations.staff', station.get('id'))
+              .count({ filter: { id: userId } })
           : 0;
         if (!staff)
           return ctx.throw(403, ctx.t('You can record duties only for the deputies of your station', { ns: NS }));

@@ -1,5 +1,5 @@
 import crypto from 'crypto';
-import type { Database } from '@nocobase/database';
+import type { Database, Model, Transaction } from '@nocobase/database';
 import { DutyError } from './errors';
 import { shanghaiToday } from '@deputy/plugin-suite-core';
 
@@ -15,13 +15,13 @@ export function newSignInCode() {
  * `db.on(SIGN_IN_EXPECTATION, async (e: SignInExpectation, { transaction }) => { ... })`
  */
 export const SIGN_IN_EXPECTATION = 'dutyActivities.signInExpectation';
-export type SignInExpectation = { activity: any; deputy: any; expected: boolean };
+export type SignInExpectation = { activity: Model; deputy: Model; expected: boolean };
 
 /**
  * Whether the deputy is expected at the activity: a deputy of the activity's station, or on a roster of it.
  * The sign-in code alone is not enough: it may have been passed on.
  */
-async function isExpected(db: Database, activity: any, deputy: any, transaction: any) {
+async function isExpected(db: Database, activity: Model, deputy: Model, transaction: Transaction) {
   const stationId = activity.get('stationId');
   const expectation: SignInExpectation = {
     activity,
@@ -39,11 +39,11 @@ async function isExpected(db: Database, activity: any, deputy: any, transaction:
  */
 export async function signIn(db: Database, userId: number, code: string, t: (key: string) => string) {
   return db.sequelize.transaction(async (transaction) => {
-    const deputy: any = await db
+    const deputy: Model | null = await db
       .getRepository('deputies')
       .findOne({ filter: { userId, status: 'active' }, transaction });
     if (!deputy) throw new DutyError(t('Your account is not linked to a deputy'), 403);
-    const activity: any = await db.getRepository('dutyActivities').findOne({
+    const activity: Model | null = await db.getRepository('dutyActivities').findOne({
       filter: {
         signInCode: String(code || '')
           .trim()
@@ -73,8 +73,8 @@ export async function signIn(db: Database, userId: number, code: string, t: (key
  * approved at once, and the attendance. The checks (who, which day, once) are the caller's: `signIn` for a
  * deputy's own sign-in; the demo town (#22) for the sign-ins of past activities.
  */
-export async function recordAttendance(db: Database, activity: any, deputy: any, transaction: any) {
-  const record: any = await db.getRepository('dutyRecords').create({
+export async function recordAttendance(db: Database, activity: Model, deputy: Model, transaction: Transaction) {
+  const record: Model = await db.getRepository('dutyRecords').create({
     values: {
       deputyId: deputy.get('id'),
       itemId: activity.get('itemId'),
@@ -86,7 +86,9 @@ export async function recordAttendance(db: Database, activity: any, deputy: any,
   });
   // Straight to approved, through the model: the lifecycle allows it for sign-ins only, and the review
   // workflow (which listens to submissions) is not involved.
-  await record.update({ status: 'approved' }, { transaction, directApproval: true } as any);
+  // `directApproval` is this plugin's own hook option (read by the lifecycle), unknown to Sequelize's type.
+  const directly = { transaction, directApproval: true };
+  await record.update({ status: 'approved' }, directly);
   const attendance = await db.getRepository('activityAttendances').create({
     values: { activityId: activity.get('id'), deputyId: deputy.get('id'), recordId: record.get('id') },
     transaction,

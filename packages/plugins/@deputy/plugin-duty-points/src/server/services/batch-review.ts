@@ -1,4 +1,5 @@
-import type { Context } from '@nocobase/actions';
+import type { Context, Next } from '@nocobase/actions';
+import type { Model } from '@nocobase/database';
 import { EXECUTION_STATUS, JOB_STATUS } from '@nocobase/plugin-workflow';
 import { oneDecision } from './review-gate';
 import { REVIEW_WORKFLOW_KEY } from './review-workflow';
@@ -21,7 +22,7 @@ const RESUME_POLL_MS = 100;
  * a time keeps SQLite's single writer and the workflow's own queue out of each other's way, and the reply
  * tells the final state.
  */
-export async function resumed(ctx: Context, task: any) {
+export async function resumed(ctx: Context, task: Model) {
   const deadline = Date.now() + RESUME_WAIT_MS;
   const executionId = task.get('executionId');
   const job = await ctx.db.getRepository('jobs').findOne({ filterByTk: task.get('jobId') });
@@ -42,17 +43,17 @@ export async function resumed(ctx: Context, task: any) {
  * exports no function for it (its package exports only the plugin class), so it is taken from the resource
  * the plugin defines, not from a path inside its build output.
  */
-function manualTaskSubmit(ctx: Context): (ctx: any, next: () => Promise<void>) => Promise<void> {
-  return (ctx as any).app.resourceManager.getResource('workflowManualTasks').getAction('submit').getHandler();
+function manualTaskSubmit(ctx: Context): (ctx: Context, next: Next) => Promise<void> {
+  return ctx.app.resourceManager.getResource('workflowManualTasks').getAction('submit').getHandler();
 }
 
 export type BatchResult = { done: number[]; failed: { id: number; message: string }[] };
 
 /** The signed-in reviewer's pending review tasks, by the id of the duty record each one decides. */
-export async function myReviewTasks(ctx: Context): Promise<Map<number, any>> {
-  const taskOf = new Map<number, any>();
+export async function myReviewTasks(ctx: Context): Promise<Map<number, Model>> {
+  const taskOf = new Map<number, Model>();
   if (!ctx.db.hasCollection('workflowManualTasks')) return taskOf;
-  const tasks = await ctx.db.getRepository('workflowManualTasks').find({
+  const tasks: Model[] = await ctx.db.getRepository('workflowManualTasks').find({
     filter: { userId: ctx.state.currentUser.id, status: JOB_STATUS.PENDING, 'workflow.key': REVIEW_WORKFLOW_KEY },
     appends: ['execution', 'node'],
   });
@@ -74,7 +75,7 @@ export async function reviewInBatch(
   recordIds: number[],
   decision: 'approve' | 'reject',
   comment = '',
-  taskOf?: Map<number, any>,
+  taskOf?: Map<number, Model>,
 ): Promise<BatchResult> {
   taskOf ??= await myReviewTasks(ctx);
   const submit = manualTaskSubmit(ctx);
@@ -89,16 +90,18 @@ export async function reviewInBatch(
       continue;
     }
     const forms = task.get('node')?.get('config')?.forms ?? {};
-    const formKey = Object.keys(forms).find((key) => (forms[key].actions ?? []).some((a: any) => a.key === decision));
+    const formKey = Object.keys(forms).find((key) =>
+      (forms[key].actions ?? []).some((a: { key?: string }) => a.key === decision),
+    );
     // The manual plugin's own submit handler, on a context that names this task.
-    const sub: any = Object.create(ctx);
+    const sub: Context = Object.create(ctx);
     sub.action = {
       ...ctx.action,
       resourceName: 'workflowManualTasks',
       actionName: 'submit',
       sourceId: undefined,
       params: { filterByTk: task.get('id'), values: { result: { [formKey ?? 'review']: { comment }, _: decision } } },
-    };
+    } as Context['action'];
     try {
       // In its turn with every other review decision (review-gate.ts); on SQLite the turn includes the
       // workflow's run, elsewhere the wait for it is outside.
@@ -109,8 +112,9 @@ export async function reviewInBatch(
       );
       await resumed(ctx, task);
       result.done.push(id);
-    } catch (e: any) {
-      result.failed.push({ id, message: e?.message || String(e) });
+    } catch (e) {
+      const { message } = (e ?? {}) as { message?: string };
+      result.failed.push({ id, message: message || String(e) });
     }
   }
   return result;

@@ -23,7 +23,7 @@ export function boardPage(
     const head = [t('No.'), t('Deputy'), t('Liaison station'), ...shown.map((c) => label[c])];
     const body = period.rows
       .map(
-        (row: any, i: number) =>
+        (row, i) =>
           `<tr><td>${i + 1}</td><td>${escape(row.name)}</td><td>${escape(row.station)}</td>${shown.map((c) => `<td>${escape(row[c])}</td>`).join('')}</tr>`,
       )
       .join('\n');

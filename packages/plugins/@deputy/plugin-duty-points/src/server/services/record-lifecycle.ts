@@ -1,5 +1,6 @@
-import type { Database } from '@nocobase/database';
+import type { Database, Model } from '@nocobase/database';
 import { shanghaiToday } from '@deputy/plugin-suite-core';
+import type { HookOptions } from '@deputy/plugin-suite-core';
 import { DutyError, translate } from './errors';
 import { Ledger } from './ledger';
 
@@ -24,6 +25,11 @@ const REVIEW_FIELDS = [
   'updatedById',
 ];
 
+/** A record's hook options: the filing service and the appeal decision mark the writes they make themselves. */
+type RecordHookOptions = HookOptions & { directApproval?: boolean; appealDecision?: boolean };
+/** A bulk hook's options: the rows it touches are named by its `where` (a plain filter object here). */
+type BulkHookOptions = HookOptions & { where?: unknown };
+
 /**
  * The rules every change of a duty record obeys, whoever makes it (a form, the API, the review workflow or
  * an import): valid input, allowed status changes, no edits after submission, evidence when the item asks
@@ -32,8 +38,8 @@ const REVIEW_FIELDS = [
 export function enforceRecordLifecycle(db: Database, ledger: Ledger) {
   const items = () => db.getRepository('dutyItems');
 
-  db.on('dutyRecords.beforeSave', async (record: any, options: any) => {
-    const t = (key: string, vars?: any) => translate(options, key, vars);
+  db.on('dutyRecords.beforeSave', async (record: Model, options: RecordHookOptions) => {
+    const t = (key: string, vars?: Record<string, unknown>) => translate(options, key, vars);
     const quantity = Number(record.get('quantity') ?? 1);
     if (!Number.isInteger(quantity) || quantity < 1 || quantity > 100)
       throw new DutyError(t('Quantity must be a whole number from 1 to 100'));
@@ -53,14 +59,14 @@ export function enforceRecordLifecycle(db: Database, ledger: Ledger) {
     if (!deputy) throw new DutyError(t('Choose the deputy'));
   });
 
-  db.on('dutyRecords.beforeCreate', async (record: any, options: any) => {
+  db.on('dutyRecords.beforeCreate', async (record: Model, options: RecordHookOptions) => {
     if (record.get('status') && record.get('status') !== 'draft') {
       throw new DutyError(translate(options, 'A new duty record starts as a draft'));
     }
   });
 
-  db.on('dutyRecords.beforeUpdate', async (record: any, options: any) => {
-    const t = (key: string, vars?: any) => translate(options, key, vars);
+  db.on('dutyRecords.beforeUpdate', async (record: Model, options: RecordHookOptions) => {
+    const t = (key: string, vars?: Record<string, unknown>) => translate(options, key, vars);
     const from = record.previous('status') ?? record.get('status');
     const to = record.get('status');
     // Sign-ins and system deductions (filing service) are approved directly: the station already approved the activity.
@@ -86,7 +92,7 @@ export function enforceRecordLifecycle(db: Database, ledger: Ledger) {
     }
   });
 
-  db.on('dutyRecords.afterUpdate', async (record: any, options: any) => {
+  db.on('dutyRecords.afterUpdate', async (record: Model, options: RecordHookOptions) => {
     const from = record.previous('status');
     const to = record.get('status');
     if (from === to) return;
@@ -98,7 +104,7 @@ export function enforceRecordLifecycle(db: Database, ledger: Ledger) {
     if (to === 'revoked') await ledger.reverse(record, record.get('revokeReason'), options.transaction);
   });
 
-  db.on('dutyRecords.beforeDestroy', async (record: any, options: any) => {
+  db.on('dutyRecords.beforeDestroy', async (record: Model, options: RecordHookOptions) => {
     if (!['draft', 'rejected'].includes(record.get('status'))) {
       throw new DutyError(
         translate(options, 'Only drafts and rejected duty records can be deleted; revoke approved ones'),
@@ -108,7 +114,7 @@ export function enforceRecordLifecycle(db: Database, ledger: Ledger) {
 
   // The evidence of a record out of the deputy's hands is part of what was reviewed: its join rows do not
   // change either (update {evidence}, evidence:add|remove|set, a workflow), until the record is revoked.
-  const lockEvidence = async (recordIds: any[], options: any) => {
+  const lockEvidence = async (recordIds: unknown[], options: HookOptions) => {
     const ids = [...new Set(recordIds.filter((id) => id !== undefined && id !== null))];
     if (!ids.length) return;
     const locked = await db.getRepository('dutyRecords').count({
@@ -121,19 +127,31 @@ export function enforceRecordLifecycle(db: Database, ledger: Ledger) {
         403,
       );
   };
-  const whereIds = (options: any) => {
-    const id = options?.where?.recordId;
-    return id === undefined ? [] : Array.isArray(id) ? id : typeof id === 'object' ? Object.values(id).flat() : [id];
+  const whereIds = (options: BulkHookOptions): unknown[] => {
+    const id = (options?.where as Record<string, unknown> | undefined)?.recordId;
+    return id === undefined
+      ? []
+      : Array.isArray(id)
+        ? id
+        : typeof id === 'object'
+          ? Object.values(id as object).flat()
+          : [id];
   };
-  db.on('dutyRecordsEvidence.beforeCreate', (row: any, options: any) => lockEvidence([row.get('recordId')], options));
-  db.on('dutyRecordsEvidence.beforeBulkCreate', (rows: any[], options: any) =>
+  db.on('dutyRecordsEvidence.beforeCreate', (row: Model, options: HookOptions) =>
+    lockEvidence([row.get('recordId')], options),
+  );
+  db.on('dutyRecordsEvidence.beforeBulkCreate', (rows: Model[], options: HookOptions) =>
     lockEvidence(
       rows.map((r) => r.get('recordId')),
       options,
     ),
   );
-  db.on('dutyRecordsEvidence.beforeDestroy', (row: any, options: any) => lockEvidence([row.get('recordId')], options));
-  db.on('dutyRecordsEvidence.beforeBulkDestroy', (options: any) => lockEvidence(whereIds(options), options));
+  db.on('dutyRecordsEvidence.beforeDestroy', (row: Model, options: HookOptions) =>
+    lockEvidence([row.get('recordId')], options),
+  );
+  db.on('dutyRecordsEvidence.beforeBulkDestroy', (options: BulkHookOptions) =>
+    lockEvidence(whereIds(options), options),
+  );
 
   makeAppendOnly(db, 'pointEntries', 'Ledger entries cannot be changed or deleted; revoke the duty record instead');
   makeAppendOnly(
@@ -149,7 +167,7 @@ export function enforceRecordLifecycle(db: Database, ledger: Ledger) {
   makeAppendOnly(db, 'deputyYearGrades', 'The grades of a closed year cannot be changed');
 
   // An item or a period that records refer to is kept: items are retired (active off), periods stay published.
-  db.on('dutyItems.beforeDestroy', async (item: any, options: any) => {
+  db.on('dutyItems.beforeDestroy', async (item: Model, options: HookOptions) => {
     const used = await db
       .getRepository('dutyRecords')
       .count({ filter: { itemId: item.get('id') }, transaction: options.transaction });
@@ -157,24 +175,24 @@ export function enforceRecordLifecycle(db: Database, ledger: Ledger) {
       throw new DutyError(translate(options, 'This duty item is used by duty records: turn "Active" off to retire it'));
   });
   // An appeal is decided through pointAppeals:decide only, and a decided appeal is final.
-  db.on('pointAppeals.beforeUpdate', async (appeal: any, options: any) => {
+  db.on('pointAppeals.beforeUpdate', async (appeal: Model, options: RecordHookOptions) => {
     if (appeal.previous('status') !== 'pending')
       throw new DutyError(translate(options, 'A decided appeal cannot be changed'));
     if ((appeal.changed('status') || appeal.changed('decisionReason')) && !options.appealDecision) {
       throw new DutyError(translate(options, 'Decide an appeal with the Decide action'));
     }
   });
-  db.on('pointAppeals.beforeDestroy', async (appeal: any, options: any) => {
+  db.on('pointAppeals.beforeDestroy', async (appeal: Model, options: RecordHookOptions) => {
     if (appeal.get('status') !== 'pending')
       throw new DutyError(translate(options, 'A decided appeal cannot be changed'));
   });
-  db.on('scorePeriods.beforeDestroy', async (period: any, options: any) => {
+  db.on('scorePeriods.beforeDestroy', async (period: Model, options: HookOptions) => {
     if (period.get('status') !== 'open')
       throw new DutyError(translate(options, 'A published period cannot be deleted'));
   });
 
   // Points and caps apply to records approved after a change; the version marks which rules an entry used.
-  db.on('dutyItems.beforeUpdate', async (item: any) => {
+  db.on('dutyItems.beforeUpdate', async (item: Model) => {
     if (item.changed('points') || item.changed('yearlyCap'))
       item.set('version', Number(item.previous('version') || 1) + 1);
   });
@@ -182,7 +200,7 @@ export function enforceRecordLifecycle(db: Database, ledger: Ledger) {
 
 /** Nothing changes or removes a row of an append-only collection, whoever asks. */
 export function makeAppendOnly(db: Database, collection: string, messageKey: string) {
-  const refuse = async (_: any, options: any) => {
+  const refuse = async (_: unknown, options: HookOptions) => {
     throw new DutyError(translate(options, messageKey), 403);
   };
   for (const event of ['beforeUpdate', 'beforeDestroy', 'beforeBulkUpdate', 'beforeBulkDestroy'])

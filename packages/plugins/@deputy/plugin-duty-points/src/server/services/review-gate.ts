@@ -1,4 +1,5 @@
 import { ConcurrencyGate, connectionBudget, GateBusyError } from '@deputy/plugin-suite-core';
+import type { Context } from '@nocobase/actions';
 import type { Database } from '@nocobase/database';
 import { NS } from '../fields';
 
@@ -28,7 +29,11 @@ export function reviewGate(db: Database): ConcurrencyGate {
  * (`settle`), so the next decision never writes while the workflow still writes this one; elsewhere the
  * turn ends with the decision's own transaction.
  */
-export async function oneDecision<T>(ctx: any, decide: () => Promise<T>, settle?: () => Promise<unknown>): Promise<T> {
+export async function oneDecision<T>(
+  ctx: Context,
+  decide: () => Promise<T>,
+  settle?: () => Promise<unknown>,
+): Promise<T> {
   const sqlite = ctx.db.sequelize.getDialect() === 'sqlite';
   try {
     return await reviewGate(ctx.db).run(async () => {

@@ -1,3 +1,6 @@
+import type { Model } from '@nocobase/database';
+import type PluginWorkflowServer from '@nocobase/plugin-workflow';
+import type { JobModel } from '@nocobase/plugin-workflow';
 import type { Application } from '@nocobase/server';
 import { REVIEW_WORKFLOW_KEY } from './review-workflow';
 
@@ -32,18 +35,18 @@ export class ReviewRecovery {
 
   /** Resumes the stranded review executions; returns their ids. */
   async resumeStranded(now = Date.now()): Promise<number[]> {
-    const workflow: any = this.app.pm.get('workflow');
+    const workflow = this.app.pm.get<PluginWorkflowServer>('workflow');
     if (!workflow?.resume || !this.app.db.hasCollection('executions')) return [];
-    const executions = await this.app.db
+    const executions: Model[] = await this.app.db
       .getRepository('executions')
       .find({ filter: { key: REVIEW_WORKFLOW_KEY, status: STARTED }, fields: ['id'], sort: ['id'] });
     const resumed: number[] = [];
-    for (const execution of executions as any[]) {
-      const jobs = await this.app.db
+    for (const execution of executions) {
+      const jobs: JobModel[] = await this.app.db
         .getRepository('jobs')
         .find({ filter: { executionId: execution.get('id') }, sort: ['id'] });
-      const last: any = jobs[jobs.length - 1];
-      if (!last || jobs.some((j: any) => j.get('status') === PENDING) || last.get('status') !== RESOLVED) continue;
+      const last: JobModel | undefined = jobs[jobs.length - 1];
+      if (!last || jobs.some((j) => j.get('status') === PENDING) || last.get('status') !== RESOLVED) continue;
       if (now - new Date(last.get('updatedAt')).getTime() < this.graceMs) continue;
       await workflow.resume(last);
       resumed.push(execution.get('id'));

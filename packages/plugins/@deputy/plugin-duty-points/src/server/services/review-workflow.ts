@@ -1,4 +1,5 @@
 import type { Database } from '@nocobase/database';
+import type { FlowNodeModel, WorkflowModel } from '@nocobase/plugin-workflow';
 
 export const REVIEW_WORKFLOW_KEY = 'deputy-duty-record-review';
 export const REVIEW_NODE_KEY = 'deputy-review';
@@ -36,7 +37,7 @@ const RECORD_FIELDS = ['deputy', 'item', 'date', 'quantity', 'description', 'pos
  * Administrators can change it in the workflow designer like any manual node's interface.
  */
 export function reviewTaskSchema(titles: Titles) {
-  const node = (name: string, extra: Record<string, any>) => ({
+  const node = (name: string, extra: Record<string, unknown>) => ({
     _isJSONSchemaObject: true,
     version: '2.0',
     name,
@@ -216,10 +217,12 @@ export function reviewTaskSchema(titles: Titles) {
 
 export async function installReviewWorkflow(db: Database, titles: Titles) {
   const workflows = db.getRepository('workflows');
-  const existing: any = await workflows.findOne({ filter: { key: REVIEW_WORKFLOW_KEY, current: true } });
+  const existing: WorkflowModel | null = await workflows.findOne({
+    filter: { key: REVIEW_WORKFLOW_KEY, current: true },
+  });
   if (existing) {
     // Installed by an earlier version without a task-centre form: add it, unless an administrator made one.
-    const node: any = await db
+    const node: FlowNodeModel | null = await db
       .getRepository('flow_nodes')
       .findOne({ filter: { workflowId: existing.get('id'), key: REVIEW_NODE_KEY } });
     if (node && !node.get('config')?.schema) {
@@ -235,7 +238,7 @@ export async function installReviewWorkflow(db: Database, titles: Titles) {
     }
     return false;
   }
-  const workflow: any = await workflows.create({
+  const workflow: WorkflowModel = await workflows.create({
     values: {
       key: REVIEW_WORKFLOW_KEY,
       title: titles.workflow,

@@ -56,7 +56,7 @@ export const STAFF_ONLY_ACTIVITY_FIELDS = ['signInCode'];
 /** Every field of the activities (with the belongs-to foreign keys) but the staff-only ones. */
 export function activityFieldsForDeputies(db: Database) {
   const names = new Set<string>();
-  for (const [name, field] of db.getCollection('dutyActivities').fields as Map<string, any>) {
+  for (const [name, field] of db.getCollection('dutyActivities').fields) {
     names.add(name);
     if (field.type === 'belongsTo' && field.options.foreignKey) names.add(field.options.foreignKey);
   }

@@ -1,4 +1,4 @@
-import type { Database } from '@nocobase/database';
+import type { Database, Model } from '@nocobase/database';
 import { shanghaiToday } from '@deputy/plugin-suite-core';
 import { DutyError } from './errors';
 import { periodRange } from './scores';
@@ -16,7 +16,11 @@ export class YearClose {
   async close(periodId: number | string, userId: number | undefined, t: (key: string) => string) {
     return this.db.sequelize.transaction(async (transaction) => {
       const periods = this.db.getRepository('scorePeriods');
-      const period: any = await periods.findOne({ filterByTk: periodId, transaction, lock: transaction.LOCK.UPDATE });
+      const period: Model | null = await periods.findOne({
+        filterByTk: periodId,
+        transaction,
+        lock: transaction.LOCK.UPDATE,
+      });
       if (!period) throw new DutyError(t('The period does not exist'), 404);
       const range = periodRange(period.get('key'));
       if (!range?.isYear) throw new DutyError(t('Only a year can be closed'));
@@ -29,13 +33,13 @@ export class YearClose {
         .count({ filter: { periodId: period.get('id'), status: 'pending' }, transaction });
       if (pending) throw new DutyError(t('Decide the pending appeals before closing the year'));
       const version = period.get('version');
-      const snapshots = await this.db
+      const snapshots: Model[] = await this.db
         .getRepository('scoreSnapshots')
         .find({ filter: { periodId: period.get('id'), version }, transaction });
-      const bands = await this.db.getRepository('gradeBands').find({ transaction });
-      const passing = new Map(bands.map((b: any) => [b.get('name'), !!b.get('passing')]));
+      const bands: Model[] = await this.db.getRepository('gradeBands').find({ transaction });
+      const passing = new Map(bands.map((b) => [b.get('name'), !!b.get('passing')]));
       await this.db.getRepository('deputyYearGrades').createMany({
-        records: snapshots.map((s: any) => ({
+        records: snapshots.map((s) => ({
           deputyId: s.get('deputyId'),
           year: Number(period.get('key')),
           periodId: period.get('id'),
@@ -59,21 +63,21 @@ export class YearClose {
    * more failures than allowed), or pending (years still open).
    */
   async reelection(termId: number | string) {
-    const term: any = await this.db.getRepository('deputyTerms').findOne({ filterByTk: termId });
+    const term: Model | null = await this.db.getRepository('deputyTerms').findOne({ filterByTk: termId });
     if (!term) return null;
-    const settings: any = await this.db.getRepository('dutyPointsSettings').findOne();
+    const settings: Model | null = await this.db.getRepository('dutyPointsSettings').findOne();
     const allowed = Number(settings?.get('reelectionAllowedFailures') ?? 0);
     const thisYear = Number(shanghaiToday().slice(0, 4));
     const first = Number(String(term.get('startsOn') || thisYear).slice(0, 4));
     const last = Math.min(Number(String(term.get('endsOn') || thisYear).slice(0, 4)), thisYear);
     const years = Array.from({ length: Math.max(0, last - first + 1) }, (_, i) => first + i);
-    const deputies = await this.db
+    const deputies: Model[] = await this.db
       .getRepository('deputies')
       .find({ filter: { termId }, fields: ['id', 'name', 'stationId'], sort: ['id'] });
-    const grades = await this.db.getRepository('deputyYearGrades').find({
-      filter: { deputyId: { $in: deputies.map((d: any) => d.get('id')) }, year: { $in: years } },
+    const grades: Model[] = await this.db.getRepository('deputyYearGrades').find({
+      filter: { deputyId: { $in: deputies.map((d) => d.get('id')) }, year: { $in: years } },
     });
-    const byDeputy = new Map<number, Map<number, any>>();
+    const byDeputy = new Map<number, Map<number, Model>>();
     for (const g of grades) {
       if (!byDeputy.has(g.get('deputyId'))) byDeputy.set(g.get('deputyId'), new Map());
       byDeputy.get(g.get('deputyId')).set(g.get('year'), g);
@@ -81,8 +85,8 @@ export class YearClose {
     return {
       term: { id: term.get('id'), name: term.get('name'), years },
       allowedFailures: allowed,
-      deputies: deputies.map((d: any) => {
-        const mine = byDeputy.get(d.get('id')) ?? new Map();
+      deputies: deputies.map((d) => {
+        const mine = byDeputy.get(d.get('id')) ?? new Map<number, Model>();
         const perYear = years.map((year) => {
           const g = mine.get(year);
           return {
