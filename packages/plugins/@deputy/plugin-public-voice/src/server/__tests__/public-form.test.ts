@@ -1,3 +1,5 @@
+import type { ApiRow } from '@deputy/test-helpers';
+import type { Model } from '@nocobase/database';
 import { PNG_1PX, useVoiceWorld, step } from './setup';
 
 describe('public form (码上找代表) without sign-in', () => {
@@ -51,7 +53,7 @@ describe('public form (码上找代表) without sign-in', () => {
   it('refuses invalid fields with a clear message', async () => {
     const { w } = ctx;
     const token = await w.token('deputies', w.deputyA1.id);
-    const cases: [Record<string, any>, RegExp][] = [
+    const cases: [Record<string, unknown>, RegExp][] = [
       [{ name: '' }, /name|姓名/i],
       [{ name: '名'.repeat(51) }, /50/],
       [{ phone: 'call me maybe' }, /phone|电话/i],
@@ -126,7 +128,7 @@ describe('public form (码上找代表) without sign-in', () => {
     expect(row.get('photos')[0].get('extname')).toBe('.png');
 
     const attachments = await w.app.db.getRepository('attachments').count();
-    const refused: [any, number][] = [
+    const refused: [unknown, number][] = [
       // A script disguised as an image (declared PNG, name .png) is recognised by its bytes.
       [
         [
@@ -195,7 +197,7 @@ describe('public form (码上找代表) without sign-in', () => {
     const res = await w.app.agent().get(`/opinions:track?code=${code.toLowerCase().replace(/(.{4})/g, '$1-')}`);
     expect(res.status).toBe(200);
     expect(res.body.data).toMatchObject({ trackingCode: code, status: 'received', to: '代表甲一' });
-    expect(res.body.data.milestones.map((m: any) => m.kind)).toEqual(['received']);
+    expect(res.body.data.milestones.map((m: ApiRow) => m.kind)).toEqual(['received']);
     const json = JSON.stringify(res.body);
     for (const secret of ['李四', '13900139000', 'citizenName', 'citizenPhone', 'content', 'createdBy'])
       expect(json).not.toContain(secret);
@@ -217,7 +219,7 @@ describe('public form (码上找代表) without sign-in', () => {
     const { w } = ctx;
     const code = (await w.submit(await w.token('deputies', w.deputyA1.id))).body.data.trackingCode;
     const id = (await w.app.db.getRepository('opinions').findOne({ filter: { trackingCode: code } })).get('id');
-    const rate = (stars: any) => w.app.agent().post('/opinions:rate').send({ code, stars });
+    const rate = (stars: unknown) => w.app.agent().post('/opinions:rate').send({ code, stars });
     expect((await rate(5)).status).toBe(400);
     await step(w.staffA.agent, id, 'classify', { opinionClassId: (await w.classOf('XW')).id });
     await step(w.staffA.agent, id, 'assign', { handlingUnit: '高沙镇城管办' });
@@ -228,7 +230,7 @@ describe('public form (码上找代表) without sign-in', () => {
     const ok = await rate(4);
     expect(ok.status).toBe(200);
     expect(ok.body.data).toMatchObject({ status: 'closed', rating: 4, canRate: false });
-    expect(ok.body.data.milestones.map((m: any) => m.kind)).toEqual([
+    expect(ok.body.data.milestones.map((m: ApiRow) => m.kind)).toEqual([
       'received',
       'classified',
       'assigned',
@@ -245,8 +247,8 @@ describe('public form (码上找代表) without sign-in', () => {
     const { w } = ctx;
     expect((await w.submit(await w.token('deputies', w.deputyA1.id))).status).toBe(200);
     const counters = w.app.db.getRepository('publicVoiceRateLimits');
-    const stored = (await counters.find({ sort: ['name'] })).map((r: any) => r.toJSON());
-    expect(stored.map((r: any) => r.name.split(':')[0])).toEqual(['submit-ip', 'submit-qr']);
+    const stored = (await counters.find({ sort: ['name'] })).map((r: Model) => r.toJSON<{ name: string }>());
+    expect(stored.map((r) => r.name.split(':')[0])).toEqual(['submit-ip', 'submit-qr']);
     const name = encodeURIComponent(stored[0].name);
     for (const agent of [w.admin.agent, w.staffA.agent, w.dA1.agent, w.app.agent()]) {
       expect([401, 403]).toContain((await agent.get('/publicVoiceRateLimits:list')).status);
@@ -266,6 +268,6 @@ describe('public form (码上找代表) without sign-in', () => {
     ).toBe(403);
     expect((await root.post(`/publicVoiceRateLimits:update?filterByTk=${name}`).send({ hits: [] })).status).toBe(403);
     expect((await root.post(`/publicVoiceRateLimits:destroy?filterByTk=${name}`)).status).toBe(403);
-    expect((await counters.find({ sort: ['name'] })).map((r: any) => r.toJSON())).toEqual(stored);
+    expect((await counters.find({ sort: ['name'] })).map((r: Model) => r.toJSON())).toEqual(stored);
   });
 });

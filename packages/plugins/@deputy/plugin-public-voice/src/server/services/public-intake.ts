@@ -3,6 +3,9 @@ import crypto from 'crypto';
 import fs from 'fs/promises';
 import os from 'os';
 import path from 'path';
+import type { Context } from '@nocobase/actions';
+import type { Model } from '@nocobase/database';
+import type PluginFileManagerServer from '@nocobase/plugin-file-manager';
 import type { Application } from '@nocobase/server';
 import { OPINION_CATEGORIES } from '../collections/opinions';
 import { normalizeTrackingCode, TRACKING_CODE } from './clock';
@@ -38,7 +41,9 @@ const IMAGE_TYPES = [
   },
 ];
 
-type Target = { deputy: any | null; station: any | null };
+type Target = { deputy: Model | null; station: Model | null };
+/** A message in the caller's language, `{{name}}` filled from vars. */
+type T = (key: string, vars?: Record<string, unknown>) => string;
 
 /**
  * What the public may do without signing in, through a deputy's or a station's QR code: submit an opinion
@@ -66,11 +71,13 @@ export class PublicIntake {
   async target(token: unknown): Promise<Target | null> {
     const value = String(token ?? '').trim();
     if (!QR_TOKEN.test(value)) return null;
-    const deputy: any = await this.db
+    const deputy: Model | null = await this.db
       .getRepository('deputies')
       .findOne({ filter: { qrToken: value }, appends: ['station'] });
     if (deputy) return deputy.get('status') === 'left' ? null : { deputy, station: deputy.get('station') ?? null };
-    const station: any = await this.db.getRepository('liaisonStations').findOne({ filter: { qrToken: value } });
+    const station: Model | null = await this.db
+      .getRepository('liaisonStations')
+      .findOne({ filter: { qrToken: value } });
     return station ? { deputy: null, station } : null;
   }
 
@@ -85,7 +92,7 @@ export class PublicIntake {
   }
 
   /** Refuses with 429 when the keys are over their limits; the window and limits come from the settings. */
-  async throttle(ctx: any, keys: { key: string; limit: number }[]) {
+  async throttle(ctx: Context, keys: { key: string; limit: number }[]) {
     const settings = await readSettings(this.db);
     const wait = await this.limiter.take(keys, settings.windowMinutes * 60e3);
     if (wait !== null) {
@@ -101,8 +108,8 @@ export class PublicIntake {
     }
   }
 
-  async submit(ctx: any, params: Record<string, any>) {
-    const t = (key: string, vars?: any) => translate({ context: ctx }, key, vars);
+  async submit(ctx: Context, params: Record<string, unknown>) {
+    const t: T = (key, vars) => translate({ context: ctx }, key, vars);
     const settings = await readSettings(this.db);
     await this.throttle(ctx, [{ key: `submit-ip:${ctx.ip}`, limit: settings.submissionsPerIp }]);
     const token = String(params.token ?? '').trim();
@@ -120,9 +127,9 @@ export class PublicIntake {
    * A QR submission once past the rate limits: the form's checks, the photos stored, the opinion received
    * (at `now`, by default the present; the demo town files a year of citizens' submissions through here).
    */
-  async accept(target: Target, params: Record<string, any>, options: { context?: any; now?: Date } = {}) {
+  async accept(target: Target, params: Record<string, unknown>, options: { context?: Context; now?: Date } = {}) {
     const { context, now } = options;
-    const t = (key: string, vars?: any) => translate({ context }, key, vars);
+    const t: T = (key, vars) => translate({ context }, key, vars);
     const settings = await readSettings(this.db);
     const values = this.validate(params, t);
     const photos = this.decodePhotos(params.photos, settings, t);
@@ -156,7 +163,7 @@ export class PublicIntake {
     }
   }
 
-  validate(params: Record<string, any>, t: (key: string, vars?: any) => string) {
+  validate(params: Record<string, unknown>, t: T) {
     const asText = (v: unknown) =>
       typeof v === 'string' || typeof v === 'number' ? text(v) : v === undefined || v === null ? '' : null;
     const name = asText(params.name);
@@ -177,18 +184,16 @@ export class PublicIntake {
   }
 
   /** Photos as sent by the form: [{ name, data }] with data in base64 (a data: URL is accepted). */
-  decodePhotos(
-    photos: unknown,
-    settings: { maxPhotos: number; maxPhotoKb: number },
-    t: (key: string, vars?: any) => string,
-  ) {
+  decodePhotos(photos: unknown, settings: { maxPhotos: number; maxPhotoKb: number }, t: T) {
     if (photos === undefined || photos === null || (Array.isArray(photos) && !photos.length)) return [];
     if (!Array.isArray(photos)) throw new VoiceError(t('Send the photos as a list'));
     if (photos.length > settings.maxPhotos)
       throw new VoiceError(t('At most {{max}} photos', { max: settings.maxPhotos }));
     const maxBytes = settings.maxPhotoKb * 1024;
-    return photos.map((p: any) => {
-      const raw = typeof p === 'string' ? p : p?.data;
+    return photos.map((p: unknown) => {
+      // A photo is a base64 string or { name, data }: whatever else was sent is read as such and refused below.
+      const photo = p as { name?: unknown; data?: unknown } | null | undefined;
+      const raw = typeof p === 'string' ? p : photo?.data;
       if (typeof raw !== 'string') throw new VoiceError(t('A photo could not be read'));
       const b64 = raw.replace(/^data:[^,]{0,100},/, '');
       // Refused before decoding: base64 takes 4 characters for 3 bytes.
@@ -202,7 +207,7 @@ export class PublicIntake {
       const type = IMAGE_TYPES.find((i) => i.test(buffer));
       if (!type) throw new VoiceError(t('Photos must be JPEG, PNG or WebP images'), 415);
       const title =
-        text(typeof p === 'object' ? p?.name : '')
+        text(typeof p === 'object' ? photo?.name : '')
           .replace(/[\\/<>:"|?*]/g, '_')
           .slice(0, LIMITS.filename) || 'photo';
       return { buffer, type, title };
@@ -211,12 +216,12 @@ export class PublicIntake {
 
   /** Writes the photo to the default storage through the file manager and returns the attachment's id. */
   private async storePhoto(photo: { buffer: Buffer; type: (typeof IMAGE_TYPES)[number]; title: string }) {
-    const fileManager: any = this.app.pm.get('file-manager');
+    const fileManager = this.app.pm.get<PluginFileManagerServer>('file-manager');
     const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'opinion-photo-'));
     const filePath = path.join(dir, `${crypto.randomBytes(8).toString('hex')}${photo.type.ext}`);
     try {
       await fs.writeFile(filePath, photo.buffer);
-      const record = await fileManager.createFileRecord({
+      const record: Model = await fileManager.createFileRecord({
         collectionName: 'attachments',
         filePath,
         values: { title: photo.title, mimetype: photo.type.mimetype },
@@ -228,12 +233,12 @@ export class PublicIntake {
   }
 
   /** 进度查询: the status, milestones and answer of the one opinion with this code — nothing personal. */
-  async track(ctx: any, code: unknown) {
-    const t = (key: string, vars?: any) => translate({ context: ctx }, key, vars);
+  async track(ctx: Context, code: unknown) {
+    const t: T = (key, vars) => translate({ context: ctx }, key, vars);
     const settings = await readSettings(this.db);
     await this.throttle(ctx, [{ key: `lookup-ip:${ctx.ip}`, limit: settings.lookupsPerIp }]);
     const value = normalizeTrackingCode(code);
-    const opinion: any = TRACKING_CODE.test(value)
+    const opinion: Model | null = TRACKING_CODE.test(value)
       ? await this.db
           .getRepository('opinions')
           .findOne({ filter: { trackingCode: value }, appends: ['opinionClass', 'deputy', 'station'] })
@@ -242,8 +247,8 @@ export class PublicIntake {
     return { opinion, view: await this.publicView(opinion, t) };
   }
 
-  async publicView(opinion: any, t: (key: string, vars?: any) => string) {
-    const milestones = await this.db.getRepository('opinionMilestones').find({
+  async publicView(opinion: Model, t: T) {
+    const milestones: Model[] = await this.db.getRepository('opinionMilestones').find({
       filter: { opinionId: opinion.get('id') },
       fields: ['kind', 'at', 'note'],
       sort: ['at', 'id'],
@@ -259,7 +264,7 @@ export class PublicIntake {
       receivedAt: opinion.get('receivedAt'),
       dueOn: opinion.get('dueOn') ?? null,
       overdue: Boolean(opinion.get('overdue')),
-      milestones: milestones.map((m: any) => ({ kind: m.get('kind'), at: m.get('at'), note: m.get('note') })),
+      milestones: milestones.map((m) => ({ kind: m.get('kind'), at: m.get('at'), note: m.get('note') })),
       answer: opinion.get('answer') ?? null,
       answeredAt: opinion.get('answeredAt') ?? null,
       closedAt: opinion.get('closedAt') ?? null,
@@ -269,15 +274,15 @@ export class PublicIntake {
   }
 
   /** 满意度: 1–5 stars, once, on a closed opinion. */
-  async rate(ctx: any, params: Record<string, any>) {
+  async rate(ctx: Context, params: Record<string, unknown>) {
     const { opinion } = await this.track(ctx, params.code ?? params.trackingCode);
     return this.recordRating(opinion, params, { context: ctx });
   }
 
   /** The rating of an opinion found by its code (at `now`, by default the present): checked, kept once, with its milestone. */
-  async recordRating(opinion: any, params: Record<string, any>, options: { context?: any; now?: Date } = {}) {
+  async recordRating(opinion: Model, params: Record<string, unknown>, options: { context?: Context; now?: Date } = {}) {
     const { context, now } = options;
-    const t = (key: string, vars?: any) => translate({ context }, key, vars);
+    const t: T = (key, vars) => translate({ context }, key, vars);
     const stars = Number(params.stars ?? params.rating);
     if (!Number.isInteger(stars) || stars < 1 || stars > 5) throw new VoiceError(t('Rate with 1 to 5 stars'));
     const comment = typeof params.comment === 'string' ? text(params.comment) : '';

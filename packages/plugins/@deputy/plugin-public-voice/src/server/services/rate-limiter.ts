@@ -1,5 +1,5 @@
 import { Op } from '@nocobase/database';
-import type { Database } from '@nocobase/database';
+import type { Database, Model } from '@nocobase/database';
 import type { Application } from '@nocobase/server';
 
 export const RATE_LIMITS = 'publicVoiceRateLimits';
@@ -36,9 +36,11 @@ export class RateLimiter {
     const names = [...limitOf.keys()].sort();
     // A row must exist to be locked: the missing ones are inserted first; when another node inserts the same key
     // at the same moment, the primary key keeps one and the other insert does nothing.
-    const existing = new Set(
-      (await model.findAll({ where: { name: names }, attributes: ['name'], raw: true })).map((r: any) => r.name),
-    );
+    // `raw: true` answers plain rows, which Sequelize still types as models.
+    const plain = (await model.findAll({ where: { name: names }, attributes: ['name'], raw: true })) as unknown as {
+      name: string;
+    }[];
+    const existing = new Set(plain.map((r) => r.name));
     const missing = names.filter((n) => !existing.has(n));
     if (missing.length)
       await model.bulkCreate(
@@ -50,7 +52,7 @@ export class RateLimiter {
     return this.db.sequelize.transaction(async (transaction) => {
       // SELECT … FOR UPDATE: an attempt on another node waits here until this one has counted (SQLite has one writer).
       // On MySQL/MariaDB a locking read also sees the latest committed hits, not the transaction's snapshot.
-      const rows: any[] = await model.findAll({
+      const rows: Model[] = await model.findAll({
         where: { name: names },
         order: [['name', 'ASC']],
         transaction,
