@@ -1,3 +1,4 @@
+import type { ApiRow } from '@deputy/test-helpers';
 import { useDutyPointsWorld } from './setup';
 
 const today = () => new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10);
@@ -88,6 +89,6 @@ describe('plugin-duty-points: station activities and sign-in', () => {
     expect(drop.status).toBe(400);
     expect(drop.body.errors[0].message).toBe('代表履职套件的数据表和字段不能删除');
     const list = await w.head.agent.resource('dutyActivities').list({ pageSize: 100 });
-    expect(list.body.data.every((a: any) => a.stationId === w.station.id)).toBe(true);
+    expect(list.body.data.every((a: ApiRow) => a.stationId === w.station.id)).toBe(true);
   });
 });

@@ -1,9 +1,11 @@
+import type { Model } from '@nocobase/database';
 import { adminApproves, lastYear, pendingTaskFor, useDutyPointsWorld, waitForStatus, workflowsSettled } from './setup';
 
 /** Who approved, revoked, published or edited catalogues and registers: when, before and after. */
 describe('audit trail of decisions and catalogue edits', () => {
   const ctx = useDutyPointsWorld();
-  const trail = (filter: Record<string, any>) => ctx.app.db.getRepository('auditTrail').find({ filter, sort: ['id'] });
+  const trail = (filter: Record<string, unknown>): Promise<Model[]> =>
+    ctx.app.db.getRepository('auditTrail').find({ filter, sort: ['id'] });
 
   it('records an administrator’s edit of a duty item with the values before and after', async () => {
     const { admin } = ctx.w;
@@ -20,7 +22,7 @@ describe('audit trail of decisions and catalogue edits', () => {
     const { admin, deputy1 } = ctx.w;
     const id = await adminApproves(ctx.w, deputy1.id, 'D01', lastYear(3));
     await admin.agent.post(`/dutyRecords:revoke?filterByTk=${id}`).send({ reason: '重复录入' });
-    const steps = (await trail({ collectionName: 'dutyRecords', recordId: String(id) })).map((e: any) => [
+    const steps = (await trail({ collectionName: 'dutyRecords', recordId: String(id) })).map((e: Model) => [
       e.get('before').status,
       e.get('after').status,
       e.get('userId'),
@@ -47,11 +49,11 @@ describe('audit trail of decisions and catalogue edits', () => {
     await waitForStatus(app, created.id, 'approved');
     await workflowsSettled(app);
     const entries = await trail({ collectionName: 'dutyRecords', recordId: String(created.id) });
-    const approval = entries.find((e: any) => e.get('after').status === 'approved');
+    const approval = entries.find((e: Model) => e.get('after').status === 'approved');
     expect(approval.get('before').status).toBe('submitted');
     expect(approval.get('after')).toMatchObject({ reviewComment: '属实' });
     expect(approval.get('via')).toBe('workflow or system');
-    expect(entries.find((e: any) => e.get('after').status === 'submitted').get('userId')).toBe(d2.user.id);
+    expect(entries.find((e: Model) => e.get('after').status === 'submitted').get('userId')).toBe(d2.user.id);
   });
 
   it('records edits of the deputy register, and nobody can change or delete the trail', async () => {

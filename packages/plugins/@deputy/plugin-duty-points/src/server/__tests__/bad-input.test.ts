@@ -6,6 +6,9 @@ const PNG = Buffer.from(
   'base64',
 );
 
+/** A duty record's values as a deputy's form sends them, `code` naming the item, `TOMORROW` the date. */
+type BadInput = { code?: string; itemId?: number; date?: string; quantity?: number; status?: string };
+
 describe('plugin-duty-points: bad input is refused with a clear message and stores nothing', () => {
   const world = useDutyPointsWorld();
 
@@ -34,7 +37,7 @@ describe('plugin-duty-points: bad input is refused with a clear message and stor
     ],
     ['a missing date', { code: 'D04' }, '请填写履职日期', 'Give the date of the duty'],
     ['an approved status from the start', { code: 'D04', date: lastYear(1), status: 'approved' }, null, null],
-  ])('refuses %s', async (_label, input: any, zh, en) => {
+  ])('refuses %s', async (_label, input: BadInput, zh, en) => {
     const before = await count();
     const item = input.code ? await world.w.item(input.code) : null;
     const values = {

@@ -1,3 +1,4 @@
+import type { Model } from '@nocobase/database';
 import type { PluginDutyPointsServer } from '../plugin';
 import { lastYear, pendingTaskFor, useDutyPointsWorld, waitForStatus, workflowsSettled } from './setup';
 
@@ -6,7 +7,7 @@ describe('plugin-duty-points: the filing service other plugins call', () => {
   const ctx = useDutyPointsWorld();
   const filing = () => (ctx.app.pm.get('@deputy/plugin-duty-points') as PluginDutyPointsServer).filing;
   const ledgerOf = async (deputyId: number) =>
-    (await ctx.app.db.getRepository('pointEntries').find({ filter: { deputyId } })).map((e: any) => e.get('points'));
+    (await ctx.app.db.getRepository('pointEntries').find({ filter: { deputyId } })).map((e: Model) => e.get('points'));
 
   it('files a visit into the normal review, with its photos as evidence, once per source', async () => {
     const { app, head, deputy1 } = ctx.w;
@@ -28,13 +29,13 @@ describe('plugin-duty-points: the filing service other plugins call', () => {
       evidenceIds: [photo.get('id')],
       source: 'aid-visit:1',
     };
-    const record: any = await filing().file(values);
+    const record: Model = await filing().file(values);
     expect(record.get('status')).toBe('submitted');
     expect(record.get('reviewerId')).toBe(head.user.id);
     // The station head finds it in the task centre like any other submission.
     const task = await pendingTaskFor(app, head.agent, record.get('id'));
     expect(task.execution.context.data.id).toBe(record.get('id'));
-    const again: any = await filing().file(values);
+    const again: Model = await filing().file(values);
     expect(again.get('id')).toBe(record.get('id'));
     expect(await app.db.getRepository('dutyRecords').count({ filter: { source: 'aid-visit:1' } })).toBe(1);
     await head.agent
@@ -48,7 +49,7 @@ describe('plugin-duty-points: the filing service other plugins call', () => {
   it('posts a system deduction approved at once, and withdrawing it revokes it with a reversal', async () => {
     const { app, deputy2 } = ctx.w;
     const source = 'reception-no-show:9:' + deputy2.id;
-    const record: any = await filing().file(
+    const record: Model = await filing().file(
       { deputyId: deputy2.id, itemCode: 'D25', date: lastYear(6), source },
       { approve: true },
     );
@@ -60,7 +61,7 @@ describe('plugin-duty-points: the filing service other plugins call', () => {
     expect(revoked.get('status')).toBe('revoked');
     expect((await ledgerOf(deputy2.id)).sort()).toEqual([-2, 2]);
     // Revoked: the same source may file again (the deputy missed the rescheduled shift too).
-    const refiled: any = await filing().file(
+    const refiled: Model = await filing().file(
       { deputyId: deputy2.id, itemCode: 'D25', date: lastYear(6), source },
       { approve: true },
     );

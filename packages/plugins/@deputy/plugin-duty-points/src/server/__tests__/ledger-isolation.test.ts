@@ -1,3 +1,4 @@
+import type { PluginDutyPointsServer } from '../plugin';
 import { useDutyPointsWorld } from './setup';
 
 /**
@@ -11,7 +12,7 @@ describe('plugin-duty-points: the cap holds across concurrent transactions on ev
 
   it('counts an approval committed while this transaction waited, so the cap is not passed', async () => {
     const { w, app } = ctx;
-    const plugin: any = app.pm.get('@deputy/plugin-duty-points');
+    const plugin = app.pm.get('@deputy/plugin-duty-points') as PluginDutyPointsServer;
     const ledger = plugin.ledger;
     const item = await app.db
       .getRepository('dutyItems')
@@ -25,8 +26,8 @@ describe('plugin-duty-points: the cap holds across concurrent transactions on ev
     const second = await draft('11');
     if (app.db.sequelize.getDialect() === 'sqlite') {
       // One writer: the race cannot happen; the cap still applies in sequence.
-      await app.db.sequelize.transaction((t: any) => ledger.award(second, item, t));
-      await app.db.sequelize.transaction((t: any) => ledger.award(first, item, t));
+      await app.db.sequelize.transaction((t) => ledger.award(second, item, t));
+      await app.db.sequelize.transaction((t) => ledger.award(first, item, t));
     } else {
       const slow = await app.db.sequelize.transaction();
       try {
@@ -37,7 +38,7 @@ describe('plugin-duty-points: the cap holds across concurrent transactions on ev
             .model.count({ where: { itemId: item.get('id') }, transaction: slow }),
         ).toBe(0);
         // …another approval commits in the meantime…
-        await app.db.sequelize.transaction((t: any) => ledger.award(second, item, t));
+        await app.db.sequelize.transaction((t) => ledger.award(second, item, t));
         // …and the slow one then posts: what is left under the cap is nothing.
         expect(await ledger.award(first, item, slow)).toBe(0);
         await slow.commit();

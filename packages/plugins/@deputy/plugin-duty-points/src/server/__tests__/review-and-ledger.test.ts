@@ -1,3 +1,5 @@
+import type { ApiRow, TestAgent } from '@deputy/test-helpers';
+import type { Model } from '@nocobase/database';
 import { isPg, MockServer } from '@nocobase/test';
 import { lastYear, dutyPointsWorld, pendingTaskFor, waitForStatus } from './setup';
 
@@ -16,12 +18,12 @@ describe('plugin-duty-points: catalogue, review workflow and ledger', () => {
 
   const ledgerTotal = async (deputyId: number) =>
     (await app.db.getRepository('pointEntries').find({ filter: { deputyId } })).reduce(
-      (s: number, e: any) => s + e.get('points'),
+      (s: number, e: Model) => s + e.get('points'),
       0,
     );
 
   /** Deputy files and submits a record; returns it. */
-  async function file(agent: any, code: string, date = lastYear(3), extra: any = {}) {
+  async function file(agent: TestAgent, code: string, date = lastYear(3), extra: Record<string, unknown> = {}) {
     const item = await w.item(code);
     const created = await agent
       .resource('dutyRecords')
@@ -37,10 +39,10 @@ describe('plugin-duty-points: catalogue, review workflow and ledger', () => {
   it('seeds the 26 items (23 scored, 3 deductions, caps summing to 275), 4 grade bands and the review workflow', async () => {
     const items = await app.db.getRepository('dutyItems').find();
     expect(items).toHaveLength(26);
-    expect(items.filter((i: any) => i.get('isDeduction'))).toHaveLength(3);
-    expect(items.reduce((s: number, i: any) => s + (i.get('yearlyCap') || 0), 0)).toBe(275);
+    expect(items.filter((i: Model) => i.get('isDeduction'))).toHaveLength(3);
+    expect(items.reduce((s: number, i: Model) => s + (i.get('yearlyCap') || 0), 0)).toBe(275);
     const grades = await app.db.getRepository('gradeBands').find({ sort: ['sort'] });
-    expect(grades.map((g: any) => [g.get('name'), g.get('minPoints')])).toEqual([
+    expect(grades.map((g: Model) => [g.get('name'), g.get('minPoints')])).toEqual([
       ['优秀', 160],
       ['良好', 120],
       ['合格', 80],
@@ -53,7 +55,7 @@ describe('plugin-duty-points: catalogue, review workflow and ledger', () => {
     expect(
       wf
         .get('nodes')
-        .map((n: any) => n.get('type'))
+        .map((n: Model) => n.get('type'))
         .sort(),
     ).toEqual(['manual', 'update']);
   });
@@ -69,7 +71,7 @@ describe('plugin-duty-points: catalogue, review workflow and ledger', () => {
     expect(approved.get('reviewComment')).toBe('材料齐全');
     expect(approved.get('awardedPoints')).toBe(3);
     const mine = await w.d1.agent.resource('pointEntries').list();
-    expect(mine.body.data.map((e: any) => [e.kind, e.points])).toEqual([['award', 3]]);
+    expect(mine.body.data.map((e: ApiRow) => [e.kind, e.points])).toEqual([['award', 3]]);
   });
 
   it('a returned record posts nothing and goes back to the deputy', async () => {
@@ -94,12 +96,12 @@ describe('plugin-duty-points: catalogue, review workflow and ledger', () => {
     // SQLite has one writer: parallel transactions only make sense on PostgreSQL, where the row lock matters.
     const results = isPg() ? await Promise.all(ids.map(approve)) : [];
     if (!isPg()) for (const id of ids) results.push(await approve(id));
-    expect(results.map((r: any) => r.status)).toEqual([200, 200, 200, 200, 200]);
+    expect(results.map((r) => r.status)).toEqual([200, 200, 200, 200, 200]);
     const d04 = await w.item('D04');
     const entries = await app.db
       .getRepository('pointEntries')
       .find({ filter: { deputyId: w.deputy1.id, itemId: d04.id } });
-    expect(entries.reduce((s: number, e: any) => s + e.get('points'), 0)).toBe(9);
+    expect(entries.reduce((s: number, e: Model) => s + e.get('points'), 0)).toBe(9);
     expect(entries).toHaveLength(6);
   });
 
@@ -110,7 +112,7 @@ describe('plugin-duty-points: catalogue, review workflow and ledger', () => {
     const approve = () =>
       w.admin.agent.resource('dutyRecords').update({ filterByTk: d11.id, values: { status: 'approved' } });
     const both = isPg() ? await Promise.all([approve(), approve()]) : [await approve(), await approve()];
-    expect(both.filter((r: any) => r.status === 200).length).toBeGreaterThanOrEqual(1);
+    expect(both.filter((r) => r.status === 200).length).toBeGreaterThanOrEqual(1);
     const entries = await app.db.getRepository('pointEntries').find({ filter: { recordId: d11.id } });
     expect(entries).toHaveLength(1);
   });
@@ -132,7 +134,7 @@ describe('plugin-duty-points: catalogue, review workflow and ledger', () => {
     expect(ok.status).toBe(200);
     expect(await ledgerTotal(w.deputy1.id)).toBe(before - approved.get('awardedPoints'));
     const kinds = (await app.db.getRepository('pointEntries').find({ filter: { recordId: approved.get('id') } })).map(
-      (e: any) => e.get('kind'),
+      (e: Model) => e.get('kind'),
     );
     expect(kinds.sort()).toEqual(['award', 'reversal']);
   });
@@ -164,11 +166,11 @@ describe('plugin-duty-points: catalogue, review workflow and ledger', () => {
   it('shows a deputy only its own records and points', async () => {
     const records = await w.d2.agent.resource('dutyRecords').list({ pageSize: 100 });
     expect(records.status).toBe(200);
-    expect(new Set(records.body.data.map((r: any) => r.deputyId))).toEqual(new Set([w.deputy2.id]));
+    expect(new Set(records.body.data.map((r: ApiRow) => r.deputyId))).toEqual(new Set([w.deputy2.id]));
     const other = await w.d2.agent.resource('dutyRecords').list({ filter: { deputyId: w.deputy1.id } });
     expect(other.body.data).toEqual([]);
     const points = await w.d2.agent.resource('pointEntries').list({ pageSize: 100 });
-    expect(points.body.data.every((e: any) => e.deputyId === w.deputy2.id)).toBe(true);
+    expect(points.body.data.every((e: ApiRow) => e.deputyId === w.deputy2.id)).toBe(true);
   });
 
   it('applies a re-pointed item to later approvals only, keeping posted entries and their item version', async () => {
@@ -181,7 +183,7 @@ describe('plugin-duty-points: catalogue, review workflow and ledger', () => {
     const second = await file(w.d2.agent, 'D16', lastYear(21));
     await w.admin.agent.resource('dutyRecords').update({ filterByTk: second.id, values: { status: 'approved' } });
     const entries = await app.db.getRepository('pointEntries').find({ filter: { itemId: d16.id }, sort: ['id'] });
-    expect(entries.map((e: any) => [e.get('points'), e.get('itemVersion')])).toEqual([
+    expect(entries.map((e: Model) => [e.get('points'), e.get('itemVersion')])).toEqual([
       [3, 1],
       [4, 2],
     ]);

@@ -1,3 +1,5 @@
+import type PluginWorkflowServer from '@nocobase/plugin-workflow';
+import type { JobModel } from '@nocobase/plugin-workflow';
 import { sleep } from '@nocobase/test';
 import type { PluginDutyPointsServer } from '../plugin';
 import { lastYear, pendingTaskFor, useDutyPointsWorld, waitForStatus } from './setup';
@@ -25,9 +27,9 @@ describe('plugin-duty-points: review decisions interrupted by a stop are finishe
       const task = await pendingTaskFor(app, w.head.agent, record.id);
 
       // The decision reaches the database; the run of the next node is lost, as in a crash.
-      const workflow: any = app.pm.get('workflow');
+      const workflow = app.pm.get<PluginWorkflowServer>('workflow');
       const resume = workflow.resume;
-      workflow.resume = async (job: any) => {
+      workflow.resume = async (job: JobModel) => {
         if (job.changed()) await job.save();
       };
       try {

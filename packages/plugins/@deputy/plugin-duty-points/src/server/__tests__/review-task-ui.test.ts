@@ -1,3 +1,4 @@
+import type { ApiRow } from '@deputy/test-helpers';
 import { installReviewWorkflow, REVIEW_NODE_KEY, REVIEW_WORKFLOW_KEY } from '../services/review-workflow';
 import { lastYear, pendingTaskFor, useDutyPointsWorld, workflowsSettled } from './setup';
 
@@ -30,7 +31,7 @@ describe('plugin-duty-points: the review task in the task centre', () => {
     const form =
       config.schema.tab1.properties.grid.properties.row.properties.col.properties.reviewBlock.properties.review;
     const buttons = form.properties.actions.properties;
-    expect(Object.keys(buttons)).toEqual(config.forms.review.actions.map((a: any) => a.key));
+    expect(Object.keys(buttons)).toEqual(config.forms.review.actions.map((a: ApiRow) => a.key));
     expect(buttons.approve['x-action-settings'].assignedValues.values).toEqual({ decision: 'approved' });
     expect(buttons.reject['x-action-settings'].assignedValues.values).toEqual({ decision: 'rejected' });
     expect(buttons.approve.title).toBe('通过');

@@ -1,3 +1,5 @@
+import type { Model } from '@nocobase/database';
+import type { Plugin } from '@nocobase/server';
 import { sleep } from '@nocobase/test';
 import { lastYear, useDutyPointsWorld, waitForStatus, workflowsSettled } from './setup';
 
@@ -8,6 +10,9 @@ import { lastYear, useDutyPointsWorld, waitForStatus, workflowsSettled } from '.
  * other request. The suite queues review decisions below the pool's size; this burst must go through,
  * and an unrelated anonymous request must answer while it does.
  */
+/** A decision's answer, or the error it failed with, as far as the test reads it. */
+type Reply = { status?: number; body?: { data?: { failed?: unknown[] }; errors?: unknown }; message?: string };
+
 describe('plugin-duty-points: review decisions under load', () => {
   const ctx = useDutyPointsWorld();
   const year = new Date().getFullYear() - 1;
@@ -39,7 +44,8 @@ describe('plugin-duty-points: review decisions under load', () => {
     // On SQLite one at a time: a write while the workflow still runs can make it miss the trigger (in memory,
     // one shared connection: the task is visible before the workflow has committed, so wait for it to idle).
     const sqlite = app.db.sequelize.getDialect() === 'sqlite';
-    const dispatcher = (app.pm.get('workflow') as any).dispatcher;
+    // The workflow plugin keeps its dispatcher private; its `idle` is the only sign that its queue has run.
+    const dispatcher = app.pm.get<Plugin & { dispatcher: { idle: boolean } }>('workflow').dispatcher;
     const workflowIdle = async () => {
       for (const deadline = Date.now() + 30_000; !dispatcher.idle && Date.now() < deadline;) await sleep(50);
     };
@@ -61,10 +67,10 @@ describe('plugin-duty-points: review decisions under load', () => {
 
     console.log(`[review-under-load] setup ${Date.now() - t00} ms`);
     // The burst: 12 task-centre approvals, two batches of 4 and one 批量通过 of 4 from the page's button, all at once.
-    const go = (req: any) =>
+    const go = (req: PromiseLike<unknown>) =>
       req.then(
-        (r: any) => r,
-        (e: any) => e,
+        (r) => r as Reply,
+        (e) => e as Reply,
       );
     const started = Date.now();
     const viaTasks = ids.slice(0, 12);
@@ -100,7 +106,7 @@ describe('plugin-duty-points: review decisions under load', () => {
     } while (!settled);
     const replies = await all;
     const decisionsMs = Date.now() - started;
-    const failures = replies.filter((r: any) => ![200, 202].includes(r?.status) || r.body?.data?.failed?.length).length;
+    const failures = replies.filter((r) => ![200, 202].includes(r?.status) || r.body?.data?.failed?.length).length;
     console.log(
       `[review-under-load] ${replies.length} decision requests in ${decisionsMs} ms, ${failures} failed or partly failed; ` +
         `probe ms: ${probes.map((p) => p.ms).join(', ')}`,
@@ -108,7 +114,7 @@ describe('plugin-duty-points: review decisions under load', () => {
 
     expect(probes.every((p) => p.status === 200)).toBe(true);
     expect(Math.max(...probes.map((p) => p.ms))).toBeLessThan(5000);
-    const show = (r: any) =>
+    const show = (r: Reply) =>
       `${r?.status} ${JSON.stringify(r?.body?.errors ?? r?.body?.data?.failed ?? r?.message ?? '')}`;
     expect(replies.slice(0, 12).map(show)).toEqual(viaTasks.map(() => '202 ""'));
     for (const [i, reply] of replies.slice(12, 14).entries()) {
@@ -123,13 +129,13 @@ describe('plugin-duty-points: review decisions under load', () => {
     for (const id of ids) await waitForStatus(app, id, 'approved');
     await workflowsSettled(app);
     const entries = await app.db.getRepository('pointEntries').find({ filter: { recordId: { $in: ids } } });
-    expect(entries.map((e: any) => e.get('recordId')).sort((a: number, b: number) => a - b)).toEqual(
+    expect(entries.map((e: Model) => e.get('recordId')).sort((a: number, b: number) => a - b)).toEqual(
       [...ids].sort((a, b) => a - b),
     );
     const total = (deputyId: number) =>
       entries
-        .filter((e: any) => e.get('deputyId') === deputyId)
-        .reduce((s: number, e: any) => s + Number(e.get('points')), 0);
+        .filter((e: Model) => e.get('deputyId') === deputyId)
+        .reduce((s: number, e: Model) => s + Number(e.get('points')), 0);
     expect(total(ctx.w.deputy1.id)).toBe(15);
     expect(total(ctx.w.deputy2.id)).toBe(12);
     const decided = await app.db

@@ -1,4 +1,4 @@
-import { createSuiteServer, signedInAs } from '@deputy/test-helpers';
+import { createSuiteServer, signedInAs, type TestAgent } from '@deputy/test-helpers';
 import { MockServer, sleep } from '@nocobase/test';
 
 /** A suite app with workflows, a station with a head (the reviewer), two deputies with accounts, an admin. */
@@ -36,11 +36,13 @@ export async function waitForStatus(app: MockServer, id: number, status: string,
 }
 
 /** The reviewer's pending manual task for a record, as the task centre lists it. */
-export async function pendingTaskFor(app: MockServer, agent: any, recordId: number, ms = 60000) {
+export async function pendingTaskFor(app: MockServer, agent: TestAgent, recordId: number, ms = 60000) {
   const deadline = Date.now() + ms;
   while (Date.now() < deadline) {
     const res = await agent.resource('workflowManualTasks').listMine({ filter: { status: 0 }, appends: ['execution'] });
-    const task = (res.body.data || []).find((t: any) => t.execution?.context?.data?.id === recordId);
+    const task = (res.body.data || []).find(
+      (t: { execution?: { context?: { data?: { id?: number } } } }) => t.execution?.context?.data?.id === recordId,
+    );
     if (task) return task;
     await sleep(200);
   }

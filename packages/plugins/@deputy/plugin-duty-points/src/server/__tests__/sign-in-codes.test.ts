@@ -1,6 +1,10 @@
-import { signedInAs } from '@deputy/test-helpers';
+import { signedInAs, type ApiRow, type SignedIn, type TestAgent } from '@deputy/test-helpers';
+import type { MigrationContext, Model } from '@nocobase/database';
 import Migration from '../migrations/20261201090000-sign-in-code-staff-only';
 import { useDutyPointsWorld } from './setup';
+
+/** An attendance as the API answers it with its activity appended. */
+type Attendance = { id: number; activity?: { signInCode?: string } };
 
 const today = () => new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10);
 
@@ -11,8 +15,8 @@ const today = () => new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10)
  */
 describe('plugin-duty-points: sign-in codes are for the station’s staff, sign-ins for the deputies expected', () => {
   const world = useDutyPointsWorld();
-  let other: { headB: any; dB: any; stationB: any; deputyB: any };
-  let activity: any;
+  let other: { headB: SignedIn; dB: SignedIn; stationB: ApiRow; deputyB: ApiRow };
+  let activity: ApiRow & { signInCode: string };
   let attendanceId: number;
 
   // Built once, on first use (vitest runs beforeAll hooks in parallel, so not in one).
@@ -56,44 +60,46 @@ describe('plugin-duty-points: sign-in codes are for the station’s staff, sign-
   /** Every read path to the activity: lists, gets, `fields`, appends from attendances, association routes. */
   const readPaths = () =>
     [
-      ['dutyActivities:list', (a: any) => a.resource('dutyActivities').list({ pageSize: 100 })],
+      ['dutyActivities:list', (a: TestAgent) => a.resource('dutyActivities').list({ pageSize: 100 })],
       [
         'dutyActivities:list fields',
-        (a: any) => a.resource('dutyActivities').list({ fields: ['id', 'title', 'signInCode'] }),
+        (a: TestAgent) => a.resource('dutyActivities').list({ fields: ['id', 'title', 'signInCode'] }),
       ],
       [
         'dutyActivities:list appends',
-        (a: any) => a.resource('dutyActivities').list({ appends: ['attendances', 'attendances.activity'] }),
+        (a: TestAgent) => a.resource('dutyActivities').list({ appends: ['attendances', 'attendances.activity'] }),
       ],
-      ['dutyActivities:get', (a: any) => a.resource('dutyActivities').get({ filterByTk: activity.id })],
+      ['dutyActivities:get', (a: TestAgent) => a.resource('dutyActivities').get({ filterByTk: activity.id })],
       [
         'dutyActivities:get fields',
-        (a: any) => a.resource('dutyActivities').get({ filterByTk: activity.id, fields: ['signInCode'] }),
+        (a: TestAgent) => a.resource('dutyActivities').get({ filterByTk: activity.id, fields: ['signInCode'] }),
       ],
       [
         'dutyActivities:get appends',
-        (a: any) => a.resource('dutyActivities').get({ filterByTk: activity.id, appends: ['attendances.activity'] }),
+        (a: TestAgent) =>
+          a.resource('dutyActivities').get({ filterByTk: activity.id, appends: ['attendances.activity'] }),
       ],
       [
         'activityAttendances:list appends',
-        (a: any) => a.resource('activityAttendances').list({ appends: ['activity', 'activity.attendances.activity'] }),
+        (a: TestAgent) =>
+          a.resource('activityAttendances').list({ appends: ['activity', 'activity.attendances.activity'] }),
       ],
       [
         'activityAttendances:list appends fields',
-        (a: any) =>
+        (a: TestAgent) =>
           a.resource('activityAttendances').list({ appends: ['activity'], fields: ['id', 'activity.signInCode'] }),
       ],
       [
         'activityAttendances:get appends',
-        (a: any) => a.resource('activityAttendances').get({ filterByTk: attendanceId, appends: ['activity'] }),
+        (a: TestAgent) => a.resource('activityAttendances').get({ filterByTk: attendanceId, appends: ['activity'] }),
       ],
       [
         'dutyActivities/ID/attendances:list',
-        (a: any) => a.resource('dutyActivities.attendances', activity.id).list({ appends: ['activity'] }),
+        (a: TestAgent) => a.resource('dutyActivities.attendances', activity.id).list({ appends: ['activity'] }),
       ],
       [
         'activityAttendances/ID/activity:get',
-        (a: any) => a.resource('activityAttendances.activity', attendanceId).get({}),
+        (a: TestAgent) => a.resource('activityAttendances.activity', attendanceId).get({}),
       ],
     ] as const;
 
@@ -114,12 +120,12 @@ describe('plugin-duty-points: sign-in codes are for the station’s staff, sign-
     // The deputies do read the activity itself (title, date, place): only the code is left out.
     const list = await w.d1.agent.resource('dutyActivities').list({ pageSize: 100 });
     expect(list.status).toBe(200);
-    expect(list.body.data.find((a: any) => a.id === activity.id)).toMatchObject({
+    expect(list.body.data.find((a: ApiRow) => a.id === activity.id)).toMatchObject({
       title: '集中学习',
       place: '高沙镇联络站',
     });
     const mine = await w.d1.agent.resource('activityAttendances').list({ appends: ['activity'] });
-    expect(mine.body.data.find((a: any) => a.id === attendanceId)?.activity).toMatchObject({
+    expect(mine.body.data.find((a: ApiRow) => a.id === attendanceId)?.activity).toMatchObject({
       id: activity.id,
       title: '集中学习',
     });
@@ -130,10 +136,10 @@ describe('plugin-duty-points: sign-in codes are for the station’s staff, sign-
     const { w } = world;
     const code: string = activity.signInCode;
     const wrong = code.replace(/^./, code[0] === 'A' ? 'B' : 'A');
-    const answer = async (agent: any, resource: string, filter: any) => {
+    const answer = async (agent: TestAgent, resource: string, filter: object) => {
       const res = await agent.resource(resource).list({ filter, pageSize: 100 });
       expect(JSON.stringify(res.body)).not.toContain(code);
-      return res.status >= 400 ? `refused ${res.status}` : JSON.stringify(res.body.data.map((r: any) => r.id));
+      return res.status >= 400 ? `refused ${res.status}` : JSON.stringify(res.body.data.map((r: ApiRow) => r.id));
     };
     for (const agent of [w.d1.agent, other.dB.agent]) {
       for (const [resource, probe] of [
@@ -158,7 +164,9 @@ describe('plugin-duty-points: sign-in codes are for the station’s staff, sign-
     const get = await w.head.agent.resource('dutyActivities').get({ filterByTk: activity.id });
     expect(get.body.data.signInCode).toBe(activity.signInCode);
     const list = await w.head.agent.resource('activityAttendances').list({ appends: ['activity'] });
-    expect(list.body.data.find((a: any) => a.id === attendanceId)?.activity?.signInCode).toBe(activity.signInCode);
+    expect(list.body.data.find((a: Attendance) => a.id === attendanceId)?.activity?.signInCode).toBe(
+      activity.signInCode,
+    );
     const admin = await w.admin.agent.resource('dutyActivities').get({ filterByTk: activity.id });
     expect(admin.body.data.signInCode).toBe(activity.signInCode);
   });
@@ -211,7 +219,7 @@ describe('plugin-duty-points: sign-in codes are for the station’s staff, sign-
           'resource.dataSourceKey': 'main',
         },
       });
-    const deputyView: any = await viewOf('deputy');
+    const deputyView: Model = await viewOf('deputy');
     const fields: string[] = deputyView.get('fields');
     expect(fields).not.toContain('signInCode');
     expect(fields).toEqual(
@@ -228,7 +236,7 @@ describe('plugin-duty-points: sign-in codes are for the station’s staff, sign-
       app,
       sequelize: app.db.sequelize,
       queryInterface: app.db.sequelize.getQueryInterface(),
-    } as any);
+    } as MigrationContext);
     expect(migration.on).toBe('afterLoad');
     await migration.up();
     expect((await viewOf('deputy')).get('fields')).toEqual(fields);

@@ -1,7 +1,43 @@
-import { createSuiteServer, pagesWithoutSnapshot, recordRealAppPlugins, signedInAs } from '@deputy/test-helpers';
+import {
+  createSuiteServer,
+  pagesWithoutSnapshot,
+  recordRealAppPlugins,
+  signedInAs,
+  type ApiRow,
+  type SignedIn,
+  type TestAgent,
+} from '@deputy/test-helpers';
 import { idNumber } from '../../../../plugin-pairing-aid/src/server/__tests__/setup';
+import type { Model } from '@nocobase/database';
+import type { FlowModelRepository } from '@nocobase/plugin-flow-engine';
+import type { Plugin } from '@nocobase/server';
 import { MockServer } from '@nocobase/test';
 import { generateFlowModelRdFromToken } from '@nocobase/utils';
+import type { PluginDutyPointsServer } from '../plugin';
+
+/** A chart block as findModelByParentId answers it (a tree of plain objects), as far as these tests read it. */
+type FlowModelNode = {
+  uid: string;
+  use?: string;
+  stepParams?: unknown;
+  subModels?: { items?: Record<string, FlowModelNode> };
+};
+/** A measure, dimension or order of a chart's stored builder query. */
+type QueryItem = { field: string | string[]; alias?: string; format?: string };
+/** A chart's stored builder query. */
+type ChartQuery = {
+  mode: 'builder';
+  collectionPath: string[];
+  measures?: QueryItem[];
+  dimensions?: QueryItem[];
+  orders?: QueryItem[];
+  filter?: unknown;
+};
+type Chart = { block: FlowModelNode; query: ChartQuery };
+/** A row of charts:queryData, by the query's aliases. */
+type ChartRow = Record<string, string | number>;
+/** What the test calls of plugin-six-ones (not a dependency of this plugin). */
+type SixOnes = Plugin & { compliance: { recomputeYear(year: number): Promise<number> } };
 
 /**
  * 统计分析 with the whole suite enabled: besides duty-points' own charts it shows points by station, the
@@ -11,7 +47,7 @@ import { generateFlowModelRdFromToken } from '@nocobase/utils';
  */
 describe('plugin-duty-points: 统计分析 over the whole suite', () => {
   let app: MockServer;
-  let w: Record<string, any>;
+  let w: { admin: SignedIn; staffA: SignedIn; staffB: SignedIn; stationA: ApiRow; stationB: ApiRow };
   const t = (key: string) => `{{t(${JSON.stringify(key)}, { ns: "@deputy/plugin-duty-points" })}}`;
   const year = new Date().getFullYear() - 1;
 
@@ -27,7 +63,7 @@ describe('plugin-duty-points: 统计分析 over the whole suite', () => {
     );
     // flowSurfaces offers chart blocks and bulk-update buttons once their plugins are recorded as enabled (as in a real install).
     await recordRealAppPlugins(app);
-    await (app.pm.get('@deputy/plugin-duty-points') as any).installPages();
+    await (app.pm.get('@deputy/plugin-duty-points') as PluginDutyPointsServer).installPages();
 
     const admin = await signedInAs(app, 'stat-admin', ['npc-admin']);
     const staffA = await signedInAs(app, 'stat-staffA', ['station-staff']);
@@ -37,11 +73,11 @@ describe('plugin-duty-points: 统计分析 over the whole suite', () => {
       await signedInAs(app, 'stat-a2', ['deputy']),
       await signedInAs(app, 'stat-b1', ['deputy']),
     ];
-    const ok = (res: any) => {
+    const ok = (res: { status: number; body: { data?: ApiRow } }) => {
       if (res.status !== 200) throw new Error(JSON.stringify(res.body));
       return res.body.data;
     };
-    const station = async (name: string, staff: any) =>
+    const station = async (name: string, staff: SignedIn) =>
       ok(
         await admin.agent
           .resource('liaisonStations')
@@ -66,7 +102,7 @@ describe('plugin-duty-points: 统计分析 over the whole suite', () => {
       'id',
     );
     let serial = 0;
-    const pairing = async (staff: any, stationId: number, deputyId: number) => {
+    const pairing = async (staff: SignedIn, stationId: number, deputyId: number) => {
       serial += 1;
       const household = ok(
         await admin.agent.resource('aidHouseholds').create({
@@ -104,7 +140,7 @@ describe('plugin-duty-points: 统计分析 over the whole suite', () => {
       [a1, stationA, 10],
       [a2, stationA, 20],
       [b1, stationB, 7],
-    ]) {
+    ] as const) {
       await app.db.getRepository('scoreSnapshots').create({
         values: {
           periodId: period.get('id'),
@@ -119,7 +155,7 @@ describe('plugin-duty-points: 统计分析 over the whole suite', () => {
       });
     }
     // 六个一 results of the year, as the nightly job computes them.
-    await (app.pm.get('@deputy/plugin-six-ones') as any).compliance.recomputeYear(year);
+    await app.pm.get<SixOnes>('@deputy/plugin-six-ones').compliance.recomputeYear(year);
     w = { admin, staffA, staffB, stationA, stationB };
   });
 
@@ -132,17 +168,18 @@ describe('plugin-duty-points: 统计分析 over the whole suite', () => {
     const routes = app.db.getRepository('desktopRoutes');
     const page = await routes.findOne({ filter: { type: 'flowPage', title: t('Statistics') } });
     const [tab] = await routes.find({ filter: { parentId: page.get('id') }, sort: ['sort'] });
-    const grid = await (app.db.getRepository('flowModels') as any).findModelByParentId(tab.get('schemaUid'), {
-      subKey: 'grid',
-      includeAsyncNode: true,
-    });
-    const found: Record<string, any> = {};
-    for (const block of Object.values<any>(grid.subModels.items ?? {})) {
-      let query: any;
-      const walk = (node: any) => {
+    const grid: FlowModelNode = await (app.db.getRepository('flowModels') as FlowModelRepository).findModelByParentId(
+      tab.get('schemaUid'),
+      { subKey: 'grid', includeAsyncNode: true },
+    );
+    const found: Record<string, Chart> = {};
+    for (const block of Object.values(grid.subModels.items ?? {})) {
+      let query: ChartQuery | undefined;
+      const walk = (node: unknown) => {
         if (!node || typeof node !== 'object' || query) return;
-        if (Array.isArray(node.collectionPath) && node.mode === 'builder') query = node;
-        else Object.values(node).forEach(walk);
+        const fields = node as Record<string, unknown>;
+        if (Array.isArray(fields.collectionPath) && fields.mode === 'builder') query = fields as ChartQuery;
+        else Object.values(fields).forEach(walk);
       };
       walk(block.stepParams);
       found[JSON.stringify(block.stepParams).match(/\{\{t\(\\"([^\\]+)\\"/)?.[1]] = { block, query };
@@ -154,22 +191,24 @@ describe('plugin-duty-points: 统计分析 over the whole suite', () => {
    * charts:queryData with a chart block's stored builder query, shaped the way data-visualization's ChartResource
    * sends it: `rd` names the block for the caller's session (without it the server answers no rows).
    */
-  const run = async (agent: any, { block, query }: { block: any; query: any }) => {
-    const token = agent._defaults?.find((d: any) => d.fn === 'auth')?.args?.[0];
+  const run = async (agent: TestAgent, { block, query }: Chart) => {
+    // superagent keeps the login's `auth` among the agent's defaults, which it does not declare.
+    const defaults = (agent as unknown as { _defaults?: { fn: string; args?: string[] }[] })._defaults;
+    const token = defaults?.find((d) => d.fn === 'auth')?.args?.[0];
     const [dataSource, collection] = query.collectionPath;
-    const alias = (item: any) => item.alias || [].concat(item.field).join('.');
+    const alias = (item: QueryItem) => item.alias || [].concat(item.field).join('.');
     const res = await agent.post('/charts:queryData').send({
       mode: 'builder',
       dataSource,
       collection,
       measures: query.measures,
-      dimensions: (query.dimensions ?? []).map((d: any) => (d.format && !d.alias ? { ...d, alias: alias(d) } : d)),
-      orders: (query.orders ?? []).map((o: any) => ({ ...o, alias: alias(o) })),
+      dimensions: (query.dimensions ?? []).map((d) => (d.format && !d.alias ? { ...d, alias: alias(d) } : d)),
+      orders: (query.orders ?? []).map((o) => ({ ...o, alias: alias(o) })),
       filter: query.filter,
       rd: generateFlowModelRdFromToken(block.uid, token),
     });
     expect(res.status, JSON.stringify(res.body)).toBe(200);
-    return res.body.data as any[];
+    return res.body.data as ChartRow[];
   };
 
   it('installs the suite’s pages from their built snapshots, 统计分析 with all seven charts included', () => {
@@ -207,7 +246,7 @@ describe('plugin-duty-points: 统计分析 over the whole suite', () => {
 
   it('counts 1+N visits per month, a station’s staff their station’s only', async () => {
     const chart = (await charts())['1+N visits per month'];
-    const months = (rows: any[]) => rows.map((r) => [r.date, Number(r.visits)]);
+    const months = (rows: ChartRow[]) => rows.map((r) => [r.date, Number(r.visits)]);
     expect(months(await run(w.admin.agent, chart))).toEqual([
       [`${year}-03`, 3],
       [`${year}-04`, 1],
@@ -229,16 +268,16 @@ describe('plugin-duty-points: 统计分析 over the whole suite', () => {
 
   it('shows the 六个一 results by rule and status, a station’s staff their station’s only', async () => {
     const chart = (await charts())['Six-ones compliance by rule'];
-    const expected = async (filter: Record<string, any>) => {
-      const results = await app.db.getRepository('ruleResults').find({ filter, appends: ['rule'] });
+    const expected = async (filter: Record<string, unknown>) => {
+      const results: Model[] = await app.db.getRepository('ruleResults').find({ filter, appends: ['rule'] });
       const counts: Record<string, number> = {};
-      for (const r of results as any[]) {
+      for (const r of results) {
         const key = `${r.get('rule').get('name')}|${r.get('status')}`;
         counts[key] = (counts[key] ?? 0) + 1;
       }
       return counts;
     };
-    const got = (rows: any[]) => Object.fromEntries(rows.map((r) => [`${r.rule}|${r.status}`, Number(r.results)]));
+    const got = (rows: ChartRow[]) => Object.fromEntries(rows.map((r) => [`${r.rule}|${r.status}`, Number(r.results)]));
     const all = await expected({});
     expect(Object.keys(all).length).toBeGreaterThan(0);
     expect(got(await run(w.admin.agent, chart))).toEqual(all);

@@ -1,3 +1,5 @@
+import type { Model } from '@nocobase/database';
+import type { SignedIn } from '@deputy/test-helpers';
 import { MockServer } from '@nocobase/test';
 import { dutyPointsWorld, lastYear, pendingTaskFor, waitForStatus, workflowsSettled } from './setup';
 
@@ -8,7 +10,7 @@ import { dutyPointsWorld, lastYear, pendingTaskFor, waitForStatus, workflowsSett
 describe('plugin-duty-points: a two-level review made by an administrator', () => {
   let w: Awaited<ReturnType<typeof dutyPointsWorld>>;
   let app: MockServer;
-  let presidium: any;
+  let presidium: SignedIn;
 
   beforeAll(async () => {
     w = await dutyPointsWorld();
@@ -21,8 +23,8 @@ describe('plugin-duty-points: a two-level review made by an administrator', () =
       .getRepository('workflows')
       .findOne({ filter: { key: 'deputy-duty-record-review', current: true } });
     const nodes = await app.db.getRepository('flow_nodes').find({ filter: { workflowId: wf.get('id') } });
-    const first = nodes.find((n: any) => n.get('type') === 'manual');
-    const update = nodes.find((n: any) => n.get('type') === 'update');
+    const first = nodes.find((n: Model) => n.get('type') === 'manual');
+    const update = nodes.find((n: Model) => n.get('type') === 'update');
     // Insert "主席团复核" after the station head's review, as the designer's "+" does.
     const added = await rootAgent.resource('workflows.nodes', wf.get('id')).create({
       values: {

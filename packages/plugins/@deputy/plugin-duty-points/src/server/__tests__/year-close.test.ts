@@ -1,11 +1,13 @@
+import type { Model } from '@nocobase/database';
+import type { ApiRow } from '@deputy/test-helpers';
 import { adminApproves, dutyPointsWorld, World } from './setup';
 
 /** Closing the year writes grades into the duty file; 连任推荐 reads them over the term. */
 describe('plugin-duty-points: year close and re-election recommendation (连任推荐)', () => {
   const ctx = {} as { w: World; app: World['app'] };
   const year = new Date().getFullYear() - 1;
-  let period: any;
-  let term: any;
+  let period: ApiRow;
+  let term: ApiRow;
 
   afterAll(async () => {
     await ctx.app?.destroy();
@@ -64,7 +66,7 @@ describe('plugin-duty-points: year close and re-election recommendation (连任�
     expect(closed.status).toBe(200);
     expect(closed.body.data).toEqual({ year, deputies: 2 });
     const grades = await app.db.getRepository('deputyYearGrades').find({ sort: ['deputyId'] });
-    expect(grades.map((g: any) => [g.get('deputyId'), g.get('year'), g.get('grade'), g.get('passing')])).toEqual([
+    expect(grades.map((g: Model) => [g.get('deputyId'), g.get('year'), g.get('grade'), g.get('passing')])).toEqual([
       [deputy1.id, year, '合格', true],
       [deputy2.id, year, '不合格', false],
     ]);
@@ -89,24 +91,25 @@ describe('plugin-duty-points: year close and re-election recommendation (连任�
     const { admin, d1, deputy1, deputy2 } = ctx.w;
     const res = await admin.agent.get(`/dutyScores:reelection?termId=${term.id}`);
     expect(res.status).toBe(200);
-    const byId = new Map(res.body.data.deputies.map((d: any) => [d.deputyId, d]));
+    type Recommendation = { deputyId: number; status: string; years: unknown[] };
+    const byId = new Map<number, Recommendation>(res.body.data.deputies.map((d: Recommendation) => [d.deputyId, d]));
     // The term's later years are not over: 代表一 is pending, 代表二 already failed one year.
-    expect((byId.get(deputy1.id) as any).status).toBe('pending');
-    expect((byId.get(deputy2.id) as any).status).toBe('not-eligible');
-    expect((byId.get(deputy2.id) as any).years[0]).toEqual({ year, grade: '不合格', total: 0, passing: false });
+    expect(byId.get(deputy1.id).status).toBe('pending');
+    expect(byId.get(deputy2.id).status).toBe('not-eligible');
+    expect(byId.get(deputy2.id).years[0]).toEqual({ year, grade: '不合格', total: 0, passing: false });
     const settings = await ctx.app.db.getRepository('dutyPointsSettings').findOne();
     await admin.agent
       .resource('dutyPointsSettings')
       .update({ filterByTk: settings.get('id'), values: { reelectionAllowedFailures: 1 } });
     const tolerant = await admin.agent.get(`/dutyScores:reelection?termId=${term.id}`);
-    expect(tolerant.body.data.deputies.find((d: any) => d.deputyId === deputy2.id).status).toBe('pending');
+    expect(tolerant.body.data.deputies.find((d: ApiRow) => d.deputyId === deputy2.id).status).toBe('pending');
     // A one-year term that is over: eligibility is decided.
     await admin.agent.resource('deputyTerms').update({ filterByTk: term.id, values: { endsOn: `${year}-12-31` } });
     const decided = await admin.agent.get(`/dutyScores:reelection?termId=${term.id}`);
-    expect(decided.body.data.deputies.map((d: any) => d.status)).toEqual(['eligible', 'eligible']);
+    expect(decided.body.data.deputies.map((d: ApiRow) => d.status)).toEqual(['eligible', 'eligible']);
     expect((await d1.agent.get(`/dutyScores:reelection?termId=${term.id}`)).status).toBe(403);
     // A deputy reads its own duty file only.
     const own = await d1.agent.resource('deputyYearGrades').list();
-    expect(own.body.data.map((g: any) => g.deputyId)).toEqual([deputy1.id]);
+    expect(own.body.data.map((g: ApiRow) => g.deputyId)).toEqual([deputy1.id]);
   });
 });
