@@ -104,6 +104,30 @@ async function main() {
       householdId: household.id,
       startDate: '2026-01-05',
     });
+    // Points before the upgrade: an approved record (a ledger entry) and a year published twice (two versions).
+    const head = await api(base, root, 'users:create', {
+      username: 'upgradehead',
+      nickname: '升级站长',
+      password: 'Upgrade-Head-2026',
+      roles: ['station-staff'],
+    });
+    await api(base, root, `liaisonStations:update?filterByTk=${station.id}`, { headId: head.id });
+    const [item] = await api(
+      base,
+      root,
+      'dutyItems:list?filter=' + encodeURIComponent(JSON.stringify({ code: 'D04' })),
+    );
+    const year = new Date().getFullYear() - 1;
+    const record = await api(base, root, 'dutyRecords:create', {
+      deputyId: deputy.id,
+      itemId: item.id,
+      date: `${year}-06-01`,
+    });
+    await api(base, root, `dutyRecords:submit?filterByTk=${record.id}`, {});
+    await api(base, root, `dutyRecords:update?filterByTk=${record.id}`, { status: 'approved' });
+    const period = await api(base, root, 'scorePeriods:create', { key: String(year) });
+    await api(base, root, `scorePeriods:publish?filterByTk=${period.id}`, {});
+    await api(base, root, `scorePeriods:publish?filterByTk=${period.id}`, {});
     const pagesBefore = await api(base, root, 'suitePages:list?paginate=false');
     // What an administrator owns after install: the upgrade must leave it (the core's deployment defaults are install-only).
     await api(base, root, 'systemSettings:update?filterByTk=1', { title: '升级检查县人大' });
@@ -181,6 +205,30 @@ async function main() {
           `SELECT count(*)::int AS n FROM "flowModels" WHERE options::text LIKE '%"collectionName":"aidVisits","fieldPath":"pairing"%'`,
         );
         check(form.rows[0].n > 0, `the visit forms offer the pairing (${form.rows[0].n} field models)`);
+        // The pages' named-action buttons reached the unchanged pages (提交审核 is a JS button now).
+        const buttons = await pg.query(
+          `SELECT count(*)::int AS n FROM "flowModels" WHERE options::text LIKE '%namedActions:run%dutyRecords:submit%'`,
+        );
+        check(buttons.rows[0].n > 0, `提交审核 runs dutyRecords:submit through namedActions:run (${buttons.rows[0].n})`);
+        // Published scores: only the latest version of the year is marked current.
+        const marks = (
+          await pg.query(
+            `SELECT version, current FROM "scoreSnapshots" WHERE "periodId" = $1 AND "deputyId" = $2 ORDER BY version`,
+            [period.id, deputy.id],
+          )
+        ).rows.map((r) => `${r.version}:${r.current}`);
+        check(marks.join(',') === '1:false,2:true', `the current version of the published year is marked (${marks})`);
+        // The maintained totals were filled from the ledger.
+        const totals = await pg.query(
+          `SELECT (SELECT total FROM "pointTotals" WHERE "deputyId" = $1 AND year = $2) AS kept,
+                  (SELECT sum(points) FROM "pointEntries" WHERE "deputyId" = $1 AND year = $2) AS ledger`,
+          [deputy.id, year],
+        );
+        const { kept, ledger } = totals.rows[0];
+        check(
+          Number(ledger) > 0 && Number(kept) === Number(ledger),
+          `the points totals match the ledger (kept ${kept}, ledger ${ledger})`,
+        );
       } finally {
         await pg.end();
       }

@@ -1,5 +1,5 @@
 import type { DemoTown } from '@deputy/plugin-deputies';
-import { onAction } from '@deputy/plugin-suite-core';
+import { onAction, type HookOptions } from '@deputy/plugin-suite-core';
 import {
   auditChanges,
   installPages,
@@ -20,7 +20,7 @@ import {
 } from '@deputy/plugin-suite-core';
 import { deputyPageDefaults } from '@deputy/plugin-deputies';
 import type { Context } from '@nocobase/actions';
-import type { Model, Transaction } from '@nocobase/database';
+import type { Model } from '@nocobase/database';
 import { Plugin } from '@nocobase/server';
 import { registerComplianceActions } from './actions/compliance-actions';
 import { registerReceptionActions } from './actions/reception-actions';
@@ -50,7 +50,6 @@ export const SIX_COLLECTIONS = [
 
 const asDate = (v: unknown) => String(v ?? '').slice(0, 10);
 /** What database hooks receive besides the row: the change's transaction, when it has one. */
-type HookOptions = { transaction?: Transaction };
 
 /** "六个一": rules as data, compliance computed and shown, the 逢6 reception schedule and reminders. */
 export class PluginSixOnesServer extends Plugin {

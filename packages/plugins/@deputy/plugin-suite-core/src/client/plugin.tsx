@@ -1,4 +1,8 @@
 import { Plugin } from '@nocobase/client';
+import React, { type ReactNode } from 'react';
+import { FirstPasswordChange } from './FirstPasswordChange';
+
+const NS = '@deputy/plugin-suite-core';
 
 export class PluginSuiteCoreClient extends Plugin {
   async load() {
@@ -7,6 +11,11 @@ export class PluginSuiteCoreClient extends Plugin {
     const account = { 'zh-CN': '手机号/用户名/邮箱', 'en-US': 'Mobile/Username/Email' };
     for (const [lng, text] of Object.entries(account))
       this.app.i18n.addResourceBundle(lng, 'auth', { 'Username/Email': text }, true, true);
+    // Over every page: an account's initial password is changed before anything else.
+    const t = (key: string) => this.app.i18n.t(key, { ns: [NS, 'client'] });
+    this.app.addProvider(({ children }: { children?: ReactNode }) => (
+      <FirstPasswordChange t={t}>{children}</FirstPasswordChange>
+    ));
   }
 }
 

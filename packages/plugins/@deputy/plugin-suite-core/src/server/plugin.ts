@@ -48,6 +48,11 @@ export class PluginSuiteCoreServer extends Plugin {
     answerMalformedRequests(this.app);
     answerDatabaseOutages(this.app);
     protectSignIn(this.app, NS);
+    // NocoBase ends a session whose password changed with this message in its "auth" namespace, which has no
+    // zh-CN text (only the client's namespace has one).
+    this.app.i18n.addResources('zh-CN', 'auth', {
+      'User password changed, please signin again.': '密码已修改，请用新密码重新登录。',
+    });
     translateFieldErrors(this.app);
     protectFromDeletion(this.app, this.db, CORE_COLLECTIONS);
     refuseOutOfScopeWrites(this.app, CORE_COLLECTIONS);

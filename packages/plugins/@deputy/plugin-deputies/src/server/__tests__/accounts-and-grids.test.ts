@@ -39,6 +39,8 @@ describe('plugin-deputies: deputy user accounts', () => {
     const as = <R extends { set(field: string, value: string): R }>(req: R) =>
       req.set('Authorization', `Bearer ${token}`).set('X-Authenticator', 'basic').set('X-Locale', 'zh-CN');
 
+    // The client asks auth:check whether to force the change before anything else (suite-core FirstPasswordChange).
+    expect((await as(app.agent().get('/auth:check'))).body.data.mustChangePassword).toBe(true);
     const blocked = await as(app.agent().post(`/deputies:update?filterByTk=${deputy.id}`)).send({
       occupation: '个体户',
     });
@@ -52,6 +54,10 @@ describe('plugin-deputies: deputy user accounts', () => {
       confirmPassword: 'New-Passw0rd-2026',
     });
     expect(changed.status).toBe(200);
+    // The old session ends, with a message in the user's language.
+    const ended = await as(app.agent().get('/auth:check'));
+    expect(ended.status).toBe(401);
+    expect(ended.body.errors[0].message).toBe('密码已修改，请用新密码重新登录。');
     // NocoBase rejects tokens issued in the same second as a password change (token times are in seconds).
     await sleep(1100);
     const signIn2 = await app
@@ -60,6 +66,12 @@ describe('plugin-deputies: deputy user accounts', () => {
       .post('/auth:signIn')
       .send({ account: username, password: 'New-Passw0rd-2026' });
     const token2 = signIn2.body.data.token;
+    const checked = await app
+      .agent()
+      .get('/auth:check')
+      .set('Authorization', `Bearer ${token2}`)
+      .set('X-Authenticator', 'basic');
+    expect(checked.body.data.mustChangePassword).toBe(false);
     const allowed = await app
       .agent()
       .post(`/deputies:update?filterByTk=${deputy.id}`)

@@ -162,6 +162,23 @@ describe('plugin-duty-points: reviewing duty records in a batch', () => {
     await workflowsSettled(app);
     expect(await statuses()).toEqual(['approved', 'approved', 'rejected', 'draft']);
     expect(await entries()).toBe(2);
+    // The returned record: its deputy edits it and sends it again — but not unchanged.
+    const resubmit = () =>
+      d2.agent
+        .set('X-Locale', 'zh-CN')
+        .post('/namedActions:run')
+        .send({ action: 'dutyRecords:submit', filterByTk: r3 });
+    const unchanged = await resubmit();
+    expect(unchanged.status).toBe(400);
+    expect(unchanged.body.errors[0].message).toBe('该记录已被退回：请按审核意见修改后再提交');
+    expect((await app.db.getRepository('dutyRecords').findOne({ filterByTk: r3 })).get('status')).toBe('rejected');
+    const corrected = await d2.agent
+      .resource('dutyRecords')
+      .update({ filterByTk: r3, values: { description: '补充了现场照片和签到表' } });
+    expect(corrected.status).toBe(200);
+    expect((await resubmit()).status).toBe(200);
+    expect((await app.db.getRepository('dutyRecords').findOne({ filterByTk: r3 })).get('status')).toBe('submitted');
+    await pendingTaskFor(app, head.agent, r3);
     // Decided records have no task left: approving again is reported, nothing posted twice.
     const again = await batch(head.agent, [r1], 'approve');
     expect(again.body.data).toMatchObject({ done: [] });

@@ -109,11 +109,20 @@ describe('plugin-duty-points: installed pages', () => {
     const submit = jsButton(rows.subModels.actions, t('Submit for review'));
     expect(submit.code).toContain("action: 'dutyRecords:submit'");
     expect(JSON.stringify(blocks[1])).not.toContain('"assignedValues":{"status":"submitted"}');
-    // 提交审核 and 删除 show on drafts and returned records only (NocoBase linkage rules of the buttons).
+    // The deputy reads the review comment in the list.
+    const columns = Object.values<any>(blocks[1].subModels.columns).map(
+      (c) => c.stepParams?.fieldSettings?.init?.fieldPath,
+    );
+    expect(columns).toContain('reviewComment');
+    // 编辑, 提交审核 and 删除 show on drafts and returned records only (NocoBase linkage rules of the buttons).
     const hiddenUnlessDraft = Object.values<any>(rows.subModels.actions).filter((a) =>
       JSON.stringify(a.stepParams ?? {}).match(/"path":"record.status","operator":"\$ne","value":"draft"/),
     );
-    expect(hiddenUnlessDraft.map((a) => a.use).sort()).toEqual(['DeleteActionModel', 'JSRecordActionModel']);
+    expect(hiddenUnlessDraft.map((a) => a.use).sort()).toEqual([
+      'DeleteActionModel',
+      'EditActionModel',
+      'JSRecordActionModel',
+    ]);
   });
 
   it('履职审核: the submitted records only, with 批量通过 / 批量退回 (JS buttons running dutyRecords:reviewBatch on the selected rows)', async () => {

@@ -166,6 +166,18 @@ describe('plugin-duty-points: publication (阳光栏) and appeals (错重漏)', 
       ['代表二', 3],
     ]);
     expect(await app.db.getRepository('scoreSnapshots').count({ filter: { periodId: period.id } })).toBe(4);
+    // The ranking page shows the current version only: the earlier one keeps its figures, unmarked.
+    const marks = (
+      await app.db
+        .getRepository('scoreSnapshots')
+        .find({ filter: { periodId: period.id }, sort: ['version', 'deputyName'] })
+    ).map((r: any) => [r.get('version'), r.get('current')]);
+    expect(marks).toEqual([
+      [1, false],
+      [1, false],
+      [2, true],
+      [2, true],
+    ]);
   });
 
   it('publishes, and decides appeals, through the 积分管理 page’s buttons (namedActions:run), with the actions’ own permissions', async () => {

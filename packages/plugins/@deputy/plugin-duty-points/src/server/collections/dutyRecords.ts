@@ -47,6 +47,9 @@ export default defineCollection({
       uiSchema: { 'x-read-pretty': true },
     }),
     f.textField('reviewComment', 'Review comment'),
+    // What the record said when it was returned (filing.ts): it goes to review again only once changed.
+    // Bookkeeping, not a UI field (no interface): pages and forms never show it.
+    { type: 'text', name: 'returnedContent' },
     f.textField('revokeReason', 'Reason for revocation'),
     f.checkboxField('possibleDuplicate', 'Possible duplicate', { uiSchema: { 'x-read-pretty': true } }),
     f.integerField('awardedPoints', 'Points awarded', { uiSchema: { 'x-read-pretty': true } }),

@@ -1,7 +1,10 @@
 import { defineCollection } from '@nocobase/database';
 import { f, tt } from '../fields';
 
-/** 积分公示: the frozen scores of a published period, one row per deputy and version; never edited. */
+/**
+ * 积分公示: the frozen scores of a published period, one row per deputy and version; never edited — only the
+ * `current` mark moves to the next version when the period is published again (publication.ts).
+ */
 export default defineCollection({
   name: 'scoreSnapshots',
   title: tt('Published scores'),
@@ -20,5 +23,7 @@ export default defineCollection({
     f.integerField('rank', 'Rank'),
     f.integerField('stationRank', 'Rank in station'),
     f.stringField('grade', 'Grade'),
+    // The period's latest version (what the board and the ranking show); cleared when a new version is issued.
+    f.checkboxField('current', 'Current version', { defaultValue: false, uiSchema: { 'x-read-pretty': true } }),
   ],
 });

@@ -51,6 +51,30 @@ export class DutyFiling {
       if (record.get('status') !== 'submitted' || record.previous('status') === 'submitted') return;
       await this.checkSubmission(record, options);
     });
+    // A returned record keeps what it said, so that it is sent again only once the deputy has changed it.
+    this.db.on('dutyRecords.afterUpdate', async (record: any, options: any) => {
+      if (record.get('status') !== 'rejected' || record.previous('status') === 'rejected') return;
+      const content = await this.contentOf(record, options.transaction);
+      await record.update({ returnedContent: content }, { transaction: options.transaction, hooks: false });
+    });
+  }
+
+  /** What a deputy can change of a record: item, date, quantity, description and the evidence's files. */
+  private async contentOf(record: any, transaction: any, sentEvidence?: unknown[]) {
+    const evidence = Array.isArray(sentEvidence)
+      ? sentEvidence.map((e: any) => Number(e?.id ?? e))
+      : (
+          await this.db
+            .getRepository<BelongsToManyRepository>('dutyRecords.evidence', record.get('id'))
+            .find({ fields: ['id'], transaction })
+        ).map((e: any) => Number(e.get('id')));
+    return JSON.stringify([
+      record.get('itemId'),
+      String(record.get('date')).slice(0, 10),
+      Number(record.get('quantity') ?? 1),
+      String(record.get('description') ?? '').trim(),
+      evidence.sort((a, b) => a - b),
+    ]);
   }
 
   private async checkSubmission(record: any, options: any) {
@@ -70,6 +94,9 @@ export class DutyFiling {
       if (!evidence)
         throw new DutyError(t('This duty item needs evidence: upload a photo or document before submitting'));
     }
+    const returned = record.previous('status') === 'rejected' && record.get('returnedContent');
+    if (returned && (await this.contentOf(record, transaction, options.values?.evidence)) === returned)
+      throw new DutyError(t('This record was returned: change it as the review comment asks before sending it again'));
     const reviewer: any = await this.directory().reviewerOf(record.get('deputyId'), { transaction });
     const deputy: any = await this.db
       .getRepository('deputies')

@@ -32,6 +32,14 @@ export class Publication {
           s.get('name'),
         ]),
       );
+      // The earlier version stays as published; it is only no longer the current one. (Snapshots are append-only
+      // to everyone else: this bookkeeping update skips their hooks.)
+      await this.db
+        .getModel('scoreSnapshots')
+        .update(
+          { current: false },
+          { where: { periodId: period.get('id'), current: true }, transaction, hooks: false },
+        );
       await this.db.getRepository('scoreSnapshots').createMany({
         records: ranking.map((s) => ({
           periodId: period.get('id'),
@@ -44,6 +52,7 @@ export class Publication {
           rank: s.rank,
           stationRank: s.stationRank,
           grade: s.grade,
+          current: true,
           createdById: userId,
         })),
         transaction,
