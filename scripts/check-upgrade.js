@@ -209,7 +209,10 @@ async function main() {
         const buttons = await pg.query(
           `SELECT count(*)::int AS n FROM "flowModels" WHERE options::text LIKE '%namedActions:run%dutyRecords:submit%'`,
         );
-        check(buttons.rows[0].n > 0, `提交审核 runs dutyRecords:submit through namedActions:run (${buttons.rows[0].n})`);
+        check(
+          buttons.rows[0].n > 0,
+          `提交审核 runs dutyRecords:submit through namedActions:run (${buttons.rows[0].n})`,
+        );
         // Published scores: only the latest version of the year is marked current.
         const marks = (
           await pg.query(
