@@ -1,6 +1,9 @@
 import { connectionBudget } from '@deputy/plugin-suite-core';
 import { png, uploadDemoPicture } from '@deputy/plugin-deputies';
 import type { DemoDeputy, DemoStation, DemoTown } from '@deputy/plugin-deputies';
+import type { Context } from '@nocobase/actions';
+import type { Database, Model, Transaction } from '@nocobase/database';
+import type { Plugin } from '@nocobase/server';
 import { decideAppeal } from './actions/publication-actions';
 import { NS } from './fields';
 import type { PluginDutyPointsServer } from './plugin';
@@ -52,7 +55,9 @@ export async function fileDutyPointsDemo(plugin: PluginDutyPointsServer, town: D
   const historyEnd = latest(addDays(today, -45));
   const recentFrom = latest(addDays(today, -40));
 
-  const items = new Map<string, any>((await db.getRepository('dutyItems').find()).map((i: any) => [i.get('code'), i]));
+  const items = new Map<string, Model>(
+    (await db.getRepository('dutyItems').find()).map((i: Model) => [i.get('code'), i]),
+  );
   const item = (code: string) => {
     const found = items.get(code);
     if (!found) throw new Error(`duty-points demo: no duty item ${code}`);
@@ -63,15 +68,15 @@ export async function fileDutyPointsDemo(plugin: PluginDutyPointsServer, town: D
   const districts = town.stations.filter((s) => s.district);
   const stationOf = (deputy: DemoDeputy) => town.stations.find((s) => s.id === deputy.stationId)!;
   const deputiesOf = (station: DemoStation) => town.deputies.filter((d) => d.stationId === station.id);
-  const models = new Map<number, any>(
+  const models = new Map<number, Model>(
     (
       await db
         .getRepository('deputies')
         .find({ filter: { id: { $in: town.deputies.map((d) => d.id) } }, appends: ['gridAreas'] })
-    ).map((d: any) => [d.get('id'), d]),
+    ).map((d: Model) => [d.get('id'), d]),
   );
   const villagesOf = async (station: DemoStation) =>
-    (await db.getRepository('gridAreas').find({ filter: { stationId: station.id }, sort: ['id'] })).map((g: any) =>
+    (await db.getRepository('gridAreas').find({ filter: { stationId: station.id }, sort: ['id'] })).map((g: Model) =>
       g.get('name'),
     );
   const stationVillages = new Map<number, string[]>();
@@ -83,7 +88,7 @@ export async function fileDutyPointsDemo(plugin: PluginDutyPointsServer, town: D
 
   // Evidence: small PNG "photos" and "forms" uploaded through the file manager to the app's storage.
   const evidence = new EvidenceFiles(plugin);
-  const attach = async (deputy: DemoDeputy, code: string, title: string, transaction?: any) => {
+  const attach = async (deputy: DemoDeputy, code: string, title: string, transaction?: Transaction) => {
     const kind = evidenceKind(item(code).get('evidenceCodes') ?? []);
     return evidence.upload(kind, `${title}${EVIDENCE_TITLES[kind]}`, await as(deputy.userId), transaction);
   };
@@ -104,7 +109,7 @@ export async function fileDutyPointsDemo(plugin: PluginDutyPointsServer, town: D
     const head = await as(station.headUserId);
     // Past ones were open on their day and closed after; the next days' are approved, later ones still planned.
     const status = date <= addDays(today, 10) ? 'approved' : 'planned';
-    const created: any = await activities.create({
+    const created: Model = await activities.create({
       values: {
         title,
         itemId: item(code).get('id'),
@@ -178,7 +183,7 @@ export async function fileDutyPointsDemo(plugin: PluginDutyPointsServer, town: D
   });
   // Today: a publicity event open for sign-in at the first 片区站; two of its deputies have signed in already.
   const first = districts[0];
-  const todays: any = await activity(
+  const todays: Model = await activity(
     spec(
       first,
       'D13',
@@ -229,7 +234,7 @@ export async function fileDutyPointsDemo(plugin: PluginDutyPointsServer, town: D
   const lastMid = lastQuarter.startsWith(String(year))
     ? [addDays(periodRange(lastQuarter)!.from, 40), historyEnd].sort()[0]
     : historyEnd;
-  const tagged = new Map<string, any>();
+  const tagged = new Map<string, Model>();
 
   const plan = (deputy: DemoDeputy): Planned[] => {
     const village = villageOf(deputy);
@@ -350,7 +355,7 @@ export async function fileDutyPointsDemo(plugin: PluginDutyPointsServer, town: D
         const files = p.evidence
           ? [await attach(deputy, p.code, `${p.date} ${item(p.code).get('name')}`, transaction)]
           : [];
-        const record: any = await records.create({
+        const record: Model = await records.create({
           values: {
             deputyId: deputy.id,
             itemId: item(p.code).get('id'),
@@ -363,11 +368,9 @@ export async function fileDutyPointsDemo(plugin: PluginDutyPointsServer, town: D
           transaction,
         });
         const reviewer = p.reviewer ?? station.headUserId;
-        await record.update({ status: 'approved', reviewerId: reviewer, reviewComment: p.comment }, {
-          transaction,
-          context: reviewer === station.headUserId ? head : admin,
-          directApproval: true,
-        } as any);
+        // `directApproval` is this plugin's own hook option (read by the lifecycle), unknown to Sequelize's type.
+        const directly = { transaction, context: reviewer === station.headUserId ? head : admin, directApproval: true };
+        await record.update({ status: 'approved', reviewerId: reviewer, reviewComment: p.comment }, directly);
         if (p.tag) tagged.set(p.tag, record);
         ownRecords++;
       }
@@ -376,7 +379,7 @@ export async function fileDutyPointsDemo(plugin: PluginDutyPointsServer, town: D
 
   // ---- 3. Revocations (with the reason) and a discipline deduction ---------------------------------
   town.progress('duty-points: revocations with their reasons, a discipline deduction');
-  const revocable: any[] = await records.find({
+  const revocable: Model[] = await records.find({
     filter: {
       status: 'approved',
       deputyId: { $ne: faked?.id },
@@ -409,7 +412,7 @@ export async function fileDutyPointsDemo(plugin: PluginDutyPointsServer, town: D
       context: admin,
     });
     await db.sequelize.transaction(async (transaction) => {
-      const deduction: any = await records.create({
+      const deduction: Model = await records.create({
         values: {
           deputyId: faked.id,
           itemId: item('D26').get('id'),
@@ -419,9 +422,10 @@ export async function fileDutyPointsDemo(plugin: PluginDutyPointsServer, town: D
         context: admin,
         transaction,
       });
+      const directly = { transaction, context: admin, directApproval: true };
       await deduction.update(
         { status: 'approved', reviewerId: town.adminUserId, reviewComment: '镇人大主席团会议研究决定' },
-        { transaction, context: admin, directApproval: true } as any,
+        directly,
       );
     });
   }
@@ -437,7 +441,7 @@ export async function fileDutyPointsDemo(plugin: PluginDutyPointsServer, town: D
       item(code).get('evidenceRequired') || chance(0.3)
         ? [await attach(deputy, code, `${date} ${item(code).get('name')}`)]
         : [];
-    const created: any = await records.create({
+    const created: Model = await records.create({
       values: { deputyId: deputy.id, itemId: item(code).get('id'), date, quantity, description, evidence: files },
       context: await as(deputy.userId),
     });
@@ -445,7 +449,8 @@ export async function fileDutyPointsDemo(plugin: PluginDutyPointsServer, town: D
   };
   const submitted: number[] = [];
   const reviewing = db.hasCollection('workflowManualTasks');
-  const workflow: any = reviewing ? plugin.app.pm.get('workflow') : null;
+  // The workflow plugin keeps its dispatcher private; its `idle` is the only sign that its queue has run.
+  const workflow = reviewing ? plugin.app.pm.get<Plugin & { dispatcher?: { idle: boolean } }>('workflow') : null;
   /** Until the workflow has nothing left to run: on SQLite (one writer) nothing else may write meanwhile. */
   const workflowIdle = async () => {
     const deadline = Date.now() + 120_000;
@@ -495,7 +500,7 @@ export async function fileDutyPointsDemo(plugin: PluginDutyPointsServer, town: D
       else toReturn.set(id, pick(RETURNS, random));
     }
     // Filed again: the same visit as an approved one of the deputy; the head's task shows it as a possible duplicate.
-    const again: any = (
+    const again: Model | undefined = (
       await records.find({
         filter: { status: 'approved', 'item.code': 'D11', deputyId: { $in: deputiesOf(station).map((d) => d.id) } },
         sort: ['-date', 'deputyId'],
@@ -589,7 +594,7 @@ export async function publishDutyPointsDemo(plugin: PluginDutyPointsServer, town
   const lastQuarter = lastFinishedQuarter(today);
   const keys = [String(year), ...[1, 2, 3, 4].map((q) => `${year}-Q${q}`).filter((k) => periodRange(k)!.from <= today)];
   if (!keys.includes(lastQuarter)) keys.push(lastQuarter);
-  const periodOf = new Map<string, any>();
+  const periodOf = new Map<string, Model>();
   for (const key of keys) {
     periodOf.set(
       key,
@@ -621,11 +626,11 @@ export async function publishDutyPointsDemo(plugin: PluginDutyPointsServer, town
   const appellants = new Set<number>();
 
   // Missing (漏): at an activity without signing in — accepted, the attendance recorded, the quarter re-issued.
-  const closed: any[] = await db
+  const closed: Model[] = await db
     .getRepository('dutyActivities')
     .find({ filter: { status: 'closed', date: inQuarter }, appends: ['attendances'], sort: ['date', 'id'] });
   const absences = closed.flatMap((activity) => {
-    const present = new Set((activity.get('attendances') ?? []).map((a: any) => a.get('deputyId')));
+    const present = new Set((activity.get('attendances') ?? []).map((a: Model) => a.get('deputyId')));
     return town.deputies
       .filter((d) => d.stationId === activity.get('stationId') && !present.has(d.id))
       .map((deputy) => ({ activity, deputy }));
@@ -633,7 +638,7 @@ export async function publishDutyPointsDemo(plugin: PluginDutyPointsServer, town
   if (absences.length) {
     const { activity, deputy } = pick(absences, random);
     const date = String(activity.get('date')).slice(0, 10);
-    const accepted: any = await appeal(
+    const accepted: Model = await appeal(
       deputy,
       'missing',
       `${Number(date.slice(5, 7))}月${Number(date.slice(8, 10))}日参加了${activity.get('title')}，手机没电未能扫码签到，有现场照片和签到簿为证，申请补录`,
@@ -645,12 +650,12 @@ export async function publishDutyPointsDemo(plugin: PluginDutyPointsServer, town
     appellants.add(deputy.id);
   }
   // Wrong (错): visits the yearly cap cut — rejected, the cap is the rule.
-  const cut = (
+  const cut: Model | undefined = (
     await db
       .getRepository('pointEntries')
       .find({ filter: { kind: 'award', date: inQuarter, points: { $gte: 0 } }, sort: ['id'] })
-  ).find((e: any) => Number(e.get('requestedPoints')) > Number(e.get('points')) && deputyOf.has(e.get('deputyId')));
-  const cutRecord: any = cut
+  ).find((e: Model) => Number(e.get('requestedPoints')) > Number(e.get('points')) && deputyOf.has(e.get('deputyId')));
+  const cutRecord: Model | null = cut
     ? await records.findOne({ filterByTk: cut.get('recordId'), filter: { status: 'approved' }, appends: ['item'] })
     : null;
   if (cut && cutRecord) {
@@ -659,7 +664,7 @@ export async function publishDutyPointsDemo(plugin: PluginDutyPointsServer, town
       cutRecord.get('item').get('code') === 'D11'
         ? `入户走访${cutRecord.get('quantity')}户`
         : `${cutRecord.get('item').get('name')}${cutRecord.get('quantity')}次`;
-    const rejected: any = await appeal(
+    const rejected: Model = await appeal(
       deputy,
       'wrong',
       `${cutRecord.get('date')}${done}，只计了${cut.get('points')}分，申请按实际数量计分`,
@@ -674,11 +679,11 @@ export async function publishDutyPointsDemo(plugin: PluginDutyPointsServer, town
     appellants.add(deputy.id);
   }
   // Duplicated (重): the same activity entered twice — pending.
-  const approved: any[] = await records.find({
+  const approved: Model[] = await records.find({
     filter: { status: 'approved', date: inQuarter, deputyId: { $in: [...deputyOf.keys()] } },
     sort: ['date', 'id'],
   });
-  const seen = new Map<string, any>();
+  const seen = new Map<string, Model>();
   for (const r of approved) {
     const key = `${r.get('deputyId')}:${r.get('itemId')}:${r.get('description')}`;
     const twin = seen.get(key);
@@ -725,21 +730,19 @@ async function decideFiledRecords(plugin: PluginDutyPointsServer, town: DemoTown
   const sqlite = db.sequelize.getDialect() === 'sqlite';
   const as = actingAs(town);
   const before = addDays(town.today, -14);
-  const waiting = await db.getRepository('dutyRecords').find({
+  const waiting: Model[] = await db.getRepository('dutyRecords').find({
     filter: { status: 'submitted', source: { $ne: null }, date: { $lt: before } },
     fields: ['id', 'deputyId'],
   });
   town.progress(`duty-points: station heads approve the ${waiting.length} filed records waiting more than two weeks`);
   const stationOf = new Map(town.deputies.map((d) => [d.id, d.stationId]));
   for (const station of town.stations.filter((s) => s.district)) {
-    const ids = waiting
-      .filter((r: any) => stationOf.get(r.get('deputyId')) === station.id)
-      .map((r: any) => r.get('id'));
+    const ids = waiting.filter((r) => stationOf.get(r.get('deputyId')) === station.id).map((r): number => r.get('id'));
     if (!ids.length) continue;
     const ctx = await as(station.headUserId);
     const taskOf = await myReviewTasks(ctx);
     // SQLite has one writer: one decision, and its workflow run, at a time.
-    for (const batch of sqlite ? ids.map((id: number) => [id]) : [ids]) {
+    for (const batch of sqlite ? ids.map((id) => [id]) : [ids]) {
       const result = await reviewInBatch(ctx, batch, 'approve', '情况属实，同意计分', taskOf);
       if (result.failed.length)
         throw new Error(
@@ -753,8 +756,8 @@ async function decideFiledRecords(plugin: PluginDutyPointsServer, town: DemoTown
 
 /** A request of that user, from the root's: audit fields and trails name who filed, approved or decided. */
 function actingAs(town: DemoTown) {
-  const users = new Map<number, any>();
-  return async (userId: number) => {
+  const users = new Map<number, Model>();
+  return async (userId: number): Promise<Context> => {
     if (!users.has(userId)) users.set(userId, await town.db.getRepository('users').findOne({ filterByTk: userId }));
     return Object.create(town.ctx, {
       state: { value: { ...town.ctx.state, currentUser: users.get(userId) }, writable: true },
@@ -763,7 +766,7 @@ function actingAs(town: DemoTown) {
 }
 
 /** Waits until the review workflow has written the decisions (its update node runs after the task). */
-async function waitForStatuses(db: any, ids: number[], status: string) {
+async function waitForStatuses(db: Database, ids: number[], status: string) {
   const deadline = Date.now() + 120_000;
   while (ids.length) {
     const done = await db.getRepository('dutyRecords').count({ filter: { id: { $in: ids }, status } });
@@ -974,7 +977,7 @@ class EvidenceFiles {
   private pictures = new Map<EvidenceKind, Buffer>();
   constructor(private plugin: PluginDutyPointsServer) {}
 
-  async upload(kind: EvidenceKind, title: string, context: any, transaction?: any) {
+  async upload(kind: EvidenceKind, title: string, context: Context, transaction?: Transaction) {
     if (!this.pictures.has(kind)) this.pictures.set(kind, evidencePicture(EVIDENCE_COLORS[kind], kind === 'photo'));
     return uploadDemoPicture(this.plugin.app, this.pictures.get(kind)!, title, { context, transaction });
   }

@@ -1,3 +1,6 @@
+import type { DemoCall } from '@deputy/test-helpers';
+import type { Model } from '@nocobase/database';
+import type PluginFileManagerServer from '@nocobase/plugin-file-manager';
 import type { MockServer } from '@nocobase/test';
 import { lastFinishedQuarter } from '../demo';
 import { periodRange } from '../services/scores';
@@ -6,11 +9,16 @@ import { REVIEW_WORKFLOW_KEY } from '../services/review-workflow';
 const STATUSES = ['draft', 'submitted', 'approved', 'rejected', 'revoked'];
 const PNG_SIGNATURE = '89504e470d0a1a0a';
 
+/** A review task as workflowManualTasks:listMine answers it (with the execution and workflow appended). */
+type ListedTask = { workflow?: { key?: string }; execution?: { context?: { data?: { id?: number } } } };
+/** A period of the public board as scoreBoard:list answers it. */
+type BoardPeriod = { period: string; version: number; rows: { total: unknown }[] };
+
 /** What the demo town must hold of this plugin's data (demo-town.test.ts); returns the failed checks. */
 export async function checkDutyPointsDemo(
   app: MockServer,
   signIn: (username: string) => Promise<string>,
-  call: any,
+  call: DemoCall,
 ): Promise<string[]> {
   const failures: string[] = [];
   const fail = (message: string) => failures.push(`duty-points: ${message}`);
@@ -18,10 +26,10 @@ export async function checkDutyPointsDemo(
   const today = new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10);
   const year = Number(today.slice(0, 4));
 
-  const deputies: any[] = await db.getRepository('deputies').find({ appends: ['station'], sort: ['id'] });
-  const records: any[] = await db.getRepository('dutyRecords').find({ appends: ['item', 'evidence'], sort: ['id'] });
-  const entries: any[] = await db.getRepository('pointEntries').find({ sort: ['id'] });
-  const items: any[] = await db.getRepository('dutyItems').find();
+  const deputies: Model[] = await db.getRepository('deputies').find({ appends: ['station'], sort: ['id'] });
+  const records: Model[] = await db.getRepository('dutyRecords').find({ appends: ['item', 'evidence'], sort: ['id'] });
+  const entries: Model[] = await db.getRepository('pointEntries').find({ sort: ['id'] });
+  const items: Model[] = await db.getRepository('dutyItems').find();
   const itemById = new Map(items.map((i) => [i.get('id'), i]));
 
   // ---- Records: every state, a year of them for every deputy, over many items and months -------------
@@ -56,7 +64,7 @@ export async function checkDutyPointsDemo(
     );
   const withEvidence = records.filter((r) => (r.get('evidence') ?? []).length);
   if (withEvidence.length < 50) fail(`only ${withEvidence.length} duty records have evidence attached`);
-  const fileManager: any = app.pm.get('file-manager');
+  const fileManager = app.pm.get<PluginFileManagerServer>('file-manager');
   for (const r of withEvidence.slice(0, 3)) {
     const file = r.get('evidence')[0];
     try {
@@ -71,13 +79,15 @@ export async function checkDutyPointsDemo(
         fail(`the evidence ${file.get('id')} of record ${r.get('id')} is not a PNG file`);
       if (file.get('mimetype') !== 'image/png')
         fail(`the evidence ${file.get('id')} has the type ${file.get('mimetype')}, not image/png`);
-    } catch (e: any) {
-      fail(`the evidence ${file.get('id')} of record ${r.get('id')} cannot be read from the storage: ${e?.message}`);
+    } catch (e) {
+      fail(
+        `the evidence ${file.get('id')} of record ${r.get('id')} cannot be read from the storage: ${(e as Error)?.message}`,
+      );
     }
   }
 
   // ---- Ledger: totals are the approved records' points; caps hold ------------------------------------
-  const sum = (list: any[], key: string) => list.reduce((s, x) => s + Number(x.get(key) ?? 0), 0);
+  const sum = (list: Model[], key: string) => list.reduce((s, x) => s + Number(x.get(key) ?? 0), 0);
   for (const d of deputies) {
     const id = d.get('id');
     const ledger = sum(
@@ -92,9 +102,9 @@ export async function checkDutyPointsDemo(
       fail(`deputy ${d.get('name')}: the ledger sums to ${ledger}, the approved records to ${approved}`);
   }
   const signedIn = new Set(
-    (await db.getRepository('activityAttendances').find({ fields: ['recordId'] })).map((a: any) => a.get('recordId')),
+    (await db.getRepository('activityAttendances').find({ fields: ['recordId'] })).map((a: Model) => a.get('recordId')),
   );
-  const entriesOf = new Map<number, any[]>();
+  const entriesOf = new Map<number, Model[]>();
   for (const e of entries) entriesOf.set(e.get('recordId'), [...(entriesOf.get(e.get('recordId')) ?? []), e]);
   for (const r of records) {
     const mine = entriesOf.get(r.get('id')) ?? [];
@@ -139,7 +149,7 @@ export async function checkDutyPointsDemo(
   // ---- Review: every submitted record waits in its station head's task; decisions went through tasks -
   const heads = deputies.map((d) => d.get('station')).filter((s) => s?.get('headId'));
   const headIds = [...new Set(heads.map((s) => s.get('headId')))];
-  const headUsers: any[] = await db.getRepository('users').find({ filter: { id: { $in: headIds } } });
+  const headUsers: Model[] = await db.getRepository('users').find({ filter: { id: { $in: headIds } } });
   const stationOfDeputy = new Map(deputies.map((d) => [d.get('id'), d.get('stationId')]));
   const deadline = Date.now() + 60_000;
   for (const head of headUsers) {
@@ -162,8 +172,9 @@ export async function checkDutyPointsDemo(
         fail(`${username} cannot list its tasks: ${res.status} ${JSON.stringify(res.body).slice(0, 200)}`);
         break;
       }
-      const reviews = (res.body.data ?? []).filter((task: any) => task.workflow?.key === REVIEW_WORKFLOW_KEY);
-      listed = reviews.map((task: any) => Number(task.execution?.context?.data?.id));
+      const tasks = (res.body?.data ?? []) as ListedTask[];
+      const reviews = tasks.filter((task) => task.workflow?.key === REVIEW_WORKFLOW_KEY);
+      listed = reviews.map((task) => Number(task.execution?.context?.data?.id));
       if (expected.every((id) => listed.includes(id)) || Date.now() > deadline) break;
       await new Promise((r) => setTimeout(r, 500));
     }
@@ -177,7 +188,7 @@ export async function checkDutyPointsDemo(
       fail(`${username}'s pending reviews include records ${stray.join(', ')} of another station (or unknown)`);
   }
   if (!headUsers.some((u) => u.get('username') === 'demo-head1')) fail('demo-head1 is not a station head');
-  const decided: any[] = await db
+  const decided: Model[] = await db
     .getRepository('workflowManualTasks')
     .find({ filter: { status: { $ne: 0 }, 'workflow.key': REVIEW_WORKFLOW_KEY }, appends: ['execution'] });
   const decidedIds = new Set(decided.map((task) => Number(task.get('execution')?.get('context')?.data?.id)));
@@ -195,14 +206,14 @@ export async function checkDutyPointsDemo(
     fail('no submitted record is flagged as a possible duplicate');
 
   // ---- Activities and sign-ins -------------------------------------------------------------------------
-  const activities: any[] = await db.getRepository('dutyActivities').find({ appends: ['attendances'] });
+  const activities: Model[] = await db.getRepository('dutyActivities').find({ appends: ['attendances'] });
   for (const status of ['planned', 'approved', 'closed'])
     if (!activities.some((a) => a.get('status') === status)) fail(`no station activity is ${status}`);
   for (const s of new Set(deputies.map((d) => d.get('stationId')))) {
     if (!activities.some((a) => a.get('stationId') === s && a.get('attendances')?.length))
       fail(`station ${s} has no activity with sign-ins`);
   }
-  const attendances: any[] = await db.getRepository('activityAttendances').find({ appends: ['record', 'activity'] });
+  const attendances: Model[] = await db.getRepository('activityAttendances').find({ appends: ['record', 'activity'] });
   const odd = attendances.filter((a) => {
     const r = a.get('record');
     return (
@@ -218,18 +229,18 @@ export async function checkDutyPointsDemo(
 
   // ---- Periods, the public board, appeals -------------------------------------------------------------
   const quarter = lastFinishedQuarter(today);
-  const period: any = await db.getRepository('scorePeriods').findOne({ filter: { key: quarter } });
+  const period: Model | null = await db.getRepository('scorePeriods').findOne({ filter: { key: quarter } });
   if (!period || period.get('status') !== 'published')
     fail(`the last finished quarter ${quarter} is not published (${period?.get('status') ?? 'missing'})`);
   if (!(await db.getRepository('scorePeriods').count({ filter: { status: 'open' } }))) fail('no score period is open');
   const board = await app.agent().get('/scoreBoard:list').set('X-Locale', 'en-US');
-  const shown = (board.body?.data ?? []).find((p: any) => p.period === quarter);
+  const shown = ((board.body?.data ?? []) as BoardPeriod[]).find((p) => p.period === quarter);
   if (board.status !== 200 || !shown)
     fail(`the public board (scoreBoard:list, no sign-in) does not list ${quarter}: ${board.status}`);
   else {
     if (shown.rows.length !== deputies.length)
       fail(`the public board lists ${shown.rows.length} deputies for ${quarter}, not ${deputies.length}`);
-    if (!shown.rows.some((row: any) => Number(row.total) > 0)) fail(`the public board shows no points for ${quarter}`);
+    if (!shown.rows.some((row) => Number(row.total) > 0)) fail(`the public board shows no points for ${quarter}`);
     if (shown.version !== period?.get('version'))
       fail(`the public board shows version ${shown.version} of ${quarter}, the period is at ${period?.get('version')}`);
   }
@@ -237,7 +248,7 @@ export async function checkDutyPointsDemo(
     fail(`${quarter} was not re-published after the accepted appeal (version ${period.get('version')})`);
   if (period) {
     // The published version is the ledger of the quarter as it stood when it was published.
-    const snapshots: any[] = await db
+    const snapshots: Model[] = await db
       .getRepository('scoreSnapshots')
       .find({ filter: { periodId: period.get('id'), version: period.get('version') } });
     const range = periodRange(quarter)!;
@@ -263,7 +274,7 @@ export async function checkDutyPointsDemo(
         `${quarter} version ${period.get('version')} has ${snapshots.length} published scores, not ${deputies.length}`,
       );
   }
-  const appeals: any[] = await db.getRepository('pointAppeals').find();
+  const appeals: Model[] = await db.getRepository('pointAppeals').find();
   for (const status of ['pending', 'accepted', 'rejected'])
     if (!appeals.some((a) => a.get('status') === status)) fail(`no appeal is ${status}`);
   const unreasoned = appeals.filter(
@@ -274,13 +285,13 @@ export async function checkDutyPointsDemo(
     if (!appeals.some((a) => a.get('kind') === kind)) fail(`no appeal of kind ${kind}`);
 
   // ---- What a deputy's own pages list ------------------------------------------------------------------
-  const deputy01: any = await db.getRepository('users').findOne({ filter: { username: 'demo-deputy01' } });
-  const own: any = deputies.find((d) => d.get('userId') === deputy01?.get('id'));
+  const deputy01: Model | null = await db.getRepository('users').findOne({ filter: { username: 'demo-deputy01' } });
+  const own: Model | undefined = deputies.find((d) => d.get('userId') === deputy01?.get('id'));
   if (!deputy01 || !own) fail('demo-deputy01 is not a deputy');
   else {
     const token = await signIn('demo-deputy01');
     const list = await call('get', '/dutyRecords:list?pageSize=500', token);
-    const rows: any[] = list.body?.data ?? [];
+    const rows = (list.body?.data ?? []) as { deputyId: number }[];
     const expected = records.filter((r) => r.get('deputyId') === own.get('id')).length;
     if (list.status !== 200 || !rows.length) fail(`demo-deputy01 lists no duty records: ${list.status}`);
     if (rows.some((r) => r.deputyId !== own.get('id'))) fail('demo-deputy01 sees duty records of other deputies');
@@ -290,17 +301,17 @@ export async function checkDutyPointsDemo(
       entries.filter((e) => e.get('deputyId') === own.get('id') && e.get('year') === year),
       'points',
     );
-    if (mine.status !== 200 || mine.body?.data?.score?.total !== ledger)
-      fail(`demo-deputy01's 我的积分 shows ${mine.body?.data?.score?.total}, the ledger ${ledger}`);
+    const total = (mine.body?.data as { score?: { total?: number } } | undefined)?.score?.total;
+    if (mine.status !== 200 || total !== ledger) fail(`demo-deputy01's 我的积分 shows ${total}, the ledger ${ledger}`);
     const points = await call('get', '/pointEntries:list?pageSize=500', token);
-    if ((points.body?.data ?? []).some((e: any) => e.deputyId !== own.get('id')))
+    if (((points.body?.data ?? []) as { deputyId: number }[]).some((e) => e.deputyId !== own.get('id')))
       fail('demo-deputy01 sees ledger entries of other deputies');
   }
   const headToken = await signIn('demo-head1');
   const headList = await call('get', '/dutyRecords:list?pageSize=1000', headToken);
-  const head1: any = headUsers.find((u) => u.get('username') === 'demo-head1');
+  const head1: Model | undefined = headUsers.find((u) => u.get('username') === 'demo-head1');
   const head1Station = heads.find((s) => s.get('headId') === head1?.get('id'))?.get('id');
-  const headRows: any[] = headList.body?.data ?? [];
+  const headRows = (headList.body?.data ?? []) as { deputyId: number }[];
   if (headList.status !== 200 || !headRows.length)
     fail(`demo-head1 lists no duty records of its station: ${headList.status}`);
   if (headRows.some((r) => stationOfDeputy.get(r.deputyId) !== head1Station))
