@@ -11,6 +11,7 @@
  *   node scripts/bench-load.js                 starts a fresh instance in storage/bench-load (port 13400)
  *   BENCH_BASE_URL=http://… BENCH_ADMIN=… BENCH_PASSWORD=… node scripts/bench-load.js   uses a running app
  *   BENCH_SECONDS=60 BENCH_LEVELS=2,4,8,16 BENCH_DEPUTIES=24   (defaults)
+ *   BENCH_JSON=1   also prints the figures as one JSON line (scripts/bench-http.js --load runs it so, on its data)
  */
 const fs = require('fs');
 const path = require('path');
@@ -215,13 +216,39 @@ async function main() {
       `RESULT submissions ${sustained.perSecond.toFixed(1)}/s sustained ${SECONDS}s at concurrency ${level}, p95 ${sustained.p95.toFixed(0)} ms ` +
         `(${verdict ? 'under' : 'NOT under'} 500 ms), errors ${sustained.errors}; baseline list ${baseline.perSecond.toFixed(1)}/s p95 ${baseline.p95.toFixed(0)} ms; rss ${rss} MB`,
     );
+    if (process.env.BENCH_JSON) {
+      const figures = (r) => ({
+        concurrency: r.concurrency,
+        done: r.done,
+        perSecond: +r.perSecond.toFixed(1),
+        p50Ms: +r.p50.toFixed(1),
+        p95Ms: +r.p95.toFixed(1),
+        errors: r.errors,
+      });
+      const ratio = sustained.p95 / baseline.p95;
+      console.log(
+        JSON.stringify({
+          seconds: SECONDS,
+          submissions: figures(sustained),
+          baselineList: { request: 'dutyItems:list?pageSize=20', ...figures(baseline) },
+          ratioP95: +ratio.toFixed(2),
+          targetP95Ms: 500,
+          met: verdict,
+          rssAfterMB: rss,
+        }),
+      );
+    }
     if (!verdict) process.exitCode = 1;
   } finally {
     if (app) await stopApp(app);
   }
 }
 
-main().catch((e) => {
-  console.error(e);
-  process.exit(1);
-});
+module.exports = { client, drive, percentile, rssOfPort };
+
+if (require.main === module) {
+  main().catch((e) => {
+    console.error(e);
+    process.exit(1);
+  });
+}
