@@ -1,6 +1,7 @@
 import type { Database, Model } from '@nocobase/database';
 import { shanghaiToday } from '@deputy/plugin-suite-core';
 import { DutyError } from './errors';
+import { insertInChunks } from './publication';
 import { periodRange } from './scores';
 
 export type ReelectionStatus = 'eligible' | 'not-eligible' | 'pending';
@@ -38,8 +39,10 @@ export class YearClose {
         .find({ filter: { periodId: period.get('id'), version }, transaction });
       const bands: Model[] = await this.db.getRepository('gradeBands').find({ transaction });
       const passing = new Map(bands.map((b) => [b.get('name'), !!b.get('passing')]));
-      await this.db.getRepository('deputyYearGrades').createMany({
-        records: snapshots.map((s) => ({
+      await insertInChunks(
+        this.db,
+        'deputyYearGrades',
+        snapshots.map((s) => ({
           deputyId: s.get('deputyId'),
           year: Number(period.get('key')),
           periodId: period.get('id'),
@@ -51,7 +54,7 @@ export class YearClose {
           createdById: userId,
         })),
         transaction,
-      });
+      );
       await periods.update({ filterByTk: period.get('id'), values: { status: 'closed' }, transaction });
       return { year: Number(period.get('key')), deputies: snapshots.length };
     });
