@@ -52,7 +52,7 @@ async function runNamedAction(registry: Map<string, Handler>, ctx: Context, next
     try {
       granted = (await ctx.app.acl.resolveActionParams(ctx, { resourceName, actionName, params })).mergedParams;
     } catch (e) {
-      if (e instanceof NoPermissionError) return ctx.throw(403, ctx.t('No permissions'));
+      if (e instanceof NoPermissionError) return ctx.throw(403, ctx.t('No permissions', { ns: NS }));
       throw e;
     }
   }
