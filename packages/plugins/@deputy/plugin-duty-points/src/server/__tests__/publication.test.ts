@@ -1,4 +1,6 @@
+import type { MigrationContext } from '@nocobase/database';
 import { MockServer } from '@nocobase/test';
+import BoardIndexMigration from '../migrations/20261207090000-board-index';
 import { adminApproves, dutyPointsWorld, lastYear, pendingTaskFor, waitForStatus } from './setup';
 
 describe('plugin-duty-points: publication (阳光栏) and appeals (错重漏)', () => {
@@ -260,5 +262,36 @@ describe('plugin-duty-points: publication (阳光栏) and appeals (错重漏)', 
     });
     expect(decided.status).toBe(200);
     expect(await appealNow()).toMatchObject({ status: 'rejected', decisionReason: '日期与签到记录一致' });
+  });
+
+  it('gives an upgraded instance the board’s index (period, version, station, rank), once', async () => {
+    const collection = app.db.getCollection('scoreSnapshots');
+    const table = collection.getTableNameWithSchema();
+    const queryInterface = app.db.sequelize.getQueryInterface();
+    const columns = ['periodId', 'version', 'stationId', 'rank'].map((n) => collection.model.rawAttributes[n].field);
+    const boardIndexes = async () =>
+      ((await queryInterface.showIndex(table)) as { name: string; fields: { attribute: string }[] }[]).filter(
+        (index) => index.fields.map((f) => f.attribute).join() === columns.join(),
+      );
+    // A fresh install has it from the collection; an instance from before does not.
+    const [installed] = await boardIndexes();
+    expect(installed).toBeTruthy();
+    await queryInterface.removeIndex(table, installed.name);
+    expect(await boardIndexes()).toHaveLength(0);
+    const migration = new BoardIndexMigration({
+      db: app.db,
+      app,
+      sequelize: app.db.sequelize,
+      queryInterface,
+    } as MigrationContext);
+    expect(migration.on).toBe('afterSync');
+    await migration.up();
+    expect(await boardIndexes()).toHaveLength(1);
+    await migration.up();
+    expect(await boardIndexes()).toHaveLength(1);
+    // The board still answers from it.
+    const board = await app.agent().get(`/scoreBoard:list?period=${year}-Q1&stationId=${w.station.id}`);
+    expect(board.status).toBe(200);
+    expect(board.body.data[0].rows.length).toBeGreaterThan(0);
   });
 });

@@ -1,6 +1,9 @@
 import { defineCollection } from '@nocobase/database';
 import { f, tt } from '../fields';
 
+/** Also added to existing instances by migration 20261207090000-board-index. */
+export const BOARD_INDEX_FIELDS = ['periodId', 'version', 'stationId', 'rank'];
+
 /**
  * 积分公示: the frozen scores of a published period, one row per deputy and version; never edited — only the
  * `current` mark moves to the next version when the period is published again (publication.ts).
@@ -11,7 +14,11 @@ export default defineCollection({
   dumpRules: 'required',
   createdBy: true,
   updatedAt: false,
-  indexes: [{ fields: ['periodId', 'version', 'deputyId'], unique: true }],
+  indexes: [
+    { fields: ['periodId', 'version', 'deputyId'], unique: true },
+    // The public board of one station (scoreBoard:list): its rows of the version, already in rank order.
+    { fields: BOARD_INDEX_FIELDS },
+  ],
   fields: [
     f.belongsToField('period', 'Period', 'scorePeriods', 'key'),
     f.integerField('version', 'Version'),

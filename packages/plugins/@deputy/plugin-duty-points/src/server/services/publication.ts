@@ -1,7 +1,10 @@
-import type { Database, Transaction } from '@nocobase/database';
+import type { Database, Model, Transaction } from '@nocobase/database';
 import { shanghaiToday, WorkCalendar } from '@deputy/plugin-suite-core';
 import { DutyError } from './errors';
 import { periodRange, Scores } from './scores';
+
+/** A snapshot row as the public board reads it. */
+type BoardRow = { deputyName: string; stationName: string | null; total: number; grade: string | null; rank: number };
 
 /**
  * 评分—公示: publishing a period freezes every active deputy's score as a new snapshot version, opens the
@@ -18,7 +21,7 @@ export class Publication {
   async publish(periodId: number | string, userId: number | undefined, t: (key: string) => string) {
     return this.db.sequelize.transaction(async (transaction) => {
       const periods = this.db.getRepository('scorePeriods');
-      const period: any = await periods.findOne({ filterByTk: periodId, transaction });
+      const period: Model | null = await periods.findOne({ filterByTk: periodId, transaction });
       if (!period) throw new DutyError(t('The period does not exist'), 404);
       if (period.get('status') === 'closed') throw new DutyError(t('This year is already closed'));
       const range = periodRange(period.get('key'));
@@ -27,10 +30,9 @@ export class Publication {
       const version = Number(period.get('version') || 0) + 1;
       const ranking = await this.scores.ranking(period.get('key'));
       const stations = new Map(
-        (await this.db.getRepository('liaisonStations').find({ fields: ['id', 'name'], transaction })).map((s: any) => [
-          s.get('id'),
-          s.get('name'),
-        ]),
+        (await this.db.getRepository('liaisonStations').find({ fields: ['id', 'name'], transaction })).map(
+          (s: Model) => [s.get('id'), s.get('name')],
+        ),
       );
       // The earlier version stays as published; it is only no longer the current one. (Snapshots are append-only
       // to everyone else: this bookkeeping update skips their hooks.)
@@ -85,25 +87,33 @@ export class Publication {
     const columns: string[] = settings?.get('boardColumns') ?? ['total', 'grade'];
     const result = [];
     for (const period of periods) {
-      const rows = await this.db.getRepository('scoreSnapshots').find({
-        filter: {
+      // Plain rows of the columns shown, by the (period, version, station, rank) index: a county's board is
+      // read by everyone and its rows are frozen, no model instances are needed.
+      const rows = (await this.db.getModel('scoreSnapshots').findAll({
+        attributes: ['deputyName', 'stationName', 'total', 'grade', 'rank'],
+        where: {
           periodId: period.get('id'),
           version: period.get('version'),
           ...(filter.stationId ? { stationId: filter.stationId } : {}),
         },
-        sort: ['rank', 'deputyName'],
-      });
+        order: [
+          ['rank', 'ASC'],
+          ['deputyName', 'ASC'],
+          ['id', 'ASC'],
+        ],
+        raw: true,
+      })) as unknown as BoardRow[];
       result.push({
         period: period.get('key'),
         title: period.get('title') || period.get('key'),
         publishedOn: period.get('publishedOn'),
         version: period.get('version'),
-        rows: rows.map((r: any) => ({
-          name: r.get('deputyName'),
-          station: r.get('stationName'),
-          ...(columns.includes('total') ? { total: r.get('total') } : {}),
-          ...(columns.includes('grade') ? { grade: r.get('grade') } : {}),
-          ...(columns.includes('rank') ? { rank: r.get('rank') } : {}),
+        rows: rows.map((r) => ({
+          name: r.deputyName,
+          station: r.stationName,
+          ...(columns.includes('total') ? { total: r.total } : {}),
+          ...(columns.includes('grade') ? { grade: r.grade } : {}),
+          ...(columns.includes('rank') ? { rank: r.rank } : {}),
         })),
       });
     }
