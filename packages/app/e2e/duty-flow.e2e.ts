@@ -125,12 +125,14 @@ it('a deputy files a record with a photo on a phone; the head approves it in the
     date: expect.stringContaining(`${target.year}-${String(target.month).padStart(2, '0')}`),
   });
   expect(record.evidence).toHaveLength(1);
-  // Sent: 删除 is for drafts and returned records only (its linkage rule). The 提交审核 JS button's own linkage
-  // rule does not hide it yet on a sent record (#19, open; pressing it again is refused by dutyRecords:submit's
-  // data scope), so it is not asserted here.
+  // Sent: 删除 and 提交审核 are for drafts and returned records only (删除 by the deputy's data scope, 提交审核 by
+  // its linkage rule), after a reload as well.
   await phone.reload();
   await phone.locator('tr.ant-table-row').first().waitFor({ timeout: 60000 });
-  expect(await phone.locator('tr.ant-table-row').getByText('删除', { exact: true }).count()).toBe(0);
+  const sentRow = phone.locator('tr.ant-table-row', { hasText: '已提交' });
+  await sentRow.first().waitFor({ timeout: 30000 });
+  expect(await sentRow.getByText('删除', { exact: true }).count()).toBe(0);
+  expect(await sentRow.getByText('提交审核', { exact: true }).count()).toBe(0);
   await screenshot(phone, 'duty-flow-2-deputy-submitted-mobile');
 
   // 2. The head approves it in the task centre.

@@ -38,11 +38,23 @@ import { Ledger } from './services/ledger';
 import { Publication } from './services/publication';
 import { TotalsReconciliation } from './services/reconciliation';
 import { enforceRecordLifecycle } from './services/record-lifecycle';
-import { installReviewWorkflow } from './services/review-workflow';
+import { installReviewWorkflow, Titles } from './services/review-workflow';
+import { watchReviewLevels } from './services/review-levels';
 import { ReviewRecovery } from './services/review-recovery';
 import { grantDutyPermissions } from './services/role-grants';
 import { periodRange, Scores } from './services/scores';
 import { YearClose } from './services/year-close';
+
+/** The review workflow's node and button titles (zh-CN: what county staff see in the designer and task centre). */
+const REVIEW_TITLES: Titles = {
+  workflow: zhCN['Duty record review'],
+  review: zhCN['Review'],
+  update: zhCN['Record the decision'],
+  approve: zhCN['Approve'],
+  reject: zhCN['Return'],
+  comment: zhCN['Review comment'],
+  record: zhCN['Duty record'],
+};
 
 /** Written by the suite's services only (never through the API); not re-checked on every posting. */
 const SYSTEM_WRITTEN = ['pointEntries', 'scoreSnapshots', 'deputyYearGrades', 'activityAttendances'];
@@ -63,6 +75,7 @@ export const DUTY_COLLECTIONS = [
   'scoreSnapshots',
   'pointAppeals',
   'deputyYearGrades',
+  'reviewLevels',
 ];
 
 /** 代表积分制: the 26-item catalogue, duty records and their review, the points ledger and grades. */
@@ -98,6 +111,7 @@ export class PluginDutyPointsServer extends Plugin {
     // After the lifecycle's transition check: what going to review needs, however the status changes.
     this.filing.watchSubmissions();
     registerRecordActions(this.app, () => this.filing, deputies);
+    watchReviewLevels(this.db, REVIEW_TITLES);
     this.reviewRecovery = new ReviewRecovery(this.app);
     this.reviewRecovery.watch();
     this.yearClose = new YearClose(this.db);
@@ -112,6 +126,7 @@ export class PluginDutyPointsServer extends Plugin {
       scorePeriods: {},
       pointAppeals: {},
       dutyRecords: { create: false },
+      reviewLevels: {},
     });
     protectFromDeletion(this.app, this.db, DUTY_COLLECTIONS);
     refuseDirectCreates(this.app, SYSTEM_WRITTEN, '@deputy/plugin-deputies');
@@ -194,17 +209,15 @@ export class PluginDutyPointsServer extends Plugin {
     const settings = this.db.getRepository('dutyPointsSettings');
     if (!(await settings.count())) await settings.create({ values: { boardColumns: ['total', 'grade'] } });
     await grantDutyPermissions(this.db);
-    if (this.db.hasCollection('workflows')) {
-      await installReviewWorkflow(this.db, {
-        workflow: zhCN['Duty record review'],
-        review: zhCN['Review'],
-        update: zhCN['Record the decision'],
-        approve: zhCN['Approve'],
-        reject: zhCN['Return'],
-        comment: zhCN['Review comment'],
-        record: zhCN['Duty record'],
+    // The one level the install starts with (the station head), as its row: written without the levels' hooks,
+    // so an instance whose administrators already changed the workflow in the designer keeps their version.
+    const levels = this.db.getRepository('reviewLevels');
+    if (!(await levels.count()))
+      await levels.create({
+        values: { sort: 1, title: zhCN['Station review'], titleEn: 'Station review', reviewerType: 'stationHead' },
+        hooks: false,
       });
-    }
+    if (this.db.hasCollection('workflows')) await installReviewWorkflow(this.db, REVIEW_TITLES);
     await this.installPages();
   }
 }

@@ -114,10 +114,17 @@ describe('plugin-duty-points: installed pages', () => {
       (c) => c.stepParams?.fieldSettings?.init?.fieldPath,
     );
     expect(columns).toContain('reviewComment');
-    // 编辑, 提交审核 and 删除 show on drafts and returned records only (NocoBase linkage rules of the buttons).
-    const hiddenUnlessDraft = Object.values<any>(rows.subModels.actions).filter((a) =>
-      JSON.stringify(a.stepParams ?? {}).match(/"path":"record.status","operator":"\$ne","value":"draft"/),
-    );
+    // 编辑, 提交审核 and 删除 show on drafts and returned records only: NocoBase linkage rules in the form its
+    // client runs them (a {{ ctx.… }} path, the linkageSetActionProps action); a bare "record.status" path or a
+    // blueprint-style "setActionState" action is stored as given and never hides anything.
+    const hiddenUnlessDraft = Object.values<any>(rows.subModels.actions).filter((a) => {
+      const [rule] = a.stepParams?.buttonSettings?.linkageRules?.value ?? [];
+      return (
+        rule?.condition?.items?.some(
+          (i: any) => i.path === '{{ ctx.record.status }}' && i.operator === '$ne' && i.value === 'draft',
+        ) && rule.actions?.some((x: any) => x.name === 'linkageSetActionProps' && x.params?.value === 'hidden')
+      );
+    });
     expect(hiddenUnlessDraft.map((a) => a.use).sort()).toEqual([
       'DeleteActionModel',
       'EditActionModel',
@@ -141,22 +148,22 @@ describe('plugin-duty-points: installed pages', () => {
     expect(JSON.stringify(table)).not.toContain('BulkUpdateActionModel');
   });
 
-  it('积分管理: items, grade bands, periods and appeals', async () => {
+  it('积分管理: items, grade bands, review levels, periods and appeals', async () => {
     const page = await routes().findOne({ filter: { type: 'flowPage', title: t('Points management') } });
-    expect(await routes().count({ filter: { parentId: page.get('id') } })).toBe(4);
+    expect(await routes().count({ filter: { parentId: page.get('id') } })).toBe(5);
     const collections = [];
-    for (const i of [0, 1, 2, 3])
+    for (const i of [0, 1, 2, 3, 4])
       collections.push((await blocksOf(t('Points management'), i))[0].stepParams.resourceSettings.init.collectionName);
-    expect(collections).toEqual(['dutyItems', 'gradeBands', 'scorePeriods', 'pointAppeals']);
+    expect(collections).toEqual(['dutyItems', 'gradeBands', 'reviewLevels', 'scorePeriods', 'pointAppeals']);
     // 公示 / 年终结账 on periods, 采纳 / 驳回 (with the reason) on appeals: JS buttons running the named actions.
     const actionsOf = async (tab: number) =>
       Object.values<any>((await blocksOf(t('Points management'), tab))[0].subModels.columns).find(
         (c) => c.use === 'TableActionsColumnModel',
       ).subModels.actions;
-    const periods = await actionsOf(2);
+    const periods = await actionsOf(3);
     expect(jsButton(periods, t('Publish')).code).toContain("action: 'scorePeriods:publish'");
     expect(jsButton(periods, t('Close the year')).code).toContain("action: 'scorePeriods:closeYear'");
-    const appeals = await actionsOf(3);
+    const appeals = await actionsOf(4);
     expect(jsButton(appeals, t('Accept')).code).toContain('decision: "accepted", reason');
     expect(jsButton(appeals, t('Reject')).code).toContain('decision: "rejected", reason');
     expect(JSON.stringify(periods) + JSON.stringify(appeals)).not.toContain('assignedValues');

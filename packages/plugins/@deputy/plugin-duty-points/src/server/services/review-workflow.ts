@@ -1,4 +1,4 @@
-import type { Database } from '@nocobase/database';
+import type { Database, Transaction } from '@nocobase/database';
 import type { FlowNodeModel, WorkflowModel } from '@nocobase/plugin-workflow';
 
 export const REVIEW_WORKFLOW_KEY = 'deputy-duty-record-review';
@@ -6,18 +6,20 @@ export const REVIEW_NODE_KEY = 'deputy-review';
 export const REVIEW_FORM_KEY = 'review';
 
 /**
- * The review of duty records as an ordinary NocoBase workflow, installed once and then owned by the
- * administrators (add a second level, change assignees, in the workflow designer):
+ * The review of duty records as an ordinary NocoBase workflow, built from the review levels administrators
+ * edit (积分管理 › 审核级别, `reviewLevels`, review-levels.ts) and open in the workflow designer like any other:
  *
  *   collection trigger: dutyRecords updated, status changed to "submitted"
- *   → manual node "审核": assigned to the record's reviewer (the station head, set on submit);
- *     buttons 通过 / 退回 preset the decision, the reviewer may add a comment
- *   → update node: status := the decision, reviewComment := the comment
+ *   → manual node per level: assigned to the record's reviewer (the station head, set on submit) or to the
+ *     level's chosen people; buttons 通过 / 退回 preset the decision, the reviewer may add a comment
+ *   → between levels a condition: approved goes on to the next level, 退回 returns the record
+ *   → update node: status := the last level's decision, reviewComment := its comment
  *
- * The ledger rules live in the record lifecycle, not here: whatever the workflow becomes, an approval posts
- * once and within the cap.
+ * A change of the levels makes a new version (changes made in the designer to the previous one are not carried
+ * over, but its trigger is). The ledger rules live in the record lifecycle, not here: whatever the workflow
+ * becomes, an approval posts once and within the cap.
  */
-type Titles = {
+export type Titles = {
   workflow: string;
   review: string;
   update: string;
@@ -215,6 +217,153 @@ export function reviewTaskSchema(titles: Titles) {
   };
 }
 
+/** A level of the review as the workflow needs it (the rows of `reviewLevels`, in order). */
+export type ReviewLevel = { title: string; reviewerType: 'stationHead' | 'users'; reviewerIds: number[] };
+
+/** The trigger: a duty record's status changed to submitted; the task shows its deputy, item and photos. */
+const TRIGGER_CONFIG = {
+  collection: 'dutyRecords',
+  mode: 2,
+  changed: ['status'],
+  condition: { $and: [{ status: { $eq: 'submitted' } }] },
+  appends: ['deputy', 'item', 'evidence'],
+};
+
+/** The manual node's key of the level at `index` (0-based): the first keeps the key of the one-level install. */
+export const levelNodeKey = (index: number) => (index ? `${REVIEW_NODE_KEY}-${index + 1}` : REVIEW_NODE_KEY);
+
+/** One level's manual node: its reviewers, the task's title, the task-centre form with 通过 / 退回. */
+function reviewNodeConfig(titles: Titles, level: ReviewLevel) {
+  const title = level.title || titles.review;
+  return {
+    assignees: level.reviewerType === 'users' ? level.reviewerIds : ['{{$context.data.reviewerId}}'],
+    // Any one assignee decides.
+    mode: 0,
+    // What the reviewer sees in the task centre: who, what, when; and the form with its two buttons.
+    title: `${title}：{{$context.data.deputy.name}} · {{$context.data.item.name}} · {{$context.data.date}}`,
+    schema: reviewTaskSchema({ ...titles, review: title }),
+    forms: {
+      [REVIEW_FORM_KEY]: {
+        type: 'custom',
+        title,
+        collection: {
+          name: REVIEW_FORM_KEY,
+          fields: [
+            {
+              name: 'comment',
+              type: 'text',
+              interface: 'textarea',
+              uiSchema: { type: 'string', title: titles.comment, 'x-component': 'Input.TextArea' },
+            },
+          ],
+        },
+        actions: [
+          { key: 'approve', status: 1, values: { decision: 'approved' } },
+          { key: 'reject', status: 1, values: { decision: 'rejected' } },
+        ],
+      },
+    },
+  };
+}
+
+/** The update node writing a level's decision (or `status` when given) and its comment on the record. */
+function resultNodeConfig(nodeKey: string, status?: string) {
+  return {
+    collection: 'dutyRecords',
+    params: {
+      individualHooks: true,
+      filter: { $and: [{ id: { $eq: '{{$context.data.id}}' } }] },
+      values: {
+        status: status ?? `{{$jobsMapByNodeKey.${nodeKey}.${REVIEW_FORM_KEY}.decision}}`,
+        reviewComment: `{{$jobsMapByNodeKey.${nodeKey}.${REVIEW_FORM_KEY}.comment}}`,
+      },
+    },
+  };
+}
+
+/** The condition after a level that is not the last: on approval the next level, on 退回 the record returned. */
+function passedConfig(nodeKey: string) {
+  return {
+    rejectOnFalse: false,
+    engine: 'basic',
+    calculation: {
+      group: {
+        type: 'and',
+        calculations: [
+          {
+            calculator: 'equal',
+            operands: [`{{$jobsMapByNodeKey.${nodeKey}.${REVIEW_FORM_KEY}.decision}}`, 'approved'],
+          },
+        ],
+      },
+    },
+  };
+}
+
+/**
+ * The nodes of the review through `levels`, on a new (disabled) workflow. One level: the manual node, then the
+ * update node writing its decision — the shape installed at first. More levels nest: after each level but the
+ * last, a condition; its "yes" branch holds the next level, its "no" branch the update returning the record
+ * with that level's comment. Only the last level's update can write "approved", so the points post once, after
+ * every level approved; a 退回 anywhere ends the review.
+ */
+async function buildLevels(workflow: WorkflowModel, levels: ReviewLevel[], titles: Titles, transaction?: Transaction) {
+  type Link = { upstream: FlowNodeModel | null; branchIndex: number | null };
+  const create = async (link: Link, values: Record<string, unknown>): Promise<FlowNodeModel> => {
+    const node: FlowNodeModel = await workflow.createNode(
+      { ...values, upstreamId: link.upstream?.get('id') ?? null, branchIndex: link.branchIndex },
+      { transaction },
+    );
+    // A node that follows another (not the first of a branch) is its downstream.
+    if (link.upstream && link.branchIndex === null)
+      await link.upstream.update({ downstreamId: node.get('id') }, { transaction });
+    return node;
+  };
+  let link: Link = { upstream: null, branchIndex: null };
+  for (const [index, level] of levels.entries()) {
+    const key = levelNodeKey(index);
+    const review = await create(link, {
+      key,
+      type: 'manual',
+      title: level.title || titles.review,
+      config: reviewNodeConfig(titles, level),
+    });
+    if (index === levels.length - 1) {
+      await create(
+        { upstream: review, branchIndex: null },
+        { key: 'deputy-review-result', type: 'update', title: titles.update, config: resultNodeConfig(key) },
+      );
+      break;
+    }
+    const passed = await create(
+      { upstream: review, branchIndex: null },
+      {
+        key: `${key}-passed`,
+        type: 'condition',
+        title: `${level.title} · ${titles.approve}？`,
+        config: passedConfig(key),
+      },
+    );
+    await create(
+      { upstream: passed, branchIndex: 0 },
+      {
+        key: `${key}-returned`,
+        type: 'update',
+        title: `${level.title} · ${titles.reject}`,
+        config: resultNodeConfig(key, 'rejected'),
+      },
+    );
+    link = { upstream: passed, branchIndex: 1 };
+  }
+}
+
+/** The station head's single review: what an instance gets at install, before any level is added. */
+const STATION_HEAD_LEVEL = (titles: Titles): ReviewLevel => ({
+  title: titles.review,
+  reviewerType: 'stationHead',
+  reviewerIds: [],
+});
+
 export async function installReviewWorkflow(db: Database, titles: Titles) {
   const workflows = db.getRepository('workflows');
   const existing: WorkflowModel | null = await workflows.findOne({
@@ -238,74 +387,38 @@ export async function installReviewWorkflow(db: Database, titles: Titles) {
     }
     return false;
   }
+  await rebuildReviewWorkflow(db, [STATION_HEAD_LEVEL(titles)], titles);
+  return true;
+}
+
+/**
+ * A new version of the review workflow going through `levels`, made current and enabled in `transaction`; the
+ * previous version is disabled by NocoBase (same key) and finishes the reviews it has started. The trigger is
+ * the current version's, so an administrator's change to it carries over.
+ */
+export async function rebuildReviewWorkflow(
+  db: Database,
+  levels: ReviewLevel[],
+  titles: Titles,
+  transaction?: Transaction,
+) {
+  const workflows = db.getRepository('workflows');
+  const current: WorkflowModel | null = await workflows.findOne({
+    filter: { key: REVIEW_WORKFLOW_KEY, current: true },
+    transaction,
+  });
   const workflow: WorkflowModel = await workflows.create({
     values: {
       key: REVIEW_WORKFLOW_KEY,
-      title: titles.workflow,
+      title: current?.get('title') ?? titles.workflow,
       type: 'collection',
       sync: false,
       enabled: false,
-      config: {
-        collection: 'dutyRecords',
-        mode: 2,
-        changed: ['status'],
-        condition: { $and: [{ status: { $eq: 'submitted' } }] },
-        appends: ['deputy', 'item', 'evidence'],
-      },
+      config: current?.get('config') ?? TRIGGER_CONFIG,
     },
+    transaction,
   });
-  const review = await workflow.createNode({
-    key: REVIEW_NODE_KEY,
-    type: 'manual',
-    title: titles.review,
-    upstreamId: null,
-    config: {
-      assignees: ['{{$context.data.reviewerId}}'],
-      mode: 0,
-      // What the reviewer sees in the task centre: who, what, when; and the form with its two buttons.
-      title: `${titles.review}：{{$context.data.deputy.name}} · {{$context.data.item.name}} · {{$context.data.date}}`,
-      schema: reviewTaskSchema(titles),
-      forms: {
-        [REVIEW_FORM_KEY]: {
-          type: 'custom',
-          title: titles.review,
-          collection: {
-            name: REVIEW_FORM_KEY,
-            fields: [
-              {
-                name: 'comment',
-                type: 'text',
-                interface: 'textarea',
-                uiSchema: { type: 'string', title: titles.comment, 'x-component': 'Input.TextArea' },
-              },
-            ],
-          },
-          actions: [
-            { key: 'approve', status: 1, values: { decision: 'approved' } },
-            { key: 'reject', status: 1, values: { decision: 'rejected' } },
-          ],
-        },
-      },
-    },
-  });
-  const update = await workflow.createNode({
-    key: 'deputy-review-result',
-    type: 'update',
-    title: titles.update,
-    upstreamId: review.get('id'),
-    config: {
-      collection: 'dutyRecords',
-      params: {
-        individualHooks: true,
-        filter: { $and: [{ id: { $eq: '{{$context.data.id}}' } }] },
-        values: {
-          status: `{{$jobsMapByNodeKey.${REVIEW_NODE_KEY}.${REVIEW_FORM_KEY}.decision}}`,
-          reviewComment: `{{$jobsMapByNodeKey.${REVIEW_NODE_KEY}.${REVIEW_FORM_KEY}.comment}}`,
-        },
-      },
-    },
-  });
-  await review.update({ downstreamId: update.get('id') });
-  await workflow.update({ enabled: true });
-  return true;
+  await buildLevels(workflow, levels, titles, transaction);
+  await workflow.update({ enabled: true }, { transaction });
+  return workflow;
 }

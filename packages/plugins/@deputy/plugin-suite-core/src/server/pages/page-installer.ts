@@ -135,6 +135,7 @@ export function localizeBlueprint(blueprint: SuitePageSpec['blueprint'], ns: str
   const localizeBlocks = (blocks: FlowJson[] = []) => {
     for (const block of blocks) {
       localize(block, `block ${block.key}`);
+      localize(block, `description of block ${block.key}`, 'description');
       for (const action of [...(block.actions ?? []), ...(block.recordActions ?? [])]) {
         if (typeof action !== 'object') continue;
         localize(action, `action ${action.key ?? action.type}`);
