@@ -1,6 +1,14 @@
+import fs from 'fs';
+import path from 'path';
 import type { DemoTown } from '@deputy/plugin-deputies';
+import { deputyPageDefaults } from '@deputy/plugin-deputies';
 import {
   auditChanges,
+  installPages,
+  localizeDefaults,
+  PluginPages,
+  PluginPageSnapshots,
+  SuitePageSpec,
   keepComputed,
   keepSingleRow,
   protectFromDeletion,
@@ -18,6 +26,10 @@ import { registerPublicActions } from './actions/public-actions';
 import { keepReferencesInStation } from './actions/reference-guard';
 import { registerStatsActions } from './actions/stats-actions';
 import { loadPublicVoiceDemo } from './demo';
+import { NS } from './fields';
+import enUS from '../locale/en-US.json';
+import pageDefaults from './pages/defaults.json';
+import pages from './pages/pages.json';
 import classSeeds from './seeds/opinion-classes.json';
 import { VoiceCrediting } from './services/crediting';
 import { Mediation } from './services/mediation';
@@ -106,6 +118,25 @@ export class PluginPublicVoiceServer extends Plugin {
     await this.ensureDefaults();
   }
 
+  /** The plugin's pages (群众意见, 我收到的意见, 矛盾调解); installed ones are left as they are. */
+  async afterEnable() {
+    await this.installPages();
+  }
+
+  /** The plugin's pages and how they are installed (page-installer.ts); `npm run build:pages` snapshots them. */
+  pageSpecs(): PluginPages {
+    const defaults = { ...deputyPageDefaults(), ...localizeDefaults(pageDefaults.collections, NS, enUS) };
+    return {
+      pages: pages as SuitePageSpec[],
+      options: { plugin: NS, locale: enUS, defaults, snapshots: builtSnapshots() },
+    };
+  }
+
+  async installPages() {
+    const { pages, options } = this.pageSpecs();
+    return installPages(this.app, pages, options);
+  }
+
   /** Idempotent: collections in the collection manager, the seeded classes and settings, role permissions. */
   private async ensureDefaults() {
     await registerInCollectionManager(this.db, VOICE_COLLECTIONS);
@@ -114,7 +145,17 @@ export class PluginPublicVoiceServer extends Plugin {
     const classes = this.db.getRepository('opinionClasses');
     if (!(await classes.count())) await classes.createMany({ records: classSeeds });
     await grantVoicePermissions(this.db);
+    await this.installPages();
   }
+}
+
+/**
+ * The rows `npm run build:pages` built from the blueprints (pages/snapshots.json, copied into dist with the
+ * other assets). Read when present: until the first build a page is applied from its blueprint at install.
+ */
+function builtSnapshots(): PluginPageSnapshots | undefined {
+  const file = path.join(__dirname, 'pages', 'snapshots.json');
+  return fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as PluginPageSnapshots) : undefined;
 }
 
 export default PluginPublicVoiceServer;

@@ -1,4 +1,4 @@
-import { onAction } from '@deputy/plugin-suite-core';
+import { defineNamedActions, onAction } from '@deputy/plugin-suite-core';
 import type { Context } from '@nocobase/actions';
 import type { Model } from '@nocobase/database';
 import type { Application } from '@nocobase/server';
@@ -43,8 +43,9 @@ export function registerMediationActions(app: Application, mediation: Mediation,
     await next();
   });
 
-  app.resourceManager.registerActionHandlers({
-    'mediationCases:milestone': async (ctx: Context, next) => {
+  // Named actions: on their own routes and through namedActions:run (the 矛盾调解 page's JS buttons).
+  defineNamedActions(app, 'mediationCases', {
+    milestone: async (ctx: Context, next) => {
       const row = await visible(ctx);
       const values = ctx.action.params.values ?? {};
       try {
@@ -59,7 +60,7 @@ export function registerMediationActions(app: Application, mediation: Mediation,
       }
       await next();
     },
-    'mediationCases:closeMediation': async (ctx: Context, next) => {
+    closeMediation: async (ctx: Context, next) => {
       const row = await visible(ctx);
       const values = ctx.action.params.values ?? {};
       try {
@@ -76,7 +77,7 @@ export function registerMediationActions(app: Application, mediation: Mediation,
       }
       await next();
     },
-    'mediationCases:retryMediationCredit': async (ctx: Context, next) => {
+    retryMediationCredit: async (ctx: Context, next) => {
       const row = await visible(ctx);
       if (!crediting.dutyPoints()) return ctx.throw(400, t(ctx, 'Duty points are not enabled'));
       ctx.body = (await crediting.creditMediation(row.get('id'), { retry: true })) ?? row;

@@ -1,3 +1,4 @@
+import { defineNamedActions } from '@deputy/plugin-suite-core';
 import type { Context, Next } from '@nocobase/actions';
 import type { Model } from '@nocobase/database';
 import type { Application } from '@nocobase/server';
@@ -100,13 +101,18 @@ export function registerOpinionActions(
       }
       await next();
     },
-    'opinions:classify': step('classify'),
-    'opinions:assign': step('assign'),
-    'opinions:progress': step('progress'),
-    'opinions:answer': step('answer'),
-    'opinions:closeOpinion': step('close'),
-    'opinions:convert': step('convert'),
-    'opinions:retryOpinionCredit': async (ctx: Context, next) => {
+  });
+
+  // The handling steps are named actions: on their own routes and through namedActions:run (the pages' JS
+  // buttons), after the same permission check — the role's grant of that action and its data scope.
+  defineNamedActions(app, 'opinions', {
+    classify: step('classify'),
+    assign: step('assign'),
+    progress: step('progress'),
+    answer: step('answer'),
+    closeOpinion: step('close'),
+    convert: step('convert'),
+    retryOpinionCredit: async (ctx: Context, next) => {
       const row = await visible(ctx);
       if (!crediting.dutyPoints()) return ctx.throw(400, t(ctx, 'Duty points are not enabled'));
       ctx.body = (await crediting.credit(row.get('id'), { retry: true })) ?? row;
