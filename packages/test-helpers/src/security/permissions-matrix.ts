@@ -251,6 +251,7 @@ export async function buildWorld(http: Http, adminAccount: string, adminPassword
   const [settings] = await admin('GET', '/deputySettings:list');
   const [pointsSettings] = await admin('GET', '/dutyPointsSettings:list');
   const [band] = await admin('GET', '/gradeBands:list');
+  const [level] = await admin('GET', '/reviewLevels:list?sort=sort&pageSize=1');
   const day = await admin('POST', '/workCalendarDays:create', { date: uniqueDay(), kind: 'holiday', name: '测试' });
   // 六个一: results exist once the matrix has been read; a leave, a reception session, a ledger entry.
   await admin('GET', `/ruleResults:matrix?period=${today.slice(0, 7)}`);
@@ -359,6 +360,7 @@ export async function buildWorld(http: Http, adminAccount: string, adminPassword
       settings: settings.id,
       pointsSettings: pointsSettings.id,
       band: band.id,
+      level: level.id,
       day: day.id,
       trail: trail.id,
       rule: rule.id,
@@ -444,6 +446,14 @@ const COLLECTIONS: CollectionSpec[] = [
     fixture: 'band',
     update: ['nameEn', () => unique('band')],
     create: () => ({ name: unique('等次'), minPoints: 999 }),
+  },
+  {
+    // A fresh level reviews by the station head as the first does: records in review meanwhile just need the
+    // head twice; the destroy case removes it again.
+    resource: 'reviewLevels',
+    fixture: 'level',
+    update: ['titleEn', () => unique('level')],
+    create: () => ({ sort: 99, title: unique('级别'), reviewerType: 'stationHead' }),
   },
   {
     resource: 'dutyPointsSettings',

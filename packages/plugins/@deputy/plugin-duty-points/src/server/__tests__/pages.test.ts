@@ -155,6 +155,21 @@ describe('plugin-duty-points: installed pages', () => {
     for (const i of [0, 1, 2, 3, 4])
       collections.push((await blocksOf(t('Points management'), i))[0].stepParams.resourceSettings.init.collectionName);
     expect(collections).toEqual(['dutyItems', 'gradeBands', 'reviewLevels', 'scorePeriods', 'pointAppeals']);
+    // 审核级别: the add and edit forms choose the reviewers (a generated form would leave the to-many field out).
+    const forms = (await app.db.getRepository('flowModels').find()).filter((m: any) =>
+      ['CreateFormModel', 'EditFormModel'].includes(m.get('options')?.use),
+    );
+    const levelForms = forms.filter(
+      (m: any) => m.get('options').stepParams?.resourceSettings?.init?.collectionName === 'reviewLevels',
+    );
+    expect(levelForms.length).toBeGreaterThanOrEqual(2);
+    const formItems = (await app.db.getRepository('flowModels').find())
+      .map((m: any) => m.get('options'))
+      .filter(
+        (o: any) => o.use === 'FormItemModel' && o.stepParams?.fieldSettings?.init?.collectionName === 'reviewLevels',
+      )
+      .map((o: any) => o.stepParams.fieldSettings.init.fieldPath);
+    expect(formItems.filter((f: string) => f === 'reviewers').length).toBeGreaterThanOrEqual(2);
     // 公示 / 年终结账 on periods, 采纳 / 驳回 (with the reason) on appeals: JS buttons running the named actions.
     const actionsOf = async (tab: number) =>
       Object.values<any>((await blocksOf(t('Points management'), tab))[0].subModels.columns).find(

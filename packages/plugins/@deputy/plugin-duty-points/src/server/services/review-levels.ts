@@ -32,7 +32,8 @@ export function watchReviewLevels(db: Database, titles: Titles) {
           level: empty.title,
         }),
       );
-    await rebuildReviewWorkflow(db, levels, titles, options.transaction);
+    // Without NocoBase's workflow plugin there is no review workflow to rebuild (as at install).
+    if (db.hasCollection('workflows')) await rebuildReviewWorkflow(db, levels, titles, options.transaction);
   };
   db.on('reviewLevels.beforeSave', (level: Model, options: HookOptions) => {
     if (!String(level.get('title') ?? '').trim())
