@@ -85,8 +85,11 @@ describe('plugin-public-voice: installed pages', () => {
       return { code: codeOf(button), json: JSON.stringify(button.stepParams) };
     };
   };
+  /** A linkage rule in the form NocoBase's client evaluates, hiding the button unless the row has one of these statuses. */
   const hiddenUnless = (json: string, statuses: string[]) => {
-    for (const s of statuses) expect(json).toContain(`"path":"record.status","operator":"$ne","value":"${s}"`);
+    for (const s of statuses)
+      expect(json).toContain(`"path":"{{ ctx.record.status }}","operator":"$ne","value":"${s}"`);
+    expect(json).toContain('"name":"linkageSetActionProps","params":{"value":"hidden"}');
   };
 
   it('群众意见: the opinions in reach, their handling steps as JS buttons on namedActions:run, the dashboard block', async () => {
