@@ -14,6 +14,7 @@ import {
   snapshotFits,
   snapshotsEnabled,
 } from './page-snapshots';
+import { compileLinkageRules } from './linkage-rules';
 import { upgradeInstalledPage } from './page-upgrade';
 import { grantRoutes, routeTree } from './page-routes';
 
@@ -357,7 +358,9 @@ export function withoutMissingCollections(app: Application, blueprint: SuitePage
 
 /** The applyBlueprint values of a page as this instance would apply them (collections present, locale, defaults). */
 function blueprintValues(app: Application, page: SuitePageSpec, groupId: number, options: InstallPagesOptions) {
-  const doc = localizeBlueprint(withoutMissingCollections(app, page.blueprint), options.plugin, options.locale);
+  const doc = compileLinkageRules(
+    localizeBlueprint(withoutMissingCollections(app, page.blueprint), options.plugin, options.locale),
+  );
   return {
     version: '1',
     mode: 'create',
