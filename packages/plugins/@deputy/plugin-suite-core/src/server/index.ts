@@ -12,7 +12,7 @@ export { enabledPlugin, SerialQueue } from './plugins/suite-plugins';
 export { refuseDuplicateValues } from './fields/unique-columns';
 export { isSuiteCollection, RequestPermissions } from './security/permissions';
 export { defineSuiteResource } from './security/read-guard';
-export { defineNamedActions, NAMED_ACTIONS_RESOURCE } from './security/named-actions';
+export { defineNamedActions, NAMED_ACTIONS_RESOURCE, namedActionsOf } from './security/named-actions';
 export { ADMIN_ROLES } from './actor/administrators';
 export { CallerReach, isAdministrator, isStationStaff, myDeputy, myStationIds } from './actor/reach';
 export { protectFromDeletion, registerInCollectionManager } from './fields/collection-registration';

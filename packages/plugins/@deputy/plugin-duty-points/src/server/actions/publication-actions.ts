@@ -163,8 +163,9 @@ export async function decideAppeal(ctx: Context, filterByTk: TargetKey, decision
     if (!appeal) return ctx.throw(404, t('The appeal does not exist'));
     if (appeal.get('status') !== 'pending') return ctx.throw(400, t('This appeal has already been decided'));
     // `appealDecision` is this plugin's own hook option (read by the lifecycle), unknown to the repository's type.
+    // The appeal found inside the scope, not filterByTk again: an array or an operator would reach others too.
     const decided = {
-      filterByTk,
+      filterByTk: appeal.get('id'),
       values: { status: decision, decisionReason: reason },
       context: ctx,
       transaction,

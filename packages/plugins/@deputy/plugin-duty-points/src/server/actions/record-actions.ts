@@ -69,8 +69,9 @@ export function registerRecordActions(app: Application, filing: () => DutyFiling
       const record = await repo.findOne({ filterByTk, filter });
       if (!record) return ctx.throw(404, t('The duty record does not exist or is outside your permissions'));
       try {
+        // The row found inside the scope, not filterByTk again: an array or an operator would reach others too.
         ctx.body = await repo.update({
-          filterByTk,
+          filterByTk: record.get('id'),
           values: { status: 'revoked', revokeReason: values.reason },
           context: ctx,
         });

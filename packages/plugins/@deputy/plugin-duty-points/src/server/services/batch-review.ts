@@ -78,7 +78,8 @@ export async function reviewInBatch(
   taskOf?: Map<number, Model>,
 ): Promise<BatchResult> {
   taskOf ??= await myReviewTasks(ctx);
-  const submit = manualTaskSubmit(ctx);
+  // Looked up for the caller's first task only: an app without the workflow plugins has no such resource (and no task).
+  let submit: ReturnType<typeof manualTaskSubmit> | undefined;
   const result: BatchResult = { done: [], failed: [] };
   for (const id of recordIds.map(Number)) {
     const task = taskOf.get(id);
@@ -89,6 +90,7 @@ export async function reviewInBatch(
       });
       continue;
     }
+    const run = (submit ??= manualTaskSubmit(ctx));
     const forms = task.get('node')?.get('config')?.forms ?? {};
     const formKey = Object.keys(forms).find((key) =>
       (forms[key].actions ?? []).some((a: { key?: string }) => a.key === decision),
@@ -107,7 +109,7 @@ export async function reviewInBatch(
       // workflow's run, elsewhere the wait for it is outside.
       await oneDecision(
         ctx,
-        () => submit(sub, async () => {}),
+        () => run(sub, async () => {}),
         () => resumed(ctx, task),
       );
       await resumed(ctx, task);

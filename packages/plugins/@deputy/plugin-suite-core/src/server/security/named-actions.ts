@@ -9,8 +9,14 @@ type Handler = (ctx: Context, next: Next) => Promise<unknown>;
 /** The resource a page's button calls to run a named action: `POST /api/namedActions:run`. */
 export const NAMED_ACTIONS_RESOURCE = 'namedActions';
 
-/** What `namedActions:run` may run, per app (tests boot several apps in one process). */
-const registries = new WeakMap<Application, Map<string, Handler>>();
+type Registries = WeakMap<Application['resourceManager'], Map<string, Handler>>;
+const REGISTRIES = Symbol.for('@deputy/plugin-suite-core:namedActions');
+/**
+ * What `namedActions:run` may run, per app (tests boot several apps in one process), by the app's resource
+ * manager: a test may hold a proxy of the app the plugins were given. Kept under a global symbol: the plugins
+ * and a test that imports this module may load two copies of it (Node's loader and vitest's).
+ */
+const registries: Registries = ((globalThis as { [REGISTRIES]?: Registries })[REGISTRIES] ??= new WeakMap());
 
 /**
  * Named actions for named effects: `scorePeriods:publish`, `pointAppeals:decide`, `dutyRecords:submit`… are
@@ -24,9 +30,9 @@ const registries = new WeakMap<Application, Map<string, Handler>>();
  * call and that check the caller themselves). An action not defined here cannot be run through it.
  */
 export function defineNamedActions(app: Application, resource: string, actions: Record<string, Handler>) {
-  let registry = registries.get(app);
+  let registry = registries.get(app.resourceManager);
   if (!registry) {
-    registries.set(app, (registry = new Map()));
+    registries.set(app.resourceManager, (registry = new Map()));
     const actions = registry;
     defineSuiteResource(app, {
       name: NAMED_ACTIONS_RESOURCE,
@@ -41,10 +47,22 @@ export function defineNamedActions(app: Application, resource: string, actions: 
   }
 }
 
+/**
+ * Every `resource:action` `namedActions:run` runs in this app, sorted: what defineNamedActions registered. The
+ * attack generator takes its list from here, so a named action is attacked the day it is registered.
+ */
+export function namedActionsOf(app: Application): string[] {
+  return [...(registries.get(app.resourceManager)?.keys() ?? [])].sort();
+}
+
 async function runNamedAction(registry: Map<string, Handler>, ctx: Context, next: Next) {
   const { action: key, filterByTk, values } = ctx.action.params.values ?? {};
   const handler = typeof key === 'string' ? registry.get(key) : undefined;
   if (!handler) return ctx.throw(400, ctx.t('This action cannot be run from a button', { ns: NS }));
+  // A button names one record (or none): an array or an operator object would let a handler's lookup inside the
+  // scope carry rows outside it along.
+  if (filterByTk !== undefined && filterByTk !== null && !['string', 'number'].includes(typeof filterByTk))
+    return ctx.throw(400, ctx.t('A button acts on one record', { ns: NS }));
   const [resourceName, actionName] = key.split(':');
   const params = { filterByTk, values: values ?? {} };
   let granted: Record<string, unknown> = params;
