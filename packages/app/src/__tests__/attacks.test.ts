@@ -3,6 +3,7 @@ import type PluginACLServer from '@nocobase/plugin-acl';
 import { MockServer } from '@nocobase/test';
 import fs from 'fs';
 import { QueryTypes } from 'sequelize';
+import { namedActionsOf } from '@deputy/plugin-suite-core';
 import { agentHttp, createWholeSuiteServer } from '@deputy/test-helpers';
 import {
   attackersOf,
@@ -66,6 +67,46 @@ function schemaOf(app: MockServer): Schema {
     };
   }
   return schema;
+}
+
+/**
+ * What a page's button sends to a named action besides the record (its inputs: a decision, a reason), so the
+ * plain call gets past its checks and the attacks reach the handler's writes. Which actions are attacked comes
+ * from the registry (namedActionsOf), not from here: an action missing here is attacked with no inputs.
+ */
+const buttonInputs = (ids: Record<string, number>): Record<string, Row> => ({
+  'dutyRecords:revoke': { reason: '重复登记' },
+  'dutyRecords:reviewBatch': { decision: 'approve', comment: '同意' },
+  'pointAppeals:decide': { decision: 'rejected', reason: '材料不足' },
+  'opinions:classify': { opinionClassId: ids.opinionClass },
+  'opinions:assign': { handlingUnit: '镇政府' },
+  'opinions:progress': { note: '已联系' },
+  'opinions:answer': { answer: '已修复' },
+  'opinions:convert': { suggestionRef: '建议-2025-01' },
+  'mediationCases:milestone': { stage: 'respond', note: '已联系双方' },
+  'mediationCases:closeMediation': { result: 'failed', outcome: '未达成' },
+});
+
+/**
+ * Grants a role one more action on a collection, with the data scope of one it already holds — through the
+ * API the 角色和权限 page uses.
+ */
+async function grantWithScope(
+  admin: (method: 'GET' | 'POST', url: string, body?: unknown) => Promise<Row>,
+  role: string,
+  collection: string,
+  action: string,
+  likeAction: string,
+) {
+  const base = `/roles/${role}/dataSourceResources`;
+  const where = `filter=${encodeURIComponent(JSON.stringify({ dataSourceKey: 'main', name: collection }))}`;
+  const resource = await admin('GET', `${base}:get?${where}&appends[]=actions`);
+  const actions = (resource.actions as Row[]).map(({ name, fields, scopeId }) => ({ name, fields, scopeId }));
+  const like = actions.find((a) => a.name === likeAction);
+  await admin('POST', `${base}:update?${where}`, {
+    usingActionsConfig: true,
+    actions: [...actions, { name: action, fields: [], scopeId: like?.scopeId }],
+  });
 }
 
 const JSON_TYPES = ['json', 'jsonb', 'array', 'set'];
@@ -293,7 +334,53 @@ describe('adversarial attacks (issue #15): every role × every suite collection'
       { id: await upload('deputyB-photo', deputyB), ownerUserId: deputyB, label: "deputy B's upload" },
       { id: await upload('citizen-photo', null), ownerUserId: null, label: "a citizen's upload" },
     ];
+    // Rows of deputy B and station B (a draft, an opinion through B's QR code, a mediation case), so deputy A and
+    // station A's staff have another deputy's and station's rows to aim at too.
+    const draftB = await http(
+      'POST',
+      '/dutyRecords:create',
+      { itemId: world.ids.item, date: '2025-03-04' },
+      world.tokens.deputyB,
+    );
+    const qrB = (await db.getRepository('deputies').findOne({ filterByTk: world.ids.deputyB })).get('qrToken');
+    const opinionB = await http('POST', '/opinions:submit', {
+      token: qrB,
+      name: '赵六',
+      phone: '13900139001',
+      category: 'infrastructure',
+      content: '乙站路灯坏了',
+    });
+    const mediationB = await world.admin('POST', '/mediationCases:create', {
+      title: '乙站纠纷',
+      stationId: world.ids.stationB,
+      deputyId: world.ids.deputyB,
+    });
+    expect([draftB.status, opinionB.status, mediationB?.id ? 200 : 0]).toEqual([200, 200, 200]);
+    // An approved record of deputy B, and station staff granted 撤销 (dutyRecords:revoke) on their station's
+    // records in 角色和权限, as an administrator may: a named action held with a data scope, to aim outside it.
+    const approvedB = await world.admin('POST', '/dutyRecords:create', {
+      deputyId: world.ids.deputyB,
+      itemId: world.ids.item,
+      date: '2000-06-02',
+    });
+    await world.admin('POST', `/dutyRecords:submit?filterByTk=${approvedB.id}`, {});
+    await world.admin('POST', `/dutyRecords:update?filterByTk=${approvedB.id}`, { status: 'approved' });
+    await grantWithScope(world.admin, 'station-staff', 'dutyRecords', 'revoke', 'view');
+    expect(
+      app.acl.can({ roles: ['station-staff'], resource: 'dutyRecords', action: 'revoke' })?.params?.filter,
+    ).toBeTruthy();
     const env = serverEnv(app, http, attackers, attachments);
+    // Class F: every named action registered in this app, as every role and as the administrator.
+    const adminUser = await db.getRepository('users').findOne({ filter: { username: 'attack-admin' } });
+    const adminId = adminUser.get('id') as number;
+    const adminRoles = ((await db.getRepository('rolesUsers').find({ filter: { userId: adminId } })) as Model[]).map(
+      (r) => r.get('roleName') as string,
+    );
+    env.namedActions = {
+      actions: namedActionsOf(app),
+      inputs: buttonInputs(world.ids),
+      attackers: [{ key: 'admin', token: world.tokens.admin, userId: adminId, roles: adminRoles }],
+    };
     const generator = new AttackGenerator(env, { sample: true });
     // ATTACKS_ONLY=AB (classes) and ATTACKS_ROLES=deputyA,staffA narrow a run while working on a defence.
     const only = process.env.ATTACKS_ONLY;
@@ -310,6 +397,18 @@ describe('adversarial attacks (issue #15): every role × every suite collection'
     const t1 = Date.now();
     const report = await generator.run(attacks);
     await world.restore();
+    // The same lookup on the action's own route (not namedActions:run): revoking station A's approved record with
+    // station B's beside it in filterByTk revokes A's only (the handler changed every row filterByTk named).
+    const mine = (
+      await db.getRepository('dutyRecords').findOne({ filter: { deputyId: world.ids.deputyA, status: 'approved' } })
+    ).get('id');
+    const both = `filterByTk[]=${mine}&filterByTk[]=${approvedB.id}`;
+    await http('POST', `/dutyRecords:revoke?${both}`, { reason: '重复登记' }, world.tokens.staffA);
+    const statuses = await db.getRepository('dutyRecords').find({ filter: { id: { $in: [mine, approvedB.id] } } });
+    expect(Object.fromEntries(statuses.map((r: Model) => [r.get('id'), r.get('status')]))).toEqual({
+      [mine]: 'revoked',
+      [approvedB.id]: 'approved',
+    });
     const text = formatReport(report);
     console.log(
       `attack generator: fixtures ${Math.round((t1 - t0) / 1000)}s, ${attacks.length} attacks generated\n${text}`,

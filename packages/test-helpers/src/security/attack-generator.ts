@@ -126,6 +126,13 @@ export interface AttackEnv {
   restore?(before: Snapshot, after: Snapshot, collections: string[]): Promise<void>;
   /** Attachments uploaded by other users or by citizens (not by the attacker). */
   attachments: Array<{ id: number; ownerUserId: number | null; label: string }>;
+  /**
+   * What `namedActions:run` runs: every `resource:action` suite-core's registry holds (`namedActionsOf`), the
+   * inputs a page's button sends with an action besides the record (a decision, a reason; none: `{}`), and who
+   * attacks them besides `attackers` (the administrator: a named action makes its own effect and nothing else,
+   * whoever calls). Absent: class F is not generated.
+   */
+  namedActions?: { actions: string[]; inputs?: Record<string, Row>; attackers?: Attacker[] };
   log?: (line: string) => void;
 }
 
@@ -542,14 +549,17 @@ const hasMarker = (row: Row) => Object.values(row).some((v) => typeof v === 'str
 // Attacks
 // ---------------------------------------------------------------------------------------------------------
 
-export type AttackClass = 'A' | 'B' | 'C' | 'D' | 'E';
+export type AttackClass = 'A' | 'B' | 'C' | 'D' | 'E' | 'F';
 export const CLASS_NAMES: Record<AttackClass, string> = {
   A: 'nested writes',
   B: 'appends',
   C: 'filters/sorts on unreadable fields',
   D: 'association routes',
   E: 'foreign attachments',
+  F: 'named actions (namedActions:run)',
 };
+/** The route a page's JS button runs a named action through (suite-core security/named-actions.ts). */
+export const NAMED_ACTIONS_RUN = '/namedActions:run';
 type WriteContext = {
   /** The collection whose row the call creates or changes (the route's target for association routes). */
   subject: string;
@@ -590,6 +600,8 @@ export type Attack = {
    * no foreign file): what it changes too is the server's own doing (a recomputed result, a new plan version).
    */
   twin?: () => Attack;
+  /** Class F: the twin is learnt once per key (role and named action), not per route. */
+  twinKey?: string;
 };
 type Change = {
   name: string;
@@ -1374,6 +1386,232 @@ export class AttackGenerator {
     return out;
   }
 
+  // --- class F: named actions ------------------------------------------------------------------------
+
+  /** A class F call: `POST /namedActions:run` as the attacker (`aimed`: the row of `name` it names, if any). */
+  private namedCall(a: Attacker, name: string, about: string, url: string, body: Row, aimed?: Row): Attack {
+    const pk = pkOf(this.schema, name);
+    return {
+      cls: 'F',
+      attacker: a,
+      collection: name,
+      about,
+      method: 'POST',
+      url,
+      body,
+      answers: name,
+      write: { subject: name, action: 'update', rowPk: aimed ? String(aimed[pk]) : undefined, fields: [] },
+    };
+  }
+
+  /** Rows of a collection outside the attacker's scope for an action (every row without the grant), first first. */
+  private async rowsOutside(a: Attacker, name: string, action: string) {
+    const s = this.env.can(a, name, action) ? await this.scope(a, name, action) : new Set<string>();
+    if (s === 'all') return [];
+    return this.rows(name).filter((r) => !s.has(keyOf(this.schema, name, r)));
+  }
+
+  /** A row of another collection with every plain field changed (a user: its password too), keyed. */
+  private foreignRow(a: Attacker, name: string) {
+    if (!this.schema[name]) return undefined;
+    const pk = pkOf(this.schema, name);
+    const row = this.rows(name).find((r) => name !== 'users' || String(r[pk]) !== String(a.userId));
+    return row ? { [pk]: row[pk], ...mutatedScalars(this.schema, name, row) } : undefined;
+  }
+
+  /**
+   * Class F: for one registered named action, as one attacker, through `namedActions:run`: a row outside the
+   * caller's scope for that action; filterByTk as an array and as an operator; nested values for every association
+   * of the action's collection (and its associations', to depth 2), every plain field changed, the foreign keys
+   * set to rows out of reach, `ids` of rows out of reach, a user with a new password and a role; `filter`,
+   * `appends`, `fields`, `whitelist`, `blacklist` in the body and in the query. Each is judged against the same
+   * action sent plainly (its twin): the row in the caller's scope, the button's inputs and nothing else.
+   */
+  private async namedActionAttacks(a: Attacker, key: string, inputs: Row): Promise<Attack[]> {
+    const [name, action] = key.split(':');
+    const pk = pkOf(this.schema, name);
+    const granted = !!this.env.can(a, name, action);
+    const scope = granted ? await this.scope(a, name, action) : new Set<string>();
+    const inside = this.rows(name).filter((r) => scope === 'all' || scope.has(keyOf(this.schema, name, r)));
+    const outside = await this.rowsOutside(a, name, action);
+    // A row's state: its choice fields (status, kind…). An action succeeds on rows in some states only, so rows
+    // outside the scope are aimed at in each state, beside a row of the caller's in the same state.
+    const enums = Object.values(this.schema[name].fields).filter(
+      (f) => f.enum?.length && !ASSOCIATION_TYPES.includes(f.type),
+    );
+    const stateOf = (r: Row) => JSON.stringify(enums.map((f) => r[f.name] ?? null));
+    const byState = (rows: Row[]) =>
+      [...new Map(rows.map((r) => [stateOf(r), r] as const).reverse()).values()].reverse();
+    const states = byState(outside).slice(0, 3);
+    const inRow = inside[0];
+    const outRow = outside[0];
+    const tk = (r: Row | undefined) => (r ? r[pk] : undefined);
+    const body = (filterByTk: unknown, values: unknown, extra: Row = {}): Row => ({
+      action: key,
+      filterByTk,
+      values,
+      ...extra,
+    });
+    const out: Attack[] = [];
+    /** The same action sent plainly on the caller's own row `mine` (none: on no row). */
+    const twinOf = (mine: Row | undefined) => () =>
+      this.namedCall(a, name, `${key} plainly`, NAMED_ACTIONS_RUN, body(tk(mine), inputs), mine);
+    const push = (about: string, b: Row, aimed?: Row, url = NAMED_ACTIONS_RUN, mine = inRow) =>
+      out.push({
+        ...this.namedCall(a, name, `${key} ${about}`, url, b, aimed),
+        twin: twinOf(mine),
+        twinKey: `${a.key}|${key}|${String(tk(mine))}`,
+      });
+    for (const o of states) {
+      push(`a row outside the scope (${stateOf(o)})`, body(tk(o), inputs), o);
+      // Beside a row of the caller's in the same state: a lookup inside the scope must not carry the other along.
+      const mine = inside.find((r) => stateOf(r) === stateOf(o));
+      if (!mine) continue;
+      push(
+        `filterByTk [mine, outside] (${stateOf(o)})`,
+        body([tk(mine), tk(o)], inputs),
+        mine,
+        NAMED_ACTIONS_RUN,
+        mine,
+      );
+      push(
+        `filterByTk {$in: [mine, outside]} (${stateOf(o)})`,
+        body({ $in: [tk(mine), tk(o)] }, inputs),
+        mine,
+        NAMED_ACTIONS_RUN,
+        mine,
+      );
+    }
+    push('filterByTk an operator', body({ $ne: null }, inputs), inRow);
+    // Nested values: what class A sends to create/update, here to the named action.
+    const target = inRow ?? outRow;
+    const nested: Row = {};
+    // Each association's value reduced to its key and one marked string (fewer checks to trip, as class A's fallback).
+    const light: Row = {};
+    for (const f of associations(this.schema, name)) {
+      const v = await this.nestedValue(a, f, true);
+      if (v) nested[f.name] = toMany(f) ? [v] : v;
+      const t0 = this.schema[f.target as string];
+      const mark = v && Object.keys(v).find((k) => typeof v[k] === 'string' && String(v[k]).startsWith(MARK));
+      const one =
+        v &&
+        Object.fromEntries(Object.entries(v).filter(([k]) => t0.pk.includes(k) || k === f.targetKey || k === mark));
+      if (one) light[f.name] = toMany(f) ? [one] : one;
+      const t = f.target as string;
+      const foreign = await this.target(a, t);
+      if (f.type === 'belongsTo' && f.foreignKey && foreign)
+        nested[f.foreignKey] = foreign[f.targetKey ?? pkOf(this.schema, t)];
+    }
+    nested.ids = outside.map(tk);
+    for (const [field, coll] of [
+      ['user', 'users'],
+      ['roles', 'roles'],
+    ] as const) {
+      const v = this.foreignRow(a, coll);
+      if (v) nested[field] = coll === 'roles' ? [v] : v;
+    }
+    const scalars = target ? mutatedScalars(this.schema, name, target) : {};
+    push('nested values and every plain field changed', body(tk(target), { ...scalars, ...nested, ...inputs }), target);
+    push('nested values', body(tk(target), { ...nested, ...inputs }), target);
+    push('nested values, one field each', body(tk(target), { ...light, ...inputs }), target);
+    // Params an ordinary action reads, in the body and in the query: the named action's own must stand.
+    const paths: string[] = [];
+    for (const f of associations(this.schema, name)) {
+      paths.push(f.name);
+      for (const g of associations(this.schema, f.target as string)) paths.push(`${f.name}.${g.name}`);
+    }
+    const columns = this.schema[name].columns;
+    const widen = {
+      filter: { [pk]: { $in: outside.map(tk) } },
+      appends: paths,
+      fields: columns,
+      whitelist: columns,
+      blacklist: [],
+      except: [],
+    };
+    push('filter/appends/fields/whitelist in the body', body(tk(inRow), inputs, widen), inRow);
+    const query = [
+      `filter=${q(widen.filter)}`,
+      ...(outRow ? [`filterByTk=${q(String(tk(outRow)))}`] : []),
+      ...paths.map((p) => `appends[]=${q(p)}`),
+      ...columns.map((c) => `fields[]=${q(c)}`),
+      ...columns.map((c) => `whitelist[]=${q(c)}`),
+      `action=${q('users:update')}`,
+    ].join('&');
+    push(
+      'filter/appends/fields/whitelist/filterByTk/action in the query',
+      body(tk(inRow), inputs),
+      inRow,
+      `${NAMED_ACTIONS_RUN}?${query}`,
+    );
+    return out;
+  }
+
+  /**
+   * Class F: `namedActions:run` naming what is not a named action — another resource's action (users:update,
+   * roles:update), a plain action of a named action's collection (update, destroy, create), an unregistered
+   * name, the route itself, a name that is not a string. Nothing may change.
+   */
+  private async unregisteredNamedActions(a: Attacker, registered: string[]): Promise<Attack[]> {
+    const out: Attack[] = [];
+    const call = (name: string, action: unknown, filterByTk: unknown, values: unknown, about: string) =>
+      out.push(
+        this.namedCall(a, name, `not a named action: ${about}`, NAMED_ACTIONS_RUN, { action, filterByTk, values }),
+      );
+    for (const coll of ['users', 'roles']) {
+      const v = this.foreignRow(a, coll);
+      if (v) call(coll, `${coll}:update`, v[pkOf(this.schema, coll)], v, `${coll}:update`);
+    }
+    for (const name of [...new Set(registered.map((k) => k.split(':')[0]))].filter((n) => this.schema[n])) {
+      const pk = pkOf(this.schema, name);
+      const row = (await this.rowsOutside(a, name, 'update'))[0] ?? this.rows(name)[0];
+      if (row) {
+        call(name, `${name}:update`, row[pk], mutatedScalars(this.schema, name, row), `${name}:update`);
+        call(name, `${name}:destroy`, row[pk], {}, `${name}:destroy`);
+      }
+      call(name, `${name}:create`, undefined, await this.createBase(a, name), `${name}:create`);
+      call(name, `${name}:notANamedAction`, row?.[pk], {}, 'an unregistered action');
+    }
+    const first = registered[0];
+    const name = first?.split(':')[0];
+    if (name && this.schema[name]) {
+      call(name, NAMED_ACTIONS_RUN.slice(1), undefined, { action: first }, 'namedActions:run itself');
+      call(name, [first], undefined, {}, 'an array naming a named action');
+      call(name, { toString: first }, undefined, {}, 'an object naming a named action');
+      call(name, `${first}:x`, undefined, {}, 'a named action with a suffix');
+    }
+    return out;
+  }
+
+  /** Class F for every registered named action × every attacker (and the environment's extra attackers). */
+  private async namedActions(): Promise<Attack[]> {
+    const named = this.env.namedActions;
+    if (!named) {
+      this.notes.push('F: the environment lists no named actions: namedActions:run not attacked');
+      return [];
+    }
+    const out: Attack[] = [];
+    const gaps: string[] = [];
+    for (const a of [...this.env.attackers, ...(named.attackers ?? [])]) {
+      for (const key of named.actions) {
+        const [name, action] = key.split(':');
+        if (!this.schema[name] || !action) {
+          gaps.push(key);
+          continue;
+        }
+        out.push(...(await this.namedActionAttacks(a, key, named.inputs?.[key] ?? {})));
+      }
+      out.push(...(await this.unregisteredNamedActions(a, named.actions)));
+    }
+    const plain = named.actions.filter((k) => !named.inputs?.[k]);
+    this.notes.push(
+      `F: ${named.actions.length} registered named actions (${named.actions.join(', ')}) × ${this.env.attackers.length + (named.attackers?.length ?? 0)} roles` +
+        (gaps.length ? `; not attacked (not a collection): ${[...new Set(gaps)].join(', ')}` : '') +
+        (plain.length ? `; sent without button inputs: ${plain.join(', ')}` : ''),
+    );
+    return out;
+  }
+
   async generate(): Promise<Attack[]> {
     this.base = await this.env.snapshot(this.tracked);
     const attacks: Attack[] = [];
@@ -1424,6 +1662,7 @@ export class AttackGenerator {
         });
       }
     }
+    attacks.push(...(await time('F', () => this.namedActions())));
     // Coverage: every role × collection × association has at least one attack of classes A, B and D.
     const gaps: string[] = [];
     for (const cls of ['A', 'B', 'D'] as AttackClass[]) {
@@ -1522,6 +1761,106 @@ export class AttackGenerator {
         );
       }
     }
+  }
+
+  /**
+   * (a) for class F: a named action answers with its records (walked as rows of their collection) or with a
+   * summary of its own ({done, failed}, {periodId, version}), whose values are walked in turn.
+   */
+  async walkNamed(
+    a: Attacker,
+    name: string,
+    value: unknown,
+    leaks: Map<string, string>,
+    isNew: (name: string, pk: string) => boolean,
+    path = '',
+    depth = 0,
+  ): Promise<void> {
+    if (value === null || value === undefined || typeof value !== 'object' || depth > 6) return;
+    if (Array.isArray(value)) {
+      for (const item of value) await this.walkNamed(a, name, item, leaks, isNew, path, depth);
+      return;
+    }
+    const obj = value as Row;
+    const keys = Object.keys(obj);
+    const shaped = (coll: string) => {
+      const c = this.schema[coll];
+      return !!c && keys.length > 0 && keys.every((k) => c.columns.includes(k) || !!c.fields[k]);
+    };
+    // The action's collection, or one it reaches (a credited opinion answers with its duty record).
+    const reached = [name, ...associations(this.schema, name).map((f) => f.target as string)];
+    const coll = reached.find(shaped);
+    if (coll) return this.walk(a, coll, obj, leaks, isNew, path);
+    for (const [k, v] of Object.entries(obj)) {
+      if (/password|token|secret/i.test(k)) leaks.set(`${path}.${k}`, `answers with a ${k}`);
+      await this.walkNamed(a, name, v, leaks, isNew, `${path}.${k}`, depth + 1);
+    }
+  }
+
+  /**
+   * (b) for class F: every row the call changed must be changed alike by the same named action sent plainly
+   * (its twin: the caller's own row, the button's inputs, nothing smuggled) — the same table, row and columns —
+   * and carry no value that only the smuggled parts sent. Without a twin (no registered action named) nothing
+   * may change. Workflow bookkeeping is not judged; the server's append-only logs may grow.
+   */
+  judgeNamed(attack: Attack, changes: Change[], twin: Change[] | undefined): Judged[] {
+    const items: Judged[] = [];
+    const primitives = (v: unknown, into: Set<string>) => {
+      if (Array.isArray(v)) v.forEach((x) => primitives(x, into));
+      else if (v && typeof v === 'object') Object.values(v).forEach((x) => primitives(x, into));
+      else if ((typeof v === 'string' && v.length > 3) || (typeof v === 'number' && v >= 999)) into.add(String(v));
+      return into;
+    };
+    const sent = primitives(attack.body, new Set());
+    for (const [, v] of new URLSearchParams(attack.url.split('?')[1] ?? '')) {
+      let parsed: unknown = v;
+      try {
+        parsed = JSON.parse(v);
+      } catch {
+        // a plain string
+      }
+      primitives(parsed, sent);
+    }
+    const plain = attack.twin ? primitives(attack.twin().body, new Set()) : new Set<string>();
+    for (const v of plain) sent.delete(v);
+    const action = String((attack.body as Row | undefined)?.action ?? '');
+    const by = attack.twin ? 'the same action sent plainly' : 'a call naming no registered action';
+    for (const c of changes) {
+      if (IGNORED_SYSTEM.includes(c.name) || (APPEND_ONLY_SYSTEM.includes(c.name) && c.kind === 'insert')) continue;
+      const label = `${c.kind} ${c.name}[${c.key}]${c.kind === 'update' ? ` (${c.columns.join(', ')})` : ''}`;
+      const what =
+        c.kind === 'update'
+          ? `updates ${c.name} (${c.columns.filter((x) => !AUTO_COLUMNS.includes(x)).join(', ') || c.columns.join(', ')})`
+          : `${c.kind === 'insert' ? 'creates' : 'deletes'} ${c.name}`;
+      const alike = (twin ?? []).filter((t) => signature(t) === signature(c));
+      if (!alike.length) {
+        items.push({
+          reason: `${label}: ${by} does not change it${
+            c.kind === 'update'
+              ? `: ${c.columns
+                  .filter((x) => x !== 'updatedAt')
+                  .map((x) => `${x} ${JSON.stringify(c.before?.[x])} → ${JSON.stringify(c.after?.[x])}`)
+                  .join(', ')
+                  .slice(0, 300)}`
+              : ''
+          }`,
+          cause: `F: ${what} through namedActions:run (${action || 'no action'})`,
+        });
+        continue;
+      }
+      const columns = c.kind === 'update' ? c.columns : c.kind === 'insert' ? Object.keys(c.after ?? {}) : [];
+      const smuggled = columns.filter(
+        (col) =>
+          sent.has(String(c.after?.[col])) &&
+          !alike.some((t) => JSON.stringify(t.after?.[col]) === JSON.stringify(c.after?.[col])),
+      );
+      if (smuggled.length)
+        items.push({
+          reason: `${label}: ${smuggled.map((col) => `${col} = ${JSON.stringify(c.after?.[col])}`).join(', ')}, a value only the smuggled parts sent`,
+          cause: `F: ${what} with smuggled values through namedActions:run (${action})`,
+        });
+    }
+    return items;
   }
 
   /** Rows created, changed and removed between two snapshots. */
@@ -1867,8 +2206,50 @@ export class AttackGenerator {
       }
       await env.mark?.();
     };
+    const namedTwins = new Map<string, Change[]>();
+    /** Class F: the answer walked, the changes compared with the same named action sent plainly (learnt once). */
+    const executeNamed = async (attack: Attack) => {
+      const { res, after } = await send(attack);
+      const reasons: string[] = [];
+      const causes: string[] = [];
+      if (res.status < 300 && res.body && typeof res.body === 'object') {
+        const leaks = new Map<string, string>();
+        await this.walkNamed(
+          attack.attacker,
+          attack.answers,
+          res.body.data,
+          leaks,
+          (name, pk) => !before.get(name)?.has(pk),
+        );
+        for (const [reason, cause] of leaks) {
+          reasons.push(`answer shows ${reason}`);
+          causes.push(`F: ${cause}`);
+        }
+      }
+      if (after) {
+        const changes = this.diff(before, after);
+        await putBack(attack, after);
+        let twin: Change[] | undefined;
+        if (attack.twin) {
+          const key = attack.twinKey ?? `${attack.attacker.key} ${attack.url.split('?')[0]}`;
+          twin = namedTwins.get(key);
+          if (!twin) {
+            const plain = await send(attack.twin());
+            twin = plain.after ? this.diff(before, plain.after) : [];
+            namedTwins.set(key, twin);
+            await putBack(attack, plain.after);
+          }
+        }
+        for (const x of this.judgeNamed(attack, changes, twin)) {
+          reasons.push(x.reason);
+          causes.push(x.cause);
+        }
+      }
+      return { res, reasons, causes };
+    };
     /** Sends one attack, walks its answer, diffs the database, and puts the data back. */
     const execute = async (attack: Attack) => {
+      if (attack.cls === 'F') return executeNamed(attack);
       const { res, after } = await send(attack);
       const reasons: string[] = [];
       const causes: string[] = [];
