@@ -38,42 +38,22 @@ const { performance } = require('perf_hooks');
 const { startApp, stopApp } = require('./lib/app-process');
 const { parse } = require('./lib/dotenv-file');
 const { client, percentile, rssOfPort } = require('./bench-load');
+const { databaseServer, dropDatabase, numberOption, recreateDatabase, seedTown } = require('./lib/bench-town');
 
 const ROOT = path.resolve(__dirname, '..');
-const argOf = (name) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? process.argv[i + 1] : undefined;
-};
-const arg = (name, dflt) => (argOf(name) === undefined ? dflt : Number(argOf(name)));
-const DEPUTIES = arg('deputies', 10000);
-const RECORDS = arg('records', 1000000);
-const REQUESTS = arg('requests', 320);
-const CONCURRENCY = arg('concurrency', 16);
+const DEPUTIES = numberOption('deputies', 10000);
+const RECORDS = numberOption('records', 1000000);
+const REQUESTS = numberOption('requests', 320);
+const CONCURRENCY = numberOption('concurrency', 16);
 const LOAD = process.argv.includes('--load');
 const YEAR = new Date(Date.now() + 8 * 3600e3).getUTCFullYear() - 1; // a period can be published once it has ended
 const STATIONS = 50;
 const DATABASE = 'deputy_bench_http';
 const PORT = Number(process.env.BENCH_APP_PORT || 13500);
 const TARGETS = { ratioToBaseline: 2, publishSeconds: 10, closeYearSeconds: 10, boardP95Ms: 100 };
-const SERVER = {
-  host: process.env.BENCH_PG_HOST || '127.0.0.1',
-  port: Number(process.env.BENCH_PG_PORT || 5432),
-  user: process.env.BENCH_PG_USER || 'postgres',
-  password: process.env.BENCH_PG_PASSWORD || '',
-};
+const SERVER = databaseServer('postgres');
 const log = (...a) => console.error('[bench-http]', ...a);
 const dist = (plugin, file) => path.join(ROOT, `packages/plugins/@deputy/${plugin}/dist/server`, file);
-
-async function adminQuery(sql) {
-  const { Client } = require('pg');
-  const c = new Client({ ...SERVER, database: 'postgres' });
-  await c.connect();
-  try {
-    await c.query(sql);
-  } finally {
-    await c.end();
-  }
-}
 
 let resets = 0;
 
@@ -133,57 +113,11 @@ async function pair(name, baseline, suite, requests = REQUESTS) {
   return result;
 }
 
-/** The town, set-based, as bench-ranking.js seeds it, into the app's own tables. */
-async function seed(q, itemId) {
-  const now = 'now()';
-  const withAwards = Math.floor(DEPUTIES * 0.99);
-  const deductions = Math.floor(RECORDS / 200);
-  const frauds = Math.max(1, Math.floor(DEPUTIES / 500));
-  const awards = RECORDS - deductions - frauds;
-  await q(`INSERT INTO "liaisonStations" (name, "receptionDays", "createdAt", "updatedAt")
-           SELECT '压测联络站' || g, '[6,16,26]', ${now}, ${now} FROM generate_series(1, ${STATIONS}) g`);
-  const [[st]] = await q(`SELECT MIN(id) AS first, COUNT(*) AS n FROM "liaisonStations"`);
-  const s0 = Number(st.first) - 1;
-  await q(`INSERT INTO deputies (name, "stationId", status, level, duties, "createdAt", "updatedAt")
-           SELECT '压测代表' || g, ${s0} + 1 + g % ${STATIONS}, CASE WHEN g % 50 = 7 THEN 'left' ELSE 'active' END,
-                  'town', '[]', ${now}, ${now} FROM generate_series(1, ${DEPUTIES}) g`);
-  const [[dp]] = await q(`SELECT MIN(id) AS first, MAX(id) AS last, COUNT(*) AS n FROM deputies`);
-  const d0 = Number(dp.first) - 1;
-  if (Number(dp.last) - d0 !== DEPUTIES || Number(dp.n) !== DEPUTIES) throw new Error('the deputies ids are not 1..N');
-  const records = (n, deputy, item, status) =>
-    q(`INSERT INTO "dutyRecords" ("deputyId", "itemId", date, quantity, status, "awardedPoints", "createdAt",
-                                  "updatedAt")
-       SELECT ${d0} + ${deputy}, ${item}, DATE '${YEAR}-01-01' + (g % 365), 1, ${status}, 0, ${now}, ${now}
-       FROM generate_series(1, ${n}) g`);
-  // Awards over the 23 scored items (whose ids are those of the seeded catalogue, in code order).
-  const scored = [...itemId.entries()].filter(([code]) => code !== 'D25' && code !== 'D26').map(([, id]) => id);
-  await records(
-    awards,
-    `1 + g % ${withAwards}`,
-    `(ARRAY[${scored.slice(0, 23).join(',')}])[1 + g % ${Math.min(23, scored.length)}]`,
-    `CASE WHEN g % 97 = 0 THEN 'revoked' ELSE 'approved' END`,
-  );
-  await records(deductions, `1 + (g * 7919) % ${DEPUTIES}`, itemId.get('D25'), `'approved'`);
-  await records(frauds, `1 + (g * 104729) % ${DEPUTIES}`, itemId.get('D26'), `'approved'`);
-  await q(`UPDATE "dutyRecords" SET "awardedPoints" = CASE "itemId" WHEN ${itemId.get('D25')} THEN -2
-             WHEN ${itemId.get('D26')} THEN -10 ELSE 1 + "deputyId" % 3 END`);
-  const entries = (kind, sign, where) =>
-    q(`INSERT INTO "pointEntries" ("deputyId", "itemId", "recordId", kind, year, date, points, "requestedPoints",
-                                   "itemVersion", "createdAt")
-       SELECT "deputyId", "itemId", id, '${kind}', ${YEAR}, date, ${sign}"awardedPoints", ${sign}"awardedPoints", 1,
-              ${now} FROM "dutyRecords" ${where}`);
-  await entries('award', '', '');
-  await entries('reversal', '-', `WHERE status = 'revoked'`);
-  await q('ANALYZE');
-  return { s0, d0 };
-}
-
 async function main() {
   const storage = path.join(ROOT, 'storage', 'bench-http');
   fs.rmSync(storage, { recursive: true, force: true });
   fs.mkdirSync(storage, { recursive: true });
-  await adminQuery(`DROP DATABASE IF EXISTS ${DATABASE} WITH (FORCE)`);
-  await adminQuery(`CREATE DATABASE ${DATABASE}`);
+  await recreateDatabase('postgres', SERVER, DATABASE);
   const appEnv = {
     DEPUTY_ENV_FILE: path.join(storage, '.env'),
     STORAGE_PATH: storage,
@@ -220,7 +154,15 @@ async function main() {
     const itemId = new Map(items.map((i) => [i.code, Number(i.id)]));
     t0 = performance.now();
     log(`seeding ${DEPUTIES} deputies and ${RECORDS} records ...`);
-    const { s0, d0 } = await seed(q, itemId);
+    // The town as bench-ranking.js seeds it, into the app's own tables (after the stations and deputies it has).
+    const { s0, d0 } = await seedTown(q, {
+      dialect: 'postgres',
+      year: YEAR,
+      deputies: DEPUTIES,
+      records: RECORDS,
+      itemId,
+      stations: STATIONS,
+    });
     const seedSeconds = (performance.now() - t0) / 1000;
     const { SortField } = require('@nocobase/plugin-field-sort/dist/server/sort-field.js');
     db.registerFieldTypes({ sort: SortField });
@@ -553,7 +495,7 @@ async function main() {
   } finally {
     await db.close().catch(() => {});
     await stopApp(app);
-    if (!process.argv.includes('--keep-database')) await adminQuery(`DROP DATABASE IF EXISTS ${DATABASE} WITH (FORCE)`);
+    if (!process.argv.includes('--keep-database')) await dropDatabase('postgres', SERVER, DATABASE);
   }
 }
 

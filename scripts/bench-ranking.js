@@ -22,34 +22,24 @@
 
 const path = require('path');
 const { performance } = require('perf_hooks');
+const {
+  databaseServer,
+  dialectSql,
+  numberOption,
+  recreateDatabase,
+  seedTown,
+  stringOption,
+} = require('./lib/bench-town');
 
 const ROOT = path.resolve(__dirname, '..');
-const argOf = (name) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? process.argv[i + 1] : undefined;
-};
-const arg = (name, dflt) => (argOf(name) === undefined ? dflt : Number(argOf(name)));
-const DEPUTIES = arg('deputies', 10000);
-const RECORDS = arg('records', 1000000);
-const RUNS = arg('runs', 9);
-const DIALECT = argOf('dialect') || 'postgres';
+const DEPUTIES = numberOption('deputies', 10000);
+const RECORDS = numberOption('records', 1000000);
+const RUNS = numberOption('runs', 9);
+const DIALECT = stringOption('dialect', 'postgres');
 const YEAR = 2025;
 const TARGETS = { deputySummary: 0.05, yearRanking: 0.2 };
 const DATABASE = 'deputy_bench';
-const SERVER =
-  DIALECT === 'mariadb'
-    ? {
-        host: process.env.BENCH_MYSQL_HOST || '127.0.0.1',
-        port: Number(process.env.BENCH_MYSQL_PORT || 3306),
-        user: process.env.BENCH_MYSQL_USER || 'root',
-        password: process.env.BENCH_MYSQL_PASSWORD || '',
-      }
-    : {
-        host: process.env.BENCH_PG_HOST || '127.0.0.1',
-        port: Number(process.env.BENCH_PG_PORT || 5432),
-        user: process.env.BENCH_PG_USER || 'postgres',
-        password: process.env.BENCH_PG_PASSWORD || '',
-      };
+const SERVER = databaseServer(DIALECT);
 const dist = (plugin, file) => path.join(ROOT, `packages/plugins/@deputy/${plugin}/dist/server`, file);
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -71,37 +61,8 @@ async function timePair(baseline, suite) {
   return samples.map((xs, k) => ({ ms: median(xs), result: results[k] }));
 }
 
-async function recreateDatabase() {
-  if (DIALECT === 'mariadb') {
-    const connection = await require('mariadb').createConnection(SERVER);
-    await connection.query(`DROP DATABASE IF EXISTS ${DATABASE}`);
-    await connection.query(`CREATE DATABASE ${DATABASE} CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
-    await connection.end();
-    return;
-  }
-  const { Client } = require('pg');
-  const admin = new Client({ ...SERVER, database: 'postgres' });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS ${DATABASE} WITH (FORCE)`);
-  await admin.query(`CREATE DATABASE ${DATABASE}`);
-  await admin.end();
-}
-
-/** The seed as SQL of the dialect: a series of integers, date arithmetic, quoting. */
-function dialectSql() {
-  const my = DIALECT === 'mariadb';
-  return {
-    id: (name) => (my ? `\`${name}\`` : `"${name}"`),
-    // MariaDB's Sequence engine: seq_1_to_N is a table of the integers 1..N.
-    series: (n) => (my ? `(SELECT seq AS g FROM seq_1_to_${n}) s` : `generate_series(1, ${n}) g`),
-    day: (expr) => (my ? `DATE_ADD('${YEAR}-01-01', INTERVAL (${expr}) DAY)` : `DATE '${YEAR}-01-01' + (${expr})`),
-    concat: (a, b) => (my ? `CONCAT(${a}, ${b})` : `${a} || ${b}`),
-    now: my ? 'NOW()' : 'now()',
-  };
-}
-
 async function main() {
-  await recreateDatabase();
+  await recreateDatabase(DIALECT, SERVER, DATABASE);
   const { Database } = require('@nocobase/database');
   const db = new Database({
     dialect: DIALECT,
@@ -128,42 +89,18 @@ async function main() {
   const itemId = new Map((await db.getRepository('dutyItems').find()).map((i) => [i.get('code'), Number(i.get('id'))]));
 
   const q = (sql) => db.sequelize.query(sql);
-  const { id, series, day, concat, now } = dialectSql();
-  const [E, P, R, D] = ['pointEntries', 'deputies', 'dutyRecords', 'liaisonStations'].map(id);
-  // Deputies 1..withAwards earn awards; the rest only deductions or nothing. One deputy in 50 has left office.
-  const withAwards = Math.floor(DEPUTIES * 0.99);
-  const deductions = Math.floor(RECORDS / 200);
-  const frauds = Math.max(1, Math.floor(DEPUTIES / 500));
-  const awards = RECORDS - deductions - frauds;
+  const { id } = dialectSql(DIALECT, YEAR);
+  const [E, P] = ['pointEntries', 'deputies'].map(id);
   let t0 = performance.now();
-  await q(`INSERT INTO ${D} (name, ${id('receptionDays')}, ${id('createdAt')}, ${id('updatedAt')})
-           SELECT ${concat("'联络站'", 'g')}, '[6,16,26]', ${now}, ${now} FROM ${series(50)}`);
-  await q(`INSERT INTO ${P} (name, ${id('stationId')}, status, level, duties, ${id('createdAt')}, ${id('updatedAt')})
-           SELECT ${concat("'代表'", 'g')}, 1 + g % 50, CASE WHEN g % 50 = 7 THEN 'left' ELSE 'active' END, 'town', '[]',
-                  ${now}, ${now} FROM ${series(DEPUTIES)}`);
-  // One record per row: awards over 23 scored items (one in 97 revoked later), D25 deductions, D26 frauds.
-  const records = (n, deputy, item, status) =>
-    q(`INSERT INTO ${R} (${id('deputyId')}, ${id('itemId')}, date, quantity, status, ${id('awardedPoints')},
-                         ${id('createdAt')}, ${id('updatedAt')})
-       SELECT ${deputy}, ${item}, ${day('g % 365')}, 1, ${status}, 0, ${now}, ${now} FROM ${series(n)}`);
-  await records(
-    awards,
-    `1 + g % ${withAwards}`,
-    '1 + g % 23',
-    `CASE WHEN g % 97 = 0 THEN 'revoked' ELSE 'approved' END`,
-  );
-  await records(deductions, `1 + (g * 7919) % ${DEPUTIES}`, itemId.get('D25'), `'approved'`);
-  await records(frauds, `1 + (g * 104729) % ${DEPUTIES}`, itemId.get('D26'), `'approved'`);
-  await q(`UPDATE ${R} SET ${id('awardedPoints')} = CASE ${id('itemId')} WHEN ${itemId.get('D25')} THEN -2
-             WHEN ${itemId.get('D26')} THEN -10 ELSE 1 + ${id('deputyId')} % 3 END`);
-  const entries = (kind, sign, where) =>
-    q(`INSERT INTO ${E} (${id('deputyId')}, ${id('itemId')}, ${id('recordId')}, kind, year, date, points,
-                         ${id('requestedPoints')}, ${id('itemVersion')}, ${id('createdAt')})
-       SELECT ${id('deputyId')}, ${id('itemId')}, id, '${kind}', ${YEAR}, date, ${sign}${id('awardedPoints')},
-              ${sign}${id('awardedPoints')}, 1, ${now} FROM ${R} ${where}`);
-  await entries('award', '', '');
-  await entries('reversal', '-', `WHERE status = 'revoked'`);
-  await q(DIALECT === 'mariadb' ? `ANALYZE TABLE ${E}, ${P}, ${R}` : 'ANALYZE');
+  // The checks below name deputies by their number: a fresh database gives them the ids 1..N.
+  const { d0, withAwards } = await seedTown(q, {
+    dialect: DIALECT,
+    year: YEAR,
+    deputies: DEPUTIES,
+    records: RECORDS,
+    itemId,
+  });
+  if (d0 !== 0) throw new Error(`the deputies ids start at ${d0 + 1}, not 1`);
   const seeded = performance.now() - t0;
   const [[{ n: ledgerEntries }]] = await q(`SELECT COUNT(*) AS n FROM ${E}`);
 
