@@ -56,13 +56,30 @@ function OpinionDashboard({ api }: { api: APIClient }) {
     { title: t('Open'), dataIndex: 'open' },
     { title: t('Overdue'), dataIndex: 'overdue', render: (n: number) => (n ? <Tag color="red">{n}</Tag> : 0) },
   ];
-  // The "三亮" QR cards in the viewer's reach (qrCards:print): a plain page, so the token rides in its URL.
-  const printCards = () =>
-    window.open(
-      `${String(api.axios?.defaults?.baseURL ?? '/api/').replace(/\/?$/, '/')}qrCards:print?token=${encodeURIComponent(api.auth?.token ?? '')}${api.auth?.locale ? `&locale=${encodeURIComponent(api.auth.locale)}` : ''}`,
-      '_blank',
-      'noopener',
-    );
+  // The "三亮" QR cards in the viewer's reach (qrCards:print), a printable page. Fetched with the session in the
+  // request's header and written into the window opened on the click (a popup must open synchronously), so the
+  // token never rides in a URL (server logs, browser history, the Referer of the card's images).
+  const printCards = async () => {
+    const win = window.open('', '_blank');
+    if (!win) return;
+    try {
+      const res = await api.request({
+        url: 'qrCards:print',
+        method: 'get',
+        params: api.auth?.locale ? { locale: api.auth.locale } : {},
+        responseType: 'text',
+      });
+      // Relative addresses (photos, the form's URL) resolve against the app, not the blank window.
+      const html = String(res.data).replace(/<head>/i, `<head><base href="${window.location.origin}/">`);
+      win.document.open();
+      win.document.write(html);
+      win.document.close();
+      win.opener = null;
+    } catch (e) {
+      win.close();
+      setState((s) => ({ ...s, error: (e as AxiosError)?.message ?? String(e) }));
+    }
+  };
   return (
     <Spin spinning={state.loading}>
       <div data-testid="opinion-dashboard">
