@@ -148,7 +148,13 @@ async function main() {
         `the pairing made before got its label (${JSON.stringify(after.label)})`,
       );
       const pagesAfter = await api(base, root, 'suitePages:list?paginate=false');
-      check(pagesAfter.length === pagesBefore.length, `every installed page is still recorded (${pagesAfter.length})`);
+      // Every page installed before is still recorded (a release may add pages: public-voice's came later).
+      const keysAfter = new Set(pagesAfter.map((p) => p.key));
+      const lost = pagesBefore.filter((p) => !keysAfter.has(p.key)).map((p) => p.key);
+      check(
+        !lost.length,
+        `every installed page is still recorded (${pagesBefore.length} before, ${pagesAfter.length} now${lost.length ? `; lost: ${lost.join(', ')}` : ''})`,
+      );
       for (const page of pagesAfter) {
         const route = await api(base, root, `desktopRoutes:get?filterByTk=${page.routeId}`).catch(() => null);
         if (!route) check(false, `page ${page.key} has its route`);
