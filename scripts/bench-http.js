@@ -23,11 +23,13 @@
  * find nothing. A wrong answer or a missed target exits non-zero.
  *
  *   node scripts/bench-http.js [--deputies 10000] [--records 1000000] [--requests 320] [--concurrency 16] [--load]
+ *                              [--dialect postgres|mariadb] [--keep-database]
  *
  * --load then runs scripts/bench-load.js (duty-record submissions sustained 60 s) against the same app and data,
- * and adds its figures. PostgreSQL: BENCH_PG_HOST/PORT/USER/PASSWORD (default postgres@127.0.0.1:5432), scratch
- * database deputy_bench_http (dropped before and after). App port BENCH_APP_PORT (13500). The plugins are built by
- * start.js.
+ * and adds its figures. PostgreSQL: BENCH_PG_HOST/PORT/USER/PASSWORD (default postgres@127.0.0.1:5432); with
+ * --dialect mariadb, BENCH_MYSQL_HOST/PORT/USER/PASSWORD (default root@127.0.0.1:3306); scratch database
+ * deputy_bench_http (dropped before and after, kept with --keep-database). App port BENCH_APP_PORT (13500). The
+ * plugins are built by start.js.
  */
 'use strict';
 
@@ -38,7 +40,14 @@ const { performance } = require('perf_hooks');
 const { startApp, stopApp } = require('./lib/app-process');
 const { parse } = require('./lib/dotenv-file');
 const { client, percentile, rssOfPort } = require('./bench-load');
-const { databaseServer, dropDatabase, numberOption, recreateDatabase, seedTown } = require('./lib/bench-town');
+const {
+  databaseServer,
+  dropDatabase,
+  numberOption,
+  recreateDatabase,
+  seedTown,
+  stringOption,
+} = require('./lib/bench-town');
 
 const ROOT = path.resolve(__dirname, '..');
 const DEPUTIES = numberOption('deputies', 10000);
@@ -46,12 +55,13 @@ const RECORDS = numberOption('records', 1000000);
 const REQUESTS = numberOption('requests', 320);
 const CONCURRENCY = numberOption('concurrency', 16);
 const LOAD = process.argv.includes('--load');
+const DIALECT = stringOption('dialect', 'postgres');
 const YEAR = new Date(Date.now() + 8 * 3600e3).getUTCFullYear() - 1; // a period can be published once it has ended
 const STATIONS = 50;
 const DATABASE = 'deputy_bench_http';
 const PORT = Number(process.env.BENCH_APP_PORT || 13500);
 const TARGETS = { ratioToBaseline: 2, publishSeconds: 10, closeYearSeconds: 10, boardP95Ms: 100 };
-const SERVER = databaseServer('postgres');
+const SERVER = databaseServer(DIALECT);
 const log = (...a) => console.error('[bench-http]', ...a);
 const dist = (plugin, file) => path.join(ROOT, `packages/plugins/@deputy/${plugin}/dist/server`, file);
 
@@ -117,12 +127,12 @@ async function main() {
   const storage = path.join(ROOT, 'storage', 'bench-http');
   fs.rmSync(storage, { recursive: true, force: true });
   fs.mkdirSync(storage, { recursive: true });
-  await recreateDatabase('postgres', SERVER, DATABASE);
+  await recreateDatabase(DIALECT, SERVER, DATABASE);
   const appEnv = {
     DEPUTY_ENV_FILE: path.join(storage, '.env'),
     STORAGE_PATH: storage,
     APP_PORT: String(PORT),
-    DB_DIALECT: 'postgres',
+    DB_DIALECT: DIALECT,
     DB_HOST: SERVER.host,
     DB_PORT: String(SERVER.port),
     DB_DATABASE: DATABASE,
@@ -136,7 +146,8 @@ async function main() {
   const startSeconds = (performance.now() - t0) / 1000;
   const { Database } = require('@nocobase/database');
   const db = new Database({
-    dialect: 'postgres',
+    dialect: DIALECT,
+    ...(DIALECT === 'mariadb' ? { timezone: '+00:00' } : {}),
     ...SERVER,
     username: SERVER.user,
     database: DATABASE,
@@ -147,7 +158,8 @@ async function main() {
     const env = parse(fs.readFileSync(appEnv.DEPUTY_ENV_FILE, 'utf8'));
     const base = `http://127.0.0.1:${PORT}`;
     const call = client(base);
-    const q = (sql) => db.sequelize.query(sql);
+    // The checks' SQL is written with PostgreSQL's quoted identifiers; MariaDB quotes them with backticks.
+    const q = (sql) => db.sequelize.query(DIALECT === 'mariadb' ? sql.replace(/"(\w+)"/g, '`$1`') : sql);
 
     // ---- the town, then the totals as the upgrade's migration fills them ---------------------------------------
     const [items] = await q(`SELECT id, code FROM "dutyItems" ORDER BY code`);
@@ -156,7 +168,7 @@ async function main() {
     log(`seeding ${DEPUTIES} deputies and ${RECORDS} records ...`);
     // The town as bench-ranking.js seeds it, into the app's own tables (after the stations and deputies it has).
     const { s0, d0 } = await seedTown(q, {
-      dialect: 'postgres',
+      dialect: DIALECT,
       year: YEAR,
       deputies: DEPUTIES,
       records: RECORDS,
@@ -171,7 +183,7 @@ async function main() {
     const { TotalsReconciliation } = require(dist('plugin-duty-points', 'services/reconciliation.js'));
     t0 = performance.now();
     await new TotalsReconciliation(db).rebuild();
-    await q('ANALYZE');
+    await q(DIALECT === 'mariadb' ? 'ANALYZE TABLE "pointTotals", "pointItemTotals"' : 'ANALYZE');
     const totalsFillSeconds = (performance.now() - t0) / 1000;
     const [[{ n: ledgerEntries }]] = await q(`SELECT COUNT(*) AS n FROM "pointEntries"`);
     log(
@@ -363,7 +375,7 @@ async function main() {
       const boardRows = board[0]?.rows ?? [];
       const [snap] = await q(
         `SELECT "deputyId", total FROM "scoreSnapshots"
-         WHERE "periodId" = ${period.id} AND "stationId" = ${boardStation} AND current`,
+         WHERE "periodId" = ${period.id} AND "stationId" = ${boardStation} AND "current"`,
       );
       if (boardRows.length !== stationSize(boardStation) || snap.length !== boardRows.length)
         failures.push({
@@ -428,7 +440,7 @@ async function main() {
       load = await runLoad(base, env);
     }
     const report = {
-      dialect: 'postgres',
+      dialect: DIALECT,
       deputies: DEPUTIES,
       activeDeputies: everyone,
       records: RECORDS,
@@ -495,7 +507,7 @@ async function main() {
   } finally {
     await db.close().catch(() => {});
     await stopApp(app);
-    if (!process.argv.includes('--keep-database')) await dropDatabase('postgres', SERVER, DATABASE);
+    if (!process.argv.includes('--keep-database')) await dropDatabase(DIALECT, SERVER, DATABASE);
   }
 }
 
