@@ -219,6 +219,17 @@ async function main() {
           buttons.rows[0].n > 0,
           `提交审核 runs dutyRecords:submit through namedActions:run (${buttons.rows[0].n})`,
         );
+        // Station staff may generate their station's reception sessions (migration 20261208090000).
+        const generate = await pg.query(
+          `SELECT count(*)::int AS n FROM "dataSourcesRolesResourcesActions" a JOIN "dataSourcesRolesResources" r ON a."rolesResourceId" = r.id WHERE r."roleName" = 'station-staff' AND r.name = 'receptionSessions' AND a.name = 'generateSessions'`,
+        );
+        check(generate.rows[0].n === 1, `station staff may generate reception sessions (${generate.rows[0].n})`);
+        // The review levels: one row, the station head, standing for the workflow already installed.
+        const levels = await pg.query(`SELECT title, "reviewerType" FROM "reviewLevels"`);
+        check(
+          levels.rows.length === 1 && levels.rows[0].reviewerType === 'stationHead',
+          `one review level, the station head (${JSON.stringify(levels.rows)})`,
+        );
         // Published scores: only the latest version of the year is marked current.
         const marks = (
           await pg.query(

@@ -80,6 +80,16 @@ describe('plugin-six-ones: installed pages', () => {
     for (const field of ['roster', 'activity', 'status']) expect(sessions).toContain(`"fieldPath":"${field}"`);
     expect(sessions).toContain(JSON.stringify(t('Arrange duty')).slice(1, -1));
     expect(JSON.stringify(reception[1][0])).toContain('逢6接待');
+    // 生成接待日: a JS button running generateSessions through namedActions:run, hidden from deputies by a
+    // linkage rule in the client's form.
+    const generate = Object.values<any>(reception[0][0].subModels.actions).find(
+      (a) => a.use === 'JSCollectionActionModel',
+    );
+    expect(generate.stepParams.clickSettings.runJs.code).toContain("action: 'receptionSessions:generateSessions'");
+    expect(generate.stepParams.buttonSettings.linkageRules.value[0]).toMatchObject({
+      condition: { items: [{ path: '{{ ctx.role }}', operator: '$eq', value: 'deputy' }] },
+      actions: [{ name: 'linkageSetActionProps', params: { value: 'hidden' } }],
+    });
     const again = await (app.pm.get(NS) as PluginSixOnesServer).installPages();
     expect(again).toMatchObject({ created: [], failed: [] });
     expect(await routes().count({ filter: { type: 'flowPage', title: t('Six-ones compliance') } })).toBe(1);

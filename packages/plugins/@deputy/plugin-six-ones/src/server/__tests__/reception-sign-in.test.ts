@@ -267,10 +267,29 @@ describe('plugin-six-ones: reception sign-ins need a deputy expected there, and 
     expect(
       (await app.db.getRepository('receptionSessions').findOne({ filterByTk: past.get('id') })).get('status'),
     ).toBe('missed');
-    // Station staff are not given the action.
-    expect(
-      (await w.headA.agent.post('/receptionSessions:generateSessions').send({ month, stationId: w.stationA.id }))
-        .status,
-    ).toBe(403);
+    // Station staff make their own station's sessions (逢6接待 › 生成接待日, through namedActions:run as the
+    // button does), never another station's; a deputy cannot.
+    const staffMonth = '2031-04';
+    const staffSessions = (stationId: number) =>
+      app.db
+        .getRepository('receptionSessions')
+        .count({ filter: { stationId, scheduledOn: { $gte: `${staffMonth}-01`, $lte: `${staffMonth}-30` } } });
+    const own = await w.headA.agent
+      .post('/namedActions:run')
+      .send({ action: 'receptionSessions:generateSessions', values: { month: staffMonth } });
+    expect([own.status, own.body.data?.created]).toEqual([200, 3]);
+    const foreign = await w.headA.agent
+      .post('/namedActions:run')
+      .set('X-Locale', 'en-US')
+      .send({ action: 'receptionSessions:generateSessions', values: { month: staffMonth, stationId: w.stationB.id } });
+    expect([foreign.status, foreign.body.errors?.[0]?.message]).toEqual([
+      403,
+      'Only the sessions of your own station can be arranged',
+    ]);
+    expect([await staffSessions(w.stationA.id), await staffSessions(w.stationB.id)]).toEqual([3, 0]);
+    // Settling (no-show deductions) stays the administrators'.
+    expect((await w.headA.agent.post('/receptionSessions:closeDue').send({ stationId: w.stationA.id })).status).toBe(
+      403,
+    );
   });
 });

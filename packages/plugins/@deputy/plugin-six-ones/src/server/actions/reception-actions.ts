@@ -1,4 +1,5 @@
 import {
+  defineNamedActions,
   isAdministrator,
   myStationIds,
   refuseStatusChangesThroughUpdate,
@@ -52,17 +53,20 @@ export function registerReceptionActions(app: Application, schedule: ReceptionSc
         expectation.expected = true;
     },
   );
-  app.resourceManager.registerActionHandlers({
-    'receptionSessions:generateSessions': async (ctx: Context, next) => {
+  // Named actions: the 逢6接待 page's 生成接待日 button runs generateSessions through namedActions:run.
+  defineNamedActions(app, 'receptionSessions', {
+    generateSessions: async (ctx: Context, next) => {
       const month = String(ctx.action.params.values?.month ?? ctx.action.params.month ?? '');
       if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(month)) return ctx.throw(400, ctx.t('Give the month as 2026-03', { ns: NS }));
       ctx.body = { month, created: await schedule.generateMonth(month, await stationsOf(ctx)) };
       await next();
     },
-    'receptionSessions:closeDue': async (ctx: Context, next) => {
+    closeDue: async (ctx: Context, next) => {
       ctx.body = await schedule.closeDue(shanghaiToday(), await stationsOf(ctx));
       await next();
     },
+  });
+  app.resourceManager.registerActionHandlers({
     'receptionSessions:upcoming': async (ctx: Context, next) => {
       const stationId = Number(ctx.action.params.stationId);
       if (!Number.isInteger(stationId) || stationId < 1)

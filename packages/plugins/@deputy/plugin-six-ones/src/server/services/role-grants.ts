@@ -63,6 +63,8 @@ const GRANTS: Record<string, ResourceSpec[]> = {
       actions: [
         { name: 'view', scope: 'six-station-sessions' },
         { name: 'update', scope: 'six-station-sessions', fields: ['date', 'noticeOn', 'roster'] },
+        // Their own station's only: generateSessions acts on the stations the caller may arrange.
+        { name: 'generateSessions' },
       ],
     },
     { name: 'ledgerSections', actions: [{ name: 'view' }] },
