@@ -4,32 +4,24 @@
  * (the role may not write it, so NocoBase leaves it out); the station head's forms show it. Both forms offer the
  * pairing, and the deputy records a visit with them (#19: without the pairing field every visit was refused).
  */
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import {
   ADMIN,
   apiAs,
   deputyAccount,
   formItem,
+  idNumber,
   installedPage,
-  launchBrowser,
+  pairWithHousehold,
+  q,
   screenshot,
+  shanghaiToday,
   signInThroughUI,
+  stationWithHead,
+  useBrowser,
 } from './support';
 
-const WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-const idNumber = (first17: string) =>
-  first17 + '10X98765432'[WEIGHTS.reduce((s, w, i) => s + w * Number(first17[i]), 0) % 11];
-const shanghaiToday = () => new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10);
-
-let browser: Browser;
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = useBrowser();
 
 /** Opens a tab of the 1+N page and its 新增 form; returns the labels of the form's fields. */
 async function addNewForm(page: Page, url: string, tab: string, firstField: string) {
@@ -53,40 +45,20 @@ async function addNewForm(page: Page, url: string, tab: string, firstField: stri
 it('shows the confirmation boxes to the station head, not to the deputy', async () => {
   const api = await apiAs(ADMIN.account, ADMIN.password);
   const stamp = Date.now() % 1e6;
-  const headPassword = `Head-${stamp}-Pass3`;
-  const head = await api('users:create', {
-    username: `confhead${stamp}`,
-    nickname: '确认站长',
-    password: headPassword,
-    roles: ['station-staff'],
-  });
-  const station = await api('liaisonStations:create', {
-    name: `石榴片区站-${stamp}`,
-    headId: head.id,
-    staff: [head.id],
-  });
+  const { head, station } = await stationWithHead(
+    api,
+    { username: `confhead${stamp}`, nickname: '确认站长', password: `Head-${stamp}-Pass3` },
+    { name: `石榴片区站-${stamp}` },
+  );
   const deputy = await api('deputies:create', {
     name: '石代表',
     phone: `137${String(stamp).padStart(8, '0')}`,
     stationId: station.id,
   });
   const login = await deputyAccount(api, deputy.id, `Shi-${stamp}-Pass9`);
-  const [category] = await api(
-    'aidCategories:list',
-    undefined,
-    'filter=' + encodeURIComponent(JSON.stringify({ code: 'left-behind-elderly' })),
-  );
-  const household = await api('aidHouseholds:create', {
+  const { household, pairing } = await pairWithHousehold(api, deputy.id, station.id, {
     headName: `石奶奶${stamp}`,
     idNumber: idNumber(`430621194601${String(stamp).padStart(6, '0').slice(-5)}`.slice(0, 17)),
-    categoryId: category.id,
-    stationId: station.id,
-    consent: true,
-  });
-  const pairing = await api('aidPairings:create', {
-    deputyId: deputy.id,
-    householdId: household.id,
-    startDate: shanghaiToday(),
   });
   expect(pairing.label).toBe(`石代表 · 石${'*'.repeat(`奶奶${stamp}`.length)} · ${shanghaiToday()}`);
   const url = await installedPage(api, 'pairing-aid.aid');
@@ -94,11 +66,11 @@ it('shows the confirmation boxes to the station head, not to the deputy', async 
   const seen: Record<string, string[]> = {};
   for (const [who, account, password] of [
     ['deputy', login.username, login.password],
-    ['head', head.username, headPassword],
+    ['head', head.username, head.password],
   ] as const) {
     // The same form schema serves the phone; its collapsed action bar is the subject of #19, not of this check.
     for (const [device, viewport] of [['desktop', { width: 1280, height: 800 }]] as const) {
-      const page = await browser.newPage({ viewport });
+      const page = await browser().newPage({ viewport });
       await signInThroughUI(page, account, password);
       seen[`${who} ${device} outcomes`] = await addNewForm(page, url, '帮扶成效', '日期');
       await screenshot(page, `aid-confirmation-${who}-${device}`);
@@ -126,11 +98,7 @@ it('shows the confirmation boxes to the station head, not to the deputy', async 
           .click();
         const response = await saved;
         expect(response.status(), await response.text()).toBe(200);
-        const visits = await api(
-          'aidVisits:list',
-          undefined,
-          'filter=' + encodeURIComponent(JSON.stringify({ pairingId: pairing.id })),
-        );
+        const visits = await api('aidVisits:list', undefined, q({ pairingId: pairing.id }));
         expect(visits.map((v: any) => [v.deputyId, v.householdId, v.date, v.findings])).toEqual([
           [deputy.id, household.id, shanghaiToday(), '老人身体尚好，需要代购降压药'],
         ]);

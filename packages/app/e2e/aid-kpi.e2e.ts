@@ -2,23 +2,23 @@
  * "1+N" in the browser: a deputy paired with a household sees its KPI block; after it records a visit
  * (confirmed by the household) the visits figure goes up — desktop and 390 px phone.
  */
-import type { Browser, Page } from 'playwright-core';
-import { ADMIN, apiAs, BASE_URL, launchBrowser, screenshot, signInThroughUI, watchProblems } from './support';
+import type { Page } from 'playwright-core';
+import {
+  ADMIN,
+  apiAs,
+  deputyAccount,
+  idNumber,
+  pageWithBlock,
+  pairWithHousehold,
+  screenshot,
+  shanghaiToday,
+  signInThroughUI,
+  stationWithHead,
+  useBrowser,
+  watchProblems,
+} from './support';
 
-let browser: Browser;
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-});
-
-const shanghaiToday = () => new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10);
-const WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-const idNumber = (first17: string) =>
-  first17 + '10X98765432'[WEIGHTS.reduce((s, w, i) => s + w * Number(first17[i]), 0) % 11];
+const browser = useBrowser();
 
 /** The number a statistic of the KPI block shows, by its title. */
 async function statistic(page: Page, title: string) {
@@ -44,67 +44,35 @@ async function waitForStatistic(page: Page, title: string, value: string, ms = 3
 it('shows a deputy its 1+N figures, and a recorded visit counts', async () => {
   const api = await apiAs(ADMIN.account, ADMIN.password);
   const stamp = Date.now() % 1e6;
-  const head = await api('users:create', {
-    username: `aidhead${stamp}`,
-    nickname: '站长',
-    password: `Head-${stamp}-Pass`,
-    roles: ['station-staff'],
-  });
-  const station = await api('liaisonStations:create', {
-    name: `荣家湾镇联络站-${stamp}`,
-    headId: head.id,
-    staff: [head.id],
-  });
+  const { station } = await stationWithHead(
+    api,
+    { username: `aidhead${stamp}`, nickname: '站长', password: `Head-${stamp}-Pass` },
+    { name: `荣家湾镇联络站-${stamp}` },
+  );
   const deputy = await api('deputies:create', {
     name: '周代表',
     phone: `136${String(stamp).padStart(8, '0')}`,
     stationId: station.id,
   });
-  const account = await api(`deputies:createAccount?filterByTk=${deputy.id}`, {});
-  const [category] = await api(
-    'aidCategories:list',
-    undefined,
-    'filter=' + encodeURIComponent(JSON.stringify({ code: 'left-behind-elderly' })),
-  );
-  const household = await api('aidHouseholds:create', {
+  // The deputy changes its initial password at first sign-in, then works with its own.
+  const { username, password } = await deputyAccount(api, deputy.id, `Zhou-${stamp}-Pass9`);
+  const { pairing } = await pairWithHousehold(api, deputy.id, station.id, {
     headName: '李奶奶',
     idNumber: idNumber(`430621194501${String(stamp).padStart(6, '0').slice(-5)}`.slice(0, 17)),
-    categoryId: category.id,
-    stationId: station.id,
-    consent: true,
-  });
-  const pairing = await api('aidPairings:create', {
-    deputyId: deputy.id,
-    householdId: household.id,
-    startDate: shanghaiToday(),
   });
 
-  const page = await api('flowSurfaces:createPage', { title: '结对帮扶', icon: 'TeamOutlined' });
-  await api('flowModels:save', {
-    uid: `aid-kpi-${stamp}`,
-    use: 'AidKpiBlockModel',
-    parentId: page.gridUid,
-    subKey: 'items',
-    subType: 'array',
-    stepParams: {},
-  });
-  await api('roles/deputy/desktopRoutes:add', [page.routeId, page.tabRouteId]);
+  const url = await pageWithBlock(
+    api,
+    { title: '结对帮扶', icon: 'TeamOutlined' },
+    { uid: `aid-kpi-${stamp}`, use: 'AidKpiBlockModel' },
+    'deputy',
+  );
+  const asDeputy = await apiAs(username, password);
 
-  // The deputy changes its initial password at first sign-in, then works with its own.
-  const password = `Zhou-${stamp}-Pass9`;
-  const first = await apiAs(account.username, account.initialPassword);
-  await first('auth:changePassword', {
-    oldPassword: account.initialPassword,
-    newPassword: password,
-    confirmPassword: password,
-  });
-  await new Promise((r) => setTimeout(r, 1100));
-  const asDeputy = await apiAs(account.username, password);
-
-  const tab = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  const tab = await browser().newPage({ viewport: { width: 1280, height: 800 } });
   const problems = watchProblems(tab);
-  await signInThroughUI(tab, account.username, password);
-  await tab.goto(`${BASE_URL}/admin/${page.pageSchemaUid}`);
+  await signInThroughUI(tab, username, password);
+  await tab.goto(url);
   await tab.getByTestId('aid-kpi').waitFor({ timeout: 60000 });
   await waitForStatistic(tab, '帮扶户数', '1');
   const before = Number(await statistic(tab, '走访（人次）'));
@@ -125,9 +93,9 @@ it('shows a deputy its 1+N figures, and a recorded visit counts', async () => {
   expect(problems.filter((p) => /@deputy|AidKpi/i.test(p))).toEqual([]);
   await tab.close();
 
-  const phone = await browser.newPage({ viewport: { width: 390, height: 844 } });
-  await signInThroughUI(phone, account.username, password);
-  await phone.goto(`${BASE_URL}/admin/${page.pageSchemaUid}`);
+  const phone = await browser().newPage({ viewport: { width: 390, height: 844 } });
+  await signInThroughUI(phone, username, password);
+  await phone.goto(url);
   await phone.getByTestId('aid-kpi').waitFor({ timeout: 60000 });
   await waitForStatistic(phone, '走访（人次）', String(before + 2));
   await screenshot(phone, 'aid-kpi-mobile');

@@ -3,65 +3,34 @@
  * records in the queue and presses 批量通过 or 批量退回 (with a reason) — JS buttons running dutyRecords:reviewBatch;
  * each record is decided in the head's own review task, so the workflow posts the points as a single approval does.
  */
-import type { Browser } from 'playwright-core';
 import {
   ADMIN,
   apiAs,
-  deputyAccount,
+  confirmDialog,
+  dutyItem,
   installedPage,
-  launchBrowser,
+  pendingReviews,
   screenshot,
+  selectRow,
   signInThroughUI,
+  stationWithDeputy,
+  until,
+  useBrowser,
   watchProblems,
 } from './support';
 
-let browser: Browser;
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-});
-
-async function until<T>(probe: () => Promise<T>, done: (v: T) => boolean, what: string, seconds = 60): Promise<T> {
-  let value = await probe();
-  for (let i = 0; i < seconds && !done(value); i++) {
-    await new Promise((r) => setTimeout(r, 1000));
-    value = await probe();
-  }
-  if (!done(value)) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(value)}`);
-  return value;
-}
+const browser = useBrowser();
 
 it('the head approves two records and returns a third from 履职审核 with the bulk buttons; points follow', async () => {
   const api = await apiAs(ADMIN.account, ADMIN.password);
   const stamp = Date.now() % 1e6;
-  const headPassword = `Head-${stamp}-Batch7`;
-  const head = await api('users:create', {
-    username: `batchhead${stamp}`,
-    nickname: '谭站长',
-    password: headPassword,
-    roles: ['station-staff'],
+  const { head, login } = await stationWithDeputy(api, stamp, {
+    head: '谭站长',
+    station: '栗山镇联络站',
+    deputy: '周代表',
   });
-  const station = await api('liaisonStations:create', {
-    name: `栗山镇联络站-${stamp}`,
-    headId: head.id,
-    staff: [head.id],
-  });
-  const deputy = await api('deputies:create', {
-    name: `周代表${stamp}`,
-    phone: `136${String(stamp).padStart(8, '0')}`,
-    stationId: station.id,
-  });
-  const login = await deputyAccount(api, deputy.id, `Zhou-${stamp}-Pass3`);
   const asDeputy = await apiAs(login.username, login.password);
-  const [item] = await api(
-    'dutyItems:list',
-    undefined,
-    'filter=' + encodeURIComponent(JSON.stringify({ code: 'D14' })),
-  );
+  const item = await dutyItem(api, 'D14');
   const year = new Date().getFullYear() - 1;
   const descriptions = ['收集群众对村道硬化的意见', '收集群众对饮水安全的意见', '收集群众对校车接送的意见'];
   const ids: number[] = [];
@@ -74,43 +43,27 @@ it('the head approves two records and returns a third from 履职审核 with the
     await asDeputy(`dutyRecords:submit?filterByTk=${record.id}`, {});
     ids.push(record.id);
   }
-  const asHead = await apiAs(head.username, headPassword);
+  const asHead = await apiAs(head.username, head.password);
   // The review workflow has given the head a task for each.
   await until(
-    async () =>
-      (
-        (await asHead(
-          'workflowManualTasks:listMine',
-          undefined,
-          `pageSize=100&filter=${encodeURIComponent(JSON.stringify({ status: 0 }))}&appends=execution`,
-        )) ?? []
-      ).map((t: any) => t.execution?.context?.data?.id),
-    (seen: number[]) => ids.every((id) => seen.includes(id)),
+    async () => (await pendingReviews(asHead)).map((t) => t.recordId),
+    (seen) => ids.every((id) => seen.includes(id)),
     'the review tasks',
   );
 
-  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  const page = await browser().newPage({ viewport: { width: 1280, height: 800 } });
   const problems = watchProblems(page);
-  await signInThroughUI(page, head.username, headPassword);
+  await signInThroughUI(page, head.username, head.password);
   await page.goto(await installedPage(api, 'duty-points.review'));
   const row = (i: number) => page.locator('tr.ant-table-row', { hasText: `${descriptions[i]}-${stamp}` });
   await row(0).waitFor({ timeout: 60000 });
-  // The row's selection box (NocoBase shows it in the index cell on hover).
-  const select = async (i: number) => {
-    const index = row(i).getByRole('button', { name: /table-index/ });
-    await index.hover();
-    await index.locator('.ant-checkbox').click();
-    expect(await index.locator('.ant-checkbox-input').isChecked()).toBe(true);
-  };
+  const select = async (i: number) => expect(await selectRow(row(i))).toBe(true);
   await select(0);
   await select(1);
   await screenshot(page, 'batch-review-1-selected-desktop');
   const approved = page.waitForResponse((r) => r.url().includes('namedActions:run'), { timeout: 60000 });
   await page.getByRole('button', { name: /批量通过/ }).click();
-  await page
-    .getByRole('button', { name: /确\s*定|OK/ })
-    .last()
-    .click();
+  await confirmDialog(page);
   expect((await approved).status()).toBe(200);
   // Decided records leave the queue.
   await row(0).waitFor({ state: 'detached', timeout: 60000 });
@@ -121,10 +74,7 @@ it('the head approves two records and returns a third from 履职审核 with the
   await page.getByRole('button', { name: /批量退回/ }).click();
   // The reason, which the deputy reads on the returned record.
   await page.locator('.ant-modal:visible textarea').fill('请补充活动现场照片');
-  await page
-    .getByRole('button', { name: /确\s*定|OK/ })
-    .last()
-    .click();
+  await confirmDialog(page);
   expect((await returned).status()).toBe(200);
   await row(2).waitFor({ state: 'detached', timeout: 60000 });
   await screenshot(page, 'batch-review-2-queue-empty-desktop');

@@ -2,54 +2,33 @@
  * 六个一 in the browser: an administrator changes a rule (which items count, how many are required); a
  * deputy's approved record then shows in its compliance matrix, and the matrix follows the next edit.
  */
-import type { Browser } from 'playwright-core';
 import {
   ADMIN,
   apiAs,
-  BASE_URL,
-  deputyAccount,
-  launchBrowser,
+  dutyItem,
+  pageWithBlock,
+  q,
   screenshot,
+  shanghaiToday,
   signInThroughUI,
+  stationWithDeputy,
+  useBrowser,
   watchProblems,
 } from './support';
 
-let browser: Browser;
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-});
-
-const shanghaiToday = () => new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10);
+const browser = useBrowser();
 
 it('shows a deputy its 六个一 compliance, following the administrator’s rule edits', async () => {
   const api = await apiAs(ADMIN.account, ADMIN.password);
   const stamp = Date.now() % 1e6;
-  const head = await api('users:create', {
-    username: `sixhead${stamp}`,
-    nickname: '站长',
-    password: `Head-${stamp}-Pass`,
-    roles: ['station-staff'],
-  });
-  const station = await api('liaisonStations:create', {
-    name: `高沙镇联络站-${stamp}`,
-    headId: head.id,
-    staff: [head.id],
-  });
-  const deputy = await api('deputies:create', {
-    name: '何代表',
-    phone: `135${String(stamp).padStart(8, '0')}`,
-    stationId: station.id,
-  });
   // Her own password already chosen (the first sign-in's dialog is first-sign-in.e2e's).
-  const account = await deputyAccount(api, deputy.id, `Dep-${stamp}-Pass5`);
-  const byCode = async (code: string) =>
-    (await api('dutyItems:list', undefined, 'filter=' + encodeURIComponent(JSON.stringify({ code }))))[0];
-  const [r1] = await api('dutyRules:list', undefined, 'filter=' + encodeURIComponent(JSON.stringify({ code: 'R1' })));
+  const { deputy, login: account } = await stationWithDeputy(api, stamp, {
+    head: '站长',
+    station: '高沙镇联络站',
+    deputy: '何代表',
+  });
+  const byCode = (code: string) => dutyItem(api, code);
+  const [r1] = await api('dutyRules:list', undefined, q({ code: 'R1' }));
   // The administrator lets training (D04) count for the monthly study rule, and asks for two a month.
   await api(`dutyRules:update?filterByTk=${r1.id}`, {
     items: [(await byCode('D03')).id, (await byCode('D04')).id],
@@ -63,24 +42,20 @@ it('shows a deputy its 六个一 compliance, following the administrator’s rul
   await api(`dutyRecords:submit?filterByTk=${record.id}`, {});
   await api(`dutyRecords:update?filterByTk=${record.id}`, { status: 'approved' });
 
-  const page = await api('flowSurfaces:createPage', { title: '六个一达标', icon: 'CheckSquareOutlined' });
-  await api('flowModels:save', {
-    uid: `six-ones-${stamp}`,
-    use: 'ComplianceMatrixBlockModel',
-    parentId: page.gridUid,
-    subKey: 'items',
-    subType: 'array',
-    stepParams: {},
-  });
-  await api('roles/deputy/desktopRoutes:add', [page.routeId, page.tabRouteId]);
+  const url = await pageWithBlock(
+    api,
+    { title: '六个一达标', icon: 'CheckSquareOutlined' },
+    { uid: `six-ones-${stamp}`, use: 'ComplianceMatrixBlockModel' },
+    'deputy',
+  );
 
-  const tab = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  const tab = await browser().newPage({ viewport: { width: 1280, height: 800 } });
   const problems = watchProblems(tab);
   await signInThroughUI(tab, account.username, account.password);
-  await tab.goto(`${BASE_URL}/admin/${page.pageSchemaUid}`);
+  await tab.goto(url);
   const matrix = tab.getByTestId('deputy-compliance-matrix');
   await matrix.waitFor({ timeout: 60000 });
-  await matrix.getByText('何代表').waitFor({ timeout: 30000 });
+  await matrix.getByText(deputy.name).waitFor({ timeout: 30000 });
   // This month is not over: one of two is "in progress".
   await matrix.locator('[data-status="in-progress"]', { hasText: '1/2' }).first().waitFor({ timeout: 30000 });
   await screenshot(tab, 'compliance-matrix-desktop');

@@ -11,13 +11,14 @@ import type { Browser } from 'playwright-core';
 import {
   ADMIN,
   apiAs,
-  deputyAccount,
   formItem,
   installedPage,
   launchBrowser,
   pick,
+  q,
   screenshot,
   signInThroughUI,
+  stationWithDeputy,
   watchProblems,
 } from './support';
 
@@ -25,37 +26,18 @@ let browser: Browser;
 let api: Awaited<ReturnType<typeof apiAs>>;
 let deputyLogin: { username: string; password: string };
 let staffAccount: { username: string; password: string };
-let deputyName: string;
 const stamp = Date.now() % 1e6;
 const FIELD = `location${stamp}`;
 const LABEL = `活动地点${stamp}`;
 const DESKTOP = { width: 1280, height: 800 };
 const PHONE = { width: 390, height: 844 };
 
-const q = (filter: unknown) => 'filter=' + encodeURIComponent(JSON.stringify(filter));
-
 beforeAll(async () => {
   browser = await launchBrowser();
   api = await apiAs(ADMIN.account, ADMIN.password);
-  const head = await api('users:create', {
-    username: `pages-head-${stamp}`,
-    nickname: '站长',
-    password: `Head-${stamp}-Pass`,
-    roles: ['station-staff'],
-  });
-  staffAccount = { username: head.username, password: `Head-${stamp}-Pass` };
-  const station = await api('liaisonStations:create', {
-    name: `金江镇联络站-${stamp}`,
-    headId: head.id,
-    staff: [head.id],
-  });
-  deputyName = `陈代表${stamp}`;
-  const deputy = await api('deputies:create', {
-    name: deputyName,
-    phone: `136${String(stamp).padStart(8, '0')}`,
-    stationId: station.id,
-  });
-  deputyLogin = await deputyAccount(api, deputy.id, `Chen-${stamp}-Pass9`);
+  const arranged = await stationWithDeputy(api, stamp, { head: '站长', station: '金江镇联络站', deputy: '陈代表' });
+  staffAccount = arranged.head;
+  deputyLogin = arranged.login;
 });
 
 afterAll(async () => {

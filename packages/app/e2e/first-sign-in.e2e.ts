@@ -4,51 +4,39 @@
  * for her own password; she stays signed in after changing it (no sign-in page, no English error), and her
  * first record is saved and sent to review without a "change your initial password" refusal.
  */
-import type { Browser } from 'playwright-core';
 import {
   ADMIN,
   apiAs,
   formItem,
   installedPage,
-  launchBrowser,
   pick,
+  saveDraft,
   screenshot,
   signInThroughUI,
+  stationWithHead,
+  submitFirstRecord,
+  useBrowser,
   watchProblems,
 } from './support';
 
-let browser: Browser;
+const browser = useBrowser();
 const PHONE = { width: 390, height: 844 };
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-});
 
 it('a deputy signs in with the initial password, must choose her own first, stays signed in and sends her first record to review', async () => {
   const api = await apiAs(ADMIN.account, ADMIN.password);
   const stamp = Date.now() % 1e6;
   // Her station's head reviews what she sends.
-  const head = await api('users:create', {
-    username: `firsthead${stamp}`,
-    nickname: '向站长',
-    password: `Head-${stamp}-Pass3`,
-    roles: ['station-staff'],
-  });
-  const station = await api('liaisonStations:create', {
-    name: `石门乡联络站-${stamp}`,
-    headId: head.id,
-    staff: [head.id],
-  });
+  const { station } = await stationWithHead(
+    api,
+    { username: `firsthead${stamp}`, nickname: '向站长', password: `Head-${stamp}-Pass3` },
+    { name: `石门乡联络站-${stamp}` },
+  );
   const mobile = `136${String(stamp).padStart(8, '0')}`;
   const deputy = await api('deputies:create', { name: `覃代表${stamp}`, phone: mobile, stationId: station.id });
   const account = await api(`deputies:createAccount?filterByTk=${deputy.id}`, {});
   const myDuty = await installedPage(api, 'duty-points.my-duty');
 
-  const phone = await browser.newPage({ viewport: PHONE });
+  const phone = await browser().newPage({ viewport: PHONE });
   const problems = watchProblems(phone);
   const refused: string[] = [];
   phone.on('response', (r) => r.status() === 401 && refused.push(r.url().replace(/^.*\/api\//, '')));
@@ -88,19 +76,10 @@ it('a deputy signs in with the initial password, must choose her own first, stay
   await phone.waitForTimeout(500);
   await phone.getByText('确定', { exact: true }).last().click();
   await formItem(phone, '情况说明').locator('textarea').fill('参加县人大常委会组织的新任代表履职培训');
-  const created = phone.waitForResponse((r) => r.url().includes('dutyRecords:create'), { timeout: 30000 });
-  await phone.getByRole('button', { name: /保存草稿/ }).click();
-  const createdRes = await created;
-  expect(createdRes.status()).toBe(200);
-  const recordId = (await createdRes.json()).data.id;
-  const submitted = phone.waitForResponse((r) => r.url().includes('namedActions:run'), { timeout: 90000 });
-  await phone.getByText('提交审核', { exact: true }).first().click({ timeout: 30000 });
-  await phone
-    .locator('.ant-modal:visible, .ant-popover:visible')
-    .last()
-    .getByRole('button', { name: /确\s*定|OK/ })
-    .click({ timeout: 30000 });
-  expect((await submitted).status()).toBe(200);
+  const draft = await saveDraft(phone);
+  expect(draft.status).toBe(200);
+  const recordId = draft.id;
+  expect(await submitFirstRecord(phone)).toBe(200);
   expect((await api(`dutyRecords:get?filterByTk=${recordId}`)).status).toBe('submitted');
   await screenshot(phone, 'first-sign-in-2-first-record-submitted-mobile');
   // Nothing of the suite failed, and no page error (the old session's 401s while she was signed in again were

@@ -3,53 +3,31 @@
  * with its blocks rendered and nothing broken in the console; a screenshot of each goes to the screenshots
  * folder for reviewers (issue #7).
  */
-import type { Browser } from 'playwright-core';
 import {
   ADMIN,
   apiAs,
   BASE_URL,
-  deputyAccount,
-  launchBrowser,
   screenshot,
   signInThroughUI,
+  stationWithDeputy,
+  useBrowser,
   watchProblems,
 } from './support';
 
-let browser: Browser;
+const browser = useBrowser();
 const VIEWPORTS = [
   ['desktop', { width: 1280, height: 800 }],
   ['mobile', { width: 390, height: 844 }],
 ] as const;
 
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-});
-
 it('opens every installed page for its roles, desktop and phone', async () => {
   const api = await apiAs(ADMIN.account, ADMIN.password);
   const stamp = Date.now() % 1e6;
-  const headPassword = `Head-${stamp}-Pass3`;
-  const head = await api('users:create', {
-    username: `pagehead${stamp}`,
-    nickname: '谭站长',
-    password: headPassword,
-    roles: ['station-staff'],
+  const { head, login } = await stationWithDeputy(api, stamp, {
+    head: '谭站长',
+    station: '石湾镇联络站',
+    deputy: '谭代表',
   });
-  const station = await api('liaisonStations:create', {
-    name: `石湾镇联络站-${stamp}`,
-    headId: head.id,
-    staff: [head.id],
-  });
-  const deputy = await api('deputies:create', {
-    name: `谭代表${stamp}`,
-    phone: `137${String(stamp).padStart(8, '0')}`,
-    stationId: station.id,
-  });
-  const login = await deputyAccount(api, deputy.id, `Tan-${stamp}-Pass9`);
   // The suite's menu group is recorded too; its pages are what opens.
   const marks: any[] = (await api('suitePages:list', undefined, 'paginate=false')).filter(
     (m: any) => m.key !== 'group',
@@ -61,7 +39,7 @@ it('opens every installed page for its roles, desktop and phone', async () => {
     {
       who: 'staff',
       account: head.username,
-      password: headPassword,
+      password: head.password,
       sees: (roles: string[]) => roles.includes('station-staff'),
     },
     {
@@ -83,7 +61,7 @@ it('opens every installed page for its roles, desktop and phone', async () => {
   let shots = 0;
   for (const person of people) {
     for (const [label, viewport] of VIEWPORTS) {
-      const page = await browser.newPage({ viewport });
+      const page = await browser().newPage({ viewport });
       const problems = watchProblems(page);
       await signInThroughUI(page, person.account, person.password);
       let loaded = false;

@@ -3,46 +3,31 @@
  * deputy on duty with the row's 安排值班 form (NocoBase's edit form: day, notice date, roster) and the roster is
  * stored; the page and its 接待签到 tab work on a 390 px phone. Screenshots of both widths.
  */
-import type { Browser } from 'playwright-core';
 import {
   ADMIN,
   apiAs,
   deputyAccount,
   formItem,
   installedPage,
-  launchBrowser,
+  q,
   screenshot,
   signInThroughUI,
+  stationWithHead,
+  useBrowser,
   watchProblems,
 } from './support';
 
-let browser: Browser;
-const q = (filter: unknown) => 'filter=' + encodeURIComponent(JSON.stringify(filter));
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = useBrowser();
 
 it('station staff arrange a reception day’s roster in 逢6接待; desktop and phone', async () => {
   const api = await apiAs(ADMIN.account, ADMIN.password);
   const stamp = Date.now() % 1e6;
   const password = `Head-${stamp}-Pass7`;
-  const head = await api('users:create', {
-    username: `rcphead${stamp}`,
-    nickname: '龙站长',
-    password,
-    roles: ['station-staff'],
-  });
-  const station = await api('liaisonStations:create', {
-    name: `月田镇联络站-${stamp}`,
-    headId: head.id,
-    staff: [head.id],
-    receptionDays: [6, 16, 26],
-  });
+  const { head, station } = await stationWithHead(
+    api,
+    { username: `rcphead${stamp}`, nickname: '龙站长', password },
+    { name: `月田镇联络站-${stamp}`, receptionDays: [6, 16, 26] },
+  );
   const names = ['甲', '乙', '丙'].map((n) => `龙代表${n}${stamp}`);
   const deputies = [];
   for (const [i, name] of names.entries())
@@ -68,7 +53,7 @@ it('station staff arrange a reception day’s roster in 逢6接待; desktop and 
   const offDuty = names.find((n) => !first.roster.some((d: any) => d.name === n));
   expect(offDuty).toBeTruthy();
 
-  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  const page = await browser().newPage({ viewport: { width: 1280, height: 800 } });
   const problems = watchProblems(page);
   await signInThroughUI(page, head.username, password);
   await page.goto(await installedPage(api, 'six-ones.reception'));
@@ -101,7 +86,7 @@ it('station staff arrange a reception day’s roster in 逢6接待; desktop and 
   await page.close();
 
   // The same page on a phone: the sessions and the 接待签到 tab.
-  const phone = await browser.newPage({ viewport: { width: 390, height: 844 } });
+  const phone = await browser().newPage({ viewport: { width: 390, height: 844 } });
   await signInThroughUI(phone, head.username, password);
   await phone.goto(await installedPage(api, 'six-ones.reception'));
   await phone.locator('tr.ant-table-row:visible').first().waitFor({ timeout: 60000 });
@@ -113,7 +98,7 @@ it('station staff arrange a reception day’s roster in 逢6接待; desktop and 
 
   // A deputy sees the sessions but may not arrange them: no 安排值班 button.
   const login = await deputyAccount(api, deputies[0].id, `Long-${stamp}-Pass8`);
-  const deputyPage = await browser.newPage({ viewport: { width: 390, height: 844 } });
+  const deputyPage = await browser().newPage({ viewport: { width: 390, height: 844 } });
   await signInThroughUI(deputyPage, login.username, login.password);
   await deputyPage.goto(await installedPage(api, 'six-ones.reception'));
   await deputyPage.locator('tr.ant-table-row:visible').first().waitFor({ timeout: 60000 });

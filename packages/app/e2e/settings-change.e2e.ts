@@ -3,30 +3,23 @@
  * required count (六个一达标 › 规则) in the installed pages, with NocoBase's own edit forms; the next approval
  * posts the new points and the 六个一 matrix counts against the new number.
  */
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import {
   ADMIN,
   apiAs,
   formItem,
   installedPage,
-  launchBrowser,
+  q,
   screenshot,
+  shanghaiToday,
   signInThroughUI,
+  stationWithHead,
+  useBrowser,
   watchProblems,
 } from './support';
 
-let browser: Browser;
+const browser = useBrowser();
 const DESKTOP = { width: 1280, height: 800 };
-const q = (filter: unknown) => 'filter=' + encodeURIComponent(JSON.stringify(filter));
-const shanghaiToday = () => new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10);
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-});
 
 /** Opens the row's 编辑 form on the given tab, sets one number field and submits it. */
 async function editNumber(
@@ -60,17 +53,11 @@ it('an administrator re-points an item and changes a rule’s count in the setti
   const stamp = Date.now() % 1e6;
   const [item] = await api('dutyItems:list', undefined, q({ code: 'D04' }));
   const [rule] = await api('dutyRules:list', undefined, q({ code: 'R1' }));
-  const head = await api('users:create', {
-    username: `sethead${stamp}`,
-    nickname: '站长',
-    password: `Head-${stamp}-Pass`,
-    roles: ['station-staff'],
-  });
-  const station = await api('liaisonStations:create', {
-    name: `白沙镇联络站-${stamp}`,
-    headId: head.id,
-    staff: [head.id],
-  });
+  const { station } = await stationWithHead(
+    api,
+    { username: `sethead${stamp}`, nickname: '站长', password: `Head-${stamp}-Pass` },
+    { name: `白沙镇联络站-${stamp}` },
+  );
   const deputyName = `易代表${stamp}`;
   const deputy = await api('deputies:create', {
     name: deputyName,
@@ -86,7 +73,7 @@ it('an administrator re-points an item and changes a rule’s count in the setti
     // Training counts for the monthly study rule in this test.
     await api(`dutyRules:update?filterByTk=${rule.id}`, { items: [...new Set([...original.items, item.id])] });
 
-    const admin = await browser.newPage({ viewport: DESKTOP });
+    const admin = await browser().newPage({ viewport: DESKTOP });
     const problems = watchProblems(admin);
     await signInThroughUI(admin, ADMIN.account, ADMIN.password);
     await editNumber(
