@@ -6,32 +6,28 @@
  *  4. once the administrator publishes the period, the public 阳光栏 board shows it, without sign-in.
  * The record is dated in the previous quarter, which has ended, so that its period can be published.
  */
-import type { Browser } from 'playwright-core';
 import {
   ADMIN,
   apiAs,
   BASE_URL,
-  deputyAccount,
+  confirmDialog,
   formItem,
   installedPage,
-  launchBrowser,
   pick,
+  reviewTaskOf,
+  saveDraft,
   screenshot,
   signInThroughUI,
+  stationWithDeputy,
+  submitFirstRecord,
+  untilStatus,
+  useBrowser,
   watchProblems,
 } from './support';
 
-let browser: Browser;
+const browser = useBrowser();
 const PHONE = { width: 390, height: 844 };
 const DESKTOP = { width: 1280, height: 800 };
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-});
 
 /** The last month of the quarter before today's (Asia/Shanghai), e.g. 2026-11 → 2026, month 9, period 2026-Q3. */
 function previousQuarter() {
@@ -48,30 +44,17 @@ function previousQuarter() {
 it('a deputy files a record with a photo on a phone; the head approves it in the task centre; points and the public board follow', async () => {
   const api = await apiAs(ADMIN.account, ADMIN.password);
   const stamp = Date.now() % 1e6;
-  const headPassword = `Head-${stamp}-Pass2`;
-  const head = await api('users:create', {
-    username: `flowhead${stamp}`,
-    nickname: '欧阳站长',
-    password: headPassword,
-    roles: ['station-staff'],
+  const { head, station, deputy, login } = await stationWithDeputy(api, stamp, {
+    head: '欧阳站长',
+    station: '高沙镇联络站',
+    deputy: '刘代表',
   });
-  const station = await api('liaisonStations:create', {
-    name: `高沙镇联络站-${stamp}`,
-    headId: head.id,
-    staff: [head.id],
-  });
-  const deputyName = `刘代表${stamp}`;
-  const deputy = await api('deputies:create', {
-    name: deputyName,
-    phone: `135${String(stamp).padStart(8, '0')}`,
-    stationId: station.id,
-  });
-  const login = await deputyAccount(api, deputy.id, `Liu-${stamp}-Pass9`);
+  const deputyName: string = deputy.name;
   const target = previousQuarter();
   const myDuty = await installedPage(api, 'duty-points.my-duty');
 
   // 1. The deputy, on a phone.
-  const phone = await browser.newPage({ viewport: PHONE });
+  const phone = await browser().newPage({ viewport: PHONE });
   const problems = watchProblems(phone);
   await signInThroughUI(phone, login.username, login.password);
   await phone.goto(myDuty);
@@ -97,23 +80,11 @@ it('a deputy files a record with a photo on a phone; the head approves it in the
     .setInputFiles({ name: '宣讲现场.png', mimeType: 'image/png', buffer: await phone.screenshot() });
   expect((await uploaded).status()).toBe(200);
   await screenshot(phone, 'duty-flow-1-deputy-filled-mobile');
-  const created = phone.waitForResponse((r) => r.url().includes('dutyRecords:create'), { timeout: 30000 });
-  await phone.getByRole('button', { name: /保存草稿/ }).click();
-  const createdRes = await created;
-  expect(createdRes.status()).toBe(200);
-  const recordId = (await createdRes.json()).data.id;
+  const draft = await saveDraft(phone);
+  expect(draft.status).toBe(200);
+  const recordId = draft.id;
   // Its row in 我的履职记录: 提交审核, confirmed.
-  // Long enough for both clicks below (up to 30 s each on a loaded machine) and the answer.
-  const submitted = phone.waitForResponse((r) => r.url().includes('namedActions:run'), { timeout: 90000 });
-  await phone.getByText('提交审核', { exact: true }).first().click({ timeout: 30000 });
-  // The confirmation's own button, inside the confirmation once it shows: under load another visible 确定 (the
-  // date picker's) could be clicked first, and the submission was never sent.
-  await phone
-    .locator('.ant-modal:visible, .ant-popover:visible')
-    .last()
-    .getByRole('button', { name: /确\s*定|OK/ })
-    .click({ timeout: 30000 });
-  expect((await submitted).status()).toBe(200);
+  expect(await submitFirstRecord(phone)).toBe(200);
   const filingSeconds = (Date.now() - started) / 1000;
   console.log(
     `[duty-flow] the deputy filed and submitted the record with a photo in ${filingSeconds.toFixed(1)} s of browser time`,
@@ -136,20 +107,9 @@ it('a deputy files a record with a photo on a phone; the head approves it in the
   await screenshot(phone, 'duty-flow-2-deputy-submitted-mobile');
 
   // 2. The head approves it in the task centre.
-  const asHead = await apiAs(head.username, headPassword);
-  let task: any;
-  for (let i = 0; i < 60 && !task; i++) {
-    const tasks = await asHead(
-      'workflowManualTasks:listMine',
-      undefined,
-      `pageSize=50&filter=${encodeURIComponent(JSON.stringify({ status: 0 }))}&appends=execution`,
-    );
-    task = (tasks ?? []).find((t: any) => t.execution?.context?.data?.id === recordId);
-    if (!task) await new Promise((r) => setTimeout(r, 1000));
-  }
-  expect(task).toBeTruthy();
-  const desk = await browser.newPage({ viewport: DESKTOP });
-  await signInThroughUI(desk, head.username, headPassword);
+  const task = await reviewTaskOf(await apiAs(head.username, head.password), recordId);
+  const desk = await browser().newPage({ viewport: DESKTOP });
+  await signInThroughUI(desk, head.username, head.password);
   await desk.goto(`${BASE_URL}/admin/workflow/tasks/manual/pending/${task.id}`);
   const approve = desk.getByRole('button', { name: /通\s*过/ });
   await approve.waitFor({ timeout: 60000 });
@@ -161,12 +121,7 @@ it('a deputy files a record with a photo on a phone; the head approves it in the
   await desk.locator('textarea').first().fill('照片清楚，同意');
   await screenshot(desk, 'duty-flow-3-head-task-desktop');
   await approve.click();
-  let status = '';
-  for (let i = 0; i < 60 && status !== 'approved'; i++) {
-    status = (await api(`dutyRecords:get?filterByTk=${recordId}`)).status;
-    if (status !== 'approved') await new Promise((r) => setTimeout(r, 1000));
-  }
-  expect(status).toBe('approved');
+  expect(await untilStatus(api, recordId, 'approved')).toBe('approved');
   await desk.close();
 
   // 3. The deputy sees the points (D13: 2 points) in 我的积分 on the same page.
@@ -191,7 +146,7 @@ it('a deputy files a record with a photo on a phone; the head approves it in the
   const periodId =
     period?.id ?? (await api('scorePeriods:create', { key: target.key, title: `${target.key} 积分公示` })).id;
   const versionBefore = period?.version ?? 0;
-  const admin = await browser.newPage({ viewport: DESKTOP });
+  const admin = await browser().newPage({ viewport: DESKTOP });
   await signInThroughUI(admin, ADMIN.account, ADMIN.password);
   await admin.goto(await installedPage(api, 'duty-points.management'));
   await admin.getByRole('tab', { name: '积分周期' }).click();
@@ -199,15 +154,12 @@ it('a deputy files a record with a photo on a phone; the head approves it in the
   await periodRow.waitFor({ timeout: 60000 });
   const published = admin.waitForResponse((r) => r.url().includes('namedActions:run'), { timeout: 60000 });
   await periodRow.getByText('公示', { exact: true }).click();
-  await admin
-    .getByRole('button', { name: /确\s*定|OK/ })
-    .last()
-    .click();
+  await confirmDialog(admin);
   expect((await published).status()).toBe(200);
   expect((await api(`scorePeriods:get?filterByTk=${periodId}`)).version).toBe(versionBefore + 1);
   await screenshot(admin, 'duty-flow-5-admin-published-desktop');
   await admin.close();
-  const visitor = await browser.newPage({ viewport: PHONE });
+  const visitor = await browser().newPage({ viewport: PHONE });
   await visitor.goto(`${BASE_URL}/api/scoreBoard:print?period=${target.key}&stationId=${station.id}`);
   await visitor.getByText(deputyName).waitFor({ timeout: 30000 });
   const row = visitor.locator('tr', { hasText: deputyName });
