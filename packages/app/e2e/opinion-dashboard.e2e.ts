@@ -97,6 +97,8 @@ it('an opinion a citizen submits through the QR form shows in the station staff�
   const qr = cards.locator(`figure.qr[data-form-url*="opinions:form?token=${qrToken}&"]`);
   await qr.locator('svg').waitFor({ timeout: 30000 });
   const formUrl = (await qr.getAttribute('data-form-url'))!;
+  // The staff member's session is not in the page's address (it was fetched with the session in a header).
+  expect(cards.url()).not.toContain('token=');
   await cards.getByText('亮承诺').first().waitFor();
   await cards.getByText('刘代表').first().waitFor();
   await screenshot(cards, 'qr-cards-print');

@@ -10,8 +10,12 @@ import pages from '../pages/pages.json';
 type FlowModelNode = {
   uid: string;
   use?: string;
-  stepParams?: { resourceSettings?: { init?: { collectionName?: string } } };
-  subModels?: { items?: Record<string, FlowModelNode> };
+  stepParams?: {
+    resourceSettings?: { init?: { collectionName?: string } };
+    clickSettings?: { runJs?: { code?: string } };
+    buttonSettings?: { linkageRules?: { value?: unknown[] } };
+  };
+  subModels?: { items?: Record<string, FlowModelNode>; actions?: Record<string, FlowModelNode> };
 };
 type Blueprint = { blueprint: { page: { title: string }; tabs: { title: string; blocks: { title?: string }[] }[] } };
 type RouteNode = { type: string; title: string; children?: RouteNode[] };
@@ -82,11 +86,11 @@ describe('plugin-six-ones: installed pages', () => {
     expect(JSON.stringify(reception[1][0])).toContain('逢6接待');
     // 生成接待日: a JS button running generateSessions through namedActions:run, hidden from deputies by a
     // linkage rule in the client's form.
-    const generate = Object.values<any>(reception[0][0].subModels.actions).find(
+    const generate = Object.values(reception[0][0].subModels?.actions ?? {}).find(
       (a) => a.use === 'JSCollectionActionModel',
     );
-    expect(generate.stepParams.clickSettings.runJs.code).toContain("action: 'receptionSessions:generateSessions'");
-    expect(generate.stepParams.buttonSettings.linkageRules.value[0]).toMatchObject({
+    expect(generate?.stepParams?.clickSettings?.runJs?.code).toContain("action: 'receptionSessions:generateSessions'");
+    expect(generate?.stepParams?.buttonSettings?.linkageRules?.value?.[0]).toMatchObject({
       condition: { items: [{ path: '{{ ctx.role }}', operator: '$eq', value: 'deputy' }] },
       actions: [{ name: 'linkageSetActionProps', params: { value: 'hidden' } }],
     });
