@@ -10,6 +10,7 @@ import {
   apiAs,
   formItem,
   installedPage,
+  reviewTaskOf,
   launchBrowser,
   pick,
   screenshot,
@@ -33,15 +34,6 @@ afterAll(async () => {
   for (const level of levels.slice(1)) await api(`reviewLevels:destroy?filterByTk=${level.id}`, {});
   await browser?.close();
 });
-
-const tasksOf = async (who: Awaited<ReturnType<typeof apiAs>>) =>
-  (
-    (await who(
-      'workflowManualTasks:listMine',
-      undefined,
-      `pageSize=100&filter=${encodeURIComponent(JSON.stringify({ status: 0 }))}&appends=execution`,
-    )) ?? []
-  ).map((t: any) => ({ id: t.id as number, title: t.title as string, recordId: t.execution?.context?.data?.id }));
 
 it('an administrator adds 主席团复核 in the UI; a record then needs both levels; removing it restores one', async () => {
   const stamp = Date.now() % 1e6;
@@ -104,20 +96,12 @@ it('an administrator adds 主席团复核 in the UI; a record then needs both le
   });
   await asDeputy(`dutyRecords:submit?filterByTk=${record.id}`, {});
   const asHead = await apiAs(head.username, head.password);
-  const [headTask] = await until(
-    async () => (await tasksOf(asHead)).filter((t: any) => t.recordId === record.id),
-    (t: unknown[]) => t.length === 1,
-    "the head's task",
-  );
+  const headTask = await reviewTaskOf(asHead, record.id);
   await asHead(`workflowManualTasks:submit?filterByTk=${headTask.id}`, {
     result: { review: { comment: '属实' }, _: 'approve' },
   });
   const asPresidium = await apiAs(presidium.username, presidiumPassword);
-  const [presidiumTask] = await until(
-    async () => (await tasksOf(asPresidium)).filter((t: any) => t.recordId === record.id),
-    (t: unknown[]) => t.length === 1,
-    "the presidium's task",
-  );
+  const presidiumTask = await reviewTaskOf(asPresidium, record.id);
   expect(presidiumTask.title).toContain('主席团复核');
   // Approved by the head only: still in review, nothing posted.
   expect((await api(`dutyRecords:get?filterByTk=${record.id}`)).status).toBe('submitted');
@@ -170,11 +154,7 @@ it('an administrator adds 主席团复核 in the UI; a record then needs both le
     description: `第二条-${stamp}`,
   });
   await asDeputy(`dutyRecords:submit?filterByTk=${next.id}`, {});
-  const [nextTask] = await until(
-    async () => (await tasksOf(asHead)).filter((t: any) => t.recordId === next.id),
-    (t: unknown[]) => t.length === 1,
-    "the head's task for the next record",
-  );
+  const nextTask = await reviewTaskOf(asHead, next.id);
   await asHead(`workflowManualTasks:submit?filterByTk=${nextTask.id}`, { result: { review: {}, _: 'approve' } });
   await until(
     async () => (await api(`dutyRecords:get?filterByTk=${next.id}`)).status,
