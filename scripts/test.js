@@ -167,10 +167,27 @@ async function serverTestsOnPostgres(settings) {
     await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
     await admin.query(`CREATE DATABASE "${name}"`);
   }
+  // Installed-app templates (test-helpers installed-templates.ts): made during this run from this checkout's code,
+  // dropped before and after it.
+  const templatePrefix = `${database}_tpl_`;
+  const dropTemplates = async (client) => {
+    const { rows } = await client.query('SELECT datname FROM pg_database WHERE starts_with(datname, $1)', [
+      templatePrefix,
+    ]);
+    for (const { datname } of rows) await client.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
+  };
+  await dropTemplates(admin);
   await admin.end();
   try {
-    await vitest('server tests on PostgreSQL', [], serverDbEnv('postgres', settings, database));
+    await vitest('server tests on PostgreSQL', [], {
+      ...serverDbEnv('postgres', settings, database),
+      DEPUTY_TEST_TEMPLATE_PREFIX: templatePrefix,
+    });
   } finally {
+    const after = new Client({ ...settings, database: 'postgres' });
+    await after.connect();
+    await dropTemplates(after);
+    await after.end();
     if (embedded) await embedded.stop();
   }
 }

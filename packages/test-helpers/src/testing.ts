@@ -4,6 +4,7 @@
  */
 import { pageHash, PluginPages } from '@deputy/plugin-suite-core';
 import { createMockServer, MockServer } from '@nocobase/test';
+import { useInstalledTemplate } from './installed-templates';
 import type { Http } from './security/permissions-matrix';
 
 /** Built-in NocoBase plugins every suite test app needs (order matters: dependencies first). */
@@ -25,10 +26,15 @@ export const BASE_PLUGINS = [
 export const SUITE_CORE = '@deputy/plugin-suite-core';
 
 export async function createSuiteServer(suitePlugins: string[], extraBuiltIns: string[] = []): Promise<MockServer> {
-  return createMockServer({
-    acl: true,
-    plugins: [...BASE_PLUGINS, ...extraBuiltIns, SUITE_CORE, ...suitePlugins.filter((name) => name !== SUITE_CORE)],
-  });
+  const plugins = [
+    ...BASE_PLUGINS,
+    ...extraBuiltIns,
+    SUITE_CORE,
+    ...suitePlugins.filter((name) => name !== SUITE_CORE),
+  ];
+  // On PostgreSQL in `npm test`, a copy of this plugin list's installed database (installed-templates.ts).
+  const installed = await useInstalledTemplate(plugins);
+  return createMockServer({ acl: true, plugins, skipInstall: installed });
 }
 
 /** Creates a user holding the given roles and returns an HTTP agent signed in as that user. */
