@@ -1,6 +1,7 @@
 import { createSuiteServer, SignedIn, signedInAs, TestAgent } from '@deputy/test-helpers';
 import type { PluginDutyPointsServer } from '@deputy/plugin-duty-points';
-import type { Model } from '@nocobase/database';
+import type { MigrationContext, Model } from '@nocobase/database';
+import Migration from '../migrations/20261215090000-deputy-session-scope';
 import { MockServer } from '@nocobase/test';
 
 type Account = SignedIn;
@@ -291,5 +292,52 @@ describe('plugin-six-ones: reception sign-ins need a deputy expected there, and 
     expect((await w.headA.agent.post('/receptionSessions:closeDue').send({ stationId: w.stationA.id })).status).toBe(
       403,
     );
+  });
+
+  it("shows a deputy its own station's sessions and those it is on duty at, and an upgrade narrows an old grant", async () => {
+    const seen = async (who: Account) =>
+      ((await who.agent.resource('receptionSessions').list({ pageSize: 100 })).body.data as { id: number }[]).map(
+        (r) => r.id,
+      );
+    // Station B's session: its deputies and a1 (of station A, on its roster) read it; a2 (station A) does not.
+    expect(await seen(w.b1)).toContain(w.sessionId);
+    expect(await seen(w.a1)).toContain(w.sessionId);
+    expect(await seen(w.a2)).not.toContain(w.sessionId);
+    const denied = await w.a2.agent.resource('receptionSessions').get({ filterByTk: w.sessionId });
+    expect(JSON.stringify(denied.body.data ?? null)).not.toContain(String(w.code));
+
+    // An instance installed before: the deputy's view had no scope, so every deputy read every session.
+    const resource = await app.db
+      .getRepository('dataSourcesRolesResources')
+      .findOne({ filter: { roleName: 'deputy', dataSourceKey: 'main', name: 'receptionSessions' } });
+    const actions = app.db.getRepository('dataSourcesRolesResourcesActions');
+    const view = () => actions.findOne({ filter: { rolesResourceId: resource.get('id'), name: 'view' } });
+    const scopeId = (await view()).get('scopeId');
+    expect(scopeId).not.toBeNull();
+    await actions.update({ filterByTk: (await view()).get('id'), values: { scopeId: null } });
+    expect(await seen(w.a2)).toContain(w.sessionId);
+
+    const migration = new Migration({
+      db: app.db,
+      app,
+      sequelize: app.db.sequelize,
+      queryInterface: app.db.sequelize.getQueryInterface(),
+    } as MigrationContext);
+    expect(migration.on).toBe('afterLoad');
+    await migration.up();
+    expect((await view()).get('scopeId')).toBe(scopeId);
+    expect(await seen(w.a2)).not.toContain(w.sessionId);
+    expect(await seen(w.a1)).toContain(w.sessionId);
+    // Again: nothing changes. A scope an administrator chose stays.
+    const stamp = String((await view()).get('updatedAt'));
+    await migration.up();
+    expect(String((await view()).get('updatedAt'))).toBe(stamp);
+    const chosen = await app.db
+      .getRepository('dataSourcesRolesResourcesScopes')
+      .create({ values: { key: 'six-test-all', name: 'all', resourceName: 'receptionSessions', scope: {} } });
+    await actions.update({ filterByTk: (await view()).get('id'), values: { scopeId: chosen.get('id') } });
+    await migration.up();
+    expect((await view()).get('scopeId')).toBe(chosen.get('id'));
+    await actions.update({ filterByTk: (await view()).get('id'), values: { scopeId } });
   });
 });

@@ -30,6 +30,18 @@ export const SCOPES: ScopeSpec[] = [
     resourceName: 'receptionSessions',
     scope: MY_STATION,
   },
+  {
+    // A deputy's reception days: its station's and those it is rostered on at another station.
+    key: 'six-my-sessions',
+    name: tt('Reception sessions of my station or with me on duty'),
+    resourceName: 'receptionSessions',
+    scope: {
+      $or: [
+        { station: { deputies: { userId: { $eq: '{{$user.id}}' } } } },
+        { roster: { userId: { $eq: '{{$user.id}}' } } },
+      ],
+    },
+  },
   { key: 'six-station-ledger', name: tt('Ledger of my station'), resourceName: 'ledgerEntries', scope: MY_STATION },
 ];
 
@@ -44,7 +56,7 @@ const GRANTS: Record<string, ResourceSpec[]> = {
         { name: 'create', fields: ['from', 'to', 'reason'] },
       ],
     },
-    { name: 'receptionSessions', actions: [{ name: 'view' }] },
+    { name: 'receptionSessions', actions: [{ name: 'view', scope: 'six-my-sessions' }] },
     { name: 'ledgerSections', actions: [{ name: 'view' }] },
   ],
   'station-staff': [
