@@ -58,6 +58,9 @@ it('shows a deputy its 六个一 compliance, following the administrator’s rul
   await matrix.getByText(deputy.name).waitFor({ timeout: 30000 });
   // This month is not over: one of two is "in progress".
   await matrix.locator('[data-status="in-progress"]', { hasText: '1/2' }).first().waitFor({ timeout: 30000 });
+  // Her own row reads as a list of the rules by name (the code beside it), not a row of bare codes.
+  const own = matrix.getByTestId('deputy-compliance-list');
+  await own.locator('.ant-list-item', { hasText: '每月参加一次学习' }).locator('[data-status="in-progress"]').waitFor();
   await screenshot(tab, 'compliance-matrix-desktop');
 
   await api(`dutyRules:update?filterByTk=${r1.id}`, { requiredCount: 1 });

@@ -16,5 +16,6 @@ module.exports = {
     '@deputy/plugin-six-ones',
     '@deputy/plugin-pairing-aid',
     '@deputy/plugin-public-voice',
+    '@deputy/plugin-workbench',
   ],
 };

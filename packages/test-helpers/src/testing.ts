@@ -95,6 +95,7 @@ export const SUITE_PLUGINS = [
   '@deputy/plugin-six-ones',
   '@deputy/plugin-pairing-aid',
   '@deputy/plugin-public-voice',
+  '@deputy/plugin-workbench',
 ];
 
 /**
@@ -117,4 +118,37 @@ export function agentHttp(app: MockServer, locale: string): Http {
     const res = method === 'GET' ? await req : await req.send((body ?? {}) as object);
     return { status: res.status, body: res.body };
   };
+}
+
+/** A liaison station headed by `head` (its reviewer, and one of its staff), created by an administrator over HTTP. */
+export async function stationHeadedBy(admin: TestAgent, name: string, head: SignedIn): Promise<ApiRow> {
+  const res = await admin
+    .resource('liaisonStations')
+    .create({ values: { name, headId: head.user.id, staff: [head.user.id] } });
+  if (res.status !== 200) throw new Error(`station ${name} not created: ${JSON.stringify(res.body)}`);
+  return res.body.data;
+}
+
+/** A deputy of a station with the given user account, created by an administrator over HTTP. */
+export async function deputyOf(admin: TestAgent, name: string, stationId: number, userId: number): Promise<ApiRow> {
+  const res = await admin.resource('deputies').create({ values: { name, stationId, userId } });
+  if (res.status !== 200) throw new Error(`deputy ${name} not created: ${JSON.stringify(res.body)}`);
+  return res.body.data;
+}
+
+type MenuRoute = { type: string; title: string; children?: MenuRoute[] };
+
+/** The titles of the pages in the menu an agent sees, in menu order (groups and tabs left out). */
+export async function menuPagesOf(agent: TestAgent): Promise<string[]> {
+  // The agent's resource() declares the standard actions only; listAccessible is desktopRoutes' own.
+  const routes = agent.resource('desktopRoutes') as unknown as {
+    listAccessible(params: object): PromiseLike<{ status: number; body: { data: MenuRoute[] } }>;
+  };
+  const res = await routes.listAccessible({ tree: true, sort: 'sort' });
+  if (res.status !== 200) throw new Error(`desktopRoutes:listAccessible answered ${res.status}`);
+  const titles: string[] = [];
+  const walk = (list: MenuRoute[]) =>
+    list.forEach((r) => (!['tabs', 'group'].includes(r.type) && titles.push(r.title), walk(r.children ?? [])));
+  walk(res.body.data);
+  return titles;
 }

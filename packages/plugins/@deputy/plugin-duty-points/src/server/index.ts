@@ -3,5 +3,5 @@ export { DutyFiling } from './services/filing';
 export type { FilingValues } from './services/filing';
 export { Ledger } from './services/ledger';
 export { periodRange, Scores } from './services/scores';
-export { DUTY_COLLECTIONS, PluginDutyPointsServer } from './plugin';
+export { DUTY_COLLECTIONS, PluginDutyPointsServer, statisticsCharts } from './plugin';
 export { default } from './plugin';

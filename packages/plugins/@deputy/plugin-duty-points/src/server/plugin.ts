@@ -78,6 +78,11 @@ export const DUTY_COLLECTIONS = [
   'reviewLevels',
 ];
 
+/** The 统计分析 charts (applyBlueprint `assets.charts`), for the pages that show some of them (the county home). */
+export function statisticsCharts(): Record<string, Record<string, unknown>> {
+  return statistics[0].blueprint.assets.charts;
+}
+
 /** 代表积分制: the 26-item catalogue, duty records and their review, the points ledger and grades. */
 export class PluginDutyPointsServer extends Plugin {
   ledger: Ledger;

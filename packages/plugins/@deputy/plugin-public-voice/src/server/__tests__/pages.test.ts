@@ -1,4 +1,4 @@
-import { createSuiteServer, signedInAs, TestAgent } from '@deputy/test-helpers';
+import { createSuiteServer, menuPagesOf, signedInAs, TestAgent } from '@deputy/test-helpers';
 import type { FlowModelRepository } from '@nocobase/plugin-flow-engine';
 import { MockServer } from '@nocobase/test';
 import type { PluginPublicVoiceServer } from '../plugin';
@@ -15,7 +15,6 @@ type FlowModelNode = {
   subModels?: Record<string, FlowModelNode | FlowModelNode[] | Record<string, FlowModelNode>>;
 };
 type Blueprint = { blueprint: { page: { title: string }; tabs: { title?: string; blocks: { title?: string }[] }[] } };
-type RouteNode = { type: string; title: string; children?: RouteNode[] };
 
 const NS = '@deputy/plugin-public-voice';
 const t = (key: string, ns = NS) => `{{t(${JSON.stringify(key)}, { ns: ${JSON.stringify(ns)} })}}`;
@@ -162,18 +161,7 @@ describe('plugin-public-voice: installed pages', () => {
   });
 
   it('shows 群众意见 and 矛盾调解 to station staff, 我收到的意见 to deputies, all three to administrators', async () => {
-    const titlesFor = async (agent: TestAgent) => {
-      const routes = agent.resource('desktopRoutes') as unknown as {
-        listAccessible(params: object): PromiseLike<{ status: number; body: { data: RouteNode[] } }>;
-      };
-      const res = await routes.listAccessible({ tree: true, sort: 'sort' });
-      expect(res.status).toBe(200);
-      const titles: string[] = [];
-      const walk = (list: RouteNode[]) =>
-        list.forEach((r) => (r.type !== 'tabs' && titles.push(r.title), walk(r.children ?? [])));
-      walk(res.body.data);
-      return titles.filter((title) => title.includes(NS));
-    };
+    const titlesFor = async (agent: TestAgent) => (await menuPagesOf(agent)).filter((title) => title.includes(NS));
     const staff = await signedInAs(app, 'voice-pages-staff', ['station-staff']);
     const deputy = await signedInAs(app, 'voice-pages-deputy', ['deputy']);
     const admin = await signedInAs(app, 'voice-pages-admin', ['npc-admin']);

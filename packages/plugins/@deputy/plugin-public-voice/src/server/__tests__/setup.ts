@@ -1,4 +1,4 @@
-import { createSuiteServer, signedInAs } from '@deputy/test-helpers';
+import { createSuiteServer, deputyOf, signedInAs, stationHeadedBy } from '@deputy/test-helpers';
 import { MockServer } from '@nocobase/test';
 import type { PluginPublicVoiceServer } from '../plugin';
 import type { ApiRow, SignedIn, TestAgent } from '@deputy/test-helpers';
@@ -32,16 +32,9 @@ export async function voiceWorld(withDutyPoints = false) {
   const dA1 = await signedInAs(app, 'deputyA1', ['deputy']);
   const dA2 = await signedInAs(app, 'deputyA2', ['deputy']);
   const dB1 = await signedInAs(app, 'deputyB1', ['deputy']);
-  const station = async (name: string, staff: Account) =>
-    (
-      await admin.agent
-        .resource('liaisonStations')
-        .create({ values: { name, headId: staff.user.id, staff: [staff.user.id] } })
-    ).body.data;
-  const stationA = await station('高沙镇联络站', staffA);
-  const stationB = await station('玉霞街道联络站', staffB);
-  const deputy = async (name: string, stationId: number, userId: number) =>
-    (await admin.agent.resource('deputies').create({ values: { name, stationId, userId } })).body.data;
+  const stationA = await stationHeadedBy(admin.agent, '高沙镇联络站', staffA);
+  const stationB = await stationHeadedBy(admin.agent, '玉霞街道联络站', staffB);
+  const deputy = (name: string, stationId: number, userId: number) => deputyOf(admin.agent, name, stationId, userId);
   const deputyA1 = await deputy('代表甲一', stationA.id, dA1.user.id);
   const deputyA2 = await deputy('代表甲二', stationA.id, dA2.user.id);
   const deputyB1 = await deputy('代表乙一', stationB.id, dB1.user.id);

@@ -1,7 +1,7 @@
 import { BlockModel } from '@nocobase/client';
 import type { APIClient } from '@nocobase/sdk';
 import type { AxiosError } from 'axios';
-import { Alert, DatePicker, Select, Space, Spin, Table, Tag, Tooltip } from 'antd';
+import { Alert, DatePicker, List, Select, Space, Spin, Table, Tag, Tooltip, Typography } from 'antd';
 import dayjs from 'dayjs';
 import React, { useEffect, useState } from 'react';
 import { tExpr, useT } from '../locale';
@@ -76,13 +76,31 @@ function ComplianceMatrix({ api }: { api: APIClient }) {
     };
   }, [api, month, stationId]);
   const rules = state.data?.rules ?? [];
+  // The rule's name in the user's language (the seeded rules carry an English name), never the bare code alone.
+  const nameOf = (r: Matrix['rules'][number]) => (api.auth?.locale?.startsWith('en') && r.nameEn) || r.name;
+  const deputies = state.data?.deputies ?? [];
+  const stationRows = state.data?.stations ?? [];
+  // A deputy sees its own row only: on a phone a list of the rules reads better than a one-row table.
+  const ownRow = deputies.length === 1 && stationRows.length === 0 ? deputies[0] : undefined;
   const columns = (subject: string) => [
     { title: subject === 'deputy' ? t('Deputy') : t('Liaison station'), dataIndex: 'name', fixed: 'left' as const },
     ...(subject === 'deputy' ? [{ title: t('Liaison station'), dataIndex: 'station' }] : []),
     ...rules
       .filter((r) => r.subject === subject)
       .map((r) => ({
-        title: <Tooltip title={r.name}>{r.code}</Tooltip>,
+        title: (
+          <Tooltip title={nameOf(r)}>
+            <div style={{ lineHeight: 1.3 }}>
+              <div>{r.code}</div>
+              <Typography.Text
+                type="secondary"
+                style={{ fontSize: 12, fontWeight: 'normal', display: 'block', maxWidth: 120 }}
+              >
+                {nameOf(r)}
+              </Typography.Text>
+            </div>
+          </Tooltip>
+        ),
         key: String(r.id),
         render: (_: unknown, row: Row) => <StatusCell cell={row.cells[r.id]} />,
       })),
@@ -111,14 +129,27 @@ function ComplianceMatrix({ api }: { api: APIClient }) {
       </Space>
       {state.error && <Alert type="error" showIcon message={state.error} />}
       <Spin spinning={state.loading}>
-        <Table
-          size="small"
-          rowKey="deputyId"
-          pagination={{ pageSize: 50 }}
-          scroll={{ x: true }}
-          columns={columns('deputy')}
-          dataSource={state.data?.deputies ?? []}
-        />
+        {ownRow ? (
+          <List
+            data-testid="deputy-compliance-list"
+            header={<Typography.Text strong>{ownRow.name}</Typography.Text>}
+            dataSource={rules.filter((r) => r.subject === 'deputy')}
+            renderItem={(r) => (
+              <List.Item extra={<StatusCell cell={ownRow.cells[r.id]} />}>
+                <List.Item.Meta title={nameOf(r)} description={r.code} />
+              </List.Item>
+            )}
+          />
+        ) : (
+          <Table
+            size="small"
+            rowKey="deputyId"
+            pagination={{ pageSize: 50 }}
+            scroll={{ x: true }}
+            columns={columns('deputy')}
+            dataSource={deputies}
+          />
+        )}
         {(state.data?.stations ?? []).length > 0 && (
           <Table
             size="small"

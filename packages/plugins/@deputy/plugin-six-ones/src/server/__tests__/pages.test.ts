@@ -1,4 +1,4 @@
-import { createSuiteServer, pagesWithoutSnapshot, signedInAs, TestAgent } from '@deputy/test-helpers';
+import { createSuiteServer, menuPagesOf, pagesWithoutSnapshot, signedInAs } from '@deputy/test-helpers';
 import type { FlowModelRepository } from '@nocobase/plugin-flow-engine';
 import { MockServer } from '@nocobase/test';
 import type { PluginSixOnesServer } from '../plugin';
@@ -18,7 +18,6 @@ type FlowModelNode = {
   subModels?: { items?: Record<string, FlowModelNode>; actions?: Record<string, FlowModelNode> };
 };
 type Blueprint = { blueprint: { page: { title: string }; tabs: { title: string; blocks: { title?: string }[] }[] } };
-type RouteNode = { type: string; title: string; children?: RouteNode[] };
 
 /**
  * plugin-six-ones' pages (六个一达标 with the matrix block, rules, station ledger and leave; 逢6接待), installed
@@ -100,22 +99,9 @@ describe('plugin-six-ones: installed pages', () => {
   });
 
   it('shows the pages to deputies and station staff', async () => {
-    const titlesFor = async (agent: TestAgent) => {
-      // The agent's resource() declares the standard actions only; listAccessible is desktopRoutes' own.
-      const routes = agent.resource('desktopRoutes') as unknown as {
-        listAccessible(params: object): PromiseLike<{ status: number; body: { data: RouteNode[] } }>;
-      };
-      const res = await routes.listAccessible({ tree: true, sort: 'sort' });
-      expect(res.status).toBe(200);
-      const titles: string[] = [];
-      const walk = (list: RouteNode[]) =>
-        list.forEach((r) => (r.type !== 'tabs' && titles.push(r.title), walk(r.children ?? [])));
-      walk(res.body.data);
-      return titles;
-    };
     for (const role of ['deputy', 'station-staff']) {
       const { agent } = await signedInAs(app, `six-pages-${role}`, [role]);
-      expect(await titlesFor(agent)).toEqual(expect.arrayContaining([t('Six-ones compliance'), t('Reception days')]));
+      expect(await menuPagesOf(agent)).toEqual(expect.arrayContaining([t('Six-ones compliance'), t('Reception days')]));
     }
   });
 

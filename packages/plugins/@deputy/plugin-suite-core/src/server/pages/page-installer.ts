@@ -44,8 +44,11 @@ export type SuitePageSpec = {
   key: string;
   /** Roles that see the page besides administrators (`npc-admin`, `admin`, `root` always do). */
   roles: string[];
-  /** Custom client blocks (FlowModel `use` names) appended to a tab after NocoBase's blocks. */
-  customBlocks?: { use: string; tab?: number; first?: boolean }[];
+  /**
+   * Custom client blocks (FlowModel `use` names) appended to a tab after NocoBase's blocks; one that names a
+   * `collection` is left out where that collection is not defined (its plugin is not enabled).
+   */
+  customBlocks?: { use: string; tab?: number; first?: boolean; collection?: string }[];
   /** An `applyBlueprint` document (version 1, mode create) without `navigation`: the installer adds it. */
   blueprint: FlowJson & { page: { title: string; icon?: string }; tabs: FlowJson[] };
 };
@@ -62,6 +65,11 @@ export type InstallPagesOptions = {
   defaults?: FlowJson;
   /** The plugin's built page snapshots (`src/server/pages/snapshots.json`); a page without a fitting one is applied. */
   snapshots?: PluginPageSnapshots;
+  /**
+   * The plugin's pages open the menu group, before every other plugin's, in their declared order (the homes
+   * of plugin-workbench: NocoBase opens the first page a user may see, so each role lands on its home).
+   */
+  first?: boolean;
 };
 
 /** A plugin's pages with the options they are installed with (each suite plugin's `pageSpecs()`). */
@@ -277,11 +285,14 @@ export async function installPages(
   for (const page of pending) {
     try {
       await installPage(app, page, groupId, adminRoles, options, result);
-      await placeBeforeFollowers(
-        app,
-        page.key,
-        pages.slice(pages.indexOf(page) + 1).map((p) => p.key),
-      );
+      const before = pages.slice(0, pages.indexOf(page)).map((p) => p.key);
+      if (options.first) await placeFirst(app, page.key, before);
+      else
+        await placeBeforeFollowers(
+          app,
+          page.key,
+          pages.slice(pages.indexOf(page) + 1).map((p) => p.key),
+        );
     } catch (error) {
       // One page the platform refuses must not stop the plugin's install: it is logged and retried next upgrade.
       // Sequelize says which value clashed only in its `errors` list.
@@ -329,6 +340,24 @@ async function placeBeforeFollowers(app: Application, key: string, followerKeys:
   }
 }
 
+/** Moves a page to the start of its menu group, just after the pages of its plugin declared before it. */
+async function placeFirst(app: Application, key: string, precedingKeys: string[]) {
+  const marks = app.db.getRepository('suitePages');
+  const routes = app.db.getRepository('desktopRoutes');
+  const routeIdOf = async (k: string) => (await marks.findOne({ filter: { key: k } }))?.get('routeId');
+  const routeId = await routeIdOf(key);
+  const route: Model | null = routeId != null ? await routes.findOne({ filterByTk: routeId }) : null;
+  if (!route) return;
+  const siblings: Model[] = await routes.find({ filter: { parentId: route.get('parentId') }, sort: ['sort', 'id'] });
+  const order = siblings.filter((r) => r.get('id') !== route.get('id'));
+  const preceding = new Set((await Promise.all(precedingKeys.map(routeIdOf))).filter((id) => id != null));
+  let at = 0;
+  order.forEach((r, i) => preceding.has(r.get('id')) && (at = i + 1));
+  order.splice(at, 0, route);
+  for (const [i, r] of order.entries())
+    if (Number(r.get('sort')) !== i + 1) await routes.update({ filterByTk: r.get('id'), values: { sort: i + 1 } });
+}
+
 /**
  * A page may show data of another plugin of the suite (统计分析 charts the 六个一 results and the 1+N visits).
  * Blocks over a collection that is not defined — that plugin is not enabled — are left out (and out of the
@@ -372,7 +401,13 @@ function blueprintValues(app: Application, page: SuitePageSpec, groupId: number,
 
 /** The hash a snapshot of this page must carry to stand for it here (page-snapshots.ts). */
 export function pageHash(app: Application, page: SuitePageSpec, options: InstallPagesOptions) {
-  return pageInputHash(blueprintValues(app, page, 0, options), page.customBlocks);
+  return pageInputHash(blueprintValues(app, page, 0, options), presentCustomBlocks(app, page));
+}
+
+/** The page's custom blocks whose collection is defined here. */
+function presentCustomBlocks(app: Application, page: SuitePageSpec) {
+  const blocks = (page.customBlocks ?? []).filter((b) => !b.collection || app.db.hasCollection(b.collection));
+  return page.customBlocks && blocks;
 }
 
 /**
@@ -403,7 +438,7 @@ async function applyPageBlueprint(app: Application, page: SuitePageSpec, values:
   const route: Model = await routes.findOne({ filter: { schemaUid: applied.target.pageSchemaUid } });
   const tabs = await routes.find({ filter: { parentId: route.get('id') }, sort: ['sort'] });
   for (const tab of tabs) await removeUndeclaredButtons(app, tab.get('schemaUid'));
-  for (const block of page.customBlocks ?? []) {
+  for (const block of presentCustomBlocks(app, page) ?? []) {
     const tab = tabs[block.tab ?? 0];
     await addCustomBlock(app, tab.get('schemaUid'), block.use, tab.get('schemaUid'), block.first);
   }
@@ -464,7 +499,7 @@ async function installPage(
   } else {
     const snapshot = options.snapshots?.pages?.[page.key];
     const templates = options.snapshots?.templates;
-    if (snapshotFits(app, snapshot, pageInputHash(values, page.customBlocks), templates)) {
+    if (snapshotFits(app, snapshot, pageInputHash(values, presentCustomBlocks(app, page)), templates)) {
       try {
         route = await routes.findOne({ filterByTk: await insertPageSnapshot(app, snapshot, groupId, templates) });
         result.fromSnapshot.push(page.key);

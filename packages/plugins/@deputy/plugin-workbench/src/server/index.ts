@@ -1,0 +1,2 @@
+export { PluginWorkbenchServer } from './plugin';
+export { default } from './plugin';
