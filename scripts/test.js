@@ -119,16 +119,25 @@ async function serverTestsOnSqlite() {
   await vitest('server tests on SQLite', [], { ...serverEnv, DB_DIALECT: 'sqlite', DB_STORAGE: ':memory:' });
 }
 
+/**
+ * Whether the PostgreSQL server answers. Asked three times, 10 s each: at the start of a run on a fresh machine
+ * apt installs Chromium and the browser stage's app starts beside this, and one 3 s try once missed the server
+ * and sent the whole stage to an embedded PostgreSQL.
+ */
 async function pgReachable(settings) {
   const { Client } = require('pg');
-  const client = new Client({ ...settings, database: 'postgres', connectionTimeoutMillis: 3000 });
-  try {
-    await client.connect();
-    await client.end();
-    return true;
-  } catch {
-    return false;
+  for (let attempt = 1; attempt <= 3; attempt++) {
+    const client = new Client({ ...settings, database: 'postgres', connectionTimeoutMillis: 10000 });
+    try {
+      await client.connect();
+      await client.end();
+      return true;
+    } catch (e) {
+      log(`PostgreSQL at ${settings.host}:${settings.port} did not answer (try ${attempt} of 3): ${e.message}`);
+      await client.end().catch(() => undefined);
+    }
   }
+  return false;
 }
 
 async function serverTestsOnPostgres(settings) {
