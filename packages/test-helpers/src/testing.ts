@@ -3,6 +3,7 @@
  * the built-in plugins the suite relies on, plus helpers to make users with roles and sign in as them.
  */
 import { pageHash, PluginPages } from '@deputy/plugin-suite-core';
+import type { MigrationContext } from '@nocobase/database';
 import { createMockServer, MockServer } from '@nocobase/test';
 import { useInstalledTemplate } from './installed-templates';
 import type { Http } from './security/permissions-matrix';
@@ -68,6 +69,16 @@ export function pagesWithoutSnapshot(app: MockServer, pluginName: string): strin
   return pages
     .filter((page) => options.snapshots?.pages?.[page.key]?.hash !== pageHash(app, page, options))
     .map((page) => page.key);
+}
+
+/** A plugin's migration made as NocoBase makes it for `nocobase upgrade`, for a test to run its up() directly. */
+export function migrationOf<M>(app: MockServer, MigrationClass: new (context: MigrationContext) => M): M {
+  return new MigrationClass({
+    db: app.db,
+    app,
+    sequelize: app.db.sequelize,
+    queryInterface: app.db.sequelize.getQueryInterface(),
+  } as MigrationContext);
 }
 
 /** A user signed in by signedInAs (its row and agent), and that agent. */

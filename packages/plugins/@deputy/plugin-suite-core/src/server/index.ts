@@ -33,6 +33,7 @@ export {
   grantResources,
   installRoles,
   renameGrantedActions,
+  roleGrantsOn,
   withdrawFields,
 } from './roles/role-grants';
 export type { Action, ActionRename, ResourceSpec, RoleSpec, ScopeSpec } from './roles/role-grants';

@@ -1,4 +1,5 @@
 import { scheduledJob } from '@deputy/plugin-suite-core';
+import { migrationOf } from '@deputy/test-helpers';
 import type { Model } from '@nocobase/database';
 import { CronTime } from 'cron';
 import { QueryTypes } from 'sequelize';
@@ -256,12 +257,7 @@ describe('plugin-duty-points: the kept totals equal the ledger', () => {
       await db.sequelize.query(`DELETE FROM ${table}`);
     }
     expect(await kept()).toEqual({ years: {}, items: {} });
-    const migration = new TotalsMigration({
-      db,
-      app: ctx.app,
-      sequelize: db.sequelize,
-      queryInterface: db.sequelize.getQueryInterface(),
-    } as ConstructorParameters<typeof TotalsMigration>[0]);
+    const migration = migrationOf(ctx.app, TotalsMigration);
     expect(migration.on).toBe('afterSync');
     await migration.up();
     expect(await kept()).toEqual(ledger);

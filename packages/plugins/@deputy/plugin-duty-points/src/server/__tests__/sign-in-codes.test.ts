@@ -1,5 +1,5 @@
-import { signedInAs, type ApiRow, type SignedIn, type TestAgent } from '@deputy/test-helpers';
-import type { MigrationContext, Model } from '@nocobase/database';
+import { migrationOf, signedInAs, type ApiRow, type SignedIn, type TestAgent } from '@deputy/test-helpers';
+import type { Model } from '@nocobase/database';
 import Migration from '../migrations/20261201090000-sign-in-code-staff-only';
 import { useDutyPointsWorld } from './setup';
 
@@ -231,12 +231,7 @@ describe('plugin-duty-points: sign-in codes are for the station’s staff, sign-
     const leaked = await w.d1.agent.resource('dutyActivities').get({ filterByTk: activity.id });
     expect(leaked.body.data.signInCode).toBe(activity.signInCode);
 
-    const migration = new Migration({
-      db: app.db,
-      app,
-      sequelize: app.db.sequelize,
-      queryInterface: app.db.sequelize.getQueryInterface(),
-    } as MigrationContext);
+    const migration = migrationOf(app, Migration);
     expect(migration.on).toBe('afterLoad');
     await migration.up();
     expect((await viewOf('deputy')).get('fields')).toEqual(fields);

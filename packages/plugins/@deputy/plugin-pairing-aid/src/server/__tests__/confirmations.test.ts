@@ -1,5 +1,5 @@
-import { signedInAs } from '@deputy/test-helpers';
-import type { MigrationContext, Model } from '@nocobase/database';
+import { migrationOf, signedInAs } from '@deputy/test-helpers';
+import type { Model } from '@nocobase/database';
 import Migration from '../migrations/20261201090000-confirmations-by-staff';
 import { Agent, LAST_YEAR, lastYear, Row, useAidWorld } from './setup';
 
@@ -209,12 +209,7 @@ describe('plugin-pairing-aid: the station confirms outcomes and visits, the KPIs
         await actions.update({ filterByTk: grant.get('id'), values: { fields: [...grant.get('fields'), flag] } });
       }
     }
-    const migration = new Migration({
-      db: app.db,
-      app,
-      sequelize: app.db.sequelize,
-      queryInterface: app.db.sequelize.getQueryInterface(),
-    } as MigrationContext);
+    const migration = migrationOf(app, Migration);
     expect(migration.on).toBe('afterLoad');
     await migration.up();
     const stamps: Record<string, string> = {};

@@ -1,4 +1,5 @@
-import type { MigrationContext, Model } from '@nocobase/database';
+import { migrationOf } from '@deputy/test-helpers';
+import type { Model } from '@nocobase/database';
 import LabelMigration from '../migrations/20261202090000-pairing-labels';
 import { isPg, lastYear, Row, useAidWorld } from './setup';
 
@@ -257,12 +258,7 @@ describe('plugin-pairing-aid: pairings, the N limit, transfer and closing', () =
     const before = ((await repo.find({ sort: ['id'] })) as Model[]).map((p) => [p.get('id'), p.get('label')]);
     expect(before.length).toBeGreaterThan(3);
     await ctx.app.db.getCollection('aidPairings').model.update({ label: null }, { where: {}, hooks: false });
-    const migration = new LabelMigration({
-      db: ctx.app.db,
-      app: ctx.app,
-      sequelize: ctx.app.db.sequelize,
-      queryInterface: ctx.app.db.sequelize.getQueryInterface(),
-    } as MigrationContext);
+    const migration = migrationOf(ctx.app, LabelMigration);
     expect(migration.on).toBe('afterSync');
     await migration.up();
     const after = async () =>

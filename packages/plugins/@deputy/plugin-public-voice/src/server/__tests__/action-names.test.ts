@@ -1,4 +1,5 @@
-import type { MigrationContext, Model } from '@nocobase/database';
+import { migrationOf } from '@deputy/test-helpers';
+import type { Model } from '@nocobase/database';
 import ActionNames, { RENAMED_ACTIONS } from '../migrations/20261204090000-action-names';
 import { Agent, step, useVoiceWorld } from './setup';
 
@@ -40,12 +41,7 @@ describe('resource-scoped action names (migration)', () => {
     // Under the old name the grant gives nothing any more.
     expect((await w.staffA.agent.post(`/opinions:closeOpinion?filterByTk=${idA}`).send({})).status).toBe(403);
 
-    const migration = new ActionNames({
-      db: app.db,
-      app,
-      sequelize: app.db.sequelize,
-      queryInterface: app.db.sequelize.getQueryInterface(),
-    } as MigrationContext);
+    const migration = migrationOf(app, ActionNames);
     expect(RENAMED_ACTIONS).toContainEqual({ resource: 'opinions', from: 'close', to: 'closeOpinion' });
     await migration.up();
     expect(await grant('station-staff', 'close')).toBeNull();

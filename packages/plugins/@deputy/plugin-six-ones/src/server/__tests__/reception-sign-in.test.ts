@@ -1,6 +1,6 @@
-import { createSuiteServer, SignedIn, signedInAs, TestAgent } from '@deputy/test-helpers';
+import { createSuiteServer, migrationOf, SignedIn, signedInAs, TestAgent } from '@deputy/test-helpers';
 import type { PluginDutyPointsServer } from '@deputy/plugin-duty-points';
-import type { MigrationContext, Model } from '@nocobase/database';
+import type { Model } from '@nocobase/database';
 import Migration from '../migrations/20261215090000-deputy-session-scope';
 import { MockServer } from '@nocobase/test';
 
@@ -317,12 +317,7 @@ describe('plugin-six-ones: reception sign-ins need a deputy expected there, and 
     await actions.update({ filterByTk: (await view()).get('id'), values: { scopeId: null } });
     expect(await seen(w.a2)).toContain(w.sessionId);
 
-    const migration = new Migration({
-      db: app.db,
-      app,
-      sequelize: app.db.sequelize,
-      queryInterface: app.db.sequelize.getQueryInterface(),
-    } as MigrationContext);
+    const migration = migrationOf(app, Migration);
     expect(migration.on).toBe('afterLoad');
     await migration.up();
     expect((await view()).get('scopeId')).toBe(scopeId);

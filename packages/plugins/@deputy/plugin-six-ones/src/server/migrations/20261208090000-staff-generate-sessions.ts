@@ -1,4 +1,5 @@
 import { Migration } from '@nocobase/server';
+import { roleGrantsOn } from '@deputy/plugin-suite-core';
 
 /**
  * Station staff generate their own station's reception sessions (逢6接待 › 生成接待日): an instance installed
@@ -11,13 +12,10 @@ export default class extends Migration {
   appVersion = '<3.0.0';
 
   async up() {
-    if (!this.db.hasCollection('dataSourcesRolesResourcesActions')) return;
-    const resource = await this.db
-      .getRepository('dataSourcesRolesResources')
-      .findOne({ filter: { roleName: 'station-staff', dataSourceKey: 'main', name: 'receptionSessions' } });
-    if (!resource) return;
-    const actions = this.db.getRepository('dataSourcesRolesResourcesActions');
-    const filter = { rolesResourceId: resource.get('id'), name: 'generateSessions' };
+    const grants = await roleGrantsOn(this.db, 'station-staff', 'receptionSessions');
+    if (!grants) return;
+    const { actions, resourceId } = grants;
+    const filter = { rolesResourceId: resourceId, name: 'generateSessions' };
     if (await actions.count({ filter })) return;
     await actions.create({ values: filter });
   }

@@ -1,5 +1,5 @@
 import { Migration } from '@nocobase/server';
-import { ensureScopes } from '@deputy/plugin-suite-core';
+import { ensureScopes, roleGrantsOn } from '@deputy/plugin-suite-core';
 import { SCOPES } from '../services/role-grants';
 
 /**
@@ -13,13 +13,10 @@ export default class extends Migration {
   appVersion = '<3.0.0';
 
   async up() {
-    if (!this.db.hasCollection('dataSourcesRolesResourcesActions')) return;
-    const resource = await this.db
-      .getRepository('dataSourcesRolesResources')
-      .findOne({ filter: { roleName: 'deputy', dataSourceKey: 'main', name: 'receptionSessions' } });
-    if (!resource) return;
-    const actions = this.db.getRepository('dataSourcesRolesResourcesActions');
-    const view = await actions.findOne({ filter: { rolesResourceId: resource.get('id'), name: 'view' } });
+    const grants = await roleGrantsOn(this.db, 'deputy', 'receptionSessions');
+    if (!grants) return;
+    const { actions, resourceId } = grants;
+    const view = await actions.findOne({ filter: { rolesResourceId: resourceId, name: 'view' } });
     if (!view || view.get('scopeId') != null) return;
     const ids = await ensureScopes(
       this.db,

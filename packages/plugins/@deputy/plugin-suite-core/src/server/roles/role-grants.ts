@@ -106,6 +106,20 @@ export async function grantPluginPermissions(
 }
 
 /**
+ * For upgrades: a role's granted actions on a collection as installed (the `dataSourcesRolesResourcesActions`
+ * repository and the id of the role's resource row), or null where the role has no grant on the collection
+ * (never given, or an administrator removed it) — then an upgrade leaves it alone.
+ */
+export async function roleGrantsOn(db: Database, roleName: string, collection: string) {
+  if (!db.hasCollection('dataSourcesRolesResourcesActions')) return null;
+  const resource: any = await db
+    .getRepository('dataSourcesRolesResources')
+    .findOne({ filter: { roleName, dataSourceKey: 'main', name: collection } });
+  if (!resource) return null;
+  return { resourceId: resource.get('id'), actions: db.getRepository('dataSourcesRolesResourcesActions') };
+}
+
+/**
  * For upgrades: takes fields out of a role's grants on a collection (e.g. a code that became staff-only),
  * leaving every other field and anything else an administrator changed there. Updated through the
  * repository, so NocoBase writes the narrowed grant to the ACL at once. Running it again changes nothing.
@@ -117,14 +131,11 @@ export async function withdrawFields(
   actionNames: string[],
   fields: string[],
 ) {
-  if (!db.hasCollection('dataSourcesRolesResourcesActions')) return;
-  const resource: any = await db
-    .getRepository('dataSourcesRolesResources')
-    .findOne({ filter: { roleName, dataSourceKey: 'main', name: collection } });
-  if (!resource) return;
-  const actions = db.getRepository('dataSourcesRolesResourcesActions');
+  const grants = await roleGrantsOn(db, roleName, collection);
+  if (!grants) return;
+  const { actions, resourceId } = grants;
   for (const grant of (await actions.find({
-    filter: { rolesResourceId: resource.get('id'), name: { $in: actionNames } },
+    filter: { rolesResourceId: resourceId, name: { $in: actionNames } },
   })) as any[]) {
     const current: string[] = grant.get('fields') ?? [];
     const kept = current.filter((f) => !fields.includes(f));
