@@ -69,7 +69,9 @@ it('lands each role on its own home, with its own work on it; phone and desktop'
   // The administrator: 全县概览 with the periods still to publish.
   const admin = await browser().newPage({ viewport: { width: 1440, height: 900 } });
   await signInThroughUI(admin, ADMIN.account, ADMIN.password);
+  // Two lists on the page, so each keeps its title (NocoBase drops the title of a page's only data block).
   await admin.locator('.ant-card', { hasText: '待公示的积分周期' }).first().waitFor({ timeout: 60000 });
+  await admin.locator('.ant-card', { hasText: '待处理的错重漏申诉' }).first().waitFor();
   await screenshot(admin, 'home-county-desktop');
   await admin.close();
 });

@@ -8,7 +8,7 @@ import { createSuiteServer, recordRealAppPlugins, SUITE_PLUGINS as SUITE } from 
  * real app and writes the rows each page is made of to `src/server/pages/snapshots.json` of its plugin
  * (page-snapshots.ts). Run it after changing a page, its defaults, a collection a page shows, or NocoBase.
  */
-const BUILT_INS = ['client', 'flow-engine', 'ui-templates', 'data-visualization', 'action-bulk-update'];
+const BUILT_INS = ['client', 'flow-engine', 'ui-templates', 'data-visualization', 'action-bulk-update', 'calendar'];
 const PLUGINS_DIR = path.resolve(__dirname, '../../../plugins/@deputy');
 
 describe('page snapshots', () => {

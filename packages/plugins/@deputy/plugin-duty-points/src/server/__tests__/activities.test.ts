@@ -41,6 +41,24 @@ describe('plugin-duty-points: station activities and sign-in', () => {
     expect(await app.db.getRepository('activityAttendances').count({ filter: { activityId: a.id } })).toBe(1);
   });
 
+  it('signs in through 我的履职’s 活动签到 button (namedActions:run) as through its own route', async () => {
+    const { w, app } = world;
+    const a = await activity('approved');
+    const run = (agent: typeof w.d1.agent, values: Record<string, unknown>) =>
+      agent.post('/namedActions:run').send({ action: 'dutyActivities:signIn', values });
+    const res = await run(w.d2.agent, { code: a.signInCode });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    const record = await app.db.getRepository('dutyRecords').findOne({ filterByTk: res.body.data.recordId });
+    expect(record.get('status')).toBe('approved');
+    expect(record.get('deputyId')).toBe(w.deputy2.id);
+    const again = await run(w.d2.agent.set('X-Locale', 'zh-CN'), { code: a.signInCode });
+    expect(again.status).toBe(400);
+    expect(again.body.errors[0].message).toBe('您已签到过该活动');
+    expect(
+      (await app.agent().post('/namedActions:run').send({ action: 'dutyActivities:signIn', values: {} })).status,
+    ).toBe(401);
+  });
+
   it('refuses unknown codes, activities not yet approved and sign-ins on another day, storing nothing', async () => {
     const { w, app } = world;
     const before = await app.db.getRepository('dutyRecords').count();

@@ -6,7 +6,7 @@ import pages from '../pages/pages.json';
 import statistics from '../pages/statistics.json';
 
 /**
- * plugin-duty-points' pages (我的履职, 履职审核, 积分管理, 积分排行), installed with plugin-deputies' page
+ * plugin-duty-points' pages (我的履职, 履职审核, 联络站活动, 积分管理, 积分排行), installed with plugin-deputies' page
  * installer: made of NocoBase blocks (plus the 我的积分 block), granted per role, installed once.
  */
 describe('plugin-duty-points: installed pages', () => {
@@ -18,7 +18,7 @@ describe('plugin-duty-points: installed pages', () => {
   beforeAll(async () => {
     app = await createSuiteServer(
       ['@deputy/plugin-deputies', '@deputy/plugin-duty-points'],
-      ['client', 'flow-engine', 'ui-templates', 'ui-layout', 'data-visualization', 'action-bulk-update'],
+      ['client', 'flow-engine', 'ui-templates', 'ui-layout', 'data-visualization', 'action-bulk-update', 'calendar'],
     );
     // flowSurfaces offers chart blocks and bulk-update buttons when their plugins are recorded as enabled, as in a real install
     // (the mock server loads it without that record); then the plugin installs its pages as on upgrade.
@@ -86,6 +86,7 @@ describe('plugin-duty-points: installed pages', () => {
       t('Suite settings', '@deputy/plugin-deputies'),
       t('My duty'),
       t('Duty review'),
+      t('Station activities'),
       t('Points management'),
       t('Points ranking'),
       t('Statistics'),
@@ -97,6 +98,16 @@ describe('plugin-duty-points: installed pages', () => {
   it('我的履职: a create form for duty records, the deputy’s records and the 我的积分 block', async () => {
     const blocks = await blocksOf(t('My duty'));
     expect(blocks.map((b) => b.use)).toEqual(['CreateFormModel', 'TableBlockModel', 'MyPointsBlockModel']);
+    // 活动签到: the deputy enters an activity's code; a JS button running dutyActivities:signIn.
+    expect(jsButton(blocks[1].subModels.actions, t('Sign in to an activity')).code).toContain(
+      "action: 'dutyActivities:signIn'",
+    );
+    // Then the deputy's appeals (filed from the page) and its points ledger.
+    const [appeals] = await blocksOf(t('My duty'), 1);
+    expect(appeals.stepParams.resourceSettings.init.collectionName).toBe('pointAppeals');
+    expect(JSON.stringify(appeals)).toContain('AddNewActionModel');
+    const [ledger] = await blocksOf(t('My duty'), 2);
+    expect(ledger.stepParams.resourceSettings.init.collectionName).toBe('pointEntries');
     const form = blocks[0];
     expect(form.stepParams.resourceSettings.init.collectionName).toBe('dutyRecords');
     const formFields = Object.values<any>(form.subModels.grid.subModels.items).map(
@@ -148,13 +159,28 @@ describe('plugin-duty-points: installed pages', () => {
     expect(JSON.stringify(table)).not.toContain('BulkUpdateActionModel');
   });
 
-  it('积分管理: items, grade bands, review levels, periods and appeals', async () => {
+  it('积分管理: items, grade bands, review levels, periods, appeals, the ledger and the yearly grades', async () => {
     const page = await routes().findOne({ filter: { type: 'flowPage', title: t('Points management') } });
-    expect(await routes().count({ filter: { parentId: page.get('id') } })).toBe(5);
+    expect(await routes().count({ filter: { parentId: page.get('id') } })).toBe(7);
     const collections = [];
-    for (const i of [0, 1, 2, 3, 4])
+    for (const i of [0, 1, 2, 3, 4, 5, 6])
       collections.push((await blocksOf(t('Points management'), i))[0].stepParams.resourceSettings.init.collectionName);
-    expect(collections).toEqual(['dutyItems', 'gradeBands', 'reviewLevels', 'scorePeriods', 'pointAppeals']);
+    expect(collections).toEqual([
+      'dutyItems',
+      'gradeBands',
+      'reviewLevels',
+      'scorePeriods',
+      'pointAppeals',
+      'pointEntries',
+      'deputyYearGrades',
+    ]);
+    // The ledger and the grades are read, never written, from the page: no 添加 / 编辑 / 删除.
+    for (const i of [5, 6]) {
+      const [table] = await blocksOf(t('Points management'), i);
+      const uses = Object.values<any>(table.subModels.actions ?? {}).map((m) => m.use);
+      expect(uses.sort()).toEqual(['FilterActionModel', 'RefreshActionModel']);
+      expect(JSON.stringify(table)).not.toMatch(/AddNewActionModel|EditActionModel|DeleteActionModel/);
+    }
     // 审核级别: the add and edit forms choose the reviewers (a generated form would leave the to-many field out).
     const forms = (await app.db.getRepository('flowModels').find()).filter((m: any) =>
       ['CreateFormModel', 'EditFormModel'].includes(m.get('options')?.use),
@@ -185,11 +211,43 @@ describe('plugin-duty-points: installed pages', () => {
   });
 
   it('installs only the buttons a page declares (no 添加 / 编辑 / 删除 on the ranking)', async () => {
-    const [table] = await blocksOf(t('Points ranking'));
-    const uses = (list: any) => Object.values<any>(list ?? {}).map((m) => m.use);
-    expect(uses(table.subModels.actions).sort()).toEqual(['FilterActionModel', 'RefreshActionModel']);
-    const actionsColumn = Object.values<any>(table.subModels.columns).find((c) => c.use === 'TableActionsColumnModel');
-    expect(uses(actionsColumn.subModels.actions)).toEqual(['ViewActionModel']);
+    for (const tab of [0, 1]) {
+      const [table] = await blocksOf(t('Points ranking'), tab);
+      const uses = (list: any) => Object.values<any>(list ?? {}).map((m) => m.use);
+      expect(uses(table.subModels.actions).sort()).toEqual(['FilterActionModel', 'RefreshActionModel']);
+      const actionsColumn = Object.values<any>(table.subModels.columns).find(
+        (c) => c.use === 'TableActionsColumnModel',
+      );
+      expect(uses(actionsColumn.subModels.actions)).toEqual(['ViewActionModel']);
+    }
+  });
+
+  it('积分排行 opens on the latest published period (current version, by rank); every period on the second tab', async () => {
+    const [latest] = await blocksOf(t('Points ranking'), 0);
+    const [all] = await blocksOf(t('Points ranking'), 1);
+    const scope = (table: any) => table.stepParams.tableSettings.dataScope.filter.items;
+    expect(scope(latest)).toEqual(
+      expect.arrayContaining([
+        { path: 'current', operator: '$eq', value: true },
+        { path: 'period.latest', operator: '$eq', value: true },
+      ]),
+    );
+    expect(scope(all)).toEqual([{ path: 'current', operator: '$eq', value: true }]);
+    expect(latest.stepParams.tableSettings.defaultSorting.sort[0]).toEqual({ field: 'rank', direction: 'asc' });
+  });
+
+  it('联络站活动: the station’s activities on NocoBase’s calendar and in a table with the sign-in code', async () => {
+    const [calendar] = await blocksOf(t('Station activities'), 0);
+    expect(calendar.use).toBe('CalendarBlockModel');
+    expect(calendar.stepParams.resourceSettings.init.collectionName).toBe('dutyActivities');
+    expect(JSON.stringify(calendar.stepParams)).toContain('"date"');
+    const [table] = await blocksOf(t('Station activities'), 1);
+    expect(table.use).toBe('TableBlockModel');
+    const columns = Object.values<any>(table.subModels.columns).map(
+      (c) => c.stepParams?.fieldSettings?.init?.fieldPath,
+    );
+    expect(columns).toEqual(expect.arrayContaining(['date', 'title', 'status', 'signInCode']));
+    expect(JSON.stringify(table)).toContain('AddNewActionModel');
   });
 
   it('统计分析: charts of NocoBase’s data-visualization (points by deputy, item and station, records by status, grades)', async () => {
@@ -220,6 +278,7 @@ describe('plugin-duty-points: installed pages', () => {
       t('Deputy information', '@deputy/plugin-deputies'),
       t('Liaison stations', '@deputy/plugin-deputies'),
       t('Duty review'),
+      t('Station activities'),
       t('Points ranking'),
       t('Statistics'),
     ]);

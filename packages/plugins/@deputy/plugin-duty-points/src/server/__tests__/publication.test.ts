@@ -1,6 +1,7 @@
-import type { MigrationContext } from '@nocobase/database';
+import { migrationOf } from '@deputy/test-helpers';
 import { MockServer } from '@nocobase/test';
 import BoardIndexMigration from '../migrations/20261207090000-board-index';
+import LatestMigration from '../migrations/20261216090000-latest-period';
 import { adminApproves, dutyPointsWorld, lastYear, pendingTaskFor, waitForStatus } from './setup';
 
 describe('plugin-duty-points: publication (阳光栏) and appeals (错重漏)', () => {
@@ -278,12 +279,7 @@ describe('plugin-duty-points: publication (阳光栏) and appeals (错重漏)', 
     expect(installed).toBeTruthy();
     await queryInterface.removeIndex(table, installed.name);
     expect(await boardIndexes()).toHaveLength(0);
-    const migration = new BoardIndexMigration({
-      db: app.db,
-      app,
-      sequelize: app.db.sequelize,
-      queryInterface,
-    } as MigrationContext);
+    const migration = migrationOf(app, BoardIndexMigration);
     expect(migration.on).toBe('afterSync');
     await migration.up();
     expect(await boardIndexes()).toHaveLength(1);
@@ -293,5 +289,45 @@ describe('plugin-duty-points: publication (阳光栏) and appeals (错重漏)', 
     const board = await app.agent().get(`/scoreBoard:list?period=${year}-Q1&stationId=${w.station.id}`);
     expect(board.status).toBe(200);
     expect(board.body.data[0].rows.length).toBeGreaterThan(0);
+  });
+
+  it('marks the latest published period for 积分排行 (the one ending last, a year before its Q4), also on upgrade', async () => {
+    const periods = app.db.getRepository('scorePeriods');
+    const latest = async () =>
+      (await periods.find({ filter: { latest: true } })).map((p: any) => p.get('key') as string);
+    const publish = async (key: string) => {
+      const row = (await periods.findOne({ filter: { key } })) ?? (await periods.create({ values: { key } }));
+      const res = await w.admin.agent.post(`/scorePeriods:publish?filterByTk=${row.get('id')}`).send({});
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+    };
+    expect(await latest()).toEqual([`${year}-Q1`]);
+    await publish(`${year}-Q3`);
+    expect(await latest()).toEqual([`${year}-Q3`]);
+    // Re-issuing an earlier period after appeals does not move the mark.
+    await publish(`${year}-Q1`);
+    expect(await latest()).toEqual([`${year}-Q3`]);
+    await publish(`${year}-Q4`);
+    await publish(`${year}`);
+    expect(await latest()).toEqual([`${year}`]);
+    // An open period never carries it, whatever its dates.
+    await periods.create({ values: { key: `${year + 1}-Q1` } });
+    expect(await latest()).toEqual([`${year}`]);
+    // Through the ranking page's data scope, as station staff read it.
+    const res = await w.head.agent.resource('scoreSnapshots').list({
+      filter: { $and: [{ current: { $eq: true } }, { 'period.latest': { $eq: true } }] },
+      appends: ['period'],
+      pageSize: 200,
+    });
+    expect(res.status).toBe(200);
+    expect(res.body.data.length).toBeGreaterThan(0);
+    expect(new Set(res.body.data.map((r: any) => r.period.key))).toEqual(new Set([`${year}`]));
+    // An upgraded instance (no marks yet) gets the same mark; again, the same.
+    await app.db.getModel('scorePeriods').update({ latest: false }, { where: {}, hooks: false });
+    const migration = migrationOf(app, LatestMigration);
+    expect(migration.on).toBe('afterSync');
+    await migration.up();
+    expect(await latest()).toEqual([`${year}`]);
+    await migration.up();
+    expect(await latest()).toEqual([`${year}`]);
   });
 });

@@ -81,9 +81,10 @@ export function registerRecordActions(app: Application, filing: () => DutyFiling
       await next();
     },
   });
-  // dutyActivities:signIn — a signed-in deputy enters the activity's code (or scans its QR code).
-  app.resourceManager.registerActionHandlers({
-    'dutyActivities:signIn': async (ctx: Context, next) => {
+  // dutyActivities:signIn — a signed-in deputy enters the activity's code (or scans its QR code); named, so
+  // 我的履职's 活动签到 button runs it through namedActions:run.
+  defineNamedActions(app, 'dutyActivities', {
+    signIn: async (ctx: Context, next) => {
       try {
         ctx.body = await signIn(ctx.db, ctx.state.currentUser.id, ctx.action.params.values?.code, (k) =>
           ctx.t(k, { ns: NS }),

@@ -4,6 +4,7 @@ import { f, tt } from '../fields';
 /**
  * 积分周期: a quarter (`2026-Q1`) or a year (`2026`). Publishing freezes a snapshot of scores (a new version
  * each time it is re-issued after appeals), opens the appeal window and puts it on the public board.
+ * `latest` marks the published period that ends last (on a tie the year): 积分排行 opens on it.
  */
 export default defineCollection({
   name: 'scorePeriods',
@@ -35,5 +36,6 @@ export default defineCollection({
     }),
     f.dateField('publishedOn', 'Published on', { uiSchema: { 'x-read-pretty': true } }),
     f.dateField('appealDeadline', 'Appeals until', { uiSchema: { 'x-read-pretty': true } }),
+    f.checkboxField('latest', 'Latest published', { defaultValue: false, uiSchema: { 'x-read-pretty': true } }),
   ],
 });

@@ -1,4 +1,4 @@
-import type { Database, Model, Transaction } from '@nocobase/database';
+import { Op, type Database, type Model, type Transaction } from '@nocobase/database';
 import { shanghaiToday, WorkCalendar } from '@deputy/plugin-suite-core';
 import { DutyError } from './errors';
 import { periodRange, Scores } from './scores';
@@ -72,8 +72,34 @@ export class Publication {
         },
         transaction,
       });
+      await this.markLatest(transaction);
       return { periodId: period.get('id'), version, deputies: ranking.length };
     });
+  }
+
+  /**
+   * Marks the latest published period (`latest`, what 积分排行 opens on): of the published and closed ones, the
+   * one that ends last; a year before its own fourth quarter (they end on the same day). Re-issuing an earlier
+   * period after appeals does not move the mark. Bookkeeping, like `current` on the snapshots: no hooks.
+   */
+  async markLatest(transaction?: Transaction) {
+    const published = (await this.db.getModel('scorePeriods').findAll({
+      attributes: ['id', 'key'],
+      where: { status: ['published', 'closed'] },
+      raw: true,
+      transaction,
+    })) as unknown as { id: number; key: string }[];
+    const rank = (key: string) => {
+      const range = periodRange(key);
+      return range ? `${range.to}${range.isYear ? 1 : 0}` : '';
+    };
+    const latest = published.sort((a, b) => rank(b.key).localeCompare(rank(a.key)))[0];
+    const model = this.db.getModel('scorePeriods');
+    await model.update(
+      { latest: false },
+      { where: { latest: true, ...(latest ? { id: { [Op.ne]: latest.id } } : {}) }, transaction, hooks: false },
+    );
+    if (latest) await model.update({ latest: true }, { where: { id: latest.id }, transaction, hooks: false });
   }
 
   /** The public board: latest version of each published period, only the columns the settings allow. */

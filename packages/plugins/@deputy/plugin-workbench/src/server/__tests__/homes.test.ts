@@ -156,6 +156,7 @@ describe('plugin-workbench: a home for each role', () => {
   it("is made of NocoBase's lists and charts and the suite's blocks", async () => {
     expect((await blocksOf('County overview')).map(what)).toEqual([
       'scorePeriods',
+      'pointAppeals',
       'chart',
       'chart',
       'chart',
@@ -179,10 +180,14 @@ describe('plugin-workbench: a home for each role', () => {
       'ComplianceMatrixBlockModel',
       'AidKpiBlockModel',
     ]);
-    const lists = [...(await blocksOf('Station workbench')), ...(await blocksOf('My workbench'))].filter(
-      (b) => b.use === 'ListBlockModel',
-    );
-    expect(lists).toHaveLength(6);
+    const lists = [
+      ...(await blocksOf('County overview')),
+      ...(await blocksOf('Station workbench')),
+      ...(await blocksOf('My workbench')),
+    ].filter((b) => b.use === 'ListBlockModel');
+    expect(lists).toHaveLength(8);
+    // Each list says what it lists (NocoBase drops the title of a page's only data block).
+    for (const list of lists) expect(list.stepParams.cardSettings?.titleDescription?.title).toMatch(/^\{\{t\(/);
   });
 
   /** What a home's list shows the agent: its collection, data scope and sorting, through the HTTP API. */
@@ -216,7 +221,7 @@ describe('plugin-workbench: a home for each role', () => {
     expect(await listed('Station workbench', 'dutyActivities', w.headA)).toEqual(['aToday', 'aComing']);
   });
 
-  it('answers administrators the periods still to publish', async () => {
+  it('answers administrators the periods still to publish and the appeals still to decide', async () => {
     const periods = app.db.getRepository('scorePeriods');
     const open = await periods.create({ values: { key: '2026-Q3', title: '2026年第三季度', status: 'open' } });
     const published = await periods.create({
@@ -227,6 +232,21 @@ describe('plugin-workbench: a home for each role', () => {
     const listedPeriods = await listed('County overview', 'scorePeriods', w.admin);
     expect(listedPeriods).toContain('q3');
     expect(listedPeriods).not.toContain('q2');
+    const appeal = async (name: string, status: string) => {
+      const values = {
+        periodId: published.get('id'),
+        deputyId: w.d1.deputyId,
+        kind: 'missing',
+        description: name,
+        status,
+      };
+      const id = (await app.db.getRepository('pointAppeals').create({ values, hooks: false })).get('id');
+      w.ids[`pointAppeals:${id}`] = name;
+    };
+    await appeal('older', 'pending');
+    await appeal('decided', 'accepted');
+    await appeal('newer', 'pending');
+    expect(await listed('County overview', 'pointAppeals', w.admin)).toEqual(['older', 'newer']);
   });
 
   it('has every title and description in zh-CN and en-US', () => {
