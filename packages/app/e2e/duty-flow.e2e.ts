@@ -1,6 +1,7 @@
 /**
  * The points system end to end, as its people use it (issue #4's browser test, issue #7's test 3):
- *  1. a deputy, on a phone, files a duty record with a photo on 我的履职 and sends it to review (提交审核);
+ *  1. a deputy, on a phone, files a duty record with a photo on 我的履职 (保存草稿 waits while the photo is still
+ *     uploading on a slow network) and sends it to review (提交审核);
  *  2. the station head approves it in NocoBase's task centre, seeing the record's evidence;
  *  3. the deputy sees the points in 我的积分;
  *  4. once the administrator publishes the period, the public 阳光栏 board shows it, without sign-in.
@@ -72,13 +73,32 @@ it('a deputy files a record with a photo on a phone; the head approves it in the
   await formItem(phone, '情况说明')
     .locator('textarea')
     .fill('在村民小组宣讲新修订的《中华人民共和国村民委员会组织法》');
+  // A slow network: the photo's upload is held until the test lets it go. 保存草稿 meanwhile saves nothing
+  // and says why (a draft saved then would lack the photo).
+  let release = () => undefined as void;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  await phone.route(/attachments/, async (route) => {
+    if (route.request().method() === 'POST') await held;
+    await route.continue();
+  });
+  const creates: string[] = [];
+  phone.on('request', (r) => r.url().includes('dutyRecords:create') && creates.push(r.url()));
   const uploaded = phone.waitForResponse((r) => /attachments/.test(r.url()) && r.request().method() === 'POST', {
     timeout: 30000,
   });
   await formItem(phone, '佐证材料')
     .locator('input[type=file]')
     .setInputFiles({ name: '宣讲现场.png', mimeType: 'image/png', buffer: await phone.screenshot() });
+  await phone.locator('.ant-upload-list-item-uploading').first().waitFor({ timeout: 30000 });
+  await phone.getByRole('button', { name: /保存草稿/ }).click();
+  await phone.getByText('文件还在上传，请上传完成后再保存').waitFor({ timeout: 10000 });
+  await screenshot(phone, 'duty-flow-0-upload-still-running-mobile');
+  await phone.waitForTimeout(1000);
+  expect(creates).toEqual([]);
+  release();
   expect((await uploaded).status()).toBe(200);
+  await phone.locator('.ant-upload-list-item-uploading').first().waitFor({ state: 'detached', timeout: 30000 });
+  await phone.unroute(/attachments/);
   await screenshot(phone, 'duty-flow-1-deputy-filled-mobile');
   const draft = await saveDraft(phone);
   expect(draft.status).toBe(200);

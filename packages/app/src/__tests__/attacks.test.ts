@@ -369,6 +369,18 @@ describe('adversarial attacks (issue #15): every role × every suite collection'
     expect(
       app.acl.can({ roles: ['station-staff'], resource: 'dutyRecords', action: 'revoke' })?.params?.filter,
     ).toBeTruthy();
+    // An approved activity of today at station B whose code nobody used yet: 活动签到 (dutyActivities:signIn)
+    // gets past its checks for deputy B, so its attacks reach the writes (a record, an attendance, points).
+    const today = new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10);
+    const meetingB = await world.admin('POST', '/dutyActivities:create', {
+      title: '乙站集中学习',
+      itemId: world.ids.item,
+      stationId: world.ids.stationB,
+      date: today,
+    });
+    await world.admin('POST', `/dutyActivities:update?filterByTk=${meetingB.id}`, { status: 'approved' });
+    const { signInCode } = await world.admin('GET', `/dutyActivities:get?filterByTk=${meetingB.id}`);
+    expect(signInCode).toMatch(/^[A-Z2-9]{8}$/);
     const env = serverEnv(app, http, attackers, attachments);
     // Class F: every named action registered in this app, as every role and as the administrator.
     const adminUser = await db.getRepository('users').findOne({ filter: { username: 'attack-admin' } });
@@ -378,7 +390,7 @@ describe('adversarial attacks (issue #15): every role × every suite collection'
     );
     env.namedActions = {
       actions: namedActionsOf(app),
-      inputs: buttonInputs(world.ids),
+      inputs: { ...buttonInputs(world.ids), 'dutyActivities:signIn': { code: signInCode } },
       attackers: [{ key: 'admin', token: world.tokens.admin, userId: adminId, roles: adminRoles }],
     };
     const generator = new AttackGenerator(env, { sample: true });

@@ -1,6 +1,7 @@
 import { Plugin } from '@nocobase/client';
 import React, { type ReactNode } from 'react';
 import { FirstPasswordChange } from './FirstPasswordChange';
+import { guardUploads } from './upload-guard';
 
 const NS = '@deputy/plugin-suite-core';
 
@@ -16,6 +17,7 @@ export class PluginSuiteCoreClient extends Plugin {
     this.app.addProvider(({ children }: { children?: ReactNode }) => (
       <FirstPasswordChange t={t}>{children}</FirstPasswordChange>
     ));
+    guardUploads(() => t('A file is still uploading: save once it has arrived'));
   }
 }
 

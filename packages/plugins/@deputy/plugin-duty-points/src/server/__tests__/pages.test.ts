@@ -159,9 +159,13 @@ describe('plugin-duty-points: installed pages', () => {
     expect(JSON.stringify(table)).not.toContain('BulkUpdateActionModel');
   });
 
-  it('积分管理: items, grade bands, review levels, periods, appeals, the ledger and the yearly grades', async () => {
+  it('积分管理: items, grade bands, review levels, periods, appeals, the ledger, the yearly grades and 连任推荐', async () => {
     const page = await routes().findOne({ filter: { type: 'flowPage', title: t('Points management') } });
-    expect(await routes().count({ filter: { parentId: page.get('id') } })).toBe(7);
+    expect(await routes().count({ filter: { parentId: page.get('id') } })).toBe(8);
+    // 连任推荐: a JS block showing a term's grades per year and who may be recommended (dutyScores:reelection).
+    const [reelection] = await blocksOf(t('Points management'), 7);
+    expect(reelection.use).toBe('JSBlockModel');
+    expect(JSON.stringify(reelection.stepParams)).toContain('dutyScores:reelection');
     const collections = [];
     for (const i of [0, 1, 2, 3, 4, 5, 6])
       collections.push((await blocksOf(t('Points management'), i))[0].stepParams.resourceSettings.init.collectionName);
@@ -214,7 +218,13 @@ describe('plugin-duty-points: installed pages', () => {
     for (const tab of [0, 1]) {
       const [table] = await blocksOf(t('Points ranking'), tab);
       const uses = (list: any) => Object.values<any>(list ?? {}).map((m) => m.use);
-      expect(uses(table.subModels.actions).sort()).toEqual(['FilterActionModel', 'RefreshActionModel']);
+      // 打印阳光栏 on the latest period: a JS button opening the printable board (scoreBoard:print).
+      const print = tab === 0 ? ['JSCollectionActionModel'] : [];
+      expect(uses(table.subModels.actions).sort()).toEqual(
+        [...print, 'FilterActionModel', 'RefreshActionModel'].sort(),
+      );
+      if (tab === 0)
+        expect(jsButton(table.subModels.actions, t('Print the public board')).code).toContain('scoreBoard:print');
       const actionsColumn = Object.values<any>(table.subModels.columns).find(
         (c) => c.use === 'TableActionsColumnModel',
       );
@@ -251,7 +261,10 @@ describe('plugin-duty-points: installed pages', () => {
   });
 
   it('统计分析: charts of NocoBase’s data-visualization (points by deputy, item and station, records by status, grades)', async () => {
-    const charts = await blocksOf(t('Statistics'));
+    const [headline, ...charts] = await blocksOf(t('Statistics'));
+    // First the year's headline figures (a JS block counting what the caller may read), then the charts.
+    expect(headline.use).toBe('JSBlockModel');
+    expect(JSON.stringify(headline.stepParams)).toContain("count('dutyRecords', { status: 'submitted' })");
     // The 六个一 and 1+N charts need six-ones and pairing-aid, not enabled here: left out (see statistics.test.ts).
     expect(charts.map((b) => b.use)).toEqual(Array(5).fill('ChartBlockModel'));
     expect(JSON.stringify(charts)).not.toMatch(/ruleResults|aidVisits/);

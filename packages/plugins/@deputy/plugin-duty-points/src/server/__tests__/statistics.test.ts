@@ -12,7 +12,7 @@ import type { Model } from '@nocobase/database';
 import type { FlowModelRepository } from '@nocobase/plugin-flow-engine';
 import type { Plugin } from '@nocobase/server';
 import { MockServer } from '@nocobase/test';
-import { generateFlowModelRdFromToken } from '@nocobase/utils';
+import { generateFlowModelRdFromToken, transformFilter } from '@nocobase/utils';
 import type { PluginDutyPointsServer } from '../plugin';
 
 /** A chart block as findModelByParentId answers it (a tree of plain objects), as far as these tests read it. */
@@ -31,7 +31,7 @@ type ChartQuery = {
   measures?: QueryItem[];
   dimensions?: QueryItem[];
   orders?: QueryItem[];
-  filter?: unknown;
+  filter?: Parameters<typeof transformFilter>[0];
 };
 type Chart = { block: FlowModelNode; query: ChartQuery };
 /** A row of charts:queryData, by the query's aliases. */
@@ -132,28 +132,44 @@ describe('plugin-duty-points: 统计分析 over the whole suite', () => {
       ok(await who.agent.resource('aidVisits').create({ values: { pairingId: p.id, date, mode: 'home' } }));
     }
 
-    // Published scores (frozen by the publication service; written here as it would).
-    const period = await app.db
-      .getRepository('scorePeriods')
-      .create({ values: { key: String(year), status: 'published' } });
-    for (const [d, s, total] of [
-      [a1, stationA, 10],
-      [a2, stationA, 20],
-      [b1, stationB, 7],
-    ] as const) {
-      await app.db.getRepository('scoreSnapshots').create({
-        values: {
-          periodId: period.get('id'),
-          version: 1,
-          deputyId: d.id,
-          deputyName: d.name,
-          stationId: s.id,
-          stationName: s.name,
-          total,
-          grade: '合格',
-        },
-      });
-    }
+    // Published scores (frozen by the publication service; written here as it would): the year's current
+    // version 2 (the latest published period), the version 1 it replaced, and the year before.
+    const periods = app.db.getRepository('scorePeriods');
+    const period = await periods.create({ values: { key: String(year), status: 'published', version: 2 } });
+    const before = await periods.create({ values: { key: String(year - 1), status: 'published', version: 1 } });
+    await app.db.getModel('scorePeriods').update({ latest: true }, { where: { id: period.get('id') }, hooks: false });
+    const snapshot = (p: Model, version: number, current: boolean, rows: [ApiRow, ApiRow, number, string][]) =>
+      Promise.all(
+        rows.map(([d, s, total, grade]) =>
+          app.db.getRepository('scoreSnapshots').create({
+            values: {
+              periodId: p.get('id'),
+              version,
+              deputyId: d.id,
+              deputyName: d.name,
+              stationId: s.id,
+              stationName: s.name,
+              total,
+              grade,
+              current,
+            },
+          }),
+        ),
+      );
+    await snapshot(period, 2, true, [
+      [a1, stationA, 10, '合格'],
+      [a2, stationA, 20, '合格'],
+      [b1, stationB, 7, '合格'],
+    ]);
+    await snapshot(period, 1, false, [
+      [a1, stationA, 90, '优秀'],
+      [a2, stationA, 90, '优秀'],
+      [b1, stationB, 90, '优秀'],
+    ]);
+    await snapshot(before, 1, true, [
+      [a1, stationA, 30, '不合格'],
+      [b1, stationB, 40, '不合格'],
+    ]);
     // 六个一 results of the year, as the nightly job computes them.
     await app.pm.get<SixOnes>('@deputy/plugin-six-ones').compliance.recomputeYear(year);
     w = { admin, staffA, staffB, stationA, stationB };
@@ -173,7 +189,7 @@ describe('plugin-duty-points: 统计分析 over the whole suite', () => {
       { subKey: 'grid', includeAsyncNode: true },
     );
     const found: Record<string, Chart> = {};
-    for (const block of Object.values(grid.subModels.items ?? {})) {
+    for (const block of Object.values(grid.subModels.items ?? {}).filter((b) => b.use === 'ChartBlockModel')) {
       let query: ChartQuery | undefined;
       const walk = (node: unknown) => {
         if (!node || typeof node !== 'object' || query) return;
@@ -204,7 +220,8 @@ describe('plugin-duty-points: 统计分析 over the whole suite', () => {
       measures: query.measures,
       dimensions: (query.dimensions ?? []).map((d) => (d.format && !d.alias ? { ...d, alias: alias(d) } : d)),
       orders: (query.orders ?? []).map((o) => ({ ...o, alias: alias(o) })),
-      filter: query.filter,
+      // As the chart block sends it: its filter group made a NocoBase filter.
+      filter: query.filter ? transformFilter(query.filter) : undefined,
       rd: generateFlowModelRdFromToken(block.uid, token),
     });
     expect(res.status, JSON.stringify(res.body)).toBe(200);
@@ -229,7 +246,7 @@ describe('plugin-duty-points: 统计分析 over the whole suite', () => {
         'Points by deputy',
         'Points by duty item',
         'Duty records by status',
-        'Grades in published scores',
+        'Grades in the latest published period',
         'Average points per deputy by liaison station',
         'Six-ones compliance by rule',
         '1+N visits per month',
@@ -261,9 +278,22 @@ describe('plugin-duty-points: 统计分析 over the whole suite', () => {
   it('averages the published points per deputy by station', async () => {
     const chart = (await charts())['Average points per deputy by liaison station'];
     const rows = await run(w.staffA.agent, chart);
-    const byStation = Object.fromEntries(rows.map((r) => [r.station, [r.period, Number(r.points)]]));
-    // Published scores are public in the county: staff compare all stations.
-    expect(byStation).toEqual({ 荣家湾镇联络站: [String(year), 15], 新墙镇联络站: [String(year), 7] });
+    const points = (r: ChartRow) => [r.period, r.station, Number(r.points)];
+    // Published scores are public in the county: staff compare all stations. Each period's current version only.
+    expect(rows.map(points).sort()).toEqual(
+      [
+        [String(year), '荣家湾镇联络站', 15],
+        [String(year), '新墙镇联络站', 7],
+        [String(year - 1), '荣家湾镇联络站', 30],
+        [String(year - 1), '新墙镇联络站', 40],
+      ].sort(),
+    );
+  });
+
+  it('counts the grades of the latest published period, its current version only', async () => {
+    const chart = (await charts())['Grades in the latest published period'];
+    const rows = await run(w.staffA.agent, chart);
+    expect(rows.map((r) => [r.grade, Number(r.deputies)])).toEqual([['合格', 3]]);
   });
 
   it('shows the 六个一 results by rule and status, a station’s staff their station’s only', async () => {
