@@ -83,7 +83,8 @@ export class Publication {
    * period after appeals does not move the mark. Bookkeeping, like `current` on the snapshots: no hooks.
    */
   async markLatest(transaction?: Transaction) {
-    const published = (await this.db.getModel('scorePeriods').findAll({
+    const model = this.db.getModel('scorePeriods');
+    const published = (await model.findAll({
       attributes: ['id', 'key'],
       where: { status: ['published', 'closed'] },
       raw: true,
@@ -94,7 +95,6 @@ export class Publication {
       return range ? `${range.to}${range.isYear ? 1 : 0}` : '';
     };
     const latest = published.sort((a, b) => rank(b.key).localeCompare(rank(a.key)))[0];
-    const model = this.db.getModel('scorePeriods');
     await model.update(
       { latest: false },
       { where: { latest: true, ...(latest ? { id: { [Op.ne]: latest.id } } : {}) }, transaction, hooks: false },
