@@ -1,12 +1,13 @@
 /**
  * 联络站活动 and 活动签到 (issue #19): the station's head finds the day's approved activity on 联络站活动 (the
- * calendar and the list with its sign-in code); a deputy presses 活动签到 on 我的履职 (1024 px: on a phone the
- * button is still an unlabelled icon), types the code the station shows and gets the approved record it became;
- * a second try is refused in zh-CN.
+ * calendar, and the list with its sign-in code), opens its 签到二维码 card and prints it; a deputy who is not
+ * signed in scans the card on a 390 px phone, signs in, presses the 活动签到 tile of her home — the code is filled
+ * in — and gets the approved record it became; a second try is refused in zh-CN.
  */
 import {
   ADMIN,
   apiAs,
+  BASE_URL,
   confirmDialog,
   dutyItem,
   installedPage,
@@ -22,7 +23,7 @@ import {
 
 const browser = useBrowser();
 
-it('a deputy signs in to the station’s activity with its code; the head sees it on 联络站活动', async () => {
+it('the head prints the activity’s QR card on 联络站活动; a deputy scans it and signs in from her home’s tile', async () => {
   const api = await apiAs(ADMIN.account, ADMIN.password);
   const stamp = Date.now() % 1e6;
   const { head, station, deputy, login } = await stationWithDeputy(api, stamp, {
@@ -57,23 +58,52 @@ it('a deputy signs in to the station’s activity with its code; the head sees i
   await row.getByText(signInCode).waitFor();
   await row.getByText('已通过').waitFor();
   await screenshot(desk, 'activities-list-desktop');
+  // 签到二维码: the QR card of the link the deputy's phone opens, with the code, printable.
+  await row.getByRole('button', { name: /签到二维码/ }).click();
+  const card = desk.getByRole('dialog').last();
+  await card.getByText(signInCode, { exact: true }).waitFor();
+  // Drawn, not still zooming in (a screenshot taken then shows the mask only).
+  await desk.locator('.ant-zoom-appear, .ant-zoom-enter').waitFor({ state: 'detached' });
+  expect(await card.locator('svg').count()).toBeGreaterThan(0);
+  await screenshot(desk, 'activity-qr-card-desktop');
+  const [printed] = await Promise.all([
+    desk.context().waitForEvent('page'),
+    card.getByRole('button', { name: /打\s*印/ }).click(),
+  ]);
+  await printed.waitForLoadState();
+  expect(await printed.locator('svg').count()).toBeGreaterThan(0);
+  expect(await printed.textContent('body')).toContain(signInCode);
+  await printed.close();
   expect(deskProblems.filter((p) => /@deputy|Calendar/i.test(p))).toEqual([]);
   await desk.close();
 
-  // The deputy: 活动签到 on 我的履职, the code typed in lower case as read from a notice. On a tablet-wide screen:
-  // on a 390 px phone NocoBase shows a table's buttons as icons only, and this one as a bare "JS" (a labelled
-  // tile of NocoBase's action panel is the next step, see the closing note of #19).
-  const phone = await browser().newPage({ viewport: { width: 1024, height: 900 } });
+  // The deputy's phone opens the card's link before she is signed in: NocoBase asks her to sign in first and
+  // then opens her home, whose first tile, 活动签到, has the scanned code filled in.
+  const phone = await browser().newPage({ viewport: { width: 390, height: 844 } });
   const problems = watchProblems(phone);
-  await signInThroughUI(phone, login.username, login.password);
-  await phone.goto(await installedPage(api, 'duty-points.my-duty'));
-  const signIn = phone.getByRole('button', { name: /活动签到/ });
-  await signIn.waitFor({ timeout: 60000 });
-  const signInOnce = async () => {
-    await signIn.click();
+  await phone.goto(`${BASE_URL}/admin?signIn=${signInCode}`);
+  await phone.waitForURL(/\/signin\?redirect=/, { timeout: 60000 });
+  await phone.getByPlaceholder('手机号/用户名/邮箱').waitFor();
+  // Nothing refused in red before she typed anything (the suite keeps NocoBase's signed-out 401s quiet).
+  await phone.waitForLoadState('networkidle');
+  expect(await phone.getByText('未认证').count()).toBe(0);
+  await phone.getByPlaceholder('手机号/用户名/邮箱').fill(login.username);
+  await phone.getByPlaceholder('密码').fill(login.password);
+  await phone.getByRole('button', { name: /登\s*录/ }).click();
+  // .first(): the tile comes before any dialog (titled 活动签到 too) in the page.
+  const tile = phone.getByText('活动签到', { exact: true }).first();
+  await tile.waitFor({ timeout: 60000 });
+  // On the phone's first screen, not below the lists; and no "未认证" toast left from before she signed in.
+  expect((await tile.boundingBox())!.y).toBeLessThan(844);
+  expect(await phone.getByText('未认证').count()).toBe(0);
+  await screenshot(phone, 'deputy-home-sign-in-tile-phone');
+  const signInOnce = async (typed?: string) => {
+    await tile.click();
     const dialog = phone.getByRole('dialog').last();
     await dialog.getByText('输入联络站在活动现场出示的签到码').waitFor();
-    await dialog.getByPlaceholder('签到码').fill(signInCode.toLowerCase());
+    const input = dialog.getByPlaceholder('签到码');
+    if (typed === undefined) expect(await input.inputValue()).toBe(signInCode);
+    else await input.fill(typed);
     const answered = phone.waitForResponse((r) => r.url().includes('namedActions:run'), { timeout: 60000 });
     await confirmDialog(phone);
     return answered;
@@ -88,9 +118,10 @@ it('a deputy signs in to the station’s activity with its code; the head sees i
     );
   const [attendance] = await until(attendances, (rows) => rows.length === 1, 'the attendance of the sign-in');
   expect(attendance.record).toMatchObject({ status: 'approved', itemId: item.id, deputyId: deputy.id });
-  await screenshot(phone, 'activity-sign-in-tablet');
-  // Signed in already: refused with the reason, nothing more stored.
-  const again = await signInOnce();
+  await screenshot(phone, 'activity-sign-in-phone');
+  // Signed in already (the code typed in lower case, as read from a notice): refused with the reason, nothing
+  // more stored.
+  const again = await signInOnce(signInCode.toLowerCase());
   expect(again.status()).toBe(400);
   await phone.getByText('您已签到过该活动').waitFor();
   expect(await attendances()).toHaveLength(1);

@@ -1,6 +1,7 @@
 /**
  * Issue #15's adversarial generator on the started app (PostgreSQL, workflows on, as installed): the schema, the
- * grants and the data scopes come from the app's HTTP API, the snapshots from its database (http-attack-env.ts).
+ * grants, the data scopes and the named actions (namedActions:list, class F) come from the app's HTTP API, the
+ * snapshots from its database (http-attack-env.ts).
  * Over HTTP the whole run (about 11,000 attacks) takes longer than this stage may, so it sends a deterministic
  * sample: every class × suite collection × role at least once, the rest drawn with a fixed seed
  * (ATTACKS_E2E_SIZE, default 2500; 0 sends everything: 12,229 attacks took 153 s on the idle 2-core machine, and 4,000 took 112 s beside the server tests).

@@ -14,6 +14,7 @@ import {
   CollectionDef,
   formatReport,
   groupFailures,
+  namedActionInputs,
   Row,
   Schema,
   Snapshot,
@@ -68,24 +69,6 @@ function schemaOf(app: MockServer): Schema {
   }
   return schema;
 }
-
-/**
- * What a page's button sends to a named action besides the record (its inputs: a decision, a reason), so the
- * plain call gets past its checks and the attacks reach the handler's writes. Which actions are attacked comes
- * from the registry (namedActionsOf), not from here: an action missing here is attacked with no inputs.
- */
-const buttonInputs = (ids: Record<string, number>): Record<string, Row> => ({
-  'dutyRecords:revoke': { reason: '重复登记' },
-  'dutyRecords:reviewBatch': { decision: 'approve', comment: '同意' },
-  'pointAppeals:decide': { decision: 'rejected', reason: '材料不足' },
-  'opinions:classify': { opinionClassId: ids.opinionClass },
-  'opinions:assign': { handlingUnit: '镇政府' },
-  'opinions:progress': { note: '已联系' },
-  'opinions:answer': { answer: '已修复' },
-  'opinions:convert': { suggestionRef: '建议-2025-01' },
-  'mediationCases:milestone': { stage: 'respond', note: '已联系双方' },
-  'mediationCases:closeMediation': { result: 'failed', outcome: '未达成' },
-});
 
 /**
  * Grants a role one more action on a collection, with the data scope of one it already holds — through the
@@ -390,7 +373,7 @@ describe('adversarial attacks (issue #15): every role × every suite collection'
     );
     env.namedActions = {
       actions: namedActionsOf(app),
-      inputs: { ...buttonInputs(world.ids), 'dutyActivities:signIn': { code: signInCode } },
+      inputs: { ...namedActionInputs(world.ids), 'dutyActivities:signIn': { code: signInCode } },
       attackers: [{ key: 'admin', token: world.tokens.admin, userId: adminId, roles: adminRoles }],
     };
     const generator = new AttackGenerator(env, { sample: true });

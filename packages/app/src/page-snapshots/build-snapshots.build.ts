@@ -1,19 +1,34 @@
 import fs from 'fs';
 import path from 'path';
 import { capturePages, carryPageHistory, PluginPages } from '@deputy/plugin-suite-core';
-import { createSuiteServer, recordRealAppPlugins, SUITE_PLUGINS as SUITE } from '@deputy/test-helpers';
+import {
+  createSuiteServer,
+  pagesWithoutSnapshot,
+  recordRealAppPlugins,
+  SUITE_PLUGINS as SUITE,
+} from '@deputy/test-helpers';
 
 /**
  * `npm run build:pages`: applies every page of the suite from its blueprint (DEPUTY_PAGE_SNAPSHOTS=off) in a
  * real app and writes the rows each page is made of to `src/server/pages/snapshots.json` of its plugin
  * (page-snapshots.ts). Run it after changing a page, its defaults, a collection a page shows, or NocoBase.
+ * With `-- --changed` (DEPUTY_PAGE_SNAPSHOTS=on) the pages whose snapshot still fits are installed from it and
+ * only the others are applied from their blueprints.
  */
-const BUILT_INS = ['client', 'flow-engine', 'ui-templates', 'data-visualization', 'action-bulk-update', 'calendar'];
+const BUILT_INS = [
+  'client',
+  'flow-engine',
+  'ui-templates',
+  'data-visualization',
+  'action-bulk-update',
+  'calendar',
+  'block-workbench',
+];
 const PLUGINS_DIR = path.resolve(__dirname, '../../../plugins/@deputy');
 
 describe('page snapshots', () => {
   it('applies every page from its blueprint and writes its rows', async () => {
-    expect(process.env.DEPUTY_PAGE_SNAPSHOTS).toBe('off');
+    expect(['off', 'on']).toContain(process.env.DEPUTY_PAGE_SNAPSHOTS);
     const app: any = await createSuiteServer(SUITE, BUILT_INS);
     try {
       // The pages the enable installed were built without the real app's plugins recorded: built again with them.
@@ -32,6 +47,12 @@ describe('page snapshots', () => {
       const withPages = SUITE.map((name) => app.pm.get(name)).filter(
         (plugin) => typeof plugin.pageSpecs === 'function',
       );
+      if (process.env.DEPUTY_PAGE_SNAPSHOTS === 'on')
+        for (const plugin of withPages) {
+          const { options } = plugin.pageSpecs() as PluginPages;
+          const stale = pagesWithoutSnapshot(app, options.plugin);
+          console.log(`[build:pages] ${options.plugin}: from blueprints: ${stale.join(', ') || 'none'}`);
+        }
       for (const plugin of withPages) {
         const result = await plugin.installPages();
         expect(result.failed).toEqual([]);

@@ -2485,3 +2485,21 @@ export function formatReport(report: AttackReport, limit = 50) {
   }
   return lines.join('\n');
 }
+
+/**
+ * What a page's button sends to a named action besides the record (its inputs: a decision, a reason), so the
+ * plain call gets past its checks and the attacks reach the handler's writes. Which actions are attacked comes
+ * from the registry (namedActionsOf), not from here: an action missing here is attacked with no inputs.
+ */
+export const namedActionInputs = (ids: Record<string, number>): Record<string, Row> => ({
+  'dutyRecords:revoke': { reason: '重复登记' },
+  'dutyRecords:reviewBatch': { decision: 'approve', comment: '同意' },
+  'pointAppeals:decide': { decision: 'rejected', reason: '材料不足' },
+  'opinions:classify': { opinionClassId: ids.opinionClass },
+  'opinions:assign': { handlingUnit: '镇政府' },
+  'opinions:progress': { note: '已联系' },
+  'opinions:answer': { answer: '已修复' },
+  'opinions:convert': { suggestionRef: '建议-2025-01' },
+  'mediationCases:milestone': { stage: 'respond', note: '已联系双方' },
+  'mediationCases:closeMediation': { result: 'failed', outcome: '未达成' },
+});

@@ -11,7 +11,13 @@ import { ACLAvailableStrategy, mergeAclActionParams, removeEmptyParams } from '@
 import { assign } from '@nocobase/utils';
 import { Client, types as pgTypes } from 'pg';
 import type { AttackEnv, Attacker, Grant, Row, Schema, Snapshot, TableInfo } from './attack-generator';
-import { attackersOf, schemaFromCollectionsList, scopeFilterOf, trackedCollections } from './attack-generator';
+import {
+  attackersOf,
+  namedActionInputs,
+  schemaFromCollectionsList,
+  scopeFilterOf,
+  trackedCollections,
+} from './attack-generator';
 import { buildWorld, Http } from './permissions-matrix';
 
 /** A role as the ACL holds it (roles:check's answer for one role). */
@@ -416,6 +422,19 @@ export async function startedAppAttackEnv(o: {
     attachments,
     log: o.log,
   });
+  // Class F: the named actions this app runs (namedActions:list, administrators only), as every role and as the
+  // npc-admin; 活动签到 has no code of a today's activity here, so it is attacked without one.
+  const [admin] = await root(
+    'GET',
+    `/users:list?filter=${encodeURIComponent(JSON.stringify({ username }))}&appends[]=roles`,
+  );
+  env.namedActions = {
+    actions: await root('GET', '/namedActions:list'),
+    inputs: namedActionInputs(world.ids),
+    attackers: [
+      { key: 'admin', token: world.tokens.admin, userId: admin.id, roles: (admin.roles as Row[]).map((r) => r.name) },
+    ],
+  };
   return { env, world, rootToken };
 }
 

@@ -779,6 +779,13 @@ const CUSTOM: Case[] = [
     },
   },
   {
+    key: 'namedActions:list',
+    run: async (http, w, role) => {
+      const res = await http('GET', '/namedActions:list', undefined, w.tokens[role]);
+      return ok(res.status) && (res.body?.data ?? []).includes('dutyRecords:submit') ? 'allow' : 'deny';
+    },
+  },
+  {
     key: 'dutyScores:mine',
     run: async (http, w, role) =>
       ok((await http('GET', '/dutyScores:mine', undefined, w.tokens[role])).status) ? 'allow' : 'deny',

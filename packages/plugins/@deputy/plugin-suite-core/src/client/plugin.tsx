@@ -1,12 +1,14 @@
 import { Plugin } from '@nocobase/client';
 import React, { type ReactNode } from 'react';
 import { FirstPasswordChange } from './FirstPasswordChange';
+import { quietSignedOutRefusals } from './signed-out-refusals';
 import { guardUploads } from './upload-guard';
 
 const NS = '@deputy/plugin-suite-core';
 
 export class PluginSuiteCoreClient extends Plugin {
   async load() {
+    quietSignedOutRefusals(this.app.apiClient?.axios);
     // Deputies sign in with their mobile number (the server accepts it, sign-in-protection.ts): the sign-in
     // form of NocoBase's basic auth (namespace "auth") says so.
     const account = { 'zh-CN': '手机号/用户名/邮箱', 'en-US': 'Mobile/Username/Email' };

@@ -98,10 +98,8 @@ describe('plugin-duty-points: installed pages', () => {
   it('我的履职: a create form for duty records, the deputy’s records and the 我的积分 block', async () => {
     const blocks = await blocksOf(t('My duty'));
     expect(blocks.map((b) => b.use)).toEqual(['CreateFormModel', 'TableBlockModel', 'MyPointsBlockModel']);
-    // 活动签到: the deputy enters an activity's code; a JS button running dutyActivities:signIn.
-    expect(jsButton(blocks[1].subModels.actions, t('Sign in to an activity')).code).toContain(
-      "action: 'dutyActivities:signIn'",
-    );
+    // 活动签到 is a tile of the deputy's home (plugin-workbench), not an unlabelled icon of this table's toolbar.
+    expect(JSON.stringify(blocks[1].subModels.actions)).not.toContain('dutyActivities:signIn');
     // Then the deputy's appeals (filed from the page) and its points ledger.
     const [appeals] = await blocksOf(t('My duty'), 1);
     expect(appeals.stepParams.resourceSettings.init.collectionName).toBe('pointAppeals');
@@ -258,6 +256,13 @@ describe('plugin-duty-points: installed pages', () => {
     );
     expect(columns).toEqual(expect.arrayContaining(['date', 'title', 'status', 'signInCode']));
     expect(JSON.stringify(table)).toContain('AddNewActionModel');
+    // 签到二维码 on each approved activity: a JS row button drawing the QR card (antd's QRCode) of the link that
+    // the deputy's 活动签到 tile reads, printable; hidden on activities not approved.
+    const rows = Object.values<any>(table.subModels.columns).find((c) => c.use === 'TableActionsColumnModel');
+    const qr = jsButton(rows.subModels.actions, t('Sign-in QR card')).code;
+    expect(qr).toContain('antd.QRCode');
+    expect(qr).toContain('/admin?signIn=');
+    expect(JSON.stringify(rows.subModels.actions)).toContain('qr-only-approved');
   });
 
   it('统计分析: charts of NocoBase’s data-visualization (points by deputy, item and station, records by status, grades)', async () => {

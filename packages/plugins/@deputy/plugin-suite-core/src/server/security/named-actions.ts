@@ -2,6 +2,7 @@ import type { Context, Next } from '@nocobase/actions';
 import { NoPermissionError } from '@nocobase/acl';
 import type { Application } from '@nocobase/server';
 import { NS } from '../fields/field-builders';
+import { isAdministrator } from '../actor/reach';
 import { defineSuiteResource } from './read-guard';
 
 type Handler = (ctx: Context, next: Next) => Promise<unknown>;
@@ -36,10 +37,18 @@ export function defineNamedActions(app: Application, resource: string, actions: 
     const actions = registry;
     defineSuiteResource(app, {
       name: NAMED_ACTIONS_RESOURCE,
-      actions: { run: (ctx: Context, next: Next) => runNamedAction(actions, ctx, next) },
+      actions: {
+        run: (ctx: Context, next: Next) => runNamedAction(actions, ctx, next),
+        // What run runs, for administrators: the attack generator on a started app reads it (class F).
+        list: async (ctx: Context, next: Next) => {
+          ctx.body = [...actions.keys()].sort();
+          await next();
+        },
+      },
     });
     // The permission that counts is the named action's own, checked in run.
     app.acl.allow(NAMED_ACTIONS_RESOURCE, 'run', 'loggedIn');
+    app.acl.allow(NAMED_ACTIONS_RESOURCE, 'list', (ctx: Context) => isAdministrator(ctx));
   }
   for (const [action, handler] of Object.entries(actions)) {
     registry.set(`${resource}:${action}`, handler);

@@ -19,7 +19,15 @@ import pages from '../pages/pages.json';
 
 const NS = '@deputy/plugin-workbench';
 const t = (key: string) => `{{t(${JSON.stringify(key)}, { ns: ${JSON.stringify(NS)} })}}`;
-const BUILT_INS = ['client', 'flow-engine', 'ui-templates', 'ui-layout', 'data-visualization', 'action-bulk-update'];
+const BUILT_INS = [
+  'client',
+  'flow-engine',
+  'ui-templates',
+  'ui-layout',
+  'data-visualization',
+  'action-bulk-update',
+  'block-workbench',
+];
 const HOMES = { 'npc-admin': 'County overview', 'station-staff': 'Station workbench', deputy: 'My workbench' };
 
 type FilterGroup = {
@@ -173,6 +181,7 @@ describe('plugin-workbench: a home for each role', () => {
       'StationOverviewBlockModel',
     ]);
     expect((await blocksOf('My workbench')).map(what)).toEqual([
+      'ActionPanelBlockModel',
       'dutyRecords',
       'receptionSessions',
       'dutyActivities',
@@ -188,6 +197,16 @@ describe('plugin-workbench: a home for each role', () => {
     expect(lists).toHaveLength(8);
     // Each list says what it lists (NocoBase drops the title of a page's only data block).
     for (const list of lists) expect(list.stepParams.cardSettings?.titleDescription?.title).toMatch(/^\{\{t\(/);
+    // The deputy's first tile, 活动签到: a labelled JS action of NocoBase's action panel that runs
+    // dutyActivities:signIn with the code typed, or kept from a scanned QR card.
+    const [panel] = await blocksOf('My workbench');
+    const tiles = Object.values<Block>((panel as unknown as { subModels: { actions: Block[] } }).subModels.actions);
+    expect(tiles.map((a) => a.use)).toEqual(['JSActionModel']);
+    const tile = JSON.stringify(tiles[0]);
+    expect(tile).toContain(JSON.stringify(t('Sign in to an activity')).slice(1, -1));
+    expect(tile).toContain('QrcodeOutlined');
+    expect(tile).toContain("action: 'dutyActivities:signIn'");
+    expect(tile).toContain('sessionStorage.getItem(KEPT)');
   });
 
   /** What a home's list shows the agent: its collection, data scope and sorting, through the HTTP API. */
