@@ -119,11 +119,17 @@ it('a deputy files a record with a photo on a phone; the head approves it in the
   // Sent: 删除 and 提交审核 are for drafts and returned records only (删除 by the deputy's data scope, 提交审核 by
   // its linkage rule), after a reload as well.
   await phone.reload();
-  await phone.locator('tr.ant-table-row').first().waitFor({ timeout: 60000 });
-  const sentRow = phone.locator('tr.ant-table-row', { hasText: '已提交' });
+  // 我的履职记录 is a list on the phone's width: each record a card with its item, status and review comment.
+  await phone.locator('.ant-list-item').first().waitFor({ timeout: 60000 });
+  const sentRow = phone.locator('.ant-list-item', { hasText: '已提交' });
   await sentRow.first().waitFor({ timeout: 30000 });
   expect(await sentRow.getByText('删除', { exact: true }).count()).toBe(0);
   expect(await sentRow.getByText('提交审核', { exact: true }).count()).toBe(0);
+  // The item and the status are within the phone's width, not in a table column scrolled off to the right.
+  for (const text of ['政策宣传/普法宣讲', '已提交']) {
+    const box = await sentRow.first().getByText(text).first().boundingBox();
+    expect(box && box.x >= 0 && box.x + box.width <= PHONE.width, text).toBe(true);
+  }
   await screenshot(phone, 'duty-flow-2-deputy-submitted-mobile');
 
   // 2. The head approves it in the task centre.

@@ -4,12 +4,15 @@
  * milestones, and handles it with the row buttons — 分类 → 交办 → 答复 → 办结 — each a JS button running the
  * opinion action through namedActions:run; the citizen rates the result through the public tracking API and
  * the staff page shows the rating. Then the same page on a 390×844 phone: the status and 查看 are on screen.
+ * And the deputy's side on a phone: 我收到的意见 lists an opinion assigned to her as a card (status, the citizen's
+ * text), and she reports progress and answers it with the card's buttons.
  */
 import type { Browser, Locator, Page } from 'playwright-core';
 import {
   ADMIN,
   apiAs,
   BASE_URL,
+  deputyAccount,
   installedPage,
   launchBrowser,
   screenshot,
@@ -186,5 +189,73 @@ it('a citizen’s opinion, handled by the station staff on 群众意见 up to �
   await onScreen(phoneRow.getByRole('button', { name: label('查看') }), '查看');
   const codeBox = await phoneRow.getByText(code).boundingBox();
   console.log(`[opinion-workbench] on a 390 px phone the tracking code starts at x = ${codeBox?.x}`);
+  await phone.close();
+});
+
+it('a deputy on a phone reads an opinion assigned to her on 我收到的意见, reports progress and answers', async () => {
+  const api = await apiAs(ADMIN.account, ADMIN.password);
+  const stamp = Date.now() % 1e6;
+  const station = await api('liaisonStations:create', { name: `青山乡联络站-${stamp}` });
+  const deputy = await api('deputies:create', {
+    name: `欧阳代表${stamp}`,
+    phone: `135${String(stamp).padStart(8, '0')}`,
+    stationId: station.id,
+  });
+  const login = await deputyAccount(api, deputy.id, `Ouyang-${stamp}-Pass4`);
+  const { qrToken } = await api(`deputies:get?filterByTk=${deputy.id}`);
+  const content = `组里的路灯坏了三盏${stamp}，晚上接孩子看不清路`;
+  const { trackingCode } = await publicCall('opinions:submit', {
+    token: qrToken,
+    name: '李大爷',
+    phone: '13900139002',
+    category: 'infrastructure',
+    content,
+  });
+  // The office classifies it and hands it to the deputy to follow (交办), as on 群众意见.
+  const [opinion] = await api(
+    'opinions:list',
+    undefined,
+    `filter=${encodeURIComponent(JSON.stringify({ trackingCode }))}`,
+  );
+  const [opinionClass] = await api('opinionClasses:list', undefined, 'paginate=false');
+  await api('namedActions:run', {
+    action: 'opinions:classify',
+    filterByTk: opinion.id,
+    values: { opinionClassId: opinionClass.id },
+  });
+  await api('namedActions:run', {
+    action: 'opinions:assign',
+    filterByTk: opinion.id,
+    values: { handlingUnit: '乡村建办' },
+  });
+
+  const phone = await browser.newPage({ viewport: PHONE });
+  const problems = watchProblems(phone);
+  await signInThroughUI(phone, login.username, login.password);
+  await phone.goto(await installedPage(api, 'public-voice.my-opinions'));
+  // A card per opinion: its status and the citizen's words on the phone's screen, not in a column cut off.
+  const card = phone.locator('.ant-list-item', { hasText: String(trackingCode) });
+  await card.waitFor({ timeout: 90000 });
+  for (const text of ['已交办', content]) {
+    const box = await card.getByText(text).first().boundingBox();
+    expect(box && box.x >= 0 && box.x + Math.min(box.width, 40) <= PHONE.width, text).toBe(true);
+  }
+  // Only her steps: 报告进展 and 答复 (no 分类 / 交办 / 办结, which are the office's).
+  for (const hidden of ['分类', '交办', '办结'])
+    expect(await card.getByRole('button', { name: label(hidden) }).count(), hidden).toBe(0);
+  await screenshot(phone, 'my-opinions-1-assigned-phone');
+  await step(phone, card, '报告进展', async (dialog) => {
+    await dialog.locator('textarea').first().fill('已联系村委会，明天换灯');
+  });
+  await card.getByText('办理中').waitFor({ timeout: 30000 });
+  await step(phone, card, '答复', async (dialog) => {
+    await dialog.locator('textarea').first().fill('三盏路灯已全部换好');
+  });
+  await card.getByText('已答复').waitFor({ timeout: 30000 });
+  expect(await card.getByRole('button', { name: label('答复') }).count()).toBe(0);
+  await screenshot(phone, 'my-opinions-2-answered-phone');
+  const tracked = await publicCall('opinions:track', { code: trackingCode });
+  expect(tracked).toMatchObject({ status: 'answered', answer: '三盏路灯已全部换好' });
+  expect(problems.filter((p) => /@deputy|opinions|namedActions|JS/i.test(p))).toEqual([]);
   await phone.close();
 });

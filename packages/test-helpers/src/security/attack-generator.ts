@@ -1502,7 +1502,10 @@ export class AttackGenerator {
       if (f.type === 'belongsTo' && f.foreignKey && foreign)
         nested[f.foreignKey] = foreign[f.targetKey ?? pkOf(this.schema, t)];
     }
-    nested.ids = outside.map(tk);
+    // `ids` names rows in the body (dutyRecords:reviewBatch). An action the role holds no grant of and may still call
+    // checks the caller itself (reviewBatch: the caller's own review tasks, which may be on rows the caller sees):
+    // its ids aim at rows the role may not even view.
+    nested.ids = (granted ? outside : await this.rowsOutside(a, name, 'view')).map(tk);
     for (const [field, coll] of [
       ['user', 'users'],
       ['roles', 'roles'],

@@ -87,6 +87,9 @@ async function readTables(pg: Client): Promise<Record<string, TableInfo>> {
   return tables;
 }
 
+/** Snippets of NocoBase's plugin manager and UI editor (pm, ui): they name no suite collection's actions. */
+const PLATFORM_SNIPPETS = ['pm', 'pm.*', 'ui.*'];
+
 export type HttpAttackEnvOptions = {
   baseURL: string;
   http: Http;
@@ -94,6 +97,8 @@ export type HttpAttackEnvOptions = {
   rootToken: string;
   pg: { host: string; port: number; user: string; password: string; database: string };
   attackers: Attacker[];
+  /** Attackers of class F only (the administrator), whose roles' grants are read as the attackers' are. */
+  grantsAlsoOf?: Attacker[];
   attachments: AttackEnv['attachments'];
   log?: (line: string) => void;
 };
@@ -145,7 +150,7 @@ export async function httpAttackEnv(o: HttpAttackEnvOptions): Promise<AttackEnv 
     ...CODE_STRATEGY_RESOURCES,
   ]);
   const roleAcls = new Map<string, RoleAcl | null>();
-  for (const a of o.attackers) {
+  for (const a of [...o.attackers, ...(o.grantsAlsoOf ?? [])]) {
     for (const role of a.roles) {
       if (roleAcls.has(role)) continue;
       if (!a.token) {
@@ -184,8 +189,9 @@ export async function httpAttackEnv(o: HttpAttackEnvOptions): Promise<AttackEnv 
   const canByRole = (r: RoleAcl | null, resource: string, action: string): any => {
     if (!r) return null;
     if (r.name === 'root') return { role: 'root', resource, action };
-    // Snippets name actions in code (acl.registerSnippet); the suite's roles only exclude them.
-    if (r.snippets.some((s) => !s.startsWith('!')))
+    // Snippets name actions in code (acl.registerSnippet); the suite's roles only exclude them, but npc-admin holds
+    // NocoBase's plugin-manager and UI-editor snippets, which open NocoBase's own resources and no suite collection.
+    if (r.snippets.some((s) => !s.startsWith('!') && !PLATFORM_SNIPPETS.includes(s)))
       throw new Error(
         `role ${r.name} is granted snippets ${r.snippets.join(', ')}, whose actions only the server's code lists`,
       );
@@ -247,10 +253,25 @@ export async function httpAttackEnv(o: HttpAttackEnvOptions): Promise<AttackEnv 
     if (!parsed) return 'all';
     const pk = schema[name].pk[0];
     const where = pks ? { $and: [parsed, { [`${pk}.$in`]: pks }] } : parsed;
-    const rows: Row[] = await root(
+    const res = await http(
+      'GET',
       `/${name}:list?paginate=false&fields[]=${encodeURIComponent(pk)}&filter=${encodeURIComponent(JSON.stringify(where))}`,
+      undefined,
+      rootToken,
     );
-    return new Set(rows.map((r) => String(r[pk])));
+    if (res.status === 200) return new Set((res.body.data as Row[]).map((r) => String(r[pk])));
+    // A collection with no list over HTTP (attachments: the file manager's): a scope of plain column values
+    // (`createdById` = the caller, what npc-admin holds there) read from the table itself.
+    const plain = Object.entries(parsed as Row);
+    if (res.status !== 404 || !plain.every(([k, v]) => schema[name].columns.includes(k) && typeof v !== 'object'))
+      throw new Error(`${name}:list: ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`);
+    const sql = `SELECT "${pk}" AS pk FROM "${tableOf(name)}" WHERE ${plain.map(([k], i) => `"${k}" = $${i + 1}`).join(' AND ') || 'TRUE'}`;
+    const { rows } = await pg.query(
+      sql,
+      plain.map(([, v]) => v),
+    );
+    const keys = rows.map((r: Row) => String(r.pk));
+    return new Set(pks ? keys.filter((k: string) => pks.map(String).includes(k)) : keys);
   };
 
   // --- the database: snapshots, writes noted by triggers, rows put back ------------------------------------
@@ -413,27 +434,32 @@ export async function startedAppAttackEnv(o: {
     { id: photo, ownerUserId: attackers.find((a) => a.key === 'deputyB')!.userId!, label: "deputy B's upload" },
     { id: citizen, ownerUserId: null, label: "a citizen's upload" },
   ];
+  // Class F: the named actions this app runs (namedActions:list, administrators only), as every role and as the
+  // npc-admin; 活动签到 has no code of a today's activity here, so it is attacked without one.
+  const [adminUser] = await root(
+    'GET',
+    `/users:list?filter=${encodeURIComponent(JSON.stringify({ username }))}&appends[]=roles`,
+  );
+  const admin: Attacker = {
+    key: 'admin',
+    token: world.tokens.admin,
+    userId: adminUser.id,
+    roles: (adminUser.roles as Row[]).map((r) => r.name),
+  };
   const env = await httpAttackEnv({
     baseURL: o.baseURL,
     http,
     rootToken,
     pg: o.pg,
     attackers,
+    grantsAlsoOf: [admin],
     attachments,
     log: o.log,
   });
-  // Class F: the named actions this app runs (namedActions:list, administrators only), as every role and as the
-  // npc-admin; 活动签到 has no code of a today's activity here, so it is attacked without one.
-  const [admin] = await root(
-    'GET',
-    `/users:list?filter=${encodeURIComponent(JSON.stringify({ username }))}&appends[]=roles`,
-  );
   env.namedActions = {
     actions: await root('GET', '/namedActions:list'),
     inputs: namedActionInputs(world.ids),
-    attackers: [
-      { key: 'admin', token: world.tokens.admin, userId: admin.id, roles: (admin.roles as Row[]).map((r) => r.name) },
-    ],
+    attackers: [admin],
   };
   return { env, world, rootToken };
 }

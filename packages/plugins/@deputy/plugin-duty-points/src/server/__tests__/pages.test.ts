@@ -97,14 +97,17 @@ describe('plugin-duty-points: installed pages', () => {
 
   it('我的履职: a create form for duty records, the deputy’s records and the 我的积分 block', async () => {
     const blocks = await blocksOf(t('My duty'));
-    expect(blocks.map((b) => b.use)).toEqual(['CreateFormModel', 'TableBlockModel', 'MyPointsBlockModel']);
-    // 活动签到 is a tile of the deputy's home (plugin-workbench), not an unlabelled icon of this table's toolbar.
+    // The records as a list (a card per record, readable at 390 px), not a table whose columns a phone cuts off.
+    expect(blocks.map((b) => b.use)).toEqual(['CreateFormModel', 'ListBlockModel', 'MyPointsBlockModel']);
+    // 活动签到 is a tile of the deputy's home (plugin-workbench), not an unlabelled icon of this list's toolbar.
     expect(JSON.stringify(blocks[1].subModels.actions)).not.toContain('dutyActivities:signIn');
     // Then the deputy's appeals (filed from the page) and its points ledger.
     const [appeals] = await blocksOf(t('My duty'), 1);
+    expect(appeals.use).toBe('ListBlockModel');
     expect(appeals.stepParams.resourceSettings.init.collectionName).toBe('pointAppeals');
     expect(JSON.stringify(appeals)).toContain('AddNewActionModel');
     const [ledger] = await blocksOf(t('My duty'), 2);
+    expect(ledger.use).toBe('ListBlockModel');
     expect(ledger.stepParams.resourceSettings.init.collectionName).toBe('pointEntries');
     const form = blocks[0];
     expect(form.stepParams.resourceSettings.init.collectionName).toBe('dutyRecords');
@@ -113,16 +116,16 @@ describe('plugin-duty-points: installed pages', () => {
     );
     // The deputy is the caller (set by the server), so the form does not ask for it.
     expect(formFields).toEqual(['item', 'date', 'quantity', 'description', 'evidence']);
-    // The records table sends a draft to review with 提交审核: a JS button running dutyRecords:submit.
-    const rows = Object.values<any>(blocks[1].subModels.columns).find((c) => c.use === 'TableActionsColumnModel');
+    // The records list sends a draft to review with 提交审核: a JS button on each record running dutyRecords:submit.
+    const rows = blocks[1].subModels.item;
     const submit = jsButton(rows.subModels.actions, t('Submit for review'));
     expect(submit.code).toContain("action: 'dutyRecords:submit'");
     expect(JSON.stringify(blocks[1])).not.toContain('"assignedValues":{"status":"submitted"}');
-    // The deputy reads the review comment in the list.
-    const columns = Object.values<any>(blocks[1].subModels.columns).map(
+    // The deputy reads the item, the status and the review comment on each record.
+    const columns = Object.values<any>(rows.subModels.grid.subModels.items).map(
       (c) => c.stepParams?.fieldSettings?.init?.fieldPath,
     );
-    expect(columns).toContain('reviewComment');
+    expect(columns).toEqual(expect.arrayContaining(['item', 'status', 'reviewComment']));
     // 编辑, 提交审核 and 删除 show on drafts and returned records only: NocoBase linkage rules in the form its
     // client runs them (a {{ ctx.… }} path, the linkageSetActionProps action); a bare "record.status" path or a
     // blueprint-style "setActionState" action is stored as given and never hides anything.

@@ -131,11 +131,13 @@ describe('plugin-public-voice: installed pages', () => {
   });
 
   it('我收到的意见: a deputy reports progress and answers, nothing more', async () => {
-    const [table] = await blocksOf(t('Opinions to me'));
-    const uses = modelsIn(table).filter((m) => m.use === 'JSRecordActionModel');
+    const [list] = await blocksOf(t('Opinions to me'));
+    // A list, not a table: on a phone each opinion is a card with its status and text, not a row cut off at 390 px.
+    expect(list.use).toBe('ListBlockModel');
+    const uses = modelsIn(list).filter((m) => m.use === 'JSRecordActionModel');
     expect(uses).toHaveLength(2);
-    expect(rowButtons(table)('Report progress').code).toContain("action: 'opinions:progress'");
-    expect(rowButtons(table)('Answer').code).toContain("action: 'opinions:answer'");
+    expect(rowButtons(list)('Report progress').code).toContain("action: 'opinions:progress'");
+    expect(rowButtons(list)('Answer').code).toContain("action: 'opinions:answer'");
   });
 
   it('矛盾调解: cases with their 一三六九 milestones, 完成节点 and 结案 while open', async () => {
