@@ -4,6 +4,8 @@ import { DutyError } from './errors';
 import { periodRange, Scores } from './scores';
 
 /** A snapshot row as the public board reads it. */
+/** How many (version, station) boards are kept in memory: every station of a county's latest periods. */
+const BOARD_VERSIONS_KEPT = 500;
 type BoardRow = { deputyName: string; stationName: string | null; total: number; grade: string | null; rank: number };
 
 /**
@@ -102,6 +104,39 @@ export class Publication {
     if (latest) await model.update({ latest: true }, { where: { id: latest.id }, transaction, hooks: false });
   }
 
+  /**
+   * A version's rows of one station (or of all), as the board shows them. A published version is frozen (a new
+   * publication makes a new version), so they are kept once read: the board is what every visitor of every
+   * station's wall reads, and reading them again was most of its cost after NocoBase's own. Keyed by the version,
+   * so a node of a cluster never shows rows another node's publication replaced.
+   */
+  private boardRows = new Map<string, BoardRow[]>();
+
+  private async versionRows(periodId: number, version: number, stationId?: number) {
+    const key = `${periodId}|${version}|${stationId ?? ''}`;
+    const kept = this.boardRows.get(key);
+    if (kept) {
+      // Most recently read last: the first key is the one to drop.
+      this.boardRows.delete(key);
+      this.boardRows.set(key, kept);
+      return kept;
+    }
+    // Plain rows of the columns shown, by the (period, version, station, rank) index.
+    const rows = (await this.db.getModel('scoreSnapshots').findAll({
+      attributes: ['deputyName', 'stationName', 'total', 'grade', 'rank'],
+      where: { periodId, version, ...(stationId ? { stationId } : {}) },
+      order: [
+        ['rank', 'ASC'],
+        ['deputyName', 'ASC'],
+        ['id', 'ASC'],
+      ],
+      raw: true,
+    })) as unknown as BoardRow[];
+    this.boardRows.set(key, rows);
+    if (this.boardRows.size > BOARD_VERSIONS_KEPT) this.boardRows.delete(this.boardRows.keys().next().value!);
+    return rows;
+  }
+
   /** The public board: latest version of each published period, only the columns the settings allow. */
   async board(filter: { periodKey?: string; stationId?: number }) {
     const periods = await this.db.getRepository('scorePeriods').find({
@@ -113,22 +148,7 @@ export class Publication {
     const columns: string[] = settings?.get('boardColumns') ?? ['total', 'grade'];
     const result = [];
     for (const period of periods) {
-      // Plain rows of the columns shown, by the (period, version, station, rank) index: a county's board is
-      // read by everyone and its rows are frozen, no model instances are needed.
-      const rows = (await this.db.getModel('scoreSnapshots').findAll({
-        attributes: ['deputyName', 'stationName', 'total', 'grade', 'rank'],
-        where: {
-          periodId: period.get('id'),
-          version: period.get('version'),
-          ...(filter.stationId ? { stationId: filter.stationId } : {}),
-        },
-        order: [
-          ['rank', 'ASC'],
-          ['deputyName', 'ASC'],
-          ['id', 'ASC'],
-        ],
-        raw: true,
-      })) as unknown as BoardRow[];
+      const rows = await this.versionRows(period.get('id'), period.get('version'), filter.stationId);
       result.push({
         period: period.get('key'),
         title: period.get('title') || period.get('key'),
