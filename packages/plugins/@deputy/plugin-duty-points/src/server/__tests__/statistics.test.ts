@@ -170,6 +170,27 @@ describe('plugin-duty-points: 统计分析 over the whole suite', () => {
       [a1, stationA, 30, '不合格'],
       [b1, stationB, 40, '不合格'],
     ]);
+    // The ledger (as the review posts it) and duty records: deputies of both stations, this year and the last.
+    const item = await app.db.getRepository('dutyItems').findOne({ filter: { code: 'D01' } });
+    const ledger: [ApiRow, number, number][] = [
+      [a1, year, 10],
+      [a2, year, 4],
+      [b1, year, 6],
+      [a1, year - 1, 3],
+    ];
+    for (const [d, y, points] of ledger)
+      await app.db.getRepository('pointEntries').create({
+        values: { deputyId: d.id, itemId: item.get('id'), kind: 'award', year: y, date: `${y}-03-01`, points },
+        hooks: false,
+      });
+    for (const [d, status] of [
+      [a1, 'approved'],
+      [b1, 'submitted'],
+    ] as const)
+      await app.db.getRepository('dutyRecords').create({
+        values: { deputyId: d.id, itemId: item.get('id'), date: `${year}-03-01`, quantity: 1, status },
+        hooks: false,
+      });
     // 六个一 results of the year, as the nightly job computes them.
     await app.pm.get<SixOnes>('@deputy/plugin-six-ones').compliance.recomputeYear(year);
     w = { admin, staffA, staffB, stationA, stationB };
@@ -207,7 +228,7 @@ describe('plugin-duty-points: 统计分析 over the whole suite', () => {
    * charts:queryData with a chart block's stored builder query, shaped the way data-visualization's ChartResource
    * sends it: `rd` names the block for the caller's session (without it the server answers no rows).
    */
-  const run = async (agent: TestAgent, { block, query }: Chart) => {
+  const run = async (agent: TestAgent, { block, query }: Chart, extra?: Record<string, unknown>) => {
     // superagent keeps the login's `auth` among the agent's defaults, which it does not declare.
     const defaults = (agent as unknown as { _defaults?: { fn: string; args?: string[] }[] })._defaults;
     const token = defaults?.find((d) => d.fn === 'auth')?.args?.[0];
@@ -221,7 +242,12 @@ describe('plugin-duty-points: 统计分析 over the whole suite', () => {
       dimensions: (query.dimensions ?? []).map((d) => (d.format && !d.alias ? { ...d, alias: alias(d) } : d)),
       orders: (query.orders ?? []).map((o) => ({ ...o, alias: alias(o) })),
       // As the chart block sends it: its filter group made a NocoBase filter.
-      filter: query.filter ? transformFilter(query.filter) : undefined,
+      filter:
+        query.filter && extra
+          ? { $and: [transformFilter(query.filter), extra] }
+          : query.filter
+            ? transformFilter(query.filter)
+            : extra,
       rd: generateFlowModelRdFromToken(block.uid, token),
     });
     expect(res.status, JSON.stringify(res.body)).toBe(200);
@@ -294,6 +320,74 @@ describe('plugin-duty-points: 统计分析 over the whole suite', () => {
     const chart = (await charts())['Grades in the latest published period'];
     const rows = await run(w.staffA.agent, chart);
     expect(rows.map((r) => [r.grade, Number(r.deputies)])).toEqual([['合格', 3]]);
+  });
+
+  it('narrows every chart by the 联络站 chosen above them, and the ledger’s charts by 年度', async () => {
+    const found = await charts();
+    const routes = app.db.getRepository('desktopRoutes');
+    const page = await routes.findOne({ filter: { type: 'flowPage', title: t('Statistics') } });
+    const [tab] = await routes.find({ filter: { parentId: page.get('id') }, sort: ['sort'] });
+    const grid = await (app.db.getRepository('flowModels') as FlowModelRepository).findModelByParentId(
+      tab.get('schemaUid'),
+      { subKey: 'grid', includeAsyncNode: true },
+    );
+    // One filter form, first, with the two fields (NocoBase's filter form block).
+    const [form] = Object.values<any>(grid.subModels.items);
+    expect(form.use).toBe('FilterFormBlockModel');
+    const fieldOf = (path: string) =>
+      JSON.stringify(form).includes(`"fieldPath":"${path}"`) &&
+      Object.values<any>(form.subModels.grid.subModels.items).find(
+        (i) => i.stepParams?.fieldSettings?.init?.fieldPath === path,
+      );
+    const station = fieldOf('station');
+    const yearField = fieldOf('year');
+    expect([!!station, !!yearField]).toEqual([true, true]);
+    // What the grid's filter manager connects each field to: every chart, each by its own path.
+    const byTitle = (uid: string) => Object.entries(found).find(([, c]) => c.block.uid === uid)?.[0];
+    const connected = (field: any) =>
+      Object.fromEntries(
+        (grid.filterManager as any[])
+          .filter((c) => c.filterId === field.uid)
+          .map((c) => [byTitle(c.targetId), c.filterPaths]),
+      );
+    expect(connected(station)).toEqual({
+      'Points by deputy': ['deputy.station.id'],
+      'Points by duty item': ['deputy.station.id'],
+      'Duty records by status': ['deputy.station.id'],
+      'Grades in the latest published period': ['station.id'],
+      'Average points per deputy by liaison station': ['station.id'],
+      'Six-ones compliance by rule': ['station.id'],
+      '1+N visits per month': ['deputy.station.id'],
+    });
+    expect(connected(yearField)).toEqual({ 'Points by deputy': ['year'], 'Points by duty item': ['year'] });
+    // Each path filters its chart's query on the server as the client sends it: the administrator choosing
+    // station A sees what station A's own staff see (their data scope), or station A's rows of the county's.
+    const atA = (path: string) => ({ [path]: { $eq: w.stationA.id } });
+    const months = (rows: ChartRow[]) => rows.map((r) => [r.date, Number(r.visits)]);
+    expect(months(await run(w.admin.agent, found['1+N visits per month'], atA('deputy.station.id')))).toEqual([
+      [`${year}-03`, 2],
+      [`${year}-04`, 1],
+    ]);
+    const stations = await run(w.admin.agent, found['Average points per deputy by liaison station'], atA('station.id'));
+    expect([...new Set(stations.map((r) => r.station))]).toEqual(['荣家湾镇联络站']);
+    const deputies = await run(w.admin.agent, found['Points by deputy'], atA('deputy.station.id'));
+    expect(deputies.length).toBeGreaterThan(0);
+    expect(deputies.every((r) => String(r.deputy).startsWith('代表甲'))).toBe(true);
+    const pointsOf = (rows: ChartRow[]) => rows.map((r) => [r.deputy, Number(r.points)]).sort();
+    expect(pointsOf(deputies)).toEqual([
+      ['代表甲一', 13],
+      ['代表甲二', 4],
+    ]);
+    expect(pointsOf(await run(w.admin.agent, found['Points by deputy'], { year: { $eq: year - 1 } }))).toEqual([
+      ['代表甲一', 3],
+    ]);
+    const grades = await run(w.admin.agent, found['Grades in the latest published period'], atA('station.id'));
+    expect(grades.map((r) => [r.grade, Number(r.deputies)])).toEqual([['合格', 2]]);
+    // Station A's staff see station A's rows of these already (their data scope): the same rows filtered to A.
+    for (const title of ['Points by duty item', 'Duty records by status', 'Six-ones compliance by rule'])
+      expect(await run(w.staffA.agent, found[title], atA(connected(station)[title][0])), title).toEqual(
+        await run(w.staffA.agent, found[title]),
+      );
   });
 
   it('shows the 六个一 results by rule and status, a station’s staff their station’s only', async () => {

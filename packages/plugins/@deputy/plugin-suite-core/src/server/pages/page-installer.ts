@@ -49,6 +49,12 @@ export type SuitePageSpec = {
    * `collection` is left out where that collection is not defined (its plugin is not enabled).
    */
   customBlocks?: { use: string; tab?: number; first?: boolean; collection?: string }[];
+  /**
+   * A filter field that filters more blocks than its own `target` (flowSurfaces connects a field to one block),
+   * each by its own path: `{ '<filter field key>': { '<block key>': ['deputy.station.id'] } }`. One 联络站 field
+   * narrows charts over several collections. A block left out here (its collection is not defined) is skipped.
+   */
+  filterTargets?: Record<string, Record<string, string[]>>;
   /** An `applyBlueprint` document (version 1, mode create) without `navigation`: the installer adds it. */
   blueprint: FlowJson & { page: { title: string; icon?: string }; tabs: FlowJson[] };
 };
@@ -213,6 +219,45 @@ async function removeUndeclaredButtons(app: Application, tabSchemaUid: string) {
   };
   walk(grid);
   for (const uid of injected) await repo.remove(uid);
+}
+
+/**
+ * Connects filter fields to the further blocks of `targets` (SuitePageSpec.filterTargets) in the tab's block grid:
+ * NocoBase's client filters every block its grid's filterManager lists for a field, each by its own paths (as a
+ * field connected to several blocks in the UI editor is stored). Fields and blocks are found by their blueprint
+ * keys (the declaredKey flowSurfaces records ends with them).
+ */
+async function connectFilterTargets(
+  app: Application,
+  tabSchemaUid: string,
+  targets: Record<string, Record<string, string[]>>,
+) {
+  const repo = app.db.getRepository('flowModels') as FlowModelRepository;
+  const grid = await repo.findModelByParentId(tabSchemaUid, { subKey: 'grid', includeAsyncNode: true });
+  if (!grid?.uid) return;
+  const models: FlowJson[] = [];
+  const walk = (model: FlowJson) => {
+    if (!model || typeof model !== 'object') return;
+    models.push(model);
+    for (const sub of Object.values<FlowJson>(model.subModels ?? {})) (Array.isArray(sub) ? sub : [sub]).forEach(walk);
+  };
+  walk(grid);
+  const declared = (key: string, use: (u: string) => boolean) =>
+    models.find(
+      (m) => use(String(m.use)) && String(m.stepParams?.__flowSurfaceMeta?.declaredKey ?? '').endsWith(`.${key}`),
+    );
+  const configs: FlowJson[] = [...(grid.filterManager ?? [])];
+  for (const [fieldKey, blocks] of Object.entries(targets)) {
+    const field = declared(fieldKey, (u) => u === 'FilterFormItemModel');
+    if (!field) continue;
+    for (const [blockKey, filterPaths] of Object.entries(blocks)) {
+      const block = declared(blockKey, (u) => u.endsWith('BlockModel'));
+      if (!block || configs.some((c) => c.filterId === field.uid && c.targetId === block.uid)) continue;
+      configs.push({ filterId: field.uid, targetId: block.uid, filterPaths });
+    }
+  }
+  if (configs.length === (grid.filterManager ?? []).length) return;
+  await repo.patch({ uid: grid.uid, filterManager: configs }, {});
 }
 
 /** Adds a custom block to a tab's block grid (as `flowModels:save` would): at the end, or as the first row. */
@@ -401,7 +446,22 @@ function blueprintValues(app: Application, page: SuitePageSpec, groupId: number,
 
 /** The hash a snapshot of this page must carry to stand for it here (page-snapshots.ts). */
 export function pageHash(app: Application, page: SuitePageSpec, options: InstallPagesOptions) {
-  return pageInputHash(blueprintValues(app, page, 0, options), presentCustomBlocks(app, page));
+  const values = blueprintValues(app, page, 0, options);
+  return pageInputHash(values, presentCustomBlocks(app, page), presentFilterTargets(values, page));
+}
+
+/** The page's extra filter connections to blocks this instance has (see SuitePageSpec.filterTargets). */
+function presentFilterTargets(values: FlowJson, page: SuitePageSpec) {
+  if (!page.filterTargets) return undefined;
+  const keys = new Set<string>(
+    (values.tabs ?? []).flatMap((tab: FlowJson) => (tab.blocks ?? []).map((b: FlowJson) => b.key)),
+  );
+  return Object.fromEntries(
+    Object.entries(page.filterTargets).map(([field, blocks]) => [
+      field,
+      Object.fromEntries(Object.entries(blocks).filter(([block]) => keys.has(block))),
+    ]),
+  );
 }
 
 /** The page's custom blocks whose collection is defined here. */
@@ -438,6 +498,8 @@ async function applyPageBlueprint(app: Application, page: SuitePageSpec, values:
   const route: Model = await routes.findOne({ filter: { schemaUid: applied.target.pageSchemaUid } });
   const tabs = await routes.find({ filter: { parentId: route.get('id') }, sort: ['sort'] });
   for (const tab of tabs) await removeUndeclaredButtons(app, tab.get('schemaUid'));
+  const targets = presentFilterTargets(values, page);
+  if (targets) for (const tab of tabs) await connectFilterTargets(app, tab.get('schemaUid'), targets);
   for (const block of presentCustomBlocks(app, page) ?? []) {
     const tab = tabs[block.tab ?? 0];
     await addCustomBlock(app, tab.get('schemaUid'), block.use, tab.get('schemaUid'), block.first);
@@ -499,7 +561,7 @@ async function installPage(
   } else {
     const snapshot = options.snapshots?.pages?.[page.key];
     const templates = options.snapshots?.templates;
-    if (snapshotFits(app, snapshot, pageInputHash(values, presentCustomBlocks(app, page)), templates)) {
+    if (snapshotFits(app, snapshot, pageHash(app, page, options), templates)) {
       try {
         route = await routes.findOne({ filterByTk: await insertPageSnapshot(app, snapshot, groupId, templates) });
         result.fromSnapshot.push(page.key);

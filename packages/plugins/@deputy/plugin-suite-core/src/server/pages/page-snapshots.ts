@@ -96,9 +96,15 @@ const stable = (value: unknown): unknown => {
 };
 
 /** Hash of what the installer would build: the applyBlueprint values (without the group's route id) and custom blocks. */
-export function pageInputHash(values: Row, customBlocks: unknown[] = []) {
+export function pageInputHash(values: Row, customBlocks: unknown[] = [], filterTargets?: unknown) {
   const { navigation, ...rest } = values;
-  const input = { ...rest, navigation: { item: (navigation as { item?: unknown } | undefined)?.item }, customBlocks };
+  const input = {
+    ...rest,
+    navigation: { item: (navigation as { item?: unknown } | undefined)?.item },
+    customBlocks,
+    // Only where a page has them: every other page's hash stays as it was.
+    ...(filterTargets ? { filterTargets } : {}),
+  };
   return createHash('sha256')
     .update(JSON.stringify(stable(input)))
     .digest('hex');
