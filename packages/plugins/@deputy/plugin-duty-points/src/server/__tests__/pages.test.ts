@@ -269,7 +269,9 @@ describe('plugin-duty-points: installed pages', () => {
   });
 
   it('统计分析: charts of NocoBase’s data-visualization (points by deputy, item and station, records by status, grades)', async () => {
-    const [headline, ...charts] = await blocksOf(t('Statistics'));
+    const [filters, headline, ...charts] = await blocksOf(t('Statistics'));
+    // Above them the 联络站 / 年度 filter form (statistics.test.ts checks what it narrows).
+    expect(filters.use).toBe('FilterFormBlockModel');
     // First the year's headline figures (a JS block counting what the caller may read), then the charts.
     expect(headline.use).toBe('JSBlockModel');
     expect(JSON.stringify(headline.stepParams)).toContain("count('dutyRecords', { status: 'submitted' })");
