@@ -139,21 +139,29 @@ export class Publication {
 
   /** The public board: latest version of each published period, only the columns the settings allow. */
   async board(filter: { periodKey?: string; stationId?: number }) {
-    const periods = await this.db.getRepository('scorePeriods').find({
+    // Plain rows here too (no model instances): every visitor of every station's wall reads these two.
+    const periods = (await this.db.getModel('scorePeriods').findAll({
+      attributes: ['id', 'key', 'title', 'publishedOn', 'version'],
       // A closed year stays on the board.
-      filter: { status: { $in: ['published', 'closed'] }, ...(filter.periodKey ? { key: filter.periodKey } : {}) },
-      sort: ['-key'],
-    });
-    const settings = await this.db.getRepository('dutyPointsSettings').findOne();
-    const columns: string[] = settings?.get('boardColumns') ?? ['total', 'grade'];
+      where: { status: ['published', 'closed'], ...(filter.periodKey ? { key: filter.periodKey } : {}) },
+      order: [['key', 'DESC']],
+      raw: true,
+    })) as unknown as { id: number; key: string; title: string | null; publishedOn: string | null; version: number }[];
+    const settings = (await this.db.getModel('dutyPointsSettings').findOne({
+      attributes: ['boardColumns'],
+      raw: true,
+    })) as unknown as { boardColumns: string[] | string | null } | null;
+    // A JSON column comes back as text on MySQL/MariaDB.
+    const stored = settings?.boardColumns;
+    const columns: string[] = (typeof stored === 'string' ? JSON.parse(stored) : stored) ?? ['total', 'grade'];
     const result = [];
     for (const period of periods) {
-      const rows = await this.versionRows(period.get('id'), period.get('version'), filter.stationId);
+      const rows = await this.versionRows(period.id, period.version, filter.stationId);
       result.push({
-        period: period.get('key'),
-        title: period.get('title') || period.get('key'),
-        publishedOn: period.get('publishedOn'),
-        version: period.get('version'),
+        period: period.key,
+        title: period.title || period.key,
+        publishedOn: period.publishedOn,
+        version: period.version,
         rows: rows.map((r) => ({
           name: r.deputyName,
           station: r.stationName,
