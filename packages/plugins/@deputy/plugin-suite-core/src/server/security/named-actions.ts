@@ -41,7 +41,7 @@ export function defineNamedActions(app: Application, resource: string, actions: 
         run: (ctx: Context, next: Next) => runNamedAction(actions, ctx, next),
         // What run runs, for administrators: the attack generator on a started app reads it (class F).
         list: async (ctx: Context, next: Next) => {
-          ctx.body = [...actions.keys()].sort();
+          ctx.body = keysOf(actions);
           await next();
         },
       },
@@ -61,8 +61,10 @@ export function defineNamedActions(app: Application, resource: string, actions: 
  * attack generator takes its list from here, so a named action is attacked the day it is registered.
  */
 export function namedActionsOf(app: Application): string[] {
-  return [...(registries.get(app.resourceManager)?.keys() ?? [])].sort();
+  return keysOf(registries.get(app.resourceManager));
 }
+
+const keysOf = (registry: Map<string, Handler> | undefined) => [...(registry?.keys() ?? [])].sort();
 
 async function runNamedAction(registry: Map<string, Handler>, ctx: Context, next: Next) {
   const { action: key, filterByTk, values } = ctx.action.params.values ?? {};
