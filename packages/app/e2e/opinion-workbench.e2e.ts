@@ -7,16 +7,18 @@
  * And the deputy's side on a phone: 我收到的意见 lists an opinion assigned to her as a card (status, the citizen's
  * text), and she reports progress and answers it with the card's buttons.
  */
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Browser, Locator } from 'playwright-core';
 import {
   ADMIN,
   apiAs,
   BASE_URL,
   deputyAccount,
   installedPage,
+  label,
   launchBrowser,
   screenshot,
   signInThroughUI,
+  step,
   watchProblems,
 } from './support';
 
@@ -42,21 +44,6 @@ async function publicCall(action: string, body: unknown) {
   const json = (await res.json().catch(() => ({}))) as { data?: Record<string, unknown> };
   if (!res.ok) throw new Error(`${action} → ${res.status}: ${JSON.stringify(json)}`);
   return json.data ?? {};
-}
-
-/** Antd puts a space between the two characters of a two-character Chinese button label. */
-const label = (text: string) => new RegExp(`^\\s*${[...text].join('\\s*')}\\s*$`);
-
-/** Presses a row button, fills its dialog, confirms, and waits for the named action's answer. */
-async function step(page: Page, row: Locator, button: string, fill?: (dialog: Locator) => Promise<void>) {
-  const answered = page.waitForResponse((r) => r.url().includes('namedActions:run'), { timeout: 90000 });
-  await row.getByRole('button', { name: label(button) }).click({ timeout: 30000 });
-  const dialog = page.locator('.ant-modal:visible').last();
-  await dialog.waitFor({ timeout: 30000 });
-  if (fill) await fill(dialog);
-  await dialog.getByRole('button', { name: /确\s*定|OK/ }).click();
-  const res = await answered;
-  expect(res.status(), `${button}: ${await res.text()}`).toBe(200);
 }
 
 it('a citizen’s opinion, handled by the station staff on 群众意见 up to 答复 and 办结, rated by the citizen', async () => {

@@ -1,7 +1,8 @@
 /**
- * 逢6接待 in the installed page (issue #7): station staff open next month's sessions of their station, put a
- * deputy on duty with the row's 安排值班 form (NocoBase's edit form: day, notice date, roster) and the roster is
- * stored; the page and its 接待签到 tab work on a 390 px phone. Screenshots of both widths.
+ * 逢6接待 in the installed page (issues #7, #19): station staff make next month's sessions of their new station
+ * with 生成接待日, put a deputy on duty with the row's 安排值班 form (NocoBase's edit form: day, notice date,
+ * roster) and the roster is stored; the page and its 接待签到 tab work on a 390 px phone. A deputy of the station
+ * finds the days on 我的六个一 (a list on the phone), with nothing to arrange. Screenshots of both widths.
  */
 import {
   ADMIN,
@@ -42,7 +43,18 @@ it('station staff arrange a reception day’s roster in 逢6接待; desktop and 
   next.setUTCDate(1);
   next.setUTCMonth(next.getUTCMonth() + 1);
   const month = next.toISOString().slice(0, 7);
-  await api('receptionSessions:generateSessions', { month });
+  const page = await browser().newPage({ viewport: { width: 1280, height: 800 } });
+  const problems = watchProblems(page);
+  await signInThroughUI(page, head.username, password);
+  await page.goto(await installedPage(api, 'six-ones.reception'));
+  // A new station has no sessions: 生成接待日 makes next month's (the month offered by default).
+  await page.getByRole('button', { name: '生成接待日' }).click({ timeout: 60000 });
+  const dialog = page.locator('.ant-modal:visible').last();
+  expect(await dialog.locator('input').inputValue()).toBe(month);
+  const generated = page.waitForResponse((r) => r.url().includes('namedActions:run'), { timeout: 30000 });
+  await dialog.getByRole('button', { name: /确\s*定|OK/ }).click();
+  expect((await generated).status()).toBe(200);
+  await page.getByText(`已为 ${month} 生成`).first().waitFor({ timeout: 15000 });
   const sessions = await api(
     'receptionSessions:list',
     undefined,
@@ -52,11 +64,6 @@ it('station staff arrange a reception day’s roster in 逢6接待; desktop and 
   const first = sessions[0];
   const offDuty = names.find((n) => !first.roster.some((d: any) => d.name === n));
   expect(offDuty).toBeTruthy();
-
-  const page = await browser().newPage({ viewport: { width: 1280, height: 800 } });
-  const problems = watchProblems(page);
-  await signInThroughUI(page, head.username, password);
-  await page.goto(await installedPage(api, 'six-ones.reception'));
   const row = page.locator('tr.ant-table-row:visible', { hasText: first.date }).first();
   await row.waitFor({ timeout: 60000 });
   await screenshot(page, 'reception-sessions-staff-desktop');
@@ -96,13 +103,19 @@ it('station staff arrange a reception day’s roster in 逢6接待; desktop and 
   await screenshot(phone, 'reception-sign-ins-staff-mobile');
   await phone.close();
 
-  // A deputy sees the sessions but may not arrange them: no 安排值班 button.
+  // A deputy of the station finds its days on 我的六个一 › 逢6接待, a list on the phone, and nothing to arrange.
   const login = await deputyAccount(api, deputies[0].id, `Long-${stamp}-Pass8`);
   const deputyPage = await browser().newPage({ viewport: { width: 390, height: 844 } });
   await signInThroughUI(deputyPage, login.username, login.password);
-  await deputyPage.goto(await installedPage(api, 'six-ones.reception'));
-  await deputyPage.locator('tr.ant-table-row:visible').first().waitFor({ timeout: 60000 });
+  await deputyPage.goto(await installedPage(api, 'six-ones.mine'));
+  await deputyPage.getByRole('tab', { name: '逢6接待' }).click({ timeout: 60000 });
+  const item = deputyPage.locator('.ant-list-item:visible', { hasText: first.date }).first();
+  await item.waitFor({ timeout: 30000 });
+  await item.getByText(station.name).first().waitFor();
+  const box = await item.boundingBox();
+  expect(box && box.x >= 0 && box.x + box.width <= 390).toBe(true);
   await screenshot(deputyPage, 'reception-sessions-deputy-mobile');
   expect(await deputyPage.getByText('安排值班', { exact: true }).count()).toBe(0);
+  expect(await deputyPage.getByText('生成接待日', { exact: true }).count()).toBe(0);
   await deputyPage.close();
 });

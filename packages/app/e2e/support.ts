@@ -320,3 +320,18 @@ export async function pairWithHousehold(
   const pairing = await api('aidPairings:create', { deputyId, householdId: created.id, startDate: shanghaiToday() });
   return { household: created, pairing };
 }
+
+/** Antd puts a space between the two characters of a two-character Chinese button label. */
+export const label = (text: string) => new RegExp(`^\\s*${[...text].join('\\s*')}\\s*$`);
+
+/** Presses a row button, fills its dialog, confirms, and waits for the named action's answer. */
+export async function step(page: Page, row: Locator, button: string, fill?: (dialog: Locator) => Promise<void>) {
+  const answered = page.waitForResponse((r) => r.url().includes('namedActions:run'), { timeout: 90000 });
+  await row.getByRole('button', { name: label(button) }).click({ timeout: 30000 });
+  const dialog = page.locator('.ant-modal:visible').last();
+  await dialog.waitFor({ timeout: 30000 });
+  if (fill) await fill(dialog);
+  await dialog.getByRole('button', { name: /确\s*定|OK/ }).click();
+  const res = await answered;
+  expect(res.status(), `${button}: ${await res.text()}`).toBe(200);
+}

@@ -41,6 +41,7 @@ export { capturePages, installPages, localizeBlueprint, localizeDefaults, pageHa
 export type { InstallPagesOptions, InstallPagesResult, PluginPages, SuitePageSpec } from './pages/page-installer';
 export type { PageSnapshot, PluginPageSnapshots, TemplateSnapshot } from './pages/page-snapshots';
 export { capturePageSnapshot } from './pages/page-snapshots';
+export { withdrawPageFromRoles, withdrawPagesMigration } from './pages/page-routes';
 export { carryPageHistory, pageDigest, templatesOf, upgradeInstalledPage } from './pages/page-upgrade';
 export { CORE_COLLECTIONS, PluginSuiteCoreServer, suiteCore } from './plugin';
 export type { SuiteCoreServices } from './plugin';

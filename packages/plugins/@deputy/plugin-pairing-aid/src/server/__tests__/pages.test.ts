@@ -1,4 +1,4 @@
-import { createSuiteServer, pagesWithoutSnapshot, signedInAs } from '@deputy/test-helpers';
+import { createSuiteServer, migrationOf, pagesWithoutSnapshot, signedInAs } from '@deputy/test-helpers';
 import {
   capturePageSnapshot,
   installPages,
@@ -7,12 +7,14 @@ import {
   PluginPages,
   templatesOf,
   upgradeInstalledPage,
+  withdrawPageFromRoles,
 } from '@deputy/plugin-suite-core';
 import type { BelongsToManyRepository, Model } from '@nocobase/database';
 import type { FlowModelRepository } from '@nocobase/plugin-flow-engine';
 import { MockServer } from '@nocobase/test';
 import enUS from '../../locale/en-US.json';
 import zhCN from '../../locale/zh-CN.json';
+import DeputyPageMigration from '../migrations/20261220090000-deputy-pairing-page';
 import pages from '../pages/pages.json';
 import type { PluginPairingAidServer } from '../plugin';
 
@@ -26,7 +28,7 @@ type Blueprint = { blueprint: { page: { title: string }; tabs: { title: string; 
 
 /**
  * plugin-pairing-aid's page (1+N结对帮扶: pairings with the KPI block, visits, households, plans, outcomes),
- * installed with plugin-deputies' page installer, granted to deputies and station staff, installed once.
+ * for station staff, and 我的结对帮扶 for deputies (lists), installed with suite-core's page installer, once.
  * The households table shows the masked ID number only.
  */
 describe('plugin-pairing-aid: installed page', () => {
@@ -81,12 +83,73 @@ describe('plugin-pairing-aid: installed page', () => {
     expect(await routes().count({ filter: { type: 'flowPage', title: t('1+N pairing assistance') } })).toBe(1);
   });
 
-  it('shows the page to deputies and station staff', async () => {
-    for (const role of ['deputy', 'station-staff']) {
+  it('installs 我的结对帮扶 for deputies: lists that fit a phone, the KPI block first', async () => {
+    const page = await routes().findOne({ filter: { type: 'flowPage', title: t('My 1+N pairings') } });
+    const tabs = await routes().find({ filter: { parentId: page.get('id') }, sort: ['sort'] });
+    const repo = app.db.getRepository('flowModels') as FlowModelRepository;
+    const blocks: string[][] = [];
+    for (const tab of tabs) {
+      const grid: FlowModelNode = await repo.findModelByParentId(tab.get('schemaUid'), {
+        subKey: 'grid',
+        includeAsyncNode: true,
+      });
+      blocks.push(
+        Object.values(grid.subModels.items ?? {}).map((b) =>
+          [b.use, b.stepParams?.resourceSettings?.init?.collectionName].filter(Boolean).join(':'),
+        ),
+      );
+    }
+    expect(blocks.map((tab) => [...tab].sort())).toEqual([
+      ['AidKpiBlockModel', 'ListBlockModel:aidHouseholds'],
+      ['ListBlockModel:aidVisits'],
+      ['ListBlockModel:aidRecords'],
+      ['ListBlockModel:aidPlans'],
+    ]);
+    // The KPI block is the first row of its tab, above the households.
+    const grid = await repo.findModelByParentId(tabs[0].get('schemaUid'), { subKey: 'grid', includeAsyncNode: true });
+    const { rows, rowOrder } = grid.stepParams.gridSettings.grid;
+    const kpi = Object.values<FlowModelNode & { uid: string }>(grid.subModels.items).find(
+      (b) => b.use === 'AidKpiBlockModel',
+    );
+    expect(rows[rowOrder[0]]).toEqual([[kpi.uid]]);
+  });
+
+  it('shows deputies their own page and station staff the tables, each only its own', async () => {
+    const menus = async (role: string) => {
       const { agent } = await signedInAs(app, `aid-pages-${role}`, [role]);
       const res = await agent.resource('desktopRoutes').listAccessible({ tree: true });
-      expect(JSON.stringify(res.body.data)).toContain(JSON.stringify(t('1+N pairing assistance')).slice(1, -1));
-    }
+      return JSON.stringify(res.body.data);
+    };
+    const tables = JSON.stringify(t('1+N pairing assistance')).slice(1, -1);
+    const mine = JSON.stringify(t('My 1+N pairings')).slice(1, -1);
+    const deputy = await menus('deputy');
+    expect(deputy).toContain(mine);
+    expect(deputy).not.toContain(tables);
+    const staff = await menus('station-staff');
+    expect(staff).toContain(tables);
+    expect(staff).not.toContain(mine);
+  });
+
+  it('takes the staff tables out of the deputy menu of an instance installed before (migration), once', async () => {
+    const mark = await app.db.getRepository('suitePages').findOne({ filter: { key: 'pairing-aid.aid' } });
+    const routeId = Number(mark.get('routeId'));
+    const tabs = await routes().find({ filter: { parentId: routeId } });
+    const ids = [routeId, ...tabs.map((r: Model) => r.get('id'))];
+    const deputyRoutes = () => app.db.getRepository<BelongsToManyRepository>('roles.desktopRoutes', 'deputy');
+    // As an earlier release left it: the deputy role granted the page and its tabs.
+    await deputyRoutes().add(ids);
+    const staffBefore = await app.db
+      .getRepository<BelongsToManyRepository>('roles.desktopRoutes', 'station-staff')
+      .count();
+    await migrationOf(app, DeputyPageMigration).up();
+    expect(await deputyRoutes().count({ filter: { id: { $in: ids } } })).toBe(0);
+    expect(await app.db.getRepository<BelongsToManyRepository>('roles.desktopRoutes', 'station-staff').count()).toBe(
+      staffBefore,
+    );
+    // The deputy's own page stays; running it again changes nothing.
+    const own = await app.db.getRepository('suitePages').findOne({ filter: { key: 'pairing-aid.mine' } });
+    expect(await deputyRoutes().count({ filter: { id: Number(own.get('routeId')) } })).toBe(1);
+    expect(await withdrawPageFromRoles(app, 'pairing-aid.aid', ['deputy'])).toBe(0);
   });
 
   it('has every title in zh-CN and en-US', () => {
@@ -175,11 +238,11 @@ describe('plugin-pairing-aid: installed page', () => {
       const rolesOf = async (id: number) =>
         ((await app.db.getRepository('desktopRoutes.roles', id).find()) as Model[]).map((r) => r.get('name')).sort();
       expect(await rolesOf(newTabs[1].get('id'))).toEqual(
-        expect.arrayContaining(['aid-visit-viewer', 'deputy', 'station-staff']),
+        expect.arrayContaining(['aid-visit-viewer', 'station-staff']),
       );
       expect(await rolesOf(newTabs[0].get('id'))).not.toContain('aid-visit-viewer');
-      // The deputy still reaches it.
-      const { agent } = await signedInAs(app, 'aid-pages-after-upgrade', ['deputy']);
+      // The station staff still reach it.
+      const { agent } = await signedInAs(app, 'aid-pages-after-upgrade', ['station-staff']);
       const res = await agent.resource('desktopRoutes').listAccessible({ tree: true });
       expect(JSON.stringify(res.body.data)).toContain(String(after.routeId));
     });

@@ -1,9 +1,11 @@
-import { createSuiteServer, menuPagesOf, pagesWithoutSnapshot, signedInAs } from '@deputy/test-helpers';
+import { createSuiteServer, menuPagesOf, migrationOf, pagesWithoutSnapshot, signedInAs } from '@deputy/test-helpers';
+import type { BelongsToManyRepository, Model } from '@nocobase/database';
 import type { FlowModelRepository } from '@nocobase/plugin-flow-engine';
 import { MockServer } from '@nocobase/test';
 import type { PluginSixOnesServer } from '../plugin';
 import enUS from '../../locale/en-US.json';
 import zhCN from '../../locale/zh-CN.json';
+import DeputyPageMigration from '../migrations/20261220090000-deputy-six-ones-page';
 import pages from '../pages/pages.json';
 
 /** A flow model as findModelByParentId answers it (a tree of plain objects), as far as these tests read it. */
@@ -21,7 +23,7 @@ type Blueprint = { blueprint: { page: { title: string }; tabs: { title: string; 
 
 /**
  * plugin-six-ones' pages (六个一达标 with the matrix block, rules, station ledger and leave; 逢6接待), installed
- * with plugin-deputies' page installer, granted to deputies and station staff, installed once.
+ * for station staff, and 我的六个一 for deputies (lists), installed with suite-core's page installer, once.
  */
 describe('plugin-six-ones: installed pages', () => {
   let app: MockServer;
@@ -98,11 +100,45 @@ describe('plugin-six-ones: installed pages', () => {
     expect(await routes().count({ filter: { type: 'flowPage', title: t('Six-ones compliance') } })).toBe(1);
   });
 
-  it('shows the pages to deputies and station staff', async () => {
-    for (const role of ['deputy', 'station-staff']) {
-      const { agent } = await signedInAs(app, `six-pages-${role}`, [role]);
-      expect(await menuPagesOf(agent)).toEqual(expect.arrayContaining([t('Six-ones compliance'), t('Reception days')]));
-    }
+  it('installs 我的六个一 for deputies: the matrix first, then lists that fit a phone', async () => {
+    const mine = await tabBlocks(t('My six-ones'));
+    expect(
+      mine.map((blocks) =>
+        blocks
+          .map((b) => [b.use, b.stepParams?.resourceSettings?.init?.collectionName].filter(Boolean).join(':'))
+          .sort(),
+      ),
+    ).toEqual([
+      ['ComplianceMatrixBlockModel', 'ListBlockModel:ruleResults'],
+      ['ListBlockModel:receptionSessions'],
+      ['ListBlockModel:deputyLeaves'],
+    ]);
+  });
+
+  it('shows deputies 我的六个一 and station staff 六个一达标 and 逢6接待, each only its own', async () => {
+    const { agent: deputy } = await signedInAs(app, 'six-pages-deputy', ['deputy']);
+    const deputyPages = await menuPagesOf(deputy);
+    expect(deputyPages).toContain(t('My six-ones'));
+    expect(deputyPages).not.toContain(t('Six-ones compliance'));
+    expect(deputyPages).not.toContain(t('Reception days'));
+    const { agent: staff } = await signedInAs(app, 'six-pages-station-staff', ['station-staff']);
+    const staffPages = await menuPagesOf(staff);
+    expect(staffPages).toEqual(expect.arrayContaining([t('Six-ones compliance'), t('Reception days')]));
+    expect(staffPages).not.toContain(t('My six-ones'));
+  });
+
+  it('takes 六个一达标 and 逢6接待 out of the deputy menu of an instance installed before (migration)', async () => {
+    const deputyRoutes = () => app.db.getRepository<BelongsToManyRepository>('roles.desktopRoutes', 'deputy');
+    const idsOf = async (key: string) => {
+      const routeId = Number((await app.db.getRepository('suitePages').findOne({ filter: { key } })).get('routeId'));
+      return [routeId, ...(await routes().find({ filter: { parentId: routeId } })).map((r: Model) => r.get('id'))];
+    };
+    const ids = [...(await idsOf('six-ones.compliance')), ...(await idsOf('six-ones.reception'))];
+    await deputyRoutes().add(ids);
+    await migrationOf(app, DeputyPageMigration).up();
+    expect(await deputyRoutes().count({ filter: { id: { $in: ids } } })).toBe(0);
+    const { agent } = await signedInAs(app, 'six-pages-deputy-after', ['deputy']);
+    expect(await menuPagesOf(agent)).toContain(t('My six-ones'));
   });
 
   it('has every title in zh-CN and en-US', () => {

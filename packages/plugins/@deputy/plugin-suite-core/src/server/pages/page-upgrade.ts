@@ -86,19 +86,33 @@ function namer(
     const o = models.get(uid) ?? {};
     return `${o.subKey ?? ''}\u0000${String(o.sortIndex ?? '').padStart(8, '0')}\u0000${o.use ?? ''}\u0000${masked(o)}`;
   };
+  // Siblings of the same place (say, the grids of three view popups) are told apart by what they hold; without
+  // that, their order, hence the digest, would follow the rows' order in the database.
+  const subtrees = new Map<string, string>();
+  const subtree = (uid: string, path = new Set<string>()): string => {
+    if (subtrees.has(uid)) return subtrees.get(uid)!;
+    if (path.has(uid)) return '';
+    path.add(uid);
+    const inner = (children.get(uid) ?? []).map((c) => subtree(c, path)).sort();
+    path.delete(uid);
+    const value = `${place(uid)}[${inner.join(',')}]`;
+    subtrees.set(uid, value);
+    return value;
+  };
+  const byPlace = (a: string, b: string) => place(a).localeCompare(place(b)) || subtree(a).localeCompare(subtree(b));
   const visited = new Set<string>();
   const visit = (uid: string) => {
     if (visited.has(uid)) return;
     visited.add(uid);
     name(uid);
-    for (const child of (children.get(uid) ?? []).sort((a, b) => place(a).localeCompare(place(b)))) visit(child);
+    for (const child of (children.get(uid) ?? []).sort(byPlace)) visit(child);
   };
   for (const root of roots) {
     name(root);
     if (typeof root === 'string' && models.has(root)) visit(root);
   }
   const rest = [...models.keys()].filter((uid) => !visited.has(uid) && !names.has(uid));
-  for (const uid of rest.sort((a, b) => place(a).localeCompare(place(b)))) visit(uid);
+  for (const uid of rest.sort(byPlace)) visit(uid);
   extra.forEach(name);
   const routeNames = new Map(routeIds.map((id, i) => [String(id), `@${i}`]));
   const escaped = [...names.keys()].sort((a, b) => b.length - a.length).map((u) => u.replace(/[^A-Za-z0-9]/g, '\\$&'));
