@@ -2,7 +2,6 @@
  * 统计分析's filters (issue #19): the administrator opens the page at 1440×900, chooses a 联络站 in the filter form
  * above the charts and presses 筛选; every chart asks again for that station's rows, each by its own path (a ledger
  * chart by the deputy's station, a snapshot chart by the station itself), and the ledger's charts by the 年度 typed.
- * The headline figures above the charts follow the same two fields: the station's one deputy, its records of 2025.
  */
 import {
   ADMIN,
@@ -32,15 +31,6 @@ it('narrows the charts of 统计分析 to the 联络站 and 年度 chosen', asyn
   await page.goto(await installedPage(api, 'duty-points.statistics'));
   await formItem(page, '联络站').waitFor({ timeout: 90000 });
   await formItem(page, '年度').waitFor();
-  const headline = page.getByTestId('headline-figures');
-  await headline.waitFor();
-  const thisYear = String(new Date(Date.now() + 8 * 3600e3).getUTCFullYear());
-  expect(await headline.getAttribute('data-year')).toBe(thisYear);
-  expect(await headline.getAttribute('data-station')).toBe('');
-  const figure = (title: string) =>
-    headline.locator('.ant-statistic').filter({ hasText: title }).locator('.ant-statistic-content-value');
-  const allDeputies = Number((await figure('代表人数').first().innerText()).replace(/,/g, ''));
-  expect(allDeputies).toBeGreaterThan(1);
   // The station typed into 联络站 and taken with Enter (the filter form's select lists it under the cursor).
   await formItem(page, '联络站').locator('.ant-select-selector').click();
   await page.keyboard.type(station.name);
@@ -65,12 +55,6 @@ it('narrows the charts of 统计分析 to the 联络站 and 年度 chosen', asyn
   expect(narrowed.some((s) => s.filter.includes('deputy.station.id'))).toBe(true);
   expect(narrowed.some((s) => s.filter.includes('"station.id"'))).toBe(true);
   expect(narrowed.some((s) => s.filter.includes('"year"') && s.filter.includes('2025'))).toBe(true);
-  // The headline: this station's deputies (one) and its duty records of 2025 (none yet).
-  await page.locator('[data-testid="headline-figures"][data-year="2025"]').waitFor({ timeout: 30000 });
-  expect(await headline.getAttribute('data-station')).toBe(String(station.id));
-  await headline.getByText('2025年履职记录').waitFor();
-  expect(Number((await figure('代表人数').first().innerText()).replace(/,/g, ''))).toBe(1);
-  expect(Number(await figure('2025年履职记录').innerText())).toBe(0);
   await page.waitForLoadState('networkidle').catch(() => undefined);
   await screenshot(page, 'statistics-filtered-desktop');
   expect(problems.filter((p) => /@deputy|Chart|Filter/i.test(p))).toEqual([]);

@@ -343,9 +343,7 @@ describe('plugin-duty-points: 统计分析 over the whole suite', () => {
     const yearField = fieldOf('year');
     expect([!!station, !!yearField]).toEqual([true, true]);
     // What the grid's filter manager connects each field to: every chart, each by its own path.
-    const headline = Object.values<any>(grid.subModels.items).find((b) => b.use === 'JSBlockModel');
-    const byTitle = (uid: string) =>
-      uid === headline?.uid ? 'headline' : Object.entries(found).find(([, c]) => c.block.uid === uid)?.[0];
+    const byTitle = (uid: string) => Object.entries(found).find(([, c]) => c.block.uid === uid)?.[0];
     const connected = (field: any) =>
       Object.fromEntries(
         (grid.filterManager as any[])
@@ -360,14 +358,8 @@ describe('plugin-duty-points: 统计分析 over the whole suite', () => {
       'Average points per deputy by liaison station': ['station.id'],
       'Six-ones compliance by rule': ['station.id'],
       '1+N visits per month': ['deputy.station.id'],
-      // The headline figures read the field's value themselves (a marker path: their queries differ per figure).
-      headline: ['station.id'],
     });
-    expect(connected(yearField)).toEqual({
-      'Points by deputy': ['year'],
-      'Points by duty item': ['year'],
-      headline: ['year'],
-    });
+    expect(connected(yearField)).toEqual({ 'Points by deputy': ['year'], 'Points by duty item': ['year'] });
     // Each path filters its chart's query on the server as the client sends it: the administrator choosing
     // station A sees what station A's own staff see (their data scope), or station A's rows of the county's.
     const atA = (path: string) => ({ [path]: { $eq: w.stationA.id } });
