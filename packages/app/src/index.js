@@ -16,6 +16,7 @@ module.exports = {
     '@deputy/plugin-six-ones',
     '@deputy/plugin-pairing-aid',
     '@deputy/plugin-public-voice',
+    '@deputy/plugin-suggestions',
     '@deputy/plugin-workbench',
   ],
 };

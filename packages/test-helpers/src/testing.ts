@@ -106,6 +106,7 @@ export const SUITE_PLUGINS = [
   '@deputy/plugin-six-ones',
   '@deputy/plugin-pairing-aid',
   '@deputy/plugin-public-voice',
+  '@deputy/plugin-suggestions',
   '@deputy/plugin-workbench',
 ];
 

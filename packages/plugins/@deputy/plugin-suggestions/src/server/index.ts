@@ -1,0 +1,4 @@
+export { SuggestionFlow } from './services/suggestion-flow';
+export { SuggestionCrediting } from './services/crediting';
+export { PluginSuggestionsServer, SUGGESTION_COLLECTIONS } from './plugin';
+export { default } from './plugin';

@@ -1,0 +1,100 @@
+import fs from 'fs';
+import path from 'path';
+import { deputyPageDefaults } from '@deputy/plugin-deputies';
+import {
+  auditChanges,
+  installPages,
+  keepSingleRow,
+  localizeDefaults,
+  PluginPages,
+  PluginPageSnapshots,
+  protectFromDeletion,
+  refuseDirectCreates,
+  refuseOutOfScopeWrites,
+  registerInCollectionManager,
+  SuitePageSpec,
+  validateFields,
+} from '@deputy/plugin-suite-core';
+import { Plugin } from '@nocobase/server';
+import enUS from '../locale/en-US.json';
+import { registerSuggestionActions } from './actions/suggestion-actions';
+import { NS } from './fields';
+import pageDefaults from './pages/defaults.json';
+import pages from './pages/pages.json';
+import { SuggestionCrediting } from './services/crediting';
+import { grantSuggestionPermissions } from './services/role-grants';
+import { enforceSuggestionRules } from './services/rules';
+import { DEFAULT_SETTINGS } from './services/settings';
+import { SuggestionFlow } from './services/suggestion-flow';
+
+export const SUGGESTION_COLLECTIONS = [
+  'suggestionSettings',
+  'congressSessions',
+  'handlingUnits',
+  'suggestions',
+  'suggestionAssignments',
+];
+
+/** 代表建议 "提办督": filing, 联审 with numbering per session, 交办 to handling units, replies, the deputy's feedback. */
+export class PluginSuggestionsServer extends Plugin {
+  flow: SuggestionFlow;
+  crediting: SuggestionCrediting;
+
+  async load() {
+    this.flow = new SuggestionFlow(this.app);
+    this.crediting = new SuggestionCrediting(this.app);
+    enforceSuggestionRules(this.db);
+    // After this plugin's own rules: the suite's checks of every field (types, choices, dates, references, lengths).
+    validateFields(this.app, this.db, SUGGESTION_COLLECTIONS);
+    registerSuggestionActions(this.app, this.flow, this.crediting);
+    protectFromDeletion(this.app, this.db, SUGGESTION_COLLECTIONS);
+    refuseDirectCreates(this.app, ['suggestionAssignments'], '@deputy/plugin-deputies');
+    keepSingleRow(this.app, ['suggestionSettings'], '@deputy/plugin-deputies');
+    refuseOutOfScopeWrites(this.app, ['suggestions']);
+    auditChanges(this.db, { congressSessions: {}, handlingUnits: {}, suggestionSettings: {} });
+  }
+
+  async install() {
+    await this.ensureDefaults();
+  }
+
+  async upgrade() {
+    await this.ensureDefaults();
+  }
+
+  /** The plugin's pages (我的建议, 代表建议); installed ones are left as they are. */
+  async afterEnable() {
+    await this.installPages();
+  }
+
+  /** The plugin's pages and how they are installed (page-installer.ts); `npm run build:pages` snapshots them. */
+  pageSpecs(): PluginPages {
+    const defaults = { ...deputyPageDefaults(), ...localizeDefaults(pageDefaults.collections, NS, enUS) };
+    return {
+      pages: pages as SuitePageSpec[],
+      options: { plugin: NS, locale: enUS, defaults, snapshots: builtSnapshots() },
+    };
+  }
+
+  async installPages() {
+    const { pages, options } = this.pageSpecs();
+    return installPages(this.app, pages, options);
+  }
+
+  /** Idempotent: collections in the collection manager, the settings row, role permissions, pages. */
+  private async ensureDefaults() {
+    await registerInCollectionManager(this.db, SUGGESTION_COLLECTIONS);
+    const settings = this.db.getRepository('suggestionSettings');
+    if (!(await settings.count())) await settings.create({ values: { ...DEFAULT_SETTINGS } });
+    await grantSuggestionPermissions(this.db);
+    await this.installPages();
+  }
+}
+
+/** The rows `npm run build:pages` built from the blueprints (pages/snapshots.json), when present. */
+function builtSnapshots(): PluginPageSnapshots | undefined {
+  const file = path.join(__dirname, 'pages', 'snapshots.json');
+  return fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as PluginPageSnapshots) : undefined;
+}
+
+export default PluginSuggestionsServer;
