@@ -211,6 +211,8 @@ const MYSQL_FILES = [
   // The kept totals equal the ledger (awards, caps, reversals, deductions, rollback, reconciliation).
   'packages/plugins/@deputy/plugin-duty-points/src/server/__tests__/ledger-totals.test.ts',
   'packages/plugins/@deputy/plugin-pairing-aid/src/server/__tests__/pairings.test.ts',
+  // Suggestion numbers per session: no gaps and no repeats under concurrent registrations (and the whole flow).
+  'packages/plugins/@deputy/plugin-suggestions/src/server/__tests__/suggestions.test.ts',
   // The yearly cap with approvals on two nodes of a cluster at once (starting the two nodes takes ~50 s there).
   ['packages/app/src/__tests__/cluster.test.ts', '\\(a\\) one deputy'],
 ];

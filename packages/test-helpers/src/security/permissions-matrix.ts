@@ -127,6 +127,74 @@ function opinionStep(
   };
 }
 
+type Admin = (method: 'GET' | 'POST', url: string, body?: unknown) => Promise<any>;
+const SUGGESTION_STAGES = ['draft', 'submitted', 'registered', 'assigned', 'replied'] as const;
+type SuggestionStage = (typeof SUGGESTION_STAGES)[number];
+
+/** A suggestion of the deputy taken by the administrator to `stage` (assigned to `unitId` as its lead unit). */
+async function freshSuggestion(
+  admin: Admin,
+  sessionId: number,
+  deputyId: number,
+  stage: SuggestionStage,
+  unitId?: number,
+) {
+  const row = await admin('POST', '/suggestions:create', {
+    sessionId,
+    leadDeputyId: deputyId,
+    title: unique('建议'),
+    content: '建议内容',
+  });
+  const at = SUGGESTION_STAGES.indexOf(stage);
+  if (at >= 1) await admin('POST', `/suggestions:submitSuggestion?filterByTk=${row.id}`, {});
+  if (at >= 2) await admin('POST', `/suggestions:reviewSuggestion?filterByTk=${row.id}`, { decision: 'accept' });
+  if (at >= 3)
+    await admin('POST', `/suggestions:assignSuggestion?filterByTk=${row.id}`, { units: [{ unitId, role: 'lead' }] });
+  if (at >= 4) {
+    const [part] = await admin(
+      'GET',
+      `/suggestionAssignments:list?filter=${encodeURIComponent(JSON.stringify({ suggestionId: row.id }))}`,
+    );
+    await admin('POST', `/suggestionAssignments:replyAssignment?filterByTk=${part.id}`, {
+      reply: '已办理',
+      resultCode: 'A',
+    });
+  }
+  return row;
+}
+
+/** A suggestion step as the role on a fresh suggestion of deputy A in `from`; "allow": it reached `done`. */
+function suggestionStep(
+  action: string,
+  from: SuggestionStage,
+  values: object | ((w: World) => object),
+  done: (row: any) => boolean,
+): Case {
+  return {
+    key: `suggestions:${action}`,
+    run: async (http, w, role) => {
+      const row = await freshSuggestion(w.admin, w.ids.congressSession, w.ids.deputyA, from, w.ids.handlingUnit);
+      const body = typeof values === 'function' ? values(w) : values;
+      await http('POST', `/suggestions:${action}?filterByTk=${row.id}`, body, w.tokens[role]);
+      return done(await w.admin('GET', `/suggestions:get?filterByTk=${row.id}`)) ? 'allow' : 'deny';
+    },
+  };
+}
+
+/** An assignment step as the role on the lead unit's part of a fresh suggestion in `from`; "allow": `done`. */
+function assignmentStep(action: string, from: SuggestionStage, values: object, done: (part: any) => boolean): Case {
+  return {
+    key: `suggestionAssignments:${action}`,
+    run: async (http, w, role) => {
+      const row = await freshSuggestion(w.admin, w.ids.congressSession, w.ids.deputyA, from, w.ids.handlingUnit);
+      const filter = encodeURIComponent(JSON.stringify({ suggestionId: row.id }));
+      const [part] = await w.admin('GET', `/suggestionAssignments:list?filter=${filter}`);
+      await http('POST', `/suggestionAssignments:${action}?filterByTk=${part.id}`, values, w.tokens[role]);
+      return done(await w.admin('GET', `/suggestionAssignments:get?filterByTk=${part.id}`)) ? 'allow' : 'deny';
+    },
+  };
+}
+
 /** Fixtures, made by the administrator: two stations with their heads and a deputy each. */
 export async function buildWorld(http: Http, adminAccount: string, adminPassword: string): Promise<World> {
   const signIn = async (account: string, password: string) => {
@@ -328,6 +396,21 @@ export async function buildWorld(http: Http, adminAccount: string, adminPassword
     stationId: stationA.id,
     deputyId: deputyA.id,
   });
+  // 代表建议: a session and a handling unit; deputy A's draft, and a registered one of deputy A assigned to the unit.
+  const congressSession = await admin('POST', '/congressSessions:create', { code: `会-${tag}`, title: `会议-${tag}` });
+  const handlingUnit = await admin('POST', '/handlingUnits:create', { name: `承办-${tag}` });
+  const [suggestionSettings] = await admin('GET', '/suggestionSettings:list');
+  const suggestion = await http(
+    'POST',
+    '/suggestions:create',
+    { sessionId: congressSession.id, title: `建议-${tag}`, content: '建议内容' },
+    tokens.deputyA,
+  ).then((r) => r.body.data);
+  const assigned = await freshSuggestion(admin, congressSession.id, deputyA.id, 'assigned', handlingUnit.id);
+  const [assignment] = await admin(
+    'GET',
+    `/suggestionAssignments:list?filter=${encodeURIComponent(JSON.stringify({ suggestionId: assigned.id }))}`,
+  );
   const [trail] = await admin('GET', '/auditTrail:list?sort=-id&pageSize=1');
   return {
     tokens,
@@ -377,6 +460,11 @@ export async function buildWorld(http: Http, adminAccount: string, adminPassword
       plan: plan.id,
       visit: visit.id,
       outcome: outcome.id,
+      congressSession: congressSession.id,
+      handlingUnit: handlingUnit.id,
+      suggestionSettings: suggestionSettings.id,
+      suggestion: suggestion.id,
+      assignment: assignment.id,
     },
   };
 }
@@ -620,6 +708,40 @@ const COLLECTIONS: CollectionSpec[] = [
     fixture: 'mediation',
     update: ['description', () => unique('说明')],
     create: (w) => ({ title: unique('纠纷'), stationId: w.ids.stationA, deputyId: w.ids.deputyA }),
+  },
+  {
+    resource: 'suggestionSettings',
+    fixture: 'suggestionSettings',
+    update: ['reopenLimit', () => 1 + (serial++ % 2)],
+  },
+  {
+    resource: 'congressSessions',
+    fixture: 'congressSession',
+    update: ['title', () => unique('会议')],
+    create: () => ({ code: unique('会'), title: unique('会议') }),
+  },
+  {
+    resource: 'handlingUnits',
+    fixture: 'handlingUnit',
+    update: ['contactName', () => unique('联系人')],
+    create: () => ({ name: unique('承办') }),
+  },
+  {
+    resource: 'suggestions',
+    fixture: 'suggestion',
+    update: ['content', () => unique('建议内容')],
+    create: (w) => ({
+      sessionId: w.ids.congressSession,
+      leadDeputyId: w.ids.deputyA,
+      title: unique('建议'),
+      content: '建议内容',
+    }),
+  },
+  {
+    resource: 'suggestionAssignments',
+    fixture: 'assignment',
+    update: ['reply', () => unique('答复')],
+    create: (w) => ({ suggestionId: w.ids.suggestion, unitId: w.ids.handlingUnit, role: 'lead' }),
   },
   {
     resource: 'pointAppeals',
@@ -1160,6 +1282,26 @@ const CUSTOM: Case[] = [
         ? 'allow'
         : 'deny',
   },
+  suggestionStep('submitSuggestion', 'draft', {}, (r) => r.status === 'submitted'),
+  suggestionStep('withdrawSuggestion', 'draft', {}, (r) => r.status === 'withdrawn'),
+  suggestionStep('reviewSuggestion', 'submitted', { decision: 'accept' }, (r) => r.status === 'registered'),
+  suggestionStep(
+    'assignSuggestion',
+    'registered',
+    (w) => ({ units: [{ unitId: w.ids.handlingUnit, role: 'lead' }] }),
+    (r) => r.status === 'assigned',
+  ),
+  {
+    key: 'suggestions:retrySuggestionCredit',
+    run: async (http, w, role) => {
+      const row = await freshSuggestion(w.admin, w.ids.congressSession, w.ids.deputyA, 'registered');
+      const res = await http('POST', `/suggestions:retrySuggestionCredit?filterByTk=${row.id}`, {}, w.tokens[role]);
+      return ok(res.status) ? 'allow' : 'deny';
+    },
+  },
+  assignmentStep('extendAssignment', 'assigned', { reason: '需统筹' }, (p) => p.extensions === 1),
+  assignmentStep('replyAssignment', 'assigned', { reply: '已办理', resultCode: 'A' }, (p) => p.status === 'replied'),
+  assignmentStep('feedbackAssignment', 'replied', { satisfaction: 'satisfied' }, (p) => p.status === 'accepted'),
 ];
 
 /** The named actions the pages' buttons run through `namedActions:run` (suite-core security/named-actions.ts). */
@@ -1170,6 +1312,13 @@ const BUTTON_ACTIONS = [
   'scorePeriods:publish',
   'scorePeriods:closeYear',
   'pointAppeals:decide',
+  'suggestions:submitSuggestion',
+  'suggestions:withdrawSuggestion',
+  'suggestions:reviewSuggestion',
+  'suggestions:assignSuggestion',
+  'suggestionAssignments:extendAssignment',
+  'suggestionAssignments:replyAssignment',
+  'suggestionAssignments:feedbackAssignment',
 ];
 
 /**
