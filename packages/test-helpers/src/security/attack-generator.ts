@@ -2505,4 +2505,9 @@ export const namedActionInputs = (ids: Record<string, number>): Record<string, R
   'opinions:convert': { suggestionRef: '建议-2025-01' },
   'mediationCases:milestone': { stage: 'respond', note: '已联系双方' },
   'mediationCases:closeMediation': { result: 'failed', outcome: '未达成' },
+  'suggestions:reviewSuggestion': { decision: 'return', note: '请聚焦具体问题' },
+  'suggestions:assignSuggestion': { units: [{ unitId: ids.handlingUnit, role: 'lead' }] },
+  'suggestionAssignments:extendAssignment': { reason: '需统筹资金' },
+  'suggestionAssignments:replyAssignment': { reply: '已列入计划', resultCode: 'B' },
+  'suggestionAssignments:feedbackAssignment': { satisfaction: 'satisfied' },
 });

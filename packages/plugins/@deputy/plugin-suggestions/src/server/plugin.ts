@@ -18,7 +18,7 @@ import {
 import { Plugin } from '@nocobase/server';
 import enUS from '../locale/en-US.json';
 import { registerSuggestionActions } from './actions/suggestion-actions';
-import { NS } from './fields';
+import { f, NS } from './fields';
 import pageDefaults from './pages/defaults.json';
 import pages from './pages/pages.json';
 import { SuggestionCrediting } from './services/crediting';
@@ -41,6 +41,17 @@ export class PluginSuggestionsServer extends Plugin {
   crediting: SuggestionCrediting;
 
   async load() {
+    // With plugin-public-voice (loaded before this plugin): the opinion a suggestion came from.
+    if (this.db.getCollection('opinions'))
+      this.db.extendCollection({
+        name: 'suggestions',
+        fields: [
+          f.belongsToField('opinion', 'From citizen opinion', 'opinions', 'trackingCode', {
+            onDelete: 'SET NULL',
+            uiSchema: { 'x-read-pretty': true },
+          }),
+        ],
+      });
     this.flow = new SuggestionFlow(this.app);
     this.crediting = new SuggestionCrediting(this.app);
     enforceSuggestionRules(this.db);

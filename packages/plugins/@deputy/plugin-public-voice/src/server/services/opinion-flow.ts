@@ -1,4 +1,5 @@
-import { suiteCore } from '@deputy/plugin-suite-core';
+import { enabledPlugin, suiteCore } from '@deputy/plugin-suite-core';
+import type { PluginSuggestionsServer } from '@deputy/plugin-suggestions';
 import type { Database, Model } from '@nocobase/database';
 import type { Application } from '@nocobase/server';
 import { ESCALATION_LEVELS, TOP_LEVEL } from '../collections/opinionClasses';
@@ -190,9 +191,16 @@ export class OpinionFlow {
       Object.assign(changes, { status: 'closed', closedAt: now, nextDueOn: null });
     }
     if (action === 'convert') {
-      const ref = text(values.suggestionRef);
+      let ref = text(values.suggestionRef);
       if (ref.length > MAX_UNIT)
         throw new VoiceError(t('Keep the suggestion number to {{max}} characters', { max: MAX_UNIT }));
+      // With plugin-suggestions: a real draft for the opinion's deputy, linked to the opinion (its number follows
+      // once the suggestion is registered, see noteSuggestion).
+      const suggestions = enabledPlugin<PluginSuggestionsServer>(this.app, '@deputy/plugin-suggestions');
+      if (suggestions && opinion.get('deputyId')) {
+        await suggestions.flow.draftFromOpinion(opinion, { transaction, context, now });
+        ref ||= t('Deputy suggestion (draft)');
+      }
       Object.assign(changes, { status: 'converted', suggestionRef: ref || null, closedAt: now, nextDueOn: null });
       milestoneNote =
         [ref ? t('Deputy suggestion {{ref}}', { ref }) : null, note || null].filter(Boolean).join('；') || null;
@@ -219,6 +227,25 @@ export class OpinionFlow {
       level: changes.escalationLevel ?? opinion.get('escalationLevel'),
     });
     return repo.findOne({ filterByTk: id, appends: ['opinionClass'], transaction });
+  }
+
+  /**
+   * The suggestion an opinion became is registered (plugin-suggestions): its number on the opinion and a
+   * milestone on the citizen's timeline, in the registration's transaction.
+   */
+  async noteSuggestion(opinionId: number, code: string, options: Options = {}) {
+    const { transaction, context } = options;
+    const t = (key: string, vars?: Record<string, unknown>) => translate({ context }, key, vars);
+    await this.db
+      .getRepository('opinions')
+      .update({
+        filterByTk: opinionId,
+        values: { suggestionRef: code },
+        transaction,
+        context,
+        opinionFlow: true,
+      } as FlowUpdate);
+    await this.milestone(opinionId, 'progress', t('Registered as deputy suggestion {{code}}', { code }), options);
   }
 
   /**

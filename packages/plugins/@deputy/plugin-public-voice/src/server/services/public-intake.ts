@@ -267,6 +267,8 @@ export class PublicIntake {
       milestones: milestones.map((m) => ({ kind: m.get('kind'), at: m.get('at'), note: m.get('note') })),
       answer: opinion.get('answer') ?? null,
       answeredAt: opinion.get('answeredAt') ?? null,
+      // 已转为代表建议: the suggestion's number once registered.
+      suggestion: opinion.get('status') === 'converted' ? (opinion.get('suggestionRef') ?? null) : null,
       closedAt: opinion.get('closedAt') ?? null,
       rating: opinion.get('rating') ?? null,
       canRate: opinion.get('status') === 'closed' && !opinion.get('rating'),

@@ -18,6 +18,7 @@ export const SUGGESTION_SYSTEM_FIELDS = [
   'creditStatus',
   'dutyRecordId',
   'creditError',
+  'opinionId',
 ];
 /** The statuses in which the lead deputy still writes the suggestion. */
 export const EDITABLE_STATUSES = ['draft', 'returned'];

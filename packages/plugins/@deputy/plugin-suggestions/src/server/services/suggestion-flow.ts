@@ -1,4 +1,5 @@
-import { afterLock, lockRow } from '@deputy/plugin-suite-core';
+import { afterLock, enabledPlugin, lockRow } from '@deputy/plugin-suite-core';
+import type { PluginPublicVoiceServer } from '@deputy/plugin-public-voice';
 import type { Context } from '@nocobase/actions';
 import type { Database, Model, Transaction, UpdateOptions } from '@nocobase/database';
 import type { Application } from '@nocobase/server';
@@ -82,6 +83,32 @@ export class SuggestionFlow {
     return this.db.getRepository('suggestions').findOne({ filterByTk: id, appends: ['assignments'] });
   }
 
+  /**
+   * 群众意见转为代表建议: a draft for the opinion's deputy (its lead deputy), in the conversion's transaction, with
+   * the citizen's text, linked to the opinion; the session is the latest open one (the deputy may change it).
+   */
+  async draftFromOpinion(opinion: Model, options: StepOptions & { transaction?: Transaction } = {}) {
+    const session: Model | null = await this.db
+      .getRepository('congressSessions')
+      .findOne({ filter: { open: true }, sort: ['-openedOn', '-id'], transaction: options.transaction });
+    const code = String(opinion.get('trackingCode') ?? '');
+    return this.db.getRepository('suggestions').create({
+      values: {
+        leadDeputyId: opinion.get('deputyId'),
+        sessionId: session?.get('id') ?? null,
+        title: this.t(options, 'Suggestion from citizen opinion {{code}}', { code }),
+        content: String(opinion.get('content') ?? ''),
+        origin: 'opinion',
+        originNote: this.t(options, 'Citizen opinion {{code}}', { code }),
+        opinionId: opinion.get('id'),
+        status: 'draft',
+      },
+      transaction: options.transaction,
+      context: options.context,
+      suggestionFlow: true,
+    } as never);
+  }
+
   /** 提交: a draft (or a returned one, revised) goes to joint review; it needs its session, title and text. */
   async submit(id: number, options: StepOptions = {}) {
     await this.locked(id, options, async (row, transaction) => {
@@ -154,6 +181,10 @@ export class SuggestionFlow {
         transaction,
         options,
       );
+      // From a citizen's opinion: its number on the opinion and the citizen's timeline.
+      const voice = enabledPlugin<PluginPublicVoiceServer>(this.app, '@deputy/plugin-public-voice');
+      if (row.get('opinionId') && voice)
+        await voice.flow.noteSuggestion(row.get('opinionId'), code, { transaction, context: options.context });
     });
     return this.reread(id);
   }
