@@ -58,9 +58,10 @@ describe('plugin-suggestions: installed pages', () => {
     return out;
   };
 
-  it('installs 我的建议 as lists and 代表建议 as tables, once', async () => {
+  it('installs 我的建议 as lists with the form on its own tab (labelled on a phone), 代表建议 as tables, once', async () => {
     expect(await blocksOf(t('My suggestions'))).toEqual([
       ['ListBlockModel:suggestions'],
+      ['CreateFormModel:suggestions'],
       ['ListBlockModel:suggestionAssignments'],
     ]);
     expect(await blocksOf(t('Deputy suggestions'))).toEqual([
