@@ -91,6 +91,11 @@ it('a deputy files a suggestion on her phone; the office registers, assigns and 
     (s) => s.status === 'answered',
     'the answered suggestion',
   );
+  // 统计: NocoBase's charts over the suggestions and the replies.
+  await desk.getByRole('tab', { name: '统计' }).click();
+  await desk.locator('canvas').first().waitFor({ timeout: 60000 });
+  await desk.getByText('主办单位答复结果（A/B/C/D）').first().waitFor();
+  await screenshot(desk, 'suggestion-statistics-desktop');
   await desk.close();
 
   await phone.reload();
@@ -107,7 +112,8 @@ it('a deputy files a suggestion on her phone; the office registers, assigns and 
     'the closed suggestion',
   );
   expect(closed.satisfaction).toBe('basic');
-  expect(await reply.getByRole('button', { name: label('满意度反馈') }).count()).toBe(0);
+  // The list refreshes after the answer: the accepted reply has no feedback button left.
+  await expect.poll(() => reply.getByRole('button', { name: label('满意度反馈') }).count(), { timeout: 30000 }).toBe(0);
   await screenshot(phone, 'suggestion-feedback-mobile');
   expect(problems.filter((p) => /@deputy|Model/i.test(p))).toEqual([]);
   await phone.close();

@@ -16,7 +16,8 @@ type Blueprint = { blueprint: { page: { title: string }; tabs: { title: string; 
 /**
  * plugin-suggestions' pages: 我的建议 for deputies (lists that fit a phone: their suggestions, the units'
  * replies with the feedback button) and 代表建议 for the office and station staff (the suggestions with 联审 and
- * 交办, the handling with 登记答复 and 延期, the handling units and the sessions), installed once from snapshots.
+ * 交办, the handling with 登记答复 and 延期, the handling units, the sessions and the charts), installed once from
+ * snapshots.
  */
 describe('plugin-suggestions: installed pages', () => {
   let app: MockServer;
@@ -69,6 +70,8 @@ describe('plugin-suggestions: installed pages', () => {
       ['TableBlockModel:suggestionAssignments'],
       ['TableBlockModel:handlingUnits'],
       ['TableBlockModel:congressSessions'],
+      // 统计: status, category, results, satisfaction, units — NocoBase's charts (their query names the collection).
+      Array(5).fill('ChartBlockModel:undefined'),
     ]);
     expect(await (app.pm.get(NS) as PluginSuggestionsServer).installPages()).toMatchObject({ created: [], failed: [] });
     expect(await routes().count({ filter: { type: 'flowPage', title: t('My suggestions') } })).toBe(1);
