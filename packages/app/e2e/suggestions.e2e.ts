@@ -113,7 +113,12 @@ it('a deputy files a suggestion on her phone; the office registers, assigns and 
   );
   expect(closed.satisfaction).toBe('basic');
   // The list refreshes after the answer: the accepted reply has no feedback button left.
-  await expect.poll(() => reply.getByRole('button', { name: label('满意度反馈') }).count(), { timeout: 30000 }).toBe(0);
+  await until(
+    () => reply.getByRole('button', { name: label('满意度反馈') }).count(),
+    (n) => n === 0,
+    'the feedback button to go',
+    30,
+  );
   await screenshot(phone, 'suggestion-feedback-mobile');
   expect(problems.filter((p) => /@deputy|Model/i.test(p))).toEqual([]);
   await phone.close();

@@ -21,6 +21,7 @@ import { registerSuggestionActions } from './actions/suggestion-actions';
 import { f, NS } from './fields';
 import pageDefaults from './pages/defaults.json';
 import pages from './pages/pages.json';
+import { Appraisal } from './services/appraisal';
 import { SuggestionCrediting } from './services/crediting';
 import { grantSuggestionPermissions } from './services/role-grants';
 import { enforceSuggestionRules } from './services/rules';
@@ -33,12 +34,16 @@ export const SUGGESTION_COLLECTIONS = [
   'handlingUnits',
   'suggestions',
   'suggestionAssignments',
+  'appraisalSessions',
+  'appraisalSubjects',
+  'appraisalBallots',
 ];
 
 /** 代表建议 "提办督": filing, 联审 with numbering per session, 交办 to handling units, replies, the deputy's feedback. */
 export class PluginSuggestionsServer extends Plugin {
   flow: SuggestionFlow;
   crediting: SuggestionCrediting;
+  appraisal: Appraisal;
 
   async load() {
     // With plugin-public-voice (loaded before this plugin): the opinion a suggestion came from.
@@ -54,14 +59,19 @@ export class PluginSuggestionsServer extends Plugin {
       });
     this.flow = new SuggestionFlow(this.app);
     this.crediting = new SuggestionCrediting(this.app);
+    this.appraisal = new Appraisal(this.app);
     enforceSuggestionRules(this.db);
     // After this plugin's own rules: the suite's checks of every field (types, choices, dates, references, lengths).
     validateFields(this.app, this.db, SUGGESTION_COLLECTIONS);
-    registerSuggestionActions(this.app, this.flow, this.crediting);
+    registerSuggestionActions(this.app, this.flow, this.crediting, this.appraisal);
     protectFromDeletion(this.app, this.db, SUGGESTION_COLLECTIONS);
-    refuseDirectCreates(this.app, ['suggestionAssignments'], '@deputy/plugin-deputies');
+    refuseDirectCreates(
+      this.app,
+      ['suggestionAssignments', 'appraisalSubjects', 'appraisalBallots'],
+      '@deputy/plugin-deputies',
+    );
     keepSingleRow(this.app, ['suggestionSettings'], '@deputy/plugin-deputies');
-    refuseOutOfScopeWrites(this.app, ['suggestions']);
+    refuseOutOfScopeWrites(this.app, ['suggestions', 'appraisalSessions']);
     auditChanges(this.db, { congressSessions: {}, handlingUnits: {}, suggestionSettings: {} });
   }
 

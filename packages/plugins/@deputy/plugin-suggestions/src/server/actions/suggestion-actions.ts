@@ -6,6 +6,7 @@ import { NS } from '../fields';
 import type { SuggestionCrediting } from '../services/crediting';
 import { answer } from '../services/errors';
 import { EDITABLE_STATUSES, SUGGESTION_SYSTEM_FIELDS } from '../services/rules';
+import type { Appraisal } from '../services/appraisal';
 import type { SuggestionFlow } from '../services/suggestion-flow';
 
 const idOf = (v: unknown) => (v && typeof v === 'object' ? (v as { id?: unknown }).id : v);
@@ -18,9 +19,16 @@ const idsOf = (v: unknown) => (Array.isArray(v) ? v.map(idOf) : v === undefined 
  *   assignSuggestion (交办) — administrators'; retrySuggestionCredit files the D16 credit again after it failed.
  * suggestionAssignments:extendAssignment / replyAssignment — administrators' (the office records the unit's
  *   written reply); feedbackAssignment — the lead deputy's satisfaction with a lead unit's reply.
+ * suggestions:markKey — administrators make it one of the year's key suggestions (D17 for the lead deputy).
+ * appraisalSessions:addKeySuggestions / closeAppraisal — administrators'; castBallots — a voter's ballots.
  * Each named action acts on one row within the caller's grant of that action (its data scope is in `filter`).
  */
-export function registerSuggestionActions(app: Application, flow: SuggestionFlow, crediting: SuggestionCrediting) {
+export function registerSuggestionActions(
+  app: Application,
+  flow: SuggestionFlow,
+  crediting: SuggestionCrediting,
+  appraisal: Appraisal,
+) {
   const t = (ctx: Context, key: string) => ctx.t(key, { ns: NS });
   const visible = async (ctx: Context, collection: string): Promise<Model> => {
     const { filterByTk, filter } = ctx.action.params;
@@ -91,10 +99,22 @@ export function registerSuggestionActions(app: Application, flow: SuggestionFlow
       return ctx.db.getRepository('suggestions').findOne({ filterByTk: id, appends: ['assignments'] });
     }),
     assignSuggestion: step('suggestions', (id, v, ctx) => flow.assign(id, v, { context: ctx })),
+    markKey: step('suggestions', async (id, v, ctx) => {
+      const row = await flow.markKey(id, v, { context: ctx });
+      await crediting.creditKey(id);
+      return row;
+    }),
     retrySuggestionCredit: step('suggestions', async (id, _v, ctx) => {
       if (!crediting.dutyPoints()) return ctx.throw(400, t(ctx, 'Duty points are not enabled'));
       return crediting.credit(id, { retry: true });
     }),
+  });
+  defineNamedActions(app, 'appraisalSessions', {
+    addKeySuggestions: step('appraisalSessions', (id, _v, ctx) => appraisal.addKeySuggestions(id, { context: ctx })),
+    castBallots: step('appraisalSessions', (id, v, ctx) =>
+      appraisal.cast(id, Number(ctx.state.currentUser?.id), v, { context: ctx }),
+    ),
+    closeAppraisal: step('appraisalSessions', (id, _v, ctx) => appraisal.close(id, { context: ctx })),
   });
   defineNamedActions(app, 'suggestionAssignments', {
     extendAssignment: step('suggestionAssignments', (id, v, ctx) => flow.extend(id, v, { context: ctx })),

@@ -18,6 +18,8 @@ export default defineCollection({
       ...months(0),
     }),
     f.integerField('reopenMonths', 'Handling again within (months)', { defaultValue: 1, ...months(1) }),
+    f.integerField('keyPerYear', 'Key suggestions a year (at most)', { defaultValue: 8, ...months(1) }),
+    f.stringField('keyItemCode', 'Duty item of a key suggestion (lead deputy)', { defaultValue: 'D17' }),
     f.stringField('leadItemCode', 'Duty item of a registered suggestion (lead deputy)', { defaultValue: 'D16' }),
     f.stringField('coSignerItemCode', 'Duty item of a co-signature (empty: not credited)', { defaultValue: '' }),
   ],

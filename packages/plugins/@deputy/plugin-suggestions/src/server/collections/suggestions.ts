@@ -8,6 +8,7 @@ export const SUGGESTION_STATUSES = [
   { value: 'registered', label: 'Registered', color: 'cyan' },
   { value: 'assigned', label: 'Being handled', color: 'processing' },
   { value: 'answered', label: 'Answered, waiting for feedback', color: 'purple' },
+  { value: 'appraisal', label: 'Waiting for the standing committee’s appraisal', color: 'gold' },
   { value: 'closed', label: 'Closed', color: 'green' },
   { value: 'merged', label: 'Merged into another', color: 'default' },
   { value: 'letter', label: 'Handled as a letter', color: 'default' },
@@ -82,6 +83,15 @@ export default defineCollection({
     datetimeField('answeredAt', 'Answered at'),
     datetimeField('closedAt', 'Closed at'),
     f.selectField('satisfaction', 'Deputy’s satisfaction', SATISFACTION, readOnly),
+    // 重点处理建议: chosen by administrators (a number a year, in the settings), supervised by a leader; closed
+    // only by passing the standing committee's 满意度测评, else handled again the next year.
+    f.checkboxField('key', 'Key suggestion', readOnly),
+    f.integerField('keyYear', 'Key suggestion of the year', readOnly),
+    f.belongsToField('supervisor', 'Supervising leader (领衔督办)', 'users', 'nickname', {
+      onDelete: 'SET NULL',
+      ...readOnly,
+    }),
+    f.textField('keyNote', 'Leaders handling it, and the year-end report', readOnly),
     f.hasManyField('assignments', 'Handling units', 'suggestionAssignments', 'suggestionId', 'id'),
     f.selectField('creditStatus', 'Duty record', CREDIT_STATUSES, readOnly),
     f.integerField('dutyRecordId', 'Duty record number', readOnly),

@@ -24,6 +24,28 @@ export class SuggestionCrediting {
     return this.queue.run(() => this.file(suggestionId, options.retry ?? false));
   }
 
+  /** D17 for the lead deputy of a key suggestion (`suggestion-key:<id>`), once; a failure is logged, not fatal. */
+  creditKey(suggestionId: number) {
+    return this.queue.run(async () => {
+      const dp = this.dutyPoints();
+      const row: Model | null = await this.app.db.getRepository('suggestions').findOne({ filterByTk: suggestionId });
+      if (!dp?.filing || !row?.get('key') || !row.get('leadDeputyId')) return null;
+      const settings = await readSettings(this.app.db);
+      try {
+        return await dp.filing.file({
+          deputyId: row.get('leadDeputyId'),
+          itemCode: settings.keyItemCode,
+          date: shanghaiDate(new Date()),
+          description: `重点处理建议 ${row.get('code')}（${row.get('keyYear')} 年）：${String(row.get('title') ?? '').slice(0, 80)}`,
+          source: `suggestion-key:${suggestionId}`,
+        });
+      } catch (e) {
+        this.app.logger?.warn?.(`[deputy] D17 for key suggestion ${suggestionId} not filed: ${(e as Error).message}`);
+        return null;
+      }
+    });
+  }
+
   private async file(id: number, retry: boolean) {
     const dp = this.dutyPoints();
     const db = this.app.db;

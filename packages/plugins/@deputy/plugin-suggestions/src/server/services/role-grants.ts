@@ -39,6 +39,19 @@ export const SCOPES: ScopeSpec[] = [
     resourceName: 'suggestionAssignments',
     scope: { suggestion: MY_STATION },
   },
+  {
+    key: 'sg-my-appraisals',
+    name: tt('Appraisals I vote in'),
+    resourceName: 'appraisalSessions',
+    scope: { voters: { id: ME } },
+  },
+  {
+    key: 'sg-my-appraisal-subjects',
+    name: tt('Appraisals I vote in'),
+    resourceName: 'appraisalSubjects',
+    scope: { session: { voters: { id: ME } } },
+  },
+  { key: 'sg-my-ballots', name: tt('My ballots'), resourceName: 'appraisalBallots', scope: { voterId: ME } },
 ];
 
 /** What a deputy writes of its suggestion (administrators also the lead deputy). */
@@ -63,6 +76,10 @@ export const SUGGESTION_ACTIONS = [
   'extendAssignment',
   'replyAssignment',
   'feedbackAssignment',
+  'markKey',
+  'addKeySuggestions',
+  'castBallots',
+  'closeAppraisal',
 ];
 
 const catalogues = (): ResourceSpec[] =>
@@ -89,6 +106,16 @@ const GRANTS: Record<string, ResourceSpec[]> = {
         { name: 'feedbackAssignment', scope: 'sg-lead-assignments' },
       ],
     },
+    // 满意度测评: the standing committee's members (deputies) vote in the appraisals they are voters of.
+    {
+      name: 'appraisalSessions',
+      actions: [
+        { name: 'view', scope: 'sg-my-appraisals' },
+        { name: 'castBallots', scope: 'sg-my-appraisals' },
+      ],
+    },
+    { name: 'appraisalSubjects', actions: [{ name: 'view', scope: 'sg-my-appraisal-subjects' }] },
+    { name: 'appraisalBallots', actions: [{ name: 'view', scope: 'sg-my-ballots' }] },
   ],
   'station-staff': [
     ...catalogues(),

@@ -19,6 +19,10 @@ export const SUGGESTION_SYSTEM_FIELDS = [
   'dutyRecordId',
   'creditError',
   'opinionId',
+  'key',
+  'keyYear',
+  'supervisorId',
+  'keyNote',
 ];
 /** The statuses in which the lead deputy still writes the suggestion. */
 export const EDITABLE_STATUSES = ['draft', 'returned'];
@@ -75,6 +79,45 @@ export function enforceSuggestionRules(db: Database) {
   });
   db.on('suggestionAssignments.beforeDestroy', async (_: Model, options: FlowWrite) => {
     throw new SuggestionError(translate(options, 'A unit’s handling is recorded through its steps'), 403);
+  });
+
+  // 满意度测评: status and results by its steps; its settings while voting only; ballots never changed.
+  db.on('appraisalSessions.beforeCreate', async (model: Model, options: FlowWrite) => {
+    if (!options.suggestionFlow && model.get('status') && model.get('status') !== 'open')
+      throw new SuggestionError(translate(options, 'An appraisal starts with its voting open'));
+  });
+  db.on('appraisalSessions.beforeUpdate', async (model: Model, options: FlowWrite) => {
+    if (options.suggestionFlow) return;
+    const changed: string[] = (model.changed() || []).filter((k: string) => !BOOKKEEPING.includes(k));
+    if (changed.some((k) => ['status', 'closedAt'].includes(k)))
+      throw new SuggestionError(translate(options, 'The results of an appraisal are announced by closing it'));
+    if (changed.length && model.previous('status') === 'closed')
+      throw new SuggestionError(translate(options, 'The results of this appraisal are announced'));
+  });
+  db.on('appraisalSessions.beforeDestroy', async (model: Model, options: FlowWrite) => {
+    if (
+      await db
+        .getRepository('appraisalBallots')
+        .count({ filter: { sessionId: model.get('id') }, transaction: options.transaction })
+    )
+      throw new SuggestionError(translate(options, 'An appraisal with ballots is not deleted'), 403);
+  });
+  for (const name of ['appraisalSubjects', 'appraisalBallots']) {
+    db.on(`${name}.beforeCreate`, async (_: Model, options: FlowWrite) => {
+      if (!options.suggestionFlow)
+        throw new SuggestionError(translate(options, 'Subjects and ballots are written by the appraisal’s steps'), 403);
+    });
+    db.on(`${name}.beforeUpdate`, async (model: Model, options: FlowWrite) => {
+      if (options.suggestionFlow && name === 'appraisalSubjects') return;
+      if ((model.changed() || []).some((k: string) => !BOOKKEEPING.includes(k)))
+        throw new SuggestionError(translate(options, 'Subjects and ballots are written by the appraisal’s steps'), 403);
+    });
+  }
+  db.on('appraisalBallots.beforeDestroy', async (_: Model, options: FlowWrite & { cascade?: boolean }) => {
+    throw new SuggestionError(translate(options, 'Subjects and ballots are written by the appraisal’s steps'), 403);
+  });
+  db.on('appraisalSubjects.beforeDestroy', async (_: Model, options: FlowWrite) => {
+    throw new SuggestionError(translate(options, 'Subjects and ballots are written by the appraisal’s steps'), 403);
   });
 
   db.on('congressSessions.beforeUpdate', async (model: Model, options: FlowWrite) => {

@@ -6,6 +6,8 @@ export type SuggestionSettings = {
   extensionMonths: number;
   reopenLimit: number;
   reopenMonths: number;
+  keyPerYear: number;
+  keyItemCode: string;
   leadItemCode: string;
   coSignerItemCode: string;
 };
@@ -16,6 +18,8 @@ export const DEFAULT_SETTINGS: SuggestionSettings = {
   extensionMonths: 1,
   reopenLimit: 1,
   reopenMonths: 1,
+  keyPerYear: 8,
+  keyItemCode: 'D17',
   leadItemCode: 'D16',
   coSignerItemCode: '',
 };
@@ -36,6 +40,8 @@ export async function readSettings(db: Database, options: Transactionable = {}):
     extensionMonths: whole(v.extensionMonths, d.extensionMonths, 1),
     reopenLimit: whole(v.reopenLimit, d.reopenLimit, 0),
     reopenMonths: whole(v.reopenMonths, d.reopenMonths, 1),
+    keyPerYear: whole(v.keyPerYear, d.keyPerYear, 1),
+    keyItemCode: String(v.keyItemCode ?? '').trim() || d.keyItemCode,
     leadItemCode: String(v.leadItemCode ?? '').trim() || d.leadItemCode,
     coSignerItemCode: String(v.coSignerItemCode ?? '').trim(),
   };

@@ -189,6 +189,51 @@ export class SuggestionFlow {
     return this.reread(id);
   }
 
+  /**
+   * 重点处理建议: an administrator makes a registered suggestion one of the year's key suggestions (at most the
+   * settings' number a year, counted under the settings row's lock), with its supervising leader and note.
+   */
+  async markKey(
+    id: number,
+    input: { year?: unknown; supervisorId?: unknown; note?: unknown },
+    options: StepOptions = {},
+  ) {
+    const year = Number(input.year);
+    if (!Number.isInteger(year) || year < 2000 || year > 2100)
+      throw new SuggestionError(this.t(options, 'Give the year it is a key suggestion of'));
+    const supervisorId =
+      input.supervisorId === undefined || input.supervisorId === null ? null : idOf(input.supervisorId);
+    if (input.supervisorId !== undefined && input.supervisorId !== null && !supervisorId)
+      throw new SuggestionError(this.t(options, 'The supervising leader is a user of this system'));
+    await this.locked(id, options, async (row, transaction) => {
+      this.refuseFrom(row, ['registered', 'assigned', 'answered'], options);
+      if (row.get('key')) throw new SuggestionError(this.t(options, 'This is a key suggestion already'));
+      if (supervisorId && !(await this.db.getRepository('users').count({ filter: { id: supervisorId }, transaction })))
+        throw new SuggestionError(this.t(options, 'The supervising leader is a user of this system'));
+      const settingsRow: Model | null = await this.db
+        .getRepository('suggestionSettings')
+        .findOne({ sort: ['id'], transaction });
+      if (settingsRow) await lockRow(this.db, 'suggestionSettings', settingsRow.get('id'), transaction);
+      const settings = await readSettings(this.db, { transaction });
+      const taken = await this.db
+        .getRepository('suggestions')
+        .count({ filter: { key: true, keyYear: year }, ...afterLock(this.db, transaction) });
+      if (taken >= settings.keyPerYear)
+        throw new SuggestionError(
+          this.t(options, 'The year has its {{count}} key suggestions already (settings)', {
+            count: settings.keyPerYear,
+          }),
+        );
+      await this.write(
+        id,
+        { key: true, keyYear: year, supervisorId, keyNote: text(input.note) || null },
+        transaction,
+        options,
+      );
+    });
+    return this.reread(id);
+  }
+
   /** The session's next number, under the session's row lock (read by that locking read: the latest committed). */
   private async nextNumber(sessionId: number, transaction: Transaction) {
     const Session = this.db.getModel('congressSessions');
@@ -375,7 +420,15 @@ export class SuggestionFlow {
         const worst = leads
           .map((l) => String(l.get('satisfaction')))
           .sort((a, b) => order.indexOf(b) - order.indexOf(a))[0];
-        await this.write(suggestionId, { status: 'closed', closedAt: now, satisfaction: worst }, transaction, options);
+        // A key suggestion closes only by passing the standing committee's appraisal (appraisal.ts).
+        await this.write(
+          suggestionId,
+          suggestion.get('key')
+            ? { status: 'appraisal', satisfaction: worst }
+            : { status: 'closed', closedAt: now, satisfaction: worst },
+          transaction,
+          options,
+        );
       }
     });
     return this.reread(suggestionId);
