@@ -44,7 +44,8 @@ it('narrows the charts of 统计分析 to the 联络站 and 年度 chosen', asyn
       () => false,
     ))
   )
-    await page.locator('.ant-select-dropdown:visible').getByText(station.name, { exact: true }).click();
+    // (the virtual list's holder may lie over the option while it scrolls: the click is forced)
+    await page.locator('.ant-select-dropdown:visible').getByText(station.name, { exact: true }).click({ force: true });
   await chosen.waitFor();
   await formItem(page, '年度').locator('input').fill('2025');
   // The queries the charts send once 筛选 is pressed: each with the station's id (and the year where connected).

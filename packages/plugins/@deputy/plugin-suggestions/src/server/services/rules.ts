@@ -41,7 +41,8 @@ export function enforceSuggestionRules(db: Database) {
     if (model.get('status') && model.get('status') !== 'draft')
       throw new SuggestionError(translate(options, 'A suggestion starts as a draft'));
     for (const key of SUGGESTION_SYSTEM_FIELDS.filter((k) => k !== 'status')) {
-      if (model.get(key) !== null && model.get(key) !== undefined)
+      // Unset, or a checkbox's default (key: false).
+      if (model.get(key) !== null && model.get(key) !== undefined && model.get(key) !== false)
         throw new SuggestionError(
           translate(options, 'The status and number of a suggestion change only through its steps'),
         );
