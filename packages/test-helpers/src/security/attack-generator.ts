@@ -2510,4 +2510,6 @@ export const namedActionInputs = (ids: Record<string, number>): Record<string, R
   'suggestionAssignments:extendAssignment': { reason: '需统筹资金' },
   'suggestionAssignments:replyAssignment': { reply: '已列入计划', resultCode: 'B' },
   'suggestionAssignments:feedbackAssignment': { satisfaction: 'satisfied' },
+  'suggestions:markKey': { year: 2099 },
+  'appraisalSessions:castBallots': { choices: [{ subjectId: ids.appraisalSubject, choice: 'basic' }] },
 });

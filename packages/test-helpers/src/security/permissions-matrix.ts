@@ -163,6 +163,39 @@ async function freshSuggestion(
   return row;
 }
 
+/** Years for key suggestions, one per use: a year holds only so many (the settings), shared by every world of an app. */
+let keyYear = 2000 + (Date.now() % 40);
+const nextKeyYear = () => (keyYear = keyYear >= 2099 ? 2000 : keyYear + 1);
+
+/**
+ * A fresh key suggestion of deputy A (assigned, of a year of its own) and an appraisal of that year with deputy A's
+ * user as its voter; `stage`: taken in as its subject, and deputy A's ballot cast.
+ */
+async function freshAppraisal(http: Http, w: World, stage: 'open' | 'subjects' | 'voted') {
+  const year = nextKeyYear();
+  const row = await freshSuggestion(w.admin, w.ids.congressSession, w.ids.deputyA, 'assigned', w.ids.handlingUnit);
+  await w.admin('POST', `/suggestions:markKey?filterByTk=${row.id}`, { year });
+  const appraisal = await w.admin('POST', '/appraisalSessions:create', {
+    title: unique('测评'),
+    year,
+    voters: [w.ids.userDeputyA],
+  });
+  if (stage === 'open') return { appraisal, subjectId: 0 };
+  await w.admin('POST', `/appraisalSessions:addKeySuggestions?filterByTk=${appraisal.id}`, {});
+  const filter = encodeURIComponent(JSON.stringify({ sessionId: appraisal.id }));
+  const [subject] = await w.admin('GET', `/appraisalSubjects:list?filter=${filter}`);
+  if (stage === 'voted') {
+    const res = await http(
+      'POST',
+      `/appraisalSessions:castBallots?filterByTk=${appraisal.id}`,
+      { choices: [{ subjectId: subject.id, choice: 'satisfied' }] },
+      w.tokens.deputyA,
+    );
+    if (!ok(res.status)) throw new Error(`deputy A's ballot: ${res.status} ${JSON.stringify(res.body)}`);
+  }
+  return { appraisal, subjectId: subject.id as number };
+}
+
 /** A suggestion step as the role on a fresh suggestion of deputy A in `from`; "allow": it reached `done`. */
 function suggestionStep(
   action: string,
@@ -411,6 +444,33 @@ export async function buildWorld(http: Http, adminAccount: string, adminPassword
     'GET',
     `/suggestionAssignments:list?filter=${encodeURIComponent(JSON.stringify({ suggestionId: assigned.id }))}`,
   );
+  // 满意度测评: deputy A's user votes in an appraisal whose subject is the assigned suggestion, made key.
+  const [userDeputyA] = await admin(
+    'GET',
+    `/users:list?filter=${encodeURIComponent(JSON.stringify({ username: deputyA.username }))}`,
+  );
+  const appraisalYear = nextKeyYear();
+  await admin('POST', `/suggestions:markKey?filterByTk=${assigned.id}`, { year: appraisalYear });
+  const appraisal = await admin('POST', '/appraisalSessions:create', {
+    title: `测评-${tag}`,
+    year: appraisalYear,
+    voters: [userDeputyA.id],
+  });
+  await admin('POST', `/appraisalSessions:addKeySuggestions?filterByTk=${appraisal.id}`, {});
+  const [appraisalSubject] = await admin(
+    'GET',
+    `/appraisalSubjects:list?filter=${encodeURIComponent(JSON.stringify({ sessionId: appraisal.id }))}`,
+  );
+  await http(
+    'POST',
+    `/appraisalSessions:castBallots?filterByTk=${appraisal.id}`,
+    { choices: [{ subjectId: appraisalSubject.id, choice: 'satisfied' }] },
+    tokens.deputyA,
+  );
+  const [appraisalBallot] = await admin(
+    'GET',
+    `/appraisalBallots:list?filter=${encodeURIComponent(JSON.stringify({ sessionId: appraisal.id }))}`,
+  );
   const [trail] = await admin('GET', '/auditTrail:list?sort=-id&pageSize=1');
   return {
     tokens,
@@ -465,6 +525,10 @@ export async function buildWorld(http: Http, adminAccount: string, adminPassword
       suggestionSettings: suggestionSettings.id,
       suggestion: suggestion.id,
       assignment: assignment.id,
+      userDeputyA: userDeputyA.id,
+      appraisal: appraisal.id,
+      appraisalSubject: appraisalSubject.id,
+      appraisalBallot: appraisalBallot.id,
     },
   };
 }
@@ -742,6 +806,24 @@ const COLLECTIONS: CollectionSpec[] = [
     fixture: 'assignment',
     update: ['reply', () => unique('答复')],
     create: (w) => ({ suggestionId: w.ids.suggestion, unitId: w.ids.handlingUnit, role: 'lead' }),
+  },
+  {
+    resource: 'appraisalSessions',
+    fixture: 'appraisal',
+    update: ['title', () => unique('测评')],
+    create: () => ({ title: unique('测评'), year: 2030 }),
+  },
+  {
+    resource: 'appraisalSubjects',
+    fixture: 'appraisalSubject',
+    update: ['title', () => unique('对象')],
+    create: (w) => ({ sessionId: w.ids.appraisal, suggestionId: w.ids.suggestion, title: unique('对象') }),
+  },
+  {
+    resource: 'appraisalBallots',
+    fixture: 'appraisalBallot',
+    update: ['choice', () => 'unsatisfied'],
+    create: (w) => ({ sessionId: w.ids.appraisal, subjectId: w.ids.appraisalSubject, choice: 'satisfied' }),
   },
   {
     resource: 'pointAppeals',
@@ -1299,6 +1381,44 @@ const CUSTOM: Case[] = [
       return ok(res.status) ? 'allow' : 'deny';
     },
   },
+  suggestionStep(
+    'markKey',
+    'registered',
+    () => ({ year: nextKeyYear() }),
+    (r) => r.key === true,
+  ),
+  {
+    key: 'appraisalSessions:addKeySuggestions',
+    run: async (http, w, role) => {
+      const { appraisal } = await freshAppraisal(http, w, 'open');
+      await http('POST', `/appraisalSessions:addKeySuggestions?filterByTk=${appraisal.id}`, {}, w.tokens[role]);
+      const filter = encodeURIComponent(JSON.stringify({ sessionId: appraisal.id }));
+      return (await w.admin('GET', `/appraisalSubjects:list?filter=${filter}`)).length ? 'allow' : 'deny';
+    },
+  },
+  {
+    key: 'appraisalSessions:castBallots',
+    run: async (http, w, role) => {
+      const { appraisal, subjectId } = await freshAppraisal(http, w, 'subjects');
+      await http(
+        'POST',
+        `/appraisalSessions:castBallots?filterByTk=${appraisal.id}`,
+        { choices: [{ subjectId, choice: 'basic' }] },
+        w.tokens[role],
+      );
+      const filter = encodeURIComponent(JSON.stringify({ sessionId: appraisal.id }));
+      return (await w.admin('GET', `/appraisalBallots:list?filter=${filter}`)).length ? 'allow' : 'deny';
+    },
+  },
+  {
+    key: 'appraisalSessions:closeAppraisal',
+    run: async (http, w, role) => {
+      const { appraisal } = await freshAppraisal(http, w, 'voted');
+      await http('POST', `/appraisalSessions:closeAppraisal?filterByTk=${appraisal.id}`, {}, w.tokens[role]);
+      const after = await w.admin('GET', `/appraisalSessions:get?filterByTk=${appraisal.id}`);
+      return after.status === 'closed' ? 'allow' : 'deny';
+    },
+  },
   assignmentStep('extendAssignment', 'assigned', { reason: '需统筹' }, (p) => p.extensions === 1),
   assignmentStep('replyAssignment', 'assigned', { reply: '已办理', resultCode: 'A' }, (p) => p.status === 'replied'),
   assignmentStep('feedbackAssignment', 'replied', { satisfaction: 'satisfied' }, (p) => p.status === 'accepted'),
@@ -1319,6 +1439,10 @@ const BUTTON_ACTIONS = [
   'suggestionAssignments:extendAssignment',
   'suggestionAssignments:replyAssignment',
   'suggestionAssignments:feedbackAssignment',
+  'suggestions:markKey',
+  'appraisalSessions:addKeySuggestions',
+  'appraisalSessions:castBallots',
+  'appraisalSessions:closeAppraisal',
 ];
 
 /**
