@@ -213,6 +213,8 @@ const MYSQL_FILES = [
   'packages/plugins/@deputy/plugin-pairing-aid/src/server/__tests__/pairings.test.ts',
   // Suggestion numbers per session: no gaps and no repeats under concurrent registrations (and the whole flow).
   'packages/plugins/@deputy/plugin-suggestions/src/server/__tests__/suggestions.test.ts',
+  // Key suggestions a year (counted under a lock) and the appraisal's ballots and tallies.
+  'packages/plugins/@deputy/plugin-suggestions/src/server/__tests__/appraisal.test.ts',
   // The yearly cap with approvals on two nodes of a cluster at once (starting the two nodes takes ~50 s there).
   ['packages/app/src/__tests__/cluster.test.ts', '\\(a\\) one deputy'],
 ];

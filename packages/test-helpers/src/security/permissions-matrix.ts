@@ -471,6 +471,10 @@ export async function buildWorld(http: Http, adminAccount: string, adminPassword
     'GET',
     `/appraisalBallots:list?filter=${encodeURIComponent(JSON.stringify({ sessionId: appraisal.id }))}`,
   );
+  const [appraisalTurnout] = await admin(
+    'GET',
+    `/appraisalTurnouts:list?filter=${encodeURIComponent(JSON.stringify({ sessionId: appraisal.id }))}`,
+  );
   const [trail] = await admin('GET', '/auditTrail:list?sort=-id&pageSize=1');
   return {
     tokens,
@@ -528,7 +532,9 @@ export async function buildWorld(http: Http, adminAccount: string, adminPassword
       userDeputyA: userDeputyA.id,
       appraisal: appraisal.id,
       appraisalSubject: appraisalSubject.id,
+      // A ballot's key is a random uuid (secret ballots): the matrix aims at it as it is.
       appraisalBallot: appraisalBallot.id,
+      appraisalTurnout: appraisalTurnout.id,
     },
   };
 }
@@ -824,6 +830,12 @@ const COLLECTIONS: CollectionSpec[] = [
     fixture: 'appraisalBallot',
     update: ['choice', () => 'unsatisfied'],
     create: (w) => ({ sessionId: w.ids.appraisal, subjectId: w.ids.appraisalSubject, choice: 'satisfied' }),
+  },
+  {
+    resource: 'appraisalTurnouts',
+    fixture: 'appraisalTurnout',
+    update: ['voterId', () => 1],
+    create: (w) => ({ sessionId: w.ids.appraisal, subjectId: w.ids.appraisalSubject, voterId: 1 }),
   },
   {
     resource: 'pointAppeals',
@@ -1407,7 +1419,7 @@ const CUSTOM: Case[] = [
         w.tokens[role],
       );
       const filter = encodeURIComponent(JSON.stringify({ sessionId: appraisal.id }));
-      return (await w.admin('GET', `/appraisalBallots:list?filter=${filter}`)).length ? 'allow' : 'deny';
+      return (await w.admin('GET', `/appraisalTurnouts:list?filter=${filter}`)).length ? 'allow' : 'deny';
     },
   },
   {

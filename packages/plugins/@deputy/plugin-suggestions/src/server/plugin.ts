@@ -37,6 +37,7 @@ export const SUGGESTION_COLLECTIONS = [
   'appraisalSessions',
   'appraisalSubjects',
   'appraisalBallots',
+  'appraisalTurnouts',
 ];
 
 /** 代表建议 "提办督": filing, 联审 with numbering per session, 交办 to handling units, replies, the deputy's feedback. */
@@ -67,7 +68,7 @@ export class PluginSuggestionsServer extends Plugin {
     protectFromDeletion(this.app, this.db, SUGGESTION_COLLECTIONS);
     refuseDirectCreates(
       this.app,
-      ['suggestionAssignments', 'appraisalSubjects', 'appraisalBallots'],
+      ['suggestionAssignments', 'appraisalSubjects', 'appraisalBallots', 'appraisalTurnouts'],
       '@deputy/plugin-deputies',
     );
     keepSingleRow(this.app, ['suggestionSettings'], '@deputy/plugin-deputies');

@@ -159,10 +159,15 @@ describe('plugin-suggestions: key suggestions and their 满意度测评', () => 
       ).status,
     ).toBe(400);
     expect(await table('appraisalBallots')).toBe(ballots);
-    // Ballots are secret: a voter reads its own only; nobody writes them.
-    const seen = await voters[0].agent.resource('appraisalBallots').list({ paginate: false });
-    expect(seen.body.data.every((b: { voterId: number }) => b.voterId === voters[0].user.id)).toBe(true);
-    expect(seen.body.data).toHaveLength(7);
+    // Ballots are secret: a voter reads whether it voted (its own turnout), no ballot; a ballot names no voter,
+    // has no time, and its key is random, so nothing joins it to the turnout.
+    const turnout = await voters[0].agent.resource('appraisalTurnouts').list({ paginate: false });
+    expect(turnout.body.data).toHaveLength(7);
+    expect(turnout.body.data.every((t: { voterId: number }) => t.voterId === voters[0].user.id)).toBe(true);
+    const ballotsSeen = await voters[0].agent.resource('appraisalBallots').list({ paginate: false });
+    expect(ballotsSeen.status === 200 ? ballotsSeen.body.data : []).toEqual([]);
+    const columns = Object.keys(await app.db.getCollection('appraisalBallots').model.getAttributes());
+    expect(columns.sort()).toEqual(['choice', 'id', 'sessionId', 'subjectId']);
 
     const closed = await ok(post(admin.agent, 'appraisalSessions:closeAppraisal', session.id));
     expect(closed.status).toBe('closed');

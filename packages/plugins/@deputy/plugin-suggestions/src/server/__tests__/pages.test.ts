@@ -64,10 +64,12 @@ describe('plugin-suggestions: installed pages', () => {
       ['ListBlockModel:suggestions'],
       ['CreateFormModel:suggestions'],
       ['ListBlockModel:suggestionAssignments'],
+      ['ListBlockModel:appraisalSessions'],
     ]);
     expect(await blocksOf(t('Deputy suggestions'))).toEqual([
       ['TableBlockModel:suggestions'],
       ['TableBlockModel:suggestionAssignments'],
+      ['TableBlockModel:appraisalSessions', 'TableBlockModel:appraisalSubjects'],
       ['TableBlockModel:handlingUnits'],
       ['TableBlockModel:congressSessions'],
       // 统计: status, category, results, satisfaction, units — NocoBase's charts (their query names the collection).

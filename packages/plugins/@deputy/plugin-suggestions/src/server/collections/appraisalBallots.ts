@@ -2,18 +2,28 @@ import { defineCollection } from '@nocobase/database';
 import { f, readOnly, tt } from '../fields';
 import { SATISFACTION } from './suggestions';
 
-/** A voter's secret ballot on one subject: one per voter and subject, never changed. */
+/**
+ * A secret ballot on one subject: its choice only — who cast it is kept apart (appraisalTurnouts), and neither
+ * the time nor a sequential id links the two (a random key, no timestamps, no creator). Never changed.
+ */
 export default defineCollection({
   name: 'appraisalBallots',
   title: tt('Appraisal ballots'),
   dumpRules: 'required',
-  createdBy: true,
-  updatedAt: false,
-  indexes: [{ fields: ['subjectId', 'voterId'], unique: true }],
+  autoGenId: false,
+  timestamps: false,
+  createdBy: false,
+  updatedBy: false,
   fields: [
+    {
+      type: 'uuid',
+      name: 'id',
+      primaryKey: true,
+      interface: 'uuid',
+      uiSchema: { type: 'string', title: 'ID', 'x-component': 'Input', 'x-read-pretty': true },
+    },
     f.belongsToField('session', 'Appraisal', 'appraisalSessions', 'title', { onDelete: 'CASCADE', ...readOnly }),
     f.belongsToField('subject', 'Subject', 'appraisalSubjects', 'title', { onDelete: 'CASCADE', ...readOnly }),
-    f.belongsToField('voter', 'Voter', 'users', 'nickname', readOnly),
     f.selectField('choice', 'Ballot', SATISFACTION, { allowNull: false, ...readOnly }),
   ],
 });

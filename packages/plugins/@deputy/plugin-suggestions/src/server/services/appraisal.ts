@@ -1,3 +1,4 @@
+import { randomUUID } from 'crypto';
 import { afterLock, lockRow } from '@deputy/plugin-suite-core';
 import type { BelongsToManyRepository, Database, Model, Transaction } from '@nocobase/database';
 import type { Application } from '@nocobase/server';
@@ -13,7 +14,7 @@ const idOf = (v: unknown): number | null => {
 
 /**
  * 满意度测评 of key suggestions: the session takes in the year's key suggestions not yet closed, each voter casts
- * one secret ballot per subject (满意 / 基本满意 / 不满意), and closing tallies them: a subject passes when the
+ * one secret ballot per subject (its turnout kept apart from its choice) (满意 / 基本满意 / 不满意), and closing tallies them: a subject passes when the
  * share of 满意 and 基本满意 reaches the session's pass line. A passed key suggestion is closed; a failed one goes
  * back to its lead units (handled again, due by the settings) and is a key suggestion of the next year. Each step
  * is one transaction under the session's row lock; only these steps write sessions' status, subjects and ballots.
@@ -99,16 +100,22 @@ export class Appraisal {
         .count({ filter: { sessionId: id, id: { $in: choices.map((c) => c.subjectId) } }, transaction });
       if (subjects !== choices.length)
         throw new SuggestionError(this.t(options, 'A subject named is not one of this appraisal'));
-      const cast = await this.db.getRepository('appraisalBallots').count({
+      const cast = await this.db.getRepository('appraisalTurnouts').count({
         filter: { voterId, subjectId: { $in: choices.map((c) => c.subjectId) } },
         ...afterLock(this.db, transaction),
       });
       if (cast) throw new SuggestionError(this.t(options, 'You have voted on this subject already'));
-      for (const c of choices)
-        await this.db.getRepository('appraisalBallots').create({
-          values: { sessionId: id, subjectId: c.subjectId, voterId, choice: c.choice },
+      // Who voted, and apart from it how (random keys, no time): the two cannot be joined.
+      for (const c of choices) {
+        await this.db.getRepository('appraisalTurnouts').create({
+          values: { sessionId: id, subjectId: c.subjectId, voterId },
           ...this.flow(transaction, options),
         });
+        await this.db.getRepository('appraisalBallots').create({
+          values: { id: randomUUID(), sessionId: id, subjectId: c.subjectId, choice: c.choice },
+          ...this.flow(transaction, options),
+        });
+      }
     });
     return this.reread(id);
   }

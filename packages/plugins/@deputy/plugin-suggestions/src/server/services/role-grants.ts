@@ -51,7 +51,7 @@ export const SCOPES: ScopeSpec[] = [
     resourceName: 'appraisalSubjects',
     scope: { session: { voters: { id: ME } } },
   },
-  { key: 'sg-my-ballots', name: tt('My ballots'), resourceName: 'appraisalBallots', scope: { voterId: ME } },
+  { key: 'sg-my-turnout', name: tt('My votes'), resourceName: 'appraisalTurnouts', scope: { voterId: ME } },
 ];
 
 /** What a deputy writes of its suggestion (administrators also the lead deputy). */
@@ -115,7 +115,8 @@ const GRANTS: Record<string, ResourceSpec[]> = {
       ],
     },
     { name: 'appraisalSubjects', actions: [{ name: 'view', scope: 'sg-my-appraisal-subjects' }] },
-    { name: 'appraisalBallots', actions: [{ name: 'view', scope: 'sg-my-ballots' }] },
+    // Whether it has voted on a subject (not the ballots: those are nobody's to read but the office's tally).
+    { name: 'appraisalTurnouts', actions: [{ name: 'view', scope: 'sg-my-turnout' }] },
   ],
   'station-staff': [
     ...catalogues(),

@@ -98,12 +98,12 @@ export function enforceSuggestionRules(db: Database) {
   db.on('appraisalSessions.beforeDestroy', async (model: Model, options: FlowWrite) => {
     if (
       await db
-        .getRepository('appraisalBallots')
+        .getRepository('appraisalTurnouts')
         .count({ filter: { sessionId: model.get('id') }, transaction: options.transaction })
     )
       throw new SuggestionError(translate(options, 'An appraisal with ballots is not deleted'), 403);
   });
-  for (const name of ['appraisalSubjects', 'appraisalBallots']) {
+  for (const name of ['appraisalSubjects', 'appraisalBallots', 'appraisalTurnouts']) {
     db.on(`${name}.beforeCreate`, async (_: Model, options: FlowWrite) => {
       if (!options.suggestionFlow)
         throw new SuggestionError(translate(options, 'Subjects and ballots are written by the appraisal’s steps'), 403);
@@ -114,9 +114,10 @@ export function enforceSuggestionRules(db: Database) {
         throw new SuggestionError(translate(options, 'Subjects and ballots are written by the appraisal’s steps'), 403);
     });
   }
-  db.on('appraisalBallots.beforeDestroy', async (_: Model, options: FlowWrite & { cascade?: boolean }) => {
-    throw new SuggestionError(translate(options, 'Subjects and ballots are written by the appraisal’s steps'), 403);
-  });
+  for (const name of ['appraisalBallots', 'appraisalTurnouts'])
+    db.on(`${name}.beforeDestroy`, async (_: Model, options: FlowWrite) => {
+      throw new SuggestionError(translate(options, 'Subjects and ballots are written by the appraisal’s steps'), 403);
+    });
   db.on('appraisalSubjects.beforeDestroy', async (_: Model, options: FlowWrite) => {
     throw new SuggestionError(translate(options, 'Subjects and ballots are written by the appraisal’s steps'), 403);
   });
