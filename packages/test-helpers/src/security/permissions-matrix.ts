@@ -532,7 +532,6 @@ export async function buildWorld(http: Http, adminAccount: string, adminPassword
       userDeputyA: userDeputyA.id,
       appraisal: appraisal.id,
       appraisalSubject: appraisalSubject.id,
-      // A ballot's key is a random uuid (secret ballots): the matrix aims at it as it is.
       appraisalBallot: appraisalBallot.id,
       appraisalTurnout: appraisalTurnout.id,
     },

@@ -166,7 +166,7 @@ describe('plugin-suggestions: key suggestions and their 满意度测评', () => 
     expect(turnout.body.data.every((t: { voterId: number }) => t.voterId === voters[0].user.id)).toBe(true);
     const ballotsSeen = await voters[0].agent.resource('appraisalBallots').list({ paginate: false });
     expect(ballotsSeen.status === 200 ? ballotsSeen.body.data : []).toEqual([]);
-    const columns = Object.keys(await app.db.getCollection('appraisalBallots').model.getAttributes());
+    const columns = Object.keys(app.db.getCollection('appraisalBallots').model.getAttributes());
     expect(columns.sort()).toEqual(['choice', 'id', 'sessionId', 'subjectId']);
 
     const closed = await ok(post(admin.agent, 'appraisalSessions:closeAppraisal', session.id));

@@ -4,24 +4,16 @@ import { SATISFACTION } from './suggestions';
 
 /**
  * A secret ballot on one subject: its choice only — who cast it is kept apart (appraisalTurnouts), and neither
- * the time nor a sequential id links the two (a random key, no timestamps, no creator). Never changed.
+ * the time nor the order of the keys links the two (random keys, no timestamps, no creator). Never changed.
  */
 export default defineCollection({
   name: 'appraisalBallots',
   title: tt('Appraisal ballots'),
   dumpRules: 'required',
-  autoGenId: false,
   timestamps: false,
   createdBy: false,
   updatedBy: false,
   fields: [
-    {
-      type: 'uuid',
-      name: 'id',
-      primaryKey: true,
-      interface: 'uuid',
-      uiSchema: { type: 'string', title: 'ID', 'x-component': 'Input', 'x-read-pretty': true },
-    },
     f.belongsToField('session', 'Appraisal', 'appraisalSessions', 'title', { onDelete: 'CASCADE', ...readOnly }),
     f.belongsToField('subject', 'Subject', 'appraisalSubjects', 'title', { onDelete: 'CASCADE', ...readOnly }),
     f.selectField('choice', 'Ballot', SATISFACTION, { allowNull: false, ...readOnly }),

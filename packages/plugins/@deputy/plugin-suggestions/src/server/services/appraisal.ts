@@ -1,16 +1,12 @@
-import { randomUUID } from 'crypto';
+import { randomInt } from 'crypto';
 import { afterLock, lockRow } from '@deputy/plugin-suite-core';
 import type { BelongsToManyRepository, Database, Model, Transaction } from '@nocobase/database';
 import type { Application } from '@nocobase/server';
 import { SATISFACTION } from '../collections/suggestions';
 import { SuggestionError, translate } from './errors';
+import { idOf, inRowLock } from './steps';
 import { addMonths, readSettings, shanghaiDate } from './settings';
 import type { FlowWrite, StepOptions } from './suggestion-flow';
-
-const idOf = (v: unknown): number | null => {
-  const raw = v && typeof v === 'object' ? (v as { id?: unknown }).id : v;
-  return /^\d{1,15}$/.test(String(raw ?? '')) ? Number(raw) : null;
-};
 
 /**
  * 满意度测评 of key suggestions: the session takes in the year's key suggestions not yet closed, each voter casts
@@ -30,21 +26,18 @@ export class Appraisal {
     return translate(options, key, vars);
   }
 
-  private async locked<T>(
-    id: number,
-    options: StepOptions,
-    work: (row: Model, transaction: Transaction) => Promise<T>,
-  ) {
-    return this.db.sequelize.transaction(async (transaction) => {
-      await lockRow(this.db, 'appraisalSessions', id, transaction);
-      const row: Model | null = await this.db
-        .getRepository('appraisalSessions')
-        .findOne({ filterByTk: id, ...afterLock(this.db, transaction) });
-      if (!row) throw new SuggestionError(this.t(options, 'The appraisal does not exist'), 404);
-      if (row.get('status') !== 'open')
-        throw new SuggestionError(this.t(options, 'The results of this appraisal are announced'));
-      return work(row, transaction);
-    });
+  private locked<T>(id: number, options: StepOptions, work: (row: Model, transaction: Transaction) => Promise<T>) {
+    return inRowLock(
+      this.db,
+      'appraisalSessions',
+      id,
+      () => this.t(options, 'The appraisal does not exist'),
+      async (row, transaction) => {
+        if (row.get('status') !== 'open')
+          throw new SuggestionError(this.t(options, 'The results of this appraisal are announced'));
+        return work(row, transaction);
+      },
+    );
   }
 
   private flow(transaction: Transaction, options: StepOptions) {
@@ -112,7 +105,8 @@ export class Appraisal {
           ...this.flow(transaction, options),
         });
         await this.db.getRepository('appraisalBallots').create({
-          values: { id: randomUUID(), sessionId: id, subjectId: c.subjectId, choice: c.choice },
+          // A random key below 2^47 (15 digits at most, as every id of the suite): no insertion order.
+          values: { id: randomInt(1, 2 ** 47), sessionId: id, subjectId: c.subjectId, choice: c.choice },
           ...this.flow(transaction, options),
         });
       }

@@ -6,6 +6,7 @@ import type { Application } from '@nocobase/server';
 import { RESULT_CODES } from '../collections/suggestionAssignments';
 import { SATISFACTION } from '../collections/suggestions';
 import { SuggestionError, translate } from './errors';
+import { idOf, inRowLock, text } from './steps';
 import { addMonths, readSettings, shanghaiDate } from './settings';
 
 /** What a step passes to its writes, and what the hooks of the two collections read (rules.ts). */
@@ -21,14 +22,6 @@ export const FROM: Record<'submit' | 'withdraw' | 'review' | 'assign', string[]>
   review: ['submitted'],
   assign: ['registered'],
 };
-const MAX_TEXT = 5000;
-
-const text = (v: unknown, max = MAX_TEXT) => (typeof v === 'string' ? v.trim().slice(0, max) : '');
-const idOf = (v: unknown): number | null => {
-  const raw = v && typeof v === 'object' ? (v as { id?: unknown }).id : v;
-  return /^\d{1,15}$/.test(String(raw ?? '')) ? Number(raw) : null;
-};
-
 /**
  * The life of a 代表建议 — 提 (submit), 联审 (accept with the session's next number, return with reasons, merge,
  * or handle as a letter), 交办 (lead and assisting units with due dates from the settings), 办 (each unit's
@@ -49,19 +42,16 @@ export class SuggestionFlow {
   }
 
   /** Runs `work` in a transaction holding the suggestion's row lock, on the row as committed. */
-  private async locked<T>(
-    id: number,
-    options: StepOptions,
-    work: (row: Model, transaction: Transaction) => Promise<T>,
-  ) {
-    return this.db.sequelize.transaction(async (transaction) => {
-      await lockRow(this.db, 'suggestions', id, transaction);
-      const row: Model | null = await this.db
-        .getRepository('suggestions')
-        .findOne({ filterByTk: id, ...afterLock(this.db, transaction) });
-      if (!row) throw new SuggestionError(this.t(options, 'The suggestion does not exist'), 404);
-      return work(row, transaction);
-    });
+  private locked<T>(id: number, options: StepOptions, work: (row: Model, transaction: Transaction) => Promise<T>) {
+    return inRowLock(
+      this.db,
+      'suggestions',
+      id,
+      () => this.t(options, 'The suggestion does not exist'),
+      async (row, transaction) => {
+        return work(row, transaction);
+      },
+    );
   }
 
   private async write(id: number, values: Record<string, unknown>, transaction: Transaction, options: StepOptions) {
