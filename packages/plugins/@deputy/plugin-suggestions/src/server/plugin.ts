@@ -12,6 +12,7 @@ import {
   refuseDirectCreates,
   refuseOutOfScopeWrites,
   registerInCollectionManager,
+  scheduleJob,
   SuitePageSpec,
   validateFields,
 } from '@deputy/plugin-suite-core';
@@ -22,6 +23,7 @@ import { f, NS } from './fields';
 import pageDefaults from './pages/defaults.json';
 import pages from './pages/pages.json';
 import { Appraisal } from './services/appraisal';
+import { OverdueAssignments } from './services/overdue';
 import { SuggestionCrediting } from './services/crediting';
 import { grantSuggestionPermissions } from './services/role-grants';
 import { enforceSuggestionRules } from './services/rules';
@@ -45,6 +47,7 @@ export class PluginSuggestionsServer extends Plugin {
   flow: SuggestionFlow;
   crediting: SuggestionCrediting;
   appraisal: Appraisal;
+  overdue: OverdueAssignments;
 
   async load() {
     // With plugin-public-voice (loaded before this plugin): the opinion a suggestion came from.
@@ -61,6 +64,7 @@ export class PluginSuggestionsServer extends Plugin {
     this.flow = new SuggestionFlow(this.app);
     this.crediting = new SuggestionCrediting(this.app);
     this.appraisal = new Appraisal(this.app);
+    this.overdue = new OverdueAssignments(this.app);
     enforceSuggestionRules(this.db);
     // After this plugin's own rules: the suite's checks of every field (types, choices, dates, references, lengths).
     validateFields(this.app, this.db, SUGGESTION_COLLECTIONS);
@@ -74,6 +78,13 @@ export class PluginSuggestionsServer extends Plugin {
     keepSingleRow(this.app, ['suggestionSettings'], '@deputy/plugin-deputies');
     refuseOutOfScopeWrites(this.app, ['suggestions', 'appraisalSessions']);
     auditChanges(this.db, { congressSessions: {}, handlingUnits: {}, suggestionSettings: {} });
+    // Every day at 08:30 (Asia/Shanghai): overdue assignments marked and reminded (督办).
+    scheduleJob(this.app, {
+      name: 'suggestions daily',
+      cronTime: '0 30 8 * * *',
+      run: () => this.overdue.run(),
+      log: this.log,
+    });
   }
 
   async install() {

@@ -72,8 +72,8 @@ describe('plugin-suggestions: installed pages', () => {
       ['TableBlockModel:appraisalSessions', 'TableBlockModel:appraisalSubjects'],
       ['TableBlockModel:handlingUnits'],
       ['TableBlockModel:congressSessions'],
-      // 统计: status, category, results, satisfaction, units — NocoBase's charts (their query names the collection).
-      Array(5).fill('ChartBlockModel:undefined'),
+      // 统计: status, category, results, on time, satisfaction, units — NocoBase's charts (their query names the collection).
+      Array(6).fill('ChartBlockModel:undefined'),
     ]);
     expect(await (app.pm.get(NS) as PluginSuggestionsServer).installPages()).toMatchObject({ created: [], failed: [] });
     expect(await routes().count({ filter: { type: 'flowPage', title: t('My suggestions') } })).toBe(1);

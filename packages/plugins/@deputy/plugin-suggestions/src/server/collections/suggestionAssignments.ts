@@ -42,6 +42,8 @@ export default defineCollection({
       ...readOnly,
     }),
     f.dateField('dueOn', 'Reply due on', readOnly),
+    // Set by the daily job once the due date passed unanswered; kept after the reply (the on-time rate counts it).
+    f.checkboxField('overdue', 'Overdue', readOnly),
     f.textField('extensionReason', 'Why the limit was extended', readOnly),
     f.integerField('extensions', 'Extensions', { defaultValue: 0, ...readOnly }),
     f.textField('reply', 'Reply', readOnly),
