@@ -444,6 +444,13 @@ export async function buildWorld(http: Http, adminAccount: string, adminPassword
     'GET',
     `/suggestionAssignments:list?filter=${encodeURIComponent(JSON.stringify({ suggestionId: assigned.id }))}`,
   );
+  const supervision = await admin('POST', '/supervisionRecords:create', {
+    suggestionId: assigned.id,
+    kind: 'daily',
+    method: 'phone',
+    date: '2025-06-01',
+    findings: '承办单位已制定方案',
+  });
   // 满意度测评: deputy A's user votes in an appraisal whose subject is the assigned suggestion, made key.
   const [userDeputyA] = await admin(
     'GET',
@@ -530,6 +537,7 @@ export async function buildWorld(http: Http, adminAccount: string, adminPassword
       suggestion: suggestion.id,
       assignment: assignment.id,
       userDeputyA: userDeputyA.id,
+      supervision: supervision.id,
       appraisal: appraisal.id,
       appraisalSubject: appraisalSubject.id,
       appraisalBallot: appraisalBallot.id,
@@ -811,6 +819,12 @@ const COLLECTIONS: CollectionSpec[] = [
     fixture: 'assignment',
     update: ['reply', () => unique('答复')],
     create: (w) => ({ suggestionId: w.ids.suggestion, unitId: w.ids.handlingUnit, role: 'lead' }),
+  },
+  {
+    resource: 'supervisionRecords',
+    fixture: 'supervision',
+    update: ['findings', () => unique('督办情况')],
+    create: (w) => ({ suggestionId: w.ids.suggestion, date: '2025-06-02', findings: unique('督办情况') }),
   },
   {
     resource: 'appraisalSessions',

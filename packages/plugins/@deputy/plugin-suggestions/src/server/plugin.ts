@@ -40,6 +40,7 @@ export const SUGGESTION_COLLECTIONS = [
   'appraisalSubjects',
   'appraisalBallots',
   'appraisalTurnouts',
+  'supervisionRecords',
 ];
 
 /** 代表建议 "提办督": filing, 联审 with numbering per session, 交办 to handling units, replies, the deputy's feedback. */
@@ -77,7 +78,7 @@ export class PluginSuggestionsServer extends Plugin {
     );
     keepSingleRow(this.app, ['suggestionSettings'], '@deputy/plugin-deputies');
     refuseOutOfScopeWrites(this.app, ['suggestions', 'appraisalSessions']);
-    auditChanges(this.db, { congressSessions: {}, handlingUnits: {}, suggestionSettings: {} });
+    auditChanges(this.db, { congressSessions: {}, handlingUnits: {}, suggestionSettings: {}, supervisionRecords: {} });
     // Every day at 08:30 (Asia/Shanghai): overdue assignments marked and reminded (督办).
     scheduleJob(this.app, {
       name: 'suggestions daily',

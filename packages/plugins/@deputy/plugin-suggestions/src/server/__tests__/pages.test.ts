@@ -69,6 +69,7 @@ describe('plugin-suggestions: installed pages', () => {
     expect(await blocksOf(t('Deputy suggestions'))).toEqual([
       ['TableBlockModel:suggestions'],
       ['TableBlockModel:suggestionAssignments'],
+      ['TableBlockModel:supervisionRecords'],
       ['TableBlockModel:appraisalSessions', 'TableBlockModel:appraisalSubjects'],
       ['TableBlockModel:handlingUnits'],
       ['TableBlockModel:congressSessions'],

@@ -51,6 +51,18 @@ export const SCOPES: ScopeSpec[] = [
     resourceName: 'appraisalSubjects',
     scope: { session: { voters: { id: ME } } },
   },
+  {
+    key: 'sg-signed-supervision',
+    name: tt('Suggestions I lead or co-sign'),
+    resourceName: 'supervisionRecords',
+    scope: { $or: [{ suggestion: LEAD }, { suggestion: { coSigners: { userId: ME } } }] },
+  },
+  {
+    key: 'sg-station-supervision',
+    name: tt('Suggestions of my station’s deputies'),
+    resourceName: 'supervisionRecords',
+    scope: { suggestion: MY_STATION },
+  },
   { key: 'sg-my-turnout', name: tt('My votes'), resourceName: 'appraisalTurnouts', scope: { voterId: ME } },
 ];
 
@@ -106,6 +118,7 @@ const GRANTS: Record<string, ResourceSpec[]> = {
         { name: 'feedbackAssignment', scope: 'sg-lead-assignments' },
       ],
     },
+    { name: 'supervisionRecords', actions: [{ name: 'view', scope: 'sg-signed-supervision' }] },
     // 满意度测评: the standing committee's members (deputies) vote in the appraisals they are voters of.
     {
       name: 'appraisalSessions',
@@ -128,6 +141,7 @@ const GRANTS: Record<string, ResourceSpec[]> = {
       ],
     },
     { name: 'suggestionAssignments', actions: [{ name: 'view', scope: 'sg-station-assignments' }] },
+    { name: 'supervisionRecords', actions: [{ name: 'view', scope: 'sg-station-supervision' }] },
   ],
 };
 
