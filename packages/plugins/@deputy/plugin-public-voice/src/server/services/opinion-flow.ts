@@ -236,15 +236,13 @@ export class OpinionFlow {
   async noteSuggestion(opinionId: number, code: string, options: Options = {}) {
     const { transaction, context } = options;
     const t = (key: string, vars?: Record<string, unknown>) => translate({ context }, key, vars);
-    await this.db
-      .getRepository('opinions')
-      .update({
-        filterByTk: opinionId,
-        values: { suggestionRef: code },
-        transaction,
-        context,
-        opinionFlow: true,
-      } as FlowUpdate);
+    await this.db.getRepository('opinions').update({
+      filterByTk: opinionId,
+      values: { suggestionRef: code },
+      transaction,
+      context,
+      opinionFlow: true,
+    } as FlowUpdate);
     await this.milestone(opinionId, 'progress', t('Registered as deputy suggestion {{code}}', { code }), options);
   }
 
