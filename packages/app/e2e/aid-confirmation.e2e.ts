@@ -1,7 +1,7 @@
 /**
  * 1+N confirmations in the browser (#15, item 9): an outcome or a visit is confirmed by station staff, never by
- * the deputy who did the work. On the installed 1+N page, the deputy's 新增 forms show no confirmation box
- * (the role may not write it, so NocoBase leaves it out); the station head's forms show it. Both forms offer the
+ * the deputy who did the work. On 我的结对帮扶, the deputy's 登记帮扶成效 / 登记走访 forms show no confirmation box
+ * (the role may not write it, so NocoBase leaves it out); the station head's forms on 1+N结对帮扶 show it. Both forms offer the
  * pairing, and the deputy records a visit with them (#19: without the pairing field every visit was refused).
  */
 import type { Page } from 'playwright-core';
@@ -23,18 +23,24 @@ import {
 
 const browser = useBrowser();
 
-/** Opens a tab of the 1+N page and its 新增 form; returns the labels of the form's fields. */
-async function addNewForm(page: Page, url: string, tab: string, firstField: string) {
+/**
+ * Opens a tab of a 1+N page (the staff's tables, or the deputy's lists) and its 新增 form (or the list's own
+ * button); returns the labels of the form's fields.
+ */
+async function addNewForm(
+  page: Page,
+  url: string,
+  tab: string,
+  firstField: string,
+  button: RegExp = /新\s*增|添\s*加|Add new/,
+) {
   await page.goto(url);
   await page.getByRole('tab', { name: tab }).click({ timeout: 60000 });
-  // The tab's own pane (not the one it replaces), once its table has loaded.
+  // The tab's own pane (not the one it replaces), once its table or list has loaded.
   await page.locator('.ant-tabs-tab-active', { hasText: tab }).waitFor({ timeout: 60000 });
   const panel = page.locator('.ant-tabs-tabpane-active');
-  await panel.locator('.ant-table').first().waitFor({ timeout: 60000 });
-  await panel
-    .getByRole('button', { name: /新\s*增|添\s*加|Add new/ })
-    .first()
-    .click({ timeout: 60000 });
+  await panel.locator('.ant-table, .ant-list').first().waitFor({ timeout: 60000 });
+  await panel.getByRole('button', { name: button }).first().click({ timeout: 60000 });
   await formItem(page, firstField).waitFor({ timeout: 60000 });
   const labels = await page
     .locator('.ant-drawer-open .ant-form-item-label, .ant-modal .ant-form-item-label, .adm-popup .ant-form-item-label')
@@ -61,7 +67,17 @@ it('shows the confirmation boxes to the station head, not to the deputy', async 
     idNumber: idNumber(`430621194601${String(stamp).padStart(6, '0').slice(-5)}`.slice(0, 17)),
   });
   expect(pairing.label).toBe(`石代表 · 石${'*'.repeat(`奶奶${stamp}`.length)} · ${shanghaiToday()}`);
-  const url = await installedPage(api, 'pairing-aid.aid');
+  // Station staff work on 1+N结对帮扶 (tables); the deputy on 我的结对帮扶 (lists, with their own buttons).
+  const pages = {
+    head: { url: await installedPage(api, 'pairing-aid.aid'), outcomes: '帮扶成效', visits: '走访' },
+    deputy: {
+      url: await installedPage(api, 'pairing-aid.mine'),
+      outcomes: '我的帮扶成效',
+      visits: '我的走访',
+      outcomeButton: /登记帮扶成效/,
+      visitButton: /登记走访/,
+    },
+  };
 
   const seen: Record<string, string[]> = {};
   for (const [who, account, password] of [
@@ -72,9 +88,11 @@ it('shows the confirmation boxes to the station head, not to the deputy', async 
     for (const [device, viewport] of [['desktop', { width: 1280, height: 800 }]] as const) {
       const page = await browser().newPage({ viewport });
       await signInThroughUI(page, account, password);
-      seen[`${who} ${device} outcomes`] = await addNewForm(page, url, '帮扶成效', '日期');
+      const on = pages[who];
+      const buttons = 'outcomeButton' in on ? [on.outcomeButton, on.visitButton] : [undefined, undefined];
+      seen[`${who} ${device} outcomes`] = await addNewForm(page, on.url, on.outcomes, '日期', buttons[0]);
       await screenshot(page, `aid-confirmation-${who}-${device}`);
-      seen[`${who} ${device} visits`] = await addNewForm(page, url, '走访', '走访日期');
+      seen[`${who} ${device} visits`] = await addNewForm(page, on.url, on.visits, '走访日期', buttons[1]);
       if (who === 'deputy') {
         // The deputy records the visit with the form: the pairing by its label, the day, 提交.
         await formItem(page, '结对').locator('.ant-select-selector').click();

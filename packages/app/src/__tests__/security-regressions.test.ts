@@ -21,6 +21,7 @@ const SUITE = [
   '@deputy/plugin-six-ones',
   '@deputy/plugin-pairing-aid',
   '@deputy/plugin-public-voice',
+  '@deputy/plugin-suggestions',
 ];
 // A 1×1 PNG: a real image for uploads.
 const PNG = Buffer.from(

@@ -1,5 +1,6 @@
 import fs from 'fs';
 import path from 'path';
+import type { DemoTown } from '@deputy/plugin-deputies';
 import { deputyPageDefaults } from '@deputy/plugin-deputies';
 import {
   auditChanges,
@@ -18,6 +19,7 @@ import {
 } from '@deputy/plugin-suite-core';
 import { Plugin } from '@nocobase/server';
 import enUS from '../locale/en-US.json';
+import { loadSuggestionsDemo } from './demo';
 import { registerSuggestionActions } from './actions/suggestion-actions';
 import { f, NS } from './fields';
 import pageDefaults from './pages/defaults.json';
@@ -86,6 +88,11 @@ export class PluginSuggestionsServer extends Plugin {
       run: () => this.overdue.run(),
       log: this.log,
     });
+  }
+
+  /** The demo town's 代表建议 part (#22): a session, units, a dozen suggestions through every step, an appraisal. */
+  async loadDemo(town: DemoTown) {
+    return loadSuggestionsDemo(this, town);
   }
 
   async install() {

@@ -31,8 +31,11 @@ export default defineCollection({
   dumpRules: 'required',
   createdBy: true,
   updatedBy: true,
-  indexes: [{ fields: ['suggestionId', 'unitId'], unique: true }],
+  indexes: [{ name: 'suggestion_assignments_one_part_per_unit', fields: ['suggestionId', 'unitId'], unique: true }],
   fields: [
+    // The key columns of the unique index, declared here: the relations to them resolve later in the load.
+    { type: 'bigInt', name: 'suggestionId' },
+    { type: 'bigInt', name: 'unitId' },
     f.belongsToField('suggestion', 'Suggestion', 'suggestions', 'title', { onDelete: 'CASCADE', ...readOnly }),
     f.belongsToField('unit', 'Handling unit', 'handlingUnits', 'name', readOnly),
     f.selectField('role', 'Role', ASSIGNMENT_ROLES, { defaultValue: 'lead', allowNull: false, ...readOnly }),
