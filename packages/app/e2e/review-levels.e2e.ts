@@ -118,11 +118,13 @@ it('an administrator adds 主席团复核 in the UI; a record then needs both le
   await index.hover();
   await index.locator('.ant-checkbox').click();
   const approved = desk.waitForResponse((r) => r.url().includes('namedActions:run'), { timeout: 60000 });
-  await desk.getByRole('button', { name: /批量通过/ }).click();
-  await desk
-    .getByRole('button', { name: /确\s*定|OK/ })
-    .last()
-    .click();
+  // The table takes the tick a moment after the click: until it has, 批量通过 only says to select records first.
+  const confirm = desk.locator('.ant-modal-confirm:visible');
+  for (let i = 0; i < 5 && !(await confirm.count()); i++) {
+    await desk.getByRole('button', { name: /批量通过/ }).click();
+    await confirm.waitFor({ timeout: 3000 }).catch(() => undefined);
+  }
+  await confirm.getByRole('button', { name: /确\s*定|OK/ }).click();
   expect((await approved).status()).toBe(200);
   await row.waitFor({ state: 'detached', timeout: 60000 });
   await until(
