@@ -258,14 +258,15 @@ export async function saveDraft(page: Page) {
 export async function submitFirstRecord(page: Page) {
   // Long enough for both clicks below (up to 30 s each on a loaded machine) and the answer.
   const submitted = page.waitForResponse((r) => r.url().includes('namedActions:run'), { timeout: 90000 });
-  await page.getByText('提交审核', { exact: true }).first().click({ timeout: 30000 });
-  // The confirmation's own button, inside the confirmation once it shows: under load another visible 确定 (the
-  // date picker's) could be clicked first, and the submission was never sent.
-  await page
-    .locator('.ant-modal:visible, .ant-popover:visible')
-    .last()
-    .getByRole('button', { name: /确\s*定|OK/ })
-    .click({ timeout: 30000 });
+  // Under load the first press can come before the button's code is ready (no confirmation opens, nothing is
+  // sent; twice in full runs): pressed again until its confirmation shows.
+  const confirm = page.locator('.ant-modal-confirm:visible');
+  for (let i = 0; i < 5 && !(await confirm.count()); i++) {
+    await page.getByText('提交审核', { exact: true }).first().click({ timeout: 30000 });
+    await confirm.waitFor({ timeout: 5000 }).catch(() => undefined);
+  }
+  // The confirmation's own button: under load another visible 确定 (the date picker's) could be clicked first.
+  await confirm.getByRole('button', { name: /确\s*定|OK/ }).click({ timeout: 30000 });
   return (await submitted).status();
 }
 
