@@ -1,5 +1,3 @@
-import fs from 'fs';
-import path from 'path';
 import type { DemoTown } from '@deputy/plugin-deputies';
 import { deputyPageDefaults } from '@deputy/plugin-deputies';
 import {
@@ -8,7 +6,6 @@ import {
   keepSingleRow,
   localizeDefaults,
   PluginPages,
-  PluginPageSnapshots,
   protectFromDeletion,
   refuseDirectCreates,
   refuseOutOfScopeWrites,
@@ -24,6 +21,7 @@ import { registerSuggestionActions } from './actions/suggestion-actions';
 import { f, NS } from './fields';
 import pageDefaults from './pages/defaults.json';
 import pages from './pages/pages.json';
+import snapshots from './pages/snapshots.json';
 import { Appraisal } from './services/appraisal';
 import { OverdueAssignments } from './services/overdue';
 import { SuggestionCrediting } from './services/crediting';
@@ -113,7 +111,7 @@ export class PluginSuggestionsServer extends Plugin {
     const defaults = { ...deputyPageDefaults(), ...localizeDefaults(pageDefaults.collections, NS, enUS) };
     return {
       pages: pages as SuitePageSpec[],
-      options: { plugin: NS, locale: enUS, defaults, snapshots: builtSnapshots() },
+      options: { plugin: NS, locale: enUS, defaults, snapshots },
     };
   }
 
@@ -130,12 +128,6 @@ export class PluginSuggestionsServer extends Plugin {
     await grantSuggestionPermissions(this.db);
     await this.installPages();
   }
-}
-
-/** The rows `npm run build:pages` built from the blueprints (pages/snapshots.json), when present. */
-function builtSnapshots(): PluginPageSnapshots | undefined {
-  const file = path.join(__dirname, 'pages', 'snapshots.json');
-  return fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as PluginPageSnapshots) : undefined;
 }
 
 export default PluginSuggestionsServer;

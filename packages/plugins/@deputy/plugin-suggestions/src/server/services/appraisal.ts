@@ -1,12 +1,11 @@
 import { randomInt } from 'crypto';
 import { afterLock, lockRow } from '@deputy/plugin-suite-core';
-import type { BelongsToManyRepository, Database, Model, Transaction } from '@nocobase/database';
-import type { Application } from '@nocobase/server';
+import type { BelongsToManyRepository, Model, Transaction } from '@nocobase/database';
 import { SATISFACTION } from '../collections/suggestions';
-import { SuggestionError, translate } from './errors';
-import { idOf, inRowLock } from './steps';
+import { SuggestionError } from './errors';
+import { idOf, Steps } from './steps';
 import { addMonths, readSettings, shanghaiDate } from './settings';
-import type { FlowWrite, StepOptions } from './suggestion-flow';
+import type { FlowWrite, StepOptions } from './steps';
 
 /**
  * 满意度测评 of key suggestions: the session takes in the year's key suggestions not yet closed, each voter casts
@@ -15,29 +14,14 @@ import type { FlowWrite, StepOptions } from './suggestion-flow';
  * back to its lead units (handled again, due by the settings) and is a key suggestion of the next year. Each step
  * is one transaction under the session's row lock; only these steps write sessions' status, subjects and ballots.
  */
-export class Appraisal {
-  constructor(private app: Application) {}
-
-  private get db(): Database {
-    return this.app.db;
-  }
-
-  private t(options: StepOptions, key: string, vars?: Record<string, unknown>) {
-    return translate(options, key, vars);
-  }
-
+export class Appraisal extends Steps {
+  /** A step on an appraisal still voting, under its row lock. */
   private locked<T>(id: number, options: StepOptions, work: (row: Model, transaction: Transaction) => Promise<T>) {
-    return inRowLock(
-      this.db,
-      'appraisalSessions',
-      id,
-      () => this.t(options, 'The appraisal does not exist'),
-      async (row, transaction) => {
-        if (row.get('status') !== 'open')
-          throw new SuggestionError(this.t(options, 'The results of this appraisal are announced'));
-        return work(row, transaction);
-      },
-    );
+    return this.inLock('appraisalSessions', id, options, 'The appraisal does not exist', async (row, transaction) => {
+      if (row.get('status') !== 'open')
+        throw new SuggestionError(this.t(options, 'The results of this appraisal are announced'));
+      return work(row, transaction);
+    });
   }
 
   private flow(transaction: Transaction, options: StepOptions) {

@@ -1,6 +1,12 @@
 import { afterLock, lockRow } from '@deputy/plugin-suite-core';
-import type { Database, Model, Transaction } from '@nocobase/database';
-import { SuggestionError } from './errors';
+import type { Context } from '@nocobase/actions';
+import type { Database, Model, Transaction, UpdateOptions } from '@nocobase/database';
+import type { Application } from '@nocobase/server';
+import { SuggestionError, translate } from './errors';
+
+/** What a step passes to its writes, and what the hooks of the plugin's collections read (rules.ts). */
+export type StepOptions = { context?: Context; now?: Date };
+export type FlowWrite = UpdateOptions & { context?: Context; suggestionFlow?: boolean };
 
 /** A record a request names: its id, or the row with its id (digits only); anything else is no record. */
 export const idOf = (v: unknown): number | null => {
@@ -30,4 +36,28 @@ export function inRowLock<T>(
     if (!row) throw new SuggestionError(missing(), 404);
     return work(row, transaction);
   });
+}
+
+/** What the suggestion and appraisal steps share: the app's database, the caller's language, the row-locked step. */
+export abstract class Steps {
+  constructor(protected app: Application) {}
+
+  protected get db(): Database {
+    return this.app.db;
+  }
+
+  protected t(options: StepOptions, key: string, vars?: Record<string, unknown>) {
+    return translate(options, key, vars);
+  }
+
+  /** `work` in one transaction holding the row lock of `collection`'s row `id`; missing: refused with `missing`. */
+  protected inLock<T>(
+    collection: string,
+    id: number,
+    options: StepOptions,
+    missing: string,
+    work: (row: Model, transaction: Transaction) => Promise<T>,
+  ) {
+    return inRowLock(this.db, collection, id, () => this.t(options, missing), work);
+  }
 }

@@ -1,17 +1,14 @@
 import { afterLock, enabledPlugin, lockRow } from '@deputy/plugin-suite-core';
 import type { PluginPublicVoiceServer } from '@deputy/plugin-public-voice';
-import type { Context } from '@nocobase/actions';
-import type { Database, Model, Transaction, UpdateOptions } from '@nocobase/database';
-import type { Application } from '@nocobase/server';
+import type { Model, Transaction } from '@nocobase/database';
 import { RESULT_CODES } from '../collections/suggestionAssignments';
 import { SATISFACTION } from '../collections/suggestions';
-import { SuggestionError, translate } from './errors';
-import { idOf, inRowLock, text } from './steps';
+import { SuggestionError } from './errors';
+import { idOf, Steps, text } from './steps';
+import type { FlowWrite, StepOptions } from './steps';
 import { addMonths, readSettings, shanghaiDate } from './settings';
 
-/** What a step passes to its writes, and what the hooks of the two collections read (rules.ts). */
-export type StepOptions = { context?: Context; now?: Date };
-export type FlowWrite = UpdateOptions & { context?: Context; suggestionFlow?: boolean };
+export type { FlowWrite, StepOptions } from './steps';
 
 export type ReviewDecision = 'accept' | 'return' | 'merge' | 'letter';
 const DECISIONS: ReviewDecision[] = ['accept', 'return', 'merge', 'letter'];
@@ -30,28 +27,10 @@ export const FROM: Record<'submit' | 'withdraw' | 'review' | 'assign', string[]>
  * under the suggestion's row lock; numbering also locks the session row, so two registrations never share a
  * number and a rolled-back one leaves no gap. Only these steps write status, number and clock (rules.ts).
  */
-export class SuggestionFlow {
-  constructor(private app: Application) {}
-
-  private get db(): Database {
-    return this.app.db;
-  }
-
-  private t(options: StepOptions, key: string, vars?: Record<string, unknown>) {
-    return translate(options, key, vars);
-  }
-
+export class SuggestionFlow extends Steps {
   /** Runs `work` in a transaction holding the suggestion's row lock, on the row as committed. */
   private locked<T>(id: number, options: StepOptions, work: (row: Model, transaction: Transaction) => Promise<T>) {
-    return inRowLock(
-      this.db,
-      'suggestions',
-      id,
-      () => this.t(options, 'The suggestion does not exist'),
-      async (row, transaction) => {
-        return work(row, transaction);
-      },
-    );
+    return this.inLock('suggestions', id, options, 'The suggestion does not exist', work);
   }
 
   private async write(id: number, values: Record<string, unknown>, transaction: Transaction, options: StepOptions) {
